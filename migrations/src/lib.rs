@@ -1,1 +1,41 @@
+//! Database migrations, one file per change, named by date and purpose.
+//! Every migration runs on SQLite and PostgreSQL.
 
+pub use sea_orm_migration::{migrator::MigrationStatus, prelude::*};
+
+mod m20261124_000001_create_case_model;
+mod m20261124_000002_create_access_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_case_model::Migration),
+            Box::new(m20261124_000002_create_access_log::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `table.column` to `target.id`.
+pub(crate) fn fk(table: &'static str, column: &'static str, target: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{column}"))
+        .from(table, column)
+        .to(target, "id")
+        .on_delete(ForeignKeyAction::Restrict)
+        .take()
+}
+
+pub(crate) fn index(table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
+    let mut stmt = Index::create();
+    stmt.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
+    for c in columns {
+        stmt.col(*c);
+    }
+    if unique {
+        stmt.unique();
+    }
+    stmt.take()
+}

@@ -1,1 +1,201 @@
-fn main(){}
+//! The `veerkracht` command: serve, migrate, seed-demo, dev-token, verify-access-log, print-schema.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use entities::{Role, organisation, worker, worker_role};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Query};
+use server::{
+    auth::{Claims, dev_issuer::DevIssuer},
+    config::{Config, LogFormat},
+    db,
+    metrics::Metrics,
+};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "veerkracht", version, about = "Veerkracht backend: every child in the shelter a client in their own right")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations and serve (the default).
+    Serve {
+        /// Load the demo data set first (when not yet present).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations, or show their status.
+    Migrate {
+        #[arg(long)]
+        status: bool,
+    },
+    /// Load a realistic demo data set: two organisations, locations, workers, families.
+    SeedDemo,
+    /// Print a bearer token signed by the local development issuer.
+    DevToken {
+        /// Organisation slug, e.g. `de-haven`.
+        #[arg(long)]
+        organisation: String,
+        /// CHILD_FAMILY_WORKER, BEHAVIOURAL_EXPERT, TEAM_LEAD or ORG_ADMIN.
+        #[arg(long)]
+        role: String,
+        /// Worker id (UUID or GraphQL id); by default a worker of the organisation with that role.
+        #[arg(long)]
+        worker: Option<String>,
+        /// Chain partner slug, for a partner user.
+        #[arg(long)]
+        partner: Option<String>,
+        /// Validity in minutes.
+        #[arg(long, default_value_t = 480)]
+        minutes: i64,
+    },
+    /// Verify every organisation's access-log hash chain.
+    VerifyAccessLog,
+    /// Print the GraphQL schema (SDL).
+    PrintSchema,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load().context("reading configuration")?;
+    init_tracing(&config);
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            if demo {
+                let db = connect(&config).await?;
+                db::migrate(&db).await?;
+                if server::seed::seed_demo(&db, &config).await? {
+                    tracing::info!("demo data loaded");
+                }
+                db.close().await?;
+                eprintln!("Demo data ready. Get a token with:\n  cargo run -- dev-token --organisation de-haven --role TEAM_LEAD");
+            }
+            let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+            eprintln!("Veerkracht listening on http://{}", listener.local_addr()?);
+            server::app::serve(config, listener, shutdown_signal()).await
+        }
+        Command::Migrate { status } => {
+            let db = connect(&config).await?;
+            if status {
+                for (name, applied) in db::migration_status(&db).await? {
+                    println!("{} {name}", if applied { "applied" } else { "pending" });
+                }
+            } else {
+                db::migrate(&db).await?;
+                println!("migrations applied");
+            }
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = connect(&config).await?;
+            db::migrate(&db).await?;
+            if server::seed::seed_demo(&db, &config).await? {
+                println!("demo data loaded: organisations de-haven and het-anker");
+            } else {
+                println!("demo data already present");
+            }
+            Ok(())
+        }
+        Command::DevToken { organisation, role, worker, partner, minutes } => {
+            anyhow::ensure!(config.dev_issuer_enabled(), "the development issuer is switched off (auth.dev_issuer)");
+            let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
+            let db = connect(&config).await?;
+            db::migrate(&db).await?;
+            let org = organisation::Entity::find()
+                .filter(organisation::Column::Slug.eq(&organisation))
+                .one(&db)
+                .await?
+                .with_context(|| format!("no organisation {organisation:?}; load demo data with `veerkracht seed-demo`"))?;
+            let worker_id = match (worker, &partner) {
+                (Some(w), _) => Some(parse_worker_id(&w)?),
+                (None, Some(_)) => None,
+                (None, None) => worker::Entity::find()
+                    .filter(worker::Column::OrganisationId.eq(org.id))
+                    .filter(worker::Column::Active.eq(true))
+                    .filter(worker::Column::Id.in_subquery(
+                        Query::select().column(worker_role::Column::WorkerId).from(worker_role::Entity)
+                            .and_where(worker_role::Column::Role.eq(role)).to_owned(),
+                    ))
+                    .one(&db)
+                    .await?
+                    .map(|w| w.id),
+            };
+            let issuer = DevIssuer::load_or_create(&config.auth.dev_key_path)?;
+            let now = chrono::Utc::now().timestamp();
+            let subject = worker_id.map_or_else(|| format!("dev-{}", role.as_str().to_lowercase()), |w| w.to_string());
+            let claims = Claims {
+                iss: config.auth.issuer.clone(),
+                aud: config.auth.audience.clone(),
+                sub: subject,
+                exp: now + minutes * 60,
+                iat: now,
+                org: org.slug,
+                roles: vec![role.as_str().to_string()],
+                worker_id,
+                partner,
+                name: None,
+            };
+            println!("{}", issuer.sign(&claims)?);
+            Ok(())
+        }
+        Command::VerifyAccessLog => {
+            let db = connect(&config).await?;
+            let mut all_valid = true;
+            for org in organisation::Entity::find().all(&db).await? {
+                let report = server::audit::verify(&db, org.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                all_valid &= report.valid;
+                println!("{}: {} entries, {}", org.slug, report.entries_checked, match report.first_broken_seq {
+                    None => "chain intact".to_string(),
+                    Some(seq) => format!("BROKEN at entry {seq}"),
+                });
+            }
+            anyhow::ensure!(all_valid, "the access log has been altered");
+            Ok(())
+        }
+        Command::PrintSchema => {
+            print!("{}", server::graphql::sdl());
+            Ok(())
+        }
+    }
+}
+
+fn parse_worker_id(raw: &str) -> anyhow::Result<uuid::Uuid> {
+    if let Ok(u) = uuid::Uuid::parse_str(raw) {
+        return Ok(u);
+    }
+    server::graphql::ids::decode(&async_graphql::ID(raw.to_string()), "Worker", "worker")
+        .map_err(|_| anyhow::anyhow!("{raw:?} is neither a UUID nor a Worker id"))
+}
+
+async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    db::connect(config, Arc::new(Metrics::default())).await.with_context(|| "connecting to the database")
+}
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match config.log_format() {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

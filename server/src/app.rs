@@ -1,0 +1,178 @@
+//! The HTTP application: state, router, middleware and serving.
+
+use crate::{
+    auth::{
+        Principal,
+        dev_issuer::{self, DevIssuer},
+        jwt::{JwksSource, JwtValidator},
+        resolve_principal,
+    },
+    config::Config,
+    db,
+    error::AppResult,
+    graphql::{self, AppSchema},
+    http_graphql,
+    metrics::Metrics,
+};
+use axum::{
+    Json, Router,
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::{self, Next},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use sea_orm::DatabaseConnection;
+use std::{future::Future, net::SocketAddr, sync::Arc, time::{Duration, Instant}};
+use tokio::net::TcpListener;
+use tower_http::{catch_panic::CatchPanicLayer, cors::CorsLayer, timeout::TimeoutLayer};
+use tracing::Instrument;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub schema: AppSchema,
+    pub validator: JwtValidator,
+    pub dev_issuer: Option<Arc<DevIssuer>>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// The request id of the current request, generated here (never taken from the client, as
+/// it ends up in the access log).
+#[derive(Clone)]
+pub struct RequestId(pub String);
+
+impl AppState {
+    /// Connects to the database, applies pending migrations, and sets up token validation.
+    /// `local_addr` is where this server listens: the development issuer's JWKS is fetched
+    /// from there, through the same HTTP path as a real issuer's.
+    pub async fn new(config: Config, local_addr: SocketAddr) -> anyhow::Result<Self> {
+        let metrics = Arc::new(Metrics::default());
+        let db = db::connect(&config, metrics.clone()).await?;
+        db::migrate(&db).await?;
+        let dev_issuer = if config.dev_issuer_enabled() {
+            Some(Arc::new(DevIssuer::load_or_create(&config.auth.dev_key_path)?))
+        } else {
+            None
+        };
+        let jwks = match (&config.auth.jwks_url, &dev_issuer) {
+            (Some(url), _) => JwksSource::Url(url.clone()),
+            (None, Some(_)) => JwksSource::Url(format!("http://{local_addr}{}", dev_issuer::JWKS_PATH)),
+            (None, None) => JwksSource::Discover,
+        };
+        let validator = JwtValidator::new(
+            config.auth.issuer.clone(),
+            config.auth.audience.clone(),
+            jwks,
+            Duration::from_secs(config.auth.jwks_refresh_seconds),
+        );
+        let schema = graphql::build_schema(&config);
+        Ok(Self { config: Arc::new(config), db, schema, validator, dev_issuer, metrics })
+    }
+
+    pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {
+        let claims = self.validator.validate(token).await?;
+        resolve_principal(&self.db, claims).await
+    }
+
+    pub fn router(&self) -> Router {
+        let mut router = Router::new()
+            .route("/graphql", get(http_graphql::get).post(http_graphql::post))
+            .route("/healthz", get(|| async { "ok" }))
+            .route("/readyz", get(readyz))
+            .route("/metrics", get(metrics));
+        if self.config.graphiql_enabled() {
+            router = router.route("/", get(graphiql));
+        }
+        if self.dev_issuer.is_some() {
+            router = router
+                .route(dev_issuer::JWKS_PATH, get(dev_jwks))
+                .route("/dev-issuer/.well-known/openid-configuration", get(dev_openid_configuration));
+        }
+        let cors = CorsLayer::new()
+            .allow_origin(
+                self.config.cors_allowed_origins.iter().filter_map(|o| o.parse::<HeaderValue>().ok()).collect::<Vec<_>>(),
+            )
+            .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT]);
+        router
+            .layer(DefaultBodyLimit::max(self.config.limits.max_body_bytes))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Duration::from_secs(self.config.limits.request_timeout_seconds),
+            ))
+            .layer(CatchPanicLayer::custom(|_| {
+                tracing::error!("handler panicked");
+                (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({
+                    "errors": [{"message": "Internal error.", "extensions": {"code": "INTERNAL"}}]
+                })))
+                    .into_response()
+            }))
+            .layer(cors)
+            .layer(middleware::from_fn_with_state(self.clone(), request_context))
+            .with_state(self.clone())
+    }
+}
+
+/// Gives every request an id and a tracing span carrying it, and records metrics.
+async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let id = uuid::Uuid::now_v7().to_string();
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+    let started = Instant::now();
+    let mut res = next.run(req).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    state.metrics.http_response(res.status().as_u16(), elapsed);
+    span.in_scope(|| tracing::info!(status = res.status().as_u16(), elapsed_ms = elapsed.as_millis() as u64, "response"));
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    res
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+}
+
+async fn graphiql() -> Html<String> {
+    Html(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("Veerkracht").finish())
+}
+
+async fn dev_jwks(State(state): State<AppState>) -> Response {
+    match &state.dev_issuer {
+        Some(issuer) => Json(issuer.jwks()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn dev_openid_configuration(State(state): State<AppState>, req: Request) -> Response {
+    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost").to_string();
+    Json(serde_json::json!({
+        "issuer": state.config.auth.issuer,
+        "jwks_uri": format!("http://{host}{}", dev_issuer::JWKS_PATH),
+        "id_token_signing_alg_values_supported": ["ES256"],
+    }))
+    .into_response()
+}
+
+/// Serves on `listener` until `shutdown` resolves. Tests bind port 0 and pass the listener.
+pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    let state = AppState::new(config, addr).await?;
+    tracing::info!(%addr, "serving");
+    axum::serve(listener, state.router().into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}

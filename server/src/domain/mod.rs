@@ -1,0 +1,5 @@
+//! Domain rules of the method as plain functions, tested next to them. Resolvers call these.
+
+pub mod admission;
+pub mod age;
+pub mod phase;

@@ -1,0 +1,440 @@
+//! Children as clients in their own right: each with a trajectory (begeleidingstraject),
+//! a responsible worker, a phase and the flags derived from the method.
+
+use super::{
+    context::ContextExt,
+    families::Family,
+    ids,
+    loaders::{CustodiansOf, PersonId, PhaseHistoryOf, TrajectoryOf, WorkerId},
+    organisation::Worker,
+    pagination::{self, Conn, TotalCount},
+    persons::Person,
+    scalars::Date,
+};
+use crate::{
+    audit::{self, AccessEvent},
+    domain::{
+        age::{AgeBand, age_on},
+        phase::{self, PHASE_1_MAX_DAYS},
+    },
+    error::{AppError, AppResult, Violation},
+    policy,
+};
+use async_graphql::{Context, ID, InputObject, Object};
+use chrono::{Days, NaiveDate, Utc};
+use entities::{
+    AccessAction, CareSetting, EndReason, Phase, Role, family, person, phase_change, trajectory, worker,
+    worker_role,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
+    TransactionTrait, sea_query::{ExprTrait, Query},
+};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Kind: a child as a client of the shelter.
+pub struct Child(pub person::Model);
+
+impl Child {
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        let ground = policy::read_cases(ctx.principal()?)?;
+        let (person, trajectory) =
+            futures::future::try_join(ctx.loader().load_one(PersonId(id)), ctx.loader().load_one(TrajectoryOf(id))).await?;
+        match (person, trajectory) {
+            (Some(p), Some(_)) => {
+                ctx.log_read(p.id, "identity", &ground);
+                Ok(Self(p))
+            }
+            _ => Err(AppError::NotFound("child")),
+        }
+    }
+
+    async fn trajectory_model(&self, ctx: &Context<'_>) -> AppResult<trajectory::Model> {
+        ctx.loader()
+            .load_one(TrajectoryOf(self.0.id))
+            .await?
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("child {} has no trajectory", self.0.id)))
+    }
+}
+
+#[Object]
+impl Child {
+    pub async fn id(&self) -> ID {
+        ids::encode("Child", self.0.id)
+    }
+    /// The child's person record (identity).
+    async fn person(&self, ctx: &Context<'_>) -> AppResult<Person> {
+        Ok(Person::read(ctx, self.0.clone(), &policy::read_cases(ctx.principal()?)?))
+    }
+    /// Age in completed years today.
+    async fn age(&self) -> i32 {
+        age_on(self.0.date_of_birth, today())
+    }
+    /// Leeftijdsgroep: 0–4, 4–12 or 12–18.
+    async fn age_band(&self) -> Option<AgeBand> {
+        AgeBand::for_age(age_on(self.0.date_of_birth, today()))
+    }
+    /// Begeleidingstraject.
+    async fn trajectory(&self, ctx: &Context<'_>) -> AppResult<Trajectory> {
+        let ground = policy::read_cases(ctx.principal()?)?;
+        ctx.log_read(self.0.id, "trajectory", &ground);
+        Ok(Trajectory(self.trajectory_model(ctx).await?))
+    }
+    /// Fase 1 overschreden: phase 1 has lasted longer than six weeks.
+    async fn phase1_overdue(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        let t = self.trajectory_model(ctx).await?;
+        Ok(phase::phase_1_overdue(t.phase, t.admission_date, today()))
+    }
+    async fn family(&self, ctx: &Context<'_>) -> AppResult<Family> {
+        let t = self.trajectory_model(ctx).await?;
+        Family::find(ctx, t.family_id).await
+    }
+    /// Gezaghebbenden: the adults holding custody over this child.
+    async fn custodians(&self, ctx: &Context<'_>) -> AppResult<Vec<Person>> {
+        let ground = policy::read_cases(ctx.principal()?)?;
+        ctx.log_read(self.0.id, "custody", &ground);
+        let adults = ctx.loader().load_one(CustodiansOf(self.0.id)).await?.unwrap_or_default();
+        Ok(adults.into_iter().map(|a| Person::read(ctx, a, &ground)).collect())
+    }
+}
+
+/// Begeleidingstraject: one child's track as a client.
+pub struct Trajectory(pub trajectory::Model);
+
+#[Object]
+impl Trajectory {
+    /// Fase.
+    async fn phase(&self) -> Phase {
+        self.0.phase
+    }
+    async fn setting(&self) -> CareSetting {
+        self.0.setting
+    }
+    /// Opnamedatum.
+    async fn admission_date(&self) -> Date {
+        Date(self.0.admission_date)
+    }
+    async fn phase_started_on(&self) -> Date {
+        Date(self.0.phase_started_on)
+    }
+    /// The last day phase 1 may run (six weeks after admission).
+    async fn phase1_deadline(&self) -> Date {
+        Date(self.0.admission_date + Days::new(PHASE_1_MAX_DAYS as u64))
+    }
+    async fn end_date(&self) -> Option<Date> {
+        self.0.end_date.map(Date)
+    }
+    async fn end_reason(&self) -> Option<EndReason> {
+        self.0.end_reason
+    }
+    /// Kind- en gezinsbegeleider responsible for this child.
+    async fn responsible_worker(&self, ctx: &Context<'_>) -> AppResult<Worker> {
+        let w = ctx.loader().load_one(WorkerId(self.0.responsible_worker_id)).await?;
+        w.map(Worker).ok_or(AppError::NotFound("worker"))
+    }
+    /// Every phase change, oldest first.
+    async fn phase_history(&self, ctx: &Context<'_>) -> AppResult<Vec<PhaseChange>> {
+        let list = ctx.loader().load_one(PhaseHistoryOf(self.0.id)).await?.unwrap_or_default();
+        Ok(list.into_iter().map(PhaseChange).collect())
+    }
+}
+
+/// A recorded move between phases.
+pub struct PhaseChange(phase_change::Model);
+
+#[Object]
+impl PhaseChange {
+    async fn from_phase(&self) -> Option<Phase> {
+        self.0.from_phase
+    }
+    async fn to_phase(&self) -> Phase {
+        self.0.to_phase
+    }
+    async fn effective_on(&self) -> Date {
+        Date(self.0.effective_on)
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn changed_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
+        match self.0.changed_by_worker_id {
+            Some(id) => Ok(ctx.loader().load_one(WorkerId(id)).await?.map(Worker)),
+            None => Ok(None),
+        }
+    }
+    async fn recorded_at(&self) -> chrono::DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A new trajectory in phase 1, with its first history entry.
+pub fn open_trajectory(
+    organisation_id: Uuid,
+    child_id: Uuid,
+    family_id: Uuid,
+    responsible_worker_id: Uuid,
+    setting: CareSetting,
+    admission_date: NaiveDate,
+    by_worker: Option<Uuid>,
+) -> (trajectory::ActiveModel, phase_change::ActiveModel) {
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let t = trajectory::Model {
+        id,
+        organisation_id,
+        child_id,
+        family_id,
+        responsible_worker_id,
+        phase: Phase::Phase1,
+        setting,
+        admission_date,
+        phase_started_on: admission_date,
+        end_date: None,
+        end_reason: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let change = phase_change::Model {
+        id: Uuid::now_v7(),
+        trajectory_id: id,
+        from_phase: None,
+        to_phase: Phase::Phase1,
+        effective_on: admission_date,
+        changed_by_worker_id: by_worker,
+        note: None,
+        created_at: now,
+    };
+    (t.into(), change.into())
+}
+
+/// Checks that every `(worker, field)` names an active child and family worker of the
+/// organisation, in two statements however many there are.
+pub async fn check_responsible_workers<C: ConnectionTrait>(db: &C, organisation_id: Uuid, workers: &[(Uuid, String)]) -> AppResult<()> {
+    if workers.is_empty() {
+        return Ok(());
+    }
+    let wanted: Vec<Uuid> = workers.iter().map(|(w, _)| *w).collect::<HashSet<_>>().into_iter().collect();
+    let found: HashSet<Uuid> = worker::Entity::find()
+        .filter(worker::Column::Id.is_in(wanted.clone()))
+        .filter(worker::Column::OrganisationId.eq(organisation_id))
+        .filter(worker::Column::Active.eq(true))
+        .filter(
+            worker::Column::Id.in_subquery(
+                Query::select()
+                    .column(worker_role::Column::WorkerId)
+                    .from(worker_role::Entity)
+                    .and_where(worker_role::Column::Role.eq(Role::ChildFamilyWorker))
+                    .and_where(worker_role::Column::WorkerId.is_in(wanted))
+                    .to_owned(),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| w.id)
+        .collect();
+    let violations: Vec<Violation> = workers
+        .iter()
+        .filter(|(w, _)| !found.contains(w))
+        .map(|(_, field)| Violation::new(field.clone(), "not an active child and family worker of your organisation"))
+        .collect();
+    if violations.is_empty() { Ok(()) } else { Err(AppError::BadUserInput(violations)) }
+}
+
+#[derive(InputObject, Default)]
+pub struct ChildFilter {
+    pub location_id: Option<ID>,
+    pub phase: Option<Phase>,
+    pub responsible_worker_id: Option<ID>,
+    pub age_band: Option<AgeBand>,
+    /// Only children whose phase 1 has run over six weeks (or only those whose has not).
+    pub phase1_overdue: Option<bool>,
+    /// Include closed trajectories when no phase is given; default false.
+    #[graphql(default)]
+    pub include_closed: bool,
+}
+
+#[derive(Default)]
+pub struct ChildQuery;
+
+#[Object]
+impl ChildQuery {
+    /// Children as clients (kinderen als cliënt), filtered; ordered by admission.
+    #[graphql(complexity = "first.or(last).unwrap_or(20) as usize * child_complexity")]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ChildFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<Child>> {
+        let p = ctx.principal()?;
+        let ground = policy::read_cases(p)?;
+        let page = pagination::page(first, after, last, before, ctx.state().max_page_size)?;
+        let f = filter.unwrap_or_default();
+        let location = f.location_id.as_ref().map(|id| ids::decode(id, "Location", "filter.locationId")).transpose()?;
+        let worker = f
+            .responsible_worker_id
+            .as_ref()
+            .map(|id| ids::decode(id, "Worker", "filter.responsibleWorkerId"))
+            .transpose()?;
+        let today = today();
+        let overdue_before = today - Days::new(PHASE_1_MAX_DAYS as u64);
+        let select = trajectory::Entity::find()
+            .filter(trajectory::Column::OrganisationId.eq(p.organisation_id))
+            .apply_if(f.phase, |q, ph| q.filter(trajectory::Column::Phase.eq(ph)))
+            .apply_if((f.phase.is_none() && !f.include_closed).then_some(()), |q, _| {
+                q.filter(trajectory::Column::Phase.ne(Phase::Closed))
+            })
+            .apply_if(worker, |q, w| q.filter(trajectory::Column::ResponsibleWorkerId.eq(w)))
+            .apply_if(location, |q, l| {
+                q.filter(trajectory::Column::FamilyId.in_subquery(
+                    Query::select().column(family::Column::Id).from(family::Entity).and_where(family::Column::LocationId.eq(l)).to_owned(),
+                ))
+            })
+            .apply_if(f.age_band, |q, band| {
+                let (after, on_or_before) = band.birth_dates(today);
+                q.filter(trajectory::Column::ChildId.in_subquery(
+                    Query::select()
+                        .column(person::Column::Id)
+                        .from(person::Entity)
+                        .and_where(person::Column::DateOfBirth.gt(after))
+                        .and_where(person::Column::DateOfBirth.lte(on_or_before))
+                        .to_owned(),
+                ))
+            })
+            .apply_if(f.phase1_overdue, |q, overdue| {
+                let late = trajectory::Column::Phase.eq(Phase::Phase1).and(trajectory::Column::AdmissionDate.lt(overdue_before));
+                q.filter(if overdue { late } else { late.not() })
+            });
+        let total = TotalCount::of(ctx, &select, trajectory::Column::Id);
+        let (rows, prev, next) = pagination::fetch(ctx, select, trajectory::Column::Id, &page).await?;
+        let persons = ctx.loader().load_many(rows.iter().map(|t| PersonId(t.child_id))).await?;
+        ctx.loader().feed_many(rows.iter().map(|t| (TrajectoryOf(t.child_id), t.clone()))).await;
+        let children: Vec<(Uuid, person::Model)> =
+            rows.iter().filter_map(|t| Some((t.id, persons.get(&PersonId(t.child_id))?.clone()))).collect();
+        for (_, c) in &children {
+            ctx.log_read(c.id, "identity", &ground);
+        }
+        Ok(pagination::connection(children, prev, next, total, |(id, _)| *id, |(_, c)| Child(c)))
+    }
+
+    /// One child by id.
+    async fn child(&self, ctx: &Context<'_>, id: ID) -> AppResult<Child> {
+        Child::find(ctx, ids::decode(&id, "Child", "id")?).await
+    }
+}
+
+#[derive(InputObject)]
+pub struct AssignResponsibleWorkerInput {
+    pub child_id: ID,
+    pub worker_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct AdvancePhaseInput {
+    pub child_id: ID,
+    /// The phase to move to; the next phase when left out.
+    pub to: Option<Phase>,
+    /// When the new phase began; today when left out.
+    pub effective_on: Option<Date>,
+    /// Required when closing.
+    pub end_reason: Option<EndReason>,
+    pub note: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ChildMutation;
+
+/// The trajectory of a child of the principal's organisation, locked for the change.
+async fn trajectory_for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    trajectory::Entity::find()
+        .filter(trajectory::Column::ChildId.eq(child_id))
+        .filter(trajectory::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(trajectory::Column::Id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("child"))
+}
+
+#[Object]
+impl ChildMutation {
+    /// Makes a worker the child's responsible kind- en gezinsbegeleider.
+    async fn assign_responsible_worker(&self, ctx: &Context<'_>, input: AssignResponsibleWorkerInput) -> AppResult<Child> {
+        let p = ctx.principal()?;
+        let ground = policy::assign_responsible_worker(p)?;
+        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
+        let worker_id = ids::decode(&input.worker_id, "Worker", "input.workerId")?;
+        let txn = ctx.db().begin().await?;
+        let t = trajectory_for_update(&txn, p.organisation_id, child_id).await?;
+        if t.phase == Phase::Closed {
+            return Err(AppError::Conflict("the trajectory is closed".into()));
+        }
+        check_responsible_workers(&txn, p.organisation_id, &[(worker_id, "input.workerId".into())]).await?;
+        let mut m: trajectory::ActiveModel = t.into();
+        m.responsible_worker_id = Set(worker_id);
+        m.updated_at = Set(Utc::now());
+        let t = m.update(&txn).await?;
+        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+        txn.commit().await?;
+        ctx.loader().feed_one(TrajectoryOf(child_id), t).await;
+        Child::find(ctx, child_id).await
+    }
+
+    /// Moves a child's trajectory to the next phase (1 → 2 → 3), or closes it with an end
+    /// reason. Only the responsible worker or a team lead can do this.
+    async fn advance_phase(&self, ctx: &Context<'_>, input: AdvancePhaseInput) -> AppResult<Child> {
+        let p = ctx.principal()?;
+        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
+        let txn = ctx.db().begin().await?;
+        let t = trajectory_for_update(&txn, p.organisation_id, child_id).await?;
+        let ground = policy::change_phase(p, t.responsible_worker_id)?;
+        let target = match input.to.or_else(|| phase::next(t.phase)) {
+            Some(target) => target,
+            None => return Err(AppError::invalid("input.to", "the trajectory is already closed")),
+        };
+        phase::check_transition(t.phase, target, input.end_reason).map_err(|v| AppError::BadUserInput(vec![v]))?;
+        let effective_on = input.effective_on.map_or_else(today, |d| d.0);
+        if effective_on > today() {
+            return Err(AppError::invalid("input.effectiveOn", "a phase change cannot be dated in the future"));
+        }
+        if effective_on < t.phase_started_on {
+            return Err(AppError::invalid("input.effectiveOn", "the new phase cannot begin before the current one"));
+        }
+        let from = t.phase;
+        let mut m: trajectory::ActiveModel = t.into();
+        m.phase = Set(target);
+        m.phase_started_on = Set(effective_on);
+        if target == Phase::Closed {
+            m.end_date = Set(Some(effective_on));
+            m.end_reason = Set(input.end_reason);
+        }
+        m.updated_at = Set(Utc::now());
+        let t = m.update(&txn).await?;
+        phase_change::ActiveModel::from(phase_change::Model {
+            id: Uuid::now_v7(),
+            trajectory_id: t.id,
+            from_phase: Some(from),
+            to_phase: target,
+            effective_on,
+            changed_by_worker_id: p.worker_id,
+            note: input.note,
+            created_at: Utc::now(),
+        })
+        .insert(&txn)
+        .await?;
+        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+        txn.commit().await?;
+        ctx.loader().feed_one(TrajectoryOf(child_id), t).await;
+        Child::find(ctx, child_id).await
+    }
+}

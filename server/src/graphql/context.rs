@@ -1,0 +1,53 @@
+//! Per-request state and the helpers resolvers use to reach it.
+
+use super::loaders::Loaders;
+use crate::{
+    audit::{AccessEvent, AuditBuffer, RequestMeta},
+    auth::Principal,
+    error::{AppError, AppResult},
+    policy::Ground,
+};
+use async_graphql::{Context, dataloader::DataLoader};
+use entities::AccessAction;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub struct RequestState {
+    pub db: DatabaseConnection,
+    pub principal: Option<Principal>,
+    pub meta: RequestMeta,
+    pub audit: Arc<AuditBuffer>,
+    pub loader: DataLoader<Loaders>,
+    pub max_page_size: u64,
+}
+
+pub trait ContextExt {
+    fn state(&self) -> &RequestState;
+
+    fn db(&self) -> &DatabaseConnection {
+        &self.state().db
+    }
+
+    fn loader(&self) -> &DataLoader<Loaders> {
+        &self.state().loader
+    }
+
+    fn principal(&self) -> AppResult<&Principal> {
+        self.state()
+            .principal
+            .as_ref()
+            .ok_or_else(|| AppError::Unauthenticated("a bearer token is required".into()))
+    }
+
+    /// Records a read of part of a person's record in the request's access log.
+    fn log_read(&self, person_id: Uuid, area: &'static str, ground: &Ground) {
+        self.state().audit.record(AccessEvent::new(person_id, AccessAction::Read, area, ground));
+    }
+}
+
+impl ContextExt for Context<'_> {
+    fn state(&self) -> &RequestState {
+        self.data_unchecked::<RequestState>()
+    }
+}

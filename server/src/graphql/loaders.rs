@@ -1,0 +1,157 @@
+//! DataLoaders for every relation: each batch is one `IN (…)` query, scoped to the
+//! principal's organisation as a second line of defence behind the policy checks.
+
+use async_graphql::dataloader::Loader;
+use entities::{
+    MembershipRole, Role, custody, family, family_membership, location, organisation, person, phase_change,
+    trajectory, worker, worker_role,
+};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use std::{collections::HashMap, hash::Hash, sync::Arc};
+use uuid::Uuid;
+
+pub struct Loaders {
+    pub db: DatabaseConnection,
+    pub organisation_id: Uuid,
+}
+
+type LoadResult<K, V> = Result<HashMap<K, V>, Arc<DbErr>>;
+
+fn ids<K: Copy + Into<Uuid>>(keys: &[K]) -> Vec<Uuid> {
+    keys.iter().map(|k| (*k).into()).collect()
+}
+
+fn group<K: Eq + Hash, V>(pairs: impl IntoIterator<Item = (K, V)>) -> HashMap<K, Vec<V>> {
+    let mut map: HashMap<K, Vec<V>> = HashMap::new();
+    for (k, v) in pairs {
+        map.entry(k).or_default().push(v);
+    }
+    map
+}
+
+macro_rules! key {
+    ($($(#[$m:meta])* $name:ident),+ $(,)?) => {$(
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub Uuid);
+        impl From<$name> for Uuid {
+            fn from(k: $name) -> Uuid { k.0 }
+        }
+    )+};
+}
+
+key! {
+    OrganisationId, LocationId, WorkerId, FamilyId, PersonId,
+    /// The roles of a worker.
+    RolesOf,
+    /// The members of a family with their role.
+    MembersOf,
+    /// The current trajectory of a child.
+    TrajectoryOf,
+    /// The adults holding custody over a child.
+    CustodiansOf,
+    /// The phase history of a trajectory.
+    PhaseHistoryOf,
+}
+
+/// Loaders for rows looked up by their own id, within the organisation.
+macro_rules! by_id {
+    ($key:ident, $entity:ident, $org:expr) => {
+        impl Loader<$key> for Loaders {
+            type Value = $entity::Model;
+            type Error = Arc<DbErr>;
+
+            async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
+                let rows = $entity::Entity::find()
+                    .filter($entity::Column::Id.is_in(ids(keys)))
+                    .filter($org.eq(self.organisation_id))
+                    .all(&self.db)
+                    .await?;
+                Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
+            }
+        }
+    };
+}
+
+by_id!(OrganisationId, organisation, organisation::Column::Id);
+by_id!(LocationId, location, location::Column::OrganisationId);
+by_id!(WorkerId, worker, worker::Column::OrganisationId);
+by_id!(FamilyId, family, family::Column::OrganisationId);
+by_id!(PersonId, person, person::Column::OrganisationId);
+
+impl Loader<RolesOf> for Loaders {
+    type Value = Vec<Role>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[RolesOf]) -> LoadResult<RolesOf, Self::Value> {
+        let rows = worker_role::Entity::find()
+            .filter(worker_role::Column::WorkerId.is_in(ids(keys)))
+            .order_by_asc(worker_role::Column::Role)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows.into_iter().map(|r| (RolesOf(r.worker_id), r.role))))
+    }
+}
+
+impl Loader<MembersOf> for Loaders {
+    type Value = Vec<(MembershipRole, person::Model)>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[MembersOf]) -> LoadResult<MembersOf, Self::Value> {
+        let rows = family_membership::Entity::find()
+            .find_also_related(person::Entity)
+            .filter(family_membership::Column::FamilyId.is_in(ids(keys)))
+            .filter(person::Column::OrganisationId.eq(self.organisation_id))
+            .order_by_asc(family_membership::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows.into_iter().filter_map(|(m, p)| Some((MembersOf(m.family_id), (m.role, p?))))))
+    }
+}
+
+impl Loader<TrajectoryOf> for Loaders {
+    type Value = trajectory::Model;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[TrajectoryOf]) -> LoadResult<TrajectoryOf, Self::Value> {
+        let rows = trajectory::Entity::find()
+            .filter(trajectory::Column::ChildId.is_in(ids(keys)))
+            .filter(trajectory::Column::OrganisationId.eq(self.organisation_id))
+            .order_by_asc(trajectory::Column::Id)
+            .all(&self.db)
+            .await?;
+        // Ascending UUIDv7 order: the last trajectory of a child (a re-admission) wins.
+        Ok(rows.into_iter().map(|t| (TrajectoryOf(t.child_id), t)).collect())
+    }
+}
+
+impl Loader<CustodiansOf> for Loaders {
+    type Value = Vec<person::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[CustodiansOf]) -> LoadResult<CustodiansOf, Self::Value> {
+        let rows = custody::Entity::find()
+            .find_also_related(person::Entity)
+            .filter(custody::Column::ChildId.is_in(ids(keys)))
+            .filter(person::Column::OrganisationId.eq(self.organisation_id))
+            .order_by_asc(custody::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows.into_iter().filter_map(|(c, p)| Some((CustodiansOf(c.child_id), p?)))))
+    }
+}
+
+impl Loader<PhaseHistoryOf> for Loaders {
+    type Value = Vec<phase_change::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[PhaseHistoryOf]) -> LoadResult<PhaseHistoryOf, Self::Value> {
+        // Trajectory ids reach this loader only from tenant-checked trajectories.
+        let rows = phase_change::Entity::find()
+            .filter(phase_change::Column::TrajectoryId.is_in(ids(keys)))
+            .order_by_asc(phase_change::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows.into_iter().map(|c| (PhaseHistoryOf(c.trajectory_id), c))))
+    }
+}

@@ -1,0 +1,90 @@
+//! The GraphQL API: one module per area of the schema, each owning its types, queries,
+//! mutations and loaders. Resolvers stay thin: policy check, domain function, mapping.
+
+mod access_log;
+mod children;
+pub mod context;
+mod families;
+pub mod ids;
+mod limits;
+pub mod loaders;
+mod scalars;
+mod organisation;
+mod pagination;
+mod persons;
+
+use crate::{
+    audit::{self, AuditBuffer, RequestMeta},
+    auth::Principal,
+    config::Config,
+    error::AppResult,
+};
+use async_graphql::{EmptySubscription, MergedObject, Schema, dataloader::DataLoader};
+use context::RequestState;
+use loaders::Loaders;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    organisation::OrganisationQuery,
+    families::FamilyQuery,
+    children::ChildQuery,
+    access_log::AccessLogQuery,
+    ids::NodeQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(families::FamilyMutation, children::ChildMutation, persons::PersonMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema with the configured limits. Per-request data (principal, loaders,
+/// audit buffer) is attached to each request, not to the schema.
+pub fn build_schema(config: &Config) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(config.limits.max_depth)
+        .limit_complexity(config.limits.max_complexity)
+        .limit_directives(10)
+        .extension(limits::AliasLimit(config.limits.max_aliases));
+    if !config.introspection_enabled() {
+        builder = builder.disable_introspection();
+    }
+    if !config.suggestions_enabled() {
+        builder = builder.disable_suggestions();
+    }
+    builder.finish()
+}
+
+/// The SDL as checked in at the repository root (`schema.graphql`).
+pub fn sdl() -> String {
+    build_schema(&Config::default()).sdl()
+}
+
+/// Executes one request for `principal` with fresh loaders, then writes the reads it made
+/// to the access log. Fails when the log cannot be written: nothing is returned unlogged.
+pub async fn execute(
+    schema: &AppSchema,
+    db: &DatabaseConnection,
+    principal: Option<Principal>,
+    meta: RequestMeta,
+    max_page_size: u64,
+    request: async_graphql::Request,
+) -> AppResult<async_graphql::Response> {
+    let audit_buffer = Arc::new(AuditBuffer::default());
+    let organisation_id = principal.as_ref().map_or(Uuid::nil(), |p| p.organisation_id);
+    let state = RequestState {
+        db: db.clone(),
+        principal: principal.clone(),
+        meta: meta.clone(),
+        audit: audit_buffer.clone(),
+        loader: DataLoader::new(Loaders { db: db.clone(), organisation_id }, tokio::spawn).max_batch_size(5000),
+        max_page_size,
+    };
+    let response = schema.execute(request.data(state)).await;
+    if let Some(p) = &principal {
+        audit::flush(db, p, &meta, &audit_buffer).await?;
+    }
+    Ok(response)
+}

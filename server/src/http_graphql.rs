@@ -1,0 +1,172 @@
+//! The GraphQL endpoint over HTTP: POST for everything, GET for queries only.
+//! Answers `application/graphql-response+json` when the client accepts it (with 4xx on
+//! request errors, per GraphQL over HTTP), and `application/json` otherwise.
+
+use crate::{
+    app::{AppState, RequestId},
+    audit::RequestMeta,
+    error::{AppError, finalize_errors},
+    graphql,
+};
+use async_graphql::{
+    ServerError,
+    parser::types::{DocumentOperations, OperationType},
+};
+use axum::{
+    body::Bytes,
+    extract::{ConnectInfo, RawQuery, State, rejection::BytesRejection},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use std::net::SocketAddr;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    axum::Extension(RequestId(id)): axum::Extension<RequestId>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let media = Media::from(&headers);
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => return request_error(media, rejection.status(), &rejection.body_text(), &id),
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with("application/json") {
+        return request_error(media, StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the request as application/json", &id);
+    }
+    match serde_json::from_slice::<async_graphql::Request>(&body) {
+        Ok(request) => execute(state, client, id, headers, media, request).await,
+        Err(e) => request_error(media, StatusCode::BAD_REQUEST, &format!("the body is not a GraphQL request: {e}"), &id),
+    }
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    axum::Extension(RequestId(id)): axum::Extension<RequestId>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let media = Media::from(&headers);
+    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
+        Ok(r) => r,
+        Err(e) => return request_error(media, StatusCode::BAD_REQUEST, &format!("not a GraphQL request: {e}"), &id),
+    };
+    // GET is for reading: a mutation over GET could be triggered by a link or an image tag.
+    if is_mutation(&request) {
+        let mut res = request_error(media, StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST", &id);
+        res.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return res;
+    }
+    execute(state, client, id, headers, media, request).await
+}
+
+fn is_mutation(request: &async_graphql::Request) -> bool {
+    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return false };
+    let ty = match (&doc.operations, &request.operation_name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+        _ => None,
+    };
+    ty == Some(OperationType::Mutation)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Media {
+    Json,
+    GraphqlResponse,
+}
+
+impl Media {
+    fn from(headers: &HeaderMap) -> Self {
+        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if accept.contains(GRAPHQL_RESPONSE) { Media::GraphqlResponse } else { Media::Json }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::Json => "application/json",
+            Media::GraphqlResponse => GRAPHQL_RESPONSE,
+        }
+    }
+}
+
+async fn execute(state: AppState, client: SocketAddr, id: String, headers: HeaderMap, media: Media, request: async_graphql::Request) -> Response {
+    let meta = RequestMeta {
+        request_id: id.clone(),
+        client_address: Some(client.ip().to_string()),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+    };
+    let principal = match bearer(&headers) {
+        None => None,
+        Some(token) => match state.authenticate(token).await {
+            Ok(p) => Some(p),
+            Err(e) => {
+                state.metrics.graphql_error(e.code());
+                let status = if matches!(e, AppError::Internal(_)) { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::UNAUTHORIZED };
+                let mut res = error_response(media, status, e, &id);
+                res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                return res;
+            }
+        },
+    };
+    // Nothing is returned that was not logged: if the access log cannot be written, the
+    // client gets an error instead of the data.
+    let max_page = state.config.limits.max_page_size;
+    let mut response = match graphql::execute(&state.schema, &state.db, principal, meta, max_page, request).await {
+        Ok(r) => r,
+        Err(e) => {
+            state.metrics.graphql_error(e.code());
+            return error_response(media, StatusCode::INTERNAL_SERVER_ERROR, e, &id);
+        }
+    };
+
+    finalize_errors(&mut response.errors, &id);
+    for e in &response.errors {
+        if let Some(async_graphql::Value::String(code)) = e.extensions.as_ref().and_then(|x| x.get("code")) {
+            state.metrics.graphql_error(code);
+        }
+    }
+    // A request error (nothing executed: parse, validation, limits) has errors without a path.
+    let request_failed = !response.errors.is_empty() && response.data == async_graphql::Value::Null
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let status = if media == Media::GraphqlResponse && request_failed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    json(media, status, &response)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+}
+
+fn json<T: serde::Serialize>(media: Media, status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, media.content_type())], bytes).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not serialise a response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn error_response(media: Media, status: StatusCode, err: AppError, id: &str) -> Response {
+    let e: async_graphql::Error = err.into();
+    let mut errors = vec![e.into_server_error(async_graphql::Pos::default())];
+    for e in &mut errors {
+        e.locations.clear();
+    }
+    finalize_errors(&mut errors, id);
+    json(media, status, &serde_json::json!({ "errors": errors }))
+}
+
+fn request_error(media: Media, status: StatusCode, message: &str, id: &str) -> Response {
+    let mut errors = vec![ServerError::new(message, None)];
+    finalize_errors(&mut errors, id);
+    json(media, status, &serde_json::json!({ "errors": errors }))
+}

@@ -1,0 +1,14 @@
+//! Veerkracht: every child in the shelter a client in their own right.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+mod http_graphql;
+pub mod metrics;
+pub mod policy;
+pub mod seed;

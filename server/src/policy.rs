@@ -1,0 +1,158 @@
+//! The one place that decides access. Resolvers ask here; they never check roles themselves.
+//!
+//! Tenancy: a worker sees only their own organisation, and an object of another
+//! organisation is reported as not found so that its existence does not leak.
+//! Every allowed access returns the [`Ground`] it rests on, which the access log records.
+
+use crate::{
+    auth::Principal,
+    error::{AppError, AppResult},
+};
+use entities::Role::{self, *};
+use uuid::Uuid;
+
+/// Why access was allowed (grondslag), as recorded in the access log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ground {
+    Role(Role),
+    /// The worker is the child's responsible worker (relationship).
+    ResponsibleWorker,
+}
+
+impl Ground {
+    pub fn label(&self) -> String {
+        match self {
+            Ground::Role(r) => format!("role:{}", r.as_str()),
+            Ground::ResponsibleWorker => "relationship:responsible-worker".into(),
+        }
+    }
+}
+
+/// Roles that work with case files (dossier).
+const CASE_ROLES: [Role; 3] = [ChildFamilyWorker, BehaviouralExpert, TeamLead];
+/// Roles that record admissions and change family and person records.
+const CASE_EDIT_ROLES: [Role; 2] = [ChildFamilyWorker, TeamLead];
+/// Roles that need a secret address: the people who place families and run locations.
+const SECRET_ADDRESS_ROLES: [Role; 3] = [ChildFamilyWorker, TeamLead, OrgAdmin];
+/// Roles that may read the access log (NEN 7513 controle).
+const ACCESS_LOG_ROLES: [Role; 2] = [TeamLead, OrgAdmin];
+
+fn first_role(p: &Principal, allowed: &[Role]) -> Option<Role> {
+    allowed.iter().copied().find(|r| p.has_role(*r))
+}
+
+fn forbidden(what: &str) -> AppError {
+    AppError::Forbidden(format!("your role does not allow {what}"))
+}
+
+/// A worker of the organisation; partner users only reach what a grant gives them.
+pub fn organisation_member(p: &Principal) -> AppResult<()> {
+    if p.partner.is_some() {
+        return Err(AppError::Forbidden("partner users can only reach what a grant gives them".into()));
+    }
+    Ok(())
+}
+
+fn with_role(p: &Principal, allowed: &[Role], what: &str) -> AppResult<Ground> {
+    organisation_member(p)?;
+    first_role(p, allowed).map(Ground::Role).ok_or_else(|| forbidden(what))
+}
+
+/// Objects of another organisation do not exist for this principal.
+pub fn same_tenant(p: &Principal, organisation_id: Uuid, what: &'static str) -> AppResult<()> {
+    if p.organisation_id == organisation_id { Ok(()) } else { Err(AppError::NotFound(what)) }
+}
+
+pub fn read_cases(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &CASE_ROLES, "reading case files")
+}
+
+pub fn edit_cases(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &CASE_EDIT_ROLES, "changing case files")
+}
+
+/// Only a team lead assigns the responsible worker (casusregie).
+pub fn assign_responsible_worker(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &[TeamLead], "assigning responsible workers")
+}
+
+/// The child's responsible worker or a team lead moves a trajectory between phases.
+pub fn change_phase(p: &Principal, responsible_worker_id: Uuid) -> AppResult<Ground> {
+    organisation_member(p)?;
+    if p.has_role(TeamLead) {
+        return Ok(Ground::Role(TeamLead));
+    }
+    if p.worker_id == Some(responsible_worker_id) && p.has_role(ChildFamilyWorker) {
+        return Ok(Ground::ResponsibleWorker);
+    }
+    Err(AppError::Forbidden("only the responsible worker or a team lead changes a child's phase".into()))
+}
+
+/// Organisation structure (locations, workers) is visible to every worker of the organisation.
+pub fn read_organisation(p: &Principal) -> AppResult<()> {
+    organisation_member(p)?;
+    if p.roles.is_empty() {
+        return Err(forbidden("reading organisation data without any role"));
+    }
+    Ok(())
+}
+
+pub fn see_secret_address(p: &Principal) -> bool {
+    p.partner.is_none() && first_role(p, &SECRET_ADDRESS_ROLES).is_some()
+}
+
+pub fn read_access_log(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &ACCESS_LOG_ROLES, "reading the access log")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(roles: &[Role]) -> Principal {
+        Principal {
+            subject: "s".into(),
+            organisation_id: Uuid::nil(),
+            organisation_slug: "o".into(),
+            worker_id: Some(Uuid::from_u128(1)),
+            roles: roles.to_vec(),
+            partner: None,
+        }
+    }
+
+    #[test]
+    fn case_files_need_a_case_role() {
+        assert_eq!(read_cases(&principal(&[BehaviouralExpert])).unwrap(), Ground::Role(BehaviouralExpert));
+        assert!(matches!(read_cases(&principal(&[OrgAdmin])), Err(AppError::Forbidden(_))));
+        assert!(matches!(edit_cases(&principal(&[BehaviouralExpert])), Err(AppError::Forbidden(_))));
+    }
+
+    #[test]
+    fn partner_users_get_nothing_without_a_grant() {
+        let mut p = principal(&[TeamLead]);
+        p.partner = Some("wijkteam".into());
+        assert!(read_cases(&p).is_err());
+        assert!(!see_secret_address(&p));
+    }
+
+    #[test]
+    fn phase_changes_by_responsible_worker_or_team_lead() {
+        let p = principal(&[ChildFamilyWorker]);
+        assert_eq!(change_phase(&p, Uuid::from_u128(1)).unwrap(), Ground::ResponsibleWorker);
+        assert!(change_phase(&p, Uuid::from_u128(2)).is_err());
+        assert_eq!(change_phase(&principal(&[TeamLead]), Uuid::from_u128(2)).unwrap(), Ground::Role(TeamLead));
+    }
+
+    #[test]
+    fn other_tenants_objects_are_not_found() {
+        let p = principal(&[TeamLead]);
+        assert!(same_tenant(&p, Uuid::nil(), "family").is_ok());
+        assert!(matches!(same_tenant(&p, Uuid::from_u128(9), "family"), Err(AppError::NotFound("family"))));
+    }
+
+    #[test]
+    fn secret_addresses_only_for_roles_that_place_families() {
+        assert!(see_secret_address(&principal(&[ChildFamilyWorker])));
+        assert!(!see_secret_address(&principal(&[BehaviouralExpert])));
+    }
+}

@@ -1,0 +1,248 @@
+//! Organisation set-up (organisations, locations, workers) and the demo data set.
+//! Families are admitted through the GraphQL API itself, so demo data obeys every rule
+//! and appears in the access log like any other admission.
+
+use crate::{
+    audit::{GENESIS_HASH, RequestMeta},
+    auth::Principal,
+    config::Config,
+    graphql::{self, ids},
+};
+use chrono::{Days, NaiveDate, Utc};
+use entities::{CareSetting, LocationKind, Role, access_log_head, location, organisation, worker, worker_role};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Creates an organisation together with the head of its access-log chain.
+pub async fn create_organisation(db: &DatabaseConnection, slug: &str, name: &str) -> anyhow::Result<organisation::Model> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let org = organisation::ActiveModel::from(organisation::Model {
+        id: Uuid::now_v7(),
+        slug: slug.into(),
+        name: name.into(),
+        created_at: now,
+        updated_at: now,
+    })
+    .insert(&txn)
+    .await?;
+    access_log_head::ActiveModel::from(access_log_head::Model { organisation_id: org.id, seq: 0, hash: GENESIS_HASH.into() })
+        .insert(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(org)
+}
+
+pub struct NewLocation<'a> {
+    pub name: &'a str,
+    pub kind: LocationKind,
+    pub setting: CareSetting,
+    pub secret_address: bool,
+    pub street: &'a str,
+    pub postal_code: &'a str,
+    pub city: &'a str,
+}
+
+pub async fn create_location(db: &DatabaseConnection, organisation_id: Uuid, l: NewLocation<'_>) -> anyhow::Result<location::Model> {
+    let now = Utc::now();
+    Ok(location::ActiveModel::from(location::Model {
+        id: Uuid::now_v7(),
+        organisation_id,
+        name: l.name.into(),
+        kind: l.kind,
+        setting: l.setting,
+        secret_address: l.secret_address,
+        street: l.street.into(),
+        postal_code: l.postal_code.into(),
+        city: l.city.into(),
+        created_at: now,
+        updated_at: now,
+    })
+    .insert(db)
+    .await?)
+}
+
+pub async fn create_worker(db: &DatabaseConnection, organisation_id: Uuid, name: &str, roles: &[Role]) -> anyhow::Result<worker::Model> {
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+    let w = worker::ActiveModel::from(worker::Model {
+        id: Uuid::now_v7(),
+        organisation_id,
+        name: name.into(),
+        email,
+        skj_registration_number: Some(format!("1000{:05}", now.timestamp_subsec_micros() % 100_000)),
+        skj_registration_expires_on: now.date_naive().checked_add_days(Days::new(400)),
+        active: true,
+        created_at: now,
+        updated_at: now,
+    })
+    .insert(&txn)
+    .await?;
+    for role in roles {
+        worker_role::ActiveModel::from(worker_role::Model { worker_id: w.id, role: *role }).insert(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(w)
+}
+
+/// A small deterministic generator, so the demo data is the same on every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+        list[self.next(list.len() as u64) as usize]
+    }
+    /// A nine-digit number that passes the elfproef.
+    fn bsn(&mut self) -> String {
+        loop {
+            let digits: Vec<u64> = (0..8).map(|i| if i == 0 { 1 + self.next(9) } else { self.next(10) }).collect();
+            let sum: u64 = digits.iter().zip((2..=9).rev()).map(|(d, w)| d * w).sum();
+            let check = sum % 11;
+            if check < 10 {
+                return digits.iter().chain([&check]).map(|d| d.to_string()).collect();
+            }
+        }
+    }
+}
+
+const GIVEN_GIRLS: &[&str] = &["Noor", "Emma", "Saar", "Yara", "Fenna", "Sofie", "Aya", "Lina", "Zoë", "Mila", "Fatima", "Tess"];
+const GIVEN_BOYS: &[&str] = &["Daan", "Sem", "Liam", "Noah", "Mohammed", "Finn", "Levi", "Adam", "Milan", "Luuk", "Yusuf", "Bram"];
+const ADULT_WOMEN: &[&str] = &["Sanne", "Fleur", "Amina", "Marieke", "Nadia", "Esther", "Samira", "Inge", "Priya", "Monique"];
+const ADULT_MEN: &[&str] = &["Kevin", "Rachid", "Jeroen", "Dennis", "Mehmet", "Patrick", "Sander", "Youssef"];
+const FAMILY_NAMES: &[&str] = &[
+    "de Vries", "Jansen", "Bakker", "Visser", "El Amrani", "Yilmaz", "Smit", "Meijer", "de Boer", "Mulder",
+    "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Kaya", "Brouwer", "de Groot", "Öztürk", "van Dijk",
+];
+
+struct DemoOrg {
+    slug: &'static str,
+    name: &'static str,
+    kind: LocationKind,
+    locations: &'static [(&'static str, CareSetting, bool, &'static str, &'static str, &'static str)],
+    families: usize,
+}
+
+const DEMO: &[DemoOrg] = &[
+    DemoOrg {
+        slug: "de-haven",
+        name: "Stichting De Haven (vrouwenopvang)",
+        kind: LocationKind::Vo,
+        locations: &[
+            ("Blijf-huis Noord", CareSetting::Residential, true, "Verborgen Laan 1", "9700 AA", "Groningen"),
+            ("De Haven Ambulant", CareSetting::Ambulant, false, "Hereweg 12", "9725 AE", "Groningen"),
+        ],
+        families: 14,
+    },
+    DemoOrg {
+        slug: "het-anker",
+        name: "Het Anker (maatschappelijke opvang)",
+        kind: LocationKind::Mo,
+        locations: &[
+            ("Het Anker Centrum", CareSetting::Residential, false, "Kade 5", "8011 AB", "Zwolle"),
+            ("Gezinshuis De Linde", CareSetting::Residential, false, "Lindelaan 40", "8012 CD", "Zwolle"),
+        ],
+        families: 8,
+    },
+];
+
+/// Loads the demo data set unless it is already there. Returns false when it was present.
+pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Result<bool> {
+    let present = organisation::Entity::find().filter(organisation::Column::Slug.eq(DEMO[0].slug)).one(db).await?;
+    if present.is_some() {
+        return Ok(false);
+    }
+    let schema = graphql::build_schema(config);
+    let mut rng = Lcg(20261124);
+    let today = Utc::now().date_naive();
+    for demo in DEMO {
+        let org = create_organisation(db, demo.slug, demo.name).await?;
+        let mut locations = Vec::new();
+        for (name, setting, secret, street, postal_code, city) in demo.locations {
+            let l = NewLocation { name, kind: demo.kind, setting: *setting, secret_address: *secret, street, postal_code, city };
+            locations.push(create_location(db, org.id, l).await?);
+        }
+        let prefix = if demo.slug == "de-haven" { "Haven" } else { "Anker" };
+        let mut cfw = Vec::new();
+        for n in ["Anouk", "Bas", "Carmen"] {
+            cfw.push(create_worker(db, org.id, &format!("{n} {prefix}"), &[Role::ChildFamilyWorker]).await?);
+        }
+        create_worker(db, org.id, &format!("Dirk {prefix}"), &[Role::BehaviouralExpert]).await?;
+        let lead = create_worker(db, org.id, &format!("Eva {prefix}"), &[Role::TeamLead, Role::ChildFamilyWorker]).await?;
+        create_worker(db, org.id, &format!("Frank {prefix}"), &[Role::OrgAdmin]).await?;
+
+        let principal = Principal {
+            subject: "seed-demo".into(),
+            organisation_id: org.id,
+            organisation_slug: org.slug.clone(),
+            worker_id: Some(lead.id),
+            roles: vec![Role::TeamLead, Role::ChildFamilyWorker],
+            partner: None,
+        };
+        for i in 0..demo.families {
+            let family_name = rng.pick(FAMILY_NAMES);
+            let admitted = today - Days::new(rng.next(120));
+            let mut members = vec![json!({
+                "ref": "mother", "role": "CARING_PARENT", "givenName": rng.pick(ADULT_WOMEN), "familyName": family_name,
+                "dateOfBirth": date(admitted, 25 + rng.next(18), &mut rng), "bsn": rng.bsn(), "sex": "FEMALE",
+            })];
+            let father_has_custody = rng.next(2) == 0;
+            if father_has_custody {
+                members.push(json!({
+                    "ref": "father", "role": "NON_ACCOMPANYING_PARENT", "givenName": rng.pick(ADULT_MEN), "familyName": family_name,
+                    "dateOfBirth": date(admitted, 27 + rng.next(20), &mut rng), "sex": "MALE",
+                }));
+            }
+            for c in 0..=(rng.next(3)) {
+                // Spread ages over every band: 0–17 in turn, shuffled a little.
+                let age = ((i as u64) * 5 + c * 7 + rng.next(3)) % 18;
+                let girl = rng.next(2) == 0;
+                let custodians = if father_has_custody { json!(["mother", "father"]) } else { json!(["mother"]) };
+                members.push(json!({
+                    "role": "CHILD", "givenName": rng.pick(if girl { GIVEN_GIRLS } else { GIVEN_BOYS }), "familyName": family_name,
+                    "dateOfBirth": date(admitted, age, &mut rng), "sex": if girl { "FEMALE" } else { "MALE" },
+                    "bsn": if rng.next(4) == 0 { serde_json::Value::Null } else { json!(rng.bsn()) },
+                    "custodianRefs": custodians,
+                    "responsibleWorkerId": ids::encode("Worker", cfw[(i + c as usize) % cfw.len()].id).0,
+                }));
+            }
+            let input = json!({
+                "locationId": ids::encode("Location", locations[i % locations.len()].id).0,
+                "admissionDate": admitted.to_string(),
+                "members": members,
+            });
+            let res = run(db, &schema, &principal, "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { children { id } } }", json!({ "input": input })).await?;
+            // Families that have been here a while are in phase 2 already.
+            if (today - admitted).num_days() > 35 {
+                for child in res["admitFamily"]["children"].as_array().into_iter().flatten() {
+                    let effective = admitted + Days::new(30);
+                    run(db, &schema, &principal,
+                        "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { id } }",
+                        json!({ "input": { "childId": child["id"], "effectiveOn": effective.to_string() } })).await?;
+                }
+            }
+        }
+    }
+    Ok(true)
+}
+
+/// A date of birth `age` years (and a few days) before `on`.
+fn date(on: NaiveDate, age: u64, rng: &mut Lcg) -> String {
+    let dob = on.checked_sub_months(chrono::Months::new(12 * age as u32)).unwrap_or(on) - Days::new(1 + rng.next(300));
+    dob.to_string()
+}
+
+async fn run(db: &DatabaseConnection, schema: &graphql::AppSchema, principal: &Principal, query: &str, vars: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(vars));
+    let meta = RequestMeta { request_id: format!("seed-{}", Uuid::now_v7()), client_address: None, user_agent: Some("veerkracht seed-demo".into()) };
+    let res = graphql::execute(schema, db, Some(principal.clone()), meta, 100, request).await?;
+    if !res.errors.is_empty() {
+        anyhow::bail!("demo data rejected: {:?}", res.errors);
+    }
+    Ok(res.data.into_json()?)
+}
