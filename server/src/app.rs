@@ -168,9 +168,13 @@ async fn dev_openid_configuration(State(state): State<AppState>, req: Request) -
 
 /// Serves on `listener` until `shutdown` resolves. Tests bind port 0 and pass the listener.
 pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    let addr = listener.local_addr()?;
-    let state = AppState::new(config, addr).await?;
-    tracing::info!(%addr, "serving");
+    let state = AppState::new(config, listener.local_addr()?).await?;
+    run(state, listener, shutdown).await
+}
+
+/// Serves an already set-up application.
+pub async fn run(state: AppState, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    tracing::info!(addr = %listener.local_addr()?, "serving");
     axum::serve(listener, state.router().into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await?;

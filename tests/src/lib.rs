@@ -1,1 +1,245 @@
+//! Test harness: `spawn_app()` starts the real router on 127.0.0.1:0 against a fresh
+//! database and returns a handle to talk to it over HTTP.
+//!
+//! Database: a SQLite file in a temporary directory, or — when `TEST_DATABASE_URL` points at
+//! PostgreSQL (`postgres://user:pass@host/db`) — a new database created per test on that server.
 
+use chrono::{Days, NaiveDate, Utc};
+use entities::{CareSetting, LocationKind, Role, location, organisation, worker};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use server::{
+    app::AppState,
+    auth::{Claims, dev_issuer::DevIssuer},
+    config::Config,
+    graphql::ids,
+    seed::{self, NewLocation},
+};
+use tokio::{net::TcpListener, sync::oneshot};
+use uuid::Uuid;
+
+pub use serde_json;
+
+pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub config: Config,
+    pub issuer: DevIssuer,
+    _shutdown: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+/// Which database this run of the suite uses.
+pub fn database_kind() -> &'static str {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => "postgres",
+        _ => "sqlite",
+    }
+}
+
+async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            let name = format!("vk_test_{}", Uuid::now_v7().simple());
+            let conn = Database::connect(&admin).await.expect("connect to TEST_DATABASE_URL");
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            conn.close().await.ok();
+            let (base, query) = admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
+            let (server, _db) = base.rsplit_once('/').expect("a database name in TEST_DATABASE_URL");
+            match query {
+                Some(q) => format!("{server}/{name}?{q}"),
+                None => format!("{server}/{name}"),
+            }
+        }
+        _ => format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display()),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app after letting the test adjust its configuration.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::default();
+    config.database_url = fresh_database_url(dir.path()).await;
+    config.auth.dev_key_path = dir.path().join("dev-key.pem");
+    adjust(&mut config);
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().unwrap();
+    let state = AppState::new(config.clone(), addr).await.expect("app state");
+    let db = state.db.clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        server::app::run(state, listener, async {
+            rx.await.ok();
+        })
+        .await
+        .expect("server runs");
+    });
+    let issuer = DevIssuer::load_or_create(&config.auth.dev_key_path).expect("dev key");
+    TestApp { addr, client: reqwest::Client::new(), db, config, issuer, _shutdown: tx, _dir: dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Claims valid for this app, for tests to alter.
+    pub fn claims(&self, org: &str, roles: &[Role], worker: Option<Uuid>) -> Claims {
+        let now = Utc::now().timestamp();
+        Claims {
+            iss: self.config.auth.issuer.clone(),
+            aud: self.config.auth.audience.clone(),
+            sub: worker.map_or_else(|| "test-user".into(), |w| w.to_string()),
+            exp: now + 600,
+            iat: now,
+            org: org.into(),
+            roles: roles.iter().map(|r| r.as_str().to_string()).collect(),
+            worker_id: worker,
+            partner: None,
+            name: None,
+        }
+    }
+
+    pub fn sign(&self, claims: &Claims) -> String {
+        self.issuer.sign(claims).expect("sign")
+    }
+
+    /// POSTs a GraphQL request and returns the HTTP status and the JSON body.
+    pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut req = self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.expect("json body"))
+    }
+
+    /// POSTs a GraphQL request that must succeed; returns `data`.
+    pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post(Some(token), query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// POSTs a GraphQL request that must fail; returns its first error.
+    pub async fn gql_error(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (_, body) = self.post(Some(token), query, variables).await;
+        body["errors"][0].clone()
+    }
+
+    /// The server's count of SQL statements executed so far.
+    pub async fn sql_statements(&self) -> u64 {
+        let text = self.client.get(self.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("veerkracht_sql_statements_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("statement counter in /metrics")
+    }
+}
+
+/// An organisation with a secret residential location, an ambulant one, a worker of each
+/// role, and tokens for them.
+pub struct Org {
+    pub org: organisation::Model,
+    pub secret_location: location::Model,
+    pub ambulant_location: location::Model,
+    pub worker: worker::Model,
+    pub other_worker: worker::Model,
+    pub expert: worker::Model,
+    pub lead: worker::Model,
+    pub admin: worker::Model,
+    pub worker_token: String,
+    pub other_worker_token: String,
+    pub expert_token: String,
+    pub lead_token: String,
+    pub admin_token: String,
+}
+
+impl Org {
+    pub fn location_id(&self) -> String {
+        ids::encode("Location", self.secret_location.id).0
+    }
+    pub fn worker_gid(w: &worker::Model) -> String {
+        ids::encode("Worker", w.id).0
+    }
+}
+
+pub async fn org(app: &TestApp, slug: &str) -> Org {
+    let db = &app.db;
+    let org = seed::create_organisation(db, slug, &format!("Organisation {slug}")).await.unwrap();
+    let secret_location = seed::create_location(db, org.id, NewLocation {
+        name: "Safe house", kind: LocationKind::Vo, setting: CareSetting::Residential, secret_address: true,
+        street: "Geheimstraat 1", postal_code: "1234 AB", city: "Utrecht",
+    }).await.unwrap();
+    let ambulant_location = seed::create_location(db, org.id, NewLocation {
+        name: "Ambulant team", kind: LocationKind::Vo, setting: CareSetting::Ambulant, secret_address: false,
+        street: "Open 2", postal_code: "1234 AC", city: "Utrecht",
+    }).await.unwrap();
+    let worker = seed::create_worker(db, org.id, &format!("Wendy {slug}"), &[Role::ChildFamilyWorker]).await.unwrap();
+    let other_worker = seed::create_worker(db, org.id, &format!("Olaf {slug}"), &[Role::ChildFamilyWorker]).await.unwrap();
+    let expert = seed::create_worker(db, org.id, &format!("Gerda {slug}"), &[Role::BehaviouralExpert]).await.unwrap();
+    let lead = seed::create_worker(db, org.id, &format!("Tom {slug}"), &[Role::TeamLead]).await.unwrap();
+    let admin = seed::create_worker(db, org.id, &format!("Ada {slug}"), &[Role::OrgAdmin]).await.unwrap();
+    let token = |w: &worker::Model, role: Role| app.sign(&app.claims(slug, &[role], Some(w.id)));
+    Org {
+        worker_token: token(&worker, Role::ChildFamilyWorker),
+        other_worker_token: token(&other_worker, Role::ChildFamilyWorker),
+        expert_token: token(&expert, Role::BehaviouralExpert),
+        lead_token: token(&lead, Role::TeamLead),
+        admin_token: token(&admin, Role::OrgAdmin),
+        org, secret_location, ambulant_location, worker, other_worker, expert, lead, admin,
+    }
+}
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+pub fn days_ago(n: u64) -> String {
+    (today() - Days::new(n)).to_string()
+}
+
+pub fn years_ago(years: u32) -> String {
+    (today().checked_sub_months(chrono::Months::new(12 * years)).unwrap() - Days::new(10)).to_string()
+}
+
+/// An admission of a mother and `children` children (ages 2, 7, 14, …), all with custody
+/// by the mother and `worker` as responsible worker.
+pub fn family_input(org: &Org, children: usize) -> Value {
+    let ages = [2, 7, 14, 9, 16, 0, 5, 12];
+    let mut members = vec![json!({
+        "ref": "mum", "role": "CARING_PARENT", "givenName": "Sara", "familyName": "Jansen",
+        "dateOfBirth": years_ago(34), "bsn": "111222333", "sex": "FEMALE",
+    })];
+    for i in 0..children {
+        members.push(json!({
+            "role": "CHILD", "givenName": format!("Kind{i}"), "familyName": "Jansen",
+            "dateOfBirth": years_ago(ages[i % ages.len()]), "custodianRefs": ["mum"],
+        }));
+    }
+    json!({
+        "locationId": org.location_id(),
+        "responsibleWorkerId": Org::worker_gid(&org.worker),
+        "members": members,
+    })
+}
+
+pub const ADMIT: &str = "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id children { id person { id givenName } trajectory { phase responsibleWorker { name } } } members { role person { id givenName } } } }";
+
+/// Admits a family and returns the `admitFamily` object.
+pub async fn admit(app: &TestApp, org: &Org, input: Value) -> Value {
+    app.gql(&org.worker_token, ADMIT, json!({ "input": input })).await["admitFamily"].clone()
+}
+
+/// Removes the BSN so several families from `family_input` can be admitted.
+pub fn without_bsn(mut input: Value) -> Value {
+    input["members"][0].as_object_mut().unwrap().remove("bsn");
+    input
+}
