@@ -130,13 +130,14 @@ impl Default for LimitsConfig {
 impl Config {
     /// Loads defaults, then `veerkracht.toml` (or the file named by `VEERKRACHT_CONFIG`),
     /// then the environment.
-    pub fn load() -> Result<Self, figment::Error> {
+    pub fn load() -> Result<Self, Box<figment::Error>> {
         let file = std::env::var("VEERKRACHT_CONFIG").unwrap_or_else(|_| "veerkracht.toml".into());
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::raw().only(&["DATABASE_URL"]))
             .merge(Env::prefixed("VEERKRACHT_").ignore(&["CONFIG"]).split("__"))
             .extract()
+            .map_err(Box::new)
     }
 
     fn development(&self) -> bool {
@@ -183,11 +184,12 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API
     fn environment_overrides_and_unknown_keys_are_refused() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("DATABASE_URL", "postgres://localhost/vk");
             jail.set_env("VEERKRACHT_LIMITS__MAX_DEPTH", "7");
-            let c = Config::load()?;
+            let c = Config::load().map_err(|e| *e)?;
             assert_eq!(c.database_url, "postgres://localhost/vk");
             assert_eq!(c.limits.max_depth, 7);
             jail.set_env("VEERKRACHT_NO_SUCH_SETTING", "1");

@@ -63,8 +63,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app after letting the test adjust its configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::default();
-    config.database_url = fresh_database_url(dir.path()).await;
+    let mut config = Config { database_url: fresh_database_url(dir.path()).await, ..Config::default() };
     config.auth.dev_key_path = dir.path().join("dev-key.pem");
     adjust(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");

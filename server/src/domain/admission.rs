@@ -87,10 +87,10 @@ pub fn check_admission(members: &[MemberDraft], admission_date: NaiveDate, today
 
     let mut by_ref = HashMap::new();
     for (i, m) in members.iter().enumerate() {
-        if let Some(r) = &m.reference {
-            if by_ref.insert(r.as_str(), i).is_some() {
-                v.push(Violation::new(format!("input.members[{i}].ref"), "this reference is used twice"));
-            }
+        if let Some(r) = &m.reference
+            && by_ref.insert(r.as_str(), i).is_some()
+        {
+            v.push(Violation::new(format!("input.members[{i}].ref"), "this reference is used twice"));
         }
     }
 
@@ -100,10 +100,10 @@ pub fn check_admission(members: &[MemberDraft], admission_date: NaiveDate, today
     for (i, m) in members.iter().enumerate() {
         let path = format!("input.members[{i}]");
         let bsn = check_person(&m.person, &path, today, &mut v);
-        if let Some(b) = bsn {
-            if !seen_bsn.insert(b) {
-                v.push(Violation::new(format!("{path}.bsn"), "two members have the same BSN"));
-            }
+        if let Some(b) = bsn
+            && !seen_bsn.insert(b)
+        {
+            v.push(Violation::new(format!("{path}.bsn"), "two members have the same BSN"));
         }
         bsns.push(bsn);
         if m.role == MembershipRole::Child {
