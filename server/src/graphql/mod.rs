@@ -79,7 +79,11 @@ pub async fn execute(
         principal: principal.clone(),
         meta: meta.clone(),
         audit: audit_buffer.clone(),
-        loader: DataLoader::new(Loaders { db: db.clone(), organisation_id }, tokio::spawn).max_batch_size(5000),
+        // Batches run in their own tasks; they keep the request's span (and so its request id).
+        loader: DataLoader::new(Loaders { db: db.clone(), organisation_id }, |f| {
+            tokio::spawn(tracing::Instrument::in_current_span(f))
+        })
+        .max_batch_size(5000),
         max_page_size,
     };
     let response = schema.execute(request.data(state)).await;
