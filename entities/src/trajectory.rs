@@ -1,5 +1,5 @@
 //! Trajectory (begeleidingstraject): one child's track as a client.
-use crate::{CareSetting, EndReason, Phase};
+use crate::{AftercareDecision, CareSetting, EndReason, Phase};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -18,6 +18,13 @@ pub struct Model {
     pub phase_started_on: Date,
     pub end_date: Option<Date>,
     pub end_reason: Option<EndReason>,
+    /// Verwachte vertrekdatum, recorded on entering phase 3.
+    pub expected_departure_on: Option<Date>,
+    /// Besluit over overdracht/nazorg, recorded on closing.
+    pub aftercare_decision: Option<AftercareDecision>,
+    pub aftercare_note: Option<String>,
+    /// Why phase 1 was left without every activity done, when that happened.
+    pub phase1_exit_reason: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -138,3 +138,140 @@ text_enum! {
         Export = "EXPORT",
     }
 }
+
+text_enum! {
+    /// Kerntaak of the Veerkracht method.
+    CoreTask {
+        /// Kind in beeld.
+        ChildInView = "CHILD_IN_VIEW",
+        /// Ouders en opvoeding.
+        ParentsAndParenting = "PARENTS_AND_PARENTING",
+        /// Leef- en opvoedklimaat.
+        LivingClimate = "LIVING_CLIMATE",
+        /// Netwerk.
+        Network = "NETWORK",
+        /// Ketensamenwerking.
+        ChainCooperation = "CHAIN_COOPERATION",
+    }
+}
+
+text_enum! {
+    /// Kind of contact (soort gesprek).
+    ContactKind {
+        /// Kindgesprek.
+        ChildTalk = "CHILD_TALK",
+        /// Oudergesprek about the child.
+        ParentTalk = "PARENT_TALK",
+        /// Ouder-kindgesprek.
+        ParentChildTalk = "PARENT_CHILD_TALK",
+        /// Contact with the non-accompanying parent (niet-meegekomen ouder).
+        NonAccompanyingParentContact = "NON_ACCOMPANYING_PARENT_CONTACT",
+        /// Driegesprek: parent, worker and e.g. the school's contact person.
+        ThreeWayTalk = "THREE_WAY_TALK",
+        /// Netwerkcontact.
+        NetworkContact = "NETWORK_CONTACT",
+        /// Huisbezoek.
+        HomeVisit = "HOME_VISIT",
+    }
+}
+
+text_enum! {
+    /// School or day care the child attends (onderwijs / kinderopvang).
+    EducationKind {
+        School = "SCHOOL",
+        /// Kinderopvang / peuterspeelzaal.
+        DayCare = "DAY_CARE",
+        None = "NONE",
+    }
+}
+
+text_enum! {
+    /// Oordeel of a safety assessment.
+    SafetyJudgement {
+        /// Goed.
+        Good = "GOOD",
+        /// Goed genoeg.
+        GoodEnough = "GOOD_ENOUGH",
+        /// Niet goed genoeg: starts the Meldcode.
+        NotGoodEnough = "NOT_GOOD_ENOUGH",
+    }
+}
+
+text_enum! {
+    /// Who gave a safety scale score.
+    SafetyRespondent {
+        /// The worker (medewerker).
+        Worker = "WORKER",
+        /// A parent (ouder).
+        Parent = "PARENT",
+        /// The child, from about 4.
+        Child = "CHILD",
+    }
+}
+
+text_enum! {
+    /// Tools used in a safety assessment.
+    SafetyTool {
+        /// Veiligthuiskaart.
+        SafeAtHomeCard = "SAFE_AT_HOME_CARD",
+        /// Werkkaart "Wanneer is ouderschap goed genoeg?".
+        GoodEnoughParentingCard = "GOOD_ENOUGH_PARENTING_CARD",
+        /// Drie huizen.
+        ThreeHouses = "THREE_HOUSES",
+        Other = "OTHER",
+    }
+}
+
+text_enum! {
+    /// A decision recorded in the Meldcode (steps 4 and 5).
+    MeldcodeDecision {
+        /// Step 4: acute or structural unsafety (acute of structurele onveiligheid).
+        AcuteOrStructuralUnsafety = "ACUTE_OR_STRUCTURAL_UNSAFETY",
+        /// Step 4: no acute or structural unsafety.
+        NoAcuteOrStructuralUnsafety = "NO_ACUTE_OR_STRUCTURAL_UNSAFETY",
+        /// Step 5: report to Veilig Thuis (melden).
+        Report = "REPORT",
+        /// Step 5: organise help (hulp organiseren).
+        OrganiseHelp = "ORGANISE_HELP",
+        /// Step 5: report and organise help.
+        ReportAndOrganiseHelp = "REPORT_AND_ORGANISE_HELP",
+    }
+}
+
+text_enum! {
+    /// Progress on a goal at an evaluation.
+    GoalStatus {
+        NotStarted = "NOT_STARTED",
+        InProgress = "IN_PROGRESS",
+        Achieved = "ACHIEVED",
+    }
+}
+
+text_enum! {
+    /// How a network member relates to the child.
+    NetworkRelation {
+        Parent = "PARENT",
+        /// Familie.
+        Family = "FAMILY",
+        Teacher = "TEACHER",
+        Coach = "COACH",
+        Friend = "FRIEND",
+        Neighbour = "NEIGHBOUR",
+        Professional = "PROFESSIONAL",
+        Other = "OTHER",
+    }
+}
+
+text_enum! {
+    /// Besluit over overdracht en nazorg, recorded when a trajectory closes.
+    AftercareDecision {
+        /// Warme overdracht to a chain partner.
+        WarmHandover = "WARM_HANDOVER",
+        /// Nazorg by the shelter itself.
+        AftercareByShelter = "AFTERCARE_BY_SHELTER",
+        /// No follow-up needed.
+        NoFollowUpNeeded = "NO_FOLLOW_UP_NEEDED",
+        /// The family could not be reached for aftercare.
+        NotReachable = "NOT_REACHABLE",
+    }
+}

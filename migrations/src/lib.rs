@@ -5,6 +5,7 @@ pub use sea_orm_migration::{migrator::MigrationStatus, prelude::*};
 
 mod m20261124_000001_create_case_model;
 mod m20261124_000002_create_access_log;
+mod m20261124_000003_create_method_records;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_create_case_model::Migration),
             Box::new(m20261124_000002_create_access_log::Migration),
+            Box::new(m20261124_000003_create_method_records::Migration),
         ]
     }
 }

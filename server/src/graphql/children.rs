@@ -196,6 +196,10 @@ pub fn open_trajectory(
         phase_started_on: admission_date,
         end_date: None,
         end_reason: None,
+        expected_departure_on: None,
+        aftercare_decision: None,
+        aftercare_note: None,
+        phase1_exit_reason: None,
         created_at: now,
         updated_at: now,
     };

@@ -1,0 +1,26 @@
+//! A screening instrument administration: the answers as given and the scores computed from them.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "screening")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub child_id: Uuid,
+    pub trajectory_id: Uuid,
+    pub recorded_by_worker_id: Option<Uuid>,
+    pub instrument: String,
+    pub instrument_version: String,
+    pub informant: String,
+    pub administered_on: Date,
+    pub answers: Json,
+    pub result: Json,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
