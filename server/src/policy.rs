@@ -71,6 +71,24 @@ pub fn edit_cases(p: &Principal) -> AppResult<Ground> {
     with_role(p, &CASE_EDIT_ROLES, "changing case files")
 }
 
+/// Workers who carry out the method record its activities: first contact, intake,
+/// contacts, safety assessments, screenings, plans and the network.
+pub fn record_method(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &CASE_ROLES, "recording the method's activities")
+}
+
+/// The child's own safety plan wording is for the responsible worker, the team lead and
+/// the behavioural expert only.
+pub fn read_safety_plan(p: &Principal, responsible_worker_id: Uuid) -> AppResult<Ground> {
+    organisation_member(p)?;
+    if p.worker_id == Some(responsible_worker_id) && p.has_role(ChildFamilyWorker) {
+        return Ok(Ground::ResponsibleWorker);
+    }
+    first_role(p, &[TeamLead, BehaviouralExpert])
+        .map(Ground::Role)
+        .ok_or_else(|| AppError::Forbidden("only the responsible worker, a team lead or the behavioural expert reads the safety plan".into()))
+}
+
 /// Only a team lead assigns the responsible worker (casusregie).
 pub fn assign_responsible_worker(p: &Principal) -> AppResult<Ground> {
     with_role(p, &[TeamLead], "assigning responsible workers")
@@ -141,6 +159,15 @@ mod tests {
         assert_eq!(change_phase(&p, Uuid::from_u128(1)).unwrap(), Ground::ResponsibleWorker);
         assert!(change_phase(&p, Uuid::from_u128(2)).is_err());
         assert_eq!(change_phase(&principal(&[TeamLead]), Uuid::from_u128(2)).unwrap(), Ground::Role(TeamLead));
+    }
+
+    #[test]
+    fn safety_plans_are_read_by_the_responsible_worker_lead_and_expert() {
+        let responsible = Uuid::from_u128(1);
+        assert_eq!(read_safety_plan(&principal(&[ChildFamilyWorker]), responsible).unwrap(), Ground::ResponsibleWorker);
+        assert!(read_safety_plan(&principal(&[ChildFamilyWorker]), Uuid::from_u128(2)).is_err());
+        assert!(read_safety_plan(&principal(&[BehaviouralExpert]), Uuid::from_u128(2)).is_ok());
+        assert!(read_safety_plan(&principal(&[OrgAdmin]), responsible).is_err());
     }
 
     #[test]

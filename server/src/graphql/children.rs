@@ -3,6 +3,7 @@
 
 use super::{
     context::ContextExt,
+    method,
     families::Family,
     ids,
     loaders::{CustodiansOf, PersonId, PhaseHistoryOf, TrajectoryOf, WorkerId},
@@ -93,6 +94,16 @@ impl Child {
     async fn family(&self, ctx: &Context<'_>) -> AppResult<Family> {
         let t = self.trajectory_model(ctx).await?;
         Family::find(ctx, t.family_id).await
+    }
+    /// Eerste contact (norm 1) in the current trajectory.
+    async fn first_contact(&self, ctx: &Context<'_>) -> AppResult<Option<super::intake::FirstContact>> {
+        let t = self.trajectory_model(ctx).await?;
+        super::intake::first_contact_of(ctx, self.0.id, t.id).await
+    }
+    /// Kinderintake in the current trajectory.
+    async fn intake(&self, ctx: &Context<'_>) -> AppResult<Option<super::intake::Intake>> {
+        let t = self.trajectory_model(ctx).await?;
+        super::intake::intake_of(ctx, self.0.id, t.id).await
     }
     /// Gezaghebbenden: the adults holding custody over this child.
     async fn custodians(&self, ctx: &Context<'_>) -> AppResult<Vec<Person>> {
@@ -357,19 +368,6 @@ pub struct AdvancePhaseInput {
 #[derive(Default)]
 pub struct ChildMutation;
 
-/// The trajectory of a child of the principal's organisation, locked for the change.
-async fn trajectory_for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
-    use sea_orm::{QueryOrder, QuerySelect};
-    trajectory::Entity::find()
-        .filter(trajectory::Column::ChildId.eq(child_id))
-        .filter(trajectory::Column::OrganisationId.eq(organisation_id))
-        .order_by_desc(trajectory::Column::Id)
-        .lock_exclusive()
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("child"))
-}
-
 #[Object]
 impl ChildMutation {
     /// Makes a worker the child's responsible kind- en gezinsbegeleider.
@@ -379,7 +377,7 @@ impl ChildMutation {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let worker_id = ids::decode(&input.worker_id, "Worker", "input.workerId")?;
         let txn = ctx.db().begin().await?;
-        let t = trajectory_for_update(&txn, p.organisation_id, child_id).await?;
+        let t = method::trajectory_for_update(&txn, p.organisation_id, child_id).await?;
         if t.phase == Phase::Closed {
             return Err(AppError::Conflict("the trajectory is closed".into()));
         }
@@ -400,7 +398,7 @@ impl ChildMutation {
         let p = ctx.principal()?;
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let txn = ctx.db().begin().await?;
-        let t = trajectory_for_update(&txn, p.organisation_id, child_id).await?;
+        let t = method::trajectory_for_update(&txn, p.organisation_id, child_id).await?;
         let ground = policy::change_phase(p, t.responsible_worker_id)?;
         let target = match input.to.or_else(|| phase::next(t.phase)) {
             Some(target) => target,

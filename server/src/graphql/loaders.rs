@@ -21,7 +21,7 @@ fn ids<K: Copy + Into<Uuid>>(keys: &[K]) -> Vec<Uuid> {
     keys.iter().map(|k| (*k).into()).collect()
 }
 
-fn group<K: Eq + Hash, V>(pairs: impl IntoIterator<Item = (K, V)>) -> HashMap<K, Vec<V>> {
+pub fn group<K: Eq + Hash, V>(pairs: impl IntoIterator<Item = (K, V)>) -> HashMap<K, Vec<V>> {
     let mut map: HashMap<K, Vec<V>> = HashMap::new();
     for (k, v) in pairs {
         map.entry(k).or_default().push(v);
@@ -154,4 +154,57 @@ impl Loader<PhaseHistoryOf> for Loaders {
             .await?;
         Ok(group(rows.into_iter().map(|c| (PhaseHistoryOf(c.trajectory_id), c))))
     }
+}
+
+/// Declares a key type and a loader for all records of one table about each child
+/// (`child_id`), within the organisation, oldest first.
+#[macro_export]
+macro_rules! child_records_loader {
+    ($(#[$m:meta])* $key:ident, $entity:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub uuid::Uuid);
+
+        impl async_graphql::dataloader::Loader<$key> for $crate::graphql::loaders::Loaders {
+            type Value = Vec<entities::$entity::Model>;
+            type Error = std::sync::Arc<sea_orm::DbErr>;
+
+            async fn load(&self, keys: &[$key]) -> Result<std::collections::HashMap<$key, Self::Value>, Self::Error> {
+                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+                let rows = entities::$entity::Entity::find()
+                    .filter(entities::$entity::Column::ChildId.is_in(keys.iter().map(|k| k.0)))
+                    .filter(entities::$entity::Column::OrganisationId.eq(self.organisation_id))
+                    .order_by_asc(entities::$entity::Column::Id)
+                    .all(&self.db)
+                    .await?;
+                Ok($crate::graphql::loaders::group(rows.into_iter().map(|r| ($key(r.child_id), r))))
+            }
+        }
+    };
+}
+
+/// Declares a key type and a loader for the parts of a record (e.g. the scores of an
+/// assessment), by the parent's id. Parents reach it only from tenant-checked records.
+#[macro_export]
+macro_rules! parts_loader {
+    ($(#[$m:meta])* $key:ident, $entity:ident, $column:ident, $field:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $key(pub uuid::Uuid);
+
+        impl async_graphql::dataloader::Loader<$key> for $crate::graphql::loaders::Loaders {
+            type Value = Vec<entities::$entity::Model>;
+            type Error = std::sync::Arc<sea_orm::DbErr>;
+
+            async fn load(&self, keys: &[$key]) -> Result<std::collections::HashMap<$key, Self::Value>, Self::Error> {
+                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+                let rows = entities::$entity::Entity::find()
+                    .filter(entities::$entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
+                    .order_by_asc(entities::$entity::Column::Id)
+                    .all(&self.db)
+                    .await?;
+                Ok($crate::graphql::loaders::group(rows.into_iter().map(|r| ($key(r.$field), r))))
+            }
+        }
+    };
 }

@@ -6,8 +6,10 @@ mod children;
 pub mod context;
 mod families;
 pub mod ids;
+mod intake;
 mod limits;
 pub mod loaders;
+mod method;
 mod scalars;
 mod organisation;
 mod pagination;
@@ -36,7 +38,12 @@ pub struct Query(
 );
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(families::FamilyMutation, children::ChildMutation, persons::PersonMutation);
+pub struct Mutation(
+    families::FamilyMutation,
+    children::ChildMutation,
+    persons::PersonMutation,
+    intake::IntakeMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

@@ -1,0 +1,75 @@
+//! What every record of the method shares: it belongs to one child's open trajectory, is
+//! written under the policy module and appears in the access log.
+
+use crate::{
+    audit::{self, AccessEvent},
+    auth::Principal,
+    error::{AppError, AppResult},
+    graphql::context::ContextExt,
+    policy::{self, Ground},
+};
+use async_graphql::{Context, ID};
+use entities::{AccessAction, Phase, trajectory};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+/// The trajectory of a child of the principal's organisation, locked for the change.
+pub async fn trajectory_for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
+    trajectory::Entity::find()
+        .filter(trajectory::Column::ChildId.eq(child_id))
+        .filter(trajectory::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(trajectory::Column::Id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("child"))
+}
+
+/// A write to a child's record in progress: the transaction, who writes, and on what grounds.
+pub struct RecordWrite<'a> {
+    pub txn: DatabaseTransaction,
+    pub principal: &'a Principal,
+    pub ground: Ground,
+    pub trajectory: trajectory::Model,
+    pub child_id: Uuid,
+}
+
+impl<'a> RecordWrite<'a> {
+    /// Starts a write to a child's method records: checks the role, finds the child's
+    /// trajectory in the principal's organisation (NOT_FOUND otherwise) and requires it to be
+    /// open. `field` names the child id in the input.
+    pub async fn begin(ctx: &'a Context<'_>, child: &ID, field: &str) -> AppResult<Self> {
+        let principal = ctx.principal()?;
+        let ground = policy::record_method(principal)?;
+        let child_id = super::ids::decode(child, "Child", field)?;
+        let txn = ctx.db().begin().await?;
+        let trajectory = trajectory_for_update(&txn, principal.organisation_id, child_id).await?;
+        if trajectory.phase == Phase::Closed {
+            return Err(AppError::Conflict("the child's trajectory is closed".into()));
+        }
+        Ok(Self { txn, principal, ground, trajectory, child_id })
+    }
+
+    pub fn worker_id(&self) -> Option<Uuid> {
+        self.principal.worker_id
+    }
+
+    /// Logs the change in `area` and commits.
+    pub async fn commit(self, ctx: &Context<'_>, action: AccessAction, area: &'static str) -> AppResult<()> {
+        let event = AccessEvent::new(self.child_id, action, area, &self.ground);
+        audit::append(&self.txn, self.principal, &ctx.state().meta, &[event]).await?;
+        self.txn.commit().await?;
+        Ok(())
+    }
+}
+
+/// Checks that the principal may read the method's records and logs the read of `area`
+/// of the child's record. Returns the ground for further checks.
+pub fn read_records(ctx: &Context<'_>, child_id: Uuid, area: &'static str) -> AppResult<Ground> {
+    let ground = policy::read_cases(ctx.principal()?)?;
+    ctx.log_read(child_id, area, &ground);
+    Ok(ground)
+}
