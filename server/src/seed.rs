@@ -223,7 +223,8 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
                     let effective = admitted + Days::new(30);
                     run(db, &schema, &principal,
                         "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { id } }",
-                        json!({ "input": { "childId": child["id"], "effectiveOn": effective.to_string() } })).await?;
+                        json!({ "input": { "childId": child["id"], "effectiveOn": effective.to_string(),
+                            "phase1ExitReason": "veiligheidstaxatie en actieplan lopen nog" } })).await?;
                 }
             }
         }

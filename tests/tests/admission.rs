@@ -191,18 +191,28 @@ async fn phases_advance_in_order_and_closing_needs_an_end_reason() {
     let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3" } })).await;
     assert_eq!(err["extensions"]["field"], "input.to");
 
-    let t = app.gql(&org.worker_token, ADVANCE, json!({ "input": { "childId": child } })).await;
+    // Leaving phase 1 without its activities needs a recorded reason (the method's own
+    // requirements are tested with the method's records in tests/tests/method.rs).
+    let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child } })).await;
+    assert_eq!(err["extensions"]["field"], "input.phase1ExitReason");
+    let reason = "crisisopvang: intake volgt";
+    let t = app.gql(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "phase1ExitReason": reason } })).await;
     assert_eq!(t["advancePhase"]["trajectory"]["phase"], "PHASE_2");
-    let t = app.gql(&org.lead_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3" } })).await;
+    let err = app.gql_error(&org.lead_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3" } })).await;
+    assert_eq!(err["extensions"]["field"], "input.expectedDepartureOn");
+    let departure = (today() + chrono::Days::new(30)).to_string();
+    let t = app.gql(&org.lead_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3", "expectedDepartureOn": departure } })).await;
     assert_eq!(t["advancePhase"]["trajectory"]["phase"], "PHASE_3");
 
-    let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED" } })).await;
+    let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "aftercareDecision": "WARM_HANDOVER" } })).await;
     assert_eq!(err["extensions"]["field"], "input.endReason");
+    let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "RETURNED_HOME" } })).await;
+    assert_eq!(err["extensions"]["field"], "input.aftercareDecision");
     let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_2" } })).await;
     assert_eq!(err["extensions"]["field"], "input.to");
 
     let t = app
-        .gql(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "INDEPENDENT_HOUSING" } }))
+        .gql(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "INDEPENDENT_HOUSING", "aftercareDecision": "WARM_HANDOVER" } }))
         .await;
     let t = &t["advancePhase"]["trajectory"];
     assert_eq!(t["phase"], "CLOSED");

@@ -2,4 +2,5 @@
 
 pub mod admission;
 pub mod age;
+pub mod method;
 pub mod phase;

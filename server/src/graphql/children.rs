@@ -16,6 +16,7 @@ use crate::{
     audit::{self, AccessEvent},
     domain::{
         age::{AgeBand, age_on},
+        method::{Phase1Activities, PhaseChangeInput, check_method},
         phase::{self, PHASE_1_MAX_DAYS},
     },
     error::{AppError, AppResult, Violation},
@@ -24,7 +25,7 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{Days, NaiveDate, Utc};
 use entities::{
-    AccessAction, CareSetting, EndReason, Phase, Role, family, person, phase_change, trajectory, worker,
+    AccessAction, AftercareDecision, CareSetting, EndReason, Phase, Role, family, person, phase_change, trajectory, worker,
     worker_role,
 };
 use sea_orm::{
@@ -142,6 +143,21 @@ impl Trajectory {
     }
     async fn end_reason(&self) -> Option<EndReason> {
         self.0.end_reason
+    }
+    /// Verwachte vertrekdatum, recorded on entering phase 3.
+    async fn expected_departure_on(&self) -> Option<Date> {
+        self.0.expected_departure_on.map(Date)
+    }
+    /// Besluit over overdracht en nazorg, recorded on closing.
+    async fn aftercare_decision(&self) -> Option<AftercareDecision> {
+        self.0.aftercare_decision
+    }
+    async fn aftercare_note(&self) -> Option<&str> {
+        self.0.aftercare_note.as_deref()
+    }
+    /// Why phase 1 ended before all its activities were recorded, if it did.
+    async fn phase1_exit_reason(&self) -> Option<&str> {
+        self.0.phase1_exit_reason.as_deref()
     }
     /// Kind- en gezinsbegeleider responsible for this child.
     async fn responsible_worker(&self, ctx: &Context<'_>) -> AppResult<Worker> {
@@ -362,6 +378,14 @@ pub struct AdvancePhaseInput {
     pub effective_on: Option<Date>,
     /// Required when closing.
     pub end_reason: Option<EndReason>,
+    /// Besluit over overdracht en nazorg; required when closing.
+    pub aftercare_decision: Option<AftercareDecision>,
+    pub aftercare_note: Option<String>,
+    /// Verwachte vertrekdatum; required when entering phase 3.
+    pub expected_departure_on: Option<Date>,
+    /// Why phase 1 ends before its activities (first contact, intake, safety assessment,
+    /// action plan) are all recorded; only then needed.
+    pub phase1_exit_reason: Option<String>,
     pub note: Option<String>,
 }
 
@@ -393,7 +417,9 @@ impl ChildMutation {
     }
 
     /// Moves a child's trajectory to the next phase (1 → 2 → 3), or closes it with an end
-    /// reason. Only the responsible worker or a team lead can do this.
+    /// reason and the aftercare decision. Leaving phase 1 needs its activities recorded (or a
+    /// reason); entering phase 3 records the expected departure. Only the responsible worker
+    /// or a team lead can do this.
     async fn advance_phase(&self, ctx: &Context<'_>, input: AdvancePhaseInput) -> AppResult<Child> {
         let p = ctx.principal()?;
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
@@ -412,13 +438,27 @@ impl ChildMutation {
         if effective_on < t.phase_started_on {
             return Err(AppError::invalid("input.effectiveOn", "the new phase cannot begin before the current one"));
         }
+        let done = if t.phase == Phase::Phase1 { method::phase1_activities(&txn, t.id).await? } else { Phase1Activities::default() };
+        let change = PhaseChangeInput {
+            phase1_exit_reason: input.phase1_exit_reason.as_deref(),
+            expected_departure_on: input.expected_departure_on.map(|d| d.0),
+            aftercare_decision: input.aftercare_decision,
+        };
+        check_method(t.phase, target, done, &change, effective_on).map_err(AppError::BadUserInput)?;
         let from = t.phase;
         let mut m: trajectory::ActiveModel = t.into();
         m.phase = Set(target);
         m.phase_started_on = Set(effective_on);
-        if target == Phase::Closed {
-            m.end_date = Set(Some(effective_on));
-            m.end_reason = Set(input.end_reason);
+        match target {
+            Phase::Phase2 => m.phase1_exit_reason = Set(change.phase1_exit_reason.map(|r| r.trim().to_string())),
+            Phase::Phase3 => m.expected_departure_on = Set(change.expected_departure_on),
+            Phase::Closed => {
+                m.end_date = Set(Some(effective_on));
+                m.end_reason = Set(input.end_reason);
+                m.aftercare_decision = Set(input.aftercare_decision);
+                m.aftercare_note = Set(input.aftercare_note);
+            }
+            Phase::Phase1 => {}
         }
         m.updated_at = Set(Utc::now());
         let t = m.update(&txn).await?;

@@ -3,6 +3,7 @@
 
 use crate::{
     audit::{self, AccessEvent},
+    domain::method::Phase1Activities,
     auth::Principal,
     error::{AppError, AppResult},
     graphql::context::ContextExt,
@@ -26,6 +27,29 @@ pub async fn trajectory_for_update<C: ConnectionTrait>(db: &C, organisation_id: 
         .one(db)
         .await?
         .ok_or(AppError::NotFound("child"))
+}
+
+/// Which phase 1 activities are recorded for a trajectory (four existence checks).
+pub async fn phase1_activities<C: ConnectionTrait>(db: &C, trajectory_id: Uuid) -> AppResult<Phase1Activities> {
+    use entities::{action_plan, first_contact, intake, safety_assessment};
+    Ok(Phase1Activities {
+        first_contact: first_contact::Entity::find()
+            .filter(first_contact::Column::TrajectoryId.eq(trajectory_id))
+            .one(db)
+            .await?
+            .is_some(),
+        intake: intake::Entity::find().filter(intake::Column::TrajectoryId.eq(trajectory_id)).one(db).await?.is_some(),
+        safety_assessment: safety_assessment::Entity::find()
+            .filter(safety_assessment::Column::TrajectoryId.eq(trajectory_id))
+            .one(db)
+            .await?
+            .is_some(),
+        action_plan: action_plan::Entity::find()
+            .filter(action_plan::Column::TrajectoryId.eq(trajectory_id))
+            .one(db)
+            .await?
+            .is_some(),
+    })
 }
 
 /// A write to a child's record in progress: the transaction, who writes, and on what grounds.
