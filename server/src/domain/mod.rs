@@ -2,5 +2,6 @@
 
 pub mod admission;
 pub mod age;
+pub mod board;
 pub mod method;
 pub mod phase;
