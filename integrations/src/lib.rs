@@ -1,3 +1,7 @@
 //! Partner protocols: the Verwijsindex, youth and neighbourhood teams, schools (Handle with
 //! Care), and the transactional outbox that delivers to them. Dependencies point one way:
 //! `server → integrations → entities`.
+
+pub mod backoff;
+pub mod oauth;
+pub mod signing;
