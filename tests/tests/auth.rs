@@ -1,0 +1,84 @@
+//! Authentication: every way a token can be wrong is refused with 401 and UNAUTHENTICATED.
+
+use serde_json::{Value, json};
+use server::auth::dev_issuer::DevIssuer;
+use tests::*;
+
+const VIEWER: &str = "{ viewer { subject roles organisation { slug } worker { name } } }";
+
+async fn refused(app: &TestApp, token: &str) -> Value {
+    let res = app.client.post(app.url("/graphql")).bearer_auth(token).json(&json!({ "query": VIEWER })).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["www-authenticate"], "Bearer");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
+    assert!(body.get("data").is_none(), "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_valid_token_identifies_the_viewer() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let data = app.gql(&org.lead_token, VIEWER, json!({})).await;
+    assert_eq!(data["viewer"]["roles"], json!(["TEAM_LEAD"]));
+    assert_eq!(data["viewer"]["organisation"]["slug"], "haven");
+    assert_eq!(data["viewer"]["worker"]["name"], org.lead.name);
+}
+
+#[tokio::test]
+async fn without_a_token_every_field_is_unauthenticated() {
+    let app = spawn_app().await;
+    org(&app, "haven").await;
+    let (status, body) = app.post(None, "{ viewer { subject } families { totalCount } }", json!({})).await;
+    assert_eq!(status, 200);
+    let codes: Vec<_> = body["errors"].as_array().unwrap().iter().map(|e| e["extensions"]["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["UNAUTHENTICATED", "UNAUTHENTICATED"]);
+}
+
+#[tokio::test]
+async fn wrong_tokens_are_refused() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let other = tests::org(&app, "anker").await;
+    let base = app.claims("haven", &[entities::Role::TeamLead], Some(org.lead.id));
+
+    let mut expired = base.clone();
+    expired.exp = chrono::Utc::now().timestamp() - 120;
+    refused(&app, &app.sign(&expired)).await;
+
+    let mut audience = base.clone();
+    audience.aud = "someone-else".into();
+    refused(&app, &app.sign(&audience)).await;
+
+    let mut issuer = base.clone();
+    issuer.iss = "https://evil.example".into();
+    refused(&app, &app.sign(&issuer)).await;
+
+    // A valid token whose signature bytes were altered.
+    let token = app.sign(&base);
+    let (rest, signature) = token.rsplit_once('.').unwrap();
+    let flipped: String = signature.chars().rev().collect();
+    refused(&app, &format!("{rest}.{flipped}")).await;
+
+    // Signed by a key the issuer never published.
+    let dir = tempfile::tempdir().unwrap();
+    let stranger = DevIssuer::load_or_create(&dir.path().join("k.pem")).unwrap();
+    refused(&app, &stranger.sign(&base).unwrap()).await;
+
+    refused(&app, "not-a-jwt").await;
+
+    let mut unknown_org = base.clone();
+    unknown_org.org = "nowhere".into();
+    unknown_org.worker_id = None;
+    refused(&app, &app.sign(&unknown_org)).await;
+
+    // A worker of another organisation cannot act within this one.
+    let mut foreign_worker = base.clone();
+    foreign_worker.worker_id = Some(other.lead.id);
+    refused(&app, &app.sign(&foreign_worker)).await;
+
+    let mut role = base.clone();
+    role.roles = vec!["SUPERUSER".into()];
+    refused(&app, &app.sign(&role)).await;
+}

@@ -1,0 +1,128 @@
+//! The HTTP surface: GET for queries only, content types, limits, introspection, GraphiQL,
+//! health and metrics, request ids, and cursor pagination.
+
+use serde_json::{Value, json};
+use tests::*;
+
+#[tokio::test]
+async fn get_runs_queries_but_never_mutations() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let res = app.client.get(app.url("/graphql")).query(&[("query", "{ viewer { subject } }")]).bearer_auth(&org.lead_token).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.json::<Value>().await.unwrap()["data"]["viewer"]["subject"].is_string());
+
+    let m = "mutation { updatePerson(input: { id: \"x\" }) { id } }";
+    let res = app.client.get(app.url("/graphql")).query(&[("query", m)]).bearer_auth(&org.lead_token).send().await.unwrap();
+    assert_eq!(res.status(), 405);
+    assert_eq!(res.headers()["allow"], "POST");
+    assert_eq!(res.json::<Value>().await.unwrap()["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn requests_must_be_json_and_fit_the_body_limit() {
+    let app = spawn_app_with(|c| c.limits.max_body_bytes = 2048).await;
+    let res = app.client.post(app.url("/graphql")).header("content-type", "text/plain").body("{ viewer { subject } }").send().await.unwrap();
+    assert_eq!(res.status(), 415);
+    let big = format!("{{ viewer {{ subject }} }} # {}", "x".repeat(4096));
+    let res = app.client.post(app.url("/graphql")).json(&json!({ "query": big })).send().await.unwrap();
+    assert_eq!(res.status(), 413);
+    assert_eq!(res.json::<Value>().await.unwrap()["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn depth_alias_complexity_and_page_limits() {
+    let app = spawn_app_with(|c| {
+        c.limits.max_depth = 4;
+        c.limits.max_aliases = 2;
+        c.limits.max_complexity = 500;
+    })
+    .await;
+    let org = org(&app, "haven").await;
+    let deep = "{ families { edges { node { children { trajectory { responsibleWorker { name } } } } } } }";
+    assert_eq!(app.gql_error(&org.lead_token, deep, json!({})).await["extensions"]["code"], "BAD_USER_INPUT");
+    let aliases = "{ a: viewer { subject } b: viewer { subject } c: viewer { subject } }";
+    let err = app.gql_error(&org.lead_token, aliases, json!({})).await;
+    assert!(err["message"].as_str().unwrap().contains("aliases"), "{err}");
+    let complex = "{ workers(first: 100) { edges { node { name email roles active } } } }";
+    assert_eq!(app.gql_error(&org.lead_token, complex, json!({})).await["extensions"]["code"], "BAD_USER_INPUT");
+    let page = app.gql_error(&org.lead_token, "{ locations(first: 101) { totalCount } }", json!({})).await;
+    assert_eq!(page["extensions"]["field"], "first");
+    let unknown = app.gql_error(&org.lead_token, "{ viewer { shoeSize } }", json!({})).await;
+    assert_eq!(unknown["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn introspection_and_graphiql_can_be_switched_off() {
+    let on = spawn_app().await;
+    let (_, body) = on.post(None, "{ __schema { queryType { name } } }", json!({})).await;
+    assert_eq!(body["data"]["__schema"]["queryType"]["name"], "Query");
+    assert_eq!(on.client.get(on.url("/")).send().await.unwrap().status(), 200);
+
+    let off = spawn_app_with(|c| {
+        c.graphql.introspection = Some(false);
+        c.graphql.graphiql = Some(false);
+    })
+    .await;
+    let (_, body) = off.post(None, "{ __schema { queryType { name } } __type(name: \"Child\") { name } }", json!({})).await;
+    assert_eq!(body["data"], json!({ "__schema": null, "__type": null }), "nothing of the schema is revealed");
+    assert_eq!(off.client.get(off.url("/")).send().await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn graphql_response_media_type_uses_http_status_codes() {
+    let app = spawn_app().await;
+    let post = |accept: &'static str| {
+        app.client.post(app.url("/graphql")).header("accept", accept).json(&json!({ "query": "{ viewer { " })).send()
+    };
+    let res = post("application/graphql-response+json").await.unwrap();
+    assert_eq!(res.status(), 400);
+    assert_eq!(res.headers()["content-type"], "application/graphql-response+json");
+    let res = post("application/json").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    assert_eq!(res.json::<Value>().await.unwrap()["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn health_metrics_and_request_ids() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert!(res.headers().contains_key("x-request-id"), "{path}");
+    }
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("veerkracht_sql_statements_total"));
+    assert!(metrics.contains("veerkracht_http_request_duration_seconds_bucket"));
+    // Ids are ours, not the client's: they end up in the access log.
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "spoofed").send().await.unwrap();
+    assert_ne!(res.headers()["x-request-id"], "spoofed");
+}
+
+#[tokio::test]
+async fn cursors_page_forwards_and_backwards() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let mut all = Vec::new();
+    for _ in 0..5 {
+        all.push(admit(&app, &org, without_bsn(family_input(&org, 1))).await["id"].clone());
+    }
+    let q = "query($after: String) { families(first: 2, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } } }";
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = app.gql(&org.lead_token, q, json!({ "after": after })).await["families"].clone();
+        assert_eq!(page["totalCount"], 5);
+        seen.extend(page["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()));
+        if page["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen, all);
+    let last = app.gql(&org.lead_token, "{ families(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { id } } } }", json!({})).await;
+    let ids: Vec<_> = last["families"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect();
+    assert_eq!(ids, all[3..]);
+    assert_eq!(last["families"]["pageInfo"], json!({ "hasPreviousPage": true, "hasNextPage": false }));
+}
