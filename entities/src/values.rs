@@ -18,8 +18,37 @@ macro_rules! text_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $value,)+ }
             }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($value => Some(Self::$variant),)+ _ => None }
+            }
+        }
+
+        impl TextEnum for $name {
+            fn as_str(self) -> &'static str {
+                self.as_str()
+            }
+            fn parse(s: &str) -> Option<Self> {
+                Self::parse(s)
+            }
         }
     };
+}
+
+/// A text enum, for lists of them kept in one JSON column.
+pub trait TextEnum: Copy + Sized {
+    fn as_str(self) -> &'static str;
+    fn parse(s: &str) -> Option<Self>;
+}
+
+/// A list of enum values as a JSON array of their names.
+pub fn list_to_json<E: TextEnum>(list: &[E]) -> Json {
+    list.iter().map(|e| Json::from(e.as_str())).collect()
+}
+
+/// The enum values in a JSON array; unknown names (from a later version) are skipped.
+pub fn list_from_json<E: TextEnum>(json: &Json) -> Vec<E> {
+    json.as_array().into_iter().flatten().filter_map(|v| E::parse(v.as_str()?)).collect()
 }
 
 text_enum! {
@@ -33,12 +62,6 @@ text_enum! {
         TeamLead = "TEAM_LEAD",
         /// Functioneel beheerder of the organisation.
         OrgAdmin = "ORG_ADMIN",
-    }
-}
-
-impl Role {
-    pub fn parse(s: &str) -> Option<Self> {
-        <Self as sea_orm::Iterable>::iter().find(|r| r.as_str() == s)
     }
 }
 
@@ -273,5 +296,31 @@ text_enum! {
         NoFollowUpNeeded = "NO_FOLLOW_UP_NEEDED",
         /// The family could not be reached for aftercare.
         NotReachable = "NOT_REACHABLE",
+    }
+}
+
+text_enum! {
+    /// Subdoel a–j of the Veerkracht method that a goal of the action plan serves.
+    SubGoal {
+        /// a. Er is een veilige situatie voor het kind (a safe situation).
+        A = "A",
+        /// b. Het kind begrijpt wat er is gebeurd en waarom het in de opvang is.
+        B = "B",
+        /// c. Het kind heeft een stabiele, voorspelbare leefomgeving en dagritme.
+        C = "C",
+        /// d. School of kinderopvang loopt door (onderwijs en ontwikkeling).
+        D = "D",
+        /// e. De gezondheid en basisbehoeften van het kind zijn verzorgd.
+        E = "E",
+        /// f. Het kind kan zijn gevoelens uiten en wordt geholpen bij de verwerking.
+        F = "F",
+        /// g. Het kind heeft een steunend netwerk.
+        G = "G",
+        /// h. De ouder kan het kind steunen en opvoeden (opvoedvaardigheden).
+        H = "H",
+        /// i. Het kind heeft ontspanning en vrije tijd.
+        I = "I",
+        /// j. Problemen in de ouder-kindrelatie zijn in kaart gebracht.
+        J = "J",
     }
 }

@@ -1,4 +1,4 @@
-//! The `veerkracht` command: serve, migrate, seed-demo, dev-token, verify-access-log, print-schema.
+//! The `veerkracht` command: serve, migrate, seed-demo, seed-bench, dev-token, verify-access-log, print-schema.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -34,6 +34,11 @@ enum Command {
     },
     /// Load a realistic demo data set: two organisations, locations, workers, families.
     SeedDemo,
+    /// Load generated families into a fresh organisation `bench`, for the load test in `bench/`.
+    SeedBench {
+        #[arg(long, default_value_t = 20_000)]
+        families: usize,
+    },
     /// Print a bearer token signed by the local development issuer.
     DevToken {
         /// Organisation slug, e.g. `de-haven`.
@@ -98,6 +103,13 @@ async fn main() -> anyhow::Result<()> {
             } else {
                 println!("demo data already present");
             }
+            Ok(())
+        }
+        Command::SeedBench { families } => {
+            let db = connect(&config).await?;
+            db::migrate(&db).await?;
+            server::seed::seed_bench(&db, &config, families).await?;
+            println!("benchmark data loaded: {families} families in organisation bench");
             Ok(())
         }
         Command::DevToken { organisation, role, worker, partner, minutes } => {

@@ -89,6 +89,16 @@ pub fn read_safety_plan(p: &Principal, responsible_worker_id: Uuid) -> AppResult
         .ok_or_else(|| AppError::Forbidden("only the responsible worker, a team lead or the behavioural expert reads the safety plan".into()))
 }
 
+/// A worker's agenda: their own for anyone working with case files; another worker's for a
+/// team lead (who divides the work).
+pub fn read_agenda(p: &Principal, worker_id: Uuid) -> AppResult<Ground> {
+    let ground = read_cases(p)?;
+    if p.worker_id == Some(worker_id) {
+        return Ok(ground);
+    }
+    with_role(p, &[TeamLead], "reading another worker's agenda")
+}
+
 /// Only a team lead assigns the responsible worker (casusregie).
 pub fn assign_responsible_worker(p: &Principal) -> AppResult<Ground> {
     with_role(p, &[TeamLead], "assigning responsible workers")

@@ -98,17 +98,6 @@ impl Lcg {
     fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
         list[self.next(list.len() as u64) as usize]
     }
-    /// A nine-digit number that passes the elfproef.
-    fn bsn(&mut self) -> String {
-        loop {
-            let digits: Vec<u64> = (0..8).map(|i| if i == 0 { 1 + self.next(9) } else { self.next(10) }).collect();
-            let sum: u64 = digits.iter().zip((2..=9).rev()).map(|(d, w)| d * w).sum();
-            let check = sum % 11;
-            if check < 10 {
-                return digits.iter().chain([&check]).map(|d| d.to_string()).collect();
-            }
-        }
-    }
 }
 
 const GIVEN_GIRLS: &[&str] = &["Noor", "Emma", "Saar", "Yara", "Fenna", "Sofie", "Aya", "Lina", "Zoë", "Mila", "Fatima", "Tess"];
@@ -158,8 +147,7 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
         return Ok(false);
     }
     let schema = graphql::build_schema(config);
-    let mut rng = Lcg(20261124);
-    let today = Utc::now().date_naive();
+    let mut families = FamilyGenerator::new(20261124);
     for demo in DEMO {
         let org = create_organisation(db, demo.slug, demo.name).await?;
         let mut locations = Vec::new();
@@ -176,60 +164,131 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
         let lead = create_worker(db, org.id, &format!("Eva {prefix}"), &[Role::TeamLead, Role::ChildFamilyWorker]).await?;
         create_worker(db, org.id, &format!("Frank {prefix}"), &[Role::OrgAdmin]).await?;
 
-        let principal = Principal {
-            subject: "seed-demo".into(),
-            organisation_id: org.id,
-            organisation_slug: org.slug.clone(),
-            worker_id: Some(lead.id),
-            roles: vec![Role::TeamLead, Role::ChildFamilyWorker],
-            partner: None,
-        };
+        let seeder = Seeder::new(db, &schema, &org, &lead);
         for i in 0..demo.families {
-            let family_name = rng.pick(FAMILY_NAMES);
-            let admitted = today - Days::new(rng.next(120));
-            let mut members = vec![json!({
-                "ref": "mother", "role": "CARING_PARENT", "givenName": rng.pick(ADULT_WOMEN), "familyName": family_name,
-                "dateOfBirth": date(admitted, 25 + rng.next(18), &mut rng), "bsn": rng.bsn(), "sex": "FEMALE",
-            })];
-            let father_has_custody = rng.next(2) == 0;
-            if father_has_custody {
-                members.push(json!({
-                    "ref": "father", "role": "NON_ACCOMPANYING_PARENT", "givenName": rng.pick(ADULT_MEN), "familyName": family_name,
-                    "dateOfBirth": date(admitted, 27 + rng.next(20), &mut rng), "sex": "MALE",
-                }));
-            }
-            for c in 0..=(rng.next(3)) {
-                // Spread ages over every band: 0–17 in turn, shuffled a little.
-                let age = ((i as u64) * 5 + c * 7 + rng.next(3)) % 18;
-                let girl = rng.next(2) == 0;
-                let custodians = if father_has_custody { json!(["mother", "father"]) } else { json!(["mother"]) };
-                members.push(json!({
-                    "role": "CHILD", "givenName": rng.pick(if girl { GIVEN_GIRLS } else { GIVEN_BOYS }), "familyName": family_name,
-                    "dateOfBirth": date(admitted, age, &mut rng), "sex": if girl { "FEMALE" } else { "MALE" },
-                    "bsn": if rng.next(4) == 0 { serde_json::Value::Null } else { json!(rng.bsn()) },
-                    "custodianRefs": custodians,
-                    "responsibleWorkerId": ids::encode("Worker", cfw[(i + c as usize) % cfw.len()].id).0,
-                }));
-            }
-            let input = json!({
-                "locationId": ids::encode("Location", locations[i % locations.len()].id).0,
-                "admissionDate": admitted.to_string(),
-                "members": members,
-            });
-            let res = run(db, &schema, &principal, "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { children { id } } }", json!({ "input": input })).await?;
+            let (input, admitted) = families.next(i, &locations, &cfw);
+            let children = seeder.admit(input).await?;
             // Families that have been here a while are in phase 2 already.
-            if (today - admitted).num_days() > 35 {
-                for child in res["admitFamily"]["children"].as_array().into_iter().flatten() {
+            if (families.today - admitted).num_days() > 35 {
+                for child in children {
                     let effective = admitted + Days::new(30);
-                    run(db, &schema, &principal,
+                    seeder.run(
                         "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { id } }",
-                        json!({ "input": { "childId": child["id"], "effectiveOn": effective.to_string(),
-                            "phase1ExitReason": "veiligheidstaxatie en actieplan lopen nog" } })).await?;
+                        json!({ "input": { "childId": child, "effectiveOn": effective.to_string(),
+                            "phase1ExitReason": "veiligheidstaxatie en actieplan lopen nog" } }),
+                    ).await?;
                 }
             }
         }
     }
     Ok(true)
+}
+
+/// Loads `families` generated families (about 2.5 children each) into a fresh organisation `bench`,
+/// through the same admission mutation as everything else, for the load test in `bench/`.
+pub async fn seed_bench(db: &DatabaseConnection, config: &Config, families: usize) -> anyhow::Result<()> {
+    const SLUG: &str = "bench";
+    let present = organisation::Entity::find().filter(organisation::Column::Slug.eq(SLUG)).one(db).await?;
+    anyhow::ensure!(present.is_none(), "organisation {SLUG:?} already exists; seed the benchmark into an empty database");
+    let schema = graphql::build_schema(config);
+    let org = create_organisation(db, SLUG, "Benchmark (synthetic data)").await?;
+    let mut locations = Vec::new();
+    for n in 0..10 {
+        let name = format!("Locatie {n}");
+        let l = NewLocation {
+            name: &name,
+            kind: if n % 2 == 0 { LocationKind::Vo } else { LocationKind::Mo },
+            setting: if n % 3 == 0 { CareSetting::Ambulant } else { CareSetting::Residential },
+            secret_address: n % 2 == 0,
+            street: "Teststraat 1",
+            postal_code: "1234 AB",
+            city: "Utrecht",
+        };
+        locations.push(create_location(db, org.id, l).await?);
+    }
+    // A caseload of about a dozen children per worker.
+    let mut workers = Vec::new();
+    for n in 0..families.div_ceil(5).max(1) {
+        workers.push(create_worker(db, org.id, &format!("Worker {n}"), &[Role::ChildFamilyWorker]).await?);
+    }
+    let lead = create_worker(db, org.id, "Bench Lead", &[Role::TeamLead]).await?;
+    let seeder = Seeder::new(db, &schema, &org, &lead);
+    let mut generator = FamilyGenerator::new(42);
+    for i in 0..families {
+        let (input, _) = generator.next(i, &locations, &workers);
+        seeder.admit(input).await?;
+        if (i + 1) % 1000 == 0 {
+            tracing::info!(families = i + 1, "benchmark data");
+        }
+    }
+    Ok(())
+}
+
+/// Generates admission inputs: a mother, sometimes a father with custody who stays behind,
+/// and one to four children spread over every age band.
+struct FamilyGenerator {
+    rng: Lcg,
+    today: NaiveDate,
+    /// Serial for BSNs, so generated BSNs never collide.
+    next_bsn: u64,
+}
+
+impl FamilyGenerator {
+    fn new(seed: u64) -> Self {
+        Self { rng: Lcg(seed), today: Utc::now().date_naive(), next_bsn: 10_000_000 + seed % 1_000_000 }
+    }
+
+    fn next(&mut self, i: usize, locations: &[location::Model], workers: &[worker::Model]) -> (serde_json::Value, NaiveDate) {
+        let rng = &mut self.rng;
+        let family_name = rng.pick(FAMILY_NAMES);
+        let admitted = self.today - Days::new(rng.next(120));
+        let mother_born = date(admitted, 25 + rng.next(18), rng);
+        let mut members = vec![json!({
+            "ref": "mother", "role": "CARING_PARENT", "givenName": rng.pick(ADULT_WOMEN), "familyName": family_name,
+            "dateOfBirth": mother_born, "bsn": bsn(&mut self.next_bsn), "sex": "FEMALE",
+        })];
+        let father_has_custody = rng.next(2) == 0;
+        if father_has_custody {
+            members.push(json!({
+                "ref": "father", "role": "NON_ACCOMPANYING_PARENT", "givenName": rng.pick(ADULT_MEN), "familyName": family_name,
+                "dateOfBirth": date(admitted, 27 + rng.next(20), rng), "sex": "MALE",
+            }));
+        }
+        let custodians = if father_has_custody { json!(["mother", "father"]) } else { json!(["mother"]) };
+        for c in 0..=rng.next(4) {
+            // Spread ages over every band: 0–17 in turn, shuffled a little.
+            let age = ((i as u64) * 5 + c * 7 + rng.next(3)) % 18;
+            let girl = rng.next(2) == 0;
+            let has_bsn = rng.next(4) != 0;
+            members.push(json!({
+                "role": "CHILD", "givenName": rng.pick(if girl { GIVEN_GIRLS } else { GIVEN_BOYS }), "familyName": family_name,
+                "dateOfBirth": date(admitted, age, rng), "sex": if girl { "FEMALE" } else { "MALE" },
+                "bsn": if has_bsn { json!(bsn(&mut self.next_bsn)) } else { serde_json::Value::Null },
+                "custodianRefs": custodians,
+                "responsibleWorkerId": ids::encode("Worker", workers[(i + c as usize) % workers.len()].id).0,
+            }));
+        }
+        let input = json!({
+            "locationId": ids::encode("Location", locations[i % locations.len()].id).0,
+            "admissionDate": admitted.to_string(),
+            "members": members,
+        });
+        (input, admitted)
+    }
+}
+
+/// The next BSN from a serial: eight digits plus the elfproef check digit (serials whose
+/// check digit would be 10 are skipped).
+fn bsn(serial: &mut u64) -> String {
+    loop {
+        *serial += 1;
+        let digits: Vec<u64> = format!("{:08}", *serial % 100_000_000).bytes().map(|b| u64::from(b - b'0')).collect();
+        let sum: u64 = digits.iter().zip((2..=9).rev()).map(|(d, w)| d * w).sum();
+        let check = sum % 11;
+        if check < 10 {
+            return digits.iter().chain([&check]).map(|d| d.to_string()).collect();
+        }
+    }
 }
 
 /// A date of birth `age` years (and a few days) before `on`.
@@ -238,12 +297,42 @@ fn date(on: NaiveDate, age: u64, rng: &mut Lcg) -> String {
     dob.to_string()
 }
 
-async fn run(db: &DatabaseConnection, schema: &graphql::AppSchema, principal: &Principal, query: &str, vars: serde_json::Value) -> anyhow::Result<serde_json::Value> {
-    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(vars));
-    let meta = RequestMeta { request_id: format!("seed-{}", Uuid::now_v7()), client_address: None, user_agent: Some("veerkracht seed-demo".into()) };
-    let res = graphql::execute(schema, db, Some(principal.clone()), meta, 100, request).await?;
-    if !res.errors.is_empty() {
-        anyhow::bail!("demo data rejected: {:?}", res.errors);
+/// Runs mutations as the organisation's team lead, through the real schema (so seeded data
+/// obeys every rule and is in the access log).
+struct Seeder<'a> {
+    db: &'a DatabaseConnection,
+    schema: &'a graphql::AppSchema,
+    principal: Principal,
+}
+
+impl<'a> Seeder<'a> {
+    fn new(db: &'a DatabaseConnection, schema: &'a graphql::AppSchema, org: &organisation::Model, lead: &worker::Model) -> Self {
+        let principal = Principal {
+            subject: "seed".into(),
+            organisation_id: org.id,
+            organisation_slug: org.slug.clone(),
+            worker_id: Some(lead.id),
+            roles: vec![Role::TeamLead, Role::ChildFamilyWorker],
+            partner: None,
+        };
+        Self { db, schema, principal }
     }
-    Ok(res.data.into_json()?)
+
+    /// Admits a family; returns the ids of its children.
+    async fn admit(&self, input: serde_json::Value) -> anyhow::Result<Vec<serde_json::Value>> {
+        let res = self
+            .run("mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { children { id } } }", json!({ "input": input }))
+            .await?;
+        Ok(res["admitFamily"]["children"].as_array().into_iter().flatten().map(|c| c["id"].clone()).collect())
+    }
+
+    async fn run(&self, query: &str, vars: serde_json::Value) -> anyhow::Result<serde_json::Value> {
+        let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(vars));
+        let meta = RequestMeta { request_id: format!("seed-{}", Uuid::now_v7()), client_address: None, user_agent: Some("veerkracht seed".into()) };
+        let res = graphql::execute(self.schema, self.db, Some(self.principal.clone()), meta, 100, request).await?;
+        if !res.errors.is_empty() {
+            anyhow::bail!("seed data rejected: {:?}", res.errors);
+        }
+        Ok(res.data.into_json()?)
+    }
 }

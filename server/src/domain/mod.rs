@@ -3,5 +3,7 @@
 pub mod admission;
 pub mod age;
 pub mod board;
+pub mod cadence;
 pub mod method;
 pub mod phase;
+pub mod screening;

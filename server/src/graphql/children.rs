@@ -25,7 +25,7 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{Days, NaiveDate, Utc};
 use entities::{
-    AccessAction, AftercareDecision, CareSetting, EndReason, Phase, Role, family, person, phase_change, trajectory, worker,
+    AccessAction, AftercareDecision, CareSetting, ContactKind, EndReason, Phase, Role, family, person, phase_change, trajectory, worker,
     worker_role,
 };
 use sea_orm::{
@@ -105,6 +105,18 @@ impl Child {
     async fn intake(&self, ctx: &Context<'_>) -> AppResult<Option<super::intake::Intake>> {
         let t = self.trajectory_model(ctx).await?;
         super::intake::intake_of(ctx, self.0.id, t.id).await
+    }
+    /// Contacten in the current trajectory, newest first; of one kind, or only held or only
+    /// planned ones, when asked.
+    async fn contacts(&self, ctx: &Context<'_>, kind: Option<ContactKind>, held: Option<bool>) -> AppResult<Vec<super::contacts::Contact>> {
+        let t = self.trajectory_model(ctx).await?;
+        super::contacts::contacts_of(ctx, self.0.id, t.id, kind, held).await
+    }
+    /// Ritme: what is due next for this child and whether anything is overdue.
+    async fn cadence(&self, ctx: &Context<'_>) -> AppResult<super::cadence::Cadence> {
+        let ground = policy::read_cases(ctx.principal()?)?;
+        ctx.log_read(self.0.id, "cadence", &ground);
+        super::cadence::cadence_of(ctx, &self.0).await
     }
     /// Gezaghebbenden: the adults holding custody over this child.
     async fn custodians(&self, ctx: &Context<'_>) -> AppResult<Vec<Person>> {
@@ -285,6 +297,9 @@ pub struct ChildFilter {
     pub age_band: Option<AgeBand>,
     /// Only children whose phase 1 has run over six weeks (or only those whose has not).
     pub phase1_overdue: Option<bool>,
+    /// Only children with something overdue in the method's cadence (kindgesprek,
+    /// oudergesprek, evaluation, phase 1), or only those without.
+    pub overdue: Option<bool>,
     /// Include closed trajectories when no phase is given; default false.
     #[graphql(default)]
     pub include_closed: bool,
@@ -343,6 +358,10 @@ impl ChildQuery {
             })
             .apply_if(f.phase1_overdue, |q, overdue| {
                 let late = trajectory::Column::Phase.eq(Phase::Phase1).and(trajectory::Column::AdmissionDate.lt(overdue_before));
+                q.filter(if overdue { late } else { late.not() })
+            })
+            .apply_if(f.overdue, |q, overdue| {
+                let late = super::cadence::overdue_condition(today);
                 q.filter(if overdue { late } else { late.not() })
             });
         let total = TotalCount::of(ctx, &select, trajectory::Column::Id);

@@ -3,8 +3,7 @@
 use super::{
     context::ContextExt,
     ids,
-    loaders::WorkerId,
-    method::{RecordWrite, read_records},
+    method::{RecordWrite, check, decode_into, read_records, record_date, recorded_by},
     organisation::Worker,
     scalars::Date,
 };
@@ -42,13 +41,6 @@ pub async fn intake_of(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -
     read_records(ctx, child_id, "intake")?;
     let all = ctx.loader().load_one(IntakeOf(child_id)).await?.unwrap_or_default();
     Ok(all.into_iter().find(|r| r.trajectory_id == trajectory_id).map(Intake))
-}
-
-async fn recorded_by(ctx: &Context<'_>, worker: Option<Uuid>) -> AppResult<Option<Worker>> {
-    match worker {
-        Some(id) => Ok(ctx.loader().load_one(WorkerId(id)).await?.map(Worker)),
-        None => Ok(None),
-    }
 }
 
 /// Eerste contact (norm 1): a warm welcome, practical information, attention to risks and
@@ -233,19 +225,6 @@ pub struct RecordIntakeInput {
     pub participants: Vec<IntakeParticipantInput>,
 }
 
-/// A record's date: today when left out, never in the future nor before admission.
-pub fn record_date(date: Option<Date>, admission_date: chrono::NaiveDate, field: &str) -> AppResult<chrono::NaiveDate> {
-    let today = Utc::now().date_naive();
-    let d = date.map_or(today, |d| d.0);
-    if d > today {
-        return Err(AppError::invalid(field, "this date lies in the future"));
-    }
-    if d < admission_date {
-        return Err(AppError::invalid(field, "this date lies before the admission"));
-    }
-    Ok(d)
-}
-
 #[derive(Default)]
 pub struct IntakeMutation;
 
@@ -307,22 +286,10 @@ impl IntakeMutation {
             if p.name.trim().is_empty() {
                 v.push(Violation::new(format!("input.participants[{i}].name"), "a name is required"));
             }
-            let worker = match &p.worker_id {
-                Some(id) => match ids::decode(id, "Worker", &format!("input.participants[{i}].workerId")) {
-                    Ok(u) => Some(u),
-                    Err(AppError::BadUserInput(mut e)) => {
-                        v.append(&mut e);
-                        None
-                    }
-                    Err(e) => return Err(e),
-                },
-                None => None,
-            };
+            let worker = p.worker_id.as_ref().and_then(|id| decode_into(id, "Worker", &format!("input.participants[{i}].workerId"), &mut v));
             participants.push((p, worker));
         }
-        if !v.is_empty() {
-            return Err(AppError::BadUserInput(v));
-        }
+        check(v)?;
         for (i, (_, worker)) in participants.iter().enumerate() {
             if let Some(id) = worker {
                 let found = entities::worker::Entity::find_by_id(*id)

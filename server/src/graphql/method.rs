@@ -5,11 +5,12 @@ use crate::{
     audit::{self, AccessEvent},
     domain::method::Phase1Activities,
     auth::Principal,
-    error::{AppError, AppResult},
-    graphql::context::ContextExt,
+    error::{AppError, AppResult, Violation},
+    graphql::{context::ContextExt, loaders::WorkerId, organisation::Worker, scalars::Date},
     policy::{self, Ground},
 };
 use async_graphql::{Context, ID};
+use chrono::{NaiveDate, Utc};
 use entities::{AccessAction, Phase, trajectory};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -66,9 +67,13 @@ impl<'a> RecordWrite<'a> {
     /// trajectory in the principal's organisation (NOT_FOUND otherwise) and requires it to be
     /// open. `field` names the child id in the input.
     pub async fn begin(ctx: &'a Context<'_>, child: &ID, field: &str) -> AppResult<Self> {
+        Self::begin_for(ctx, super::ids::decode(child, "Child", field)?).await
+    }
+
+    /// As [`RecordWrite::begin`], for a child found through one of its records.
+    pub async fn begin_for(ctx: &'a Context<'_>, child_id: Uuid) -> AppResult<Self> {
         let principal = ctx.principal()?;
         let ground = policy::record_method(principal)?;
-        let child_id = super::ids::decode(child, "Child", field)?;
         let txn = ctx.db().begin().await?;
         let trajectory = trajectory_for_update(&txn, principal.organisation_id, child_id).await?;
         if trajectory.phase == Phase::Closed {
@@ -88,6 +93,44 @@ impl<'a> RecordWrite<'a> {
         self.txn.commit().await?;
         Ok(())
     }
+}
+
+/// The worker who recorded something, if known.
+pub async fn recorded_by(ctx: &Context<'_>, worker: Option<Uuid>) -> AppResult<Option<Worker>> {
+    match worker {
+        Some(id) => Ok(ctx.loader().load_one(WorkerId(id)).await?.map(Worker)),
+        None => Ok(None),
+    }
+}
+
+/// A record's date: today when left out, never in the future nor before admission.
+pub fn record_date(date: Option<Date>, admission_date: NaiveDate, field: &str) -> AppResult<NaiveDate> {
+    let today = Utc::now().date_naive();
+    let d = date.map_or(today, |d| d.0);
+    if d > today {
+        return Err(AppError::invalid(field, "this date lies in the future"));
+    }
+    if d < admission_date {
+        return Err(AppError::invalid(field, "this date lies before the admission"));
+    }
+    Ok(d)
+}
+
+/// Decodes an optional id into `violations` rather than failing at the first bad one.
+pub fn decode_into(id: &ID, kind: &'static str, field: &str, violations: &mut Vec<Violation>) -> Option<Uuid> {
+    match super::ids::decode(id, kind, field) {
+        Ok(u) => Some(u),
+        Err(AppError::BadUserInput(mut e)) => {
+            violations.append(&mut e);
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// Fails with every violation collected, if there are any.
+pub fn check(violations: Vec<Violation>) -> AppResult<()> {
+    if violations.is_empty() { Ok(()) } else { Err(AppError::BadUserInput(violations)) }
 }
 
 /// Checks that the principal may read the method's records and logs the read of `area`

@@ -2,7 +2,9 @@
 //! mutations and loaders. Resolvers stay thin: policy check, domain function, mapping.
 
 mod access_log;
+mod cadence;
 mod children;
+mod contacts;
 pub mod context;
 mod families;
 pub mod ids;
@@ -34,6 +36,7 @@ pub struct Query(
     families::FamilyQuery,
     children::ChildQuery,
     access_log::AccessLogQuery,
+    cadence::AgendaQuery,
     ids::NodeQuery,
 );
 
@@ -43,6 +46,7 @@ pub struct Mutation(
     children::ChildMutation,
     persons::PersonMutation,
     intake::IntakeMutation,
+    contacts::ContactMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
