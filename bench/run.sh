@@ -26,8 +26,9 @@ fi
 
 echo "== building (release)"
 cargo build --release -q -p server
-bin=target/release/veerkracht
-work=target/bench
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/veerkracht
+work=$target/bench
 mkdir -p "$work"
 if [ -z "${DATABASE_URL:-}" ]; then
   rm -f "$work"/bench.db*

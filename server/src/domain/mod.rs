@@ -4,6 +4,7 @@ pub mod admission;
 pub mod age;
 pub mod board;
 pub mod cadence;
+pub mod meldcode;
 pub mod method;
 pub mod phase;
 pub mod screening;

@@ -112,6 +112,49 @@ impl Child {
         let t = self.trajectory_model(ctx).await?;
         super::contacts::contacts_of(ctx, self.0.id, t.id, kind, held).await
     }
+    /// Veiligheidstaxaties in the current trajectory, newest first.
+    async fn safety_assessments(&self, ctx: &Context<'_>) -> AppResult<Vec<super::safety::SafetyAssessment>> {
+        let t = self.trajectory_model(ctx).await?;
+        super::safety::assessments_of(ctx, self.0.id, t.id).await
+    }
+    /// Every answer on the safety scale in the current trajectory, oldest first (the trend).
+    async fn safety_scale_trend(&self, ctx: &Context<'_>) -> AppResult<Vec<super::safety::SafetyScalePoint>> {
+        let t = self.trajectory_model(ctx).await?;
+        super::safety::scale_trend(ctx, self.0.id, t.id).await
+    }
+    /// Het huidige veiligheidsplan (the newest version). Only for the responsible worker, a
+    /// team lead or the behavioural expert.
+    async fn safety_plan(&self, ctx: &Context<'_>) -> AppResult<Option<super::safety::SafetyPlan>> {
+        Ok(super::safety::safety_plans_of(ctx, self.0.id).await?.into_iter().next())
+    }
+    /// Every version of the safety plan, newest first; readable as `safetyPlan`.
+    async fn safety_plan_versions(&self, ctx: &Context<'_>) -> AppResult<Vec<super::safety::SafetyPlan>> {
+        super::safety::safety_plans_of(ctx, self.0.id).await
+    }
+    /// Meldcode-trajecten in the current trajectory, newest first.
+    async fn reporting_code_tracks(&self, ctx: &Context<'_>) -> AppResult<Vec<super::safety::ReportingCodeTrack>> {
+        let t = self.trajectory_model(ctx).await?;
+        super::safety::tracks_of(ctx, self.0.id, t.id).await
+    }
+    /// Screenings (SDQ, CRIES-13) in the current trajectory, newest first.
+    async fn screenings(&self, ctx: &Context<'_>) -> AppResult<Vec<super::screening::Screening>> {
+        let t = self.trajectory_model(ctx).await?;
+        super::screening::screenings_of(ctx, self.0.id, t.id).await
+    }
+    /// Plan van aanpak of the current trajectory.
+    async fn action_plan(&self, ctx: &Context<'_>) -> AppResult<Option<super::plans::ActionPlan>> {
+        let t = self.trajectory_model(ctx).await?;
+        super::plans::plan_of(ctx, self.0.id, t.id).await
+    }
+    /// Netwerk: the people around the child.
+    async fn network(&self, ctx: &Context<'_>) -> AppResult<Vec<super::network::NetworkMember>> {
+        super::network::network_of(ctx, self.0.id).await
+    }
+    /// Kerntaken × fasen: per core task and phase, which activities of the method are done
+    /// and which are open, from the child's records.
+    async fn board(&self, ctx: &Context<'_>) -> AppResult<Vec<super::board::BoardItem>> {
+        super::board::board_of(ctx, &self.0).await
+    }
     /// Ritme: what is due next for this child and whether anything is overdue.
     async fn cadence(&self, ctx: &Context<'_>) -> AppResult<super::cadence::Cadence> {
         let ground = policy::read_cases(ctx.principal()?)?;

@@ -2,6 +2,7 @@
 //! mutations and loaders. Resolvers stay thin: policy check, domain function, mapping.
 
 mod access_log;
+mod board;
 mod cadence;
 mod children;
 mod contacts;
@@ -14,7 +15,11 @@ pub mod loaders;
 mod method;
 mod scalars;
 mod organisation;
+mod network;
 mod pagination;
+mod plans;
+mod safety;
+mod screening;
 mod persons;
 
 use crate::{
@@ -37,6 +42,7 @@ pub struct Query(
     children::ChildQuery,
     access_log::AccessLogQuery,
     cadence::AgendaQuery,
+    screening::ScreeningQuery,
     ids::NodeQuery,
 );
 
@@ -47,6 +53,10 @@ pub struct Mutation(
     persons::PersonMutation,
     intake::IntakeMutation,
     contacts::ContactMutation,
+    safety::SafetyMutation,
+    screening::ScreeningMutation,
+    plans::PlanMutation,
+    network::NetworkMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -1,0 +1,560 @@
+//! Safety first (Signs of Safety, Meldcode): safety assessments with their 0–10 scales, the
+//! versioned safety plan in the child's words, and the Meldcode track a "niet goed genoeg" opens.
+
+use super::{
+    context::ContextExt,
+    ids,
+    loaders::TrajectoryOf,
+    method::{RecordWrite, check, decode_into, read_records, record_date, recorded_by},
+    organisation::Worker,
+    scalars::Date,
+};
+use crate::{
+    domain::{
+        age::age_on,
+        cadence::CHILD_TALK_FROM_AGE,
+        meldcode::{self, RecordedStep},
+    },
+    error::{AppError, AppResult, Violation},
+    policy,
+};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{NaiveDate, Utc};
+use entities::{
+    AccessAction, MeldcodeDecision, SafetyJudgement, SafetyRespondent, SafetyTool, family_membership, list_from_json,
+    list_to_json, person, reporting_code_step, reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+crate::child_records_loader!(
+    /// The safety assessments of a child.
+    AssessmentsOf,
+    safety_assessment
+);
+crate::child_records_loader!(
+    /// Every version of a child's safety plan.
+    SafetyPlansOf,
+    safety_plan
+);
+crate::child_records_loader!(
+    /// The Meldcode tracks of a child.
+    TracksOf,
+    reporting_code_track
+);
+crate::parts_loader!(ScoresOf, safety_scale_score, AssessmentId, assessment_id);
+crate::parts_loader!(StepsOf, reporting_code_step, TrackId, track_id);
+
+/// Veiligheidstaxatie (Signs of Safety).
+pub struct SafetyAssessment(safety_assessment::Model);
+
+#[Object]
+impl SafetyAssessment {
+    async fn id(&self) -> ID {
+        ids::encode("SafetyAssessment", self.0.id)
+    }
+    async fn assessed_on(&self) -> Date {
+        Date(self.0.assessed_on)
+    }
+    /// Zorgen, including danger statements (gevaarsuitspraken).
+    async fn worries(&self) -> &str {
+        &self.0.worries
+    }
+    /// Complicerende factoren.
+    async fn complicating_factors(&self) -> Option<&str> {
+        self.0.complicating_factors.as_deref()
+    }
+    /// Wat gaat goed.
+    async fn what_works_well(&self) -> Option<&str> {
+        self.0.what_works_well.as_deref()
+    }
+    /// Wat moet er gebeuren (veiligheidsdoelen).
+    async fn safety_goals(&self) -> &str {
+        &self.0.safety_goals
+    }
+    /// Oordeel: goed / goed genoeg / niet goed genoeg.
+    async fn judgement(&self) -> SafetyJudgement {
+        self.0.judgement
+    }
+    async fn tools_used(&self) -> Vec<SafetyTool> {
+        list_from_json(&self.0.tools_used)
+    }
+    /// Schaalvragen: 0 = certain the child will be harmed again, 10 = safe enough.
+    async fn scores(&self, ctx: &Context<'_>) -> AppResult<Vec<SafetyScore>> {
+        let list = ctx.loader().load_one(ScoresOf(self.0.id)).await?.unwrap_or_default();
+        Ok(list.into_iter().map(SafetyScore).collect())
+    }
+    async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
+        recorded_by(ctx, self.0.recorded_by_worker_id).await
+    }
+}
+
+/// One respondent's answer on the safety scale (schaalvraag).
+pub struct SafetyScore(safety_scale_score::Model);
+
+#[Object]
+impl SafetyScore {
+    async fn respondent(&self) -> SafetyRespondent {
+        self.0.respondent
+    }
+    /// The parent who answered, when registered.
+    async fn respondent_person_id(&self) -> Option<ID> {
+        self.0.respondent_person_id.map(|id| ids::encode("Person", id))
+    }
+    async fn respondent_name(&self) -> Option<&str> {
+        self.0.respondent_name.as_deref()
+    }
+    async fn score(&self) -> i32 {
+        self.0.score
+    }
+}
+
+/// A point of the safety scale over time, for a trend line.
+#[derive(SimpleObject)]
+pub struct SafetyScalePoint {
+    pub assessed_on: Date,
+    pub respondent: SafetyRespondent,
+    pub respondent_name: Option<String>,
+    pub score: i32,
+}
+
+/// Afspraak in a safety plan: who does what, when.
+#[derive(SimpleObject, InputObject, Serialize, Deserialize, Clone)]
+#[graphql(input_name = "SafetyAgreementInput")]
+pub struct SafetyAgreement {
+    pub who: String,
+    pub what: String,
+    pub when: Option<String>,
+}
+
+/// Veiligheidsplan, one version; the newest version is the current one.
+pub struct SafetyPlan(safety_plan::Model);
+
+#[Object]
+impl SafetyPlan {
+    async fn id(&self) -> ID {
+        ids::encode("SafetyPlan", self.0.id)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// The plan in words the child understands.
+    async fn child_language_text(&self) -> &str {
+        &self.0.child_language_text
+    }
+    async fn agreements(&self) -> Vec<SafetyAgreement> {
+        serde_json::from_value(self.0.agreements.clone()).unwrap_or_default()
+    }
+    /// Who agreed to this version.
+    async fn agreed_by(&self) -> Vec<String> {
+        serde_json::from_value(self.0.agreed_by.clone()).unwrap_or_default()
+    }
+    /// Evaluatiedatum.
+    async fn review_on(&self) -> Date {
+        Date(self.0.review_on)
+    }
+    async fn recorded_at(&self) -> chrono::DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
+        recorded_by(ctx, self.0.recorded_by_worker_id).await
+    }
+}
+
+/// Meldcode-traject: the five steps after a "niet goed genoeg".
+pub struct ReportingCodeTrack(reporting_code_track::Model);
+
+#[Object]
+impl ReportingCodeTrack {
+    async fn id(&self) -> ID {
+        ids::encode("ReportingCodeTrack", self.0.id)
+    }
+    async fn opened_on(&self) -> Date {
+        Date(self.0.opened_on)
+    }
+    async fn closed_on(&self) -> Option<Date> {
+        self.0.closed_on.map(Date)
+    }
+    /// The assessment whose judgement opened the track.
+    async fn safety_assessment_id(&self) -> ID {
+        ids::encode("SafetyAssessment", self.0.safety_assessment_id)
+    }
+    /// Every recorded step, in order.
+    async fn steps(&self, ctx: &Context<'_>) -> AppResult<Vec<ReportingCodeStep>> {
+        let list = ctx.loader().load_one(StepsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(list.into_iter().map(ReportingCodeStep).collect())
+    }
+    /// The step the track has reached (0 before step 1).
+    async fn reached_step(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        let list = ctx.loader().load_one(StepsOf(self.0.id)).await?.unwrap_or_default();
+        Ok(list.iter().map(|s| s.step).max().unwrap_or(0))
+    }
+}
+
+/// Meldcode-stap.
+pub struct ReportingCodeStep(reporting_code_step::Model);
+
+#[Object]
+impl ReportingCodeStep {
+    /// 1 signalen in kaart (kindcheck) · 2 collegiale consultatie / Veilig Thuis · 3 gesprek
+    /// met ouder en kind · 4 wegen (afwegingskader) · 5 beslissen: hulp organiseren en/of melden.
+    async fn step(&self) -> i32 {
+        self.0.step
+    }
+    async fn recorded_on(&self) -> Date {
+        Date(self.0.recorded_on)
+    }
+    async fn outcome(&self) -> &str {
+        &self.0.outcome
+    }
+    /// Step 2: whether Veilig Thuis was consulted.
+    async fn consulted_veilig_thuis(&self) -> Option<bool> {
+        self.0.consulted_veilig_thuis
+    }
+    async fn decision(&self) -> Option<MeldcodeDecision> {
+        self.0.decision
+    }
+    async fn worker(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
+        recorded_by(ctx, self.0.worker_id).await
+    }
+}
+
+fn current_trajectory<T>(list: Vec<T>, trajectory_id: Uuid, of: impl Fn(&T) -> Uuid) -> impl DoubleEndedIterator<Item = T> {
+    list.into_iter().filter(move |r| of(r) == trajectory_id)
+}
+
+/// Assessments of the current trajectory, newest first.
+pub async fn assessments_of(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -> AppResult<Vec<SafetyAssessment>> {
+    read_records(ctx, child_id, "safety")?;
+    let all = ctx.loader().load_one(AssessmentsOf(child_id)).await?.unwrap_or_default();
+    let mut list: Vec<_> = current_trajectory(all, trajectory_id, |a| a.trajectory_id).map(SafetyAssessment).collect();
+    list.sort_by_key(|a| std::cmp::Reverse((a.0.assessed_on, a.0.id)));
+    Ok(list)
+}
+
+/// Every scale answer of the current trajectory, oldest first.
+pub async fn scale_trend(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -> AppResult<Vec<SafetyScalePoint>> {
+    let mut assessments = assessments_of(ctx, child_id, trajectory_id).await?;
+    assessments.reverse();
+    let scores = ctx.loader().load_many(assessments.iter().map(|a| ScoresOf(a.0.id))).await?;
+    Ok(assessments
+        .iter()
+        .flat_map(|a| {
+            scores.get(&ScoresOf(a.0.id)).into_iter().flatten().map(|s| SafetyScalePoint {
+                assessed_on: Date(a.0.assessed_on),
+                respondent: s.respondent,
+                respondent_name: s.respondent_name.clone(),
+                score: s.score,
+            })
+        })
+        .collect())
+}
+
+/// The safety plan versions of the current trajectory, newest first — for those who may read
+/// the child's own wording.
+pub async fn safety_plans_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<SafetyPlan>> {
+    let t = ctx.loader().load_one(TrajectoryOf(child_id)).await?.ok_or(AppError::NotFound("child"))?;
+    let ground = policy::read_safety_plan(ctx.principal()?, t.responsible_worker_id)?;
+    ctx.log_read(child_id, "safety-plan", &ground);
+    let all = ctx.loader().load_one(SafetyPlansOf(child_id)).await?.unwrap_or_default();
+    Ok(current_trajectory(all, t.id, |p| p.trajectory_id).rev().map(SafetyPlan).collect())
+}
+
+/// Meldcode tracks of the current trajectory, newest first.
+pub async fn tracks_of(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -> AppResult<Vec<ReportingCodeTrack>> {
+    read_records(ctx, child_id, "safety")?;
+    let all = ctx.loader().load_one(TracksOf(child_id)).await?.unwrap_or_default();
+    Ok(current_trajectory(all, trajectory_id, |t| t.trajectory_id).rev().map(ReportingCodeTrack).collect())
+}
+
+#[derive(InputObject)]
+pub struct SafetyScoreInput {
+    pub respondent: SafetyRespondent,
+    /// For a parent: the registered person.
+    pub respondent_person_id: Option<ID>,
+    pub respondent_name: Option<String>,
+    /// 0 (certain the child will be harmed again) to 10 (safe enough).
+    pub score: i32,
+}
+
+#[derive(InputObject)]
+pub struct RecordSafetyAssessmentInput {
+    pub child_id: ID,
+    /// Today when left out.
+    pub assessed_on: Option<Date>,
+    pub worries: String,
+    pub complicating_factors: Option<String>,
+    pub what_works_well: Option<String>,
+    pub safety_goals: String,
+    pub judgement: SafetyJudgement,
+    #[graphql(default)]
+    pub tools_used: Vec<SafetyTool>,
+    #[graphql(default)]
+    pub scores: Vec<SafetyScoreInput>,
+}
+
+#[derive(InputObject)]
+pub struct RecordSafetyPlanInput {
+    pub child_id: ID,
+    pub child_language_text: String,
+    #[graphql(default)]
+    pub agreements: Vec<SafetyAgreement>,
+    /// Who agreed to this version (names).
+    pub agreed_by: Vec<String>,
+    pub review_on: Date,
+}
+
+#[derive(InputObject)]
+pub struct RecordReportingCodeStepInput {
+    pub track_id: ID,
+    pub step: i32,
+    /// Today when left out.
+    pub recorded_on: Option<Date>,
+    /// What happened and was concluded.
+    pub outcome: String,
+    /// Step 2 only.
+    pub consulted_veilig_thuis: Option<bool>,
+    /// Step 4: the weighing; step 5: the decision.
+    pub decision: Option<MeldcodeDecision>,
+}
+
+#[derive(InputObject)]
+pub struct CloseReportingCodeTrackInput {
+    pub track_id: ID,
+    /// Today when left out.
+    pub closed_on: Option<Date>,
+}
+
+fn required(text: &str, field: &str, v: &mut Vec<Violation>) -> String {
+    let t = text.trim();
+    if t.is_empty() {
+        v.push(Violation::new(field, "this cannot be empty"));
+    }
+    t.to_string()
+}
+
+/// A track of the principal's organisation, with the write opened on its child.
+async fn track_for_write<'a>(ctx: &'a Context<'_>, track: &ID) -> AppResult<(RecordWrite<'a>, reporting_code_track::Model, Vec<RecordedStep>)> {
+    let id = ids::decode(track, "ReportingCodeTrack", "input.trackId")?;
+    let org = ctx.principal()?.organisation_id;
+    let found = reporting_code_track::Entity::find_by_id(id)
+        .filter(reporting_code_track::Column::OrganisationId.eq(org))
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::NotFound("reporting code track"))?;
+    let w = RecordWrite::begin_for(ctx, found.child_id).await?;
+    let track = reporting_code_track::Entity::find_by_id(id).one(&w.txn).await?.ok_or(AppError::NotFound("reporting code track"))?;
+    if track.closed_on.is_some() {
+        return Err(AppError::Conflict("this Meldcode track is closed".into()));
+    }
+    let steps = reporting_code_step::Entity::find()
+        .filter(reporting_code_step::Column::TrackId.eq(id))
+        .order_by_asc(reporting_code_step::Column::Id)
+        .all(&w.txn)
+        .await?
+        .into_iter()
+        .map(|s| RecordedStep { step: s.step, decision: s.decision })
+        .collect();
+    Ok((w, track, steps))
+}
+
+#[derive(Default)]
+pub struct SafetyMutation;
+
+#[Object]
+impl SafetyMutation {
+    /// Records a safety assessment with its scale answers. A judgement "niet goed genoeg"
+    /// opens a Meldcode track (unless one is open already), in the same transaction.
+    async fn record_safety_assessment(&self, ctx: &Context<'_>, input: RecordSafetyAssessmentInput) -> AppResult<SafetyAssessment> {
+        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
+        let assessed_on = record_date(input.assessed_on, w.trajectory.admission_date, "input.assessedOn")?;
+        let mut v = Vec::new();
+        let worries = required(&input.worries, "input.worries", &mut v);
+        let safety_goals = required(&input.safety_goals, "input.safetyGoals", &mut v);
+        let child = person::Entity::find_by_id(w.child_id).one(&w.txn).await?.ok_or(AppError::NotFound("child"))?;
+        let mut persons = Vec::new();
+        for (i, s) in input.scores.iter().enumerate() {
+            let field = |f: &str| format!("input.scores[{i}].{f}");
+            if !(0..=10).contains(&s.score) {
+                v.push(Violation::new(field("score"), "the scale runs from 0 to 10"));
+            }
+            if s.respondent == SafetyRespondent::Child && age_on(child.date_of_birth, assessed_on) < CHILD_TALK_FROM_AGE {
+                v.push(Violation::new(field("respondent"), "the scale is asked of children from 4"));
+            }
+            let person = s.respondent_person_id.as_ref().and_then(|id| decode_into(id, "Person", &field("respondentPersonId"), &mut v));
+            if person.is_some() && s.respondent != SafetyRespondent::Parent {
+                v.push(Violation::new(field("respondentPersonId"), "only a parent is named by person"));
+            }
+            persons.push(person);
+        }
+        // A named parent must be an adult of the child's family.
+        if persons.iter().any(Option::is_some) {
+            let members: Vec<Uuid> = family_membership::Entity::find()
+                .filter(family_membership::Column::FamilyId.eq(w.trajectory.family_id))
+                .all(&w.txn)
+                .await?
+                .into_iter()
+                .filter(|m| m.role != entities::MembershipRole::Child)
+                .map(|m| m.person_id)
+                .collect();
+            for (i, p) in persons.iter().enumerate() {
+                if p.is_some_and(|p| !members.contains(&p)) {
+                    v.push(Violation::new(format!("input.scores[{i}].respondentPersonId"), "not an adult of the child's family"));
+                }
+            }
+        }
+        check(v)?;
+        let now = Utc::now();
+        let assessment = safety_assessment::ActiveModel::from(safety_assessment::Model {
+            id: Uuid::now_v7(),
+            organisation_id: w.principal.organisation_id,
+            child_id: w.child_id,
+            trajectory_id: w.trajectory.id,
+            recorded_by_worker_id: w.worker_id(),
+            assessed_on,
+            worries,
+            complicating_factors: input.complicating_factors,
+            what_works_well: input.what_works_well,
+            safety_goals,
+            judgement: input.judgement,
+            tools_used: list_to_json(&input.tools_used),
+            created_at: now,
+            updated_at: now,
+        })
+        .insert(&w.txn)
+        .await?;
+        let scores: Vec<safety_scale_score::ActiveModel> = input
+            .scores
+            .iter()
+            .zip(persons)
+            .map(|(s, person)| {
+                safety_scale_score::Model {
+                    id: Uuid::now_v7(),
+                    assessment_id: assessment.id,
+                    respondent: s.respondent,
+                    respondent_person_id: person,
+                    respondent_name: s.respondent_name.clone(),
+                    score: s.score,
+                    created_at: now,
+                }
+                .into()
+            })
+            .collect();
+        if !scores.is_empty() {
+            safety_scale_score::Entity::insert_many(scores).exec_without_returning(&w.txn).await?;
+        }
+        if assessment.judgement == SafetyJudgement::NotGoodEnough {
+            let open = reporting_code_track::Entity::find()
+                .filter(reporting_code_track::Column::TrajectoryId.eq(w.trajectory.id))
+                .filter(reporting_code_track::Column::ClosedOn.is_null())
+                .one(&w.txn)
+                .await?;
+            if open.is_none() {
+                reporting_code_track::ActiveModel::from(reporting_code_track::Model {
+                    id: Uuid::now_v7(),
+                    organisation_id: w.principal.organisation_id,
+                    child_id: w.child_id,
+                    trajectory_id: w.trajectory.id,
+                    recorded_by_worker_id: w.worker_id(),
+                    safety_assessment_id: assessment.id,
+                    opened_on: assessed_on,
+                    closed_on: None,
+                    created_at: now,
+                    updated_at: now,
+                })
+                .insert(&w.txn)
+                .await?;
+            }
+        }
+        w.commit(ctx, AccessAction::Create, "safety").await?;
+        Ok(SafetyAssessment(assessment))
+    }
+
+    /// Records a new version of the child's safety plan; it becomes the current one. Only the
+    /// responsible worker, a team lead or the behavioural expert write (and read) it.
+    async fn record_safety_plan(&self, ctx: &Context<'_>, input: RecordSafetyPlanInput) -> AppResult<SafetyPlan> {
+        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
+        let ground = policy::read_safety_plan(w.principal, w.trajectory.responsible_worker_id)?;
+        let mut v = Vec::new();
+        let text = required(&input.child_language_text, "input.childLanguageText", &mut v);
+        let agreed_by: Vec<String> = input.agreed_by.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        if agreed_by.is_empty() {
+            v.push(Violation::new("input.agreedBy", "a safety plan is agreed by someone"));
+        }
+        for (i, a) in input.agreements.iter().enumerate() {
+            if a.who.trim().is_empty() || a.what.trim().is_empty() {
+                v.push(Violation::new(format!("input.agreements[{i}]"), "an agreement says who does what"));
+            }
+        }
+        if input.review_on.0 < Utc::now().date_naive() {
+            v.push(Violation::new("input.reviewOn", "the review date lies in the past"));
+        }
+        check(v)?;
+        let latest = safety_plan::Entity::find()
+            .filter(safety_plan::Column::TrajectoryId.eq(w.trajectory.id))
+            .order_by_desc(safety_plan::Column::Version)
+            .one(&w.txn)
+            .await?;
+        let now = Utc::now();
+        let saved = safety_plan::ActiveModel::from(safety_plan::Model {
+            id: Uuid::now_v7(),
+            organisation_id: w.principal.organisation_id,
+            child_id: w.child_id,
+            trajectory_id: w.trajectory.id,
+            recorded_by_worker_id: w.worker_id(),
+            version: latest.map_or(1, |p| p.version + 1),
+            child_language_text: text,
+            agreements: serde_json::to_value(&input.agreements).map_err(AppError::internal)?,
+            agreed_by: agreed_by.into(),
+            review_on: input.review_on.0,
+            created_at: now,
+            updated_at: now,
+        })
+        .insert(&w.txn)
+        .await?;
+        let w = RecordWrite { ground, ..w };
+        w.commit(ctx, AccessAction::Create, "safety-plan").await?;
+        Ok(SafetyPlan(saved))
+    }
+
+    /// Records a step of a Meldcode track (who: the viewer; when; outcome; decision).
+    async fn record_reporting_code_step(&self, ctx: &Context<'_>, input: RecordReportingCodeStepInput) -> AppResult<ReportingCodeTrack> {
+        let (w, track, steps) = track_for_write(ctx, &input.track_id).await?;
+        let recorded_on = record_date(input.recorded_on, track.opened_on, "input.recordedOn")?;
+        let mut v = Vec::new();
+        let outcome = required(&input.outcome, "input.outcome", &mut v);
+        if let Err(mut e) = meldcode::check_step(&steps, input.step, input.decision, input.consulted_veilig_thuis) {
+            v.append(&mut e);
+        }
+        check(v)?;
+        reporting_code_step::ActiveModel::from(reporting_code_step::Model {
+            id: Uuid::now_v7(),
+            track_id: track.id,
+            step: input.step,
+            recorded_on,
+            worker_id: w.worker_id(),
+            outcome,
+            consulted_veilig_thuis: input.consulted_veilig_thuis,
+            decision: input.decision,
+            created_at: Utc::now(),
+        })
+        .insert(&w.txn)
+        .await?;
+        w.commit(ctx, AccessAction::Update, "safety").await?;
+        Ok(ReportingCodeTrack(track))
+    }
+
+    /// Closes a Meldcode track; only once step 5 is decided.
+    async fn close_reporting_code_track(&self, ctx: &Context<'_>, input: CloseReportingCodeTrackInput) -> AppResult<ReportingCodeTrack> {
+        let (w, track, steps) = track_for_write(ctx, &input.track_id).await?;
+        meldcode::check_close(&steps).map_err(|v| AppError::BadUserInput(vec![v]))?;
+        let closed_on: NaiveDate = record_date(input.closed_on, track.opened_on, "input.closedOn")?;
+        let mut m: reporting_code_track::ActiveModel = track.into();
+        m.closed_on = Set(Some(closed_on));
+        m.updated_at = Set(Utc::now());
+        let saved = m.update(&w.txn).await?;
+        w.commit(ctx, AccessAction::Update, "safety").await?;
+        Ok(ReportingCodeTrack(saved))
+    }
+}

@@ -1,0 +1,224 @@
+//! Screening (SDQ, CRIES-13): answers stored by item number, scores computed by the engine in
+//! `domain::screening`, never typed in by a worker.
+
+use super::{
+    ids,
+    method::{RecordWrite, read_records, record_date, recorded_by},
+    organisation::Worker,
+    scalars::Date,
+};
+use crate::{
+    domain::{
+        age::age_on,
+        screening::{self, Answer, Band, Informant, Outcome, ScaleScore},
+    },
+    error::{AppError, AppResult},
+    graphql::context::ContextExt,
+};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::Utc;
+use entities::{AccessAction, person, screening as screening_row};
+use sea_orm::{ActiveModelTrait, EntityTrait};
+use uuid::Uuid;
+
+crate::child_records_loader!(
+    /// The screenings of a child.
+    ScreeningsOf,
+    screening
+);
+
+/// Afname of a screening instrument, with its computed outcome.
+pub struct Screening {
+    row: screening_row::Model,
+    outcome: Outcome,
+}
+
+impl Screening {
+    fn new(row: screening_row::Model) -> AppResult<Self> {
+        let outcome = serde_json::from_value(row.result.clone()).map_err(AppError::internal)?;
+        Ok(Self { row, outcome })
+    }
+}
+
+/// A subscale or total score.
+#[derive(SimpleObject)]
+#[graphql(name = "ScreeningScore")]
+pub struct ScoreView {
+    pub code: String,
+    pub score: i32,
+    /// Items answered.
+    pub answered: i32,
+    /// Scaled up from fewer answered items (prorated).
+    pub prorated: bool,
+    /// Normaal / twijfelachtig / zorgelijk, where the instrument has bands for this informant.
+    pub band: Option<Band>,
+}
+
+impl From<&ScaleScore> for ScoreView {
+    fn from(s: &ScaleScore) -> Self {
+        Self { code: s.code.clone(), score: s.score as i32, answered: s.answered as i32, prorated: s.prorated, band: s.band }
+    }
+}
+
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "ScreeningAnswerInput", name = "ScreeningAnswer")]
+pub struct AnswerView {
+    /// Item number (the wording is the instrument owner's and not shipped).
+    pub item: i32,
+    /// Answer option code, e.g. NOT_TRUE / SOMEWHAT_TRUE / CERTAINLY_TRUE.
+    pub answer: String,
+}
+
+#[Object]
+impl Screening {
+    async fn id(&self) -> ID {
+        ids::encode("Screening", self.row.id)
+    }
+    /// Instrument code, e.g. SDQ or CRIES_13.
+    async fn instrument(&self) -> &str {
+        &self.row.instrument
+    }
+    /// Version of the scoring key used.
+    async fn instrument_version(&self) -> &str {
+        &self.row.instrument_version
+    }
+    async fn informant(&self) -> Option<Informant> {
+        Informant::parse(&self.row.informant)
+    }
+    async fn administered_on(&self) -> Date {
+        Date(self.row.administered_on)
+    }
+    async fn subscales(&self) -> Vec<ScoreView> {
+        self.outcome.subscales.iter().map(ScoreView::from).collect()
+    }
+    /// Total (SDQ: totale problemenscore, without prosocial behaviour).
+    async fn total(&self) -> ScoreView {
+        ScoreView::from(&self.outcome.total)
+    }
+    /// Band of the total: normaal / twijfelachtig / zorgelijk.
+    async fn band(&self) -> Option<Band> {
+        self.outcome.total.band
+    }
+    /// A flag raised by the total, e.g. RAISED_PTSS_RISK for CRIES-13 from 30.
+    async fn flag(&self) -> Option<&str> {
+        self.outcome.flag.as_deref()
+    }
+    /// What the flag asks of the worker.
+    async fn flag_description(&self) -> Option<&str> {
+        self.outcome.flag.as_ref()?;
+        screening::instrument(&self.row.instrument)?.total.flag.as_ref().map(|f| f.description.as_str())
+    }
+    /// The answers given, by item number.
+    async fn answers(&self) -> Vec<AnswerView> {
+        let answers: Vec<Answer> = serde_json::from_value(self.row.answers.clone()).unwrap_or_default();
+        answers.into_iter().map(|a| AnswerView { item: a.item as i32, answer: a.answer }).collect()
+    }
+    async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
+        recorded_by(ctx, self.row.recorded_by_worker_id).await
+    }
+}
+
+/// The screenings of the current trajectory, newest first.
+pub async fn screenings_of(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -> AppResult<Vec<Screening>> {
+    read_records(ctx, child_id, "screening")?;
+    let all = ctx.loader().load_one(ScreeningsOf(child_id)).await?.unwrap_or_default();
+    all.into_iter().rev().filter(|s| s.trajectory_id == trajectory_id).map(Screening::new).collect()
+}
+
+/// An instrument the system can score, without item wordings.
+#[derive(SimpleObject)]
+pub struct ScreeningInstrument {
+    pub code: String,
+    pub version: String,
+    pub name: String,
+    pub item_count: i32,
+    /// Answer option codes, in the order of the form.
+    pub answer_options: Vec<String>,
+    pub forms: Vec<ScreeningForm>,
+    pub subscales: Vec<String>,
+}
+
+/// Who can fill in an instrument, for which ages.
+#[derive(SimpleObject)]
+pub struct ScreeningForm {
+    pub informant: Informant,
+    pub min_age: i32,
+    pub max_age: i32,
+}
+
+#[derive(InputObject)]
+pub struct RecordScreeningInput {
+    pub child_id: ID,
+    /// Instrument code (see `screeningInstruments`).
+    pub instrument: String,
+    pub informant: Informant,
+    /// Today when left out.
+    pub administered_on: Option<Date>,
+    pub answers: Vec<AnswerView>,
+}
+
+#[derive(Default)]
+pub struct ScreeningQuery;
+
+#[Object]
+impl ScreeningQuery {
+    /// Screeningsinstrumenten the engine scores.
+    async fn screening_instruments(&self, ctx: &Context<'_>) -> AppResult<Vec<ScreeningInstrument>> {
+        crate::policy::read_organisation(ctx.principal()?)?;
+        Ok(screening::INSTRUMENTS
+            .iter()
+            .map(|i| ScreeningInstrument {
+                code: i.code.clone(),
+                version: i.version.clone(),
+                name: i.name.clone(),
+                item_count: i.item_count as i32,
+                answer_options: i.options.iter().map(|o| o.code.clone()).collect(),
+                forms: i.informants.iter().map(|f| ScreeningForm { informant: f.informant, min_age: f.min_age, max_age: f.max_age }).collect(),
+                subscales: i.subscales.iter().map(|s| s.code.clone()).collect(),
+            })
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct ScreeningMutation;
+
+#[Object]
+impl ScreeningMutation {
+    /// Records a screening's answers and returns the computed scores, band and flag.
+    async fn record_screening(&self, ctx: &Context<'_>, input: RecordScreeningInput) -> AppResult<Screening> {
+        let instrument = screening::instrument(&input.instrument).ok_or_else(|| {
+            let known: Vec<&str> = screening::INSTRUMENTS.iter().map(|i| i.code.as_str()).collect();
+            AppError::invalid("input.instrument", format!("unknown instrument; one of {}", known.join(", ")))
+        })?;
+        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
+        let administered_on = record_date(input.administered_on, w.trajectory.admission_date, "input.administeredOn")?;
+        let child = person::Entity::find_by_id(w.child_id).one(&w.txn).await?.ok_or(AppError::NotFound("child"))?;
+        // Negative item numbers become 0, which the engine reports as an unknown item.
+        let answers: Vec<Answer> =
+            input.answers.iter().map(|a| Answer { item: u32::try_from(a.item).unwrap_or(0), answer: a.answer.clone() }).collect();
+        let outcome = instrument
+            .score(input.informant, age_on(child.date_of_birth, administered_on), &answers, "input")
+            .map_err(AppError::BadUserInput)?;
+        let now = Utc::now();
+        let saved = screening_row::ActiveModel::from(screening_row::Model {
+            id: Uuid::now_v7(),
+            organisation_id: w.principal.organisation_id,
+            child_id: w.child_id,
+            trajectory_id: w.trajectory.id,
+            recorded_by_worker_id: w.worker_id(),
+            instrument: instrument.code.clone(),
+            instrument_version: instrument.version.clone(),
+            informant: input.informant.as_str().into(),
+            administered_on,
+            answers: serde_json::to_value(&answers).map_err(AppError::internal)?,
+            result: serde_json::to_value(&outcome).map_err(AppError::internal)?,
+            created_at: now,
+            updated_at: now,
+        })
+        .insert(&w.txn)
+        .await?;
+        w.commit(ctx, AccessAction::Create, "screening").await?;
+        Screening::new(saved)
+    }
+}
