@@ -55,3 +55,77 @@ async fn caseload_query_takes_constant_statements() {
     assert_eq!(small, large, "statement count grew with the result size");
     assert!(large <= 14, "{large} statements");
 }
+
+const METHOD_CASELOAD: &str = "{ children(first: 50, filter: { overdue: true }) { totalCount edges { node { \
+    cadence { overdue nextChildTalkDue items { kind dueOn } } board { key done } \
+    firstContact { warmWelcome } contacts { kind summary recordedBy { name } } \
+    safetyAssessments { judgement scores { score } } safetyScaleTrend { score } reportingCodeTracks { steps { step } } \
+    screenings { band total { score } } network { name } \
+    actionPlan { goals { text actions { owner } } evaluations { progress { status } } } } } } }";
+const AGENDA: &str = "query($to: Date!) { agenda(to: $to) { kind dueOn overdue child { person { givenName } } contact { kind } } }";
+
+/// Records of each kind for a child, so that every loader of the method has rows to batch.
+async fn record_method(app: &TestApp, org: &Org, child: &serde_json::Value) {
+    let t = &org.worker_token;
+    app.gql(t, "mutation($i: RecordFirstContactInput!) { recordFirstContact(input: $i) { id } }", json!({ "i": {
+        "childId": child, "warmWelcome": true, "houseRulesExplained": true, "complaintsProcedureExplained": true,
+        "confidantExplained": true, "networkMappedWithParent": true } })).await;
+    app.gql(t, "mutation($i: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $i) { id } }", json!({ "i": {
+        "childId": child, "worries": "zorgen", "safetyGoals": "doelen", "judgement": "NOT_GOOD_ENOUGH",
+        "scores": [{ "respondent": "WORKER", "score": 4 }] } })).await;
+    app.gql(t, "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }", json!({ "i": {
+        "childId": child, "kind": "PARENT_TALK", "summary": "gesprek" } })).await;
+    app.gql(t, "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }", json!({ "i": {
+        "childId": child, "kind": "THREE_WAY_TALK", "plannedOn": (today() + chrono::Days::new(2)).to_string() } })).await;
+    app.gql(t, "mutation($i: AddNetworkMemberInput!) { addNetworkMember(input: $i) { id } }", json!({ "i": {
+        "childId": child, "member": { "name": "Oma", "relation": "FAMILY", "contactSafe": true } } })).await;
+    let plan = app.gql(t, "mutation($i: RecordActionPlanInput!) { recordActionPlan(input: $i) { id goals { id } } }", json!({ "i": {
+        "childId": child, "childLanguageSummary": "plan", "goals": [{ "text": "doel", "subGoals": ["A"], "coreTask": "NETWORK",
+        "actions": [{ "description": "actie", "owner": "moeder", "dueOn": today().to_string() }] }] } })).await;
+    app.gql(t, "mutation($i: RecordEvaluationInput!) { recordEvaluation(input: $i) { id } }", json!({ "i": {
+        "planId": plan["recordActionPlan"]["id"], "parentTookPart": true, "childTookPart": false,
+        "progress": [{ "goalId": plan["recordActionPlan"]["goals"][0]["id"], "status": "IN_PROGRESS" }] } })).await;
+}
+
+async fn admit_with_records(app: &TestApp, org: &Org, children: usize) {
+    let mut input = without_bsn(family_input(org, children));
+    input["admissionDate"] = json!(days_ago(30));
+    let family = admit(app, org, input).await;
+    for c in family["children"].as_array().unwrap() {
+        record_method(app, org, &c["id"]).await;
+    }
+}
+
+#[tokio::test]
+async fn method_caseload_and_agenda_take_constant_statements() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    admit_with_records(&app, &org, 2).await;
+    let to = json!({ "to": (today() + chrono::Days::new(14)).to_string() });
+    let (small, _) = statements_for(&app, &org.lead_token, METHOD_CASELOAD).await;
+    let before = app.sql_statements().await;
+    app.gql(&org.worker_token, AGENDA, to.clone()).await;
+    let small_agenda = app.sql_statements().await - before;
+
+    for _ in 0..5 {
+        admit_with_records(&app, &org, 3).await;
+    }
+    let (large, data) = statements_for(&app, &org.lead_token, METHOD_CASELOAD).await;
+    // Children from 4 have had no kindgesprek in the 30 days since admission; toddlers (6 of 17) are on cadence.
+    assert_eq!(data["children"]["totalCount"], 11);
+    let first = &data["children"]["edges"][0]["node"];
+    assert_eq!(first["actionPlan"]["evaluations"][0]["progress"][0]["status"], "IN_PROGRESS");
+    assert_eq!(first["contacts"].as_array().unwrap().len(), 2);
+    let before = app.sql_statements().await;
+    let agenda = app.gql(&org.worker_token, AGENDA, to).await;
+    let large_agenda = app.sql_statements().await - before;
+    let planned = agenda["agenda"].as_array().unwrap().iter().filter(|i| i["kind"] == "PLANNED_CONTACT").count();
+    assert_eq!(planned, 17);
+
+    eprintln!("method caseload query: {large} SQL statements; agenda: {large_agenda}");
+    assert_eq!(small, large, "caseload statement count grew with the result size");
+    assert_eq!(small_agenda, large_agenda, "agenda statement count grew with the caseload");
+    // One statement per kind of record (about twenty kinds), plus auth, paging and the access log.
+    assert!(large <= 35, "{large} statements");
+    assert!(large_agenda <= 10, "{large_agenda} statements");
+}

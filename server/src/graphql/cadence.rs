@@ -210,8 +210,14 @@ pub fn overdue_condition(today: NaiveDate) -> Condition {
             Expr::col((action_plan::Entity, action_plan::Column::Id)).equals((evaluation::Entity, evaluation::Column::PlanId)),
         );
     plan_of_trajectory(&mut last_evaluation);
-    // No plan: COALESCE(NULL, NULL) < x is not true, so nothing is due.
-    let evaluation_late = since(last_evaluation, Expr::from(first_plan)).lt(before(EVALUATION_EVERY_DAYS));
+    // Without a plan nothing is due; EXISTS keeps the condition false rather than NULL, so
+    // that `overdue: false` (NOT …) finds those children too.
+    let mut any_plan = Query::select();
+    any_plan.expr(Expr::val(1)).from(action_plan::Entity);
+    plan_of_trajectory(&mut any_plan);
+    let evaluation_late = Condition::all()
+        .add(Expr::exists(any_plan))
+        .add(since(last_evaluation, Expr::from(first_plan)).lt(before(EVALUATION_EVERY_DAYS)));
     let phase1_late = Condition::all()
         .add(trajectory::Column::Phase.eq(Phase::Phase1))
         .add(trajectory::Column::AdmissionDate.lt(before(PHASE_1_MAX_DAYS as u64)));

@@ -1,0 +1,333 @@
+//! The Veerkracht method end to end over GraphQL: one family from admission through phase 1,
+//! phase 2 and phase 3 to closure, with the agenda checked at every step.
+
+use chrono::Days;
+use serde_json::{Value, json};
+use tests::*;
+
+const AGENDA: &str = "query($to: Date!) { agenda(to: $to) { kind dueOn overdue child { id } } }";
+const ADVANCE: &str = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
+const CONTACT: &str = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id kind heldOn plannedOn } }";
+const SCREEN: &str = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { instrument informant total { score } band flag subscales { code score band } } }";
+const ASSESS: &str = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id judgement scores { respondent score } } }";
+const STEP: &str = "mutation($input: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $input) { reachedStep } }";
+const CLOSE_TRACK: &str = "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { closedOn steps { step decision } } }";
+const PLAN: &str = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id goals { id subGoals coreTask actions { owner } } } }";
+
+fn in_days(n: u64) -> String {
+    (today() + Days::new(n)).to_string()
+}
+
+/// A mother, a father with custody who stayed behind, and a boy of 9 (SDQ and CRIES-13 apply).
+fn family(org: &Org, admitted: &str) -> Value {
+    json!({
+        "locationId": org.location_id(),
+        "responsibleWorkerId": Org::worker_gid(&org.worker),
+        "admissionDate": admitted,
+        "members": [
+            { "ref": "mum", "role": "CARING_PARENT", "givenName": "Sara", "familyName": "Jansen", "dateOfBirth": years_ago(34) },
+            { "ref": "dad", "role": "NON_ACCOMPANYING_PARENT", "givenName": "Kevin", "familyName": "Jansen", "dateOfBirth": years_ago(37) },
+            { "role": "CHILD", "givenName": "Daan", "familyName": "Jansen", "dateOfBirth": years_ago(9), "custodianRefs": ["mum", "dad"] },
+        ],
+    })
+}
+
+/// (kind, dueOn, overdue) of the agenda items about one child.
+async fn agenda(app: &TestApp, token: &str, child: &Value, to: &str) -> Vec<(String, String, bool)> {
+    let items = app.gql(token, AGENDA, json!({ "to": to })).await["agenda"].as_array().unwrap().clone();
+    items
+        .into_iter()
+        .filter(|i| &i["child"]["id"] == child)
+        .map(|i| (i["kind"].as_str().unwrap().to_string(), i["dueOn"].as_str().unwrap().to_string(), i["overdue"].as_bool().unwrap()))
+        .collect()
+}
+
+async fn overdue_children(app: &TestApp, token: &str) -> Vec<Value> {
+    let q = "{ children(filter: { overdue: true }, first: 100) { edges { node { id } } } }";
+    app.gql(token, q, json!({})).await["children"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect()
+}
+
+fn answers(values: &[&str]) -> Value {
+    values.iter().enumerate().map(|(i, a)| json!({ "item": i + 1, "answer": a })).collect()
+}
+
+#[tokio::test]
+async fn a_family_walks_through_every_phase_of_the_method() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let t = &org.worker_token;
+    let admitted = today() - Days::new(100);
+    let admitted_s = admitted.to_string();
+    let f = admit(&app, &org, family(&org, &admitted_s)).await;
+    let child = f["children"][0]["id"].clone();
+    let dad = f["members"].as_array().unwrap().iter().find(|m| m["role"] == "NON_ACCOMPANYING_PARENT").unwrap()["person"]["id"].clone();
+    let mum = f["members"][0]["person"]["id"].clone();
+    let on = |days_after_admission: u64| (admitted + Days::new(days_after_admission)).to_string();
+
+    // Nothing recorded, 100 days in: every cadence item and the end of phase 1 are overdue.
+    let items = agenda(&app, t, &child, &today().to_string()).await;
+    assert_eq!(items, vec![
+        ("PARENT_TALK".into(), on(7), true),
+        ("CHILD_TALK".into(), on(14), true),
+        ("PHASE_1_END".into(), on(42), true),
+    ]);
+    assert_eq!(overdue_children(&app, t).await, vec![child.clone()]);
+    // Leaving phase 1 without its activities needs a reason.
+    let err = app.gql_error(t, ADVANCE, json!({ "input": { "childId": child, "effectiveOn": on(30) } })).await;
+    assert_eq!(err["extensions"]["field"], "input.phase1ExitReason");
+
+    // Phase 1: first contact, intake.
+    app.gql(t, "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }", json!({ "input": {
+        "childId": child, "contactOn": on(0), "warmWelcome": true, "houseRulesExplained": true, "complaintsProcedureExplained": true,
+        "confidantExplained": true, "riskViolence": true, "riskTrauma": true, "networkMappedWithParent": true } })).await;
+    app.gql(t, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }", json!({ "input": {
+        "childId": child, "heldOn": on(2), "educationKind": "SCHOOL", "educationName": "De Regenboog", "educationContactName": "Juf Anja",
+        "childExperience": "Ik mis papa soms, maar ik ben niet meer bang 's nachts." } })).await;
+
+    // A safety assessment judged "niet goed genoeg" opens the Meldcode.
+    let assessment = app.gql(t, ASSESS, json!({ "input": {
+        "childId": child, "assessedOn": on(3), "worries": "Vader heeft gedreigd het kind mee te nemen.",
+        "safetyGoals": "Daan is veilig op school en in de opvang.", "judgement": "NOT_GOOD_ENOUGH",
+        "toolsUsed": ["SAFE_AT_HOME_CARD"],
+        "scores": [{ "respondent": "WORKER", "score": 3 }, { "respondent": "PARENT", "respondentPersonId": mum, "score": 4 },
+                   { "respondent": "CHILD", "respondentName": "Daan", "score": 5 }] } })).await;
+    assert_eq!(assessment["recordSafetyAssessment"]["scores"].as_array().unwrap().len(), 3);
+    let q = "query($id: ID!) { child(id: $id) { reportingCodeTracks { id reachedStep closedOn } } }";
+    let track = app.gql(t, q, json!({ "id": child })).await["child"]["reportingCodeTracks"][0].clone();
+    assert_eq!(track["reachedStep"], 0);
+    let track_id = track["id"].clone();
+    let step = |n: i32, day: u64, extra: Value| {
+        let mut input = json!({ "trackId": track_id, "step": n, "recordedOn": on(day), "outcome": format!("stap {n} gezet") });
+        input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        input
+    };
+    app.gql(t, STEP, json!({ "input": step(1, 3, json!({})) })).await;
+    // The track cannot be closed before step 5 is decided, and steps follow each other.
+    let err = app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": track_id } })).await;
+    assert_eq!(err["extensions"]["field"], "input.trackId");
+    let err = app.gql_error(t, STEP, json!({ "input": step(4, 4, json!({ "decision": "NO_ACUTE_OR_STRUCTURAL_UNSAFETY" })) })).await;
+    assert_eq!(err["extensions"]["field"], "input.step");
+    app.gql(t, STEP, json!({ "input": step(2, 4, json!({ "consultedVeiligThuis": true })) })).await;
+    app.gql(t, STEP, json!({ "input": step(3, 5, json!({})) })).await;
+    app.gql(t, STEP, json!({ "input": step(4, 6, json!({ "decision": "ACUTE_OR_STRUCTURAL_UNSAFETY" })) })).await;
+    let err = app.gql_error(t, STEP, json!({ "input": step(5, 7, json!({ "decision": "ORGANISE_HELP" })) })).await;
+    assert_eq!(err["extensions"]["field"], "input.decision", "acute unsafety must be reported");
+    let data = app.gql(t, STEP, json!({ "input": step(5, 7, json!({ "decision": "REPORT_AND_ORGANISE_HELP" })) })).await;
+    assert_eq!(data["recordReportingCodeStep"]["reachedStep"], 5);
+    let closed = app.gql(t, CLOSE_TRACK, json!({ "input": { "trackId": track_id, "closedOn": on(8) } })).await;
+    assert_eq!(closed["closeReportingCodeTrack"]["closedOn"], on(8));
+    assert_eq!(closed["closeReportingCodeTrack"]["steps"][4], json!({ "step": 5, "decision": "REPORT_AND_ORGANISE_HELP" }));
+
+    // Safety plan in the child's words.
+    app.gql(t, "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }", json!({ "input": {
+        "childId": child, "childLanguageText": "Als papa bij school komt, ga ik naar juf Anja.", "agreedBy": ["Sara", "Daan"],
+        "agreements": [{ "who": "juf Anja", "what": "belt de opvang als vader op school komt", "when": "direct" }],
+        "reviewOn": in_days(30) } })).await;
+
+    // Screening: SDQ by parent and teacher, CRIES-13 by the child.
+    let sdq = answers(&["CERTAINLY_TRUE"; 25]);
+    let parent = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "PARENT", "administeredOn": on(10), "answers": sdq } })).await;
+    assert_eq!(parent["recordScreening"]["total"]["score"], 30);
+    assert_eq!(parent["recordScreening"]["band"], "ABNORMAL");
+    let teacher_answers = answers(&["NOT_TRUE"; 25]);
+    let teacher = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "TEACHER", "administeredOn": on(12), "answers": teacher_answers } })).await;
+    assert_eq!(teacher["recordScreening"]["total"]["score"], 10, "reverse-keyed items score 2 when answered 'not true'");
+    assert_eq!(teacher["recordScreening"]["band"], "NORMAL");
+    let mut cries = vec!["OFTEN"; 6];
+    cries.extend(["NOT_AT_ALL"; 7]);
+    let c = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "CRIES_13", "informant": "SELF", "administeredOn": on(12), "answers": answers(&cries) } })).await;
+    assert_eq!(c["recordScreening"]["total"]["score"], 30);
+    assert_eq!(c["recordScreening"]["flag"], "RAISED_PTSS_RISK");
+    // A nine-year-old does not fill in the SDQ self-report.
+    let err = app.gql_error(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "SELF", "answers": answers(&["NOT_TRUE"; 25]) } })).await;
+    assert_eq!(err["extensions"]["field"], "input.informant");
+
+    // Action plan and network.
+    let plan = app.gql(t, PLAN, json!({ "input": { "childId": child, "drawnUpOn": on(14),
+        "childLanguageSummary": "We zorgen dat je veilig bent en weer lekker naar school gaat.",
+        "goals": [
+            { "text": "Daan voelt zich veilig op school", "subGoals": ["A", "D"], "coreTask": "CHILD_IN_VIEW",
+              "actions": [{ "description": "Afspraken met school maken", "owner": "moeder", "dueOn": on(21) }] },
+            { "text": "Mama en Daan praten over wat er thuis gebeurde", "subGoals": ["J"], "coreTask": "PARENTS_AND_PARENTING" },
+        ] } })).await["recordActionPlan"].clone();
+    let goals: Vec<Value> = plan["goals"].as_array().unwrap().iter().map(|g| g["id"].clone()).collect();
+    assert_eq!(plan["goals"][0]["subGoals"], json!(["A", "D"]));
+    let add_member = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id contactSafe } }";
+    app.gql(t, add_member, json!({ "input": { "childId": child, "member": { "name": "Kevin Jansen", "relation": "PARENT",
+        "personId": dad, "contactSafe": false, "restrictions": "alleen begeleid contact" } } })).await;
+    app.gql(t, add_member, json!({ "input": { "childId": child, "member": { "name": "Juf Anja", "relation": "TEACHER",
+        "roleForChild": "vertrouwenspersoon op school", "contactSafe": true, "agreedToBeNamed": true } } })).await;
+
+    // Phase 1 is complete on the board; on to phase 2.
+    let board = app.gql(t, "query($id: ID!) { child(id: $id) { board { key phase done } } }", json!({ "id": child })).await;
+    let done = |key: &str| board["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == key).unwrap()["done"].clone();
+    for key in ["FIRST_CONTACT", "CHILD_INTAKE", "SAFETY_ASSESSMENT", "SCREENING", "ACTION_PLAN", "SAFETY_PLAN", "NETWORK_MAPPED"] {
+        assert_eq!(done(key), true, "{key}");
+    }
+    assert_eq!(done("CHILD_TALKS"), false);
+    let moved = app.gql(t, ADVANCE, json!({ "input": { "childId": child, "effectiveOn": on(20) } })).await;
+    assert_eq!(moved["advancePhase"]["trajectory"]["phase"], "PHASE_2");
+    // The end of phase 1 leaves the agenda; the talks and the first evaluation are overdue.
+    let items = agenda(&app, t, &child, &today().to_string()).await;
+    assert_eq!(items, vec![
+        ("PARENT_TALK".into(), on(7), true),
+        ("CHILD_TALK".into(), on(14), true),
+        ("EVALUATION".into(), on(56), true),
+    ]);
+
+    // Phase 2: kindgesprekken on cadence, a weekly oudergesprek, an evaluation, a planned driegesprek.
+    let held = |kind: &str, day: String| json!({ "input": { "childId": child, "kind": kind, "heldOn": day,
+        "participants": ["Daan", "Wendy"], "coreTasks": ["CHILD_IN_VIEW"], "summary": "Gaat goed op school.", "agreements": "Volgende keer tekenen." } });
+    app.gql(t, CONTACT, held("CHILD_TALK", (today() - Days::new(20)).to_string())).await;
+    app.gql(t, CONTACT, held("CHILD_TALK", (today() - Days::new(6)).to_string())).await;
+    app.gql(t, CONTACT, held("PARENT_TALK", (today() - Days::new(3)).to_string())).await;
+    let evaluation = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { progress { status score } } }";
+    let progress = json!([{ "goalId": goals[0], "score": 7, "status": "IN_PROGRESS" }]);
+    let err = app.gql_error(t, evaluation, json!({ "input": { "planId": plan["id"], "parentTookPart": true, "childTookPart": true, "progress": progress } })).await;
+    assert_eq!(err["extensions"]["field"], "input.progress", "every goal is evaluated");
+    app.gql(t, evaluation, json!({ "input": { "planId": plan["id"], "heldOn": (today() - Days::new(5)).to_string(),
+        "parentTookPart": true, "childTookPart": true,
+        "progress": [{ "goalId": goals[0], "score": 7, "status": "IN_PROGRESS" }, { "goalId": goals[1], "status": "NOT_STARTED" }] } })).await;
+    let planned = app.gql(t, CONTACT, json!({ "input": { "childId": child, "kind": "THREE_WAY_TALK", "plannedOn": in_days(3),
+        "participants": ["Sara", "Wendy", "Juf Anja"] } })).await;
+    assert_eq!(planned["recordContact"]["heldOn"], Value::Null);
+
+    let items = agenda(&app, t, &child, &in_days(10)).await;
+    assert_eq!(items, vec![
+        ("PLANNED_CONTACT".into(), in_days(3), false),
+        ("PARENT_TALK".into(), in_days(4), false),
+        ("CHILD_TALK".into(), in_days(8), false),
+    ], "the evaluation is due in 37 days, outside the window");
+    assert!(overdue_children(&app, t).await.is_empty());
+    let cadence = app.gql(t, "query($id: ID!) { child(id: $id) { cadence { nextChildTalkDue nextParentTalkDue nextEvaluationDue overdue } } }", json!({ "id": child })).await;
+    assert_eq!(cadence["child"]["cadence"], json!({ "nextChildTalkDue": in_days(8), "nextParentTalkDue": in_days(4), "nextEvaluationDue": in_days(37), "overdue": false }));
+
+    // Holding the planned driegesprek takes it off the agenda.
+    let hold = "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { heldOn } }";
+    let id = planned["recordContact"]["id"].clone();
+    let err = app.gql_error(t, hold, json!({ "input": { "contactId": id } })).await;
+    assert_eq!(err["extensions"]["field"], "input.summary");
+    app.gql(t, hold, json!({ "input": { "contactId": id, "summary": "Afspraken met school gemaakt." } })).await;
+    let items = agenda(&app, t, &child, &in_days(10)).await;
+    assert!(items.iter().all(|(k, _, _)| k != "PLANNED_CONTACT"));
+
+    // Phase 3 records the expected departure; closing records the aftercare decision.
+    let err = app.gql_error(t, ADVANCE, json!({ "input": { "childId": child } })).await;
+    assert_eq!(err["extensions"]["field"], "input.expectedDepartureOn");
+    let moved = app.gql(t, ADVANCE, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(20) } })).await;
+    assert_eq!(moved["advancePhase"]["trajectory"]["phase"], "PHASE_3");
+    assert_eq!(agenda(&app, t, &child, &in_days(10)).await.len(), 2, "the talks go on in phase 3");
+    let closed = app.gql(t, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "INDEPENDENT_HOUSING",
+        "aftercareDecision": "WARM_HANDOVER" } })).await;
+    assert_eq!(closed["advancePhase"]["trajectory"]["phase"], "CLOSED");
+    assert!(agenda(&app, t, &child, &in_days(60)).await.is_empty(), "nothing is due for a closed trajectory");
+    let board = app.gql(t, "query($id: ID!) { child(id: $id) { board { key done } } }", json!({ "id": child })).await;
+    let open: Vec<&Value> = board["child"]["board"].as_array().unwrap().iter().filter(|i| i["done"] == false).map(|i| &i["key"]).collect();
+    assert!(!open.contains(&&json!("AFTERCARE_DECIDED")) && !open.contains(&&json!("DEPARTURE_KNOWN")), "{open:?}");
+}
+
+#[tokio::test]
+async fn the_safety_plan_is_for_the_responsible_worker_lead_and_expert() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let f = admit(&app, &org, family_input(&org, 1)).await;
+    let child = f["children"][0]["id"].clone();
+    let record = "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }";
+    let input = |text: &str| json!({ "input": { "childId": child, "childLanguageText": text, "agreedBy": ["Sara"], "reviewOn": in_days(14) } });
+    assert_eq!(app.gql(&org.worker_token, record, input("Versie een")).await["recordSafetyPlan"]["version"], 1);
+    assert_eq!(app.gql(&org.lead_token, record, input("Versie twee")).await["recordSafetyPlan"]["version"], 2);
+    let err = app.gql_error(&org.other_worker_token, record, input("Niet van mij")).await;
+    assert_eq!(err["extensions"]["code"], "FORBIDDEN");
+
+    let q = "query($id: ID!) { child(id: $id) { safetyPlan { version childLanguageText } safetyPlanVersions { version } } }";
+    for token in [&org.worker_token, &org.lead_token, &org.expert_token] {
+        let c = app.gql(token, q, json!({ "id": child })).await;
+        assert_eq!(c["child"]["safetyPlan"], json!({ "version": 2, "childLanguageText": "Versie twee" }));
+        assert_eq!(c["child"]["safetyPlanVersions"], json!([{ "version": 2 }, { "version": 1 }]));
+    }
+    // Another worker of the same organisation reads the case, not the child's safety plan.
+    let err = app.gql_error(&org.other_worker_token, q, json!({ "id": child })).await;
+    assert_eq!(err["extensions"]["code"], "FORBIDDEN");
+    let other = tests::org(&app, "anker").await;
+    assert_eq!(app.gql_error(&other.lead_token, q, json!({ "id": child })).await["extensions"]["code"], "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn bad_method_input_names_the_field_and_writes_nothing() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let t = &org.worker_token;
+    let f = admit(&app, &org, family_input(&org, 2)).await; // ages 2 and 7
+    let toddler = f["children"][0]["id"].clone();
+    let child = f["children"][1]["id"].clone();
+
+    let mut bad = answers(&["NOT_TRUE"; 25]);
+    bad[3]["answer"] = json!("OFTEN");
+    bad.as_array_mut().unwrap().push(json!({ "item": 26, "answer": "NOT_TRUE" }));
+    let res = app.post(Some(t), SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "PARENT", "answers": bad } })).await.1;
+    let fields: Vec<&str> = res["errors"][0]["extensions"]["violations"].as_array().unwrap().iter().map(|v| v["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["input.answers[3].answer", "input.answers[25].item"]);
+    let err = app.gql_error(t, SCREEN, json!({ "input": { "childId": child, "instrument": "CBCL", "informant": "PARENT", "answers": [] } })).await;
+    assert_eq!(err["extensions"]["field"], "input.instrument");
+    let err = app.gql_error(t, SCREEN, json!({ "input": { "childId": child, "instrument": "CRIES_13", "informant": "SELF", "answers": answers(&["OFTEN"; 13]) } })).await;
+    assert_eq!(err["extensions"]["field"], "input.informant", "CRIES-13 is from 8");
+
+    let err = app.gql_error(t, ASSESS, json!({ "input": { "childId": toddler, "worries": "w", "safetyGoals": "g", "judgement": "GOOD",
+        "scores": [{ "respondent": "CHILD", "score": 6 }, { "respondent": "WORKER", "score": 11 }] } })).await;
+    let fields: Vec<&str> = err["extensions"]["violations"].as_array().unwrap().iter().map(|v| v["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["input.scores[0].respondent", "input.scores[1].score"]);
+    let err = app.gql_error(t, CONTACT, json!({ "input": { "childId": child, "kind": "CHILD_TALK" } })).await;
+    assert_eq!(err["extensions"]["field"], "input.summary");
+    let err = app.gql_error(t, PLAN, json!({ "input": { "childId": child, "childLanguageSummary": "Plan", "goals": [{ "text": "Doel", "subGoals": [], "coreTask": "NETWORK" }] } })).await;
+    assert_eq!(err["extensions"]["field"], "input.goals[0].subGoals");
+    let add_member = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id } }";
+    let err = app.gql_error(t, add_member, json!({ "input": { "childId": child, "member": { "name": "Oom Piet", "relation": "FAMILY", "contactSafe": false } } })).await;
+    assert_eq!(err["extensions"]["field"], "input.member.restrictions");
+
+    // Nothing of it was written.
+    let q = "query($id: ID!) { child(id: $id) { screenings { id } safetyAssessments { id } contacts { id } actionPlan { id } network { id } } }";
+    let c = app.gql(t, q, json!({ "id": child })).await["child"].clone();
+    assert_eq!(c, json!({ "screenings": [], "safetyAssessments": [], "contacts": [], "actionPlan": null, "network": [] }));
+    let c = app.gql(t, q, json!({ "id": toddler })).await["child"].clone();
+    assert_eq!(c["safetyAssessments"], json!([]));
+}
+
+/// The `overdue` filter (SQL) and `cadence.overdue` (Rust) agree child by child.
+#[tokio::test]
+async fn the_overdue_filter_agrees_with_the_computed_cadence() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let t = &org.worker_token;
+    let mut children = Vec::new();
+    // Admitted 0, 5, 9, 20 and 50 days ago; some with talks held, one with a plan and evaluation.
+    for admitted in [0u64, 5, 9, 20, 50] {
+        let mut input = without_bsn(family_input(&org, 3)); // ages 2, 7, 14
+        input["admissionDate"] = json!(days_ago(admitted));
+        let f = admit(&app, &org, input).await;
+        for (j, c) in f["children"].as_array().unwrap().iter().enumerate() {
+            let id = c["id"].clone();
+            let talk = |kind: &str, ago: u64| json!({ "input": { "childId": id, "kind": kind, "heldOn": days_ago(ago), "summary": "ok" } });
+            if admitted >= 9 && j == 1 {
+                app.gql(t, CONTACT, talk("PARENT_TALK", 2)).await;
+            }
+            if admitted >= 20 && j == 2 {
+                app.gql(t, CONTACT, talk("CHILD_TALK", admitted - 1)).await;
+                app.gql(t, CONTACT, talk("PARENT_CHILD_TALK", 1)).await;
+            }
+            if admitted == 50 && j == 2 {
+                app.gql(t, PLAN, json!({ "input": { "childId": id, "drawnUpOn": days_ago(45), "childLanguageSummary": "Plan",
+                    "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } })).await;
+            }
+            children.push(id);
+        }
+    }
+    let q = "{ children(first: 100) { edges { node { id cadence { overdue } } } } }";
+    let all = app.gql(t, q, json!({})).await;
+    let computed: Vec<Value> = all["children"]["edges"].as_array().unwrap().iter()
+        .filter(|e| e["node"]["cadence"]["overdue"] == true).map(|e| e["node"]["id"].clone()).collect();
+    assert_eq!(all["children"]["edges"].as_array().unwrap().len(), children.len());
+    assert_eq!(overdue_children(&app, t).await, computed);
+    assert!(!computed.is_empty() && computed.len() < children.len(), "both kinds present: {} of {}", computed.len(), children.len());
+    let not_overdue = "{ children(filter: { overdue: false }, first: 100) { totalCount } }";
+    assert_eq!(app.gql(t, not_overdue, json!({})).await["children"]["totalCount"], json!(children.len() - computed.len()));
+}
