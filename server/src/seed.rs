@@ -167,17 +167,17 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
         let seeder = Seeder::new(db, &schema, &org, &lead);
         for i in 0..demo.families {
             let (input, admitted) = families.next(i, &locations, &cfw);
+            let born: Vec<NaiveDate> = input["members"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|m| m["role"] == "CHILD")
+                .filter_map(|m| m["dateOfBirth"].as_str()?.parse().ok())
+                .collect();
             let children = seeder.admit(input).await?;
-            // Families that have been here a while are in phase 2 already.
-            if (families.today - admitted).num_days() > 35 {
-                for child in children {
-                    let effective = admitted + Days::new(30);
-                    seeder.run(
-                        "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { id } }",
-                        json!({ "input": { "childId": child, "effectiveOn": effective.to_string(),
-                            "phase1ExitReason": "veiligheidstaxatie en actieplan lopen nog" } }),
-                    ).await?;
-                }
+            for (c, (child, born)) in children.iter().zip(born).enumerate() {
+                let story = DemoStory { child, born, admitted, today: families.today, variant: (i + c) as u64 };
+                story.record(&seeder).await?;
             }
         }
     }
@@ -222,6 +222,136 @@ pub async fn seed_bench(db: &DatabaseConnection, config: &Config, families: usiz
         }
     }
     Ok(())
+}
+
+/// The method's records for one demo child, as far as its time in the shelter allows: phase 1
+/// activities in the first weeks, kindgesprekken and oudergesprekken on (or a little behind)
+/// cadence in phase 2, and for the longest stays phase 3 or a closed trajectory.
+struct DemoStory<'a> {
+    child: &'a serde_json::Value,
+    born: NaiveDate,
+    admitted: NaiveDate,
+    today: NaiveDate,
+    /// Varies the story between children: the judgement, who falls behind, who leaves.
+    variant: u64,
+}
+
+impl DemoStory<'_> {
+    /// A day of the stay, never after today.
+    fn day(&self, n: u64) -> String {
+        std::cmp::min(self.admitted + Days::new(n), self.today).to_string()
+    }
+
+    async fn record(&self, s: &Seeder<'_>) -> anyhow::Result<()> {
+        let stay = (self.today - self.admitted).num_days().max(0) as u64;
+        let age = crate::domain::age::age_on(self.born, self.today);
+        let child = self.child;
+        let v = self.variant;
+        s.run("mutation($i: RecordFirstContactInput!) { recordFirstContact(input: $i) { id } }", json!({ "i": {
+            "childId": child, "contactOn": self.day(0), "warmWelcome": true, "houseRulesExplained": true,
+            "complaintsProcedureExplained": true, "confidantExplained": v % 4 != 0, "riskViolence": true,
+            "riskTrauma": v % 3 == 0, "networkMappedWithParent": stay >= 2 } })).await?;
+        if stay < 3 {
+            return Ok(());
+        }
+        s.run("mutation($i: RecordIntakeInput!) { recordIntake(input: $i) { id } }", json!({ "i": {
+            "childId": child, "heldOn": self.day(2),
+            "educationKind": if age < 4 { "DAY_CARE" } else { "SCHOOL" },
+            "educationName": if age < 4 { "Kinderopvang Het Speelhuis" } else { "Basisschool De Regenboog" },
+            "educationContactName": "Mw. Bakker", "health": "Jeugdarts: inentingen bijgewerkt",
+            "childExperience": if age >= 4 { json!("Het is hier druk, maar ik slaap wel beter.") } else { serde_json::Value::Null } } })).await?;
+        if stay < 5 {
+            return Ok(());
+        }
+        let not_good_enough = v % 5 == 0;
+        let mut scores = vec![json!({ "respondent": "WORKER", "score": if not_good_enough { 3 } else { 6 } })];
+        if age >= 4 {
+            scores.push(json!({ "respondent": "CHILD", "score": 5 + (v % 4) as i32 }));
+        }
+        s.run("mutation($i: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $i) { id } }", json!({ "i": {
+            "childId": child, "assessedOn": self.day(4),
+            "worries": "Het kind was getuige van geweld door de partner van moeder.",
+            "whatWorksWell": "Moeder zoekt steun en houdt zich aan de afspraken.",
+            "safetyGoals": "Het kind is veilig in de opvang en op school.",
+            "judgement": if not_good_enough { "NOT_GOOD_ENOUGH" } else { "GOOD_ENOUGH" },
+            "toolsUsed": ["SAFE_AT_HOME_CARD"], "scores": scores } })).await?;
+        if not_good_enough {
+            let tracks = s.run("query($id: ID!) { child(id: $id) { reportingCodeTracks { id } } }", json!({ "id": child })).await?;
+            let track = &tracks["child"]["reportingCodeTracks"][0]["id"];
+            for (step, outcome, extra) in [
+                (1, "Signalen in kaart gebracht met de kindcheck.", json!({})),
+                (2, "Overlegd met de aandachtsfunctionaris en Veilig Thuis.", json!({ "consultedVeiligThuis": true })),
+            ] {
+                let mut input = json!({ "trackId": track, "step": step, "recordedOn": self.day(4 + step), "outcome": outcome });
+                input.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+                s.run("mutation($i: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $i) { id } }", json!({ "i": input })).await?;
+            }
+        }
+        s.run("mutation($i: RecordSafetyPlanInput!) { recordSafetyPlan(input: $i) { id } }", json!({ "i": {
+            "childId": child, "childLanguageText": "Als ik me niet veilig voel, ga ik naar mama of naar de begeleider op de groep.",
+            "agreements": [{ "who": "moeder", "what": "haalt het kind zelf op van school", "when": "elke dag" }],
+            "agreedBy": ["moeder", "begeleider"], "reviewOn": (self.today + Days::new(14 + v % 14)).to_string() } })).await?;
+        if (4..=17).contains(&age) && stay >= 10 {
+            const OPTIONS: [&str; 3] = ["NOT_TRUE", "SOMEWHAT_TRUE", "CERTAINLY_TRUE"];
+            let answers: Vec<_> = (1..=25u64).map(|i| json!({ "item": i, "answer": OPTIONS[((i * 7 + v) % 5).min(2) as usize] })).collect();
+            s.run("mutation($i: RecordScreeningInput!) { recordScreening(input: $i) { id } }", json!({ "i": {
+                "childId": child, "instrument": "SDQ", "informant": "PARENT", "administeredOn": self.day(9), "answers": answers } })).await?;
+        }
+        s.run("mutation($i: AddNetworkMemberInput!) { addNetworkMember(input: $i) { id } }", json!({ "i": { "childId": child, "member": {
+            "name": "Oma Riet", "relation": "FAMILY", "roleForChild": "logeeradres in de vakanties", "contactSafe": true,
+            "whatTheyCanDo": "oppassen op woensdag", "agreedToBeNamed": true } } })).await?;
+        if stay < 14 {
+            return Ok(());
+        }
+        let plan = s.run("mutation($i: RecordActionPlanInput!) { recordActionPlan(input: $i) { id goals { id } } }", json!({ "i": {
+            "childId": child, "drawnUpOn": self.day(14),
+            "childLanguageSummary": "We zorgen samen dat je je veilig voelt en dat je weer fijn naar school gaat.",
+            "goals": [
+                { "text": "Veilig wonen en slapen", "subGoals": ["A", "C"], "coreTask": "CHILD_IN_VIEW",
+                  "actions": [{ "description": "Veiligheidsplan met het kind bespreken", "owner": "begeleider", "dueOn": self.day(21) }] },
+                { "text": "Mama en kind praten over wat er gebeurd is", "subGoals": ["F", "J"], "coreTask": "PARENTS_AND_PARENTING" },
+            ] } })).await?;
+        if stay <= 35 {
+            return Ok(());
+        }
+        s.run("mutation($i: AdvancePhaseInput!) { advancePhase(input: $i) { id } }",
+            json!({ "i": { "childId": child, "effectiveOn": self.day(30) } })).await?;
+        // Talks on cadence since phase 2, except that some children fall behind lately.
+        let behind = if v % 3 == 0 { 21 } else { 0 };
+        let mut day = 31;
+        while day + behind <= stay {
+            if age >= 4 && (day - 31) % 14 == 0 {
+                self.talk(s, "CHILD_TALK", day, "Kindgesprek: tekenen over thuis en school.").await?;
+            }
+            self.talk(s, "PARENT_TALK", day, "Oudergesprek over hoe het met het kind gaat.").await?;
+            day += 7;
+        }
+        let goals: Vec<_> = plan["recordActionPlan"]["goals"].as_array().into_iter().flatten().map(|g| g["id"].clone()).collect();
+        let mut at = 14 + 42;
+        while at <= stay {
+            let progress: Vec<_> = goals.iter().map(|g| json!({ "goalId": g, "score": 4 + (at / 42) as i32, "status": "IN_PROGRESS" })).collect();
+            s.run("mutation($i: RecordEvaluationInput!) { recordEvaluation(input: $i) { id } }", json!({ "i": {
+                "planId": plan["recordActionPlan"]["id"], "heldOn": self.day(at), "parentTookPart": true, "childTookPart": age >= 4,
+                "progress": progress } })).await?;
+            at += 42;
+        }
+        if stay > 90 && v % 2 == 0 {
+            s.run("mutation($i: AdvancePhaseInput!) { advancePhase(input: $i) { id } }", json!({ "i": {
+                "childId": child, "expectedDepartureOn": (self.today + Days::new(21)).to_string() } })).await?;
+            if v % 4 == 0 {
+                s.run("mutation($i: AdvancePhaseInput!) { advancePhase(input: $i) { id } }", json!({ "i": {
+                    "childId": child, "to": "CLOSED", "endReason": "INDEPENDENT_HOUSING", "aftercareDecision": "AFTERCARE_BY_SHELTER" } })).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn talk(&self, s: &Seeder<'_>, kind: &str, day: u64, summary: &str) -> anyhow::Result<()> {
+        s.run("mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }", json!({ "i": {
+            "childId": self.child, "kind": kind, "heldOn": self.day(day), "participants": ["moeder", "begeleider"],
+            "coreTasks": ["CHILD_IN_VIEW"], "summary": summary } })).await?;
+        Ok(())
+    }
 }
 
 /// Generates admission inputs: a mother, sometimes a father with custody who stays behind,

@@ -35,9 +35,9 @@ async fn nested_family_query_takes_constant_statements() {
 
     eprintln!("nested family query: {large} SQL statements");
     assert_eq!(small, large, "statement count grew with the result size");
-    // principal + families + members + trajectories + workers, then the access log
-    // (lock head, insert entries, move head).
-    assert!(large <= 8, "{large} statements");
+    // principal + families + memberships + their persons + trajectories + workers, then the
+    // access log (lock head, insert entries, move head).
+    assert!(large <= 9, "{large} statements");
 }
 
 #[tokio::test]
@@ -123,9 +123,11 @@ async fn method_caseload_and_agenda_take_constant_statements() {
     assert_eq!(planned, 17);
 
     eprintln!("method caseload query: {large} SQL statements; agenda: {large_agenda}");
-    assert_eq!(small, large, "caseload statement count grew with the result size");
+    // One statement per kind of record (about twenty kinds), plus auth, paging and the access
+    // log. Loads reached at different depths can land in a second batch depending on timing,
+    // so the counts may differ by a statement or two; per-child queries would add 17 or more.
+    assert!(small <= 35 && large <= 35, "{small} and {large} statements");
+    assert!(large.abs_diff(small) <= 2, "caseload statement count grew with the result size: {small} → {large}");
     assert_eq!(small_agenda, large_agenda, "agenda statement count grew with the caseload");
-    // One statement per kind of record (about twenty kinds), plus auth, paging and the access log.
-    assert!(large <= 35, "{large} statements");
     assert!(large_agenda <= 10, "{large_agenda} statements");
 }

@@ -19,8 +19,8 @@ fn weighing(steps: &[RecordedStep]) -> Option<MeldcodeDecision> {
     steps.iter().rev().find(|s| s.step == 4).and_then(|s| s.decision)
 }
 
-/// Checks a new step against the track so far. Steps follow each other (a step can be
-/// recorded again, e.g. a second consultation, once it has been reached); steps 4 and 5 carry
+/// Checks a new step against the track so far. Steps follow each other, each recorded once
+/// (its outcome tells everything that happened in it); steps 4 and 5 carry
 /// a decision of their own kind, and after "acute or structural unsafety" the decision must
 /// include a report to Veilig Thuis.
 pub fn check_step(
@@ -35,7 +35,9 @@ pub fn check_step(
         return Err(v);
     }
     let reached = recorded.iter().map(|s| s.step).max().unwrap_or(0);
-    if step > reached + 1 {
+    if step <= reached {
+        v.push(Violation::new("input.step", format!("step {step} is already recorded")));
+    } else if step > reached + 1 {
         v.push(Violation::new("input.step", format!("step {} comes first", reached + 1)));
     }
     if consulted_veilig_thuis.is_some() && step != 2 {
@@ -78,11 +80,11 @@ mod tests {
     }
 
     #[test]
-    fn steps_follow_each_other_and_can_repeat() {
+    fn steps_follow_each_other_once() {
         assert!(check_step(&[], 1, None, None).is_ok());
         assert_eq!(field(check_step(&[], 3, None, None)), "input.step");
         let so_far = [s(1, None), s(2, None)];
-        assert!(check_step(&so_far, 2, None, Some(true)).is_ok(), "a second consultation");
+        assert_eq!(field(check_step(&so_far, 2, None, Some(true))), "input.step");
         assert!(check_step(&so_far, 3, None, None).is_ok());
         assert_eq!(field(check_step(&so_far, 3, None, Some(true))), "input.consultedVeiligThuis");
         assert_eq!(field(check_step(&so_far, 6, None, None)), "input.step");
@@ -94,7 +96,7 @@ mod tests {
         assert_eq!(field(check_step(&three, 4, None, None)), "input.decision");
         assert_eq!(field(check_step(&three, 4, Some(Report), None)), "input.decision");
         assert!(check_step(&three, 4, Some(NoAcuteOrStructuralUnsafety), None).is_ok());
-        assert_eq!(field(check_step(&three, 3, Some(Report), None)), "input.decision");
+        assert_eq!(field(check_step(&three[..2], 3, Some(Report), None)), "input.decision");
     }
 
     #[test]

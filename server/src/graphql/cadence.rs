@@ -34,10 +34,10 @@ pub struct CadenceOf(pub Uuid);
 
 #[derive(Debug, Clone, Default)]
 pub struct CadenceRecords {
-    last_child_talk: Option<NaiveDate>,
-    last_parent_talk: Option<NaiveDate>,
-    plan_drawn_up_on: Option<NaiveDate>,
-    last_evaluation: Option<NaiveDate>,
+    pub last_child_talk: Option<NaiveDate>,
+    pub last_parent_talk: Option<NaiveDate>,
+    pub plan_drawn_up_on: Option<NaiveDate>,
+    pub last_evaluation: Option<NaiveDate>,
 }
 
 impl Loader<CadenceOf> for super::loaders::Loaders {
@@ -55,6 +55,10 @@ impl Loader<CadenceOf> for super::loaders::Loaders {
             .column(contact::Column::Kind)
             .column_as(Expr::from(Func::max(Expr::col(contact::Column::HeldOn))), "last")
             .filter(contact::Column::TrajectoryId.is_in(ids.clone()))
+            // By child too, so that the (child, kind, held_on) index serves the lookup.
+            .filter(contact::Column::ChildId.in_subquery(
+                Query::select().column(trajectory::Column::ChildId).from(trajectory::Entity).and_where(trajectory::Column::Id.is_in(ids.clone())).to_owned(),
+            ))
             .filter(contact::Column::HeldOn.is_not_null())
             .group_by(contact::Column::TrajectoryId)
             .group_by(contact::Column::Kind)
@@ -105,7 +109,7 @@ fn today() -> NaiveDate {
 }
 
 /// The facts for one child: its trajectory and date of birth with the loaded records.
-fn facts(t: &trajectory::Model, date_of_birth: NaiveDate, r: CadenceRecords) -> CadenceFacts {
+pub fn facts(t: &trajectory::Model, date_of_birth: NaiveDate, r: CadenceRecords) -> CadenceFacts {
     CadenceFacts {
         phase: Some(t.phase),
         admission_date: t.admission_date,
@@ -169,6 +173,7 @@ fn last_contact(kinds: &[ContactKind]) -> SelectStatement {
     Query::select()
         .expr(Func::max(Expr::col((contact::Entity, contact::Column::HeldOn))))
         .from(contact::Entity)
+        .and_where(Expr::col((contact::Entity, contact::Column::ChildId)).equals((trajectory::Entity, trajectory::Column::ChildId)))
         .and_where(Expr::col((contact::Entity, contact::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
         .and_where(Expr::col((contact::Entity, contact::Column::Kind)).is_in(kinds.iter().map(|k| k.as_str())))
         .to_owned()

@@ -98,14 +98,31 @@ impl Loader<MembersOf> for Loaders {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[MembersOf]) -> LoadResult<MembersOf, Self::Value> {
-        let rows = family_membership::Entity::find()
-            .find_also_related(person::Entity)
+        let links = family_membership::Entity::find()
             .filter(family_membership::Column::FamilyId.is_in(ids(keys)))
-            .filter(person::Column::OrganisationId.eq(self.organisation_id))
             .order_by_asc(family_membership::Column::Id)
             .all(&self.db)
             .await?;
-        Ok(group(rows.into_iter().filter_map(|(m, p)| Some((MembersOf(m.family_id), (m.role, p?))))))
+        let persons = self.persons(links.iter().map(|m| m.person_id)).await?;
+        Ok(group(links.into_iter().filter_map(|m| Some((MembersOf(m.family_id), (m.role, persons.get(&m.person_id)?.clone()))))))
+    }
+}
+
+impl Loaders {
+    /// Persons by id within the organisation. Looked up apart from the link rows rather than
+    /// joined: SQLite without statistics would drive such a join from every person of the
+    /// organisation (seen in the benchmark: 800 ms instead of 1 ms at 20,000 families).
+    async fn persons(&self, ids: impl Iterator<Item = Uuid>) -> Result<HashMap<Uuid, person::Model>, DbErr> {
+        let ids: Vec<Uuid> = ids.collect::<std::collections::HashSet<_>>().into_iter().collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = person::Entity::find()
+            .filter(person::Column::Id.is_in(ids))
+            .filter(person::Column::OrganisationId.eq(self.organisation_id))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
     }
 }
 
@@ -130,14 +147,13 @@ impl Loader<CustodiansOf> for Loaders {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[CustodiansOf]) -> LoadResult<CustodiansOf, Self::Value> {
-        let rows = custody::Entity::find()
-            .find_also_related(person::Entity)
+        let links = custody::Entity::find()
             .filter(custody::Column::ChildId.is_in(ids(keys)))
-            .filter(person::Column::OrganisationId.eq(self.organisation_id))
             .order_by_asc(custody::Column::Id)
             .all(&self.db)
             .await?;
-        Ok(group(rows.into_iter().filter_map(|(c, p)| Some((CustodiansOf(c.child_id), p?)))))
+        let persons = self.persons(links.iter().map(|c| c.custodian_id)).await?;
+        Ok(group(links.into_iter().filter_map(|c| Some((CustodiansOf(c.child_id), persons.get(&c.custodian_id)?.clone())))))
     }
 }
 

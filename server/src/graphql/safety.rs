@@ -491,8 +491,9 @@ impl SafetyMutation {
             v.push(Violation::new("input.reviewOn", "the review date lies in the past"));
         }
         check(v)?;
+        // Versions count per child (unique over re-admissions too).
         let latest = safety_plan::Entity::find()
-            .filter(safety_plan::Column::TrajectoryId.eq(w.trajectory.id))
+            .filter(safety_plan::Column::ChildId.eq(w.child_id))
             .order_by_desc(safety_plan::Column::Version)
             .one(&w.txn)
             .await?;
