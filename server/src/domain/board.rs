@@ -72,12 +72,16 @@ pub const ACTIVITIES: &[Activity] = &[
     Activity { key: "AFTERCARE_DECIDED", core_task: ChainCooperation, phase: Phase3, description: "Warme overdracht of nazorg besloten", applies: always, done: |f| f.aftercare_decided },
 ];
 
-/// One cell entry of the board.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One activity of bijlage 1 on the kerntaken × fasen board.
+#[derive(Debug, Clone, PartialEq, Eq, async_graphql::SimpleObject)]
 pub struct BoardItem {
+    /// Stable key of the activity, e.g. FIRST_CONTACT.
     pub key: &'static str,
+    /// Kerntaak.
     pub core_task: CoreTask,
+    /// Fase.
     pub phase: Phase,
+    /// The activity as the method names it.
     pub description: &'static str,
     pub done: bool,
 }

@@ -15,29 +15,15 @@ use super::{
 use crate::{
     domain::{
         age::age_on,
-        board::{self, Facts},
+        board::{self, BoardItem, Facts},
         cadence,
     },
     error::{AppError, AppResult},
     policy,
 };
-use async_graphql::{Context, SimpleObject};
+use async_graphql::Context;
 use chrono::Utc;
-use entities::{ContactKind, CoreTask, MembershipRole, Phase, person};
-
-/// One activity of bijlage 1 on the kerntaken × fasen board.
-#[derive(SimpleObject)]
-pub struct BoardItem {
-    /// Stable key of the activity, e.g. FIRST_CONTACT.
-    pub key: &'static str,
-    /// Kerntaak.
-    pub core_task: CoreTask,
-    /// Fase.
-    pub phase: Phase,
-    /// The activity as the method names it.
-    pub description: &'static str,
-    pub done: bool,
-}
+use entities::{ContactKind, MembershipRole, person};
 
 pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec<BoardItem>> {
     let ground = policy::read_cases(ctx.principal()?)?;
@@ -86,8 +72,5 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
         expected_departure_known: t.expected_departure_on.is_some(),
         aftercare_decided: t.aftercare_decision.is_some(),
     };
-    Ok(board::board(&facts)
-        .into_iter()
-        .map(|i| BoardItem { key: i.key, core_task: i.core_task, phase: i.phase, description: i.description, done: i.done })
-        .collect())
+    Ok(board::board(&facts))
 }

@@ -152,7 +152,7 @@ impl Child {
     }
     /// Kerntaken × fasen: per core task and phase, which activities of the method are done
     /// and which are open, from the child's records.
-    async fn board(&self, ctx: &Context<'_>) -> AppResult<Vec<super::board::BoardItem>> {
+    async fn board(&self, ctx: &Context<'_>) -> AppResult<Vec<crate::domain::board::BoardItem>> {
         super::board::board_of(ctx, &self.0).await
     }
     /// Ritme: what is due next for this child and whether anything is overdue.
