@@ -131,6 +131,12 @@ fn check_participants(participants: &[String], v: &mut Vec<Violation>) -> Vec<St
         .collect()
 }
 
+fn require_summary(summary: Option<&str>, v: &mut Vec<Violation>) {
+    if summary.is_none_or(|s| s.trim().is_empty()) {
+        v.push(Violation::new("input.summary", "a held contact needs a short summary"));
+    }
+}
+
 /// How far ahead a contact can be planned: within the longest a phase-1 period lasts, twice.
 const PLAN_AHEAD_DAYS: u64 = 2 * PHASE_1_MAX_DAYS as u64;
 
@@ -151,8 +157,8 @@ pub async fn insert_contact(w: &RecordWrite<'_>, input: RecordContactInput) -> A
         }
         (planned, held) => (planned.map(|d| d.0), Some(record_date(held, w.trajectory.admission_date, "input.heldOn")?)),
     };
-    if held_on.is_some() && input.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
-        v.push(Violation::new("input.summary", "a held contact needs a short summary"));
+    if held_on.is_some() {
+        require_summary(input.summary.as_deref(), &mut v);
     }
     check(v)?;
     let now = Utc::now();
@@ -210,9 +216,7 @@ impl ContactMutation {
         let mut v = Vec::new();
         let participants = check_participants(&input.participants, &mut v);
         let held_on = record_date(input.held_on, w.trajectory.admission_date, "input.heldOn")?;
-        if input.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
-            v.push(Violation::new("input.summary", "a held contact needs a short summary"));
-        }
+        require_summary(input.summary.as_deref(), &mut v);
         check(v)?;
         let mut m: contact::ActiveModel = planned.into();
         m.held_on = Set(Some(held_on));
