@@ -324,3 +324,159 @@ text_enum! {
         J = "J",
     }
 }
+
+text_enum! {
+    /// Kind of chain partner (ketenpartner).
+    PartnerKind {
+        /// Verwijsindex risicojongeren.
+        Verwijsindex = "VERWIJSINDEX",
+        /// Wijkteam, jeugd- en gezinsteam or gebiedsteam.
+        YouthTeam = "YOUTH_TEAM",
+        /// School (onderwijs).
+        School = "SCHOOL",
+        /// Jeugdhulp.
+        YouthCare = "YOUTH_CARE",
+        /// GGZ (mental health care).
+        Ggz = "GGZ",
+        /// Veilig Thuis.
+        VeiligThuis = "VEILIG_THUIS",
+        /// JGZ / jeugdarts.
+        Health = "HEALTH",
+        /// Kinderopvang.
+        DayCare = "DAY_CARE",
+        Other = "OTHER",
+    }
+}
+
+text_enum! {
+    /// Which protocol a chain partner speaks with us.
+    PartnerAdapter {
+        /// The Verwijsindex protocol: signals out; matches in.
+        Verwijsindex = "VERWIJSINDEX",
+        /// Warm handover packages and referrals with youth and neighbourhood teams.
+        YouthTeam = "YOUTH_TEAM",
+        /// Handle with Care notices to schools.
+        School = "SCHOOL",
+        /// No electronic exchange: the partner is known, messages are not sent.
+        None = "NONE",
+    }
+}
+
+text_enum! {
+    /// What a consent (toestemming) is for.
+    ConsentPurpose {
+        /// Sharing information with a partner (gegevensdeling).
+        ShareWithPartner = "SHARE_WITH_PARTNER",
+        /// A warm handover (warme overdracht).
+        Handover = "HANDOVER",
+        /// Handle with Care notices to the school.
+        HandleWithCare = "HANDLE_WITH_CARE",
+        /// A neighbourhood team co-running the intake.
+        CoRunIntake = "CO_RUN_INTAKE",
+    }
+}
+
+text_enum! {
+    /// A part of the child's record that a consent covers.
+    ConsentScope {
+        /// Name, date of birth, BSN.
+        Identity = "IDENTITY",
+        /// Gezag: who has custody.
+        Custody = "CUSTODY",
+        /// Betrokken professionals and how to reach them.
+        InvolvedProfessionals = "INVOLVED_PROFESSIONALS",
+        /// Veiligheidsplan.
+        SafetyPlan = "SAFETY_PLAN",
+        /// Goals and progress from the action plan (plan van aanpak).
+        Goals = "GOALS",
+        /// Screening outcomes (bands, never answers).
+        Screening = "SCREENING",
+        /// Netwerk members who agreed to be named.
+        Network = "NETWORK",
+        /// The intake conversation.
+        Intake = "INTAKE",
+    }
+}
+
+text_enum! {
+    /// The decision a consent record holds.
+    ConsentDecision {
+        /// Toestemming gegeven.
+        Given = "GIVEN",
+        /// Toestemming geweigerd.
+        Refused = "REFUSED",
+        /// Shared without consent on a legal ground (doorbreken beroepsgeheim), with a reason.
+        Override = "OVERRIDE",
+    }
+}
+
+text_enum! {
+    /// Delivery status of a message to a chain partner.
+    MessageStatus {
+        /// Waiting in the outbox.
+        Queued = "QUEUED",
+        /// Being sent (or the sender stopped before it knew the outcome).
+        Sent = "SENT",
+        /// The partner accepted it (2xx).
+        Delivered = "DELIVERED",
+        /// The partner confirmed it processed it.
+        Acknowledged = "ACKNOWLEDGED",
+        /// The last attempt failed; it will be tried again.
+        Failed = "FAILED",
+        /// Given up after the maximum number of attempts; an admin can retry it.
+        Dead = "DEAD",
+    }
+}
+
+text_enum! {
+    /// Type of a message exchanged with a chain partner.
+    MessageKind {
+        /// Signaal afgeven in de Verwijsindex.
+        ReferenceIndexRegister = "REFERENCE_INDEX_REGISTER",
+        /// Signaal intrekken.
+        ReferenceIndexWithdraw = "REFERENCE_INDEX_WITHDRAW",
+        /// The Verwijsindex confirms a registration.
+        ReferenceIndexRegistered = "REFERENCE_INDEX_REGISTERED",
+        /// Match: another organisation registered the same child.
+        ReferenceIndexMatch = "REFERENCE_INDEX_MATCH",
+        /// Gezinsmatch: another organisation registered a sibling.
+        ReferenceIndexFamilyMatch = "REFERENCE_INDEX_FAMILY_MATCH",
+    }
+}
+
+text_enum! {
+    /// State of a Verwijsindex signal (signaal).
+    SignalStatus {
+        /// Queued for the Verwijsindex, not yet confirmed.
+        Requested = "REQUESTED",
+        /// Confirmed by the Verwijsindex.
+        Registered = "REGISTERED",
+        /// Ingetrokken.
+        Withdrawn = "WITHDRAWN",
+        /// Past its end date (2 years, or the 23rd birthday).
+        Expired = "EXPIRED",
+    }
+}
+
+text_enum! {
+    /// Why a signal is withdrawn. Only this code reaches the Verwijsindex, never a note.
+    WithdrawalReason {
+        /// Our involvement ended.
+        CareEnded = "CARE_ENDED",
+        /// The concern no longer applies.
+        ConcernResolved = "CONCERN_RESOLVED",
+        /// Registered by mistake.
+        RegisteredInError = "REGISTERED_IN_ERROR",
+        Other = "OTHER",
+    }
+}
+
+text_enum! {
+    /// Kind of Verwijsindex match.
+    MatchKind {
+        /// Match: another organisation is involved with this child.
+        Match = "MATCH",
+        /// Gezinsmatch: another organisation is involved with a sibling.
+        FamilyMatch = "FAMILY_MATCH",
+    }
+}

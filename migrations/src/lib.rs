@@ -6,6 +6,7 @@ pub use sea_orm_migration::{migrator::MigrationStatus, prelude::*};
 mod m20261124_000001_create_case_model;
 mod m20261124_000002_create_access_log;
 mod m20261124_000003_create_method_records;
+mod m20261125_000004_create_partners_and_outbox;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_case_model::Migration),
             Box::new(m20261124_000002_create_access_log::Migration),
             Box::new(m20261124_000003_create_method_records::Migration),
+            Box::new(m20261125_000004_create_partners_and_outbox::Migration),
         ]
     }
 }

@@ -22,6 +22,9 @@ pub async fn create_organisation(db: &DatabaseConnection, slug: &str, name: &str
         id: Uuid::now_v7(),
         slug: slug.into(),
         name: name.into(),
+        reference_index_register_at_admission: false,
+        reference_index_contact_phone: None,
+        reference_index_contact_email: None,
         created_at: now,
         updated_at: now,
     })
