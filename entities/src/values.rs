@@ -353,10 +353,6 @@ text_enum! {
     PartnerAdapter {
         /// The Verwijsindex protocol: signals out; matches in.
         Verwijsindex = "VERWIJSINDEX",
-        /// Warm handover packages and referrals with youth and neighbourhood teams.
-        YouthTeam = "YOUTH_TEAM",
-        /// Handle with Care notices to schools.
-        School = "SCHOOL",
         /// No electronic exchange: the partner is known, messages are not sent.
         None = "NONE",
     }

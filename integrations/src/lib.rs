@@ -4,4 +4,10 @@
 
 pub mod backoff;
 pub mod oauth;
+pub mod outbox;
+pub mod partner;
+pub mod secrets;
 pub mod signing;
+pub mod simulator;
+pub mod transport;
+pub mod verwijsindex;

@@ -1,0 +1,288 @@
+//! The transactional outbox and its delivery worker.
+//!
+//! A message is written in the transaction of the change that causes it. Workers claim due
+//! messages with one `UPDATE … RETURNING` (on PostgreSQL over `FOR UPDATE SKIP LOCKED`, so
+//! replicas never take the same message), holding a lease while they send. A worker that dies
+//! mid-send leaves the message SENT with a lapsed lease; the next claim takes it again and it
+//! is sent once more with the same id, which receivers use to drop the duplicate.
+
+use crate::{
+    backoff::RetryPolicy,
+    oauth::ClientCredentials,
+    partner::adapter,
+    secrets::SecretBox,
+    transport::{PartnerEndpoint, SendError, Transport},
+};
+use chrono::Utc;
+use entities::{MessageKind, MessageStatus, chain_partner, outbox_message};
+use futures::StreamExt;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    Statement, sea_query::Expr,
+};
+use std::{collections::HashMap, sync::Arc, time::Duration};
+use uuid::Uuid;
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// A message to queue; the caller has established the ground it may be shared on.
+pub struct NewMessage {
+    pub organisation_id: Uuid,
+    pub partner_id: Uuid,
+    pub child_id: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
+    pub kind: MessageKind,
+    pub payload: String,
+    pub ground: String,
+}
+
+/// Writes `message` to the outbox on `db` (the caller's transaction). Its id, a UUIDv7, is
+/// the message id partners see and the idempotency key.
+pub async fn enqueue<C: ConnectionTrait>(db: &C, id: Uuid, message: NewMessage) -> Result<outbox_message::Model, DbErr> {
+    let now = Utc::now();
+    let row = outbox_message::Model {
+        id,
+        organisation_id: message.organisation_id,
+        partner_id: message.partner_id,
+        child_id: message.child_id,
+        subject_id: message.subject_id,
+        kind: message.kind,
+        payload: message.payload,
+        status: MessageStatus::Queued,
+        attempts: 0,
+        next_attempt_at_ms: now.timestamp_millis(),
+        leased_until_ms: None,
+        last_error: None,
+        ground: message.ground,
+        sent_at: None,
+        delivered_at: None,
+        acknowledged_at: None,
+        created_at: now,
+        updated_at: now,
+    };
+    outbox_message::Entity::insert(outbox_message::ActiveModel::from(row.clone())).exec_without_returning(db).await?;
+    Ok(row)
+}
+
+/// Claims up to `limit` due messages for `lease`: queued or failed ones whose time has come,
+/// and sent ones whose worker's lease lapsed.
+pub async fn claim(db: &DatabaseConnection, limit: u64, lease: Duration) -> Result<Vec<outbox_message::Model>, DbErr> {
+    let backend = db.get_database_backend();
+    let now = Utc::now();
+    let lock = if backend == DatabaseBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
+    let p = |n: usize| if backend == DatabaseBackend::Postgres { format!("${n}") } else { "?".into() };
+    let sql = format!(
+        "UPDATE outbox_message SET status = 'SENT', attempts = attempts + 1, leased_until_ms = {}, sent_at = {}, updated_at = {} \
+         WHERE id IN (SELECT id FROM outbox_message \
+           WHERE (status IN ('QUEUED', 'FAILED') AND next_attempt_at_ms <= {}) OR (status = 'SENT' AND leased_until_ms < {}) \
+           ORDER BY next_attempt_at_ms LIMIT {}{lock}) \
+         RETURNING *",
+        p(1), p(2), p(3), p(4), p(5), p(6)
+    );
+    let now_ms = now.timestamp_millis();
+    let values: Vec<sea_orm::Value> = vec![
+        (now_ms + lease.as_millis() as i64).into(),
+        now.into(),
+        now.into(),
+        now_ms.into(),
+        now_ms.into(),
+        (limit as i64).into(),
+    ];
+    outbox_message::Entity::find().from_raw_sql(Statement::from_sql_and_values(backend, sql, values)).all(db).await
+}
+
+/// How an attempt ended.
+pub enum Outcome {
+    Delivered,
+    Failed(SendError),
+}
+
+/// Records the outcome of an attempt on a message still SENT by us (an acknowledgement may
+/// have overtaken it, which is then kept).
+pub async fn record(db: &DatabaseConnection, message: &outbox_message::Model, outcome: Outcome, policy: &RetryPolicy) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let mut update = outbox_message::ActiveModel { updated_at: Set(now), leased_until_ms: Set(None), ..Default::default() };
+    match outcome {
+        Outcome::Delivered => {
+            update.status = Set(MessageStatus::Delivered);
+            update.delivered_at = Set(Some(now));
+            update.last_error = Set(None);
+        }
+        Outcome::Failed(error) => {
+            let retry_in = match &error {
+                SendError::Retryable(_) => policy.next_delay(message.attempts.max(0) as u32, &mut rand::thread_rng()),
+                SendError::Permanent(_) => None,
+            };
+            update.last_error = Set(Some(error.to_string()));
+            match retry_in {
+                Some(delay) => {
+                    update.status = Set(MessageStatus::Failed);
+                    update.next_attempt_at_ms = Set(now.timestamp_millis() + delay.as_millis() as i64);
+                }
+                None => update.status = Set(MessageStatus::Dead),
+            }
+        }
+    }
+    outbox_message::Entity::update_many()
+        .set(update)
+        .filter(outbox_message::Column::Id.eq(message.id))
+        .filter(outbox_message::Column::Status.eq(MessageStatus::Sent))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The partner confirmed it processed message `id` (of our organisation's partner).
+pub async fn acknowledge<C: ConnectionTrait>(db: &C, partner_id: Uuid, id: Uuid) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let res = outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::Status, Expr::value(MessageStatus::Acknowledged.as_str()))
+        .col_expr(outbox_message::Column::AcknowledgedAt, Expr::value(now))
+        .col_expr(outbox_message::Column::LeasedUntilMs, Expr::value(Option::<i64>::None))
+        .col_expr(outbox_message::Column::UpdatedAt, Expr::value(now))
+        .filter(outbox_message::Column::Id.eq(id))
+        .filter(outbox_message::Column::PartnerId.eq(partner_id))
+        .filter(outbox_message::Column::Status.is_in([MessageStatus::Sent, MessageStatus::Delivered, MessageStatus::Failed]))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// An admin's retry of a failed or dead message: queued again, attempts from zero.
+pub async fn retry<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<bool, DbErr> {
+    let now = Utc::now();
+    let res = outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::Status, Expr::value(MessageStatus::Queued.as_str()))
+        .col_expr(outbox_message::Column::Attempts, Expr::value(0))
+        .col_expr(outbox_message::Column::NextAttemptAtMs, Expr::value(now.timestamp_millis()))
+        .col_expr(outbox_message::Column::UpdatedAt, Expr::value(now))
+        .filter(outbox_message::Column::Id.eq(id))
+        .filter(outbox_message::Column::Status.is_in([MessageStatus::Failed, MessageStatus::Dead]))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub retry: RetryPolicy,
+    pub lease: Duration,
+    pub batch: u64,
+    /// Messages sent at the same time.
+    pub concurrency: usize,
+    pub poll_interval: Duration,
+    pub http_timeout: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            lease: Duration::from_secs(60),
+            batch: 200,
+            concurrency: 32,
+            poll_interval: Duration::from_millis(500),
+            http_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Drains the outbox. Several can run, in one process or in several replicas.
+pub struct DeliveryWorker {
+    db: DatabaseConnection,
+    secrets: Arc<SecretBox>,
+    transport: Transport,
+    settings: WorkerSettings,
+}
+
+impl DeliveryWorker {
+    pub fn new(db: DatabaseConnection, secrets: Arc<SecretBox>, settings: WorkerSettings) -> Self {
+        let transport = Transport::new(settings.http_timeout);
+        Self { db, secrets, transport, settings }
+    }
+
+    /// Claims one batch and attempts every message in it; returns how many were attempted.
+    pub async fn run_once(&self) -> Result<usize, DbErr> {
+        let batch = claim(&self.db, self.settings.batch, self.settings.lease).await?;
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        let partner_ids: Vec<Uuid> = batch.iter().map(|m| m.partner_id).collect();
+        let partners: HashMap<Uuid, chain_partner::Model> =
+            chain_partner::Entity::find().filter(chain_partner::Column::Id.is_in(partner_ids)).all(&self.db).await?
+                .into_iter().map(|p| (p.id, p)).collect();
+        let count = batch.len();
+        let results: Vec<Result<(), DbErr>> = futures::stream::iter(batch)
+            .map(|message| {
+                let partner = partners.get(&message.partner_id);
+                async move {
+                    let outcome = match self.attempt(partner, &message).await {
+                        Ok(()) => Outcome::Delivered,
+                        Err(e) => {
+                            tracing::warn!(message_id = %message.id, attempts = message.attempts, error = %e, "delivery failed");
+                            Outcome::Failed(e)
+                        }
+                    };
+                    record(&self.db, &message, outcome, &self.settings.retry).await
+                }
+            })
+            .buffer_unordered(self.settings.concurrency)
+            .collect()
+            .await;
+        results.into_iter().collect::<Result<(), _>>()?;
+        Ok(count)
+    }
+
+    async fn attempt(&self, partner: Option<&chain_partner::Model>, message: &outbox_message::Model) -> Result<(), SendError> {
+        let partner = partner.ok_or_else(|| SendError::Permanent("the partner no longer exists".into()))?;
+        if !partner.active {
+            return Err(SendError::Retryable("the partner is not active".into()));
+        }
+        let path = adapter(partner.adapter)
+            .and_then(|a| a.outbound_path(message.kind))
+            .ok_or_else(|| SendError::Permanent(format!("{} does not take {} messages", partner.name, message.kind.as_str())))?;
+        let endpoint = self.endpoint(partner)?;
+        self.transport.send(&endpoint, path, &message.id.to_string(), &message.payload).await
+    }
+
+    fn endpoint(&self, p: &chain_partner::Model) -> Result<PartnerEndpoint, SendError> {
+        let open = |sealed: &Option<String>, what: &str| -> Result<String, SendError> {
+            let sealed = sealed.as_ref().ok_or_else(|| SendError::Retryable(format!("no {what} configured for the partner")))?;
+            self.secrets.open(sealed).map_err(|e| SendError::Retryable(format!("{what}: {e}")))
+        };
+        let base_url = p.endpoint_url.clone().ok_or_else(|| SendError::Retryable("no endpoint configured for the partner".into()))?;
+        let credentials = match (&p.token_url, &p.client_id) {
+            (Some(token_url), Some(client_id)) => Some(ClientCredentials {
+                token_url: token_url.clone(),
+                client_id: client_id.clone(),
+                client_secret: open(&p.client_secret_sealed, "client secret")?,
+                scopes: vec![],
+            }),
+            _ => None,
+        };
+        Ok(PartnerEndpoint { base_url, credentials, signing_secret: open(&p.signing_secret_sealed, "signing secret")?.into_bytes() })
+    }
+
+    /// Runs until `shutdown` resolves: drains while there is work, then polls.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let idle = match self.run_once().await {
+                Ok(0) => true,
+                Ok(_) => false,
+                Err(e) => {
+                    tracing::error!(error = %e, "delivery worker could not reach the outbox");
+                    true
+                }
+            };
+            if idle {
+                tokio::select! {
+                    _ = &mut shutdown => return,
+                    _ = tokio::time::sleep(self.settings.poll_interval) => {}
+                }
+            }
+        }
+    }
+}
