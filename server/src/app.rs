@@ -22,6 +22,7 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::get,
 };
+use integrations::secrets::SecretBox;
 use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::{Duration, Instant}};
 use tokio::net::TcpListener;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub validator: JwtValidator,
     pub dev_issuer: Option<Arc<DevIssuer>>,
     pub metrics: Arc<Metrics>,
+    /// Seals and opens partner secrets.
+    pub secrets: Arc<SecretBox>,
 }
 
 /// The request id of the current request, generated here (never taken from the client, as
@@ -68,7 +71,8 @@ impl AppState {
             Duration::from_secs(config.auth.jwks_refresh_seconds),
         );
         let schema = graphql::build_schema(&config);
-        Ok(Self { config: Arc::new(config), db, schema, validator, dev_issuer, metrics })
+        let secrets = Arc::new(config.secrets()?);
+        Ok(Self { config: Arc::new(config), db, schema, validator, dev_issuer, metrics, secrets })
     }
 
     pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {
@@ -79,6 +83,7 @@ impl AppState {
     pub fn router(&self) -> Router {
         let mut router = Router::new()
             .route("/graphql", get(http_graphql::get).post(http_graphql::post))
+            .route("/partners/{partner}/inbox", axum::routing::post(crate::partners::inbox::receive))
             .route("/healthz", get(|| async { "ok" }))
             .route("/readyz", get(readyz))
             .route("/metrics", get(metrics));
@@ -172,11 +177,23 @@ pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<
     run(state, listener, shutdown).await
 }
 
-/// Serves an already set-up application.
+/// Serves an already set-up application, with the delivery worker and the daily jobs
+/// alongside when the configuration asks for them.
 pub async fn run(state: AppState, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "serving");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
+    let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    if state.config.delivery.worker {
+        crate::jobs::spawn(&state, until_stopped(stopped.clone()), until_stopped(stopped.clone()));
+    }
     axum::serve(listener, state.router().into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(until_stopped(stopped))
         .await?;
     Ok(())
 }

@@ -34,6 +34,79 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     /// `text` or `json`; defaults to text in development and JSON in production.
     pub log_format: Option<LogFormat>,
+    pub partners: PartnersConfig,
+    pub delivery: DeliveryConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PartnersConfig {
+    /// Base64 of 32 random bytes: seals partner client secrets and signing secrets in the
+    /// database. Required in production; in development kept in `secrets_key_path`.
+    pub secrets_key: Option<String>,
+    /// Development only: file holding the secrets key, created when missing.
+    pub secrets_key_path: PathBuf,
+    /// The address partners reach us at (e.g. `https://api.example.nl`), for the inbox URL
+    /// shown on each partner. Defaults to the listen address.
+    pub public_base_url: Option<String>,
+}
+
+/// The delivery worker that drains the outbox.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliveryConfig {
+    /// Run the worker inside `serve` (off for a replica that only answers requests, or when
+    /// `veerkracht deliver` runs apart).
+    pub worker: bool,
+    pub poll_interval_ms: u64,
+    pub batch_size: u64,
+    pub concurrency: usize,
+    /// How long a worker holds a message it is sending before another may take it over.
+    pub lease_seconds: u64,
+    pub retry_base_ms: u64,
+    pub retry_cap_ms: u64,
+    pub max_attempts: u32,
+    pub http_timeout_seconds: u64,
+}
+
+impl Default for PartnersConfig {
+    fn default() -> Self {
+        Self { secrets_key: None, secrets_key_path: PathBuf::from("veerkracht-secrets.key"), public_base_url: None }
+    }
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            poll_interval_ms: 500,
+            batch_size: 200,
+            concurrency: 32,
+            lease_seconds: 60,
+            retry_base_ms: 2_000,
+            retry_cap_ms: 15 * 60 * 1000,
+            max_attempts: 12,
+            http_timeout_seconds: 20,
+        }
+    }
+}
+
+impl DeliveryConfig {
+    pub fn worker_settings(&self) -> integrations::outbox::WorkerSettings {
+        use std::time::Duration;
+        integrations::outbox::WorkerSettings {
+            retry: integrations::backoff::RetryPolicy {
+                base: Duration::from_millis(self.retry_base_ms),
+                cap: Duration::from_millis(self.retry_cap_ms),
+                max_attempts: self.max_attempts,
+            },
+            lease: Duration::from_secs(self.lease_seconds),
+            batch: self.batch_size,
+            concurrency: self.concurrency,
+            poll_interval: Duration::from_millis(self.poll_interval_ms),
+            http_timeout: Duration::from_secs(self.http_timeout_seconds),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,6 +170,8 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             cors_allowed_origins: Vec::new(),
             log_format: None,
+            partners: PartnersConfig::default(),
+            delivery: DeliveryConfig::default(),
         }
     }
 }
@@ -158,6 +233,30 @@ impl Config {
     pub fn log_format(&self) -> LogFormat {
         self.log_format.unwrap_or(if self.development() { LogFormat::Text } else { LogFormat::Json })
     }
+    /// The key that seals partner secrets: configured, or in development a local key file.
+    pub fn secrets(&self) -> anyhow::Result<integrations::secrets::SecretBox> {
+        use integrations::secrets::SecretBox;
+        if let Some(key) = &self.partners.secrets_key {
+            return Ok(SecretBox::from_base64(key)?);
+        }
+        anyhow::ensure!(self.development(), "partners.secrets_key (VEERKRACHT_PARTNERS__SECRETS_KEY) is required in production");
+        let path = &self.partners.secrets_key_path;
+        let key = match std::fs::read_to_string(path) {
+            Ok(k) => k,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let k = SecretBox::generate_key();
+                let mut file = std::fs::OpenOptions::new();
+                file.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+                std::io::Write::write_all(&mut file.open(path)?, k.as_bytes())?;
+                k
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok(SecretBox::from_base64(&key)?)
+    }
+
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
     }

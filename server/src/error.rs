@@ -57,6 +57,31 @@ impl AppError {
     }
 }
 
+/// The same error on a plain HTTP endpoint (the partner inbox): a status and a JSON body
+/// with the code, the message and the fields concerned.
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::StatusCode;
+        let status = match &self {
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadUserInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let fields: Vec<_> = match &self {
+            Self::BadUserInput(v) => v.iter().map(|v| serde_json::json!({ "field": v.field, "message": v.message })).collect(),
+            _ => vec![],
+        };
+        let body = serde_json::json!({ "error": { "code": self.code(), "message": self.to_string(), "fields": fields } });
+        (status, axum::Json(body)).into_response()
+    }
+}
+
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
         Self::internal(err)

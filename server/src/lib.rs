@@ -9,6 +9,8 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 mod http_graphql;
+pub mod jobs;
 pub mod metrics;
+pub mod partners;
 pub mod policy;
 pub mod seed;

@@ -1,0 +1,117 @@
+//! Working with chain partners: the sharing gate every outbound message passes, the
+//! Verwijsindex service, and the inbox partners post to.
+
+pub mod inbox;
+pub mod reference_index;
+
+use crate::{
+    audit::{self, AccessEvent, RequestMeta},
+    auth::Principal,
+    domain::consent::{ConsentRecord, ConsentSubject, Permit, SharePartner, may_share},
+    error::{AppError, AppResult},
+};
+use chrono::{DateTime, Utc};
+use entities::{
+    AccessAction, ConsentPurpose, ConsentScope, MessageKind, chain_partner, consent, custody, list_from_json, outbox_message,
+    person,
+};
+use integrations::outbox::{self, NewMessage};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+/// The child of `organisation_id` with the persons who have custody.
+pub async fn consent_subject<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<(person::Model, ConsentSubject)> {
+    let child = person::Entity::find_by_id(child_id)
+        .filter(person::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("child"))?;
+    let custodians = custody::Entity::find().filter(custody::Column::ChildId.eq(child_id)).all(db).await?;
+    let subject = ConsentSubject {
+        child_id,
+        date_of_birth: child.date_of_birth,
+        custodians: custodians.into_iter().map(|c| c.custodian_id).collect(),
+    };
+    Ok((child, subject))
+}
+
+pub fn consent_record(c: &consent::Model) -> ConsentRecord {
+    ConsentRecord {
+        id: c.id,
+        purpose: c.purpose,
+        partner_id: c.partner_id,
+        partner_kind: c.partner_kind,
+        scope: list_from_json(&c.scope),
+        decision: c.decision,
+        decided_by: serde_json::from_value(c.given_by.clone()).unwrap_or_default(),
+        decided_on: c.decided_on,
+        valid_until: c.valid_until,
+        withdrawn_at: c.withdrawn_at,
+    }
+}
+
+/// Asks the gate whether `parts` of the child's record may go to `partner` now; a refusal
+/// is FORBIDDEN with the reason.
+pub async fn permit<C: ConnectionTrait>(
+    db: &C,
+    subject: &ConsentSubject,
+    partner: &chain_partner::Model,
+    purpose: ConsentPurpose,
+    parts: &[ConsentScope],
+    at: DateTime<Utc>,
+) -> AppResult<Permit> {
+    let consents = consent::Entity::find()
+        .filter(consent::Column::ChildId.eq(subject.child_id))
+        .order_by_asc(consent::Column::Id)
+        .all(db)
+        .await?;
+    let records: Vec<ConsentRecord> = consents.iter().map(consent_record).collect();
+    may_share(subject, SharePartner { id: partner.id, kind: partner.kind }, purpose, parts, at, &records)
+        .map_err(|r| AppError::Forbidden(format!("{} ({})", r.reason, r.part.as_str())))
+}
+
+/// Queues a message under a permit, in the caller's transaction, and logs the share
+/// (an export of each part, on its ground) in the access log.
+pub async fn queue<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    meta: &RequestMeta,
+    permit: &Permit,
+    kind: MessageKind,
+    subject_id: Option<Uuid>,
+    payload: &impl serde::Serialize,
+) -> AppResult<outbox_message::Model> {
+    let events: Vec<AccessEvent> = permit
+        .grounds
+        .iter()
+        .map(|(part, ground)| AccessEvent {
+            person_id: permit.child_id,
+            action: AccessAction::Export,
+            area: part.as_str(),
+            ground: ground.label(),
+        })
+        .collect();
+    audit::append(db, actor, meta, &events).await?;
+    let message = NewMessage {
+        organisation_id: actor.organisation_id,
+        partner_id: permit.partner_id,
+        child_id: Some(permit.child_id),
+        subject_id,
+        kind,
+        payload: serde_json::to_string(payload).map_err(AppError::internal)?,
+        ground: permit.label(),
+    };
+    Ok(outbox::enqueue(db, Uuid::now_v7(), message).await?)
+}
+
+/// The actor recorded for what a partner's message or a scheduled job changes.
+pub fn system_principal(organisation_id: Uuid, actor: &str, partner: Option<&str>) -> Principal {
+    Principal {
+        subject: actor.into(),
+        organisation_id,
+        organisation_slug: String::new(),
+        worker_id: None,
+        roles: vec![],
+        partner: partner.map(str::to_string),
+    }
+}

@@ -1,0 +1,238 @@
+//! The Verwijsindex as the organisation uses it: registering and withdrawing signals, the
+//! daily expiry, and what its notices change.
+
+use super::{permit, queue, system_principal};
+use crate::{
+    audit::{self, AccessEvent, RequestMeta},
+    auth::Principal,
+    domain::{consent::ConsentSubject, reference_index::check_period},
+    error::{AppError, AppResult},
+};
+use chrono::{NaiveDate, Utc};
+use entities::{
+    AccessAction, ConsentPurpose, ConsentScope, MatchKind, MessageKind, PartnerKind, SignalStatus, WithdrawalReason, chain_partner,
+    organisation, person, reference_index_match, reference_index_signal, worker,
+};
+use integrations::{
+    outbox,
+    verwijsindex::{ContactPoint, Notice, Registration, Withdrawal},
+};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+pub const AREA: &str = "reference-index";
+const LIVE: [SignalStatus; 2] = [SignalStatus::Requested, SignalStatus::Registered];
+
+/// The organisation's active Verwijsindex partner, if it has one.
+pub async fn partner_of<C: ConnectionTrait>(db: &C, organisation_id: Uuid) -> AppResult<Option<chain_partner::Model>> {
+    Ok(chain_partner::Entity::find()
+        .filter(chain_partner::Column::OrganisationId.eq(organisation_id))
+        .filter(chain_partner::Column::Kind.eq(PartnerKind::Verwijsindex))
+        .filter(chain_partner::Column::Active.eq(true))
+        .order_by_asc(chain_partner::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// Who the signal names as the way to reach us.
+pub struct Contact {
+    pub worker: worker::Model,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+pub struct Registering<'a> {
+    pub actor: &'a Principal,
+    pub meta: &'a RequestMeta,
+    /// The ground of the actor's change, for the access log.
+    pub ground: String,
+    pub organisation: &'a organisation::Model,
+    pub partner: &'a chain_partner::Model,
+}
+
+impl Registering<'_> {
+    /// Registers a signal for `child` and queues it for the Verwijsindex, in `db` (the
+    /// caller's transaction). Only the BSN, our organisation, the contact and the period go.
+    pub async fn register<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        child: &person::Model,
+        subject: &ConsentSubject,
+        contact: Contact,
+        start_on: Option<NaiveDate>,
+        end_on: Option<NaiveDate>,
+    ) -> AppResult<reference_index_signal::Model> {
+        let bsn = child
+            .bsn
+            .clone()
+            .ok_or_else(|| AppError::invalid("input.childId", "the child has no BSN; the Verwijsindex registers children by BSN"))?;
+        let today = Utc::now().date_naive();
+        let start_on = start_on.unwrap_or(today);
+        let end_on = check_period(start_on, end_on, child.date_of_birth, today).map_err(|(field, msg)| AppError::invalid(field, msg))?;
+        let phone = contact.phone.or_else(|| self.organisation.reference_index_contact_phone.clone());
+        let email = contact.email.or_else(|| self.organisation.reference_index_contact_email.clone());
+        if phone.is_none() && email.is_none() {
+            return Err(AppError::invalid(
+                "input.contactPhone",
+                "give a phone number or e-mail address, or set the organisation's Verwijsindex contact line",
+            ));
+        }
+        let live = reference_index_signal::Entity::find()
+            .filter(reference_index_signal::Column::ChildId.eq(child.id))
+            .filter(reference_index_signal::Column::Status.is_in(LIVE))
+            .one(db)
+            .await?;
+        if live.is_some() {
+            return Err(AppError::Conflict("the child already has a signal in the Verwijsindex".into()));
+        }
+        let permit = permit(db, subject, self.partner, ConsentPurpose::ShareWithPartner, &[ConsentScope::Identity], Utc::now()).await?;
+        let now = Utc::now();
+        let signal = reference_index_signal::Model {
+            id: Uuid::now_v7(),
+            organisation_id: self.organisation.id,
+            child_id: child.id,
+            partner_id: self.partner.id,
+            status: SignalStatus::Requested,
+            contact_worker_id: Some(contact.worker.id),
+            contact_name: contact.worker.name.clone(),
+            contact_phone: phone,
+            contact_email: email,
+            start_on,
+            end_on,
+            registered_at: None,
+            ended_at: None,
+            withdrawal_reason: None,
+            withdrawal_note: None,
+            parent_informed_on: None,
+            parent_informed_by_worker_id: None,
+            child_informed_on: None,
+            child_informed_by_worker_id: None,
+            recorded_by_worker_id: self.actor.worker_id,
+            created_at: now,
+            updated_at: now,
+        };
+        reference_index_signal::Entity::insert(reference_index_signal::ActiveModel::from(signal.clone())).exec_without_returning(db).await?;
+        let registration = Registration {
+            signal_id: signal.id,
+            bsn,
+            contact: self.contact_point(&signal),
+            start_on,
+            end_on,
+        };
+        queue(db, self.actor, self.meta, &permit, MessageKind::ReferenceIndexRegister, Some(signal.id), &registration).await?;
+        self.log(db, child.id, AccessAction::Create).await?;
+        Ok(signal)
+    }
+
+    fn contact_point(&self, s: &reference_index_signal::Model) -> ContactPoint {
+        ContactPoint {
+            organisation: self.organisation.name.clone(),
+            name: s.contact_name.clone(),
+            phone: s.contact_phone.clone(),
+            email: s.contact_email.clone(),
+        }
+    }
+
+    /// Withdraws a live signal and tells the Verwijsindex the reason code (never the note).
+    pub async fn withdraw<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        signal: reference_index_signal::Model,
+        subject: &ConsentSubject,
+        reason: WithdrawalReason,
+        note: Option<String>,
+    ) -> AppResult<reference_index_signal::Model> {
+        if !LIVE.contains(&signal.status) {
+            return Err(AppError::Conflict(format!("the signal is {} already", signal.status.as_str().to_lowercase())));
+        }
+        let permit = permit(db, subject, self.partner, ConsentPurpose::ShareWithPartner, &[ConsentScope::Identity], Utc::now()).await?;
+        let now = Utc::now();
+        let mut a: reference_index_signal::ActiveModel = signal.into();
+        a.status = Set(SignalStatus::Withdrawn);
+        a.ended_at = Set(Some(now));
+        a.withdrawal_reason = Set(Some(reason));
+        a.withdrawal_note = Set(note);
+        a.updated_at = Set(now);
+        let saved = a.update(db).await?;
+        let withdrawal = Withdrawal { signal_id: saved.id, reason: reason.into() };
+        queue(db, self.actor, self.meta, &permit, MessageKind::ReferenceIndexWithdraw, Some(saved.id), &withdrawal).await?;
+        self.log(db, saved.child_id, AccessAction::Update).await?;
+        Ok(saved)
+    }
+
+    async fn log<C: ConnectionTrait>(&self, db: &C, child_id: Uuid, action: AccessAction) -> AppResult<()> {
+        let event = AccessEvent { person_id: child_id, action, area: AREA, ground: self.ground.clone() };
+        audit::append(db, self.actor, self.meta, &[event]).await
+    }
+}
+
+/// The daily job: signals past their end date (two years, or the 23rd birthday) expire.
+/// Returns how many did.
+pub async fn expire_due<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<usize> {
+    let due = reference_index_signal::Entity::find()
+        .filter(reference_index_signal::Column::Status.is_in(LIVE))
+        .filter(reference_index_signal::Column::EndOn.lte(today))
+        .all(db)
+        .await?;
+    let now = Utc::now();
+    let meta = RequestMeta { request_id: format!("job-{}", Uuid::now_v7()), ..Default::default() };
+    for s in &due {
+        let mut a: reference_index_signal::ActiveModel = s.clone().into();
+        a.status = Set(SignalStatus::Expired);
+        a.ended_at = Set(Some(now));
+        a.updated_at = Set(now);
+        a.update(db).await?;
+        let actor = system_principal(s.organisation_id, "job:reference-index-expiry", None);
+        let event = AccessEvent { person_id: s.child_id, action: AccessAction::Update, area: AREA, ground: "job:signal-end-date".into() };
+        audit::append(db, &actor, &meta, &[event]).await?;
+    }
+    Ok(due.len())
+}
+
+/// Applies a notice from the organisation's Verwijsindex partner, in the inbox transaction.
+pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, message_id: &str, notice: Notice) -> AppResult<()> {
+    let signal_id = match &notice {
+        Notice::Registered { signal_id, .. } | Notice::Match { signal_id, .. } | Notice::FamilyMatch { signal_id, .. } => *signal_id,
+    };
+    let signal = reference_index_signal::Entity::find_by_id(signal_id)
+        .filter(reference_index_signal::Column::OrganisationId.eq(partner.organisation_id))
+        .filter(reference_index_signal::Column::PartnerId.eq(partner.id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("signalId", "no such signal of ours"))?;
+    let now = Utc::now();
+    let (kind, other, matched_on) = match notice {
+        Notice::Registered { message_id: acknowledged, .. } => {
+            outbox::acknowledge(db, partner.id, acknowledged).await?;
+            if signal.status == SignalStatus::Requested {
+                let mut a: reference_index_signal::ActiveModel = signal.clone().into();
+                a.status = Set(SignalStatus::Registered);
+                a.registered_at = Set(Some(now));
+                a.updated_at = Set(now);
+                a.update(db).await?;
+            }
+            return Ok(());
+        }
+        Notice::Match { other, matched_on, .. } => (MatchKind::Match, other, matched_on),
+        Notice::FamilyMatch { other, matched_on, .. } => (MatchKind::FamilyMatch, other, matched_on),
+    };
+    reference_index_match::ActiveModel::from(reference_index_match::Model {
+        id: Uuid::now_v7(),
+        organisation_id: signal.organisation_id,
+        signal_id: signal.id,
+        child_id: signal.child_id,
+        kind,
+        other_organisation: other.organisation,
+        other_contact_name: other.name,
+        other_contact_phone: other.phone,
+        other_contact_email: other.email,
+        matched_on,
+        created_at: now,
+    })
+    .insert(db)
+    .await?;
+    let actor = system_principal(signal.organisation_id, &format!("partner:{}", partner.slug), Some(&partner.slug));
+    let meta = RequestMeta { request_id: format!("inbox-{message_id}"), ..Default::default() };
+    let event = AccessEvent { person_id: signal.child_id, action: AccessAction::Create, area: AREA, ground: format!("partner-message:{message_id}") };
+    audit::append(db, &actor, &meta, &[event]).await
+}
