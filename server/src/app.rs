@@ -10,7 +10,7 @@ use crate::{
     config::Config,
     db,
     error::AppResult,
-    graphql::{self, AppSchema},
+    graphql::{self, AppSchema, context::ApiSettings},
     http_graphql,
     metrics::Metrics,
 };
@@ -39,6 +39,7 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Seals and opens partner secrets.
     pub secrets: Arc<SecretBox>,
+    pub api: ApiSettings,
 }
 
 /// The request id of the current request, generated here (never taken from the client, as
@@ -71,8 +72,9 @@ impl AppState {
             Duration::from_secs(config.auth.jwks_refresh_seconds),
         );
         let schema = graphql::build_schema(&config);
-        let secrets = Arc::new(config.secrets()?);
-        Ok(Self { config: Arc::new(config), db, schema, validator, dev_issuer, metrics, secrets })
+        let api = ApiSettings::from_config(&config)?;
+        let secrets = api.secrets.clone();
+        Ok(Self { config: Arc::new(config), db, schema, validator, dev_issuer, metrics, secrets, api })
     }
 
     pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {

@@ -57,10 +57,33 @@ enum Command {
         #[arg(long, default_value_t = 480)]
         minutes: i64,
     },
+    /// Deliver queued partner messages: drain the outbox and stop, or keep going with --watch.
+    Deliver {
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Expire Verwijsindex signals past their end date (the daily job `serve` also runs).
+    ExpireSignals,
+    /// Run a partner simulator, for demos.
+    Simulate {
+        #[command(subcommand)]
+        partner: Simulated,
+    },
     /// Verify every organisation's access-log hash chain.
     VerifyAccessLog,
     /// Print the GraphQL schema (SDL).
     PrintSchema,
+}
+
+#[derive(Subcommand)]
+enum Simulated {
+    /// The Verwijsindex: OAuth2 token endpoint at /oauth/token, signals at /signals.
+    /// Register an organisation with `POST /_sim/clients` (clientId, clientSecret,
+    /// signingSecret, callbackUrl) and parents with `POST /_sim/parents`.
+    Verwijsindex {
+        #[arg(long, default_value_t = 9100)]
+        port: u16,
+    },
 }
 
 #[tokio::main]
@@ -152,6 +175,39 @@ async fn main() -> anyhow::Result<()> {
                 name: None,
             };
             println!("{}", issuer.sign(&claims)?);
+            Ok(())
+        }
+        Command::Deliver { watch } => {
+            let db = connect(&config).await?;
+            db::migrate(&db).await?;
+            let secrets = Arc::new(config.secrets()?);
+            let worker = integrations::outbox::DeliveryWorker::new(db, secrets, config.delivery.worker_settings());
+            if watch {
+                worker.run(shutdown_signal()).await;
+            } else {
+                let mut attempted = 0;
+                loop {
+                    match worker.run_once().await? {
+                        0 => break,
+                        n => attempted += n,
+                    }
+                }
+                println!("{attempted} delivery attempts; messages that failed wait for their next attempt");
+            }
+            Ok(())
+        }
+        Command::ExpireSignals => {
+            let db = connect(&config).await?;
+            db::migrate(&db).await?;
+            let n = server::partners::reference_index::expire_due(&db, chrono::Utc::now().date_naive()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{n} signals expired");
+            Ok(())
+        }
+        Command::Simulate { partner: Simulated::Verwijsindex { port } } => {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
+            let (_vi, addr) = integrations::simulator::verwijsindex::Verwijsindex::start(listener).await?;
+            eprintln!("Verwijsindex simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
+            shutdown_signal().await;
             Ok(())
         }
         Command::VerifyAccessLog => {

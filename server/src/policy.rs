@@ -129,6 +129,33 @@ pub fn see_secret_address(p: &Principal) -> bool {
     p.partner.is_none() && first_role(p, &SECRET_ADDRESS_ROLES).is_some()
 }
 
+/// Chain partners and the organisation's Verwijsindex practice are set up by an
+/// organisation admin or a team lead.
+pub fn manage_partners(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &[OrgAdmin, TeamLead], "managing chain partners")
+}
+
+/// Who is involved with a child: kept by the admin and team lead, and by the workers who
+/// learn it in their contacts with the family.
+pub fn manage_involvements(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &[OrgAdmin, TeamLead, ChildFamilyWorker], "recording involved partners")
+}
+
+/// Sharing without consent on a legal ground is weighed by a team lead or the behavioural
+/// expert, never decided by the worker alone.
+pub fn override_consent(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &[TeamLead, BehaviouralExpert], "sharing without consent (override)")
+}
+
+/// The delivery status of every message to partners; an admin retries failed ones.
+pub fn read_partner_messages(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &[OrgAdmin, TeamLead], "reading the organisation's partner messages")
+}
+
+pub fn retry_partner_message(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &[OrgAdmin], "retrying partner messages")
+}
+
 pub fn read_access_log(p: &Principal) -> AppResult<Ground> {
     with_role(p, &ACCESS_LOG_ROLES, "reading the access log")
 }
@@ -178,6 +205,15 @@ mod tests {
         assert!(read_safety_plan(&principal(&[ChildFamilyWorker]), Uuid::from_u128(2)).is_err());
         assert!(read_safety_plan(&principal(&[BehaviouralExpert]), Uuid::from_u128(2)).is_ok());
         assert!(read_safety_plan(&principal(&[OrgAdmin]), responsible).is_err());
+    }
+
+    #[test]
+    fn overrides_need_a_lead_or_the_expert_and_retries_an_admin() {
+        assert!(override_consent(&principal(&[ChildFamilyWorker])).is_err());
+        assert_eq!(override_consent(&principal(&[BehaviouralExpert])).unwrap(), Ground::Role(BehaviouralExpert));
+        assert!(retry_partner_message(&principal(&[TeamLead])).is_err());
+        assert!(manage_partners(&principal(&[ChildFamilyWorker])).is_err());
+        assert!(manage_partners(&principal(&[OrgAdmin])).is_ok());
     }
 
     #[test]

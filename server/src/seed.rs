@@ -8,6 +8,7 @@ use crate::{
     config::Config,
     graphql::{self, ids},
 };
+use crate::graphql::context::ApiSettings;
 use chrono::{Days, NaiveDate, Utc};
 use entities::{CareSetting, LocationKind, Role, access_log_head, location, organisation, worker, worker_role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
@@ -150,6 +151,7 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
         return Ok(false);
     }
     let schema = graphql::build_schema(config);
+    let settings = ApiSettings::from_config(config)?;
     let mut families = FamilyGenerator::new(20261124);
     for demo in DEMO {
         let org = create_organisation(db, demo.slug, demo.name).await?;
@@ -167,7 +169,7 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
         let lead = create_worker(db, org.id, &format!("Eva {prefix}"), &[Role::TeamLead, Role::ChildFamilyWorker]).await?;
         create_worker(db, org.id, &format!("Frank {prefix}"), &[Role::OrgAdmin]).await?;
 
-        let seeder = Seeder::new(db, &schema, &org, &lead);
+        let seeder = Seeder::new(db, &schema, &settings, &org, &lead);
         for i in 0..demo.families {
             let (input, admitted) = families.next(i, &locations, &cfw);
             let born: Vec<NaiveDate> = input["members"]
@@ -194,6 +196,7 @@ pub async fn seed_bench(db: &DatabaseConnection, config: &Config, families: usiz
     let present = organisation::Entity::find().filter(organisation::Column::Slug.eq(SLUG)).one(db).await?;
     anyhow::ensure!(present.is_none(), "organisation {SLUG:?} already exists; seed the benchmark into an empty database");
     let schema = graphql::build_schema(config);
+    let settings = ApiSettings::from_config(config)?;
     let org = create_organisation(db, SLUG, "Benchmark (synthetic data)").await?;
     let mut locations = Vec::new();
     for n in 0..10 {
@@ -215,7 +218,7 @@ pub async fn seed_bench(db: &DatabaseConnection, config: &Config, families: usiz
         workers.push(create_worker(db, org.id, &format!("Worker {n}"), &[Role::ChildFamilyWorker]).await?);
     }
     let lead = create_worker(db, org.id, "Bench Lead", &[Role::TeamLead]).await?;
-    let seeder = Seeder::new(db, &schema, &org, &lead);
+    let seeder = Seeder::new(db, &schema, &settings, &org, &lead);
     let mut generator = FamilyGenerator::new(42);
     for i in 0..families {
         let (input, _) = generator.next(i, &locations, &workers);
@@ -435,11 +438,12 @@ fn date(on: NaiveDate, age: u64, rng: &mut Lcg) -> String {
 struct Seeder<'a> {
     db: &'a DatabaseConnection,
     schema: &'a graphql::AppSchema,
+    settings: &'a ApiSettings,
     principal: Principal,
 }
 
 impl<'a> Seeder<'a> {
-    fn new(db: &'a DatabaseConnection, schema: &'a graphql::AppSchema, org: &organisation::Model, lead: &worker::Model) -> Self {
+    fn new(db: &'a DatabaseConnection, schema: &'a graphql::AppSchema, settings: &'a ApiSettings, org: &organisation::Model, lead: &worker::Model) -> Self {
         let principal = Principal {
             subject: "seed".into(),
             organisation_id: org.id,
@@ -448,7 +452,7 @@ impl<'a> Seeder<'a> {
             roles: vec![Role::TeamLead, Role::ChildFamilyWorker],
             partner: None,
         };
-        Self { db, schema, principal }
+        Self { db, schema, settings, principal }
     }
 
     /// Admits a family; returns the ids of its children.
@@ -462,7 +466,7 @@ impl<'a> Seeder<'a> {
     async fn run(&self, query: &str, vars: serde_json::Value) -> anyhow::Result<serde_json::Value> {
         let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(vars));
         let meta = RequestMeta { request_id: format!("seed-{}", Uuid::now_v7()), client_address: None, user_agent: Some("veerkracht seed".into()) };
-        let res = graphql::execute(self.schema, self.db, Some(self.principal.clone()), meta, 100, request).await?;
+        let res = graphql::execute(self.schema, self.db, Some(self.principal.clone()), meta, self.settings, request).await?;
         if !res.errors.is_empty() {
             anyhow::bail!("seed data rejected: {:?}", res.errors);
         }

@@ -150,6 +150,18 @@ impl Child {
     async fn network(&self, ctx: &Context<'_>) -> AppResult<Vec<super::network::NetworkMember>> {
         super::network::network_of(ctx, self.0.id).await
     }
+    /// Betrokken partners and professionals.
+    async fn involvements(&self, ctx: &Context<'_>) -> AppResult<Vec<super::partners::Involvement>> {
+        super::partners::involvements_of(ctx, self.0.id).await
+    }
+    /// Toestemmingen: consent given, refused or overridden for sharing parts of the record.
+    async fn consents(&self, ctx: &Context<'_>) -> AppResult<Vec<super::consent::Consent>> {
+        super::consent::consents_of(ctx, self.0.id).await
+    }
+    /// Signalen in de Verwijsindex, with their matches.
+    async fn reference_index_signals(&self, ctx: &Context<'_>) -> AppResult<Vec<super::reference_index::ReferenceIndexSignal>> {
+        super::reference_index::signals_of(ctx, self.0.id).await
+    }
     /// Kerntaken × fasen: per core task and phase, which activities of the method are done
     /// and which are open, from the child's records.
     async fn board(&self, ctx: &Context<'_>) -> AppResult<Vec<crate::domain::board::BoardItem>> {

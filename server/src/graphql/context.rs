@@ -9,9 +9,31 @@ use crate::{
 };
 use async_graphql::{Context, dataloader::DataLoader};
 use entities::AccessAction;
+use integrations::secrets::SecretBox;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use uuid::Uuid;
+
+/// What every request may need beyond the database, built once per application.
+#[derive(Clone)]
+pub struct ApiSettings {
+    /// Largest `first`/`last` a connection accepts.
+    pub max_page_size: u64,
+    /// Seals partner secrets given through the API.
+    pub secrets: Arc<SecretBox>,
+    /// The base URL partners reach us at, for their inbox URL.
+    pub public_base_url: String,
+}
+
+impl ApiSettings {
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
+        Ok(Self {
+            max_page_size: config.limits.max_page_size,
+            secrets: Arc::new(config.secrets()?),
+            public_base_url: config.partners.public_base_url.clone().unwrap_or_else(|| format!("http://{}", config.listen)),
+        })
+    }
+}
 
 pub struct RequestState {
     pub db: DatabaseConnection,
@@ -20,6 +42,7 @@ pub struct RequestState {
     pub audit: Arc<AuditBuffer>,
     pub loader: DataLoader<Loaders>,
     pub max_page_size: u64,
+    pub settings: ApiSettings,
 }
 
 pub trait ContextExt {

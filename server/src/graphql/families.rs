@@ -11,6 +11,7 @@ use super::{
     scalars::Date,
 };
 use crate::{
+    partners::reference_index,
     audit::{self, AccessEvent},
     domain::admission::{self, MemberDraft, PersonDraft},
     error::{AppError, AppResult, Violation},
@@ -347,6 +348,7 @@ impl FamilyMutation {
             .map(|(m, bsn)| m.person(org, bsn.map(|b| b.to_string())))
             .collect();
         let mut workers = child_workers.into_iter().map(|(w, _)| w);
+        let mut children = Vec::new();
         for (i, (m, person)) in input.members.iter().zip(&persons).enumerate() {
             rows.membership(family.id, person.id, m.role);
             rows.events.push(AccessEvent::new(person.id, AccessAction::Create, "identity", &ground));
@@ -355,6 +357,7 @@ impl FamilyMutation {
             }
             if m.role == MembershipRole::Child {
                 let worker = workers.next().expect("one worker per child was checked above");
+                children.push((person.clone(), worker));
                 let (t, change) = open_trajectory(org, person.id, family.id, worker, setting, admission_date, p.worker_id);
                 rows.trajectories.push(t);
                 rows.phase_changes.push(change);
@@ -365,6 +368,7 @@ impl FamilyMutation {
         let family = family::ActiveModel::from(family).insert(&txn).await?;
         let events = rows.insert(&txn).await?;
         audit::append(&txn, p, &ctx.state().meta, &events).await?;
+        reference_index::register_at_admission(&txn, p, &ctx.state().meta, &ground, &children).await?;
         txn.commit().await?;
         Ok(Family(family))
     }

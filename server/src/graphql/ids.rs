@@ -5,6 +5,7 @@ use super::{
     context::ContextExt,
     families::Family,
     organisation::{Location, Organisation, Worker},
+    partners::ChainPartner,
     persons::Person,
 };
 use crate::error::{AppError, AppResult};
@@ -40,6 +41,7 @@ pub enum Node {
     Family(Family),
     Person(Person),
     Child(Child),
+    ChainPartner(ChainPartner),
 }
 
 #[derive(Default)]
@@ -58,6 +60,7 @@ impl NodeQuery {
             "Family" => Node::Family(Family::find(ctx, uuid).await?),
             "Person" => Node::Person(Person::find(ctx, uuid).await?),
             "Child" => Node::Child(Child::find(ctx, uuid).await?),
+            "ChainPartner" => Node::ChainPartner(ChainPartner::find(ctx, uuid).await?),
             _ => return Err(AppError::invalid("id", "not a valid id")),
         })
     }

@@ -5,6 +5,7 @@ mod access_log;
 mod board;
 mod cadence;
 mod children;
+mod consent;
 mod contacts;
 pub mod context;
 mod families;
@@ -17,7 +18,9 @@ mod scalars;
 mod organisation;
 mod network;
 mod pagination;
+mod partners;
 mod plans;
+mod reference_index;
 mod safety;
 mod screening;
 mod persons;
@@ -43,6 +46,8 @@ pub struct Query(
     access_log::AccessLogQuery,
     cadence::AgendaQuery,
     screening::ScreeningQuery,
+    partners::PartnerQuery,
+    reference_index::ReferenceIndexQuery,
     ids::NodeQuery,
 );
 
@@ -57,6 +62,9 @@ pub struct Mutation(
     screening::ScreeningMutation,
     plans::PlanMutation,
     network::NetworkMutation,
+    partners::PartnerMutation,
+    consent::ConsentMutation,
+    reference_index::ReferenceIndexMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -90,7 +98,7 @@ pub async fn execute(
     db: &DatabaseConnection,
     principal: Option<Principal>,
     meta: RequestMeta,
-    max_page_size: u64,
+    settings: &context::ApiSettings,
     request: async_graphql::Request,
 ) -> AppResult<async_graphql::Response> {
     let audit_buffer = Arc::new(AuditBuffer::default());
@@ -105,7 +113,8 @@ pub async fn execute(
             tokio::spawn(tracing::Instrument::in_current_span(f))
         })
         .max_batch_size(5000),
-        max_page_size,
+        max_page_size: settings.max_page_size,
+        settings: settings.clone(),
     };
     let response = schema.execute(request.data(state)).await;
     if let Some(p) = &principal {

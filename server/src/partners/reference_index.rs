@@ -70,7 +70,10 @@ impl Registering<'_> {
         let start_on = start_on.unwrap_or(today);
         let end_on = check_period(start_on, end_on, child.date_of_birth, today).map_err(|(field, msg)| AppError::invalid(field, msg))?;
         let phone = contact.phone.or_else(|| self.organisation.reference_index_contact_phone.clone());
-        let email = contact.email.or_else(|| self.organisation.reference_index_contact_email.clone());
+        let email = contact
+            .email
+            .or_else(|| self.organisation.reference_index_contact_email.clone())
+            .or_else(|| Some(contact.worker.email.clone()).filter(|e| !e.trim().is_empty()));
         if phone.is_none() && email.is_none() {
             return Err(AppError::invalid(
                 "input.contactPhone",
@@ -164,6 +167,36 @@ impl Registering<'_> {
         let event = AccessEvent { person_id: child_id, action, area: AREA, ground: self.ground.clone() };
         audit::append(db, self.actor, self.meta, &[event]).await
     }
+}
+
+/// The organisation's policy of registering every child with a BSN at admission
+/// (Tussenvoorziening): queues a signal per such child, naming its responsible worker.
+pub async fn register_at_admission<C: ConnectionTrait>(
+    db: &C,
+    actor: &Principal,
+    meta: &RequestMeta,
+    ground: &crate::policy::Ground,
+    children: &[(person::Model, Uuid)],
+) -> AppResult<()> {
+    if children.iter().all(|(c, _)| c.bsn.is_none()) {
+        return Ok(());
+    }
+    let organisation = organisation::Entity::find_by_id(actor.organisation_id).one(db).await?.ok_or(AppError::NotFound("organisation"))?;
+    if !organisation.reference_index_register_at_admission {
+        return Ok(());
+    }
+    let Some(partner) = partner_of(db, organisation.id).await? else {
+        tracing::warn!("registering at admission is on, but there is no active Verwijsindex partner");
+        return Ok(());
+    };
+    let registering = Registering { actor, meta, ground: ground.label(), organisation: &organisation, partner: &partner };
+    for (child, worker_id) in children.iter().filter(|(c, _)| c.bsn.is_some()) {
+        let worker = worker::Entity::find_by_id(*worker_id).one(db).await?.ok_or(AppError::NotFound("worker"))?;
+        let (_, subject) = super::consent_subject(db, organisation.id, child.id).await?;
+        let contact = Contact { worker, phone: None, email: None };
+        registering.register(db, child, &subject, contact, None, None).await?;
+    }
+    Ok(())
 }
 
 /// The daily job: signals past their end date (two years, or the 23rd birthday) expire.

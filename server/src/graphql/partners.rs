@@ -1,0 +1,568 @@
+//! Chain partners (ketenpartners), who is involved with a child (betrokkenheid), and the
+//! messages exchanged with partners with their delivery status.
+
+use super::{
+    context::ContextExt,
+    ids,
+    method::{check, read_records, recorded_by},
+    organisation::Worker,
+    pagination::{self, Conn, TotalCount},
+    scalars::Date,
+};
+use crate::{
+    audit::{self, AccessEvent},
+    error::{AppError, AppResult, Violation},
+    policy,
+};
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{
+    AccessAction, MessageKind, MessageStatus, PartnerAdapter, PartnerKind, chain_partner, involvement, outbox_message, person,
+};
+use integrations::{outbox, partner::adapter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+crate::child_records_loader!(
+    /// The partners and professionals involved with a child.
+    InvolvementsOf,
+    involvement
+);
+
+/// Contactpersoon of a partner.
+#[derive(Debug, Clone, SimpleObject, InputObject, Serialize, Deserialize)]
+#[graphql(input_name = "ContactPersonInput")]
+pub struct ContactPerson {
+    pub name: String,
+    /// Their role, e.g. "intern begeleider" or "aandachtsfunctionaris".
+    pub role: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// What a partner adapter sends and receives.
+#[derive(SimpleObject)]
+pub struct PartnerCapabilities {
+    pub sends: Vec<MessageKind>,
+    pub receives: Vec<MessageKind>,
+}
+
+/// Ketenpartner. Secrets are write-only: the API says whether they are set, never what they are.
+pub struct ChainPartner(pub chain_partner::Model);
+
+impl ChainPartner {
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        let p = ctx.principal()?;
+        policy::read_organisation(p)?;
+        partner_in_org(ctx, p.organisation_id, id).await.map(Self)
+    }
+}
+
+pub async fn partner_in_org(ctx: &Context<'_>, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
+    chain_partner::Entity::find_by_id(id)
+        .filter(chain_partner::Column::OrganisationId.eq(organisation_id))
+        .one(ctx.db())
+        .await?
+        .ok_or(AppError::NotFound("chain partner"))
+}
+
+#[Object]
+impl ChainPartner {
+    pub async fn id(&self) -> ID {
+        ids::encode("ChainPartner", self.0.id)
+    }
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> PartnerKind {
+        self.0.kind
+    }
+    async fn adapter(&self) -> PartnerAdapter {
+        self.0.adapter
+    }
+    async fn endpoint_url(&self) -> Option<&str> {
+        self.0.endpoint_url.as_deref()
+    }
+    async fn token_url(&self) -> Option<&str> {
+        self.0.token_url.as_deref()
+    }
+    async fn client_id(&self) -> Option<&str> {
+        self.0.client_id.as_deref()
+    }
+    /// Whether an OAuth2 client secret is stored (sealed); it is never returned.
+    async fn has_client_secret(&self) -> bool {
+        self.0.client_secret_sealed.is_some()
+    }
+    /// Whether the message signing secret is stored (sealed); it is never returned.
+    async fn has_signing_secret(&self) -> bool {
+        self.0.signing_secret_sealed.is_some()
+    }
+    async fn contact_persons(&self) -> Vec<ContactPerson> {
+        serde_json::from_value(self.0.contact_persons.clone()).unwrap_or_default()
+    }
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    /// Where this partner posts its messages to us (signed).
+    async fn inbox_url(&self, ctx: &Context<'_>) -> String {
+        format!("{}/partners/{}/inbox", ctx.state().settings.public_base_url.trim_end_matches('/'), self.0.id)
+    }
+    async fn capabilities(&self) -> PartnerCapabilities {
+        let c = adapter(self.0.adapter).map(|a| a.capabilities());
+        PartnerCapabilities {
+            sends: c.map(|c| c.sends.to_vec()).unwrap_or_default(),
+            receives: c.map(|c| c.receives.to_vec()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Betrokkenheid: a partner or professional involved with a child.
+pub struct Involvement(involvement::Model);
+
+#[Object]
+impl Involvement {
+    async fn id(&self) -> ID {
+        ids::encode("Involvement", self.0.id)
+    }
+    async fn partner(&self, ctx: &Context<'_>) -> AppResult<Option<ChainPartner>> {
+        match self.0.partner_id {
+            Some(id) => Ok(Some(ChainPartner(partner_in_org(ctx, self.0.organisation_id, id).await?))),
+            None => Ok(None),
+        }
+    }
+    async fn professional_name(&self) -> Option<&str> {
+        self.0.professional_name.as_deref()
+    }
+    /// Their role with the child, e.g. "jeugdarts" or "ambulant hulpverlener".
+    async fn role(&self) -> &str {
+        &self.0.role
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn since(&self) -> Date {
+        Date(self.0.since)
+    }
+    async fn until(&self) -> Option<Date> {
+        self.0.until.map(Date)
+    }
+    async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
+        recorded_by(ctx, self.0.recorded_by_worker_id).await
+    }
+}
+
+pub async fn involvements_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<Involvement>> {
+    read_records(ctx, child_id, "involvements")?;
+    Ok(ctx.loader().load_one(InvolvementsOf(child_id)).await?.unwrap_or_default().into_iter().map(Involvement).collect())
+}
+
+/// A message to a chain partner and how far its delivery got. The content is not shown:
+/// it is what the partner received, logged as a share in the access log.
+pub struct PartnerMessage(pub outbox_message::Model);
+
+fn millis(ms: i64) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms)
+}
+
+#[Object]
+impl PartnerMessage {
+    async fn id(&self) -> ID {
+        ids::encode("PartnerMessage", self.0.id)
+    }
+    /// The id partners see (`webhook-id`), also the idempotency key.
+    async fn message_id(&self) -> String {
+        self.0.id.to_string()
+    }
+    async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
+        Ok(ChainPartner(partner_in_org(ctx, self.0.organisation_id, self.0.partner_id).await?))
+    }
+    async fn kind(&self) -> MessageKind {
+        self.0.kind
+    }
+    async fn status(&self) -> MessageStatus {
+        self.0.status
+    }
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    /// The error of the last failed attempt.
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    /// When a failed message is tried again.
+    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
+        (self.0.status == MessageStatus::Failed).then(|| millis(self.0.next_attempt_at_ms)).flatten()
+    }
+    /// The ground the share rests on: consent, override or statute.
+    async fn ground(&self) -> &str {
+        &self.0.ground
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent_at
+    }
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
+    async fn acknowledged_at(&self) -> Option<DateTime<Utc>> {
+        self.0.acknowledged_at
+    }
+    async fn child_id(&self) -> Option<ID> {
+        self.0.child_id.map(|c| ids::encode("Child", c))
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct PartnerMessageFilter {
+    pub status: Option<MessageStatus>,
+    pub partner_id: Option<ID>,
+    pub child_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct PartnerQuery;
+
+#[Object]
+impl PartnerQuery {
+    /// The organisation's chain partners, active ones first by name.
+    async fn chain_partners(&self, ctx: &Context<'_>, kind: Option<PartnerKind>) -> AppResult<Vec<ChainPartner>> {
+        let p = ctx.principal()?;
+        policy::read_organisation(p)?;
+        let mut rows = chain_partner::Entity::find()
+            .filter(chain_partner::Column::OrganisationId.eq(p.organisation_id))
+            .apply_if(kind, |q, k| q.filter(chain_partner::Column::Kind.eq(k)))
+            .all(ctx.db())
+            .await?;
+        rows.sort_by(|a, b| b.active.cmp(&a.active).then_with(|| a.name.cmp(&b.name)));
+        Ok(rows.into_iter().map(ChainPartner).collect())
+    }
+
+    /// Messages to partners, newest last, for following up deliveries (team lead, admin).
+    #[graphql(complexity = "first.or(last).unwrap_or(20) as usize * child_complexity")]
+    async fn partner_messages(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PartnerMessageFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> AppResult<Conn<PartnerMessage>> {
+        let p = ctx.principal()?;
+        policy::read_partner_messages(p)?;
+        let page = pagination::page(first, after, last, before, ctx.state().max_page_size)?;
+        let f = filter.unwrap_or_default();
+        let partner = f.partner_id.as_ref().map(|id| ids::decode(id, "ChainPartner", "filter.partnerId")).transpose()?;
+        let child = f.child_id.as_ref().map(|id| ids::decode(id, "Child", "filter.childId")).transpose()?;
+        let select = outbox_message::Entity::find()
+            .filter(outbox_message::Column::OrganisationId.eq(p.organisation_id))
+            .apply_if(f.status, |q, s| q.filter(outbox_message::Column::Status.eq(s)))
+            .apply_if(partner, |q, id| q.filter(outbox_message::Column::PartnerId.eq(id)))
+            .apply_if(child, |q, id| q.filter(outbox_message::Column::ChildId.eq(id)));
+        let total = TotalCount::of(ctx, &select, outbox_message::Column::Id);
+        let (rows, prev, next) = pagination::fetch(ctx, select, outbox_message::Column::Id, &page).await?;
+        Ok(pagination::connection(rows, prev, next, total, |m| m.id, PartnerMessage))
+    }
+}
+
+#[derive(InputObject)]
+pub struct ChainPartnerInput {
+    /// Short name, unique in the organisation: lowercase letters, digits and dashes.
+    pub slug: String,
+    pub name: String,
+    pub kind: PartnerKind,
+    #[graphql(default_with = "PartnerAdapter::None")]
+    pub adapter: PartnerAdapter,
+    pub endpoint_url: Option<String>,
+    pub token_url: Option<String>,
+    pub client_id: Option<String>,
+    /// Write-only; stored sealed.
+    #[graphql(secret)]
+    pub client_secret: Option<String>,
+    /// Write-only; stored sealed. At least 16 characters.
+    #[graphql(secret)]
+    pub signing_secret: Option<String>,
+    #[graphql(default)]
+    pub contact_persons: Vec<ContactPerson>,
+    #[graphql(default = true)]
+    pub active: bool,
+}
+
+/// Changes to a partner; fields left out stay as they are.
+#[derive(InputObject)]
+pub struct UpdateChainPartnerInput {
+    pub id: ID,
+    pub name: Option<String>,
+    pub kind: Option<PartnerKind>,
+    pub adapter: Option<PartnerAdapter>,
+    pub endpoint_url: Option<String>,
+    pub token_url: Option<String>,
+    pub client_id: Option<String>,
+    #[graphql(secret)]
+    pub client_secret: Option<String>,
+    #[graphql(secret)]
+    pub signing_secret: Option<String>,
+    pub contact_persons: Option<Vec<ContactPerson>>,
+    pub active: Option<bool>,
+}
+
+#[derive(InputObject)]
+pub struct AddInvolvementInput {
+    pub child_id: ID,
+    /// The partner organisation, when known as a chain partner.
+    pub partner_id: Option<ID>,
+    pub professional_name: Option<String>,
+    pub role: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Defaults to today.
+    pub since: Option<Date>,
+}
+
+#[derive(InputObject)]
+pub struct EndInvolvementInput {
+    pub id: ID,
+    /// Defaults to today.
+    pub until: Option<Date>,
+}
+
+fn check_url(url: &Option<String>, field: &str, v: &mut Vec<Violation>) {
+    if let Some(u) = url
+        && !reqwest::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+    {
+        v.push(Violation::new(field, "an http(s) URL is expected"));
+    }
+}
+
+/// Checks a partner as it will be stored; `fresh_*` are secrets given in this request.
+fn check_partner(p: &chain_partner::Model, fresh_signing: Option<&str>, v: &mut Vec<Violation>) {
+    if p.name.trim().is_empty() {
+        v.push(Violation::new("input.name", "a name is required"));
+    }
+    check_url(&p.endpoint_url, "input.endpointUrl", v);
+    check_url(&p.token_url, "input.tokenUrl", v);
+    if p.token_url.is_some() != p.client_id.is_some() {
+        v.push(Violation::new("input.clientId", "a token URL and a client id go together"));
+    }
+    if p.client_id.is_some() && p.client_secret_sealed.is_none() {
+        v.push(Violation::new("input.clientSecret", "a client id needs its client secret"));
+    }
+    if fresh_signing.is_some_and(|s| s.len() < 16) {
+        v.push(Violation::new("input.signingSecret", "use at least 16 characters"));
+    }
+    if p.adapter == PartnerAdapter::Verwijsindex && p.kind != PartnerKind::Verwijsindex {
+        v.push(Violation::new("input.adapter", "the Verwijsindex adapter is for a partner of kind VERWIJSINDEX"));
+    }
+    if p.adapter != PartnerAdapter::None {
+        if p.endpoint_url.is_none() {
+            v.push(Violation::new("input.endpointUrl", "an adapter needs the partner's endpoint"));
+        }
+        if p.signing_secret_sealed.is_none() {
+            v.push(Violation::new("input.signingSecret", "an adapter needs a signing secret"));
+        }
+    }
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+#[derive(Default)]
+pub struct PartnerMutation;
+
+#[Object]
+impl PartnerMutation {
+    /// Registers a chain partner and, optionally, how messages are exchanged with it.
+    async fn create_chain_partner(&self, ctx: &Context<'_>, input: ChainPartnerInput) -> AppResult<ChainPartner> {
+        let p = ctx.principal()?;
+        policy::manage_partners(p)?;
+        let secrets = &ctx.state().settings.secrets;
+        let now = Utc::now();
+        let mut v = Vec::new();
+        let slug_ok = (2..=60).contains(&input.slug.len())
+            && input.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !slug_ok {
+            v.push(Violation::new("input.slug", "2–60 lowercase letters, digits or dashes"));
+        }
+        let model = chain_partner::Model {
+            id: Uuid::now_v7(),
+            organisation_id: p.organisation_id,
+            slug: input.slug,
+            name: input.name.trim().into(),
+            kind: input.kind,
+            adapter: input.adapter,
+            endpoint_url: non_empty(input.endpoint_url),
+            token_url: non_empty(input.token_url),
+            client_id: non_empty(input.client_id),
+            client_secret_sealed: input.client_secret.as_deref().map(|s| secrets.seal(s)),
+            signing_secret_sealed: input.signing_secret.as_deref().map(|s| secrets.seal(s)),
+            contact_persons: serde_json::to_value(&input.contact_persons).map_err(AppError::internal)?,
+            active: input.active,
+            created_at: now,
+            updated_at: now,
+        };
+        check_partner(&model, input.signing_secret.as_deref(), &mut v);
+        check(v)?;
+        let txn = ctx.db().begin().await?;
+        let taken = chain_partner::Entity::find()
+            .filter(chain_partner::Column::OrganisationId.eq(p.organisation_id))
+            .filter(chain_partner::Column::Slug.eq(&model.slug))
+            .one(&txn)
+            .await?;
+        if taken.is_some() {
+            return Err(AppError::invalid("input.slug", "another partner has this slug"));
+        }
+        chain_partner::Entity::insert(chain_partner::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
+        txn.commit().await?;
+        Ok(ChainPartner(model))
+    }
+
+    /// Changes a partner; secrets given replace the stored ones.
+    async fn update_chain_partner(&self, ctx: &Context<'_>, input: UpdateChainPartnerInput) -> AppResult<ChainPartner> {
+        let p = ctx.principal()?;
+        policy::manage_partners(p)?;
+        let secrets = &ctx.state().settings.secrets;
+        let id = ids::decode(&input.id, "ChainPartner", "input.id")?;
+        let txn = ctx.db().begin().await?;
+        let mut m = chain_partner::Entity::find_by_id(id)
+            .filter(chain_partner::Column::OrganisationId.eq(p.organisation_id))
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound("chain partner"))?;
+        if let Some(n) = input.name {
+            m.name = n.trim().into();
+        }
+        m.kind = input.kind.unwrap_or(m.kind);
+        m.adapter = input.adapter.unwrap_or(m.adapter);
+        if input.endpoint_url.is_some() {
+            m.endpoint_url = non_empty(input.endpoint_url);
+        }
+        if input.token_url.is_some() {
+            m.token_url = non_empty(input.token_url);
+        }
+        if input.client_id.is_some() {
+            m.client_id = non_empty(input.client_id);
+        }
+        if let Some(s) = &input.client_secret {
+            m.client_secret_sealed = Some(secrets.seal(s));
+        }
+        if let Some(s) = &input.signing_secret {
+            m.signing_secret_sealed = Some(secrets.seal(s));
+        }
+        if let Some(c) = input.contact_persons {
+            m.contact_persons = serde_json::to_value(c).map_err(AppError::internal)?;
+        }
+        m.active = input.active.unwrap_or(m.active);
+        m.updated_at = Utc::now();
+        let mut v = Vec::new();
+        check_partner(&m, input.signing_secret.as_deref(), &mut v);
+        check(v)?;
+        let mut a = chain_partner::ActiveModel::from(m.clone()).reset_all();
+        a.id = sea_orm::ActiveValue::Unchanged(m.id);
+        a.update(&txn).await?;
+        txn.commit().await?;
+        Ok(ChainPartner(m))
+    }
+
+    /// Records that a partner or professional is involved with a child.
+    async fn add_involvement(&self, ctx: &Context<'_>, input: AddInvolvementInput) -> AppResult<Involvement> {
+        let p = ctx.principal()?;
+        let ground = policy::manage_involvements(p)?;
+        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
+        let mut v = Vec::new();
+        let partner_id = input.partner_id.as_ref().and_then(|id| super::method::decode_into(id, "ChainPartner", "input.partnerId", &mut v));
+        let professional_name = non_empty(input.professional_name);
+        if partner_id.is_none() && professional_name.is_none() && input.partner_id.is_none() {
+            v.push(Violation::new("input.partnerId", "name the partner or the professional"));
+        }
+        if input.role.trim().is_empty() {
+            v.push(Violation::new("input.role", "a role is required"));
+        }
+        check(v)?;
+        let txn = ctx.db().begin().await?;
+        let child = person::Entity::find_by_id(child_id)
+            .filter(person::Column::OrganisationId.eq(p.organisation_id))
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound("child"))?;
+        if let Some(id) = partner_id {
+            partner_in_org(ctx, p.organisation_id, id).await.map_err(|_| AppError::invalid("input.partnerId", "no such partner"))?;
+        }
+        let now = Utc::now();
+        let saved = involvement::ActiveModel::from(involvement::Model {
+            id: Uuid::now_v7(),
+            organisation_id: p.organisation_id,
+            child_id: child.id,
+            partner_id,
+            professional_name,
+            role: input.role.trim().into(),
+            phone: non_empty(input.phone),
+            email: non_empty(input.email),
+            since: input.since.map_or(now.date_naive(), |d| d.0),
+            until: None,
+            recorded_by_worker_id: p.worker_id,
+            created_at: now,
+            updated_at: now,
+        })
+        .insert(&txn)
+        .await?;
+        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child.id, AccessAction::Create, "involvements", &ground)]).await?;
+        txn.commit().await?;
+        Ok(Involvement(saved))
+    }
+
+    /// Records that an involvement ended.
+    async fn end_involvement(&self, ctx: &Context<'_>, input: EndInvolvementInput) -> AppResult<Involvement> {
+        let p = ctx.principal()?;
+        let ground = policy::manage_involvements(p)?;
+        let id = ids::decode(&input.id, "Involvement", "input.id")?;
+        let txn = ctx.db().begin().await?;
+        let found = involvement::Entity::find_by_id(id)
+            .filter(involvement::Column::OrganisationId.eq(p.organisation_id))
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound("involvement"))?;
+        let until = input.until.map_or(Utc::now().date_naive(), |d| d.0);
+        if until < found.since {
+            return Err(AppError::invalid("input.until", "an involvement cannot end before it began"));
+        }
+        let child_id = found.child_id;
+        let mut a: involvement::ActiveModel = found.into();
+        a.until = Set(Some(until));
+        a.updated_at = Set(Utc::now());
+        let saved = a.update(&txn).await?;
+        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child_id, AccessAction::Update, "involvements", &ground)]).await?;
+        txn.commit().await?;
+        Ok(Involvement(saved))
+    }
+
+    /// Puts a failed or dead message back in the queue, attempts counted from zero (admin).
+    async fn retry_partner_message(&self, ctx: &Context<'_>, id: ID) -> AppResult<PartnerMessage> {
+        let p = ctx.principal()?;
+        policy::retry_partner_message(p)?;
+        let id = ids::decode(&id, "PartnerMessage", "id")?;
+        let txn = ctx.db().begin().await?;
+        let found = outbox_message::Entity::find_by_id(id)
+            .filter(outbox_message::Column::OrganisationId.eq(p.organisation_id))
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound("partner message"))?;
+        if !outbox::retry(&txn, found.id).await? {
+            return Err(AppError::Conflict(format!("only failed or dead messages are retried; this one is {}", found.status.as_str())));
+        }
+        let saved = outbox_message::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("partner message"))?;
+        txn.commit().await?;
+        Ok(PartnerMessage(saved))
+    }
+}
