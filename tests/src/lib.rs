@@ -63,11 +63,18 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app after letting the test adjust its configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config { database_url: fresh_database_url(dir.path()).await, ..Config::default() };
-    config.auth.dev_key_path = dir.path().join("dev-key.pem");
-    adjust(&mut config);
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
+    let mut config = Config { database_url: fresh_database_url(dir.path()).await, ..Config::default() };
+    config.auth.dev_key_path = dir.path().join("dev-key.pem");
+    config.partners.secrets_key_path = dir.path().join("secrets.key");
+    config.partners.public_base_url = Some(format!("http://{addr}"));
+    // Tests drive delivery themselves (`TestApp::deliver`), with a quick retry schedule.
+    config.delivery.worker = false;
+    config.delivery.retry_base_ms = 20;
+    config.delivery.retry_cap_ms = 80;
+    config.delivery.max_attempts = 4;
+    adjust(&mut config);
     let state = AppState::new(config.clone(), addr).await.expect("app state");
     let db = state.db.clone();
     let (tx, rx) = oneshot::channel::<()>();
@@ -131,6 +138,15 @@ impl TestApp {
     pub async fn gql_error(&self, token: &str, query: &str, variables: Value) -> Value {
         let (_, body) = self.post(Some(token), query, variables).await;
         body["errors"][0].clone()
+    }
+
+    /// One round of the delivery worker, as `serve` runs it; returns the messages attempted.
+    pub async fn deliver(&self) -> usize {
+        let secrets = std::sync::Arc::new(self.config.secrets().expect("secrets key"));
+        integrations::outbox::DeliveryWorker::new(self.db.clone(), secrets, self.config.delivery.worker_settings())
+            .run_once()
+            .await
+            .expect("delivery round")
     }
 
     /// The server's count of SQL statements executed so far.
@@ -241,4 +257,29 @@ pub async fn admit(app: &TestApp, org: &Org, input: Value) -> Value {
 pub fn without_bsn(mut input: Value) -> Value {
     input["members"][0].as_object_mut().unwrap().remove("bsn");
     input
+}
+
+/// A valid BSN (elfproef) for test number `n`; distinct `n` give distinct BSNs.
+pub fn bsn(n: u32) -> String {
+    (0u32..)
+        .map(|k| 10_000_000 + n * 10 + k)
+        .find_map(|stem| {
+            let d: Vec<u32> = format!("{stem:08}").bytes().map(|b| (b - b'0') as u32).collect();
+            let sum: u32 = d.iter().zip((2..=9).rev()).map(|(x, w)| x * w).sum();
+            let check = sum % 11;
+            (check < 10).then(|| format!("{stem:08}{check}"))
+        })
+        .unwrap()
+}
+
+/// Polls `probe` until it returns `Some`, for effects of a simulator's asynchronous
+/// callbacks; fails after five seconds.
+pub async fn eventually<T, F: std::future::Future<Output = Option<T>>>(mut probe: impl FnMut() -> F) -> T {
+    for _ in 0..100 {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("condition not reached within five seconds")
 }

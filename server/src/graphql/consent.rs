@@ -6,7 +6,7 @@ use super::{
     ids,
     method::{RecordWrite, check, decode_into, read_records, recorded_by},
     organisation::Worker,
-    partners::{ChainPartner, partner_in_org},
+    partners::{ChainPartner, input_partner, partner_in_org},
     scalars::Date,
 };
 use crate::{
@@ -45,7 +45,7 @@ impl Consent {
     /// The one partner it concerns, if not a kind of partner.
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<Option<ChainPartner>> {
         match self.0.partner_id {
-            Some(id) => Ok(Some(ChainPartner(partner_in_org(ctx, self.0.organisation_id, id).await?))),
+            Some(id) => Ok(Some(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, id).await?))),
             None => Ok(None),
         }
     }
@@ -188,7 +188,7 @@ impl ConsentMutation {
         let (_, subject) = consent_subject(&w.txn, w.principal.organisation_id, w.child_id).await?;
         subject.check_deciders(&decided_by, decided_on).map_err(|m| AppError::invalid("input.decidedBy", m))?;
         if let Some(id) = partner_id {
-            partner_in_org(ctx, w.principal.organisation_id, id).await.map_err(|_| AppError::invalid("input.partnerId", "no such partner"))?;
+            input_partner(&w.txn, w.principal.organisation_id, id).await?;
         }
         let row = consent::Model {
             id: Uuid::now_v7(),
@@ -262,7 +262,7 @@ impl ConsentMutation {
         let txn = ctx.db().begin().await?;
         consent_subject(&txn, p.organisation_id, child_id).await?;
         if let Some(id) = partner_id {
-            partner_in_org(ctx, p.organisation_id, id).await.map_err(|_| AppError::invalid("input.partnerId", "no such partner"))?;
+            input_partner(&txn, p.organisation_id, id).await?;
         }
         let row = consent::Model {
             id: Uuid::now_v7(),

@@ -24,6 +24,11 @@ fn split(id: &str) -> Option<(String, Uuid)> {
 }
 
 /// Decodes an ID that must be of `kind`; anything else is a BAD_USER_INPUT on `field`.
+/// The UUID in a global id of `kind`, for callers outside GraphQL (the CLI, tests).
+pub fn uuid_of(raw: &str, kind: &str) -> Option<Uuid> {
+    decode(&ID(raw.to_string()), kind, "id").ok()
+}
+
 pub fn decode(id: &ID, kind: &str, field: &str) -> AppResult<Uuid> {
     match split(id) {
         Some((k, uuid)) if k == kind => Ok(uuid),

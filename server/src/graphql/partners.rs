@@ -21,7 +21,7 @@ use entities::{
 };
 use integrations::{outbox, partner::adapter};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
+    ConnectionTrait, ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -57,16 +57,24 @@ impl ChainPartner {
     pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
         let p = ctx.principal()?;
         policy::read_organisation(p)?;
-        partner_in_org(ctx, p.organisation_id, id).await.map(Self)
+        partner_in_org(ctx.db(), p.organisation_id, id).await.map(Self)
     }
 }
 
-pub async fn partner_in_org(ctx: &Context<'_>, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
+pub async fn partner_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
     chain_partner::Entity::find_by_id(id)
         .filter(chain_partner::Column::OrganisationId.eq(organisation_id))
-        .one(ctx.db())
+        .one(db)
         .await?
         .ok_or(AppError::NotFound("chain partner"))
+}
+
+/// A partner named in an input: one of the organisation's, or a field error.
+pub async fn input_partner<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
+    match partner_in_org(db, organisation_id, id).await {
+        Err(AppError::NotFound(_)) => Err(AppError::invalid("input.partnerId", "no such partner")),
+        other => other,
+    }
 }
 
 #[Object]
@@ -132,7 +140,7 @@ impl Involvement {
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<Option<ChainPartner>> {
         match self.0.partner_id {
-            Some(id) => Ok(Some(ChainPartner(partner_in_org(ctx, self.0.organisation_id, id).await?))),
+            Some(id) => Ok(Some(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, id).await?))),
             None => Ok(None),
         }
     }
@@ -183,7 +191,7 @@ impl PartnerMessage {
         self.0.id.to_string()
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
-        Ok(ChainPartner(partner_in_org(ctx, self.0.organisation_id, self.0.partner_id).await?))
+        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
     }
     async fn kind(&self) -> MessageKind {
         self.0.kind
@@ -497,7 +505,7 @@ impl PartnerMutation {
             .await?
             .ok_or(AppError::NotFound("child"))?;
         if let Some(id) = partner_id {
-            partner_in_org(ctx, p.organisation_id, id).await.map_err(|_| AppError::invalid("input.partnerId", "no such partner"))?;
+            input_partner(&txn, p.organisation_id, id).await?;
         }
         let now = Utc::now();
         let saved = involvement::ActiveModel::from(involvement::Model {

@@ -275,7 +275,7 @@ impl ReferenceIndexMutation {
     async fn withdraw_reference_index_signal(&self, ctx: &Context<'_>, input: WithdrawReferenceIndexSignalInput) -> AppResult<ReferenceIndexSignal> {
         let (w, signal) = signal_for_write(ctx, &input.id).await?;
         let org = own_organisation(&w.txn, w.principal.organisation_id).await?;
-        let partner = super::partners::partner_in_org(ctx, org.id, signal.partner_id).await?;
+        let partner = super::partners::partner_in_org(&w.txn, org.id, signal.partner_id).await?;
         let (_, subject) = consent_subject(&w.txn, org.id, w.child_id).await?;
         let saved = registering(ctx, &w, &org, &partner).withdraw(&w.txn, signal, &subject, input.reason, input.note).await?;
         w.txn.commit().await?;

@@ -1,0 +1,467 @@
+//! Chain partners, consent, delivery and the Verwijsindex, end to end over GraphQL against
+//! the Verwijsindex simulator on loopback.
+
+use entities::{MessageStatus, access_log, inbox_message, outbox_message};
+use integrations::{
+    signing,
+    simulator::{Availability, SimClient, verwijsindex::Verwijsindex},
+};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tests::*;
+
+const CLIENT_SECRET: &str = "client-secret-of-the-shelter";
+
+struct Partner {
+    uuid: uuid::Uuid,
+    inbox_url: String,
+    signing_secret: String,
+}
+
+async fn simulator() -> (Arc<Verwijsindex>, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (vi, addr) = Verwijsindex::start(listener).await.unwrap();
+    (vi, format!("http://{addr}"))
+}
+
+const CREATE_PARTNER: &str = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) {
+    id slug kind adapter hasClientSecret hasSigningSecret inboxUrl capabilities { sends receives } } }";
+
+/// Registers the simulator as the organisation's Verwijsindex (as its admin would) and the
+/// organisation as a client of the simulator.
+async fn connect_verwijsindex(app: &TestApp, org: &Org, vi: &Verwijsindex, base: &str) -> Partner {
+    let slug = org.org.slug.clone();
+    let signing_secret = format!("signing-secret-{slug}-0123456789");
+    let input = json!({
+        "slug": "verwijsindex", "name": "Verwijsindex Utrecht", "kind": "VERWIJSINDEX", "adapter": "VERWIJSINDEX",
+        "endpointUrl": base, "tokenUrl": format!("{base}/oauth/token"), "clientId": slug,
+        "clientSecret": CLIENT_SECRET, "signingSecret": signing_secret,
+        "contactPersons": [{ "name": "Servicedesk", "role": "beheer", "phone": "030-0000000", "email": null }],
+    });
+    let p = app.gql(&org.admin_token, CREATE_PARTNER, json!({ "input": input })).await["createChainPartner"].clone();
+    assert_eq!(p["hasClientSecret"], true);
+    assert_eq!(p["capabilities"]["sends"], json!(["REFERENCE_INDEX_REGISTER", "REFERENCE_INDEX_WITHDRAW"]));
+    let inbox_url = p["inboxUrl"].as_str().unwrap().to_string();
+    vi.common.add_client(SimClient {
+        client_id: slug.clone(),
+        client_secret: CLIENT_SECRET.into(),
+        signing_secret: signing_secret.clone(),
+        callback_url: inbox_url.clone(),
+    });
+    let uuid = inbox_url.trim_end_matches("/inbox").rsplit('/').next().unwrap().parse().unwrap();
+    Partner { uuid, inbox_url, signing_secret }
+}
+
+/// A family of a mother and one child, both with a BSN.
+fn family_with_bsns(org: &Org, mother: &str, child: &str) -> Value {
+    let mut input = family_input(org, 1);
+    input["members"][0]["bsn"] = json!(mother);
+    input["members"][1]["bsn"] = json!(child);
+    input
+}
+
+const SIGNALS: &str = "query($id: ID!) { node(id: $id) { ... on Child { referenceIndexSignals {
+    id status contactName contactEmail endOn parentInformedOn parentInformedBy { name }
+    matches { kind otherOrganisation otherContactName otherContactEmail }
+    messages { kind status attempts lastError } } } } }";
+
+async fn signals(app: &TestApp, token: &str, child: &str) -> Vec<Value> {
+    app.gql(token, SIGNALS, json!({ "id": child })).await["node"]["referenceIndexSignals"].as_array().unwrap().clone()
+}
+
+async fn set_register_at_admission(app: &TestApp, org: &Org) {
+    let q = "mutation { setReferenceIndexPolicy(input: { registerAtAdmission: true, contactPhone: \"030-1234567\" }) { registerAtAdmission contactPhone } }";
+    app.gql(&org.admin_token, q, json!({})).await;
+}
+
+const REGISTER: &str = "mutation($input: RegisterReferenceIndexSignalInput!) { registerReferenceIndexSignal(input: $input) { id status } }";
+
+#[tokio::test]
+async fn admitting_with_bsns_registers_signals_and_a_second_organisation_yields_matches() {
+    let app = spawn_app().await;
+    let (vi, base) = simulator().await;
+    let haven = org(&app, "de-haven").await;
+    let anker = org(&app, "het-anker").await;
+    connect_verwijsindex(&app, &haven, &vi, &base).await;
+    connect_verwijsindex(&app, &anker, &vi, &base).await;
+    set_register_at_admission(&app, &haven).await;
+    let (mum, child, sibling) = (bsn(1), bsn(2), bsn(3));
+    vi.set_parents(&child, &[&mum]);
+    vi.set_parents(&sibling, &[&mum]);
+
+    // De Haven admits mother and child: the policy queues a registration in the same transaction.
+    let family = admit(&app, &haven, family_with_bsns(&haven, &mum, &child)).await;
+    let child_id = family["children"][0]["id"].as_str().unwrap().to_string();
+    let s = signals(&app, &haven.worker_token, &child_id).await;
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0]["status"], "REQUESTED");
+    assert_eq!(s[0]["messages"][0]["status"], "QUEUED");
+    assert_eq!(app.deliver().await, 1);
+
+    // The index confirms asynchronously: the message is acknowledged, the signal registered.
+    let s = eventually(|| async {
+        let s = signals(&app, &haven.worker_token, &child_id).await;
+        (s[0]["status"] == "REGISTERED").then_some(s)
+    })
+    .await;
+    assert_eq!(s[0]["messages"][0]["status"], "ACKNOWLEDGED");
+    assert_eq!(s[0]["contactName"], haven.worker.name.as_str());
+
+    // Only the fact of involvement went out: exactly these fields.
+    let sent = vi.common.received();
+    let mut keys: Vec<&String> = sent[0].body.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["bsn", "contact", "endOn", "signalId", "startOn"]);
+    assert_eq!(sent[0].body["bsn"], child.as_str());
+    assert_eq!(sent[0].body["contact"]["phone"], "030-1234567");
+
+    // Het Anker registers the same child (their own record of her) and a sibling.
+    let mut theirs = family_with_bsns(&anker, &bsn(4), &child);
+    theirs["members"].as_array_mut().unwrap().push(json!({
+        "role": "CHILD", "givenName": "Broer", "familyName": "Jansen", "dateOfBirth": years_ago(9),
+        "bsn": sibling, "custodianRefs": ["mum"],
+    }));
+    let their_family = admit(&app, &anker, theirs).await;
+    for c in their_family["children"].as_array().unwrap() {
+        app.gql(&anker.worker_token, REGISTER, json!({ "input": { "childId": c["id"] } })).await;
+    }
+    assert_eq!(app.deliver().await, 2);
+
+    let matches = eventually(|| async {
+        let s = signals(&app, &haven.worker_token, &child_id).await;
+        let m = s[0]["matches"].as_array().unwrap().clone();
+        (m.len() == 2).then_some(m)
+    })
+    .await;
+    let kinds: Vec<&str> = matches.iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"MATCH") && kinds.contains(&"FAMILY_MATCH"), "{matches:?}");
+    assert!(matches.iter().all(|m| m["otherOrganisation"] == "Organisation het-anker"));
+    assert_eq!(matches[0]["otherContactName"], anker.worker.name.as_str());
+
+    // Het Anker's child got the match the other way round.
+    let their_child = their_family["children"][0]["id"].as_str().unwrap();
+    let theirs = eventually(|| async {
+        let s = signals(&app, &anker.worker_token, their_child).await;
+        (!s[0]["matches"].as_array().unwrap().is_empty()).then_some(s)
+    })
+    .await;
+    assert_eq!(theirs[0]["matches"][0]["otherOrganisation"], "Organisation de-haven");
+
+    // The registration was a share of identity on the statutory ground, in the access log.
+    let exports = access_log::Entity::find()
+        .filter(access_log::Column::OrganisationId.eq(haven.org.id))
+        .filter(access_log::Column::Action.eq(entities::AccessAction::Export))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(exports.len(), 1);
+    assert_eq!((exports[0].area.as_str(), exports[0].ground.as_str()), ("IDENTITY", "statute:jeugdwet-7.1.3.1"));
+}
+
+#[tokio::test]
+async fn a_signal_needs_a_bsn_is_informed_and_withdrawn_with_a_code_only() {
+    let app = spawn_app().await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    let without = admit(&app, &org, family_input(&org, 1)).await;
+    let no_bsn = without["children"][0]["id"].as_str().unwrap();
+    let e = app.gql_error(&org.worker_token, REGISTER, json!({ "input": { "childId": no_bsn } })).await;
+    assert_eq!(e["extensions"]["code"], "CONFLICT", "no Verwijsindex partner yet: {e}");
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    let e = app.gql_error(&org.worker_token, REGISTER, json!({ "input": { "childId": no_bsn } })).await;
+    assert_eq!((e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some("input.childId")), "{e}");
+
+    let family = admit(&app, &org, without_bsn(family_with_bsns(&org, &bsn(1), &bsn(2)))).await;
+    let child = family["children"][0]["id"].as_str().unwrap();
+    assert!(signals(&app, &org.worker_token, child).await.is_empty(), "no policy, no registration at admission");
+    let too_long = json!({ "input": { "childId": child, "endOn": (today() + chrono::Days::new(800)).to_string() } });
+    let e = app.gql_error(&org.worker_token, REGISTER, too_long).await;
+    assert_eq!(e["extensions"]["field"], "input.endOn");
+    let signal = app.gql(&org.worker_token, REGISTER, json!({ "input": { "childId": child } })).await["registerReferenceIndexSignal"].clone();
+    let again = app.gql_error(&org.worker_token, REGISTER, json!({ "input": { "childId": child } })).await;
+    assert_eq!(again["extensions"]["code"], "CONFLICT");
+
+    let informed = "mutation($input: RecordReferenceIndexInformedInput!) { recordReferenceIndexInformed(input: $input) { parentInformedOn parentInformedBy { name } } }";
+    let r = app.gql(&org.worker_token, informed, json!({ "input": { "id": signal["id"], "parentInformedOn": today().to_string() } })).await;
+    assert_eq!(r["recordReferenceIndexInformed"]["parentInformedBy"]["name"], org.worker.name.as_str());
+    // The child is 2: informing the child is for 12 and older.
+    let e = app.gql_error(&org.worker_token, informed, json!({ "input": { "id": signal["id"], "childInformedOn": today().to_string() } })).await;
+    assert_eq!(e["extensions"]["field"], "input.childInformedOn");
+
+    app.deliver().await;
+    let withdraw = "mutation($input: WithdrawReferenceIndexSignalInput!) { withdrawReferenceIndexSignal(input: $input) { status withdrawalNote } }";
+    let note = "mother asked; the situation at home is safe again";
+    let w = app.gql(&org.worker_token, withdraw, json!({ "input": { "id": signal["id"], "reason": "CONCERN_RESOLVED", "note": note } })).await;
+    assert_eq!(w["withdrawReferenceIndexSignal"]["status"], "WITHDRAWN");
+    app.deliver().await;
+    let received = vi.common.received();
+    let withdrawal = received.iter().find(|r| r.path == "/signals/withdrawals").expect("withdrawal sent");
+    assert_eq!(withdrawal.body, json!({ "signalId": withdrawal.body["signalId"], "reason": "CONCERN_RESOLVED" }));
+    assert!(!vi.signals()[0].active);
+}
+
+#[tokio::test]
+async fn signals_expire_on_their_end_date() {
+    let app = spawn_app().await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    let mut input = family_with_bsns(&org, &bsn(1), &bsn(2));
+    input["admissionDate"] = json!(days_ago(20));
+    let family = admit(&app, &org, input).await;
+    let child = family["children"][0]["id"].as_str().unwrap();
+    let input = json!({ "input": { "childId": child, "startOn": days_ago(10), "endOn": (today() + chrono::Days::new(1)).to_string() } });
+    app.gql(&org.worker_token, REGISTER, input).await;
+    let expire = |day| server::partners::reference_index::expire_due(&app.db, day);
+    assert_eq!(expire(today()).await.unwrap(), 0);
+    assert_eq!(expire(today() + chrono::Days::new(1)).await.unwrap(), 1);
+    assert_eq!(signals(&app, &org.worker_token, child).await[0]["status"], "EXPIRED");
+    assert_eq!(expire(today() + chrono::Days::new(2)).await.unwrap(), 0, "once");
+}
+
+const MESSAGES: &str = "query($status: MessageStatus) { partnerMessages(filter: { status: $status }) { totalCount edges { node { id status attempts lastError kind } } } }";
+
+async fn registered_child(app: &TestApp, org: &Org, n: u32) -> String {
+    let family = admit(app, org, without_bsn(family_with_bsns(org, &bsn(100 + n), &bsn(200 + n)))).await;
+    let child = family["children"][0]["id"].as_str().unwrap().to_string();
+    app.gql(&org.worker_token, REGISTER, json!({ "input": { "childId": child } })).await;
+    child
+}
+
+async fn message_status(app: &TestApp) -> Vec<MessageStatus> {
+    outbox_message::Entity::find().all(&app.db).await.unwrap().into_iter().map(|m| m.status).collect()
+}
+
+#[tokio::test]
+async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is_dead() {
+    let app = spawn_app().await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    registered_child(&app, &org, 1).await;
+
+    vi.common.set_availability(Availability::Failing(StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(app.deliver().await, 1);
+    let failed = app.gql(&org.admin_token, MESSAGES, json!({ "status": "FAILED" })).await;
+    let node = &failed["partnerMessages"]["edges"][0]["node"];
+    assert_eq!(node["attempts"], 1);
+    assert!(node["lastError"].as_str().unwrap().starts_with("503"), "{node}");
+    assert_eq!(app.deliver().await, 0, "not before its backoff has passed");
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(app.deliver().await, 1);
+    assert_eq!(message_status(&app).await, [MessageStatus::Failed]);
+
+    vi.common.set_availability(Availability::Up);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(app.deliver().await, 1);
+    assert!(matches!(message_status(&app).await[..], [MessageStatus::Delivered | MessageStatus::Acknowledged]));
+    assert_eq!(vi.signals().len(), 1);
+
+    // Refused connections: the endpoint points at a port nobody listens on.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let partner_id = app.gql(&org.admin_token, "{ chainPartners { id } }", json!({})).await["chainPartners"][0]["id"].clone();
+    let update = "mutation($input: UpdateChainPartnerInput!) { updateChainPartner(input: $input) { endpointUrl } }";
+    app.gql(&org.admin_token, update, json!({ "input": { "id": partner_id, "endpointUrl": closed_url } })).await;
+    registered_child(&app, &org, 2).await;
+    for _ in 0..4 {
+        app.deliver().await;
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let dead = app.gql(&org.admin_token, MESSAGES, json!({ "status": "DEAD" })).await;
+    let node = dead["partnerMessages"]["edges"][0]["node"].clone();
+    assert_eq!((node["attempts"].as_i64(), node["lastError"].as_str()), (Some(4), Some("connection refused or unreachable")), "{dead}");
+
+    // An admin retries it once the endpoint is right again; a team lead may not.
+    app.gql(&org.admin_token, update, json!({ "input": { "id": partner_id, "endpointUrl": base } })).await;
+    let retry = "mutation($id: ID!) { retryPartnerMessage(id: $id) { status attempts } }";
+    let e = app.gql_error(&org.lead_token, retry, json!({ "id": node["id"] })).await;
+    assert_eq!(e["extensions"]["code"], "FORBIDDEN");
+    let r = app.gql(&org.admin_token, retry, json!({ "id": node["id"] })).await;
+    assert_eq!(r["retryPartnerMessage"], json!({ "status": "QUEUED", "attempts": 0 }));
+    assert_eq!(app.deliver().await, 1);
+    assert_eq!(vi.signals().len(), 2);
+}
+
+#[tokio::test]
+async fn a_message_sent_before_a_crash_is_sent_again_and_applied_once() {
+    let app = spawn_app().await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    let child = registered_child(&app, &org, 1).await;
+    app.deliver().await;
+    // Wait for the index's confirmation, so that it cannot overtake the simulated crash.
+    eventually(|| async { (signals(&app, &org.worker_token, &child).await[0]["status"] == "REGISTERED").then_some(()) }).await;
+    let sent = outbox_message::Entity::find().one(&app.db).await.unwrap().unwrap();
+    // The worker died after the partner took the message and before it was marked: the row
+    // is SENT and its lease has lapsed.
+    let mut crashed: outbox_message::ActiveModel = sent.clone().into();
+    crashed.status = sea_orm::Set(MessageStatus::Sent);
+    crashed.leased_until_ms = sea_orm::Set(Some(integrations::outbox::now_ms() - 1));
+    sea_orm::ActiveModelTrait::update(crashed, &app.db).await.unwrap();
+
+    assert_eq!(app.deliver().await, 1, "taken over after the lease");
+    let received = vi.common.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[0].message_id, received[1].message_id, "same message id");
+    assert_eq!(received[0].message_id, sent.id.to_string());
+    assert!(received[1].duplicate);
+    let signal = &vi.signals()[0];
+    assert_eq!(signal.applied, 1, "the receiver applied it once");
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_and_no_message_is_lost() {
+    let app = spawn_app().await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    registered_child(&app, &org, 1).await;
+    app.deliver().await;
+    assert_eq!(vi.common.tokens_issued(), 1);
+    vi.common.expire_tokens();
+    registered_child(&app, &org, 2).await;
+    assert_eq!(app.deliver().await, 1);
+    assert_eq!(vi.common.tokens_issued(), 2);
+    assert_eq!(vi.signals().len(), 2);
+    assert!(message_status(&app).await.iter().all(|s| matches!(s, MessageStatus::Delivered | MessageStatus::Acknowledged)));
+}
+
+/// Posts `body` to the partner's inbox signed with `secret`, `age` seconds ago.
+async fn post_inbox(app: &TestApp, url: &str, secret: &str, id: &str, age: i64, body: &str) -> StatusCode {
+    let headers = signing::sign(secret.as_bytes(), id, chrono::Utc::now().timestamp() - age, body.as_bytes()).unwrap();
+    app.client.post(url).headers(headers).header("content-type", "application/json").body(body.to_string()).send().await.unwrap().status()
+}
+
+#[tokio::test]
+async fn the_inbox_rejects_tampered_unsigned_old_and_replayed_messages() {
+    let app = spawn_app().await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    let partner = connect_verwijsindex(&app, &org, &vi, &base).await;
+    let child = registered_child(&app, &org, 1).await;
+    let signal_id = signals(&app, &org.worker_token, &child).await[0]["id"].as_str().unwrap().to_string();
+    let signal_uuid = server::graphql::ids::uuid_of(&signal_id, "ReferenceIndexSignal").unwrap();
+    let body = json!({
+        "type": "MATCH", "signalId": signal_uuid, "matchedOn": today().to_string(),
+        "other": { "organisation": "Jeugdbescherming", "name": "Jan", "phone": "030-1", "email": null },
+    })
+    .to_string();
+    let stored = || async { inbox_message::Entity::find().filter(inbox_message::Column::PartnerId.eq(partner.uuid)).count(&app.db).await.unwrap() };
+    let url = &partner.inbox_url;
+    let secret = &partner.signing_secret;
+
+    let tampered = body.replace("Jeugdbescherming", "Someone else");
+    let headers = signing::sign(secret.as_bytes(), "m-1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
+    let res = app.client.post(url).headers(headers).body(tampered).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(post_inbox(&app, url, "not-the-partners-secret-at-all", "m-1", 0, &body).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(post_inbox(&app, url, secret, "m-1", 600, &body).await, StatusCode::UNAUTHORIZED, "old timestamp");
+    assert_eq!(app.client.post(url).body(body.clone()).send().await.unwrap().status(), StatusCode::BAD_REQUEST, "unsigned");
+    let unknown = url.replace(&partner.uuid.to_string(), &uuid::Uuid::now_v7().to_string());
+    assert_eq!(post_inbox(&app, &unknown, secret, "m-1", 0, &body).await, StatusCode::NOT_FOUND);
+    let concern = json!({ "type": "CONCERN", "signalId": signal_uuid, "text": "…" }).to_string();
+    assert_eq!(post_inbox(&app, url, secret, "m-2", 0, &concern).await, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stored().await, 0, "nothing stored from rejected messages");
+
+    assert_eq!(post_inbox(&app, url, secret, "m-1", 0, &body).await, StatusCode::OK);
+    assert_eq!(post_inbox(&app, url, secret, "m-1", 0, &body).await, StatusCode::OK, "a replay is answered, not applied");
+    assert_eq!(stored().await, 1);
+    let s = signals(&app, &org.worker_token, &child).await;
+    assert_eq!(s[0]["matches"].as_array().unwrap().len(), 1);
+    assert_eq!(s[0]["matches"][0]["otherOrganisation"], "Jeugdbescherming");
+}
+
+#[tokio::test]
+async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
+    use entities::{ConsentPurpose, ConsentScope, MessageKind, chain_partner};
+    use server::partners::{consent_subject, permit, queue, system_principal};
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = json!({ "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM" });
+    let team = app.gql(&org.lead_token, CREATE_PARTNER, json!({ "input": team })).await["createChainPartner"].clone();
+    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    let child_gid = family["children"][0]["id"].as_str().unwrap().to_string();
+    let child_id = server::graphql::ids::uuid_of(&child_gid, "Child").unwrap();
+    let partner = chain_partner::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let parts = [ConsentScope::Identity, ConsentScope::Goals];
+    let ask = || async {
+        let (_, subject) = consent_subject(&app.db, org.org.id, child_id).await.unwrap();
+        permit(&app.db, &subject, &partner, ConsentPurpose::Handover, &parts, chrono::Utc::now()).await
+    };
+    let refusal = ask().await.unwrap_err();
+    assert_eq!(refusal.code(), "FORBIDDEN");
+    assert_eq!(outbox_message::Entity::find().count(&app.db).await.unwrap(), 0);
+
+    // The mother refuses; the child is 2, so hers is the decision.
+    let mum = family["members"][0]["person"]["id"].clone();
+    let record = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id decision } }";
+    let refuse = json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY", "GOALS"], "decision": "REFUSED", "decidedBy": [mum] } });
+    app.gql(&org.worker_token, record, refuse).await;
+    assert!(ask().await.unwrap_err().to_string().contains("refused"));
+    let by_child = json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY"], "decision": "GIVEN", "decidedBy": [server::graphql::ids::encode("Person", child_id).0] } });
+    let e = app.gql_error(&org.worker_token, record, by_child).await;
+    assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT");
+
+    // An override needs a lead or the expert, and a reason.
+    let over = "mutation($input: OverrideConsentInput!) { overrideConsent(input: $input) { id decision validUntil } }";
+    let input = |reason: &str| json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY", "GOALS"], "reason": reason } });
+    let reason = "Acute onveiligheid: de jeugdbeschermer moet vandaag weten waar het kind is begeleid (conflict van plichten).";
+    assert_eq!(app.gql_error(&org.worker_token, over, input(reason)).await["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(app.gql_error(&org.lead_token, over, input("because")).await["extensions"]["field"], "input.reason");
+    let o = app.gql(&org.lead_token, over, input(reason)).await["overrideConsent"].clone();
+    assert_eq!(o["decision"], "OVERRIDE");
+    let logged = access_log::Entity::find().filter(access_log::Column::Area.eq("consent-override")).all(&app.db).await.unwrap();
+    assert_eq!((logged.len(), logged[0].ground.as_str()), (1, "role:TEAM_LEAD"));
+
+    let permit = ask().await.expect("the override carries");
+    let actor = system_principal(org.org.id, "test", None);
+    let message = queue(&app.db, &actor, &Default::default(), &permit, MessageKind::ReferenceIndexRegister, None, &json!({})).await.unwrap();
+    assert!(message.ground.starts_with("override:"));
+    let exports = access_log::Entity::find().filter(access_log::Column::Action.eq(entities::AccessAction::Export)).all(&app.db).await.unwrap();
+    assert_eq!(exports.len(), 2, "identity and goals, each on the override");
+    assert!(exports.iter().all(|e| e.ground.starts_with("override:")));
+}
+
+#[tokio::test]
+async fn partners_are_managed_by_admins_and_leads_and_secrets_never_come_back() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let input = json!({ "slug": "Wijkteam!", "name": "", "kind": "YOUTH_TEAM", "adapter": "VERWIJSINDEX", "signingSecret": "short" });
+    let e = app.gql_error(&org.worker_token, CREATE_PARTNER, json!({ "input": input.clone() })).await;
+    assert_eq!(e["extensions"]["code"], "FORBIDDEN");
+    let (_, body) = app.post(Some(&org.admin_token), CREATE_PARTNER, json!({ "input": input })).await;
+    let fields: Vec<&str> = body["errors"][0]["extensions"]["violations"].as_array().map_or(vec![], |v| v.iter().filter_map(|v| v["field"].as_str()).collect());
+    for f in ["input.slug", "input.name", "input.signingSecret", "input.adapter", "input.endpointUrl"] {
+        assert!(fields.contains(&f) || body.to_string().contains(f), "{f} in {body}");
+    }
+    let ok = json!({ "slug": "school-de-wilg", "name": "Basisschool De Wilg", "kind": "SCHOOL", "contactPersons": [{ "name": "Ilse", "role": "intern begeleider", "phone": null, "email": "ilse@wilg.nl" }] });
+    app.gql(&org.lead_token, CREATE_PARTNER, json!({ "input": ok.clone() })).await;
+    let e = app.gql_error(&org.admin_token, CREATE_PARTNER, json!({ "input": ok })).await;
+    assert_eq!(e["extensions"]["field"], "input.slug");
+    let stored = entities::chain_partner::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(stored.len(), 1);
+
+    let (vi, base) = simulator().await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    let raw = entities::chain_partner::Entity::find().all(&app.db).await.unwrap();
+    let sealed = raw.iter().find_map(|p| p.client_secret_sealed.clone()).unwrap();
+    assert!(!sealed.contains(CLIENT_SECRET), "stored sealed");
+    let everything = app.gql(&org.admin_token, "{ chainPartners { name slug clientId hasClientSecret contactPersons { name } } }", json!({})).await;
+    assert!(!everything.to_string().contains(CLIENT_SECRET) && !everything.to_string().contains("signing-secret"));
+
+    // Involvements on a child.
+    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    let child = family["children"][0]["id"].clone();
+    let partner_id = app.gql(&org.admin_token, "{ chainPartners(kind: SCHOOL) { id } }", json!({})).await["chainPartners"][0]["id"].clone();
+    let add = "mutation($input: AddInvolvementInput!) { addInvolvement(input: $input) { id role partner { name } } }";
+    let inv = app.gql(&org.worker_token, add, json!({ "input": { "childId": child, "partnerId": partner_id, "role": "school van het kind" } })).await;
+    assert_eq!(inv["addInvolvement"]["partner"]["name"], "Basisschool De Wilg");
+    let q = "query($id: ID!) { node(id: $id) { ... on Child { involvements { role until } } } }";
+    let listed = app.gql(&org.expert_token, q, json!({ "id": child })).await;
+    assert_eq!(listed["node"]["involvements"], json!([{ "role": "school van het kind", "until": null }]));
+}
