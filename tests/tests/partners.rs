@@ -221,7 +221,7 @@ async fn signals_expire_on_their_end_date() {
     assert_eq!(expire(today() + chrono::Days::new(2)).await.unwrap(), 0, "once");
 }
 
-const MESSAGES: &str = "query($status: MessageStatus) { partnerMessages(filter: { status: $status }) { totalCount edges { node { id status attempts lastError kind } } } }";
+const MESSAGES: &str = "query($status: MessageStatus) { partnerMessages(filter: { status: $status }) { totalCount edges { node { id status attempts lastError nextAttemptAt kind } } } }";
 
 async fn registered_child(app: &TestApp, org: &Org, n: u32) -> String {
     let family = admit(app, org, without_bsn(family_with_bsns(org, &bsn(100 + n), &bsn(200 + n)))).await;
@@ -234,9 +234,26 @@ async fn message_status(app: &TestApp) -> Vec<MessageStatus> {
     outbox_message::Entity::find().all(&app.db).await.unwrap().into_iter().map(|m| m.status).collect()
 }
 
+/// Lets time pass for failed messages: their next attempt is due now.
+async fn make_due(app: &TestApp) {
+    use sea_orm::sea_query::Expr;
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::NextAttemptAtMs, Expr::value(integrations::outbox::now_ms()))
+        .filter(outbox_message::Column::Status.eq(MessageStatus::Failed))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is_dead() {
-    let app = spawn_app().await;
+    // Backoff of seconds, so "not yet due" holds however slow the machine; time is moved on
+    // by making failed messages due.
+    let app = spawn_app_with(|c| {
+        c.delivery.retry_base_ms = 2_000;
+        c.delivery.retry_cap_ms = 4_000;
+    })
+    .await;
     let (vi, base) = simulator().await;
     let org = org(&app, "de-haven").await;
     connect_verwijsindex(&app, &org, &vi, &base).await;
@@ -248,13 +265,17 @@ async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is
     let node = &failed["partnerMessages"]["edges"][0]["node"];
     assert_eq!(node["attempts"], 1);
     assert!(node["lastError"].as_str().unwrap().starts_with("503"), "{node}");
+    assert!(node["nextAttemptAt"].is_string());
+    let row = outbox_message::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let wait = row.next_attempt_at_ms - row.updated_at.timestamp_millis();
+    assert!((1_000..=2_000).contains(&wait), "between half the base and the base: {wait} ms");
     assert_eq!(app.deliver().await, 0, "not before its backoff has passed");
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    make_due(&app).await;
     assert_eq!(app.deliver().await, 1);
     assert_eq!(message_status(&app).await, [MessageStatus::Failed]);
 
     vi.common.set_availability(Availability::Up);
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    make_due(&app).await;
     assert_eq!(app.deliver().await, 1);
     assert!(matches!(message_status(&app).await[..], [MessageStatus::Delivered | MessageStatus::Acknowledged]));
     assert_eq!(vi.signals().len(), 1);
@@ -268,9 +289,10 @@ async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is
     app.gql(&org.admin_token, update, json!({ "input": { "id": partner_id, "endpointUrl": closed_url } })).await;
     registered_child(&app, &org, 2).await;
     for _ in 0..4 {
-        app.deliver().await;
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert_eq!(app.deliver().await, 1);
+        make_due(&app).await;
     }
+    assert_eq!(app.deliver().await, 0, "a dead message is not tried again");
     let dead = app.gql(&org.admin_token, MESSAGES, json!({ "status": "DEAD" })).await;
     let node = dead["partnerMessages"]["edges"][0]["node"].clone();
     assert_eq!((node["attempts"].as_i64(), node["lastError"].as_str()), (Some(4), Some("connection refused or unreachable")), "{dead}");
