@@ -62,6 +62,12 @@ enum Command {
         #[arg(long)]
         watch: bool,
     },
+    /// Benchmark delivery: queue N messages to an in-process Verwijsindex simulator on
+    /// loopback, drain them, and print throughput and enqueue-to-delivered latency.
+    BenchDelivery {
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+    },
     /// Expire Verwijsindex signals past their end date (the daily job `serve` also runs).
     ExpireSignals,
     /// Run a partner simulator, for demos.
@@ -196,6 +202,7 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::BenchDelivery { messages } => server::bench::delivery(&config, messages).await,
         Command::ExpireSignals => {
             let db = connect(&config).await?;
             db::migrate(&db).await?;

@@ -48,7 +48,7 @@ async fn connect_verwijsindex(app: &TestApp, org: &Org, vi: &Verwijsindex, base:
         client_id: slug.clone(),
         client_secret: CLIENT_SECRET.into(),
         signing_secret: signing_secret.clone(),
-        callback_url: inbox_url.clone(),
+        callback_url: Some(inbox_url.clone()),
     });
     let uuid = inbox_url.trim_end_matches("/inbox").rsplit('/').next().unwrap().parse().unwrap();
     Partner { uuid, inbox_url, signing_secret }

@@ -31,8 +31,9 @@ pub struct SimClient {
     pub client_id: String,
     pub client_secret: String,
     pub signing_secret: String,
-    /// Our inbound endpoint for this organisation: `…/partners/{partner}/inbox`.
-    pub callback_url: String,
+    /// Our inbound endpoint for this organisation: `…/partners/{partner}/inbox`; without
+    /// one, the client gets no callbacks.
+    pub callback_url: Option<String>,
 }
 
 /// A message that reached a simulator's protocol endpoint, verified.
@@ -171,15 +172,16 @@ impl Common {
     /// Posts `body` to the client's callback URL, signed with its secret, retrying a few
     /// times while our side is unavailable.
     pub async fn call_back(&self, client: &SimClient, body: &serde_json::Value) {
+        let Some(url) = &client.callback_url else { return };
         let id = format!("msg_{}", Uuid::now_v7().simple());
         let text = body.to_string();
         for attempt in 0..5u32 {
             let Ok(headers) = signing::sign(client.signing_secret.as_bytes(), &id, chrono::Utc::now().timestamp(), text.as_bytes()) else {
                 return;
             };
-            let res = self.http.post(&client.callback_url).headers(headers).header("content-type", "application/json").body(text.clone()).send().await;
+            let res = self.http.post(url).headers(headers).header("content-type", "application/json").body(text.clone()).send().await;
             let status = res.map(|r| r.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            lock(&self.callbacks).push((client.callback_url.clone(), status));
+            lock(&self.callbacks).push((url.clone(), status));
             if !status.is_server_error() {
                 return;
             }
