@@ -487,3 +487,24 @@ async fn partners_are_managed_by_admins_and_leads_and_secrets_never_come_back() 
     let listed = app.gql(&org.expert_token, q, json!({ "id": child })).await;
     assert_eq!(listed["node"]["involvements"], json!([{ "role": "school van het kind", "until": null }]));
 }
+
+#[tokio::test]
+async fn the_worker_inside_serve_delivers_on_its_own() {
+    let app = spawn_app_with(|c| {
+        c.delivery.worker = true;
+        c.delivery.poll_interval_ms = 20;
+    })
+    .await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    set_register_at_admission(&app, &org).await;
+    let family = admit(&app, &org, family_with_bsns(&org, &bsn(1), &bsn(2))).await;
+    let child = family["children"][0]["id"].as_str().unwrap().to_string();
+    let s = eventually(|| async {
+        let s = signals(&app, &org.worker_token, &child).await;
+        (s[0]["messages"][0]["status"] == "ACKNOWLEDGED" && s[0]["status"] == "REGISTERED").then_some(s)
+    })
+    .await;
+    assert_eq!(s[0]["messages"][0]["attempts"], 1);
+}
