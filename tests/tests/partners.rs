@@ -508,3 +508,28 @@ async fn the_worker_inside_serve_delivers_on_its_own() {
     .await;
     assert_eq!(s[0]["messages"][0]["attempts"], 1);
 }
+
+#[tokio::test]
+async fn workers_draining_side_by_side_never_send_a_message_twice() {
+    let app = spawn_app_with(|c| c.delivery.batch_size = 3).await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    for n in 0..12 {
+        registered_child(&app, &org, n).await;
+    }
+    let drain = || async {
+        let mut n = 0;
+        loop {
+            match app.deliver().await {
+                0 => return n,
+                k => n += k,
+            }
+        }
+    };
+    let (a, b, c) = tokio::join!(drain(), drain(), drain());
+    assert_eq!(a + b + c, 12, "each message claimed once");
+    let received = vi.common.received();
+    assert_eq!(received.len(), 12);
+    assert!(received.iter().all(|r| !r.duplicate));
+}
