@@ -54,7 +54,7 @@ impl ConsentSubject {
             if self.custodians.is_empty() {
                 return Err("no parent with custody is recorded for this child".into());
             }
-            if let Some(_missing) = self.custodians.iter().find(|c| !decided_by.contains(c)) {
+            if self.custodians.iter().any(|c| !decided_by.contains(c)) {
                 return Err(format!("at {age} every parent with custody decides"));
             }
         }
