@@ -25,6 +25,9 @@ pub struct Model {
     /// Contactpersonen: [{name, role, phone, email}].
     pub contact_persons: Json,
     pub active: bool,
+    /// Samenwerkingsafspraak (e.g. Handle with Care with a school): signed on, valid until.
+    pub agreement_signed_on: Option<Date>,
+    pub agreement_valid_until: Option<Date>,
     pub updated_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
 }

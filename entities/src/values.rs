@@ -353,6 +353,8 @@ text_enum! {
     PartnerAdapter {
         /// The Verwijsindex protocol: signals out; matches in.
         Verwijsindex = "VERWIJSINDEX",
+        /// Handle with Care notices to a school.
+        School = "SCHOOL",
         /// No electronic exchange: the partner is known, messages are not sent.
         None = "NONE",
     }
@@ -437,6 +439,8 @@ text_enum! {
         ReferenceIndexMatch = "REFERENCE_INDEX_MATCH",
         /// Gezinsmatch: another organisation registered a sibling.
         ReferenceIndexFamilyMatch = "REFERENCE_INDEX_FAMILY_MATCH",
+        /// Handle with Care: a notice to the school's contact person.
+        HandleWithCareNotice = "HANDLE_WITH_CARE_NOTICE",
     }
 }
 
@@ -474,5 +478,17 @@ text_enum! {
         Match = "MATCH",
         /// Gezinsmatch: another organisation is involved with a sibling.
         FamilyMatch = "FAMILY_MATCH",
+    }
+}
+
+text_enum! {
+    /// What happened that the school should handle the child with care.
+    IncidentKind {
+        /// Arrival at the shelter after domestic violence.
+        ArrivalAfterDomesticViolence = "ARRIVAL_AFTER_DOMESTIC_VIOLENCE",
+        /// Police were involved (e.g. a call-out at home).
+        PoliceInvolvement = "POLICE_INVOLVEMENT",
+        /// Another incident the child witnessed or went through.
+        OtherIncident = "OTHER_INCIDENT",
     }
 }

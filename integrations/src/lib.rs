@@ -6,6 +6,7 @@ pub mod backoff;
 pub mod oauth;
 pub mod outbox;
 pub mod partner;
+pub mod school;
 pub mod secrets;
 pub mod signing;
 pub mod simulator;

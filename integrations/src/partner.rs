@@ -47,10 +47,28 @@ impl Adapter for VerwijsindexAdapter {
     }
 }
 
+/// Handle with Care notices to a school; schools send nothing back electronically.
+pub struct SchoolAdapter;
+
+impl Adapter for SchoolAdapter {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities { sends: &[MessageKind::HandleWithCareNotice], receives: &[] }
+    }
+
+    fn outbound_path(&self, kind: MessageKind) -> Option<&'static str> {
+        (kind == MessageKind::HandleWithCareNotice).then_some(crate::school::NOTICE_PATH)
+    }
+
+    fn inbound_kind(&self, _body: &[u8]) -> Result<MessageKind, String> {
+        Err("schools send no messages to this inbox".into())
+    }
+}
+
 /// The adapter a partner row names; `None` for partners without electronic exchange.
 pub fn adapter(kind: PartnerAdapter) -> Option<&'static dyn Adapter> {
     match kind {
         PartnerAdapter::Verwijsindex => Some(&VerwijsindexAdapter),
+        PartnerAdapter::School => Some(&SchoolAdapter),
         PartnerAdapter::None => None,
     }
 }

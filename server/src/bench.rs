@@ -38,6 +38,8 @@ pub async fn delivery(config: &Config, messages: usize) -> anyhow::Result<()> {
         signing_secret_sealed: Some(secrets.seal(&signing_secret)),
         contact_persons: serde_json::json!([]),
         active: true,
+        agreement_signed_on: None,
+        agreement_valid_until: None,
         created_at: now,
         updated_at: now,
     };

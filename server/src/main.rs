@@ -90,6 +90,12 @@ enum Simulated {
         #[arg(long, default_value_t = 9100)]
         port: u16,
     },
+    /// A school taking Handle with Care notices at /handle-with-care/notices; it refuses any
+    /// field beyond the allowed ones. Register clients with `POST /_sim/clients`.
+    School {
+        #[arg(long, default_value_t = 9200)]
+        port: u16,
+    },
 }
 
 #[tokio::main]
@@ -214,6 +220,13 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
             let (_vi, addr) = integrations::simulator::verwijsindex::Verwijsindex::start(listener).await?;
             eprintln!("Verwijsindex simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
+            shutdown_signal().await;
+            Ok(())
+        }
+        Command::Simulate { partner: Simulated::School { port } } => {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
+            let (_school, addr) = integrations::simulator::school::School::start(listener).await?;
+            eprintln!("School simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
             shutdown_signal().await;
             Ok(())
         }

@@ -4,6 +4,7 @@
 //! protection by message id), signed callbacks to our inbox, and switches to make the
 //! partner unavailable.
 
+pub mod school;
 pub mod verwijsindex;
 
 use crate::signing;

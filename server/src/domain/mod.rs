@@ -9,4 +9,5 @@ pub mod meldcode;
 pub mod method;
 pub mod phase;
 pub mod reference_index;
+pub mod school_day;
 pub mod screening;

@@ -162,6 +162,14 @@ impl Child {
     async fn reference_index_signals(&self, ctx: &Context<'_>) -> AppResult<Vec<super::reference_index::ReferenceIndexSignal>> {
         super::reference_index::signals_of(ctx, self.0.id).await
     }
+    /// The school the child attends, for Handle with Care.
+    async fn school_enrolment(&self, ctx: &Context<'_>) -> AppResult<Option<super::handle_with_care::SchoolEnrolment>> {
+        super::handle_with_care::enrolment_of(ctx, self.0.id).await
+    }
+    /// Handle with Care notices sent to the child's school.
+    async fn handle_with_care_notices(&self, ctx: &Context<'_>) -> AppResult<Vec<super::handle_with_care::HandleWithCareNotice>> {
+        super::handle_with_care::notices_of(ctx, self.0.id).await
+    }
     /// Kerntaken × fasen: per core task and phase, which activities of the method are done
     /// and which are open, from the child's records.
     async fn board(&self, ctx: &Context<'_>) -> AppResult<Vec<crate::domain::board::BoardItem>> {

@@ -9,6 +9,7 @@ mod consent;
 mod contacts;
 pub mod context;
 mod families;
+mod handle_with_care;
 pub mod ids;
 mod intake;
 mod limits;
@@ -65,6 +66,7 @@ pub struct Mutation(
     partners::PartnerMutation,
     consent::ConsentMutation,
     reference_index::ReferenceIndexMutation,
+    handle_with_care::HandleWithCareMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

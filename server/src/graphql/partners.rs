@@ -41,6 +41,10 @@ pub struct ContactPerson {
     pub role: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// The school's designated person for Handle with Care notices.
+    #[graphql(default)]
+    #[serde(default)]
+    pub handle_with_care: bool,
 }
 
 /// What a partner adapter sends and receives.
@@ -116,6 +120,13 @@ impl ChainPartner {
     }
     async fn active(&self) -> bool {
         self.0.active
+    }
+    /// Samenwerkingsafspraak, e.g. Handle with Care with a school.
+    async fn agreement_signed_on(&self) -> Option<Date> {
+        self.0.agreement_signed_on.map(Date)
+    }
+    async fn agreement_valid_until(&self) -> Option<Date> {
+        self.0.agreement_valid_until.map(Date)
     }
     /// Where this partner posts its messages to us (signed).
     async fn inbox_url(&self, ctx: &Context<'_>) -> String {
@@ -417,6 +428,8 @@ impl PartnerMutation {
             signing_secret_sealed: input.signing_secret.as_deref().map(|s| secrets.seal(s)),
             contact_persons: serde_json::to_value(&input.contact_persons).map_err(AppError::internal)?,
             active: input.active,
+            agreement_signed_on: None,
+            agreement_valid_until: None,
             created_at: now,
             updated_at: now,
         };

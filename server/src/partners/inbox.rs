@@ -81,7 +81,7 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
             let notice: Notice = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
             reference_index::apply(&txn, &partner, &message_id, notice).await?;
         }
-        PartnerAdapter::None => return Ok(unknown()),
+        PartnerAdapter::School | PartnerAdapter::None => return Err(AppError::invalid("body", "this partner sends no messages")),
     }
     txn.commit().await?;
     Ok((StatusCode::OK, Json(json!({ "status": "accepted", "messageId": message_id }))).into_response())
