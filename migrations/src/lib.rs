@@ -8,6 +8,7 @@ mod m20261124_000002_create_access_log;
 mod m20261124_000003_create_method_records;
 mod m20261125_000004_create_partners_and_outbox;
 mod m20261125_000005_create_handle_with_care;
+mod m20261125_000006_create_partner_grants;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_method_records::Migration),
             Box::new(m20261125_000004_create_partners_and_outbox::Migration),
             Box::new(m20261125_000005_create_handle_with_care::Migration),
+            Box::new(m20261125_000006_create_partner_grants::Migration),
         ]
     }
 }

@@ -17,6 +17,8 @@ pub enum Ground {
     Role(Role),
     /// The worker is the child's responsible worker (relationship).
     ResponsibleWorker,
+    /// A partner user acting under a partner grant.
+    Grant(Uuid),
 }
 
 impl Ground {
@@ -24,6 +26,7 @@ impl Ground {
         match self {
             Ground::Role(r) => format!("role:{}", r.as_str()),
             Ground::ResponsibleWorker => "relationship:responsible-worker".into(),
+            Ground::Grant(id) => format!("grant:{id}"),
         }
     }
 }
@@ -154,6 +157,32 @@ pub fn read_partner_messages(p: &Principal) -> AppResult<Ground> {
 
 pub fn retry_partner_message(p: &Principal) -> AppResult<Ground> {
     with_role(p, &[OrgAdmin], "retrying partner messages")
+}
+
+/// The child's responsible worker (or a team lead) lets a partner co-run the intake.
+pub fn grant_partner_access(p: &Principal, responsible_worker_id: Uuid) -> AppResult<Ground> {
+    change_phase(p, responsible_worker_id)
+        .map_err(|_| AppError::Forbidden("only the responsible worker or a team lead grants a partner access".into()))
+}
+
+/// A partner user reaches one child's intake through a grant for their own partner, while
+/// it is neither revoked nor expired. Someone else's grant does not exist for them.
+pub fn use_partner_grant(
+    p: &Principal,
+    grant: &entities::partner_grant::Model,
+    partner_slug: &str,
+    today: chrono::NaiveDate,
+) -> AppResult<Ground> {
+    if p.partner.as_deref() != Some(partner_slug) || p.organisation_id != grant.organisation_id {
+        return Err(AppError::NotFound("grant"));
+    }
+    if grant.revoked_at.is_some() {
+        return Err(AppError::Forbidden("this grant was revoked".into()));
+    }
+    if today > grant.valid_until {
+        return Err(AppError::Forbidden("this grant has expired".into()));
+    }
+    Ok(Ground::Grant(grant.id))
 }
 
 pub fn read_access_log(p: &Principal) -> AppResult<Ground> {

@@ -162,6 +162,14 @@ impl Child {
     async fn reference_index_signals(&self, ctx: &Context<'_>) -> AppResult<Vec<super::reference_index::ReferenceIndexSignal>> {
         super::reference_index::signals_of(ctx, self.0.id).await
     }
+    /// Partner grants: which partners co-run the intake, until when.
+    async fn partner_grants(&self, ctx: &Context<'_>) -> AppResult<Vec<super::partner_grants::PartnerGrant>> {
+        super::partner_grants::grants_of(ctx, self.0.id).await
+    }
+    /// What partners added to the intake under a grant.
+    async fn intake_observations(&self, ctx: &Context<'_>) -> AppResult<Vec<super::partner_grants::IntakeObservation>> {
+        super::partner_grants::observations_of(ctx, self.0.id).await
+    }
     /// The school the child attends, for Handle with Care.
     async fn school_enrolment(&self, ctx: &Context<'_>) -> AppResult<Option<super::handle_with_care::SchoolEnrolment>> {
         super::handle_with_care::enrolment_of(ctx, self.0.id).await

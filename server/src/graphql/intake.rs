@@ -101,6 +101,12 @@ impl FirstContact {
 /// Kinderintake.
 pub struct Intake(intake::Model);
 
+impl From<intake::Model> for Intake {
+    fn from(m: intake::Model) -> Self {
+        Self(m)
+    }
+}
+
 /// Someone who took part in an intake (deelnemer), possibly from outside the organisation.
 pub struct IntakeParticipant(intake_participant::Model);
 

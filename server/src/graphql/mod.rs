@@ -19,6 +19,7 @@ mod scalars;
 mod organisation;
 mod network;
 mod pagination;
+mod partner_grants;
 mod partners;
 mod plans;
 mod reference_index;
@@ -49,6 +50,7 @@ pub struct Query(
     screening::ScreeningQuery,
     partners::PartnerQuery,
     reference_index::ReferenceIndexQuery,
+    partner_grants::PartnerGrantQuery,
     ids::NodeQuery,
 );
 
@@ -67,6 +69,7 @@ pub struct Mutation(
     consent::ConsentMutation,
     reference_index::ReferenceIndexMutation,
     handle_with_care::HandleWithCareMutation,
+    partner_grants::PartnerGrantMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

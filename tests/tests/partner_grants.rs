@@ -1,0 +1,118 @@
+//! A neighbourhood team co-runs an intake under a partner grant, with its own token, and
+//! reaches nothing else; nothing after revocation or expiry.
+
+use entities::{access_log, partner_grant};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use tests::*;
+
+const GRANT: &str = "mutation($input: CreatePartnerGrantInput!) { createPartnerGrant(input: $input) { id validUntil active ground } }";
+const GRANTED: &str = "query($id: ID!) { grantedIntake(grantId: $id) { givenName familyName age family { givenName role } intake { heldOn } observations { author observation agreements } } }";
+
+fn partner_token(app: &TestApp, org: &str, partner: &str, sub: &str) -> String {
+    let mut c = app.claims(org, &[], None);
+    c.partner = Some(partner.into());
+    c.sub = sub.into();
+    app.sign(&c)
+}
+
+async fn setup(app: &TestApp, org: &Org) -> (Value, Value, Value) {
+    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id } }";
+    let team = app.gql(&org.lead_token, q, json!({ "input": { "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM" } })).await;
+    let family = admit(app, org, without_bsn(family_input(org, 2))).await;
+    (team["createChainPartner"]["id"].clone(), family["children"][0]["id"].clone(), family)
+}
+
+async fn consent(app: &TestApp, org: &Org, family: &Value, child: &Value, team: &Value) -> Value {
+    let q = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }";
+    let input = json!({ "input": { "childId": child, "purpose": "CO_RUN_INTAKE", "partnerId": team, "scope": ["INTAKE", "IDENTITY"],
+        "decision": "GIVEN", "decidedBy": [family["members"][0]["person"]["id"]] } });
+    app.gql(&org.worker_token, q, input).await["recordConsent"]["id"].clone()
+}
+
+#[tokio::test]
+async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (team, child, family) = setup(&app, &org).await;
+    let other_child = family["children"][1]["id"].clone();
+    let input = json!({ "input": { "childId": child, "partnerId": team } });
+    assert_eq!(app.gql_error(&org.worker_token, GRANT, input.clone()).await["extensions"]["code"], "FORBIDDEN", "no consent yet");
+    consent(&app, &org, &family, &child, &team).await;
+    assert_eq!(app.gql_error(&org.other_worker_token, GRANT, input.clone()).await["extensions"]["code"], "FORBIDDEN", "not the responsible worker");
+    let grant = app.gql(&org.worker_token, GRANT, input).await["createPartnerGrant"].clone();
+    assert_eq!(grant["active"], true);
+    assert_eq!(grant["validUntil"], (today() + chrono::Days::new(14)).to_string());
+
+    let token = partner_token(&app, "de-haven", "wijkteam-noord", "anouk@wijkteam");
+    let seen = app.gql(&token, GRANTED, json!({ "id": grant["id"] })).await["grantedIntake"].clone();
+    assert_eq!((seen["givenName"].as_str(), seen["age"].as_i64()), (Some("Kind0"), Some(2)));
+    assert_eq!(seen["family"].as_array().unwrap().len(), 3);
+    assert!(!seen.to_string().contains("111222333") && !seen.to_string().contains("Geheimstraat"));
+
+    let add = "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author observation } }";
+    let obs = json!({ "input": { "grantId": grant["id"], "observation": "Moeder wil hulp bij opvoeding; kind speelt graag buiten.", "agreements": "Wijkteam belt school." } });
+    assert_eq!(app.gql(&token, add, obs).await["addIntakeObservation"]["author"], "anouk@wijkteam");
+    let q = "query($id: ID!) { node(id: $id) { ... on Child { intakeObservations { author agreements } partnerGrants { active ground } } } }";
+    let worker_view = app.gql(&org.worker_token, q, json!({ "id": child })).await["node"].clone();
+    assert_eq!(worker_view["intakeObservations"][0]["agreements"], "Wijkteam belt school.");
+    assert!(worker_view["partnerGrants"][0]["ground"].as_str().unwrap().starts_with("consent:"));
+
+    // Nothing beyond the granted intake: other children, families, the case files, safety
+    // plans, screenings, locations with their secret address.
+    for query in [
+        "{ families(first: 5) { totalCount } }",
+        "{ children(first: 5) { totalCount } }",
+        "{ locations(first: 5) { edges { node { name } } } }",
+        "{ partnerMessages { totalCount } }",
+        "{ chainPartners { name } }",
+    ] {
+        let e = app.gql_error(&token, query, json!({})).await;
+        assert!(matches!(e["extensions"]["code"].as_str(), Some("FORBIDDEN" | "NOT_FOUND")), "{query}: {e}");
+    }
+    for id in [&child, &other_child] {
+        let q = "query($id: ID!) { node(id: $id) { ... on Child { safetyPlan { version } screenings { id } } } }";
+        let e = app.gql_error(&token, q, json!({ "id": id })).await;
+        assert!(matches!(e["extensions"]["code"].as_str(), Some("FORBIDDEN" | "NOT_FOUND")), "{e}");
+    }
+    // Another team's user does not find the grant at all.
+    let stranger = partner_token(&app, "de-haven", "wijkteam-zuid", "piet@zuid");
+    assert_eq!(app.gql_error(&stranger, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "NOT_FOUND");
+
+    // Every use is in the access log with the grant as ground and the partner as actor.
+    let grant_uuid = server::graphql::ids::uuid_of(grant["id"].as_str().unwrap(), "PartnerGrant").unwrap();
+    let uses = access_log::Entity::find().filter(access_log::Column::Ground.eq(format!("grant:{grant_uuid}"))).all(&app.db).await.unwrap();
+    assert!(uses.len() >= 4, "{uses:?}");
+    assert!(uses.iter().all(|u| u.actor_partner.as_deref() == Some("wijkteam-noord")));
+
+    // Revoked: nothing any more.
+    let revoke = "mutation($id: ID!) { revokePartnerGrant(id: $id) { active } }";
+    assert_eq!(app.gql(&org.worker_token, revoke, json!({ "id": grant["id"] })).await["revokePartnerGrant"]["active"], false);
+    assert_eq!(app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn nothing_after_expiry_or_when_consent_is_withdrawn() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (team, child, family) = setup(&app, &org).await;
+    let consent_id = consent(&app, &org, &family, &child, &team).await;
+    let too_long = json!({ "input": { "childId": child, "partnerId": team, "validUntil": (today() + chrono::Days::new(15)).to_string() } });
+    assert_eq!(app.gql_error(&org.worker_token, GRANT, too_long).await["extensions"]["field"], "input.validUntil");
+    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"].clone();
+    let token = partner_token(&app, "de-haven", "wijkteam-noord", "anouk@wijkteam");
+    app.gql(&token, GRANTED, json!({ "id": grant["id"] })).await;
+
+    let withdraw = "mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { withdrawnAt } }";
+    app.gql(&org.worker_token, withdraw, json!({ "input": { "id": consent_id, "reason": "moeder wil het zelf vertellen" } })).await;
+    assert_eq!(app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "FORBIDDEN");
+
+    consent(&app, &org, &family, &child, &team).await;
+    app.gql(&token, GRANTED, json!({ "id": grant["id"] })).await;
+    let uuid = server::graphql::ids::uuid_of(grant["id"].as_str().unwrap(), "PartnerGrant").unwrap();
+    let mut expired: partner_grant::ActiveModel = partner_grant::Entity::find_by_id(uuid).one(&app.db).await.unwrap().unwrap().into();
+    expired.valid_until = sea_orm::Set(today() - chrono::Days::new(1));
+    sea_orm::ActiveModelTrait::update(expired, &app.db).await.unwrap();
+    let e = app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await;
+    assert_eq!((e["extensions"]["code"].as_str(), e["message"].as_str()), (Some("FORBIDDEN"), Some("this grant has expired")));
+}
