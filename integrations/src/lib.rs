@@ -12,3 +12,4 @@ pub mod signing;
 pub mod simulator;
 pub mod transport;
 pub mod verwijsindex;
+pub mod youth_team;
