@@ -355,6 +355,8 @@ text_enum! {
         Verwijsindex = "VERWIJSINDEX",
         /// Handle with Care notices to a school.
         School = "SCHOOL",
+        /// Warm handovers and referrals with youth and neighbourhood teams.
+        YouthTeam = "YOUTH_TEAM",
         /// No electronic exchange: the partner is known, messages are not sent.
         None = "NONE",
     }
@@ -441,6 +443,16 @@ text_enum! {
         ReferenceIndexFamilyMatch = "REFERENCE_INDEX_FAMILY_MATCH",
         /// Handle with Care: a notice to the school's contact person.
         HandleWithCareNotice = "HANDLE_WITH_CARE_NOTICE",
+        /// Warme overdracht: the handover package.
+        HandoverPackage = "HANDOVER_PACKAGE",
+        /// The team received our handover.
+        HandoverAcknowledged = "HANDOVER_ACKNOWLEDGED",
+        /// The team accepts the handover.
+        HandoverAccepted = "HANDOVER_ACCEPTED",
+        /// The team declines the handover, with a reason.
+        HandoverDeclined = "HANDOVER_DECLINED",
+        /// Aanmelding: the team asks us to take in a family.
+        Referral = "REFERRAL",
     }
 }
 
@@ -490,5 +502,45 @@ text_enum! {
         PoliceInvolvement = "POLICE_INVOLVEMENT",
         /// Another incident the child witnessed or went through.
         OtherIncident = "OTHER_INCIDENT",
+    }
+}
+
+text_enum! {
+    /// Direction of a warm handover.
+    HandoverDirection {
+        /// Instroom: from a partner to us.
+        Inflow = "INFLOW",
+        /// Doorstroom: to another location or organisation.
+        Throughflow = "THROUGHFLOW",
+        /// Uitstroom: to aftercare.
+        Outflow = "OUTFLOW",
+    }
+}
+
+text_enum! {
+    /// Where a warm handover stands.
+    HandoverStatus {
+        Draft = "DRAFT",
+        /// Queued for the receiver.
+        Sent = "SENT",
+        /// The receiver's system took it.
+        Delivered = "DELIVERED",
+        /// The receiver confirmed it arrived.
+        Acknowledged = "ACKNOWLEDGED",
+        Accepted = "ACCEPTED",
+        Declined = "DECLINED",
+        /// The joint meeting (warme overdracht in person) took place.
+        MeetingHeld = "MEETING_HELD",
+        Completed = "COMPLETED",
+    }
+}
+
+text_enum! {
+    /// Where a referral from a partner stands.
+    ReferralStatus {
+        /// Received; a worker still has to confirm the admission.
+        Received = "RECEIVED",
+        Admitted = "ADMITTED",
+        Declined = "DECLINED",
     }
 }

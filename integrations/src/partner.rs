@@ -64,11 +64,39 @@ impl Adapter for SchoolAdapter {
     }
 }
 
+/// Warm handovers to youth and neighbourhood teams; they acknowledge, accept or decline,
+/// and refer families to us.
+pub struct YouthTeamAdapter;
+
+impl Adapter for YouthTeamAdapter {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            sends: &[MessageKind::HandoverPackage],
+            receives: &[MessageKind::HandoverAcknowledged, MessageKind::HandoverAccepted, MessageKind::HandoverDeclined, MessageKind::Referral],
+        }
+    }
+
+    fn outbound_path(&self, kind: MessageKind) -> Option<&'static str> {
+        (kind == MessageKind::HandoverPackage).then_some(crate::youth_team::HANDOVER_PATH)
+    }
+
+    fn inbound_kind(&self, body: &[u8]) -> Result<MessageKind, String> {
+        use crate::youth_team::TeamMessage;
+        serde_json::from_slice::<TeamMessage>(body).map(|m| match m {
+            TeamMessage::Acknowledged { .. } => MessageKind::HandoverAcknowledged,
+            TeamMessage::Accepted { .. } => MessageKind::HandoverAccepted,
+            TeamMessage::Declined { .. } => MessageKind::HandoverDeclined,
+            TeamMessage::Referral { .. } => MessageKind::Referral,
+        }).map_err(|e| e.to_string())
+    }
+}
+
 /// The adapter a partner row names; `None` for partners without electronic exchange.
 pub fn adapter(kind: PartnerAdapter) -> Option<&'static dyn Adapter> {
     match kind {
         PartnerAdapter::Verwijsindex => Some(&VerwijsindexAdapter),
         PartnerAdapter::School => Some(&SchoolAdapter),
+        PartnerAdapter::YouthTeam => Some(&YouthTeamAdapter),
         PartnerAdapter::None => None,
     }
 }

@@ -9,6 +9,7 @@ mod m20261124_000003_create_method_records;
 mod m20261125_000004_create_partners_and_outbox;
 mod m20261125_000005_create_handle_with_care;
 mod m20261125_000006_create_partner_grants;
+mod m20261125_000007_create_handovers_and_referrals;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_create_partners_and_outbox::Migration),
             Box::new(m20261125_000005_create_handle_with_care::Migration),
             Box::new(m20261125_000006_create_partner_grants::Migration),
+            Box::new(m20261125_000007_create_handovers_and_referrals::Migration),
         ]
     }
 }

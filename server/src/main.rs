@@ -96,6 +96,12 @@ enum Simulated {
         #[arg(long, default_value_t = 9200)]
         port: u16,
     },
+    /// A youth/neighbourhood team taking handover packages at /handovers, each validated
+    /// against the published JSON Schema.
+    YouthTeam {
+        #[arg(long, default_value_t = 9300)]
+        port: u16,
+    },
 }
 
 #[tokio::main]
@@ -227,6 +233,13 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
             let (_school, addr) = integrations::simulator::school::School::start(listener).await?;
             eprintln!("School simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
+            shutdown_signal().await;
+            Ok(())
+        }
+        Command::Simulate { partner: Simulated::YouthTeam { port } } => {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
+            let (_team, addr) = integrations::simulator::youth_team::YouthTeam::start(listener).await?;
+            eprintln!("Youth team simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
             shutdown_signal().await;
             Ok(())
         }

@@ -442,7 +442,7 @@ async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
 
     let permit = ask().await.expect("the override carries");
     let actor = system_principal(org.org.id, "test", None);
-    let message = queue(&app.db, &actor, &Default::default(), &permit, MessageKind::ReferenceIndexRegister, None, &json!({})).await.unwrap();
+    let message = queue(&app.db, &actor, &Default::default(), std::slice::from_ref(&permit), MessageKind::ReferenceIndexRegister, None, &json!({})).await.unwrap();
     assert!(message.ground.starts_with("override:"));
     let exports = access_log::Entity::find().filter(access_log::Column::Action.eq(entities::AccessAction::Export)).all(&app.db).await.unwrap();
     assert_eq!(exports.len(), 2, "identity and goals, each on the override");

@@ -6,6 +6,7 @@
 
 pub mod school;
 pub mod verwijsindex;
+pub mod youth_team;
 
 use crate::signing;
 use axum::{

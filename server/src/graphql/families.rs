@@ -203,6 +203,8 @@ pub struct AdmitFamilyInput {
     /// Responsible worker for every child without one of their own.
     pub responsible_worker_id: Option<ID>,
     pub members: Vec<NewMemberInput>,
+    /// The referral (aanmelding) from a partner this admission confirms.
+    pub referral_id: Option<ID>,
 }
 
 #[derive(InputObject)]
@@ -369,6 +371,9 @@ impl FamilyMutation {
         let events = rows.insert(&txn).await?;
         audit::append(&txn, p, &ctx.state().meta, &events).await?;
         reference_index::register_at_admission(&txn, p, &ctx.state().meta, &ground, &children).await?;
+        if let Some(referral) = &input.referral_id {
+            super::handovers::admit_referral(&txn, org, referral, family.id).await?;
+        }
         txn.commit().await?;
         Ok(Family(family))
     }

@@ -248,7 +248,7 @@ impl HandleWithCareMutation {
             contact_person: contact.name.clone(),
             code_word: CodeWord::HandleWithCare,
         };
-        let message = queue(&w.txn, w.principal, &ctx.state().meta, &permit, MessageKind::HandleWithCareNotice, Some(notice_id), &notice).await?;
+        let message = queue(&w.txn, w.principal, &ctx.state().meta, std::slice::from_ref(&permit), MessageKind::HandleWithCareNotice, Some(notice_id), &notice).await?;
         let due_by = next_school_day_start(input.occurred_at);
         let worker_name = match w.worker_id() {
             Some(id) => entities::worker::Entity::find_by_id(id).one(&w.txn).await?.map(|w| w.name),

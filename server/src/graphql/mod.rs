@@ -10,6 +10,7 @@ mod contacts;
 pub mod context;
 mod families;
 mod handle_with_care;
+mod handovers;
 pub mod ids;
 mod intake;
 mod limits;
@@ -51,6 +52,7 @@ pub struct Query(
     partners::PartnerQuery,
     reference_index::ReferenceIndexQuery,
     partner_grants::PartnerGrantQuery,
+    handovers::HandoverQuery,
     ids::NodeQuery,
 );
 
@@ -70,6 +72,7 @@ pub struct Mutation(
     reference_index::ReferenceIndexMutation,
     handle_with_care::HandleWithCareMutation,
     partner_grants::PartnerGrantMutation,
+    handovers::HandoverMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -14,7 +14,7 @@ use axum::{
 };
 use chrono::Utc;
 use entities::{PartnerAdapter, chain_partner, inbox_message};
-use integrations::{partner::adapter, signing, verwijsindex::Notice};
+use integrations::{partner::adapter, signing, verwijsindex::Notice, youth_team::TeamMessage};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, SqlErr, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
@@ -80,6 +80,10 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
         PartnerAdapter::Verwijsindex => {
             let notice: Notice = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
             reference_index::apply(&txn, &partner, &message_id, notice).await?;
+        }
+        PartnerAdapter::YouthTeam => {
+            let message: TeamMessage = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
+            super::handover::apply(&txn, &partner, &message_id, message).await?;
         }
         PartnerAdapter::School | PartnerAdapter::None => return Err(AppError::invalid("body", "this partner sends no messages")),
     }

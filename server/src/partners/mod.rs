@@ -1,6 +1,7 @@
 //! Working with chain partners: the sharing gate every outbound message passes, the
 //! Verwijsindex service, and the inbox partners post to.
 
+pub mod handover;
 pub mod inbox;
 pub mod reference_index;
 
@@ -70,36 +71,40 @@ pub async fn permit<C: ConnectionTrait>(
         .map_err(|r| AppError::Forbidden(format!("{} ({})", r.reason, r.part.as_str())))
 }
 
-/// Queues a message under a permit, in the caller's transaction, and logs the share
-/// (an export of each part, on its ground) in the access log.
+/// Queues a message under the permits for the children it concerns, in the caller's
+/// transaction, and logs the share (an export of each part, on its ground) in the access log.
 pub async fn queue<C: ConnectionTrait>(
     db: &C,
     actor: &Principal,
     meta: &RequestMeta,
-    permit: &Permit,
+    permits: &[Permit],
     kind: MessageKind,
     subject_id: Option<Uuid>,
     payload: &impl serde::Serialize,
 ) -> AppResult<outbox_message::Model> {
-    let events: Vec<AccessEvent> = permit
-        .grounds
+    let first = permits.first().ok_or_else(|| AppError::internal(anyhow::anyhow!("a message without a permit")))?;
+    let events: Vec<AccessEvent> = permits
         .iter()
-        .map(|(part, ground)| AccessEvent {
-            person_id: permit.child_id,
-            action: AccessAction::Export,
-            area: part.as_str(),
-            ground: ground.label(),
+        .flat_map(|permit| {
+            permit.grounds.iter().map(|(part, ground)| AccessEvent {
+                person_id: permit.child_id,
+                action: AccessAction::Export,
+                area: part.as_str(),
+                ground: ground.label(),
+            })
         })
         .collect();
     audit::append(db, actor, meta, &events).await?;
+    let mut grounds: Vec<String> = permits.iter().map(Permit::label).collect();
+    grounds.dedup();
     let message = NewMessage {
         organisation_id: actor.organisation_id,
-        partner_id: permit.partner_id,
-        child_id: Some(permit.child_id),
+        partner_id: first.partner_id,
+        child_id: Some(first.child_id),
         subject_id,
         kind,
         payload: serde_json::to_string(payload).map_err(AppError::internal)?,
-        ground: permit.label(),
+        ground: grounds.join(","),
     };
     Ok(outbox::enqueue(db, Uuid::now_v7(), message).await?)
 }

@@ -122,7 +122,7 @@ impl Registering<'_> {
             start_on,
             end_on,
         };
-        queue(db, self.actor, self.meta, &permit, MessageKind::ReferenceIndexRegister, Some(signal.id), &registration).await?;
+        queue(db, self.actor, self.meta, std::slice::from_ref(&permit), MessageKind::ReferenceIndexRegister, Some(signal.id), &registration).await?;
         self.log(db, child.id, AccessAction::Create).await?;
         Ok(signal)
     }
@@ -158,7 +158,7 @@ impl Registering<'_> {
         a.updated_at = Set(now);
         let saved = a.update(db).await?;
         let withdrawal = Withdrawal { signal_id: saved.id, reason: reason.into() };
-        queue(db, self.actor, self.meta, &permit, MessageKind::ReferenceIndexWithdraw, Some(saved.id), &withdrawal).await?;
+        queue(db, self.actor, self.meta, std::slice::from_ref(&permit), MessageKind::ReferenceIndexWithdraw, Some(saved.id), &withdrawal).await?;
         self.log(db, saved.child_id, AccessAction::Update).await?;
         Ok(saved)
     }

@@ -1,0 +1,493 @@
+//! Warm handover (warme overdracht; norm 11a): draft, preview, send, and follow the
+//! receiver's answers to the joint meeting and completion. Referrals from partners wait here
+//! for a worker to admit the family.
+
+use super::{
+    context::ContextExt,
+    families::Family,
+    ids,
+    method::{check, decode_into, recorded_by},
+    organisation::Worker,
+    partners::{ChainPartner, PartnerMessage, input_partner, partner_in_org},
+    scalars::Date,
+};
+use crate::{
+    audit::{self, AccessEvent},
+    error::{AppError, AppResult, Violation},
+    partners::{handover::{AREA, build, children_of}, queue},
+    policy,
+};
+use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{
+    AccessAction, ConsentScope, HandoverDirection, HandoverStatus, MembershipRole, MessageKind, MessageStatus, PartnerAdapter,
+    ReferralStatus, family, family_membership, handover as handover_row, organisation, outbox_message, referral, worker,
+};
+use integrations::youth_team::TeamMessage;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use uuid::Uuid;
+
+/// Warme overdracht.
+pub struct Handover(handover_row::Model);
+
+#[Object]
+impl Handover {
+    async fn id(&self) -> ID {
+        ids::encode("Handover", self.0.id)
+    }
+    async fn direction(&self) -> HandoverDirection {
+        self.0.direction
+    }
+    /// DELIVERED once the receiver's system took the package and nothing further came back.
+    async fn status(&self, ctx: &Context<'_>) -> AppResult<HandoverStatus> {
+        if self.0.status == HandoverStatus::Sent
+            && let Some(m) = self.message_row(ctx).await?
+            && matches!(m.status, MessageStatus::Delivered | MessageStatus::Acknowledged)
+        {
+            return Ok(HandoverStatus::Delivered);
+        }
+        Ok(self.0.status)
+    }
+    async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
+        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
+    }
+    async fn family_id(&self) -> ID {
+        ids::encode("Family", self.0.family_id)
+    }
+    async fn child_ids(&self) -> Vec<ID> {
+        children_of(&self.0).into_iter().map(|c| ids::encode("Child", c)).collect()
+    }
+    async fn reason(&self) -> &str {
+        &self.0.reason
+    }
+    async fn question(&self) -> &str {
+        &self.0.question
+    }
+    async fn meeting_proposed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.meeting_proposed_at
+    }
+    async fn meeting_place(&self) -> Option<&str> {
+        self.0.meeting_place.as_deref()
+    }
+    async fn went_well(&self) -> Option<&str> {
+        self.0.went_well.as_deref()
+    }
+    async fn open_worries(&self) -> Option<&str> {
+        self.0.open_worries.as_deref()
+    }
+    async fn safety_monitoring(&self) -> Option<&str> {
+        self.0.safety_monitoring.as_deref()
+    }
+    async fn decline_reason(&self) -> Option<&str> {
+        self.0.decline_reason.as_deref()
+    }
+    async fn meeting_held_on(&self) -> Option<Date> {
+        self.0.meeting_held_on.map(Date)
+    }
+    async fn meeting_notes(&self) -> Option<&str> {
+        self.0.meeting_notes.as_deref()
+    }
+    async fn message(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerMessage>> {
+        Ok(self.message_row(ctx).await?.map(PartnerMessage))
+    }
+    async fn created_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
+        recorded_by(ctx, self.0.created_by_worker_id).await
+    }
+}
+
+impl Handover {
+    async fn message_row(&self, ctx: &Context<'_>) -> AppResult<Option<outbox_message::Model>> {
+        match self.0.message_id {
+            Some(id) => Ok(outbox_message::Entity::find_by_id(id).one(ctx.db()).await?),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A part left out of the package for want of consent.
+#[derive(SimpleObject)]
+pub struct OmittedPart {
+    child_id: ID,
+    part: ConsentScope,
+    reason: String,
+}
+
+/// The package exactly as it would be sent now, and what is left out.
+#[derive(SimpleObject)]
+pub struct HandoverPreview {
+    /// Versioned JSON (`integrations/schemas/handover-package.v1.json`).
+    package: Json<serde_json::Value>,
+    omitted_parts: Vec<OmittedPart>,
+}
+
+/// Aanmelding from a partner: the family it asks us to take in.
+pub struct Referral(referral::Model);
+
+#[derive(SimpleObject)]
+pub struct ReferredMember {
+    role: String,
+    given_name: String,
+    family_name: String,
+    date_of_birth: Date,
+    /// The BSN as the partner sent it, for the admission.
+    bsn: Option<String>,
+}
+
+#[Object]
+impl Referral {
+    async fn id(&self) -> ID {
+        ids::encode("Referral", self.0.id)
+    }
+    async fn status(&self) -> ReferralStatus {
+        self.0.status
+    }
+    async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
+        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
+    }
+    async fn reason(&self) -> Option<String> {
+        match self.message() {
+            Some(TeamMessage::Referral { reason, .. }) => Some(reason),
+            _ => None,
+        }
+    }
+    async fn question(&self) -> Option<String> {
+        match self.message() {
+            Some(TeamMessage::Referral { question, .. }) => Some(question),
+            _ => None,
+        }
+    }
+    async fn contact_name(&self) -> Option<String> {
+        match self.message() {
+            Some(TeamMessage::Referral { contact, .. }) => Some(contact.name),
+            _ => None,
+        }
+    }
+    /// The family as referred, to fill in `admitFamily` (with `referralId`).
+    async fn members(&self) -> Vec<ReferredMember> {
+        match self.message() {
+            Some(TeamMessage::Referral { members, .. }) => members
+                .into_iter()
+                .map(|m| ReferredMember { role: m.role, given_name: m.given_name, family_name: m.family_name, date_of_birth: Date(m.date_of_birth), bsn: m.bsn })
+                .collect(),
+            _ => vec![],
+        }
+    }
+    async fn family(&self, ctx: &Context<'_>) -> AppResult<Option<Family>> {
+        match self.0.family_id {
+            Some(id) => Ok(Some(Family::find(ctx, id).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl Referral {
+    fn message(&self) -> Option<TeamMessage> {
+        serde_json::from_str(&self.0.payload).ok()
+    }
+}
+
+async fn handover_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: &ID) -> AppResult<handover_row::Model> {
+    let id = ids::decode(id, "Handover", "id")?;
+    handover_row::Entity::find_by_id(id)
+        .filter(handover_row::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("handover"))
+}
+
+async fn own_organisation<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<organisation::Model> {
+    organisation::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("organisation"))
+}
+
+async fn contact<C: ConnectionTrait>(db: &C, worker_id: Option<Uuid>) -> AppResult<Option<worker::Model>> {
+    match worker_id {
+        Some(id) => Ok(worker::Entity::find_by_id(id).one(db).await?),
+        None => Ok(None),
+    }
+}
+
+#[derive(Default)]
+pub struct HandoverQuery;
+
+#[Object]
+impl HandoverQuery {
+    /// A family's handovers.
+    async fn handovers(&self, ctx: &Context<'_>, family_id: ID) -> AppResult<Vec<Handover>> {
+        let p = ctx.principal()?;
+        let ground = policy::read_cases(p)?;
+        let family_id = ids::decode(&family_id, "Family", "familyId")?;
+        let rows = handover_row::Entity::find()
+            .filter(handover_row::Column::OrganisationId.eq(p.organisation_id))
+            .filter(handover_row::Column::FamilyId.eq(family_id))
+            .order_by_asc(handover_row::Column::Id)
+            .all(ctx.db())
+            .await?;
+        for h in &rows {
+            for c in children_of(h) {
+                ctx.log_read(c, AREA, &ground);
+            }
+        }
+        Ok(rows.into_iter().map(Handover).collect())
+    }
+
+    /// The package as it would be sent now: only consented parts, never an address.
+    async fn handover_preview(&self, ctx: &Context<'_>, id: ID) -> AppResult<HandoverPreview> {
+        let p = ctx.principal()?;
+        let ground = policy::read_cases(p)?;
+        let h = handover_in_org(ctx.db(), p.organisation_id, &id).await?;
+        let partner = partner_in_org(ctx.db(), p.organisation_id, h.partner_id).await?;
+        let org = own_organisation(ctx.db(), p.organisation_id).await?;
+        let contact = contact(ctx.db(), h.created_by_worker_id).await?;
+        let built = build(ctx.db(), &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
+        for c in children_of(&h) {
+            ctx.log_read(c, AREA, &ground);
+        }
+        Ok(HandoverPreview {
+            package: Json(serde_json::to_value(&built.package).map_err(AppError::internal)?),
+            omitted_parts: built
+                .omitted
+                .into_iter()
+                .map(|o| OmittedPart { child_id: ids::encode("Child", o.child_id), part: o.part, reason: o.reason })
+                .collect(),
+        })
+    }
+
+    /// Referrals from partners, newest first.
+    async fn referrals(&self, ctx: &Context<'_>, status: Option<ReferralStatus>) -> AppResult<Vec<Referral>> {
+        let p = ctx.principal()?;
+        policy::edit_cases(p)?;
+        let mut q = referral::Entity::find().filter(referral::Column::OrganisationId.eq(p.organisation_id));
+        if let Some(s) = status {
+            q = q.filter(referral::Column::Status.eq(s));
+        }
+        Ok(q.order_by_desc(referral::Column::Id).all(ctx.db()).await?.into_iter().map(Referral).collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateHandoverInput {
+    pub family_id: ID,
+    /// The children handed over; all children of the family when left out.
+    pub child_ids: Option<Vec<ID>>,
+    /// A partner with the YOUTH_TEAM adapter.
+    pub partner_id: ID,
+    pub direction: HandoverDirection,
+    pub reason: String,
+    /// What is asked of the receiver.
+    pub question: String,
+    /// The proposed joint meeting; leave out when date and place are to be agreed.
+    pub meeting_proposed_at: Option<DateTime<Utc>>,
+    pub meeting_place: Option<String>,
+    pub went_well: Option<String>,
+    pub open_worries: Option<String>,
+    /// Agreements on monitoring safety after departure.
+    pub safety_monitoring: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RecordHandoverMeetingInput {
+    pub id: ID,
+    pub held_on: Date,
+    pub notes: Option<String>,
+}
+
+fn required(text: &str, field: &str, v: &mut Vec<Violation>) {
+    if text.trim().is_empty() {
+        v.push(Violation::new(field, "required"));
+    }
+}
+
+#[derive(Default)]
+pub struct HandoverMutation;
+
+#[Object]
+impl HandoverMutation {
+    /// Drafts a warm handover of one or more children of a family.
+    async fn create_handover(&self, ctx: &Context<'_>, input: CreateHandoverInput) -> AppResult<Handover> {
+        let p = ctx.principal()?;
+        let ground = policy::record_method(p)?;
+        let mut v = Vec::new();
+        let family_id = decode_into(&input.family_id, "Family", "input.familyId", &mut v);
+        let partner_id = decode_into(&input.partner_id, "ChainPartner", "input.partnerId", &mut v);
+        let wanted: Option<Vec<Uuid>> = input.child_ids.as_ref().map(|ids| {
+            ids.iter().enumerate().filter_map(|(i, id)| decode_into(id, "Child", &format!("input.childIds[{i}]"), &mut v)).collect()
+        });
+        required(&input.reason, "input.reason", &mut v);
+        required(&input.question, "input.question", &mut v);
+        check(v)?;
+        let (family_id, partner_id) = (family_id.expect("checked"), partner_id.expect("checked"));
+        let txn = ctx.db().begin().await?;
+        let family = family::Entity::find_by_id(family_id)
+            .filter(family::Column::OrganisationId.eq(p.organisation_id))
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound("family"))?;
+        let partner = input_partner(&txn, p.organisation_id, partner_id).await?;
+        if partner.adapter != PartnerAdapter::YouthTeam {
+            return Err(AppError::invalid("input.partnerId", "warm handovers go to a partner with the YOUTH_TEAM adapter"));
+        }
+        let members = family_membership::Entity::find()
+            .filter(family_membership::Column::FamilyId.eq(family.id))
+            .filter(family_membership::Column::Role.eq(MembershipRole::Child))
+            .all(&txn)
+            .await?;
+        let family_children: Vec<Uuid> = members.into_iter().map(|m| m.person_id).collect();
+        let children = match wanted {
+            Some(w) if w.is_empty() => return Err(AppError::invalid("input.childIds", "name at least one child")),
+            Some(w) => {
+                if let Some(i) = w.iter().position(|c| !family_children.contains(c)) {
+                    return Err(AppError::invalid(format!("input.childIds[{i}]"), "not a child of this family"));
+                }
+                w
+            }
+            None => family_children,
+        };
+        let now = Utc::now();
+        let saved = handover_row::ActiveModel::from(handover_row::Model {
+            id: Uuid::now_v7(),
+            organisation_id: p.organisation_id,
+            partner_id: partner.id,
+            family_id: family.id,
+            children: serde_json::to_value(&children).map_err(AppError::internal)?,
+            direction: input.direction,
+            reason: input.reason.trim().into(),
+            question: input.question.trim().into(),
+            meeting_proposed_at: input.meeting_proposed_at,
+            meeting_place: input.meeting_place.filter(|s| !s.trim().is_empty()),
+            went_well: input.went_well,
+            open_worries: input.open_worries,
+            safety_monitoring: input.safety_monitoring,
+            status: HandoverStatus::Draft,
+            decline_reason: None,
+            message_id: None,
+            meeting_held_on: None,
+            meeting_notes: None,
+            created_by_worker_id: p.worker_id,
+            created_at: now,
+            updated_at: now,
+        })
+        .insert(&txn)
+        .await?;
+        let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, AccessAction::Create, AREA, &ground)).collect();
+        audit::append(&txn, p, &ctx.state().meta, &events).await?;
+        txn.commit().await?;
+        Ok(Handover(saved))
+    }
+
+    /// Sends a drafted handover: the package (consented parts only) goes to the outbox.
+    async fn send_handover(&self, ctx: &Context<'_>, id: ID) -> AppResult<Handover> {
+        let p = ctx.principal()?;
+        let ground = policy::record_method(p)?;
+        let txn = ctx.db().begin().await?;
+        let h = handover_in_org(&txn, p.organisation_id, &id).await?;
+        if h.status != HandoverStatus::Draft {
+            return Err(AppError::Conflict(format!("this handover was sent already ({})", h.status.as_str())));
+        }
+        let partner = partner_in_org(&txn, p.organisation_id, h.partner_id).await?;
+        if !partner.active {
+            return Err(AppError::Conflict(format!("{} is not active", partner.name)));
+        }
+        let org = own_organisation(&txn, p.organisation_id).await?;
+        let contact = contact(&txn, h.created_by_worker_id.or(p.worker_id)).await?;
+        let built = build(&txn, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
+        let message = queue(&txn, p, &ctx.state().meta, &built.permits, MessageKind::HandoverPackage, Some(h.id), &built.package).await?;
+        let children = children_of(&h);
+        let mut a: handover_row::ActiveModel = h.into();
+        a.status = Set(HandoverStatus::Sent);
+        a.message_id = Set(Some(message.id));
+        a.updated_at = Set(Utc::now());
+        let saved = a.update(&txn).await?;
+        let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, AccessAction::Update, AREA, &ground)).collect();
+        audit::append(&txn, p, &ctx.state().meta, &events).await?;
+        txn.commit().await?;
+        Ok(Handover(saved))
+    }
+
+    /// Records the joint meeting (warme overdracht in person) after the receiver accepted.
+    async fn record_handover_meeting(&self, ctx: &Context<'_>, input: RecordHandoverMeetingInput) -> AppResult<Handover> {
+        let p = ctx.principal()?;
+        policy::record_method(p)?;
+        if input.held_on.0 > Utc::now().date_naive() {
+            return Err(AppError::invalid("input.heldOn", "this date lies in the future"));
+        }
+        self::advance(ctx, &input.id, HandoverStatus::Accepted, HandoverStatus::MeetingHeld, |a| {
+            a.meeting_held_on = Set(Some(input.held_on.0));
+            a.meeting_notes = Set(input.notes);
+        })
+        .await
+    }
+
+    /// Closes a handover after the joint meeting.
+    async fn complete_handover(&self, ctx: &Context<'_>, id: ID) -> AppResult<Handover> {
+        policy::record_method(ctx.principal()?)?;
+        self::advance(ctx, &id, HandoverStatus::MeetingHeld, HandoverStatus::Completed, |_| {}).await
+    }
+
+    /// Declines a referral (e.g. no place, or not our target group).
+    async fn decline_referral(&self, ctx: &Context<'_>, id: ID) -> AppResult<Referral> {
+        let p = ctx.principal()?;
+        policy::edit_cases(p)?;
+        let id = ids::decode(&id, "Referral", "id")?;
+        let txn = ctx.db().begin().await?;
+        let r = referral::Entity::find_by_id(id)
+            .filter(referral::Column::OrganisationId.eq(p.organisation_id))
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound("referral"))?;
+        if r.status != ReferralStatus::Received {
+            return Err(AppError::Conflict("this referral was handled already".into()));
+        }
+        let mut a: referral::ActiveModel = r.into();
+        a.status = Set(ReferralStatus::Declined);
+        a.updated_at = Set(Utc::now());
+        let saved = a.update(&txn).await?;
+        txn.commit().await?;
+        Ok(Referral(saved))
+    }
+}
+
+async fn advance(
+    ctx: &Context<'_>,
+    id: &ID,
+    from: HandoverStatus,
+    to: HandoverStatus,
+    change: impl FnOnce(&mut handover_row::ActiveModel),
+) -> AppResult<Handover> {
+    let p = ctx.principal()?;
+    let ground = policy::record_method(p)?;
+    let txn = ctx.db().begin().await?;
+    let h = handover_in_org(&txn, p.organisation_id, id).await?;
+    if h.status != from {
+        return Err(AppError::Conflict(format!("the handover is {}; this step needs {}", h.status.as_str(), from.as_str())));
+    }
+    let children = children_of(&h);
+    let mut a: handover_row::ActiveModel = h.into();
+    a.status = Set(to);
+    a.updated_at = Set(Utc::now());
+    change(&mut a);
+    let saved = a.update(&txn).await?;
+    let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, AccessAction::Update, AREA, &ground)).collect();
+    audit::append(&txn, p, &ctx.state().meta, &events).await?;
+    txn.commit().await?;
+    Ok(Handover(saved))
+}
+
+/// Marks a referral admitted as `family_id`, inside the admission's transaction.
+pub async fn admit_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, referral: &ID, family_id: Uuid) -> AppResult<()> {
+    let id = ids::decode(referral, "Referral", "input.referralId")?;
+    let r = referral::Entity::find_by_id(id)
+        .filter(referral::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("input.referralId", "no such referral"))?;
+    if r.status != ReferralStatus::Received {
+        return Err(AppError::Conflict("this referral was handled already".into()));
+    }
+    let mut a: referral::ActiveModel = r.into();
+    a.status = Set(ReferralStatus::Admitted);
+    a.family_id = Set(Some(family_id));
+    a.updated_at = Set(Utc::now());
+    a.update(db).await?;
+    Ok(())
+}
+
