@@ -1,0 +1,188 @@
+//! Warm handover end to end with the youth-team simulator (which validates every package
+//! against the published schema), and referrals coming in.
+
+use entities::{inbox_message, outbox_message};
+use integrations::{
+    signing,
+    simulator::{SimClient, youth_team::YouthTeam},
+    youth_team::{Person, ReferredPerson, TeamMessage},
+};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use tests::*;
+
+struct Team {
+    sim: Arc<YouthTeam>,
+    id: Value,
+    inbox_url: String,
+}
+
+const SIGNING: &str = "team-signing-secret-0123456789";
+
+async fn team(app: &TestApp, org: &Org) -> Team {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (sim, addr) = YouthTeam::start(listener).await.unwrap();
+    let base = format!("http://{addr}");
+    let input = json!({
+        "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM", "adapter": "YOUTH_TEAM",
+        "endpointUrl": base, "tokenUrl": format!("{base}/oauth/token"), "clientId": "de-haven",
+        "clientSecret": "team-client-secret", "signingSecret": SIGNING,
+    });
+    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id inboxUrl } }";
+    let p = app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"].clone();
+    let inbox_url = p["inboxUrl"].as_str().unwrap().to_string();
+    sim.common.add_client(SimClient {
+        client_id: "de-haven".into(),
+        client_secret: "team-client-secret".into(),
+        signing_secret: SIGNING.into(),
+        callback_url: Some(inbox_url.clone()),
+    });
+    Team { sim, id: p["id"].clone(), inbox_url }
+}
+
+async fn consent(app: &TestApp, org: &Org, child: &Value, mum: &Value, team: &Value, scope: Value) {
+    let q = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }";
+    let input = json!({ "input": { "childId": child, "purpose": "HANDOVER", "partnerId": team, "scope": scope, "decision": "GIVEN", "decidedBy": [mum] } });
+    app.gql(&org.worker_token, q, input).await;
+}
+
+const CREATE: &str = "mutation($input: CreateHandoverInput!) { createHandover(input: $input) { id status } }";
+const PREVIEW: &str = "query($id: ID!) { handoverPreview(id: $id) { package omittedParts { childId part reason } } }";
+
+async fn status(app: &TestApp, org: &Org, family: &Value) -> Value {
+    let q = "query($id: ID!) { handovers(familyId: $id) { status declineReason meetingHeldOn message { status } } }";
+    app.gql(&org.worker_token, q, json!({ "id": family })).await["handovers"][0].clone()
+}
+
+#[tokio::test]
+async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = team(&app, &org).await;
+    let mut input = family_input(&org, 2);
+    input["members"][1]["bsn"] = json!(bsn(5));
+    let family = admit(&app, &org, input).await;
+    let (child0, child1) = (family["children"][0]["id"].clone(), family["children"][1]["id"].clone());
+    let mum = family["members"][0]["person"]["id"].clone();
+    let add = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id } }";
+    for (name, agreed) in [("Oma Jansen", true), ("Buurman Piet", false)] {
+        let member = json!({ "name": name, "relation": "FAMILY", "contactSafe": true, "agreedToBeNamed": agreed });
+        app.gql(&org.worker_token, add, json!({ "input": { "childId": child0, "member": member } })).await;
+    }
+    for c in [&child0, &child1] {
+        consent(&app, &org, c, &mum, &team.id, json!(["IDENTITY", "NETWORK"])).await;
+    }
+
+    let create = json!({ "input": {
+        "familyId": family["id"], "partnerId": team.id, "direction": "OUTFLOW",
+        "reason": "Moeder en kinderen verhuizen naar een eigen woning in de wijk.",
+        "question": "Ambulante gezinsbegeleiding en een vinger aan de pols bij de veiligheid.",
+        "wentWell": "Sam en Kind1 vonden snel hun plek op school.", "safetyMonitoring": "Wijkteam belt moeder wekelijks de eerste maand.",
+    } });
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    assert_eq!(h["status"], "DRAFT");
+
+    let preview = app.gql(&org.worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
+    let package = &preview["package"];
+    let first = &package["children"][0];
+    assert_eq!(first["identity"]["givenName"], "Kind0");
+    assert_eq!(first["identity"]["bsn"], bsn(5), "a youth team may use the BSN");
+    assert_eq!(first["network"], json!([{ "name": "Oma Jansen", "relation": "FAMILY", "roleForChild": null }]), "only who agreed to be named");
+    assert!(first.get("custody").is_none(), "no consent for custody: the part is absent");
+    assert!(first.get("safetyPlan").is_none() && first.get("goals").is_none());
+    let omitted: Vec<&str> = preview["omittedParts"].as_array().unwrap().iter().map(|o| o["part"].as_str().unwrap()).collect();
+    assert!(omitted.contains(&"CUSTODY"));
+    let text = package.to_string();
+    assert!(!text.contains("Geheimstraat") && !text.contains("1234 AB") && !text.contains("Utrecht"), "never the secret address");
+    assert!(!text.contains("111222333"), "the mother's BSN is not part of a child's package");
+
+    let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
+    assert_eq!(app.gql(&org.worker_token, send, json!({ "id": h["id"] })).await["sendHandover"]["status"], "SENT");
+    assert_eq!(app.gql_error(&org.worker_token, send, json!({ "id": h["id"] })).await["extensions"]["code"], "CONFLICT");
+    assert_eq!(app.deliver().await, 1);
+    assert_eq!(team.sim.rejected(), Vec::<Vec<String>>::new());
+    assert_eq!(team.sim.packages().len(), 1);
+    assert_eq!(team.sim.packages()[0], *package, "what was previewed is what was sent");
+    assert_eq!(status(&app, &org, &family["id"]).await["status"], "DELIVERED");
+
+    let handover_id = server::graphql::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
+    team.sim.send("de-haven", &TeamMessage::Acknowledged { handover_id }).await;
+    team.sim.send("de-haven", &TeamMessage::Accepted { handover_id }).await;
+    team.sim.send("de-haven", &TeamMessage::Acknowledged { handover_id }).await; // late, out of order
+    let s = status(&app, &org, &family["id"]).await;
+    assert_eq!((s["status"].as_str(), s["message"]["status"].as_str()), (Some("ACCEPTED"), Some("ACKNOWLEDGED")));
+
+    let meeting = "mutation($input: RecordHandoverMeetingInput!) { recordHandoverMeeting(input: $input) { status meetingHeldOn } }";
+    let m = app.gql(&org.worker_token, meeting, json!({ "input": { "id": h["id"], "heldOn": today().to_string(), "notes": "Kennismaking bij moeder thuis." } })).await;
+    assert_eq!(m["recordHandoverMeeting"]["status"], "MEETING_HELD");
+    let done = app.gql(&org.worker_token, "mutation($id: ID!) { completeHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
+    assert_eq!(done["completeHandover"]["status"], "COMPLETED");
+}
+
+#[tokio::test]
+async fn without_consent_for_identity_nothing_is_sent_and_a_declined_handover_says_why() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = team(&app, &org).await;
+    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
+    assert_eq!(app.gql_error(&org.worker_token, send, json!({ "id": h["id"] })).await["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(outbox_message::Entity::find().count(&app.db).await.unwrap(), 0);
+
+    let mum = family["members"][0]["person"]["id"].clone();
+    consent(&app, &org, &family["children"][0]["id"], &mum, &team.id, json!(["IDENTITY"])).await;
+    app.gql(&org.worker_token, send, json!({ "id": h["id"] })).await;
+    app.deliver().await;
+    let handover_id = server::graphql::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
+    team.sim.send("de-haven", &TeamMessage::Declined { handover_id, reason: "Buiten ons werkgebied".into() }).await;
+    let s = status(&app, &org, &family["id"]).await;
+    assert_eq!((s["status"].as_str(), s["declineReason"].as_str()), (Some("DECLINED"), Some("Buiten ons werkgebied")));
+}
+
+#[tokio::test]
+async fn a_referral_from_a_team_becomes_an_admission_and_duplicates_are_applied_once() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = team(&app, &org).await;
+    let referral = TeamMessage::Referral {
+        referral_id: uuid::Uuid::now_v7(),
+        reason: "Huiselijk geweld; moeder en kind kunnen niet thuis blijven.".into(),
+        question: "Opvang en begeleiding voor moeder en kind.".into(),
+        contact: Person { name: "Anouk (wijkteam)".into(), phone: Some("030-9".into()), email: None },
+        members: vec![
+            ReferredPerson { role: "CARING_PARENT".into(), given_name: "Fatima".into(), family_name: "El Amrani".into(), date_of_birth: "1990-03-04".parse().unwrap(), bsn: None },
+            ReferredPerson { role: "CHILD".into(), given_name: "Yasmin".into(), family_name: "El Amrani".into(), date_of_birth: "2019-06-07".parse().unwrap(), bsn: None },
+        ],
+    };
+    // The same message delivered twice (same id), and the same referral again under a new id.
+    let body = serde_json::to_string(&referral).unwrap();
+    for _ in 0..2 {
+        let headers = signing::sign(SIGNING.as_bytes(), "msg_ref_1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
+        let res = app.client.post(&team.inbox_url).headers(headers).body(body.clone()).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+    }
+    team.sim.send("de-haven", &referral).await;
+    assert_eq!(inbox_message::Entity::find().count(&app.db).await.unwrap(), 2, "two distinct message ids");
+
+    let q = "{ referrals(status: RECEIVED) { id reason contactName members { role givenName familyName dateOfBirth } } }";
+    let list = app.gql(&org.worker_token, q, json!({})).await["referrals"].clone();
+    assert_eq!(list.as_array().unwrap().len(), 1, "one referral");
+    let r = &list[0];
+    assert_eq!(r["members"][1]["givenName"], "Yasmin");
+
+    let members: Vec<Value> = r["members"].as_array().unwrap().iter().enumerate().map(|(i, m)| {
+        let mut v = json!({ "role": m["role"], "givenName": m["givenName"], "familyName": m["familyName"], "dateOfBirth": m["dateOfBirth"], "sex": "FEMALE" });
+        if i == 0 { v["ref"] = json!("mum"); } else { v["custodianRefs"] = json!(["mum"]); }
+        v
+    }).collect();
+    let input = json!({ "locationId": org.location_id(), "responsibleWorkerId": Org::worker_gid(&org.worker), "members": members, "referralId": r["id"] });
+    let admitted = app.gql(&org.worker_token, "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }", json!({ "input": input.clone() })).await;
+    let q = "{ referrals { status family { id } } }";
+    let after = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();
+    assert_eq!((after["status"].as_str(), &after["family"]["id"]), (Some("ADMITTED"), &admitted["admitFamily"]["id"]));
+    let again = app.gql_error(&org.worker_token, "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }", json!({ "input": input })).await;
+    assert_eq!(again["extensions"]["code"], "CONFLICT", "a referral is admitted once, and nothing else is written");
+}
