@@ -16,7 +16,7 @@ use integrations::{
     outbox,
     youth_team::{self, ChildPackage, Direction, HandoverPackage, Identity, Meeting, TeamMessage},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 pub const AREA: &str = "handover";
@@ -230,23 +230,28 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
     let now = Utc::now();
     let (handover_id, next, decline_reason) = match message {
         TeamMessage::Referral { referral_id, .. } => {
-            let payload = serde_json::to_string(&message).map_err(AppError::internal)?;
+            // The same referral sent again (under another message id) is kept once.
+            let known = referral::Entity::find()
+                .filter(referral::Column::PartnerId.eq(partner.id))
+                .filter(referral::Column::ExternalId.eq(referral_id))
+                .one(db)
+                .await?;
+            if known.is_some() {
+                return Ok(());
+            }
             let row = referral::Model {
                 id: Uuid::now_v7(),
                 organisation_id: partner.organisation_id,
                 partner_id: partner.id,
                 external_id: referral_id,
-                payload,
+                payload: serde_json::to_string(&message).map_err(AppError::internal)?,
                 status: ReferralStatus::Received,
                 family_id: None,
                 created_at: now,
                 updated_at: now,
             };
-            // The same referral sent again (under another message id) is kept once.
-            return match referral::Entity::insert(referral::ActiveModel::from(row)).exec_without_returning(db).await {
-                Err(e) if !matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(e.into()),
-                _ => Ok(()),
-            };
+            referral::Entity::insert(referral::ActiveModel::from(row)).exec_without_returning(db).await?;
+            return Ok(());
         }
         TeamMessage::Acknowledged { handover_id } => (handover_id, HandoverStatus::Acknowledged, None),
         TeamMessage::Accepted { handover_id } => (handover_id, HandoverStatus::Accepted, None),
