@@ -36,7 +36,11 @@ impl YouthTeam {
     }
 
     pub fn router(self: &Arc<Self>) -> Router {
-        Router::new().route(HANDOVER_PATH, post(receive)).with_state(self.clone()).merge(common_routes(self.common.clone()))
+        Router::new()
+            .route(HANDOVER_PATH, post(receive))
+            .route("/_sim/send", post(send))
+            .with_state(self.clone())
+            .merge(common_routes(self.common.clone()))
     }
 
     pub async fn start(listener: tokio::net::TcpListener) -> std::io::Result<(Arc<Self>, SocketAddr)> {
@@ -49,6 +53,22 @@ impl YouthTeam {
         let addr = super::spawn(team.router(), listener).await?;
         Ok((team, addr))
     }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SendInput {
+    client_id: String,
+    message: TeamMessage,
+}
+
+/// For demos: makes the team send `message` (ACKNOWLEDGED, ACCEPTED, DECLINED, REFERRAL).
+async fn send(State(team): State<Arc<YouthTeam>>, axum::Json(input): axum::Json<SendInput>) -> StatusCode {
+    if team.common.client(&input.client_id).is_none() {
+        return StatusCode::NOT_FOUND;
+    }
+    team.send(&input.client_id, &input.message).await;
+    StatusCode::NO_CONTENT
 }
 
 async fn receive(State(team): State<Arc<YouthTeam>>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, Refusal> {
