@@ -60,7 +60,7 @@ pub enum Availability {
 pub struct Common {
     clients: Mutex<HashMap<String, SimClient>>,
     tokens: Mutex<HashMap<String, (String, Instant)>>,
-    pub token_lifetime: Mutex<Duration>,
+    token_lifetime: Mutex<Duration>,
     tokens_issued: Mutex<u32>,
     seen: Mutex<HashSet<(String, String)>>,
     received: Mutex<Vec<Received>>,
