@@ -6,7 +6,7 @@ use super::{
     ids,
     method::{RecordWrite, check, decode_into, read_records, recorded_by},
     organisation::Worker,
-    partners::{ChainPartner, input_partner, partner_in_org},
+    partners::{ChainPartner, input_partner},
     scalars::Date,
 };
 use crate::{
@@ -45,7 +45,7 @@ impl Consent {
     /// The one partner it concerns, if not a kind of partner.
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<Option<ChainPartner>> {
         match self.0.partner_id {
-            Some(id) => Ok(Some(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, id).await?))),
+            Some(id) => Ok(Some(ChainPartner::load(ctx, id).await?)),
             None => Ok(None),
         }
     }

@@ -21,13 +21,24 @@ use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Days, Utc};
 use entities::{
     AccessAction, ConsentPurpose, ConsentScope, ContactKind, IncidentKind, MessageKind, MessageStatus, PartnerAdapter, PartnerKind,
-    chain_partner, handle_with_care_notice, outbox_message, school_enrolment,
+    chain_partner, handle_with_care_notice, school_enrolment,
 };
 use integrations::school::{CodeWord, HandleWithCareNotice as Notice, NoticeChild};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
 
 const AREA: &str = "handle-with-care";
+
+crate::child_records_loader!(
+    /// The school enrolment of a child (at most one).
+    EnrolmentOf,
+    school_enrolment
+);
+crate::child_records_loader!(
+    /// The Handle with Care notices about a child.
+    NoticesOf,
+    handle_with_care_notice
+);
 
 /// The school a child attends, for Handle with Care.
 pub struct SchoolEnrolment(school_enrolment::Model);
@@ -35,7 +46,7 @@ pub struct SchoolEnrolment(school_enrolment::Model);
 #[Object]
 impl SchoolEnrolment {
     async fn school(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
-        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
+        ChainPartner::load(ctx, self.0.partner_id).await
     }
     /// When the parents were told the school takes part in Handle with Care.
     async fn parents_informed_on(&self) -> Option<Date> {
@@ -67,7 +78,7 @@ impl HandleWithCareNotice {
     /// Delivered before the school day started: true or false once known; null while it
     /// is on its way and there is still time.
     async fn on_time(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
-        let m = self.outbox_message(ctx).await?;
+        let m = PartnerMessage::load(ctx, self.0.message_id).await?.0;
         Ok(match m.delivered_at {
             Some(at) => Some(at <= self.0.due_by),
             None if Utc::now() > self.0.due_by || m.status == MessageStatus::Dead => Some(false),
@@ -75,11 +86,11 @@ impl HandleWithCareNotice {
         })
     }
     async fn school(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
-        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
+        ChainPartner::load(ctx, self.0.partner_id).await
     }
     /// The message carrying the notice, with its delivery status.
     async fn message(&self, ctx: &Context<'_>) -> AppResult<PartnerMessage> {
-        self.outbox_message(ctx).await.map(PartnerMessage)
+        PartnerMessage::load(ctx, self.0.message_id).await
     }
     /// The planned driegesprek (parent, worker, school contact); holding it is recorded
     /// with `recordContactHeld`.
@@ -91,27 +102,14 @@ impl HandleWithCareNotice {
     }
 }
 
-impl HandleWithCareNotice {
-    async fn outbox_message(&self, ctx: &Context<'_>) -> AppResult<outbox_message::Model> {
-        outbox_message::Entity::find_by_id(self.0.message_id).one(ctx.db()).await?.ok_or(AppError::NotFound("message"))
-    }
-}
-
 pub async fn enrolment_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Option<SchoolEnrolment>> {
     read_records(ctx, child_id, AREA)?;
-    let e = school_enrolment::Entity::find().filter(school_enrolment::Column::ChildId.eq(child_id)).one(ctx.db()).await?;
-    Ok(e.map(SchoolEnrolment))
+    Ok(ctx.loader().load_one(EnrolmentOf(child_id)).await?.and_then(|e| e.into_iter().next()).map(SchoolEnrolment))
 }
 
 pub async fn notices_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<HandleWithCareNotice>> {
     read_records(ctx, child_id, AREA)?;
-    let rows = handle_with_care_notice::Entity::find()
-        .filter(handle_with_care_notice::Column::ChildId.eq(child_id))
-        .filter(handle_with_care_notice::Column::OrganisationId.eq(ctx.principal()?.organisation_id))
-        .order_by_asc(handle_with_care_notice::Column::Id)
-        .all(ctx.db())
-        .await?;
-    Ok(rows.into_iter().map(HandleWithCareNotice).collect())
+    Ok(ctx.loader().load_one(NoticesOf(child_id)).await?.unwrap_or_default().into_iter().map(HandleWithCareNotice).collect())
 }
 
 #[derive(InputObject)]

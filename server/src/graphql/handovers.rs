@@ -21,7 +21,7 @@ use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{
     AccessAction, ConsentScope, HandoverDirection, HandoverStatus, MembershipRole, MessageKind, MessageStatus, PartnerAdapter,
-    ReferralStatus, family, family_membership, handover as handover_row, organisation, outbox_message, referral, worker,
+    ReferralStatus, family, family_membership, handover as handover_row, organisation, referral, worker,
 };
 use integrations::youth_team::TeamMessage;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -41,15 +41,15 @@ impl Handover {
     /// DELIVERED once the receiver's system took the package and nothing further came back.
     async fn status(&self, ctx: &Context<'_>) -> AppResult<HandoverStatus> {
         if self.0.status == HandoverStatus::Sent
-            && let Some(m) = self.message_row(ctx).await?
-            && matches!(m.status, MessageStatus::Delivered | MessageStatus::Acknowledged)
+            && let Some(m) = message_of(ctx, self.0.message_id).await?
+            && matches!(m.0.status, MessageStatus::Delivered | MessageStatus::Acknowledged)
         {
             return Ok(HandoverStatus::Delivered);
         }
         Ok(self.0.status)
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
-        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
+        ChainPartner::load(ctx, self.0.partner_id).await
     }
     async fn family_id(&self) -> ID {
         ids::encode("Family", self.0.family_id)
@@ -88,19 +88,17 @@ impl Handover {
         self.0.meeting_notes.as_deref()
     }
     async fn message(&self, ctx: &Context<'_>) -> AppResult<Option<PartnerMessage>> {
-        Ok(self.message_row(ctx).await?.map(PartnerMessage))
+        message_of(ctx, self.0.message_id).await
     }
     async fn created_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
         recorded_by(ctx, self.0.created_by_worker_id).await
     }
 }
 
-impl Handover {
-    async fn message_row(&self, ctx: &Context<'_>) -> AppResult<Option<outbox_message::Model>> {
-        match self.0.message_id {
-            Some(id) => Ok(outbox_message::Entity::find_by_id(id).one(ctx.db()).await?),
-            None => Ok(None),
-        }
+async fn message_of(ctx: &Context<'_>, id: Option<Uuid>) -> AppResult<Option<PartnerMessage>> {
+    match id {
+        Some(id) => Ok(Some(PartnerMessage::load(ctx, id).await?)),
+        None => Ok(None),
     }
 }
 
@@ -142,7 +140,7 @@ impl Referral {
         self.0.status
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
-        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
+        ChainPartner::load(ctx, self.0.partner_id).await
     }
     async fn reason(&self) -> Option<String> {
         match self.message() {

@@ -3,8 +3,8 @@
 
 use async_graphql::dataloader::Loader;
 use entities::{
-    MembershipRole, Role, custody, family, family_membership, location, organisation, person, phase_change,
-    trajectory, worker, worker_role,
+    MembershipRole, Role, chain_partner, custody, family, family_membership, location, organisation, outbox_message, person,
+    phase_change, trajectory, worker, worker_role,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use std::{collections::HashMap, hash::Hash, sync::Arc};
@@ -41,7 +41,9 @@ macro_rules! key {
 }
 
 key! {
-    OrganisationId, LocationId, WorkerId, FamilyId, PersonId,
+    OrganisationId, LocationId, WorkerId, FamilyId, PersonId, ChainPartnerId, OutboxMessageId,
+    /// The messages about a record (e.g. a Verwijsindex signal), by the record's id.
+    MessagesAbout,
     /// The roles of a worker.
     RolesOf,
     /// The members of a family with their role.
@@ -78,6 +80,23 @@ by_id!(LocationId, location, location::Column::OrganisationId);
 by_id!(WorkerId, worker, worker::Column::OrganisationId);
 by_id!(FamilyId, family, family::Column::OrganisationId);
 by_id!(PersonId, person, person::Column::OrganisationId);
+by_id!(ChainPartnerId, chain_partner, chain_partner::Column::OrganisationId);
+by_id!(OutboxMessageId, outbox_message, outbox_message::Column::OrganisationId);
+
+impl Loader<MessagesAbout> for Loaders {
+    type Value = Vec<outbox_message::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[MessagesAbout]) -> LoadResult<MessagesAbout, Self::Value> {
+        let rows = outbox_message::Entity::find()
+            .filter(outbox_message::Column::SubjectId.is_in(ids(keys)))
+            .filter(outbox_message::Column::OrganisationId.eq(self.organisation_id))
+            .order_by_asc(outbox_message::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows.into_iter().filter_map(|m| Some((MessagesAbout(m.subject_id?), m)))))
+    }
+}
 
 impl Loader<RolesOf> for Loaders {
     type Value = Vec<Role>;

@@ -10,7 +10,7 @@ use super::{
     intake::Intake,
     method::{RecordWrite, read_records, recorded_by},
     organisation::Worker,
-    partners::{ChainPartner, input_partner, partner_in_org},
+    partners::{ChainPartner, input_partner},
     scalars::Date,
 };
 use crate::{
@@ -34,6 +34,17 @@ pub const DEFAULT_DAYS: u64 = 14;
 /// What a grant shares: the intake and who the child is.
 const PARTS: [ConsentScope; 2] = [ConsentScope::Intake, ConsentScope::Identity];
 
+crate::child_records_loader!(
+    /// The partner grants on a child.
+    GrantsOf,
+    partner_grant
+);
+crate::child_records_loader!(
+    /// What partners added to a child's intake.
+    ObservationsOf,
+    intake_observation
+);
+
 /// A partner grant, as the shelter's workers see it.
 pub struct PartnerGrant(partner_grant::Model);
 
@@ -43,7 +54,7 @@ impl PartnerGrant {
         ids::encode("PartnerGrant", self.0.id)
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
-        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
+        ChainPartner::load(ctx, self.0.partner_id).await
     }
     async fn valid_until(&self) -> Date {
         Date(self.0.valid_until)
@@ -92,18 +103,12 @@ async fn observations<C: sea_orm::ConnectionTrait>(db: &C, child_id: Uuid) -> Ap
 /// For the shelter's workers: the child's grants and what partners added.
 pub async fn grants_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<PartnerGrant>> {
     read_records(ctx, child_id, "partner-grants")?;
-    let rows = partner_grant::Entity::find()
-        .filter(partner_grant::Column::ChildId.eq(child_id))
-        .filter(partner_grant::Column::OrganisationId.eq(ctx.principal()?.organisation_id))
-        .order_by_asc(partner_grant::Column::Id)
-        .all(ctx.db())
-        .await?;
-    Ok(rows.into_iter().map(PartnerGrant).collect())
+    Ok(ctx.loader().load_one(GrantsOf(child_id)).await?.unwrap_or_default().into_iter().map(PartnerGrant).collect())
 }
 
 pub async fn observations_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<IntakeObservation>> {
     read_records(ctx, child_id, "intake")?;
-    observations(ctx.db(), child_id).await
+    Ok(ctx.loader().load_one(ObservationsOf(child_id)).await?.unwrap_or_default().into_iter().map(Into::into).collect())
 }
 
 /// A member of the child's family as a co-running partner sees them: name and role only.

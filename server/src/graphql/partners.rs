@@ -3,6 +3,7 @@
 
 use super::{
     context::ContextExt,
+    loaders::{ChainPartnerId, OutboxMessageId},
     ids,
     method::{check, read_records, recorded_by},
     organisation::Worker,
@@ -59,9 +60,13 @@ pub struct ChainPartner(pub chain_partner::Model);
 
 impl ChainPartner {
     pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
-        let p = ctx.principal()?;
-        policy::read_organisation(p)?;
-        partner_in_org(ctx.db(), p.organisation_id, id).await.map(Self)
+        policy::read_organisation(ctx.principal()?)?;
+        Self::load(ctx, id).await
+    }
+
+    /// The partner a record refers to, batched per request.
+    pub async fn load(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        ctx.loader().load_one(ChainPartnerId(id)).await?.map(Self).ok_or(AppError::NotFound("chain partner"))
     }
 }
 
@@ -151,7 +156,7 @@ impl Involvement {
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<Option<ChainPartner>> {
         match self.0.partner_id {
-            Some(id) => Ok(Some(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, id).await?))),
+            Some(id) => Ok(Some(ChainPartner::load(ctx, id).await?)),
             None => Ok(None),
         }
     }
@@ -188,6 +193,13 @@ pub async fn involvements_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec
 /// it is what the partner received, logged as a share in the access log.
 pub struct PartnerMessage(pub outbox_message::Model);
 
+impl PartnerMessage {
+    /// A message a record refers to, batched per request.
+    pub async fn load(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        ctx.loader().load_one(OutboxMessageId(id)).await?.map(Self).ok_or(AppError::NotFound("partner message"))
+    }
+}
+
 fn millis(ms: i64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms)
 }
@@ -202,7 +214,7 @@ impl PartnerMessage {
         self.0.id.to_string()
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
-        Ok(ChainPartner(partner_in_org(ctx.db(), self.0.organisation_id, self.0.partner_id).await?))
+        ChainPartner::load(ctx, self.0.partner_id).await
     }
     async fn kind(&self) -> MessageKind {
         self.0.kind

@@ -3,6 +3,7 @@
 
 use super::{
     context::ContextExt,
+    loaders::MessagesAbout,
     ids,
     method::{RecordWrite, read_records, recorded_by},
     organisation::Worker,
@@ -21,10 +22,10 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{
-    AccessAction, MatchKind, SignalStatus, WithdrawalReason, organisation, outbox_message, reference_index_match, reference_index_signal,
+    AccessAction, MatchKind, SignalStatus, WithdrawalReason, organisation, reference_index_match, reference_index_signal,
     worker,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -102,12 +103,7 @@ impl ReferenceIndexSignal {
     }
     /// The messages to the Verwijsindex about this signal, with their delivery status.
     async fn messages(&self, ctx: &Context<'_>) -> AppResult<Vec<PartnerMessage>> {
-        let rows = outbox_message::Entity::find()
-            .filter(outbox_message::Column::SubjectId.eq(self.0.id))
-            .filter(outbox_message::Column::OrganisationId.eq(self.0.organisation_id))
-            .order_by_asc(outbox_message::Column::Id)
-            .all(ctx.db())
-            .await?;
+        let rows = ctx.loader().load_one(MessagesAbout(self.0.id)).await?.unwrap_or_default();
         Ok(rows.into_iter().map(PartnerMessage).collect())
     }
     async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
