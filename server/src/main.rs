@@ -222,24 +222,19 @@ async fn main() -> anyhow::Result<()> {
             println!("{n} signals expired");
             Ok(())
         }
-        Command::Simulate { partner: Simulated::Verwijsindex { port } } => {
+        Command::Simulate { partner } => {
+            use integrations::simulator::{school::School, verwijsindex::Verwijsindex, youth_team::YouthTeam};
+            let port = match partner {
+                Simulated::Verwijsindex { port } | Simulated::School { port } | Simulated::YouthTeam { port } => port,
+            };
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
-            let (_vi, addr) = integrations::simulator::verwijsindex::Verwijsindex::start(listener).await?;
-            eprintln!("Verwijsindex simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
-            shutdown_signal().await;
-            Ok(())
-        }
-        Command::Simulate { partner: Simulated::School { port } } => {
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
-            let (_school, addr) = integrations::simulator::school::School::start(listener).await?;
-            eprintln!("School simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
-            shutdown_signal().await;
-            Ok(())
-        }
-        Command::Simulate { partner: Simulated::YouthTeam { port } } => {
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
-            let (_team, addr) = integrations::simulator::youth_team::YouthTeam::start(listener).await?;
-            eprintln!("Youth team simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
+            // Each simulator's server task holds it; the handle is not needed here.
+            let (name, addr) = match partner {
+                Simulated::Verwijsindex { .. } => ("Verwijsindex", Verwijsindex::start(listener).await?.1),
+                Simulated::School { .. } => ("School", School::start(listener).await?.1),
+                Simulated::YouthTeam { .. } => ("Youth team", YouthTeam::start(listener).await?.1),
+            };
+            eprintln!("{name} simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
             shutdown_signal().await;
             Ok(())
         }

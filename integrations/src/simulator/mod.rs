@@ -65,7 +65,6 @@ pub struct Common {
     seen: Mutex<HashSet<(String, String)>>,
     received: Mutex<Vec<Received>>,
     availability: Mutex<Availability>,
-    callbacks: Mutex<Vec<(String, StatusCode)>>,
     http: reqwest::Client,
 }
 
@@ -79,7 +78,6 @@ impl Default for Common {
             seen: Mutex::default(),
             received: Mutex::default(),
             availability: Mutex::new(Availability::Up),
-            callbacks: Mutex::default(),
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client"),
         }
     }
@@ -122,11 +120,6 @@ impl Common {
 
     pub fn received(&self) -> Vec<Received> {
         lock(&self.received).clone()
-    }
-
-    /// Callbacks made to clients: the URL and the status our side answered.
-    pub fn callbacks(&self) -> Vec<(String, StatusCode)> {
-        lock(&self.callbacks).clone()
     }
 
     fn issue_token(&self, headers: &HeaderMap, form: &HashMap<String, String>) -> Result<(String, u64), Refusal> {
@@ -183,7 +176,6 @@ impl Common {
             };
             let res = self.http.post(url).headers(headers).header("content-type", "application/json").body(text.clone()).send().await;
             let status = res.map(|r| r.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            lock(&self.callbacks).push((url.clone(), status));
             if !status.is_server_error() {
                 return;
             }

@@ -46,10 +46,6 @@ impl Verwijsindex {
         lock(&self.signals).values().cloned().collect()
     }
 
-    pub fn signal(&self, id: Uuid) -> Option<StoredSignal> {
-        lock(&self.signals).get(&id).cloned()
-    }
-
     /// Records a child's parents in the simulated population register.
     pub fn set_parents(&self, child_bsn: &str, parent_bsns: &[&str]) {
         lock(&self.parents).insert(child_bsn.into(), parent_bsns.iter().map(|p| p.to_string()).collect());

@@ -1,4 +1,5 @@
-//! Verwijsindex signals: how long a signal may run, and when it expires.
+//! Verwijsindex signals: how long a signal may run. It expires on its end date
+//! (`partners::reference_index::expire_due`).
 
 use super::age::age_on;
 use chrono::{Months, NaiveDate};
@@ -39,11 +40,6 @@ pub fn check_period(
     }
 }
 
-/// Whether a signal ending on `end_on` has expired on `today`.
-pub fn expired(end_on: NaiveDate, today: NaiveDate) -> bool {
-    end_on <= today
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,11 +64,5 @@ mod tests {
         assert_eq!(check_period(today, Some(today), d("2016-03-01"), today).unwrap_err().0, "input.endOn");
         assert_eq!(check_period(d("2026-11-26"), None, d("2016-03-01"), today).unwrap_err().0, "input.startOn");
         assert_eq!(check_period(today, None, d("2003-01-01"), today).unwrap_err().0, "input.childId");
-    }
-
-    #[test]
-    fn expiry_is_on_the_end_date() {
-        assert!(!expired(d("2026-11-26"), d("2026-11-25")));
-        assert!(expired(d("2026-11-25"), d("2026-11-25")));
     }
 }

@@ -188,7 +188,7 @@ impl ConsentMutation {
         let (_, subject) = consent_subject(&w.txn, w.principal.organisation_id, w.child_id).await?;
         subject.check_deciders(&decided_by, decided_on).map_err(|m| AppError::invalid("input.decidedBy", m))?;
         if let Some(id) = partner_id {
-            input_partner(&w.txn, w.principal.organisation_id, id).await?;
+            input_partner(&w.txn, w.principal.organisation_id, id, "input.partnerId").await?;
         }
         let row = consent::Model {
             id: Uuid::now_v7(),
@@ -262,7 +262,7 @@ impl ConsentMutation {
         let txn = ctx.db().begin().await?;
         consent_subject(&txn, p.organisation_id, child_id).await?;
         if let Some(id) = partner_id {
-            input_partner(&txn, p.organisation_id, id).await?;
+            input_partner(&txn, p.organisation_id, id, "input.partnerId").await?;
         }
         let row = consent::Model {
             id: Uuid::now_v7(),

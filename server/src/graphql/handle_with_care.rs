@@ -157,7 +157,7 @@ impl HandleWithCareMutation {
             return Err(AppError::invalid("input.signedOn", "this date lies in the future"));
         }
         let txn = ctx.db().begin().await?;
-        let found = input_partner(&txn, p.organisation_id, id).await?;
+        let found = input_partner(&txn, p.organisation_id, id, "input.partnerId").await?;
         let mut a: chain_partner::ActiveModel = found.into();
         a.agreement_signed_on = Set(Some(input.signed_on.0));
         a.agreement_valid_until = Set(input.valid_until.map(|d| d.0));
@@ -171,7 +171,7 @@ impl HandleWithCareMutation {
     async fn record_school_enrolment(&self, ctx: &Context<'_>, input: SchoolEnrolmentInput) -> AppResult<SchoolEnrolment> {
         let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
         let school_id = ids::decode(&input.school_id, "ChainPartner", "input.schoolId")?;
-        let school = input_partner(&w.txn, w.principal.organisation_id, school_id).await.map_err(|_| AppError::invalid("input.schoolId", "no such school"))?;
+        let school = input_partner(&w.txn, w.principal.organisation_id, school_id, "input.schoolId").await?;
         if school.kind != PartnerKind::School {
             return Err(AppError::invalid("input.schoolId", "this partner is not a school"));
         }

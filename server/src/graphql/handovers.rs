@@ -14,14 +14,14 @@ use super::{
 use crate::{
     audit::{self, AccessEvent},
     error::{AppError, AppResult, Violation},
-    partners::{handover::{AREA, build, children_of}, queue},
+    partners::{handover::{AREA, build, children_of}, own_organisation, queue},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{
     AccessAction, ConsentScope, HandoverDirection, HandoverStatus, MembershipRole, MessageKind, MessageStatus, PartnerAdapter,
-    ReferralStatus, family, family_membership, handover as handover_row, organisation, referral, worker,
+    ReferralStatus, family, family_membership, handover as handover_row, referral, worker,
 };
 use integrations::youth_team::TeamMessage;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -93,6 +93,13 @@ impl Handover {
     async fn created_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
         recorded_by(ctx, self.0.created_by_worker_id).await
     }
+}
+
+/// Logs a change of the handover in each child's record.
+async fn log_children<C: ConnectionTrait>(ctx: &Context<'_>, txn: &C, children: &[Uuid], action: AccessAction, ground: &policy::Ground) -> AppResult<()> {
+    let p = ctx.principal()?;
+    let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, action, AREA, ground)).collect();
+    audit::append(txn, p, &ctx.state().meta, &events).await
 }
 
 async fn message_of(ctx: &Context<'_>, id: Option<Uuid>) -> AppResult<Option<PartnerMessage>> {
@@ -191,10 +198,6 @@ async fn handover_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: 
         .one(db)
         .await?
         .ok_or(AppError::NotFound("handover"))
-}
-
-async fn own_organisation<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<organisation::Model> {
-    organisation::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("organisation"))
 }
 
 async fn contact<C: ConnectionTrait>(db: &C, worker_id: Option<Uuid>) -> AppResult<Option<worker::Model>> {
@@ -320,7 +323,7 @@ impl HandoverMutation {
             .one(&txn)
             .await?
             .ok_or(AppError::NotFound("family"))?;
-        let partner = input_partner(&txn, p.organisation_id, partner_id).await?;
+        let partner = input_partner(&txn, p.organisation_id, partner_id, "input.partnerId").await?;
         if partner.adapter != PartnerAdapter::YouthTeam {
             return Err(AppError::invalid("input.partnerId", "warm handovers go to a partner with the YOUTH_TEAM adapter"));
         }
@@ -366,8 +369,7 @@ impl HandoverMutation {
         })
         .insert(&txn)
         .await?;
-        let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, AccessAction::Create, AREA, &ground)).collect();
-        audit::append(&txn, p, &ctx.state().meta, &events).await?;
+        log_children(ctx, &txn, &children, AccessAction::Create, &ground).await?;
         txn.commit().await?;
         Ok(Handover(saved))
     }
@@ -395,8 +397,7 @@ impl HandoverMutation {
         a.message_id = Set(Some(message.id));
         a.updated_at = Set(Utc::now());
         let saved = a.update(&txn).await?;
-        let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, AccessAction::Update, AREA, &ground)).collect();
-        audit::append(&txn, p, &ctx.state().meta, &events).await?;
+        log_children(ctx, &txn, &children, AccessAction::Update, &ground).await?;
         txn.commit().await?;
         Ok(Handover(saved))
     }
@@ -464,8 +465,7 @@ async fn advance(
     a.updated_at = Set(Utc::now());
     change(&mut a);
     let saved = a.update(&txn).await?;
-    let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, AccessAction::Update, AREA, &ground)).collect();
-    audit::append(&txn, p, &ctx.state().meta, &events).await?;
+    log_children(ctx, &txn, &children, AccessAction::Update, &ground).await?;
     txn.commit().await?;
     Ok(Handover(saved))
 }

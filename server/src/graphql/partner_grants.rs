@@ -246,7 +246,7 @@ impl PartnerGrantMutation {
             return Err(AppError::invalid("input.validUntil", format!("from today to at most {latest}")));
         }
         let partner_id = ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?;
-        let partner = input_partner(&w.txn, w.principal.organisation_id, partner_id).await?;
+        let partner = input_partner(&w.txn, w.principal.organisation_id, partner_id, "input.partnerId").await?;
         let (_, subject) = consent_subject(&w.txn, w.principal.organisation_id, w.child_id).await?;
         let permit = permit(&w.txn, &subject, &partner, ConsentPurpose::CoRunIntake, &PARTS, Utc::now()).await?;
         let saved = partner_grant::ActiveModel::from(partner_grant::Model {

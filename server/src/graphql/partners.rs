@@ -78,10 +78,10 @@ pub async fn partner_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, i
         .ok_or(AppError::NotFound("chain partner"))
 }
 
-/// A partner named in an input: one of the organisation's, or a field error.
-pub async fn input_partner<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
+/// A partner named in an input `field`: one of the organisation's, or a field error.
+pub async fn input_partner<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid, field: &str) -> AppResult<chain_partner::Model> {
     match partner_in_org(db, organisation_id, id).await {
-        Err(AppError::NotFound(_)) => Err(AppError::invalid("input.partnerId", "no such partner")),
+        Err(AppError::NotFound(_)) => Err(AppError::invalid(field, "no such partner")),
         other => other,
     }
 }
@@ -530,7 +530,7 @@ impl PartnerMutation {
             .await?
             .ok_or(AppError::NotFound("child"))?;
         if let Some(id) = partner_id {
-            input_partner(&txn, p.organisation_id, id).await?;
+            input_partner(&txn, p.organisation_id, id, "input.partnerId").await?;
         }
         let now = Utc::now();
         let saved = involvement::ActiveModel::from(involvement::Model {

@@ -14,7 +14,7 @@ use crate::{
     domain::age::age_on,
     error::{AppError, AppResult},
     partners::{
-        consent_subject,
+        consent_subject, own_organisation,
         reference_index::{AREA, Contact, Registering, partner_of},
     },
     policy,
@@ -162,10 +162,6 @@ impl From<&organisation::Model> for ReferenceIndexPolicy {
             contact_email: o.reference_index_contact_email.clone(),
         }
     }
-}
-
-async fn own_organisation<C: sea_orm::ConnectionTrait>(db: &C, id: Uuid) -> AppResult<organisation::Model> {
-    organisation::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("organisation"))
 }
 
 #[derive(Default)]

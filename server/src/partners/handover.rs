@@ -1,7 +1,7 @@
 //! Warm handover: building the package from the case within the consent given, and what a
 //! youth team's answers change.
 
-use super::{consent_subject, permit, system_principal};
+use super::{consent_records, consent_subject, permit_from, system_principal};
 use crate::{
     audit::{self, AccessEvent, RequestMeta},
     domain::{consent::Permit, screening::Outcome},
@@ -68,8 +68,8 @@ pub async fn build<C: ConnectionTrait>(
     let mut omitted = Vec::new();
     for child_id in children_of(h) {
         let (child, subject) = consent_subject(db, organisation.id, child_id).await?;
-        let mut child_permit = permit(db, &subject, partner, ConsentPurpose::Handover, &[ConsentScope::Identity], at)
-            .await
+        let consents = consent_records(db, child_id).await?;
+        let mut child_permit = permit_from(&consents, &subject, partner, ConsentPurpose::Handover, &[ConsentScope::Identity], at)
             .map_err(|e| AppError::Forbidden(format!("{} {}: {e}", child.given_name, child.family_name)))?;
         let mut package = ChildPackage {
             identity: Identity {
@@ -86,7 +86,7 @@ pub async fn build<C: ConnectionTrait>(
             network: None,
         };
         for part in OPTIONAL_PARTS {
-            match permit(db, &subject, partner, ConsentPurpose::Handover, &[part], at).await {
+            match permit_from(&consents, &subject, partner, ConsentPurpose::Handover, &[part], at) {
                 Ok(p) => {
                     child_permit.grounds.extend(p.grounds);
                     fill(db, &mut package, &child, &subject.custodians, part).await?;

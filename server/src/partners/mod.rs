@@ -13,12 +13,17 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use entities::{
-    AccessAction, ConsentPurpose, ConsentScope, MessageKind, chain_partner, consent, custody, list_from_json, outbox_message,
-    person,
+    AccessAction, ConsentPurpose, ConsentScope, MessageKind, chain_partner, consent, custody, list_from_json, organisation,
+    outbox_message, person,
 };
 use integrations::outbox::{self, NewMessage};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
+
+/// The principal's own organisation row (settings such as the Verwijsindex policy).
+pub async fn own_organisation<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<organisation::Model> {
+    organisation::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("organisation"))
+}
 
 /// The child of `organisation_id` with the persons who have custody.
 pub async fn consent_subject<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<(person::Model, ConsentSubject)> {
@@ -61,13 +66,26 @@ pub async fn permit<C: ConnectionTrait>(
     parts: &[ConsentScope],
     at: DateTime<Utc>,
 ) -> AppResult<Permit> {
-    let consents = consent::Entity::find()
-        .filter(consent::Column::ChildId.eq(subject.child_id))
-        .order_by_asc(consent::Column::Id)
-        .all(db)
-        .await?;
-    let records: Vec<ConsentRecord> = consents.iter().map(consent_record).collect();
-    may_share(subject, SharePartner { id: partner.id, kind: partner.kind }, purpose, parts, at, &records)
+    let records = consent_records(db, subject.child_id).await?;
+    permit_from(&records, subject, partner, purpose, parts, at)
+}
+
+/// The child's consent records in the order they were made.
+pub async fn consent_records<C: ConnectionTrait>(db: &C, child_id: Uuid) -> AppResult<Vec<ConsentRecord>> {
+    let consents = consent::Entity::find().filter(consent::Column::ChildId.eq(child_id)).order_by_asc(consent::Column::Id).all(db).await?;
+    Ok(consents.iter().map(consent_record).collect())
+}
+
+/// [`permit`] over consent records already loaded (several questions about one child).
+pub fn permit_from(
+    records: &[ConsentRecord],
+    subject: &ConsentSubject,
+    partner: &chain_partner::Model,
+    purpose: ConsentPurpose,
+    parts: &[ConsentScope],
+    at: DateTime<Utc>,
+) -> AppResult<Permit> {
+    may_share(subject, SharePartner { id: partner.id, kind: partner.kind }, purpose, parts, at, records)
         .map_err(|r| AppError::Forbidden(format!("{} ({})", r.reason, r.part.as_str())))
 }
 

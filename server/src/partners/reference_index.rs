@@ -181,7 +181,7 @@ pub async fn register_at_admission<C: ConnectionTrait>(
     if children.iter().all(|(c, _)| c.bsn.is_none()) {
         return Ok(());
     }
-    let organisation = organisation::Entity::find_by_id(actor.organisation_id).one(db).await?.ok_or(AppError::NotFound("organisation"))?;
+    let organisation = super::own_organisation(db, actor.organisation_id).await?;
     if !organisation.reference_index_register_at_admission {
         return Ok(());
     }
