@@ -101,11 +101,9 @@ async fn admitting_with_bsns_registers_signals_and_a_second_organisation_yields_
     assert_eq!(app.deliver().await, 1);
 
     // The index confirms asynchronously: the message is acknowledged, the signal registered.
-    let s = eventually(|| async {
-        let s = signals(&app, &haven.worker_token, &child_id).await;
-        (s[0]["status"] == "REGISTERED").then_some(s)
-    })
-    .await;
+    vi.common.settled().await;
+    let s = signals(&app, &haven.worker_token, &child_id).await;
+    assert_eq!(s[0]["status"], "REGISTERED");
     assert_eq!(s[0]["messages"][0]["status"], "ACKNOWLEDGED");
     assert_eq!(s[0]["contactName"], haven.worker.name.as_str());
 
@@ -129,12 +127,9 @@ async fn admitting_with_bsns_registers_signals_and_a_second_organisation_yields_
     }
     assert_eq!(app.deliver().await, 2);
 
-    let matches = eventually(|| async {
-        let s = signals(&app, &haven.worker_token, &child_id).await;
-        let m = s[0]["matches"].as_array().unwrap().clone();
-        (m.len() == 2).then_some(m)
-    })
-    .await;
+    vi.common.settled().await;
+    let matches = signals(&app, &haven.worker_token, &child_id).await[0]["matches"].as_array().unwrap().clone();
+    assert_eq!(matches.len(), 2, "{matches:?}");
     let kinds: Vec<&str> = matches.iter().map(|m| m["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"MATCH") && kinds.contains(&"FAMILY_MATCH"), "{matches:?}");
     assert!(matches.iter().all(|m| m["otherOrganisation"] == "Organisation het-anker"));
@@ -142,11 +137,7 @@ async fn admitting_with_bsns_registers_signals_and_a_second_organisation_yields_
 
     // Het Anker's child got the match the other way round.
     let their_child = their_family["children"][0]["id"].as_str().unwrap();
-    let theirs = eventually(|| async {
-        let s = signals(&app, &anker.worker_token, their_child).await;
-        (!s[0]["matches"].as_array().unwrap().is_empty()).then_some(s)
-    })
-    .await;
+    let theirs = signals(&app, &anker.worker_token, their_child).await;
     assert_eq!(theirs[0]["matches"][0]["otherOrganisation"], "Organisation de-haven");
 
     // The registration was a share of identity on the statutory ground, in the access log.
@@ -317,7 +308,8 @@ async fn a_message_sent_before_a_crash_is_sent_again_and_applied_once() {
     let child = registered_child(&app, &org, 1).await;
     app.deliver().await;
     // Wait for the index's confirmation, so that it cannot overtake the simulated crash.
-    eventually(|| async { (signals(&app, &org.worker_token, &child).await[0]["status"] == "REGISTERED").then_some(()) }).await;
+    vi.common.settled().await;
+    assert_eq!(signals(&app, &org.worker_token, &child).await[0]["status"], "REGISTERED");
     let sent = outbox_message::Entity::find().one(&app.db).await.unwrap().unwrap();
     // The worker died after the partner took the message and before it was marked: the row
     // is SENT and its lease has lapsed.

@@ -65,6 +65,8 @@ pub struct Common {
     seen: Mutex<HashSet<(String, String)>>,
     received: Mutex<Vec<Received>>,
     availability: Mutex<Availability>,
+    /// Callbacks started and not yet finished, so that a test can wait for them to land.
+    callbacks_running: Arc<tokio::sync::watch::Sender<usize>>,
     http: reqwest::Client,
 }
 
@@ -78,6 +80,7 @@ impl Default for Common {
             seen: Mutex::default(),
             received: Mutex::default(),
             availability: Mutex::new(Availability::Up),
+            callbacks_running: Arc::new(tokio::sync::watch::Sender::new(0)),
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client"),
         }
     }
@@ -162,6 +165,31 @@ impl Common {
         let json = serde_json::from_slice(body).map_err(|e| Refusal(StatusCode::BAD_REQUEST, e.to_string()))?;
         lock(&self.received).push(Received { client_id, message_id: id.clone(), path: path.into(), body: json, duplicate });
         Ok((client, id, duplicate))
+    }
+
+    /// Runs `callbacks` in the background, as a partner answers after it has taken a message.
+    /// Call it before answering the request that causes them, so that [`Common::settled`]
+    /// waits for them.
+    pub fn call_back_later(&self, callbacks: impl Future<Output = ()> + Send + 'static) {
+        struct Finished(Arc<tokio::sync::watch::Sender<usize>>);
+        impl Drop for Finished {
+            fn drop(&mut self) {
+                self.0.send_modify(|n| *n -= 1);
+            }
+        }
+        self.callbacks_running.send_modify(|n| *n += 1);
+        let finished = Finished(self.callbacks_running.clone());
+        tokio::spawn(async move {
+            callbacks.await;
+            drop(finished);
+        });
+    }
+
+    /// Waits until every callback started so far has been answered by our inbox (whose
+    /// effects are committed before it answers).
+    pub async fn settled(&self) {
+        let mut running = self.callbacks_running.subscribe();
+        running.wait_for(|n| *n == 0).await.expect("the sender lives in self");
     }
 
     /// Posts `body` to the client's callback URL, signed with its secret, retrying a few

@@ -137,8 +137,8 @@ async fn register(State(vi): State<Arc<Verwijsindex>>, headers: HeaderMap, body:
     Verwijsindex::check(&r).map_err(|e| Refusal(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let notices = vi.register(&client, &id, r);
     // Callbacks go out after the answer, as a real index would process asynchronously.
-    let vi = vi.clone();
-    tokio::spawn(async move { vi.notify(notices).await });
+    let index = vi.clone();
+    vi.common.call_back_later(async move { index.notify(notices).await });
     Ok(StatusCode::ACCEPTED)
 }
 

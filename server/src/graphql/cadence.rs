@@ -18,7 +18,8 @@ use crate::{
     error::{AppError, AppResult},
     policy,
 };
-use async_graphql::{Context, Enum, ID, Object, SimpleObject, dataloader::Loader};
+use super::batch::Load;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{Days, NaiveDate, Utc};
 use entities::{ContactKind, Phase, action_plan, contact, evaluation, person, trajectory};
 use sea_orm::{
@@ -40,7 +41,7 @@ pub struct CadenceRecords {
     pub last_evaluation: Option<NaiveDate>,
 }
 
-impl Loader<CadenceOf> for super::loaders::Loaders {
+impl Load<CadenceOf> for super::loaders::Loaders {
     type Value = CadenceRecords;
     type Error = Arc<DbErr>;
 
@@ -321,7 +322,8 @@ impl AgendaQuery {
             loader.load_many(caseload.iter().map(|t| ContactsOf(t.child_id))),
         )
         .await?;
-        loader.feed_many(caseload.iter().map(|t| (TrajectoryOf(t.child_id), t.clone()))).await;
+        // Open trajectories only: each is its child's current one.
+        loader.prime_many(caseload.iter().map(|t| (TrajectoryOf(t.child_id), t.clone())));
         let in_window = |d: NaiveDate, overdue: bool| overdue || (from..=to.0).contains(&d);
         let mut items = Vec::new();
         for t in &caseload {

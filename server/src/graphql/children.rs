@@ -438,7 +438,8 @@ impl ChildQuery {
         let total = TotalCount::of(ctx, &select, trajectory::Column::Id);
         let (rows, prev, next) = pagination::fetch(ctx, select, trajectory::Column::Id, &page).await?;
         let persons = ctx.loader().load_many(rows.iter().map(|t| PersonId(t.child_id))).await?;
-        ctx.loader().feed_many(rows.iter().map(|t| (TrajectoryOf(t.child_id), t.clone()))).await;
+        // An open trajectory is its child's current one (a closed one may not be).
+        ctx.loader().prime_many(rows.iter().filter(|t| t.phase != Phase::Closed).map(|t| (TrajectoryOf(t.child_id), t.clone())));
         let children: Vec<(Uuid, person::Model)> =
             rows.iter().filter_map(|t| Some((t.id, persons.get(&PersonId(t.child_id))?.clone()))).collect();
         for (_, c) in &children {
@@ -502,7 +503,7 @@ impl ChildMutation {
         let t = m.update(&txn).await?;
         audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)]).await?;
         txn.commit().await?;
-        ctx.loader().feed_one(TrajectoryOf(child_id), t).await;
+        ctx.loader().prime_many([(TrajectoryOf(child_id), t)]);
         Child::find(ctx, child_id).await
     }
 
@@ -566,7 +567,7 @@ impl ChildMutation {
         .await?;
         audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)]).await?;
         txn.commit().await?;
-        ctx.loader().feed_one(TrajectoryOf(child_id), t).await;
+        ctx.loader().prime_many([(TrajectoryOf(child_id), t)]);
         Child::find(ctx, child_id).await
     }
 }

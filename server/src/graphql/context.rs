@@ -1,13 +1,13 @@
 //! Per-request state and the helpers resolvers use to reach it.
 
-use super::loaders::Loaders;
+use super::{batch::Batcher, loaders::Loaders};
 use crate::{
     audit::{AccessEvent, AuditBuffer, RequestMeta},
     auth::Principal,
     error::{AppError, AppResult},
     policy::Ground,
 };
-use async_graphql::{Context, dataloader::DataLoader};
+use async_graphql::Context;
 use entities::AccessAction;
 use integrations::secrets::SecretBox;
 use sea_orm::DatabaseConnection;
@@ -40,7 +40,7 @@ pub struct RequestState {
     pub principal: Option<Principal>,
     pub meta: RequestMeta,
     pub audit: Arc<AuditBuffer>,
-    pub loader: DataLoader<Loaders>,
+    pub loader: Batcher<Loaders>,
     pub max_page_size: u64,
     pub settings: ApiSettings,
 }
@@ -52,7 +52,7 @@ pub trait ContextExt {
         &self.state().db
     }
 
-    fn loader(&self) -> &DataLoader<Loaders> {
+    fn loader(&self) -> &Batcher<Loaders> {
         &self.state().loader
     }
 

@@ -1,7 +1,7 @@
 //! DataLoaders for every relation: each batch is one `IN (…)` query, scoped to the
 //! principal's organisation as a second line of defence behind the policy checks.
 
-use async_graphql::dataloader::Loader;
+use super::batch::Load;
 use entities::{
     MembershipRole, Role, chain_partner, custody, family, family_membership, location, organisation, outbox_message, person,
     phase_change, trajectory, worker, worker_role,
@@ -59,7 +59,7 @@ key! {
 /// Loaders for rows looked up by their own id, within the organisation.
 macro_rules! by_id {
     ($key:ident, $entity:ident, $org:expr) => {
-        impl Loader<$key> for Loaders {
+        impl Load<$key> for Loaders {
             type Value = $entity::Model;
             type Error = Arc<DbErr>;
 
@@ -83,7 +83,7 @@ by_id!(PersonId, person, person::Column::OrganisationId);
 by_id!(ChainPartnerId, chain_partner, chain_partner::Column::OrganisationId);
 by_id!(OutboxMessageId, outbox_message, outbox_message::Column::OrganisationId);
 
-impl Loader<MessagesAbout> for Loaders {
+impl Load<MessagesAbout> for Loaders {
     type Value = Vec<outbox_message::Model>;
     type Error = Arc<DbErr>;
 
@@ -98,7 +98,7 @@ impl Loader<MessagesAbout> for Loaders {
     }
 }
 
-impl Loader<RolesOf> for Loaders {
+impl Load<RolesOf> for Loaders {
     type Value = Vec<Role>;
     type Error = Arc<DbErr>;
 
@@ -112,7 +112,7 @@ impl Loader<RolesOf> for Loaders {
     }
 }
 
-impl Loader<MembersOf> for Loaders {
+impl Load<MembersOf> for Loaders {
     type Value = Vec<(MembershipRole, person::Model)>;
     type Error = Arc<DbErr>;
 
@@ -145,7 +145,7 @@ impl Loaders {
     }
 }
 
-impl Loader<TrajectoryOf> for Loaders {
+impl Load<TrajectoryOf> for Loaders {
     type Value = trajectory::Model;
     type Error = Arc<DbErr>;
 
@@ -161,7 +161,7 @@ impl Loader<TrajectoryOf> for Loaders {
     }
 }
 
-impl Loader<CustodiansOf> for Loaders {
+impl Load<CustodiansOf> for Loaders {
     type Value = Vec<person::Model>;
     type Error = Arc<DbErr>;
 
@@ -176,7 +176,7 @@ impl Loader<CustodiansOf> for Loaders {
     }
 }
 
-impl Loader<PhaseHistoryOf> for Loaders {
+impl Load<PhaseHistoryOf> for Loaders {
     type Value = Vec<phase_change::Model>;
     type Error = Arc<DbErr>;
 
@@ -200,7 +200,7 @@ macro_rules! child_records_loader {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub uuid::Uuid);
 
-        impl async_graphql::dataloader::Loader<$key> for $crate::graphql::loaders::Loaders {
+        impl $crate::graphql::batch::Load<$key> for $crate::graphql::loaders::Loaders {
             type Value = Vec<entities::$entity::Model>;
             type Error = std::sync::Arc<sea_orm::DbErr>;
 
@@ -227,7 +227,7 @@ macro_rules! parts_loader {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub uuid::Uuid);
 
-        impl async_graphql::dataloader::Loader<$key> for $crate::graphql::loaders::Loaders {
+        impl $crate::graphql::batch::Load<$key> for $crate::graphql::loaders::Loaders {
             type Value = Vec<entities::$entity::Model>;
             type Error = std::sync::Arc<sea_orm::DbErr>;
 

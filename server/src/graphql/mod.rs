@@ -2,6 +2,7 @@
 //! mutations and loaders. Resolvers stay thin: policy check, domain function, mapping.
 
 mod access_log;
+pub mod batch;
 mod board;
 mod cadence;
 mod children;
@@ -34,7 +35,8 @@ use crate::{
     config::Config,
     error::AppResult,
 };
-use async_graphql::{EmptySubscription, MergedObject, Schema, dataloader::DataLoader};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+use batch::Batcher;
 use context::RequestState;
 use loaders::Loaders;
 use sea_orm::DatabaseConnection;
@@ -111,20 +113,17 @@ pub async fn execute(
 ) -> AppResult<async_graphql::Response> {
     let audit_buffer = Arc::new(AuditBuffer::default());
     let organisation_id = principal.as_ref().map_or(Uuid::nil(), |p| p.organisation_id);
+    let loader = Batcher::new(Loaders { db: db.clone(), organisation_id });
     let state = RequestState {
         db: db.clone(),
         principal: principal.clone(),
         meta: meta.clone(),
         audit: audit_buffer.clone(),
-        // Batches run in their own tasks; they keep the request's span (and so its request id).
-        loader: DataLoader::new(Loaders { db: db.clone(), organisation_id }, |f| {
-            tokio::spawn(tracing::Instrument::in_current_span(f))
-        })
-        .max_batch_size(5000),
+        loader: loader.clone(),
         max_page_size: settings.max_page_size,
         settings: settings.clone(),
     };
-    let response = schema.execute(request.data(state)).await;
+    let response = loader.run(schema.execute(request.data(state))).await;
     if let Some(p) = &principal {
         audit::flush(db, p, &meta, &audit_buffer).await?;
     }
