@@ -1,20 +1,20 @@
 //! What runs beside the HTTP server: the delivery worker draining the outbox, and the daily
 //! expiry of Verwijsindex signals.
 
-use crate::{app::AppState, partners::reference_index};
+use crate::partners::reference_index;
 use integrations::outbox::DeliveryWorker;
+use sea_orm::DatabaseConnection;
 use std::{future::Future, time::Duration};
 
 const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 
-pub fn delivery_worker(state: &AppState) -> DeliveryWorker {
-    DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.config.delivery.worker_settings())
-}
-
-pub fn spawn(state: &AppState, stop_worker: impl Future<Output = ()> + Send + 'static, stop_daily: impl Future<Output = ()> + Send + 'static) {
-    let worker = delivery_worker(state);
+pub fn spawn(
+    db: DatabaseConnection,
+    worker: DeliveryWorker,
+    stop_worker: impl Future<Output = ()> + Send + 'static,
+    stop_daily: impl Future<Output = ()> + Send + 'static,
+) {
     tokio::spawn(async move { worker.run(stop_worker).await });
-    let db = state.db.clone();
     tokio::spawn(async move {
         tokio::pin!(stop_daily);
         loop {

@@ -1,6 +1,6 @@
 //! Veerkracht: every child in the shelter a client in their own right.
 
-pub mod app;
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod bench;
@@ -8,8 +8,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
-pub mod graphql;
-mod http_graphql;
+pub mod http;
 pub mod jobs;
 pub mod metrics;
 pub mod partners;

@@ -122,7 +122,7 @@ async fn main() -> anyhow::Result<()> {
             }
             let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
             eprintln!("Veerkracht listening on http://{}", listener.local_addr()?);
-            server::app::serve(config, listener, shutdown_signal()).await
+            server::http::serve(config, listener, shutdown_signal()).await
         }
         Command::Migrate { status } => {
             let db = connect(&config).await?;
@@ -253,7 +253,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::PrintSchema => {
-            print!("{}", server::graphql::sdl());
+            print!("{}", server::api::sdl());
             Ok(())
         }
     }
@@ -263,7 +263,7 @@ fn parse_worker_id(raw: &str) -> anyhow::Result<uuid::Uuid> {
     if let Ok(u) = uuid::Uuid::parse_str(raw) {
         return Ok(u);
     }
-    server::graphql::ids::decode(&async_graphql::ID(raw.to_string()), "Worker", "worker")
+    server::api::ids::decode(&async_graphql::ID(raw.to_string()), "Worker", "worker")
         .map_err(|_| anyhow::anyhow!("{raw:?} is neither a UUID nor a Worker id"))
 }
 

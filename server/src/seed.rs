@@ -6,9 +6,9 @@ use crate::{
     audit::{GENESIS_HASH, RequestMeta},
     auth::Principal,
     config::Config,
-    graphql::{self, ids},
+    api::{self, ids},
 };
-use crate::graphql::context::ApiSettings;
+use crate::api::context::ApiSettings;
 use chrono::{Days, NaiveDate, Utc};
 use entities::{CareSetting, LocationKind, Role, access_log_head, location, organisation, worker, worker_role};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
@@ -150,7 +150,7 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
     if present.is_some() {
         return Ok(false);
     }
-    let schema = graphql::build_schema(config);
+    let schema = api::build_schema(config);
     let settings = ApiSettings::from_config(config)?;
     let mut families = FamilyGenerator::new(20261124);
     for demo in DEMO {
@@ -195,7 +195,7 @@ pub async fn seed_bench(db: &DatabaseConnection, config: &Config, families: usiz
     const SLUG: &str = "bench";
     let present = organisation::Entity::find().filter(organisation::Column::Slug.eq(SLUG)).one(db).await?;
     anyhow::ensure!(present.is_none(), "organisation {SLUG:?} already exists; seed the benchmark into an empty database");
-    let schema = graphql::build_schema(config);
+    let schema = api::build_schema(config);
     let settings = ApiSettings::from_config(config)?;
     let org = create_organisation(db, SLUG, "Benchmark (synthetic data)").await?;
     let mut locations = Vec::new();
@@ -437,13 +437,13 @@ fn date(on: NaiveDate, age: u64, rng: &mut Lcg) -> String {
 /// obeys every rule and is in the access log).
 struct Seeder<'a> {
     db: &'a DatabaseConnection,
-    schema: &'a graphql::AppSchema,
+    schema: &'a api::AppSchema,
     settings: &'a ApiSettings,
     principal: Principal,
 }
 
 impl<'a> Seeder<'a> {
-    fn new(db: &'a DatabaseConnection, schema: &'a graphql::AppSchema, settings: &'a ApiSettings, org: &organisation::Model, lead: &worker::Model) -> Self {
+    fn new(db: &'a DatabaseConnection, schema: &'a api::AppSchema, settings: &'a ApiSettings, org: &organisation::Model, lead: &worker::Model) -> Self {
         let principal = Principal {
             subject: "seed".into(),
             organisation_id: org.id,
@@ -466,7 +466,7 @@ impl<'a> Seeder<'a> {
     async fn run(&self, query: &str, vars: serde_json::Value) -> anyhow::Result<serde_json::Value> {
         let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(vars));
         let meta = RequestMeta { request_id: format!("seed-{}", Uuid::now_v7()), client_address: None, user_agent: Some("veerkracht seed".into()) };
-        let res = graphql::execute(self.schema, self.db, Some(self.principal.clone()), meta, self.settings, request).await?;
+        let res = api::execute(self.schema, self.db, Some(self.principal.clone()), meta, self.settings, request).await?;
         if !res.errors.is_empty() {
             anyhow::bail!("seed data rejected: {:?}", res.errors);
         }

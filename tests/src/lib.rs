@@ -9,10 +9,10 @@ use entities::{CareSetting, LocationKind, Role, location, organisation, worker};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 use server::{
-    app::AppState,
+    http::AppState,
     auth::{Claims, dev_issuer::DevIssuer},
     config::Config,
-    graphql::ids,
+    api::ids,
     seed::{self, NewLocation},
 };
 use tokio::{net::TcpListener, sync::oneshot};
@@ -79,7 +79,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let db = state.db.clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(async move {
-        server::app::run(state, listener, async {
+        server::http::run(state, listener, async {
             rx.await.ok();
         })
         .await

@@ -57,7 +57,7 @@ async fn children_filters_by_age_band_location_worker_and_phase() {
     let org = org(&app, "haven").await;
     admit(&app, &org, family_input(&org, 3)).await; // ages 2, 7, 14
     let mut elsewhere = without_bsn(family_input(&org, 1));
-    elsewhere["locationId"] = json!(server::graphql::ids::encode("Location", org.ambulant_location.id).0);
+    elsewhere["locationId"] = json!(server::api::ids::encode("Location", org.ambulant_location.id).0);
     elsewhere["responsibleWorkerId"] = json!(Org::worker_gid(&org.other_worker));
     admit(&app, &org, elsewhere).await; // age 2
 
@@ -74,7 +74,7 @@ async fn children_filters_by_age_band_location_worker_and_phase() {
     assert_eq!(count(json!({ "ageBand": "AGE_0_4" })).await, 2);
     assert_eq!(count(json!({ "ageBand": "AGE_4_12" })).await, 1);
     assert_eq!(count(json!({ "ageBand": "AGE_12_18" })).await, 1);
-    assert_eq!(count(json!({ "locationId": server::graphql::ids::encode("Location", org.ambulant_location.id).0 })).await, 1);
+    assert_eq!(count(json!({ "locationId": server::api::ids::encode("Location", org.ambulant_location.id).0 })).await, 1);
     assert_eq!(count(json!({ "responsibleWorkerId": Org::worker_gid(&org.worker) })).await, 3);
     assert_eq!(count(json!({ "phase": "PHASE_2" })).await, 0);
 }
@@ -275,7 +275,7 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
     assert_eq!(data["assignResponsibleWorker"]["trajectory"]["responsibleWorker"]["name"], org.other_worker.name);
 
     let mv = "mutation($input: MoveFamilyInput!) { moveFamily(input: $input) { location { name } } }";
-    let to = server::graphql::ids::encode("Location", org.ambulant_location.id).0;
+    let to = server::api::ids::encode("Location", org.ambulant_location.id).0;
     let data = app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": to } })).await;
     assert_eq!(data["moveFamily"]["location"]["name"], "Ambulant team");
     let err = app.gql_error(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": to } })).await;

@@ -106,7 +106,7 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     assert_eq!(team.sim.packages()[0], *package, "what was previewed is what was sent");
     assert_eq!(status(&app, &org, &family["id"]).await["status"], "DELIVERED");
 
-    let handover_id = server::graphql::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
+    let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
     team.sim.send("de-haven", &TeamMessage::Acknowledged { handover_id }).await;
     team.sim.send("de-haven", &TeamMessage::Accepted { handover_id }).await;
     team.sim.send("de-haven", &TeamMessage::Acknowledged { handover_id }).await; // late, out of order
@@ -136,7 +136,7 @@ async fn without_consent_for_identity_nothing_is_sent_and_a_declined_handover_sa
     consent(&app, &org, &family["children"][0]["id"], &mum, &team.id, json!(["IDENTITY"])).await;
     app.gql(&org.worker_token, send, json!({ "id": h["id"] })).await;
     app.deliver().await;
-    let handover_id = server::graphql::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
+    let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
     team.sim.send("de-haven", &TeamMessage::Declined { handover_id, reason: "Buiten ons werkgebied".into() }).await;
     let s = status(&app, &org, &family["id"]).await;
     assert_eq!((s["status"].as_str(), s["declineReason"].as_str()), (Some("DECLINED"), Some("Buiten ons werkgebied")));

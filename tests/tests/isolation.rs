@@ -2,7 +2,7 @@
 //! workers (NOT_FOUND, never FORBIDDEN, never data), and each role reaches what it needs.
 
 use serde_json::{Value, json};
-use server::graphql::ids;
+use server::api::ids;
 use tests::*;
 
 struct Two {

@@ -80,7 +80,7 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
     assert_eq!(app.gql_error(&stranger, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "NOT_FOUND");
 
     // Every use is in the access log with the grant as ground and the partner as actor.
-    let grant_uuid = server::graphql::ids::uuid_of(grant["id"].as_str().unwrap(), "PartnerGrant").unwrap();
+    let grant_uuid = server::api::ids::uuid_of(grant["id"].as_str().unwrap(), "PartnerGrant").unwrap();
     let uses = access_log::Entity::find().filter(access_log::Column::Ground.eq(format!("grant:{grant_uuid}"))).all(&app.db).await.unwrap();
     assert!(uses.len() >= 4, "{uses:?}");
     assert!(uses.iter().all(|u| u.actor_partner.as_deref() == Some("wijkteam-noord")));
@@ -109,7 +109,7 @@ async fn nothing_after_expiry_or_when_consent_is_withdrawn() {
 
     consent(&app, &org, &family, &child, &team).await;
     app.gql(&token, GRANTED, json!({ "id": grant["id"] })).await;
-    let uuid = server::graphql::ids::uuid_of(grant["id"].as_str().unwrap(), "PartnerGrant").unwrap();
+    let uuid = server::api::ids::uuid_of(grant["id"].as_str().unwrap(), "PartnerGrant").unwrap();
     let mut expired: partner_grant::ActiveModel = partner_grant::Entity::find_by_id(uuid).one(&app.db).await.unwrap().unwrap().into();
     expired.valid_until = sea_orm::Set(today() - chrono::Days::new(1));
     sea_orm::ActiveModelTrait::update(expired, &app.db).await.unwrap();

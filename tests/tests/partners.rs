@@ -359,7 +359,7 @@ async fn the_inbox_rejects_tampered_unsigned_old_and_replayed_messages() {
     let partner = connect_verwijsindex(&app, &org, &vi, &base).await;
     let child = registered_child(&app, &org, 1).await;
     let signal_id = signals(&app, &org.worker_token, &child).await[0]["id"].as_str().unwrap().to_string();
-    let signal_uuid = server::graphql::ids::uuid_of(&signal_id, "ReferenceIndexSignal").unwrap();
+    let signal_uuid = server::api::ids::uuid_of(&signal_id, "ReferenceIndexSignal").unwrap();
     let body = json!({
         "type": "MATCH", "signalId": signal_uuid, "matchedOn": today().to_string(),
         "other": { "organisation": "Jeugdbescherming", "name": "Jan", "phone": "030-1", "email": null },
@@ -400,7 +400,7 @@ async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
     let team = app.gql(&org.lead_token, CREATE_PARTNER, json!({ "input": team })).await["createChainPartner"].clone();
     let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
     let child_gid = family["children"][0]["id"].as_str().unwrap().to_string();
-    let child_id = server::graphql::ids::uuid_of(&child_gid, "Child").unwrap();
+    let child_id = server::api::ids::uuid_of(&child_gid, "Child").unwrap();
     let partner = chain_partner::Entity::find().one(&app.db).await.unwrap().unwrap();
     let parts = [ConsentScope::Identity, ConsentScope::Goals];
     let ask = || async {
@@ -417,7 +417,7 @@ async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
     let refuse = json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY", "GOALS"], "decision": "REFUSED", "decidedBy": [mum] } });
     app.gql(&org.worker_token, record, refuse).await;
     assert!(ask().await.unwrap_err().to_string().contains("refused"));
-    let by_child = json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY"], "decision": "GIVEN", "decidedBy": [server::graphql::ids::encode("Person", child_id).0] } });
+    let by_child = json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY"], "decision": "GIVEN", "decidedBy": [server::api::ids::encode("Person", child_id).0] } });
     let e = app.gql_error(&org.worker_token, record, by_child).await;
     assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT");
 

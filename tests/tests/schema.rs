@@ -3,7 +3,7 @@
 #[test]
 fn checked_in_schema_matches_the_code() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema.graphql");
-    let generated = server::graphql::sdl();
+    let generated = server::api::sdl();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }

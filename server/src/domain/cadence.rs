@@ -1,7 +1,7 @@
 //! Cadence of the method (DESIGN.md §2): a kindgesprek every 2 weeks from age 4, an
 //! oudergesprek about the child every week, an evaluation 6 weeks after the last one (or
 //! after the action plan), and phase 1 at most 6 weeks. Computed from the records, never stored.
-//! `graphql::cadence` states the same rules in SQL for the `overdue` filter; a test keeps the two equal.
+//! `api::cadence` states the same rules in SQL for the `overdue` filter; a test keeps the two equal.
 
 use super::{age::age_on, phase::PHASE_1_MAX_DAYS};
 use chrono::{Days, NaiveDate};

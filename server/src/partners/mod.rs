@@ -2,7 +2,6 @@
 //! Verwijsindex service, and the inbox partners post to.
 
 pub mod handover;
-pub mod inbox;
 pub mod reference_index;
 
 use crate::{

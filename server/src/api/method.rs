@@ -6,7 +6,7 @@ use crate::{
     domain::method::Phase1Activities,
     auth::Principal,
     error::{AppError, AppResult, Violation},
-    graphql::{context::ContextExt, loaders::WorkerId, organisation::Worker, scalars::Date},
+    api::{context::ContextExt, loaders::WorkerId, organisation::Worker, scalars::Date},
     policy::{self, Ground},
 };
 use async_graphql::{Context, ID};

@@ -3,8 +3,8 @@
 //! partner (a repeat is answered 200 and not applied again), and the answer is 2xx only
 //! after the message and its effects are committed.
 
-use super::reference_index;
-use crate::{app::AppState, error::AppError};
+use crate::partners::{handover, reference_index};
+use crate::{error::AppError, http::AppState};
 use axum::{
     Json,
     body::Bytes,
@@ -83,7 +83,7 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
         }
         PartnerAdapter::YouthTeam => {
             let message: TeamMessage = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
-            super::handover::apply(&txn, &partner, &message_id, message).await?;
+            handover::apply(&txn, &partner, &message_id, message).await?;
         }
         PartnerAdapter::School | PartnerAdapter::None => return Err(AppError::invalid("body", "this partner sends no messages")),
     }

@@ -13,7 +13,7 @@ use crate::{
         screening::{self, Answer, Band, Informant, Outcome, ScaleScore},
     },
     error::{AppError, AppResult},
-    graphql::context::ContextExt,
+    api::context::ContextExt,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult, Violation},
-    graphql::context::ContextExt,
+    api::context::ContextExt,
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{NaiveDate, Utc};

@@ -1,5 +1,8 @@
 //! The HTTP application: state, router, middleware and serving.
 
+mod graphql;
+mod inbox;
+
 use crate::{
     auth::{
         Principal,
@@ -10,8 +13,8 @@ use crate::{
     config::Config,
     db,
     error::AppResult,
-    graphql::{self, AppSchema, context::ApiSettings},
-    http_graphql,
+    api::{self, AppSchema, context::ApiSettings},
+
     metrics::Metrics,
 };
 use axum::{
@@ -22,7 +25,7 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::get,
 };
-use integrations::secrets::SecretBox;
+use integrations::{outbox::DeliveryWorker, secrets::SecretBox};
 use sea_orm::DatabaseConnection;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::{Duration, Instant}};
 use tokio::net::TcpListener;
@@ -71,7 +74,7 @@ impl AppState {
             jwks,
             Duration::from_secs(config.auth.jwks_refresh_seconds),
         );
-        let schema = graphql::build_schema(&config);
+        let schema = api::build_schema(&config);
         let api = ApiSettings::from_config(&config)?;
         let secrets = api.secrets.clone();
         Ok(Self { config: Arc::new(config), db, schema, validator, dev_issuer, metrics, secrets, api })
@@ -84,8 +87,8 @@ impl AppState {
 
     pub fn router(&self) -> Router {
         let mut router = Router::new()
-            .route("/graphql", get(http_graphql::get).post(http_graphql::post))
-            .route("/partners/{partner}/inbox", axum::routing::post(crate::partners::inbox::receive))
+            .route("/graphql", get(graphql::get).post(graphql::post))
+            .route("/partners/{partner}/inbox", axum::routing::post(inbox::receive))
             .route("/healthz", get(|| async { "ok" }))
             .route("/readyz", get(readyz))
             .route("/metrics", get(metrics));
@@ -192,7 +195,8 @@ pub async fn run(state: AppState, listener: TcpListener, shutdown: impl Future<O
         let _ = rx.wait_for(|s| *s).await;
     };
     if state.config.delivery.worker {
-        crate::jobs::spawn(&state, until_stopped(stopped.clone()), until_stopped(stopped.clone()));
+        let worker = DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.config.delivery.worker_settings());
+        crate::jobs::spawn(state.db.clone(), worker, until_stopped(stopped.clone()), until_stopped(stopped.clone()));
     }
     axum::serve(listener, state.router().into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(until_stopped(stopped))

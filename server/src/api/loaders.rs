@@ -200,7 +200,7 @@ macro_rules! child_records_loader {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub uuid::Uuid);
 
-        impl $crate::graphql::batch::Load<$key> for $crate::graphql::loaders::Loaders {
+        impl $crate::api::batch::Load<$key> for $crate::api::loaders::Loaders {
             type Value = Vec<entities::$entity::Model>;
             type Error = std::sync::Arc<sea_orm::DbErr>;
 
@@ -212,7 +212,7 @@ macro_rules! child_records_loader {
                     .order_by_asc(entities::$entity::Column::Id)
                     .all(&self.db)
                     .await?;
-                Ok($crate::graphql::loaders::group(rows.into_iter().map(|r| ($key(r.child_id), r))))
+                Ok($crate::api::loaders::group(rows.into_iter().map(|r| ($key(r.child_id), r))))
             }
         }
     };
@@ -227,7 +227,7 @@ macro_rules! parts_loader {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub uuid::Uuid);
 
-        impl $crate::graphql::batch::Load<$key> for $crate::graphql::loaders::Loaders {
+        impl $crate::api::batch::Load<$key> for $crate::api::loaders::Loaders {
             type Value = Vec<entities::$entity::Model>;
             type Error = std::sync::Arc<sea_orm::DbErr>;
 
@@ -238,7 +238,7 @@ macro_rules! parts_loader {
                     .order_by_asc(entities::$entity::Column::Id)
                     .all(&self.db)
                     .await?;
-                Ok($crate::graphql::loaders::group(rows.into_iter().map(|r| ($key(r.$field), r))))
+                Ok($crate::api::loaders::group(rows.into_iter().map(|r| ($key(r.$field), r))))
             }
         }
     };

@@ -3,10 +3,10 @@
 //! request errors, per GraphQL over HTTP), and `application/json` otherwise.
 
 use crate::{
-    app::{AppState, RequestId},
+    http::{AppState, RequestId},
     audit::RequestMeta,
     error::{AppError, finalize_errors},
-    graphql,
+    api,
 };
 use async_graphql::{
     ServerError,
@@ -117,7 +117,7 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
     };
     // Nothing is returned that was not logged: if the access log cannot be written, the
     // client gets an error instead of the data.
-    let mut response = match graphql::execute(&state.schema, &state.db, principal, meta, &state.api, request).await {
+    let mut response = match api::execute(&state.schema, &state.db, principal, meta, &state.api, request).await {
         Ok(r) => r,
         Err(e) => {
             state.metrics.graphql_error(e.code());

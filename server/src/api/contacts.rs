@@ -10,7 +10,7 @@ use super::{
 use crate::{
     domain::phase::PHASE_1_MAX_DAYS,
     error::{AppError, AppResult, Violation},
-    graphql::context::ContextExt,
+    api::context::ContextExt,
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{Days, Utc};
