@@ -1,7 +1,7 @@
 //! What runs beside the HTTP server: the delivery worker draining the outbox, and the daily
 //! expiry of Verwijsindex signals.
 
-use crate::partners::reference_index;
+use crate::cases::reference_index;
 use integrations::outbox::DeliveryWorker;
 use sea_orm::DatabaseConnection;
 use std::{future::Future, time::Duration};

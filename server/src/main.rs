@@ -218,7 +218,7 @@ async fn main() -> anyhow::Result<()> {
         Command::ExpireSignals => {
             let db = connect(&config).await?;
             db::migrate(&db).await?;
-            let n = server::partners::reference_index::expire_due(&db, chrono::Utc::now().date_naive()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let n = server::cases::reference_index::expire_due(&db, chrono::Utc::now().date_naive()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{n} signals expired");
             Ok(())
         }

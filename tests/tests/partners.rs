@@ -205,7 +205,7 @@ async fn signals_expire_on_their_end_date() {
     let child = family["children"][0]["id"].as_str().unwrap();
     let input = json!({ "input": { "childId": child, "startOn": days_ago(10), "endOn": (today() + chrono::Days::new(1)).to_string() } });
     app.gql(&org.worker_token, REGISTER, input).await;
-    let expire = |day| server::partners::reference_index::expire_due(&app.db, day);
+    let expire = |day| server::cases::reference_index::expire_due(&app.db, day);
     assert_eq!(expire(today()).await.unwrap(), 0);
     assert_eq!(expire(today() + chrono::Days::new(1)).await.unwrap(), 1);
     assert_eq!(signals(&app, &org.worker_token, child).await[0]["status"], "EXPIRED");
@@ -393,7 +393,7 @@ async fn the_inbox_rejects_tampered_unsigned_old_and_replayed_messages() {
 #[tokio::test]
 async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
     use entities::{ConsentPurpose, ConsentScope, MessageKind, chain_partner};
-    use server::partners::{consent_subject, permit, queue, system_principal};
+    use server::cases::partners::{consent_subject, permit, queue, system_principal};
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = json!({ "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM" });

@@ -12,7 +12,7 @@ use super::{
 use crate::{
     audit::{self, AccessEvent},
     error::{AppError, AppResult, Violation},
-    partners::consent_subject,
+    cases::partners::consent_subject,
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object};

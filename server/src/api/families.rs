@@ -11,7 +11,7 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    partners::reference_index,
+    cases::reference_index,
     audit::{self, AccessEvent},
     domain::admission::{self, MemberDraft, PersonDraft},
     error::{AppError, AppResult, Violation},

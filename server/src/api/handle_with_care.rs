@@ -14,7 +14,7 @@ use super::{
 use crate::{
     domain::school_day::next_school_day_start,
     error::{AppError, AppResult},
-    partners::{consent_subject, permit, queue},
+    cases::partners::{consent_subject, permit, queue},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object};

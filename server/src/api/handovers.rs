@@ -14,7 +14,7 @@ use super::{
 use crate::{
     audit::{self, AccessEvent},
     error::{AppError, AppResult, Violation},
-    partners::{handover::{AREA, build, children_of}, own_organisation, queue},
+    cases::{handovers::{AREA, build, children_of}, partners::{own_organisation, queue}},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};

@@ -17,7 +17,7 @@ use crate::{
     audit::{self, AccessEvent},
     domain::age::age_on,
     error::{AppError, AppResult},
-    partners::{consent_subject, permit},
+    cases::partners::{consent_subject, permit},
     policy::{self, Ground},
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};

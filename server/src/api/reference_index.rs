@@ -13,8 +13,8 @@ use super::{
 use crate::{
     domain::age::age_on,
     error::{AppError, AppResult},
-    partners::{
-        consent_subject, own_organisation,
+    cases::{
+        partners::{consent_subject, own_organisation},
         reference_index::{AREA, Contact, Registering, partner_of},
     },
     policy,

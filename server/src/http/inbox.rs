@@ -3,7 +3,7 @@
 //! partner (a repeat is answered 200 and not applied again), and the answer is 2xx only
 //! after the message and its effects are committed.
 
-use crate::partners::{handover, reference_index};
+use crate::cases::{handovers, reference_index};
 use crate::{error::AppError, http::AppState};
 use axum::{
     Json,
@@ -83,7 +83,7 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
         }
         PartnerAdapter::YouthTeam => {
             let message: TeamMessage = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
-            handover::apply(&txn, &partner, &message_id, message).await?;
+            handovers::apply(&txn, &partner, &message_id, message).await?;
         }
         PartnerAdapter::School | PartnerAdapter::None => return Err(AppError::invalid("body", "this partner sends no messages")),
     }

@@ -1,7 +1,7 @@
 //! The Verwijsindex as the organisation uses it: registering and withdrawing signals, the
 //! daily expiry, and what its notices change.
 
-use super::{permit, queue, system_principal};
+use super::partners::{permit, queue, system_principal};
 use crate::{
     audit::{self, AccessEvent, RequestMeta},
     auth::Principal,
@@ -181,7 +181,7 @@ pub async fn register_at_admission<C: ConnectionTrait>(
     if children.iter().all(|(c, _)| c.bsn.is_none()) {
         return Ok(());
     }
-    let organisation = super::own_organisation(db, actor.organisation_id).await?;
+    let organisation = super::partners::own_organisation(db, actor.organisation_id).await?;
     if !organisation.reference_index_register_at_admission {
         return Ok(());
     }
@@ -192,7 +192,7 @@ pub async fn register_at_admission<C: ConnectionTrait>(
     let registering = Registering { actor, meta, ground: ground.label(), organisation: &organisation, partner: &partner };
     for (child, worker_id) in children.iter().filter(|(c, _)| c.bsn.is_some()) {
         let worker = worker::Entity::find_by_id(*worker_id).one(db).await?.ok_or(AppError::NotFound("worker"))?;
-        let (_, subject) = super::consent_subject(db, organisation.id, child.id).await?;
+        let (_, subject) = super::partners::consent_subject(db, organisation.id, child.id).await?;
         let contact = Contact { worker, phone: None, email: None };
         registering.register(db, child, &subject, contact, None, None).await?;
     }

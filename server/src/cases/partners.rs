@@ -1,8 +1,5 @@
-//! Working with chain partners: the sharing gate every outbound message passes, the
-//! Verwijsindex service, and the inbox partners post to.
-
-pub mod handover;
-pub mod reference_index;
+//! Working with chain partners: the sharing gate every outbound message passes, and what the
+//! other partner use cases share (the consent subject, the system principal for inbound work).
 
 use crate::{
     audit::{self, AccessEvent, RequestMeta},

@@ -1,7 +1,7 @@
 //! Warm handover: building the package from the case within the consent given, and what a
 //! youth team's answers change.
 
-use super::{consent_records, consent_subject, permit_from, system_principal};
+use super::partners::{consent_records, consent_subject, permit_from, system_principal};
 use crate::{
     audit::{self, AccessEvent, RequestMeta},
     domain::{consent::Permit, screening::Outcome},
