@@ -1,16 +1,21 @@
 //! Organisation set-up (organisations, locations, workers) and the demo data set.
-//! Families are admitted through the GraphQL API itself, so demo data obeys every rule
-//! and appears in the access log like any other admission.
+//! Families are admitted through the same use cases as the API's, so seeded data obeys every
+//! rule and appears in the access log like any other admission.
 
 use crate::{
+    api::{self, context::ApiSettings, ids},
     audit::{GENESIS_HASH, RequestMeta},
     auth::Principal,
+    cases::{
+        Actor,
+        admission::{self, AdmitFamily, NewMember},
+    },
     config::Config,
-    api::{self, ids},
 };
-use crate::api::context::ApiSettings;
 use chrono::{Days, NaiveDate, Utc};
-use entities::{CareSetting, LocationKind, Role, access_log_head, location, organisation, worker, worker_role};
+use entities::{
+    CareSetting, LocationKind, MembershipRole, Role, Sex, access_log_head, location, organisation, person, worker, worker_role,
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
@@ -171,17 +176,11 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
 
         let seeder = Seeder::new(db, &schema, &settings, &org, &lead);
         for i in 0..demo.families {
-            let (input, admitted) = families.next(i, &locations, &cfw);
-            let born: Vec<NaiveDate> = input["members"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|m| m["role"] == "CHILD")
-                .filter_map(|m| m["dateOfBirth"].as_str()?.parse().ok())
-                .collect();
-            let children = seeder.admit(input).await?;
-            for (c, (child, born)) in children.iter().zip(born).enumerate() {
-                let story = DemoStory { child, born, admitted, today: families.today, variant: (i + c) as u64 };
+            let family = families.next(i, &locations, &cfw);
+            let admitted = family.admission_date.expect("generated families have an admission date");
+            for (c, child) in seeder.admit(family).await?.iter().enumerate() {
+                let id = json!(ids::encode("Child", child.id).0);
+                let story = DemoStory { child: &id, born: child.date_of_birth, admitted, today: families.today, variant: (i + c) as u64 };
                 story.record(&seeder).await?;
             }
         }
@@ -190,7 +189,7 @@ pub async fn seed_demo(db: &DatabaseConnection, config: &Config) -> anyhow::Resu
 }
 
 /// Loads `families` generated families (about 2.5 children each) into a fresh organisation `bench`,
-/// through the same admission mutation as everything else, for the load test in `bench/`.
+/// through the admission use case like every other admission, for the load test in `bench/`.
 pub async fn seed_bench(db: &DatabaseConnection, config: &Config, families: usize) -> anyhow::Result<()> {
     const SLUG: &str = "bench";
     let present = organisation::Entity::find().filter(organisation::Column::Slug.eq(SLUG)).one(db).await?;
@@ -221,8 +220,7 @@ pub async fn seed_bench(db: &DatabaseConnection, config: &Config, families: usiz
     let seeder = Seeder::new(db, &schema, &settings, &org, &lead);
     let mut generator = FamilyGenerator::new(42);
     for i in 0..families {
-        let (input, _) = generator.next(i, &locations, &workers);
-        seeder.admit(input).await?;
+        seeder.admit(generator.next(i, &locations, &workers)).await?;
         if (i + 1) % 1000 == 0 {
             tracing::info!(families = i + 1, "benchmark data");
         }
@@ -374,42 +372,53 @@ impl FamilyGenerator {
         Self { rng: Lcg(seed), today: Utc::now().date_naive(), next_bsn: 10_000_000 + seed % 1_000_000 }
     }
 
-    fn next(&mut self, i: usize, locations: &[location::Model], workers: &[worker::Model]) -> (serde_json::Value, NaiveDate) {
+    fn next(&mut self, i: usize, locations: &[location::Model], workers: &[worker::Model]) -> AdmitFamily {
         let rng = &mut self.rng;
         let family_name = rng.pick(FAMILY_NAMES);
         let admitted = self.today - Days::new(rng.next(120));
+        let member = |reference: Option<&str>, role, given_name: &str, date_of_birth, sex| NewMember {
+            reference: reference.map(str::to_string),
+            role,
+            given_name: given_name.into(),
+            family_name: family_name.into(),
+            date_of_birth,
+            bsn: None,
+            sex,
+            gender_identity: None,
+            custodian_refs: Vec::new(),
+            responsible_worker_id: None,
+        };
         let mother_born = date(admitted, 25 + rng.next(18), rng);
-        let mut members = vec![json!({
-            "ref": "mother", "role": "CARING_PARENT", "givenName": rng.pick(ADULT_WOMEN), "familyName": family_name,
-            "dateOfBirth": mother_born, "bsn": bsn(&mut self.next_bsn), "sex": "FEMALE",
-        })];
+        let mut members =
+            vec![NewMember { bsn: Some(bsn(&mut self.next_bsn)), ..member(Some("mother"), MembershipRole::CaringParent, rng.pick(ADULT_WOMEN), mother_born, Sex::Female) }];
         let father_has_custody = rng.next(2) == 0;
         if father_has_custody {
-            members.push(json!({
-                "ref": "father", "role": "NON_ACCOMPANYING_PARENT", "givenName": rng.pick(ADULT_MEN), "familyName": family_name,
-                "dateOfBirth": date(admitted, 27 + rng.next(20), rng), "sex": "MALE",
-            }));
+            let born = date(admitted, 27 + rng.next(20), rng);
+            members.push(member(Some("father"), MembershipRole::NonAccompanyingParent, rng.pick(ADULT_MEN), born, Sex::Male));
         }
-        let custodians = if father_has_custody { json!(["mother", "father"]) } else { json!(["mother"]) };
+        let custodians: Vec<String> = if father_has_custody { vec!["mother".into(), "father".into()] } else { vec!["mother".into()] };
         for c in 0..=rng.next(4) {
             // Spread ages over every band: 0–17 in turn, shuffled a little.
             let age = ((i as u64) * 5 + c * 7 + rng.next(3)) % 18;
             let girl = rng.next(2) == 0;
             let has_bsn = rng.next(4) != 0;
-            members.push(json!({
-                "role": "CHILD", "givenName": rng.pick(if girl { GIVEN_GIRLS } else { GIVEN_BOYS }), "familyName": family_name,
-                "dateOfBirth": date(admitted, age, rng), "sex": if girl { "FEMALE" } else { "MALE" },
-                "bsn": if has_bsn { json!(bsn(&mut self.next_bsn)) } else { serde_json::Value::Null },
-                "custodianRefs": custodians,
-                "responsibleWorkerId": ids::encode("Worker", workers[(i + c as usize) % workers.len()].id).0,
-            }));
+            let (names, sex) = if girl { (GIVEN_GIRLS, Sex::Female) } else { (GIVEN_BOYS, Sex::Male) };
+            let (given, born) = (rng.pick(names), date(admitted, age, rng));
+            members.push(NewMember {
+                bsn: has_bsn.then(|| bsn(&mut self.next_bsn)),
+                custodian_refs: custodians.clone(),
+                responsible_worker_id: Some(workers[(i + c as usize) % workers.len()].id),
+                ..member(None, MembershipRole::Child, given, born, sex)
+            });
         }
-        let input = json!({
-            "locationId": ids::encode("Location", locations[i % locations.len()].id).0,
-            "admissionDate": admitted.to_string(),
-            "members": members,
-        });
-        (input, admitted)
+        AdmitFamily {
+            location_id: locations[i % locations.len()].id,
+            admission_date: Some(admitted),
+            setting: None,
+            responsible_worker_id: None,
+            members,
+            referral_id: None,
+        }
     }
 }
 
@@ -428,13 +437,12 @@ fn bsn(serial: &mut u64) -> String {
 }
 
 /// A date of birth `age` years (and a few days) before `on`.
-fn date(on: NaiveDate, age: u64, rng: &mut Lcg) -> String {
-    let dob = on.checked_sub_months(chrono::Months::new(12 * age as u32)).unwrap_or(on) - Days::new(1 + rng.next(300));
-    dob.to_string()
+fn date(on: NaiveDate, age: u64, rng: &mut Lcg) -> NaiveDate {
+    on.checked_sub_months(chrono::Months::new(12 * age as u32)).unwrap_or(on) - Days::new(1 + rng.next(300))
 }
 
-/// Runs mutations as the organisation's team lead, through the real schema (so seeded data
-/// obeys every rule and is in the access log).
+/// Acts as the organisation's team lead: admissions through the use case, the demo's method
+/// records still through the schema until their workflows are use cases too.
 struct Seeder<'a> {
     db: &'a DatabaseConnection,
     schema: &'a api::AppSchema,
@@ -455,18 +463,22 @@ impl<'a> Seeder<'a> {
         Self { db, schema, settings, principal }
     }
 
-    /// Admits a family; returns the ids of its children.
-    async fn admit(&self, input: serde_json::Value) -> anyhow::Result<Vec<serde_json::Value>> {
-        let res = self
-            .run("mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { children { id } } }", json!({ "input": input }))
-            .await?;
-        Ok(res["admitFamily"]["children"].as_array().into_iter().flatten().map(|c| c["id"].clone()).collect())
+    /// Admits a family through the admission use case; returns its children.
+    async fn admit(&self, family: AdmitFamily) -> anyhow::Result<Vec<person::Model>> {
+        let meta = self.meta();
+        let txn = self.db.begin().await?;
+        let admitted = admission::admit_family(Actor { principal: &self.principal, meta: &meta }, &txn, family).await?;
+        txn.commit().await?;
+        Ok(admitted.children)
+    }
+
+    fn meta(&self) -> RequestMeta {
+        RequestMeta { request_id: format!("seed-{}", Uuid::now_v7()), client_address: None, user_agent: Some("veerkracht seed".into()) }
     }
 
     async fn run(&self, query: &str, vars: serde_json::Value) -> anyhow::Result<serde_json::Value> {
         let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(vars));
-        let meta = RequestMeta { request_id: format!("seed-{}", Uuid::now_v7()), client_address: None, user_agent: Some("veerkracht seed".into()) };
-        let res = api::execute(self.schema, self.db, Some(self.principal.clone()), meta, self.settings, request).await?;
+        let res = api::execute(self.schema, self.db, Some(self.principal.clone()), self.meta(), self.settings, request).await?;
         if !res.errors.is_empty() {
             anyhow::bail!("seed data rejected: {:?}", res.errors);
         }

@@ -3,7 +3,6 @@
 
 use super::{
     context::ContextExt,
-    method,
     families::Family,
     ids,
     loaders::{CustodiansOf, PersonId, PhaseHistoryOf, TrajectoryOf, WorkerId},
@@ -13,26 +12,21 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    audit::{self, AccessEvent},
+    cases::trajectories::{self, AdvancePhase, AssignResponsibleWorker},
     domain::{
         age::{AgeBand, age_on},
-        method::{Phase1Activities, PhaseChangeInput, check_method},
         phase::{self, PHASE_1_MAX_DAYS},
     },
-    error::{AppError, AppResult, Violation},
+    error::{AppError, AppResult},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{Days, NaiveDate, Utc};
-use entities::{
-    AccessAction, AftercareDecision, CareSetting, ContactKind, EndReason, Phase, Role, family, person, phase_change, trajectory, worker,
-    worker_role,
-};
+use entities::{AftercareDecision, CareSetting, ContactKind, EndReason, Phase, family, person, phase_change, trajectory};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
-    TransactionTrait, sea_query::{ExprTrait, Query},
+    ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
+    sea_query::{ExprTrait, Query},
 };
-use std::collections::HashSet;
 use uuid::Uuid;
 
 fn today() -> NaiveDate {
@@ -54,6 +48,13 @@ impl Child {
             }
             _ => Err(AppError::NotFound("child")),
         }
+    }
+
+    /// The child whose trajectory a mutation has just changed (and committed).
+    async fn changed(ctx: &Context<'_>, t: trajectory::Model) -> AppResult<Self> {
+        let child_id = t.child_id;
+        ctx.loader().prime_many([(TrajectoryOf(child_id), t)]);
+        Self::find(ctx, child_id).await
     }
 
     async fn trajectory_model(&self, ctx: &Context<'_>) -> AppResult<trajectory::Model> {
@@ -282,84 +283,6 @@ impl PhaseChange {
     }
 }
 
-/// A new trajectory in phase 1, with its first history entry.
-pub fn open_trajectory(
-    organisation_id: Uuid,
-    child_id: Uuid,
-    family_id: Uuid,
-    responsible_worker_id: Uuid,
-    setting: CareSetting,
-    admission_date: NaiveDate,
-    by_worker: Option<Uuid>,
-) -> (trajectory::ActiveModel, phase_change::ActiveModel) {
-    let now = Utc::now();
-    let id = Uuid::now_v7();
-    let t = trajectory::Model {
-        id,
-        organisation_id,
-        child_id,
-        family_id,
-        responsible_worker_id,
-        phase: Phase::Phase1,
-        setting,
-        admission_date,
-        phase_started_on: admission_date,
-        end_date: None,
-        end_reason: None,
-        expected_departure_on: None,
-        aftercare_decision: None,
-        aftercare_note: None,
-        phase1_exit_reason: None,
-        created_at: now,
-        updated_at: now,
-    };
-    let change = phase_change::Model {
-        id: Uuid::now_v7(),
-        trajectory_id: id,
-        from_phase: None,
-        to_phase: Phase::Phase1,
-        effective_on: admission_date,
-        changed_by_worker_id: by_worker,
-        note: None,
-        created_at: now,
-    };
-    (t.into(), change.into())
-}
-
-/// Checks that every `(worker, field)` names an active child and family worker of the
-/// organisation, in two statements however many there are.
-pub async fn check_responsible_workers<C: ConnectionTrait>(db: &C, organisation_id: Uuid, workers: &[(Uuid, String)]) -> AppResult<()> {
-    if workers.is_empty() {
-        return Ok(());
-    }
-    let wanted: Vec<Uuid> = workers.iter().map(|(w, _)| *w).collect::<HashSet<_>>().into_iter().collect();
-    let found: HashSet<Uuid> = worker::Entity::find()
-        .filter(worker::Column::Id.is_in(wanted.clone()))
-        .filter(worker::Column::OrganisationId.eq(organisation_id))
-        .filter(worker::Column::Active.eq(true))
-        .filter(
-            worker::Column::Id.in_subquery(
-                Query::select()
-                    .column(worker_role::Column::WorkerId)
-                    .from(worker_role::Entity)
-                    .and_where(worker_role::Column::Role.eq(Role::ChildFamilyWorker))
-                    .and_where(worker_role::Column::WorkerId.is_in(wanted))
-                    .to_owned(),
-            ),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|w| w.id)
-        .collect();
-    let violations: Vec<Violation> = workers
-        .iter()
-        .filter(|(w, _)| !found.contains(w))
-        .map(|(_, field)| Violation::new(field.clone(), "not an active child and family worker of your organisation"))
-        .collect();
-    if violations.is_empty() { Ok(()) } else { Err(AppError::BadUserInput(violations)) }
-}
-
 #[derive(InputObject, Default)]
 pub struct ChildFilter {
     pub location_id: Option<ID>,
@@ -487,24 +410,14 @@ pub struct ChildMutation;
 impl ChildMutation {
     /// Makes a worker the child's responsible kind- en gezinsbegeleider.
     async fn assign_responsible_worker(&self, ctx: &Context<'_>, input: AssignResponsibleWorkerInput) -> AppResult<Child> {
-        let p = ctx.principal()?;
-        let ground = policy::assign_responsible_worker(p)?;
-        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
-        let worker_id = ids::decode(&input.worker_id, "Worker", "input.workerId")?;
+        let command = AssignResponsibleWorker {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            worker_id: ids::decode(&input.worker_id, "Worker", "input.workerId")?,
+        };
         let txn = ctx.db().begin().await?;
-        let t = method::trajectory_for_update(&txn, p.organisation_id, child_id).await?;
-        if t.phase == Phase::Closed {
-            return Err(AppError::Conflict("the trajectory is closed".into()));
-        }
-        check_responsible_workers(&txn, p.organisation_id, &[(worker_id, "input.workerId".into())]).await?;
-        let mut m: trajectory::ActiveModel = t.into();
-        m.responsible_worker_id = Set(worker_id);
-        m.updated_at = Set(Utc::now());
-        let t = m.update(&txn).await?;
-        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+        let t = trajectories::assign_responsible_worker(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
-        ctx.loader().prime_many([(TrajectoryOf(child_id), t)]);
-        Child::find(ctx, child_id).await
+        Child::changed(ctx, t).await
     }
 
     /// Moves a child's trajectory to the next phase (1 → 2 → 3), or closes it with an end
@@ -512,62 +425,20 @@ impl ChildMutation {
     /// reason); entering phase 3 records the expected departure. Only the responsible worker
     /// or a team lead can do this.
     async fn advance_phase(&self, ctx: &Context<'_>, input: AdvancePhaseInput) -> AppResult<Child> {
-        let p = ctx.principal()?;
-        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
-        let txn = ctx.db().begin().await?;
-        let t = method::trajectory_for_update(&txn, p.organisation_id, child_id).await?;
-        let ground = policy::change_phase(p, t.responsible_worker_id)?;
-        let target = match input.to.or_else(|| phase::next(t.phase)) {
-            Some(target) => target,
-            None => return Err(AppError::invalid("input.to", "the trajectory is already closed")),
-        };
-        phase::check_transition(t.phase, target, input.end_reason).map_err(|v| AppError::BadUserInput(vec![v]))?;
-        let effective_on = input.effective_on.map_or_else(today, |d| d.0);
-        if effective_on > today() {
-            return Err(AppError::invalid("input.effectiveOn", "a phase change cannot be dated in the future"));
-        }
-        if effective_on < t.phase_started_on {
-            return Err(AppError::invalid("input.effectiveOn", "the new phase cannot begin before the current one"));
-        }
-        let done = if t.phase == Phase::Phase1 { method::phase1_activities(&txn, t.id).await? } else { Phase1Activities::default() };
-        let change = PhaseChangeInput {
-            phase1_exit_reason: input.phase1_exit_reason.as_deref(),
-            expected_departure_on: input.expected_departure_on.map(|d| d.0),
+        let command = AdvancePhase {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            to: input.to,
+            effective_on: input.effective_on.map(|d| d.0),
+            end_reason: input.end_reason,
             aftercare_decision: input.aftercare_decision,
-        };
-        check_method(t.phase, target, done, &change, effective_on).map_err(AppError::BadUserInput)?;
-        let from = t.phase;
-        let mut m: trajectory::ActiveModel = t.into();
-        m.phase = Set(target);
-        m.phase_started_on = Set(effective_on);
-        match target {
-            Phase::Phase2 => m.phase1_exit_reason = Set(change.phase1_exit_reason.map(|r| r.trim().to_string())),
-            Phase::Phase3 => m.expected_departure_on = Set(change.expected_departure_on),
-            Phase::Closed => {
-                m.end_date = Set(Some(effective_on));
-                m.end_reason = Set(input.end_reason);
-                m.aftercare_decision = Set(input.aftercare_decision);
-                m.aftercare_note = Set(input.aftercare_note);
-            }
-            Phase::Phase1 => {}
-        }
-        m.updated_at = Set(Utc::now());
-        let t = m.update(&txn).await?;
-        phase_change::ActiveModel::from(phase_change::Model {
-            id: Uuid::now_v7(),
-            trajectory_id: t.id,
-            from_phase: Some(from),
-            to_phase: target,
-            effective_on,
-            changed_by_worker_id: p.worker_id,
+            aftercare_note: input.aftercare_note,
+            expected_departure_on: input.expected_departure_on.map(|d| d.0),
+            phase1_exit_reason: input.phase1_exit_reason,
             note: input.note,
-            created_at: Utc::now(),
-        })
-        .insert(&txn)
-        .await?;
-        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+        };
+        let txn = ctx.db().begin().await?;
+        let t = trajectories::advance_phase(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
-        ctx.loader().prime_many([(TrajectoryOf(child_id), t)]);
-        Child::find(ctx, child_id).await
+        Child::changed(ctx, t).await
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{batch::Batcher, loaders::Loaders};
 use crate::{
+    cases::Actor,
     audit::{AccessEvent, AuditBuffer, RequestMeta},
     auth::Principal,
     error::{AppError, AppResult},
@@ -54,6 +55,11 @@ pub trait ContextExt {
 
     fn loader(&self) -> &Batcher<Loaders> {
         &self.state().loader
+    }
+
+    /// The principal acting in this request and where the request came from, for use cases.
+    fn actor(&self) -> AppResult<Actor<'_>> {
+        Ok(Actor { principal: self.principal()?, meta: &self.state().meta })
     }
 
     fn principal(&self) -> AppResult<&Principal> {

@@ -1,32 +1,24 @@
 //! Families (gezin): admission, members, custody, and moving between locations.
 
 use super::{
-    children::{Child, check_responsible_workers, open_trajectory},
+    children::Child,
     context::ContextExt,
     ids,
     loaders::{FamilyId, LocationId, MembersOf},
+    method::{check, decode_into},
     organisation::Location,
     pagination::{self, Conn, TotalCount},
-    persons::{Person, ensure_bsn_free},
+    persons::Person,
     scalars::Date,
 };
 use crate::{
-    cases::reference_index,
-    audit::{self, AccessEvent},
-    domain::admission::{self, MemberDraft, PersonDraft},
+    cases::admission::{self, AddFamilyMember, AdmitFamily, MoveFamily, NewMember},
     error::{AppError, AppResult, Violation},
     policy::{self, Ground},
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::Utc;
-use entities::{
-    AccessAction, CareSetting, MembershipRole, Sex, custody, family, family_membership, location, person,
-    phase_change, trajectory,
-};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryTrait, TransactionTrait,
-};
+use entities::{CareSetting, MembershipRole, Sex, family, person};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait};
 use uuid::Uuid;
 
 /// Gezin: the system around the children, as registered at admission.
@@ -161,33 +153,20 @@ pub struct NewMemberInput {
 }
 
 impl NewMemberInput {
-    fn draft(&self) -> MemberDraft {
-        MemberDraft {
-            reference: self.reference.clone(),
+    fn command(self, field: &str, v: &mut Vec<Violation>) -> NewMember {
+        NewMember {
+            responsible_worker_id: self
+                .responsible_worker_id
+                .and_then(|id| decode_into(&id, "Worker", &format!("{field}.responsibleWorkerId"), v)),
+            reference: self.reference,
             role: self.role,
-            person: PersonDraft {
-                given_name: self.given_name.clone(),
-                family_name: self.family_name.clone(),
-                date_of_birth: self.date_of_birth.0,
-                bsn: self.bsn.clone(),
-            },
-            custodian_refs: self.custodian_refs.clone(),
-        }
-    }
-
-    fn person(&self, organisation_id: Uuid, bsn: Option<String>) -> person::Model {
-        let now = Utc::now();
-        person::Model {
-            id: Uuid::now_v7(),
-            organisation_id,
-            given_name: self.given_name.trim().to_string(),
-            family_name: self.family_name.trim().to_string(),
+            given_name: self.given_name,
+            family_name: self.family_name,
             date_of_birth: self.date_of_birth.0,
-            bsn,
+            bsn: self.bsn,
             sex: self.sex,
-            gender_identity: self.gender_identity.clone(),
-            created_at: now,
-            updated_at: now,
+            gender_identity: self.gender_identity,
+            custodian_refs: self.custodian_refs,
         }
     }
 }
@@ -207,6 +186,25 @@ pub struct AdmitFamilyInput {
     pub referral_id: Option<ID>,
 }
 
+impl AdmitFamilyInput {
+    fn command(self) -> AppResult<AdmitFamily> {
+        let location_id = ids::decode(&self.location_id, "Location", "input.locationId")?;
+        let mut v = Vec::new();
+        let responsible_worker_id = self.responsible_worker_id.and_then(|id| decode_into(&id, "Worker", "input.responsibleWorkerId", &mut v));
+        let referral_id = self.referral_id.and_then(|id| decode_into(&id, "Referral", "input.referralId", &mut v));
+        let members = self.members.into_iter().enumerate().map(|(i, m)| m.command(&format!("input.members[{i}]"), &mut v)).collect();
+        check(v)?;
+        Ok(AdmitFamily {
+            location_id,
+            admission_date: self.admission_date.map(|d| d.0),
+            setting: self.setting,
+            responsible_worker_id,
+            members,
+            referral_id,
+        })
+    }
+}
+
 #[derive(InputObject)]
 pub struct AddFamilyMemberInput {
     pub family_id: ID,
@@ -221,78 +219,25 @@ pub struct AddFamilyMemberInput {
     pub admission_date: Option<Date>,
 }
 
+impl AddFamilyMemberInput {
+    fn command(self) -> AppResult<AddFamilyMember> {
+        let family_id = ids::decode(&self.family_id, "Family", "input.familyId")?;
+        let mut v = Vec::new();
+        let member = self.member.command("input.member", &mut v);
+        let list = |ids: &[ID], kind, field: &str, v: &mut Vec<Violation>| -> Vec<Uuid> {
+            ids.iter().enumerate().filter_map(|(i, id)| decode_into(id, kind, &format!("{field}[{i}]"), v)).collect()
+        };
+        let custodian_ids = list(&self.custodian_ids, "Person", "input.custodianIds", &mut v);
+        let custody_over_child_ids = list(&self.custody_over_child_ids, "Child", "input.custodyOverChildIds", &mut v);
+        check(v)?;
+        Ok(AddFamilyMember { family_id, member, custodian_ids, custody_over_child_ids, admission_date: self.admission_date.map(|d| d.0) })
+    }
+}
+
 #[derive(InputObject)]
 pub struct MoveFamilyInput {
     pub family_id: ID,
     pub location_id: ID,
-}
-
-/// Rows to insert for one mutation, written in dependency order.
-#[derive(Default)]
-struct NewRows {
-    persons: Vec<person::ActiveModel>,
-    memberships: Vec<family_membership::ActiveModel>,
-    custody: Vec<custody::ActiveModel>,
-    trajectories: Vec<trajectory::ActiveModel>,
-    phase_changes: Vec<phase_change::ActiveModel>,
-    events: Vec<AccessEvent>,
-}
-
-impl NewRows {
-    fn membership(&mut self, family_id: Uuid, person_id: Uuid, role: MembershipRole) {
-        let now = Utc::now();
-        self.memberships.push(
-            family_membership::Model { id: Uuid::now_v7(), family_id, person_id, role, created_at: now, updated_at: now }.into(),
-        );
-    }
-
-    fn custody(&mut self, child_id: Uuid, custodian_id: Uuid, ground: &Ground) {
-        let now = Utc::now();
-        self.custody.push(custody::Model { id: Uuid::now_v7(), child_id, custodian_id, created_at: now, updated_at: now }.into());
-        self.events.push(AccessEvent::new(child_id, AccessAction::Create, "custody", ground));
-    }
-
-    async fn insert(self, txn: &DatabaseTransaction) -> AppResult<Vec<AccessEvent>> {
-        async fn all<A: ActiveModelTrait + Send>(txn: &DatabaseTransaction, rows: Vec<A>) -> AppResult<()>
-        where
-            <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
-        {
-            if !rows.is_empty() {
-                <A::Entity as EntityTrait>::insert_many(rows).exec_without_returning(txn).await?;
-            }
-            Ok(())
-        }
-        all(txn, self.persons).await?;
-        all(txn, self.memberships).await?;
-        all(txn, self.custody).await?;
-        all(txn, self.trajectories).await?;
-        all(txn, self.phase_changes).await?;
-        Ok(self.events)
-    }
-}
-
-async fn location_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<location::Model> {
-    location::Entity::find_by_id(id)
-        .filter(location::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("location"))
-}
-
-/// Fails with CONFLICT when any of `bsns` is already registered in the organisation.
-async fn ensure_bsns_free<C: ConnectionTrait>(db: &C, organisation_id: Uuid, bsns: Vec<String>) -> AppResult<()> {
-    if bsns.is_empty() {
-        return Ok(());
-    }
-    let taken = person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(organisation_id))
-        .filter(person::Column::Bsn.is_in(bsns))
-        .one(db)
-        .await?;
-    match taken {
-        Some(_) => Err(AppError::Conflict("a person with this BSN is already registered in your organisation".into())),
-        None => Ok(()),
-    }
 }
 
 #[derive(Default)]
@@ -303,229 +248,32 @@ impl FamilyMutation {
     /// Opname: registers a family with its members and custody, and opens a trajectory in
     /// phase 1 for every child, each with a responsible worker. All or nothing.
     async fn admit_family(&self, ctx: &Context<'_>, input: AdmitFamilyInput) -> AppResult<Family> {
-        let p = ctx.principal()?;
-        let ground = policy::edit_cases(p)?;
-        let org = p.organisation_id;
-        let today = Utc::now().date_naive();
-        let location_id = ids::decode(&input.location_id, "Location", "input.locationId")?;
-        let admission_date = input.admission_date.map_or(today, |d| d.0);
-
-        let mut violations = Vec::new();
-        let default_worker = decode_optional(&input.responsible_worker_id, "Worker", "input.responsibleWorkerId", &mut violations);
-        let mut child_workers = Vec::new();
-        for (i, m) in input.members.iter().enumerate() {
-            let field = format!("input.members[{i}].responsibleWorkerId");
-            let own = decode_optional(&m.responsible_worker_id, "Worker", &field, &mut violations);
-            match (m.role, own.or(default_worker)) {
-                (MembershipRole::Child, Some(w)) => child_workers.push((w, own.map_or("input.responsibleWorkerId".into(), |_| field))),
-                (MembershipRole::Child, None) => violations.push(Violation::new(field, "every child needs a responsible worker")),
-                (_, _) if own.is_some() => violations.push(Violation::new(field, "only children have a responsible worker")),
-                _ => {}
-            }
-        }
-        let drafts: Vec<MemberDraft> = input.members.iter().map(NewMemberInput::draft).collect();
-        let checked = admission::check_admission(&drafts, admission_date, today);
-        let checked = match checked {
-            Ok(c) if violations.is_empty() => c,
-            Ok(_) => return Err(AppError::BadUserInput(violations)),
-            Err(mut v) => {
-                v.append(&mut violations);
-                return Err(AppError::BadUserInput(v));
-            }
-        };
-
+        let command = input.command()?;
         let txn = ctx.db().begin().await?;
-        let location = location_in_org(&txn, org, location_id).await?;
-        check_responsible_workers(&txn, org, &child_workers).await?;
-        ensure_bsns_free(&txn, org, checked.bsns.iter().flatten().map(|b| b.to_string()).collect()).await?;
-
-        let now = Utc::now();
-        let family = family::Model { id: Uuid::now_v7(), organisation_id: org, location_id, admitted_on: admission_date, created_at: now, updated_at: now };
-        let setting = input.setting.unwrap_or(location.setting);
-        let mut rows = NewRows::default();
-        let persons: Vec<person::Model> = input
-            .members
-            .iter()
-            .zip(&checked.bsns)
-            .map(|(m, bsn)| m.person(org, bsn.map(|b| b.to_string())))
-            .collect();
-        let mut workers = child_workers.into_iter().map(|(w, _)| w);
-        let mut children = Vec::new();
-        for (i, (m, person)) in input.members.iter().zip(&persons).enumerate() {
-            rows.membership(family.id, person.id, m.role);
-            rows.events.push(AccessEvent::new(person.id, AccessAction::Create, "identity", &ground));
-            for &k in &checked.custodians[i] {
-                rows.custody(person.id, persons[k].id, &ground);
-            }
-            if m.role == MembershipRole::Child {
-                let worker = workers.next().expect("one worker per child was checked above");
-                children.push((person.clone(), worker));
-                let (t, change) = open_trajectory(org, person.id, family.id, worker, setting, admission_date, p.worker_id);
-                rows.trajectories.push(t);
-                rows.phase_changes.push(change);
-                rows.events.push(AccessEvent::new(person.id, AccessAction::Create, "trajectory", &ground));
-            }
-        }
-        rows.persons = persons.into_iter().map(Into::into).collect();
-        let family = family::ActiveModel::from(family).insert(&txn).await?;
-        let events = rows.insert(&txn).await?;
-        audit::append(&txn, p, &ctx.state().meta, &events).await?;
-        reference_index::register_at_admission(&txn, p, &ctx.state().meta, &ground, &children).await?;
-        if let Some(referral) = &input.referral_id {
-            super::handovers::admit_referral(&txn, org, referral, family.id).await?;
-        }
+        let admitted = admission::admit_family(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
-        Ok(Family(family))
+        Ok(Family(admitted.family))
     }
 
     /// Adds a person to a family: a child gets a trajectory in phase 1; an adult can be
     /// given custody over children of the family.
     async fn add_family_member(&self, ctx: &Context<'_>, input: AddFamilyMemberInput) -> AppResult<Family> {
-        let p = ctx.principal()?;
-        let ground = policy::edit_cases(p)?;
-        let org = p.organisation_id;
-        let today = Utc::now().date_naive();
-        let family_id = ids::decode(&input.family_id, "Family", "input.familyId")?;
-        let m = &input.member;
-        let admission_date = input.admission_date.map_or(today, |d| d.0);
-        let is_child = m.role == MembershipRole::Child;
-
-        let mut v = Vec::new();
-        let bsn = admission::check_person(&m.draft().person, "input.member", today, &mut v);
-        if is_child {
-            admission::check_child_age(m.date_of_birth.0, admission_date, "input.member.dateOfBirth", &mut v);
-        } else if !input.custodian_ids.is_empty() {
-            v.push(Violation::new("input.custodianIds", "only children have custodians"));
-        }
-        if !is_child && !input.custody_over_child_ids.is_empty() {
-            admission::check_custodian(m.role, m.date_of_birth.0, today, "input.custodyOverChildIds", &mut v);
-        }
-        if is_child && !input.custody_over_child_ids.is_empty() {
-            v.push(Violation::new("input.custodyOverChildIds", "a child cannot hold custody"));
-        }
-        if !m.custodian_refs.is_empty() {
-            v.push(Violation::new("input.member.custodianRefs", "name existing members with custodianIds"));
-        }
-        if input.admission_date.is_some_and(|d| d.0 > today) {
-            v.push(Violation::new("input.admissionDate", "the admission date lies in the future"));
-        }
-        let worker = decode_optional(&m.responsible_worker_id, "Worker", "input.member.responsibleWorkerId", &mut v);
-        match (is_child, worker) {
-            (true, None) => v.push(Violation::new("input.member.responsibleWorkerId", "every child needs a responsible worker")),
-            (false, Some(_)) => v.push(Violation::new("input.member.responsibleWorkerId", "only children have a responsible worker")),
-            _ => {}
-        }
-        let custodians = decode_list(&input.custodian_ids, "Person", "input.custodianIds", &mut v);
-        let wards = decode_list(&input.custody_over_child_ids, "Child", "input.custodyOverChildIds", &mut v);
-        if !v.is_empty() {
-            return Err(AppError::BadUserInput(v));
-        }
-
+        let command = input.command()?;
         let txn = ctx.db().begin().await?;
-        let family = family::Entity::find_by_id(family_id)
-            .filter(family::Column::OrganisationId.eq(org))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("family"))?;
-        let members = family_membership::Entity::find()
-            .find_also_related(person::Entity)
-            .filter(family_membership::Column::FamilyId.eq(family_id))
-            .all(&txn)
-            .await?;
-        let member = |id: Uuid| members.iter().find(|(ms, _)| ms.person_id == id);
-        for (i, c) in custodians.iter().enumerate() {
-            match member(*c) {
-                Some((ms, Some(adult))) => {
-                    admission::check_custodian(ms.role, adult.date_of_birth, today, &format!("input.custodianIds[{i}]"), &mut v)
-                }
-                _ => v.push(Violation::new(format!("input.custodianIds[{i}]"), "not a member of this family")),
-            }
-        }
-        for (i, c) in wards.iter().enumerate() {
-            if !matches!(member(*c), Some((ms, _)) if ms.role == MembershipRole::Child) {
-                v.push(Violation::new(format!("input.custodyOverChildIds[{i}]"), "not a child of this family"));
-            }
-        }
-        if !v.is_empty() {
-            return Err(AppError::BadUserInput(v));
-        }
-        if let Some(worker) = worker {
-            check_responsible_workers(&txn, org, &[(worker, "input.member.responsibleWorkerId".into())]).await?;
-        }
-        if let Some(b) = &bsn {
-            ensure_bsn_free(&txn, org, &b.to_string(), None).await?;
-        }
-
-        let person = m.person(org, bsn.map(|b| b.to_string()));
-        let mut rows = NewRows::default();
-        rows.membership(family_id, person.id, m.role);
-        rows.events.push(AccessEvent::new(person.id, AccessAction::Create, "identity", &ground));
-        for c in custodians {
-            rows.custody(person.id, c, &ground);
-        }
-        for child in wards {
-            rows.custody(child, person.id, &ground);
-        }
-        if let Some(worker) = worker {
-            let location = location_in_org(&txn, org, family.location_id).await?;
-            let (t, change) = open_trajectory(org, person.id, family_id, worker, location.setting, admission_date, p.worker_id);
-            rows.trajectories.push(t);
-            rows.phase_changes.push(change);
-            rows.events.push(AccessEvent::new(person.id, AccessAction::Create, "trajectory", &ground));
-        }
-        rows.persons.push(person.into());
-        let events = rows.insert(&txn).await?;
-        audit::append(&txn, p, &ctx.state().meta, &events).await?;
+        let family = admission::add_family_member(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
         Ok(Family(family))
     }
 
     /// Verhuizing: the family moves to another location of the organisation.
     async fn move_family(&self, ctx: &Context<'_>, input: MoveFamilyInput) -> AppResult<Family> {
-        let p = ctx.principal()?;
-        let ground = policy::edit_cases(p)?;
-        let family_id = ids::decode(&input.family_id, "Family", "input.familyId")?;
-        let location_id = ids::decode(&input.location_id, "Location", "input.locationId")?;
+        let command = MoveFamily {
+            family_id: ids::decode(&input.family_id, "Family", "input.familyId")?,
+            location_id: ids::decode(&input.location_id, "Location", "input.locationId")?,
+        };
         let txn = ctx.db().begin().await?;
-        let family = family::Entity::find_by_id(family_id)
-            .filter(family::Column::OrganisationId.eq(p.organisation_id))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("family"))?;
-        location_in_org(&txn, p.organisation_id, location_id).await?;
-        if family.location_id == location_id {
-            return Err(AppError::invalid("input.locationId", "the family already stays at this location"));
-        }
-        let members = family_membership::Entity::find()
-            .filter(family_membership::Column::FamilyId.eq(family_id))
-            .all(&txn)
-            .await?;
-        let mut m: family::ActiveModel = family.into();
-        m.location_id = Set(location_id);
-        m.updated_at = Set(Utc::now());
-        let family = m.update(&txn).await?;
-        let events: Vec<_> =
-            members.iter().map(|ms| AccessEvent::new(ms.person_id, AccessAction::Update, "placement", &ground)).collect();
-        audit::append(&txn, p, &ctx.state().meta, &events).await?;
+        let family = admission::move_family(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
         Ok(Family(family))
     }
-}
-
-fn decode_optional(id: &Option<ID>, kind: &str, field: &str, v: &mut Vec<Violation>) -> Option<Uuid> {
-    id.as_ref().and_then(|id| match ids::decode(id, kind, field) {
-        Ok(u) => Some(u),
-        Err(AppError::BadUserInput(mut e)) => {
-            v.append(&mut e);
-            None
-        }
-        Err(_) => None,
-    })
-}
-
-fn decode_list(list: &[ID], kind: &str, field: &str, v: &mut Vec<Violation>) -> Vec<Uuid> {
-    list.iter()
-        .enumerate()
-        .filter_map(|(i, id)| decode_optional(&Some(id.clone()), kind, &format!("{field}[{i}]"), v))
-        .collect()
 }

@@ -470,22 +470,4 @@ async fn advance(
     Ok(Handover(saved))
 }
 
-/// Marks a referral admitted as `family_id`, inside the admission's transaction.
-pub async fn admit_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, referral: &ID, family_id: Uuid) -> AppResult<()> {
-    let id = ids::decode(referral, "Referral", "input.referralId")?;
-    let r = referral::Entity::find_by_id(id)
-        .filter(referral::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::invalid("input.referralId", "no such referral"))?;
-    if r.status != ReferralStatus::Received {
-        return Err(AppError::Conflict("this referral was handled already".into()));
-    }
-    let mut a: referral::ActiveModel = r.into();
-    a.status = Set(ReferralStatus::Admitted);
-    a.family_id = Set(Some(family_id));
-    a.updated_at = Set(Utc::now());
-    a.update(db).await?;
-    Ok(())
-}
 

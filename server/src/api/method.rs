@@ -2,8 +2,8 @@
 //! written under the policy module and appears in the access log.
 
 use crate::{
+    cases::trajectories,
     audit::{self, AccessEvent},
-    domain::method::Phase1Activities,
     auth::Principal,
     error::{AppError, AppResult, Violation},
     api::{context::ContextExt, loaders::WorkerId, organisation::Worker, scalars::Date},
@@ -12,46 +12,8 @@ use crate::{
 use async_graphql::{Context, ID};
 use chrono::{NaiveDate, Utc};
 use entities::{AccessAction, Phase, trajectory};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
-
-/// The trajectory of a child of the principal's organisation, locked for the change.
-pub async fn trajectory_for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
-    trajectory::Entity::find()
-        .filter(trajectory::Column::ChildId.eq(child_id))
-        .filter(trajectory::Column::OrganisationId.eq(organisation_id))
-        .order_by_desc(trajectory::Column::Id)
-        .lock_exclusive()
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("child"))
-}
-
-/// Which phase 1 activities are recorded for a trajectory (four existence checks).
-pub async fn phase1_activities<C: ConnectionTrait>(db: &C, trajectory_id: Uuid) -> AppResult<Phase1Activities> {
-    use entities::{action_plan, first_contact, intake, safety_assessment};
-    Ok(Phase1Activities {
-        first_contact: first_contact::Entity::find()
-            .filter(first_contact::Column::TrajectoryId.eq(trajectory_id))
-            .one(db)
-            .await?
-            .is_some(),
-        intake: intake::Entity::find().filter(intake::Column::TrajectoryId.eq(trajectory_id)).one(db).await?.is_some(),
-        safety_assessment: safety_assessment::Entity::find()
-            .filter(safety_assessment::Column::TrajectoryId.eq(trajectory_id))
-            .one(db)
-            .await?
-            .is_some(),
-        action_plan: action_plan::Entity::find()
-            .filter(action_plan::Column::TrajectoryId.eq(trajectory_id))
-            .one(db)
-            .await?
-            .is_some(),
-    })
-}
 
 /// A write to a child's record in progress: the transaction, who writes, and on what grounds.
 pub struct RecordWrite<'a> {
@@ -75,7 +37,7 @@ impl<'a> RecordWrite<'a> {
         let principal = ctx.principal()?;
         let ground = policy::record_method(principal)?;
         let txn = ctx.db().begin().await?;
-        let trajectory = trajectory_for_update(&txn, principal.organisation_id, child_id).await?;
+        let trajectory = trajectories::for_update(&txn, principal.organisation_id, child_id).await?;
         if trajectory.phase == Phase::Closed {
             return Err(AppError::Conflict("the child's trajectory is closed".into()));
         }

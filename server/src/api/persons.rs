@@ -70,24 +70,6 @@ impl Person {
     }
 }
 
-/// Fails with CONFLICT when another person of the organisation already has this BSN.
-pub async fn ensure_bsn_free<C: ConnectionTrait>(
-    db: &C,
-    organisation_id: Uuid,
-    bsn: &str,
-    except: Option<Uuid>,
-) -> AppResult<()> {
-    let mut q = person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(organisation_id))
-        .filter(person::Column::Bsn.eq(bsn));
-    if let Some(id) = except {
-        q = q.filter(person::Column::Id.ne(id));
-    }
-    if q.one(db).await?.is_some() {
-        return Err(AppError::Conflict("a person with this BSN is already registered in your organisation".into()));
-    }
-    Ok(())
-}
 
 #[derive(InputObject)]
 pub struct UpdatePersonInput {
@@ -159,7 +141,7 @@ impl PersonMutation {
             return Err(AppError::BadUserInput(v));
         }
         if let Set(Some(bsn)) = &model.bsn {
-            ensure_bsn_free(&txn, p.organisation_id, bsn, Some(id)).await?;
+            crate::cases::admission::ensure_bsn_free(&txn, p.organisation_id, bsn, Some(id)).await?;
         }
         model.updated_at = Set(Utc::now());
         let updated = model.update(&txn).await?;

@@ -292,3 +292,21 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
         .collect();
     audit::append(db, &actor, &meta, &events).await
 }
+
+/// Marks a partner's referral (aanmelding) as admitted into `family_id`.
+pub async fn admit_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, referral_id: Uuid, family_id: Uuid) -> AppResult<()> {
+    let r = referral::Entity::find_by_id(referral_id)
+        .filter(referral::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("input.referralId", "no such referral"))?;
+    if r.status != ReferralStatus::Received {
+        return Err(AppError::Conflict("this referral was handled already".into()));
+    }
+    let mut a: referral::ActiveModel = r.into();
+    a.status = Set(ReferralStatus::Admitted);
+    a.family_id = Set(Some(family_id));
+    a.updated_at = Set(Utc::now());
+    a.update(db).await?;
+    Ok(())
+}

@@ -4,6 +4,18 @@
 //! asks the policy, applies the domain rules, writes rows and access-log events in the
 //! transaction it is given, and queues partner messages. Nothing here knows GraphQL or HTTP.
 
+pub mod admission;
 pub mod handovers;
 pub mod partners;
 pub mod reference_index;
+pub mod trajectories;
+
+use crate::{audit::RequestMeta, auth::Principal};
+
+/// Who acts, and from where: what every use case needs to ask the policy and to write the
+/// access log (NEN 7513: who, and from which request and client).
+#[derive(Clone, Copy)]
+pub struct Actor<'a> {
+    pub principal: &'a Principal,
+    pub meta: &'a RequestMeta,
+}

@@ -1,0 +1,35 @@
+//! The demo and benchmark data sets load through the use cases, obey every rule and appear in
+//! the access log.
+
+use entities::{access_log, family, organisation, trajectory};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use tests::*;
+
+#[tokio::test]
+async fn the_demo_data_set_loads_once() {
+    let app = spawn_app().await;
+    assert!(server::seed::seed_demo(&app.db, &app.config).await.unwrap());
+    assert!(!server::seed::seed_demo(&app.db, &app.config).await.unwrap(), "loaded a second time");
+    assert_eq!(organisation::Entity::find().count(&app.db).await.unwrap(), 2);
+    assert_eq!(family::Entity::find().count(&app.db).await.unwrap(), 22);
+    let closed = trajectory::Entity::find().filter(trajectory::Column::Phase.eq(entities::Phase::Closed)).count(&app.db).await.unwrap();
+    let open = trajectory::Entity::find().filter(trajectory::Column::Phase.ne(entities::Phase::Closed)).count(&app.db).await.unwrap();
+    assert!(open > 22 && closed > 0, "{open} open, {closed} closed trajectories");
+    let created = access_log::Entity::find().filter(access_log::Column::Action.eq(entities::AccessAction::Create)).count(&app.db).await.unwrap();
+    assert!(created > open, "admissions are in the access log ({created} entries)");
+    // The demo is usable through the API: a team lead of de-haven sees its families.
+    let lead = app.sign(&app.claims("de-haven", &[entities::Role::TeamLead], None));
+    let data = app.gql(&lead, "{ families { totalCount } }", serde_json::json!({})).await;
+    assert_eq!(data["families"]["totalCount"], 14);
+}
+
+#[tokio::test]
+async fn the_benchmark_data_set_loads_into_its_own_organisation() {
+    let app = spawn_app().await;
+    server::seed::seed_bench(&app.db, &app.config, 25).await.unwrap();
+    let bench = organisation::Entity::find().filter(organisation::Column::Slug.eq("bench")).one(&app.db).await.unwrap().unwrap();
+    assert_eq!(family::Entity::find().filter(family::Column::OrganisationId.eq(bench.id)).count(&app.db).await.unwrap(), 25);
+    let children = trajectory::Entity::find().filter(trajectory::Column::OrganisationId.eq(bench.id)).count(&app.db).await.unwrap();
+    assert!((25..=100).contains(&children), "{children} children");
+    assert!(server::seed::seed_bench(&app.db, &app.config, 1).await.is_err(), "a second load into the same database is refused");
+}
