@@ -544,3 +544,18 @@ text_enum! {
         Declined = "DECLINED",
     }
 }
+
+/// Contactpersoon of a partner.
+#[derive(Debug, Clone, async_graphql::SimpleObject, async_graphql::InputObject, serde::Serialize, serde::Deserialize)]
+#[graphql(input_name = "ContactPersonInput")]
+pub struct ContactPerson {
+    pub name: String,
+    /// Their role, e.g. "intern begeleider" or "aandachtsfunctionaris".
+    pub role: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// The school's designated person for Handle with Care notices.
+    #[graphql(default)]
+    #[serde(default)]
+    pub handle_with_care: bool,
+}

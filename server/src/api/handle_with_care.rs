@@ -3,31 +3,22 @@
 //! driegesprek it sets up.
 
 use super::{
-    contacts::{RecordContactInput, insert_contact},
     context::ContextExt,
     ids,
-    method::{RecordWrite, read_records, recorded_by},
+    method::{read_records, recorded_by},
     organisation::Worker,
-    partners::{ChainPartner, ContactPerson, PartnerMessage, input_partner, partner_in_org},
+    partners::{ChainPartner, PartnerMessage},
     scalars::Date,
 };
 use crate::{
-    domain::school_day::next_school_day_start,
-    error::{AppError, AppResult},
-    cases::partners::{consent_subject, permit, queue},
-    policy,
+    cases::handle_with_care::{self, AREA, RecordCooperationAgreement, RecordSchoolEnrolment, SendHandleWithCare},
+    error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::{DateTime, Days, Utc};
-use entities::{
-    AccessAction, ConsentPurpose, ConsentScope, ContactKind, IncidentKind, MessageKind, MessageStatus, PartnerAdapter, PartnerKind,
-    chain_partner, handle_with_care_notice, school_enrolment,
-};
-use integrations::school::{CodeWord, HandleWithCareNotice as Notice, NoticeChild};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use chrono::{DateTime, Utc};
+use entities::{IncidentKind, MessageStatus, handle_with_care_notice, school_enrolment};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
-
-const AREA: &str = "handle-with-care";
 
 crate::child_records_loader!(
     /// The school enrolment of a child (at most one).
@@ -135,10 +126,6 @@ pub struct SendHandleWithCareInput {
     pub occurred_at: DateTime<Utc>,
 }
 
-fn agreement_in_force(p: &chain_partner::Model, on: chrono::NaiveDate) -> bool {
-    p.agreement_signed_on.is_some_and(|s| s <= on) && p.agreement_valid_until.is_none_or(|u| on <= u)
-}
-
 #[derive(Default)]
 pub struct HandleWithCareMutation;
 
@@ -147,58 +134,27 @@ impl HandleWithCareMutation {
     /// Records a cooperation agreement with a partner (admin or team lead), e.g. a school's
     /// Handle with Care agreement.
     async fn record_cooperation_agreement(&self, ctx: &Context<'_>, input: CooperationAgreementInput) -> AppResult<ChainPartner> {
-        let p = ctx.principal()?;
-        policy::manage_partners(p)?;
-        let id = ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?;
-        if input.valid_until.as_ref().is_some_and(|u| u.0 < input.signed_on.0) {
-            return Err(AppError::invalid("input.validUntil", "must not lie before the signing"));
-        }
-        if input.signed_on.0 > Utc::now().date_naive() {
-            return Err(AppError::invalid("input.signedOn", "this date lies in the future"));
-        }
+        let command = RecordCooperationAgreement {
+            partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
+            signed_on: input.signed_on.0,
+            valid_until: input.valid_until.map(|d| d.0),
+        };
         let txn = ctx.db().begin().await?;
-        let found = input_partner(&txn, p.organisation_id, id, "input.partnerId").await?;
-        let mut a: chain_partner::ActiveModel = found.into();
-        a.agreement_signed_on = Set(Some(input.signed_on.0));
-        a.agreement_valid_until = Set(input.valid_until.map(|d| d.0));
-        a.updated_at = Set(Utc::now());
-        let saved = a.update(&txn).await?;
+        let saved = handle_with_care::record_cooperation_agreement(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
         Ok(ChainPartner(saved))
     }
 
     /// Records the child's school and, when known, that the parents were informed.
     async fn record_school_enrolment(&self, ctx: &Context<'_>, input: SchoolEnrolmentInput) -> AppResult<SchoolEnrolment> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let school_id = ids::decode(&input.school_id, "ChainPartner", "input.schoolId")?;
-        let school = input_partner(&w.txn, w.principal.organisation_id, school_id, "input.schoolId").await?;
-        if school.kind != PartnerKind::School {
-            return Err(AppError::invalid("input.schoolId", "this partner is not a school"));
-        }
-        let informed = input.parents_informed_on.map(|d| d.0);
-        if informed.is_some_and(|d| d > Utc::now().date_naive()) {
-            return Err(AppError::invalid("input.parentsInformedOn", "this date lies in the future"));
-        }
-        let now = Utc::now();
-        let existing = school_enrolment::Entity::find().filter(school_enrolment::Column::ChildId.eq(w.child_id)).one(&w.txn).await?;
-        let is_new = existing.is_none();
-        let mut m = existing.unwrap_or(school_enrolment::Model {
-            id: Uuid::now_v7(),
-            organisation_id: w.principal.organisation_id,
-            child_id: w.child_id,
-            partner_id: school.id,
-            parents_informed_on: None,
-            parents_informed_by_worker_id: None,
-            created_at: now,
-            updated_at: now,
-        });
-        m.partner_id = school.id;
-        m.parents_informed_on = informed;
-        m.parents_informed_by_worker_id = informed.and(w.worker_id());
-        m.updated_at = now;
-        let a = school_enrolment::ActiveModel::from(m).reset_all();
-        let saved = if is_new { a.insert(&w.txn).await? } else { a.update(&w.txn).await? };
-        w.commit(ctx, AccessAction::Update, AREA).await?;
+        let command = RecordSchoolEnrolment {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            school_id: ids::decode(&input.school_id, "ChainPartner", "input.schoolId")?,
+            parents_informed_on: input.parents_informed_on.map(|d| d.0),
+        };
+        let txn = ctx.db().begin().await?;
+        let saved = handle_with_care::record_school_enrolment(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(SchoolEnrolment(saved))
     }
 
@@ -207,78 +163,14 @@ impl HandleWithCareMutation {
     /// day. Needs the child's school, an agreement in force with it, parents informed, and
     /// consent (purpose HANDLE_WITH_CARE, part IDENTITY) or an override.
     async fn send_handle_with_care(&self, ctx: &Context<'_>, input: SendHandleWithCareInput) -> AppResult<HandleWithCareNotice> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let now = Utc::now();
-        if input.occurred_at > now {
-            return Err(AppError::invalid("input.occurredAt", "this moment lies in the future"));
-        }
-        if input.occurred_at.date_naive() + Days::new(7) < w.trajectory.admission_date {
-            return Err(AppError::invalid("input.occurredAt", "more than a week before the admission"));
-        }
-        let org = w.principal.organisation_id;
-        let enrolment = school_enrolment::Entity::find()
-            .filter(school_enrolment::Column::ChildId.eq(w.child_id))
-            .one(&w.txn)
-            .await?
-            .ok_or_else(|| AppError::invalid("input.childId", "no school is known for this child; record it with recordSchoolEnrolment"))?;
-        let school = partner_in_org(&w.txn, org, enrolment.partner_id).await?;
-        if !agreement_in_force(&school, now.date_naive()) {
-            return Err(AppError::invalid("input.childId", format!("there is no Handle with Care agreement in force with {}", school.name)));
-        }
-        if enrolment.parents_informed_on.is_none() {
-            return Err(AppError::invalid("input.childId", "the parents have not been informed about Handle with Care"));
-        }
-        if !school.active || school.adapter != PartnerAdapter::School {
-            return Err(AppError::invalid("input.childId", format!("{} has no active Handle with Care connection", school.name)));
-        }
-        let contacts: Vec<ContactPerson> = serde_json::from_value(school.contact_persons.clone()).unwrap_or_default();
-        let contact = contacts
-            .into_iter()
-            .find(|c| c.handle_with_care)
-            .ok_or_else(|| AppError::invalid("input.childId", format!("{} has no designated Handle with Care contact person", school.name)))?;
-        let (child, subject) = consent_subject(&w.txn, org, w.child_id).await?;
-        let permit = permit(&w.txn, &subject, &school, ConsentPurpose::HandleWithCare, &[ConsentScope::Identity], now).await?;
-        let notice_id = Uuid::now_v7();
-        let notice = Notice {
-            notice_id,
-            child: NoticeChild { given_name: child.given_name.clone(), family_name: child.family_name.clone(), date_of_birth: child.date_of_birth },
-            school: school.name.clone(),
-            contact_person: contact.name.clone(),
-            code_word: CodeWord::HandleWithCare,
-        };
-        let message = queue(&w.txn, w.principal, &ctx.state().meta, std::slice::from_ref(&permit), MessageKind::HandleWithCareNotice, Some(notice_id), &notice).await?;
-        let due_by = next_school_day_start(input.occurred_at);
-        let worker_name = match w.worker_id() {
-            Some(id) => entities::worker::Entity::find_by_id(id).one(&w.txn).await?.map(|w| w.name),
-            None => None,
-        };
-        let talk = insert_contact(&w, RecordContactInput {
-            child_id: input.child_id.clone(),
-            kind: ContactKind::ThreeWayTalk,
-            planned_on: Some(Date(due_by.date_naive().max(now.date_naive()))),
-            held_on: None,
-            participants: ["parent".to_string()].into_iter().chain(worker_name).chain([format!("{} ({})", contact.name, school.name)]).collect(),
-            core_tasks: vec![],
-            summary: None,
-            agreements: None,
-        })
-        .await?;
-        let saved = handle_with_care_notice::ActiveModel::from(handle_with_care_notice::Model {
-            id: notice_id,
-            organisation_id: org,
-            child_id: w.child_id,
-            partner_id: school.id,
+        let command = SendHandleWithCare {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             incident_kind: input.incident_kind,
             occurred_at: input.occurred_at,
-            due_by,
-            message_id: message.id,
-            contact_id: Some(talk.id),
-            recorded_by_worker_id: w.worker_id(),
-            created_at: now,
-        })
-        .insert(&w.txn)
-        .await?;
-        w.commit(ctx, AccessAction::Create, AREA).await?;
+        };
+        let txn = ctx.db().begin().await?;
+        let saved = handle_with_care::send_handle_with_care(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(HandleWithCareNotice(saved))
     }
 }

@@ -1,8 +1,9 @@
 //! What every record of the method shares: it belongs to one child's open trajectory, is
 //! written under the policy module and appears in the access log.
 
+pub use crate::cases::records::check;
 use crate::{
-    cases::trajectories,
+    cases::records,
     audit::{self, AccessEvent},
     auth::Principal,
     error::{AppError, AppResult, Violation},
@@ -10,8 +11,8 @@ use crate::{
     policy::{self, Ground},
 };
 use async_graphql::{Context, ID};
-use chrono::{NaiveDate, Utc};
-use entities::{AccessAction, Phase, trajectory};
+use chrono::NaiveDate;
+use entities::{AccessAction, trajectory};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
 
@@ -35,12 +36,8 @@ impl<'a> RecordWrite<'a> {
     /// As [`RecordWrite::begin`], for a child found through one of its records.
     pub async fn begin_for(ctx: &'a Context<'_>, child_id: Uuid) -> AppResult<Self> {
         let principal = ctx.principal()?;
-        let ground = policy::record_method(principal)?;
         let txn = ctx.db().begin().await?;
-        let trajectory = trajectories::for_update(&txn, principal.organisation_id, child_id).await?;
-        if trajectory.phase == Phase::Closed {
-            return Err(AppError::Conflict("the child's trajectory is closed".into()));
-        }
+        let (ground, trajectory) = records::open(principal, &txn, child_id).await?;
         Ok(Self { txn, principal, ground, trajectory, child_id })
     }
 
@@ -67,15 +64,7 @@ pub async fn recorded_by(ctx: &Context<'_>, worker: Option<Uuid>) -> AppResult<O
 
 /// A record's date: today when left out, never in the future nor before admission.
 pub fn record_date(date: Option<Date>, admission_date: NaiveDate, field: &str) -> AppResult<NaiveDate> {
-    let today = Utc::now().date_naive();
-    let d = date.map_or(today, |d| d.0);
-    if d > today {
-        return Err(AppError::invalid(field, "this date lies in the future"));
-    }
-    if d < admission_date {
-        return Err(AppError::invalid(field, "this date lies before the admission"));
-    }
-    Ok(d)
+    records::record_date(date.map(|d| d.0), admission_date, field)
 }
 
 /// Decodes an optional id into `violations` rather than failing at the first bad one.
@@ -88,11 +77,6 @@ pub fn decode_into(id: &ID, kind: &'static str, field: &str, violations: &mut Ve
         }
         Err(_) => None,
     }
-}
-
-/// Fails with every violation collected, if there are any.
-pub fn check(violations: Vec<Violation>) -> AppResult<()> {
-    if violations.is_empty() { Ok(()) } else { Err(AppError::BadUserInput(violations)) }
 }
 
 /// Checks that the principal may read the method's records and logs the read of `area`

@@ -18,13 +18,12 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{
-    AccessAction, MessageKind, MessageStatus, PartnerAdapter, PartnerKind, chain_partner, involvement, outbox_message, person,
+    AccessAction, ContactPerson, MessageKind, MessageStatus, PartnerAdapter, PartnerKind, chain_partner, involvement, outbox_message, person,
 };
 use integrations::{outbox, partner::adapter};
 use sea_orm::{
-    ConnectionTrait, ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
 };
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -32,21 +31,6 @@ crate::child_records_loader!(
     InvolvementsOf,
     involvement
 );
-
-/// Contactpersoon of a partner.
-#[derive(Debug, Clone, SimpleObject, InputObject, Serialize, Deserialize)]
-#[graphql(input_name = "ContactPersonInput")]
-pub struct ContactPerson {
-    pub name: String,
-    /// Their role, e.g. "intern begeleider" or "aandachtsfunctionaris".
-    pub role: Option<String>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    /// The school's designated person for Handle with Care notices.
-    #[graphql(default)]
-    #[serde(default)]
-    pub handle_with_care: bool,
-}
 
 /// What a partner adapter sends and receives.
 #[derive(SimpleObject)]
@@ -70,21 +54,8 @@ impl ChainPartner {
     }
 }
 
-pub async fn partner_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
-    chain_partner::Entity::find_by_id(id)
-        .filter(chain_partner::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("chain partner"))
-}
+pub use crate::cases::partners::{input_partner, partner_in_org};
 
-/// A partner named in an input `field`: one of the organisation's, or a field error.
-pub async fn input_partner<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid, field: &str) -> AppResult<chain_partner::Model> {
-    match partner_in_org(db, organisation_id, id).await {
-        Err(AppError::NotFound(_)) => Err(AppError::invalid(field, "no such partner")),
-        other => other,
-    }
-}
 
 #[Object]
 impl ChainPartner {

@@ -5,8 +5,11 @@
 //! transaction it is given, and queues partner messages. Nothing here knows GraphQL or HTTP.
 
 pub mod admission;
+pub mod contacts;
+pub mod handle_with_care;
 pub mod handovers;
 pub mod partners;
+pub mod records;
 pub mod reference_index;
 pub mod trajectories;
 

@@ -21,6 +21,23 @@ pub async fn own_organisation<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult
     organisation::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("organisation"))
 }
 
+/// One of the organisation's chain partners (NOT_FOUND otherwise).
+pub async fn partner_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
+    chain_partner::Entity::find_by_id(id)
+        .filter(chain_partner::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("chain partner"))
+}
+
+/// A partner named in an input `field`: one of the organisation's, or a field error.
+pub async fn input_partner<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid, field: &str) -> AppResult<chain_partner::Model> {
+    match partner_in_org(db, organisation_id, id).await {
+        Err(AppError::NotFound(_)) => Err(AppError::invalid(field, "no such partner")),
+        other => other,
+    }
+}
+
 /// The child of `organisation_id` with the persons who have custody.
 pub async fn consent_subject<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<(person::Model, ConsentSubject)> {
     let child = person::Entity::find_by_id(child_id)
