@@ -3,18 +3,17 @@
 use super::{
     context::ContextExt,
     ids,
-    method::{RecordWrite, check, decode_into, read_records, record_date, recorded_by},
+    method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
     scalars::Date,
 };
 use crate::{
-    domain::age::age_on,
-    error::{AppError, AppResult, Violation},
+    cases::intake::{NewParticipant, RecordFirstContact, RecordIntake, record_first_contact, record_intake},
+    error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::Utc;
-use entities::{AccessAction, EducationKind, first_contact, intake, intake_participant};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use entities::{EducationKind, first_contact, intake, intake_participant};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -238,128 +237,60 @@ pub struct IntakeMutation;
 impl IntakeMutation {
     /// Records (or corrects) the child's first contact in the current trajectory.
     async fn record_first_contact(&self, ctx: &Context<'_>, input: RecordFirstContactInput) -> AppResult<FirstContact> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let contact_on = record_date(input.contact_on, w.trajectory.admission_date, "input.contactOn")?;
-        let existing = first_contact::Entity::find()
-            .filter(first_contact::Column::TrajectoryId.eq(w.trajectory.id))
-            .one(&w.txn)
-            .await?;
-        let now = Utc::now();
-        let mut m = match &existing {
-            Some(e) => first_contact::ActiveModel::from(e.clone()),
-            None => first_contact::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                organisation_id: Set(w.principal.organisation_id),
-                child_id: Set(w.child_id),
-                trajectory_id: Set(w.trajectory.id),
-                created_at: Set(now),
-                ..Default::default()
-            },
+        let command = RecordFirstContact {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            contact_on: input.contact_on.map(|d| d.0),
+            warm_welcome: input.warm_welcome,
+            house_rules_explained: input.house_rules_explained,
+            complaints_procedure_explained: input.complaints_procedure_explained,
+            confidant_explained: input.confidant_explained,
+            risk_violence: input.risk_violence,
+            risk_trauma: input.risk_trauma,
+            risk_development: input.risk_development,
+            risk_notes: input.risk_notes,
+            network_mapped_with_parent: input.network_mapped_with_parent,
+            notes: input.notes,
         };
-        m.recorded_by_worker_id = Set(w.worker_id());
-        m.contact_on = Set(contact_on);
-        m.warm_welcome = Set(input.warm_welcome);
-        m.house_rules_explained = Set(input.house_rules_explained);
-        m.complaints_procedure_explained = Set(input.complaints_procedure_explained);
-        m.confidant_explained = Set(input.confidant_explained);
-        m.risk_violence = Set(input.risk_violence);
-        m.risk_trauma = Set(input.risk_trauma);
-        m.risk_development = Set(input.risk_development);
-        m.risk_notes = Set(input.risk_notes);
-        m.network_mapped_with_parent = Set(input.network_mapped_with_parent);
-        m.notes = Set(input.notes);
-        m.updated_at = Set(now);
-        let saved = if existing.is_some() { m.update(&w.txn).await? } else { m.insert(&w.txn).await? };
-        let action = if existing.is_some() { AccessAction::Update } else { AccessAction::Create };
-        w.commit(ctx, action, "first-contact").await?;
+        let txn = ctx.db().begin().await?;
+        let saved = record_first_contact(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(FirstContact(saved))
     }
 
     /// Records (or corrects) the child's intake in the current trajectory, with who took part.
     async fn record_intake(&self, ctx: &Context<'_>, input: RecordIntakeInput) -> AppResult<Intake> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let held_on = record_date(input.held_on, w.trajectory.admission_date, "input.heldOn")?;
+        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let mut v = Vec::new();
-        let child = entities::person::Entity::find_by_id(w.child_id).one(&w.txn).await?.ok_or(AppError::NotFound("child"))?;
-        if input.child_experience.is_some() && age_on(child.date_of_birth, held_on) < 4 {
-            v.push(Violation::new("input.childExperience", "asked of children from 4"));
-        }
-        if input.education_kind == EducationKind::None && input.education_name.is_some() {
-            v.push(Violation::new("input.educationName", "no school or day care was given as the kind"));
-        }
-        let mut participants = Vec::new();
-        for (i, p) in input.participants.iter().enumerate() {
-            if p.name.trim().is_empty() {
-                v.push(Violation::new(format!("input.participants[{i}].name"), "a name is required"));
-            }
-            let worker = p.worker_id.as_ref().and_then(|id| decode_into(id, "Worker", &format!("input.participants[{i}].workerId"), &mut v));
-            participants.push((p, worker));
-        }
-        check(v)?;
-        for (i, (_, worker)) in participants.iter().enumerate() {
-            if let Some(id) = worker {
-                let found = entities::worker::Entity::find_by_id(*id)
-                    .filter(entities::worker::Column::OrganisationId.eq(w.principal.organisation_id))
-                    .one(&w.txn)
-                    .await?;
-                if found.is_none() {
-                    return Err(AppError::invalid(format!("input.participants[{i}].workerId"), "not a worker of your organisation"));
-                }
-            }
-        }
-
-        let existing = intake::Entity::find().filter(intake::Column::TrajectoryId.eq(w.trajectory.id)).one(&w.txn).await?;
-        let now = Utc::now();
-        let mut m = match &existing {
-            Some(e) => intake::ActiveModel::from(e.clone()),
-            None => intake::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                organisation_id: Set(w.principal.organisation_id),
-                child_id: Set(w.child_id),
-                trajectory_id: Set(w.trajectory.id),
-                created_at: Set(now),
-                ..Default::default()
-            },
-        };
-        m.recorded_by_worker_id = Set(w.worker_id());
-        m.held_on = Set(held_on);
-        m.education_kind = Set(input.education_kind);
-        m.education_name = Set(input.education_name);
-        m.education_contact_name = Set(input.education_contact_name);
-        m.education_contact_phone = Set(input.education_contact_phone);
-        m.education_contact_email = Set(input.education_contact_email);
-        m.clubs = Set(input.clubs);
-        m.health = Set(input.health);
-        m.existing_help = Set(input.existing_help);
-        m.custody_situation = Set(input.custody_situation);
-        m.child_experience = Set(input.child_experience);
-        m.updated_at = Set(now);
-        let saved = if existing.is_some() { m.update(&w.txn).await? } else { m.insert(&w.txn).await? };
-        // The participants given replace those recorded before.
-        intake_participant::Entity::delete_many()
-            .filter(intake_participant::Column::IntakeId.eq(saved.id))
-            .exec(&w.txn)
-            .await?;
-        let rows: Vec<intake_participant::ActiveModel> = participants
+        let participants = input
+            .participants
             .into_iter()
-            .map(|(p, worker)| {
-                intake_participant::Model {
-                    id: Uuid::now_v7(),
-                    intake_id: saved.id,
-                    name: p.name.trim().to_string(),
-                    organisation_name: p.organisation_name.clone(),
-                    role: p.role.clone(),
-                    worker_id: worker,
-                    created_at: now,
-                }
-                .into()
+            .enumerate()
+            .map(|(i, p)| NewParticipant {
+                worker_id: p.worker_id.and_then(|id| decode_into(&id, "Worker", &format!("input.participants[{i}].workerId"), &mut v)),
+                name: p.name,
+                organisation_name: p.organisation_name,
+                role: p.role,
             })
             .collect();
-        if !rows.is_empty() {
-            intake_participant::Entity::insert_many(rows).exec_without_returning(&w.txn).await?;
-        }
-        let action = if existing.is_some() { AccessAction::Update } else { AccessAction::Create };
-        w.commit(ctx, action, "intake").await?;
+        check(v)?;
+        let command = RecordIntake {
+            child_id,
+            held_on: input.held_on.map(|d| d.0),
+            education_kind: input.education_kind,
+            education_name: input.education_name,
+            education_contact_name: input.education_contact_name,
+            education_contact_phone: input.education_contact_phone,
+            education_contact_email: input.education_contact_email,
+            clubs: input.clubs,
+            health: input.health,
+            existing_help: input.existing_help,
+            custody_situation: input.custody_situation,
+            child_experience: input.child_experience,
+            participants,
+        };
+        let txn = ctx.db().begin().await?;
+        let saved = record_intake(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(Intake(saved))
     }
 }

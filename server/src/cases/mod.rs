@@ -8,6 +8,7 @@ pub mod admission;
 pub mod contacts;
 pub mod handle_with_care;
 pub mod handovers;
+pub mod intake;
 pub mod partners;
 pub mod records;
 pub mod reference_index;
