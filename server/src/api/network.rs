@@ -2,18 +2,18 @@
 //! whether contact is safe, and what each person can do.
 
 use super::{
+    context::ContextExt,
     ids,
-    method::{RecordWrite, check, decode_into, read_records, recorded_by},
+    method::{read_records, recorded_by},
     organisation::Worker,
 };
 use crate::{
-    error::{AppError, AppResult, Violation},
-    api::context::ContextExt,
+    cases::network::{self, NetworkMemberDetails},
+    error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::Utc;
-use entities::{AccessAction, NetworkRelation, network_member, person};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use entities::{NetworkRelation, network_member};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -107,51 +107,20 @@ pub struct RemoveNetworkMemberInput {
     pub id: ID,
 }
 
-/// Validates a member and checks its person within the organisation.
-async fn check_member(w: &RecordWrite<'_>, m: &NetworkMemberInput) -> AppResult<Option<Uuid>> {
-    let mut v = Vec::new();
-    if m.name.trim().is_empty() {
-        v.push(Violation::new("input.member.name", "a name is required"));
+impl NetworkMemberInput {
+    fn details(self) -> AppResult<NetworkMemberDetails> {
+        Ok(NetworkMemberDetails {
+            person_id: self.person_id.map(|id| ids::decode(&id, "Person", "input.member.personId")).transpose()?,
+            name: self.name,
+            relation: self.relation,
+            role_for_child: self.role_for_child,
+            contact_safe: self.contact_safe,
+            restrictions: self.restrictions,
+            contact_details: self.contact_details,
+            what_they_can_do: self.what_they_can_do,
+            agreed_to_be_named: self.agreed_to_be_named,
+        })
     }
-    if !m.contact_safe && m.restrictions.as_deref().is_none_or(|r| r.trim().is_empty()) {
-        v.push(Violation::new("input.member.restrictions", "contact is not safe: say what the restrictions are"));
-    }
-    let person = m.person_id.as_ref().and_then(|id| decode_into(id, "Person", "input.member.personId", &mut v));
-    check(v)?;
-    if let Some(p) = person {
-        let found = person::Entity::find_by_id(p).filter(person::Column::OrganisationId.eq(w.principal.organisation_id)).one(&w.txn).await?;
-        if found.is_none() {
-            return Err(AppError::invalid("input.member.personId", "no such person in your organisation"));
-        }
-    }
-    Ok(person)
-}
-
-fn apply(a: &mut network_member::ActiveModel, m: NetworkMemberInput, person: Option<Uuid>, worker: Option<Uuid>) {
-    a.name = Set(m.name.trim().into());
-    a.relation = Set(m.relation);
-    a.person_id = Set(person);
-    a.role_for_child = Set(m.role_for_child);
-    a.contact_safe = Set(m.contact_safe);
-    a.restrictions = Set(m.restrictions);
-    a.contact_details = Set(m.contact_details);
-    a.what_they_can_do = Set(m.what_they_can_do);
-    a.agreed_to_be_named = Set(m.agreed_to_be_named);
-    a.recorded_by_worker_id = Set(worker);
-    a.updated_at = Set(Utc::now());
-}
-
-/// A member of the principal's organisation, with a write opened on its child.
-async fn member_for_write<'a>(ctx: &'a Context<'_>, id: &ID) -> AppResult<(RecordWrite<'a>, network_member::Model)> {
-    let id = ids::decode(id, "NetworkMember", "input.id")?;
-    let org = ctx.principal()?.organisation_id;
-    let found = network_member::Entity::find_by_id(id)
-        .filter(network_member::Column::OrganisationId.eq(org))
-        .one(ctx.db())
-        .await?
-        .ok_or(AppError::NotFound("network member"))?;
-    let w = RecordWrite::begin_for(ctx, found.child_id).await?;
-    Ok((w, found))
 }
 
 #[derive(Default)]
@@ -161,38 +130,30 @@ pub struct NetworkMutation;
 impl NetworkMutation {
     /// Adds a person to the child's network.
     async fn add_network_member(&self, ctx: &Context<'_>, input: AddNetworkMemberInput) -> AppResult<NetworkMember> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let person = check_member(&w, &input.member).await?;
-        let now = Utc::now();
-        let mut a = network_member::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            organisation_id: Set(w.principal.organisation_id),
-            child_id: Set(w.child_id),
-            created_at: Set(now),
-            ..Default::default()
-        };
-        apply(&mut a, input.member, person, w.worker_id());
-        let saved = a.insert(&w.txn).await?;
-        w.commit(ctx, AccessAction::Create, "network").await?;
+        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
+        let member = input.member.details()?;
+        let txn = ctx.db().begin().await?;
+        let saved = network::add_network_member(ctx.actor()?, &txn, child_id, member).await?;
+        txn.commit().await?;
         Ok(NetworkMember(saved))
     }
 
     /// Replaces what is recorded about a network member.
     async fn update_network_member(&self, ctx: &Context<'_>, input: UpdateNetworkMemberInput) -> AppResult<NetworkMember> {
-        let (w, found) = member_for_write(ctx, &input.id).await?;
-        let person = check_member(&w, &input.member).await?;
-        let mut a: network_member::ActiveModel = found.into();
-        apply(&mut a, input.member, person, w.worker_id());
-        let saved = a.update(&w.txn).await?;
-        w.commit(ctx, AccessAction::Update, "network").await?;
+        let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
+        let member = input.member.details()?;
+        let txn = ctx.db().begin().await?;
+        let saved = network::update_network_member(ctx.actor()?, &txn, id, member).await?;
+        txn.commit().await?;
         Ok(NetworkMember(saved))
     }
 
     /// Removes a person from the child's network; returns the id removed.
     async fn remove_network_member(&self, ctx: &Context<'_>, input: RemoveNetworkMemberInput) -> AppResult<ID> {
-        let (w, found) = member_for_write(ctx, &input.id).await?;
-        network_member::Entity::delete_by_id(found.id).exec(&w.txn).await?;
-        w.commit(ctx, AccessAction::Delete, "network").await?;
+        let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
+        let txn = ctx.db().begin().await?;
+        network::remove_network_member(ctx.actor()?, &txn, id).await?;
+        txn.commit().await?;
         Ok(input.id)
     }
 }

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod handle_with_care;
 pub mod handovers;
 pub mod intake;
+pub mod network;
 pub mod partners;
 pub mod records;
 pub mod reference_index;
