@@ -2,20 +2,15 @@
 
 use super::{context::ContextExt, ids, loaders::PersonId, scalars::Date};
 use crate::{
-    audit::{self, AccessEvent},
-    domain::{
-        admission::{AGE_OF_MAJORITY, check_bsn, check_date_of_birth},
-        age::age_on,
-    },
-    error::{AppError, AppResult, Violation},
+    cases::persons::{self, UpdatePerson},
+    domain::age::age_on,
+    error::{AppError, AppResult},
     policy::{self, Ground},
 };
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
-use entities::{AccessAction, Sex, custody, person, trajectory};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use entities::{Sex, person};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 /// Persoon: a child or an adult as registered.
@@ -87,80 +82,31 @@ pub struct UpdatePersonInput {
 #[derive(Default)]
 pub struct PersonMutation;
 
+/// `null` removes a value, leaving the field out keeps it.
+fn change<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
+    match value {
+        MaybeUndefined::Value(v) => Some(Some(v)),
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Undefined => None,
+    }
+}
+
 #[Object]
 impl PersonMutation {
     /// Corrects a person's record. Every change is in the access log.
     async fn update_person(&self, ctx: &Context<'_>, input: UpdatePersonInput) -> AppResult<Person> {
-        let p = ctx.principal()?;
-        let ground = policy::edit_cases(p)?;
-        let id = ids::decode(&input.id, "Person", "input.id")?;
+        let command = UpdatePerson {
+            id: ids::decode(&input.id, "Person", "input.id")?,
+            given_name: input.given_name,
+            family_name: input.family_name,
+            date_of_birth: input.date_of_birth.map(|d| d.0),
+            bsn: change(input.bsn),
+            sex: input.sex,
+            gender_identity: change(input.gender_identity),
+        };
         let txn = ctx.db().begin().await?;
-        let current = person::Entity::find_by_id(id)
-            .filter(person::Column::OrganisationId.eq(p.organisation_id))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("person"))?;
-
-        let today = Utc::now().date_naive();
-        let mut v: Vec<Violation> = Vec::new();
-        let mut model: person::ActiveModel = current.clone().into();
-        for (value, field, column) in [
-            (&input.given_name, "input.givenName", &mut model.given_name),
-            (&input.family_name, "input.familyName", &mut model.family_name),
-        ] {
-            if let Some(name) = value {
-                if name.trim().is_empty() {
-                    v.push(Violation::new(field, "must not be empty"));
-                }
-                *column = Set(name.trim().to_string());
-            }
-        }
-        if let Some(Date(dob)) = input.date_of_birth {
-            check_date_of_birth(dob, "input.dateOfBirth", today, &mut v);
-            check_dob_still_fits(&txn, id, dob, &mut v).await?;
-            model.date_of_birth = Set(dob);
-        }
-        match &input.bsn {
-            MaybeUndefined::Value(b) => {
-                if let Some(bsn) = check_bsn(b, "input.bsn", &mut v) {
-                    model.bsn = Set(Some(bsn.to_string()));
-                }
-            }
-            MaybeUndefined::Null => model.bsn = Set(None),
-            MaybeUndefined::Undefined => {}
-        }
-        if let Some(sex) = input.sex {
-            model.sex = Set(sex);
-        }
-        match &input.gender_identity {
-            MaybeUndefined::Value(g) => model.gender_identity = Set(Some(g.clone())),
-            MaybeUndefined::Null => model.gender_identity = Set(None),
-            MaybeUndefined::Undefined => {}
-        }
-        if !v.is_empty() {
-            return Err(AppError::BadUserInput(v));
-        }
-        if let Set(Some(bsn)) = &model.bsn {
-            crate::cases::admission::ensure_bsn_free(&txn, p.organisation_id, bsn, Some(id)).await?;
-        }
-        model.updated_at = Set(Utc::now());
-        let updated = model.update(&txn).await?;
-        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(id, AccessAction::Update, "identity", &ground)]).await?;
+        let (updated, ground) = persons::update_person(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
         Ok(Person::read(ctx, updated, &ground))
     }
-}
-
-/// A corrected date of birth must keep the record consistent: a child with a trajectory
-/// stays under 18 at admission, and a custodian stays an adult.
-async fn check_dob_still_fits<C: ConnectionTrait>(db: &C, id: Uuid, dob: chrono::NaiveDate, v: &mut Vec<Violation>) -> AppResult<()> {
-    let trajectories = trajectory::Entity::find().filter(trajectory::Column::ChildId.eq(id)).all(db).await?;
-    if trajectories.iter().any(|t| age_on(dob, t.admission_date) >= AGE_OF_MAJORITY) {
-        v.push(Violation::new("input.dateOfBirth", "a child must be under 18 at admission"));
-    }
-    let holds_custody = custody::Entity::find().filter(custody::Column::CustodianId.eq(id)).one(db).await?.is_some();
-    if holds_custody && age_on(dob, Utc::now().date_naive()) < AGE_OF_MAJORITY {
-        v.push(Violation::new("input.dateOfBirth", "this person holds custody and must be an adult"));
-    }
-    Ok(())
 }

@@ -11,6 +11,7 @@ pub mod handovers;
 pub mod intake;
 pub mod network;
 pub mod partners;
+pub mod persons;
 pub mod records;
 pub mod reference_index;
 pub mod trajectories;
