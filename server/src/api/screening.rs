@@ -2,23 +2,20 @@
 //! `domain::screening`, never typed in by a worker.
 
 use super::{
+    context::ContextExt,
     ids,
-    method::{RecordWrite, read_records, record_date, recorded_by},
+    method::{read_records, recorded_by},
     organisation::Worker,
     scalars::Date,
 };
 use crate::{
-    domain::{
-        age::age_on,
-        screening::{self, Answer, Band, Informant, Outcome, ScaleScore},
-    },
+    cases::{self, screening::RecordScreening},
+    domain::screening::{self, Answer, Band, Informant, Outcome, ScaleScore},
     error::{AppError, AppResult},
-    api::context::ContextExt,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::Utc;
-use entities::{AccessAction, person, screening as screening_row};
-use sea_orm::{ActiveModelTrait, EntityTrait};
+use entities::screening as screening_row;
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -187,38 +184,17 @@ pub struct ScreeningMutation;
 impl ScreeningMutation {
     /// Records a screening's answers and returns the computed scores, band and flag.
     async fn record_screening(&self, ctx: &Context<'_>, input: RecordScreeningInput) -> AppResult<Screening> {
-        let instrument = screening::instrument(&input.instrument).ok_or_else(|| {
-            let known: Vec<&str> = screening::INSTRUMENTS.iter().map(|i| i.code.as_str()).collect();
-            AppError::invalid("input.instrument", format!("unknown instrument; one of {}", known.join(", ")))
-        })?;
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let administered_on = record_date(input.administered_on, w.trajectory.admission_date, "input.administeredOn")?;
-        let child = person::Entity::find_by_id(w.child_id).one(&w.txn).await?.ok_or(AppError::NotFound("child"))?;
-        // Negative item numbers become 0, which the engine reports as an unknown item.
-        let answers: Vec<Answer> =
-            input.answers.iter().map(|a| Answer { item: u32::try_from(a.item).unwrap_or(0), answer: a.answer.clone() }).collect();
-        let outcome = instrument
-            .score(input.informant, age_on(child.date_of_birth, administered_on), &answers, "input")
-            .map_err(AppError::BadUserInput)?;
-        let now = Utc::now();
-        let saved = screening_row::ActiveModel::from(screening_row::Model {
-            id: Uuid::now_v7(),
-            organisation_id: w.principal.organisation_id,
-            child_id: w.child_id,
-            trajectory_id: w.trajectory.id,
-            recorded_by_worker_id: w.worker_id(),
-            instrument: instrument.code.clone(),
-            instrument_version: instrument.version.clone(),
-            informant: input.informant.as_str().into(),
-            administered_on,
-            answers: serde_json::to_value(&answers).map_err(AppError::internal)?,
-            result: serde_json::to_value(&outcome).map_err(AppError::internal)?,
-            created_at: now,
-            updated_at: now,
-        })
-        .insert(&w.txn)
-        .await?;
-        w.commit(ctx, AccessAction::Create, "screening").await?;
+        let command = RecordScreening {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            instrument: input.instrument,
+            informant: input.informant,
+            administered_on: input.administered_on.map(|d| d.0),
+            // Negative item numbers become 0, which the engine reports as an unknown item.
+            answers: input.answers.into_iter().map(|a| Answer { item: u32::try_from(a.item).unwrap_or(0), answer: a.answer }).collect(),
+        };
+        let txn = ctx.db().begin().await?;
+        let saved = cases::screening::record_screening(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Screening::new(saved)
     }
 }
