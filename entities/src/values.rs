@@ -559,3 +559,12 @@ pub struct ContactPerson {
     #[serde(default)]
     pub handle_with_care: bool,
 }
+
+/// Afspraak in a safety plan: who does what, when.
+#[derive(Debug, Clone, async_graphql::SimpleObject, async_graphql::InputObject, serde::Serialize, serde::Deserialize)]
+#[graphql(input_name = "SafetyAgreementInput")]
+pub struct SafetyAgreement {
+    pub who: String,
+    pub what: String,
+    pub when: Option<String>,
+}

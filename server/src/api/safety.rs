@@ -5,27 +5,22 @@ use super::{
     context::ContextExt,
     ids,
     loaders::TrajectoryOf,
-    method::{RecordWrite, check, decode_into, read_records, record_date, recorded_by},
+    method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
     scalars::Date,
 };
 use crate::{
-    domain::{
-        age::age_on,
-        cadence::CHILD_TALK_FROM_AGE,
-        meldcode::{self, RecordedStep},
-    },
-    error::{AppError, AppResult, Violation},
+    cases::safety::{self, RecordReportingCodeStep, RecordSafetyAssessment, RecordSafetyPlan, ScaleAnswer},
+    error::{AppError, AppResult},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
+use sea_orm::TransactionTrait;
 use entities::{
-    AccessAction, MeldcodeDecision, SafetyJudgement, SafetyRespondent, SafetyTool, family_membership, list_from_json,
-    list_to_json, person, reporting_code_step, reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
+    MeldcodeDecision, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, list_from_json, reporting_code_step,
+    reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -117,15 +112,6 @@ pub struct SafetyScalePoint {
     pub respondent: SafetyRespondent,
     pub respondent_name: Option<String>,
     pub score: i32,
-}
-
-/// Afspraak in a safety plan: who does what, when.
-#[derive(SimpleObject, InputObject, Serialize, Deserialize, Clone)]
-#[graphql(input_name = "SafetyAgreementInput")]
-pub struct SafetyAgreement {
-    pub who: String,
-    pub what: String,
-    pub when: Option<String>,
 }
 
 /// Veiligheidsplan, one version; the newest version is the current one.
@@ -326,39 +312,6 @@ pub struct CloseReportingCodeTrackInput {
     pub closed_on: Option<Date>,
 }
 
-fn required(text: &str, field: &str, v: &mut Vec<Violation>) -> String {
-    let t = text.trim();
-    if t.is_empty() {
-        v.push(Violation::new(field, "this cannot be empty"));
-    }
-    t.to_string()
-}
-
-/// A track of the principal's organisation, with the write opened on its child.
-async fn track_for_write<'a>(ctx: &'a Context<'_>, track: &ID) -> AppResult<(RecordWrite<'a>, reporting_code_track::Model, Vec<RecordedStep>)> {
-    let id = ids::decode(track, "ReportingCodeTrack", "input.trackId")?;
-    let org = ctx.principal()?.organisation_id;
-    let found = reporting_code_track::Entity::find_by_id(id)
-        .filter(reporting_code_track::Column::OrganisationId.eq(org))
-        .one(ctx.db())
-        .await?
-        .ok_or(AppError::NotFound("reporting code track"))?;
-    let w = RecordWrite::begin_for(ctx, found.child_id).await?;
-    let track = reporting_code_track::Entity::find_by_id(id).one(&w.txn).await?.ok_or(AppError::NotFound("reporting code track"))?;
-    if track.closed_on.is_some() {
-        return Err(AppError::Conflict("this Meldcode track is closed".into()));
-    }
-    let steps = reporting_code_step::Entity::find()
-        .filter(reporting_code_step::Column::TrackId.eq(id))
-        .order_by_asc(reporting_code_step::Column::Id)
-        .all(&w.txn)
-        .await?
-        .into_iter()
-        .map(|s| RecordedStep { step: s.step, decision: s.decision })
-        .collect();
-    Ok((w, track, steps))
-}
-
 #[derive(Default)]
 pub struct SafetyMutation;
 
@@ -367,195 +320,77 @@ impl SafetyMutation {
     /// Records a safety assessment with its scale answers. A judgement "niet goed genoeg"
     /// opens a Meldcode track (unless one is open already), in the same transaction.
     async fn record_safety_assessment(&self, ctx: &Context<'_>, input: RecordSafetyAssessmentInput) -> AppResult<SafetyAssessment> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let assessed_on = record_date(input.assessed_on, w.trajectory.admission_date, "input.assessedOn")?;
+        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let mut v = Vec::new();
-        let worries = required(&input.worries, "input.worries", &mut v);
-        let safety_goals = required(&input.safety_goals, "input.safetyGoals", &mut v);
-        let child = person::Entity::find_by_id(w.child_id).one(&w.txn).await?.ok_or(AppError::NotFound("child"))?;
-        let mut persons = Vec::new();
-        for (i, s) in input.scores.iter().enumerate() {
-            let field = |f: &str| format!("input.scores[{i}].{f}");
-            if !(0..=10).contains(&s.score) {
-                v.push(Violation::new(field("score"), "the scale runs from 0 to 10"));
-            }
-            if s.respondent == SafetyRespondent::Child && age_on(child.date_of_birth, assessed_on) < CHILD_TALK_FROM_AGE {
-                v.push(Violation::new(field("respondent"), "the scale is asked of children from 4"));
-            }
-            let person = s.respondent_person_id.as_ref().and_then(|id| decode_into(id, "Person", &field("respondentPersonId"), &mut v));
-            if person.is_some() && s.respondent != SafetyRespondent::Parent {
-                v.push(Violation::new(field("respondentPersonId"), "only a parent is named by person"));
-            }
-            persons.push(person);
-        }
-        // A named parent must be an adult of the child's family.
-        if persons.iter().any(Option::is_some) {
-            let members: Vec<Uuid> = family_membership::Entity::find()
-                .filter(family_membership::Column::FamilyId.eq(w.trajectory.family_id))
-                .all(&w.txn)
-                .await?
-                .into_iter()
-                .filter(|m| m.role != entities::MembershipRole::Child)
-                .map(|m| m.person_id)
-                .collect();
-            for (i, p) in persons.iter().enumerate() {
-                if p.is_some_and(|p| !members.contains(&p)) {
-                    v.push(Violation::new(format!("input.scores[{i}].respondentPersonId"), "not an adult of the child's family"));
-                }
-            }
-        }
-        check(v)?;
-        let now = Utc::now();
-        let assessment = safety_assessment::ActiveModel::from(safety_assessment::Model {
-            id: Uuid::now_v7(),
-            organisation_id: w.principal.organisation_id,
-            child_id: w.child_id,
-            trajectory_id: w.trajectory.id,
-            recorded_by_worker_id: w.worker_id(),
-            assessed_on,
-            worries,
-            complicating_factors: input.complicating_factors,
-            what_works_well: input.what_works_well,
-            safety_goals,
-            judgement: input.judgement,
-            tools_used: list_to_json(&input.tools_used),
-            created_at: now,
-            updated_at: now,
-        })
-        .insert(&w.txn)
-        .await?;
-        let scores: Vec<safety_scale_score::ActiveModel> = input
+        let scores = input
             .scores
-            .iter()
-            .zip(persons)
-            .map(|(s, person)| {
-                safety_scale_score::Model {
-                    id: Uuid::now_v7(),
-                    assessment_id: assessment.id,
-                    respondent: s.respondent,
-                    respondent_person_id: person,
-                    respondent_name: s.respondent_name.clone(),
-                    score: s.score,
-                    created_at: now,
-                }
-                .into()
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| ScaleAnswer {
+                respondent_person_id: s
+                    .respondent_person_id
+                    .and_then(|id| decode_into(&id, "Person", &format!("input.scores[{i}].respondentPersonId"), &mut v)),
+                respondent: s.respondent,
+                respondent_name: s.respondent_name,
+                score: s.score,
             })
             .collect();
-        if !scores.is_empty() {
-            safety_scale_score::Entity::insert_many(scores).exec_without_returning(&w.txn).await?;
-        }
-        if assessment.judgement == SafetyJudgement::NotGoodEnough {
-            let open = reporting_code_track::Entity::find()
-                .filter(reporting_code_track::Column::TrajectoryId.eq(w.trajectory.id))
-                .filter(reporting_code_track::Column::ClosedOn.is_null())
-                .one(&w.txn)
-                .await?;
-            if open.is_none() {
-                reporting_code_track::ActiveModel::from(reporting_code_track::Model {
-                    id: Uuid::now_v7(),
-                    organisation_id: w.principal.organisation_id,
-                    child_id: w.child_id,
-                    trajectory_id: w.trajectory.id,
-                    recorded_by_worker_id: w.worker_id(),
-                    safety_assessment_id: assessment.id,
-                    opened_on: assessed_on,
-                    closed_on: None,
-                    created_at: now,
-                    updated_at: now,
-                })
-                .insert(&w.txn)
-                .await?;
-            }
-        }
-        w.commit(ctx, AccessAction::Create, "safety").await?;
-        Ok(SafetyAssessment(assessment))
+        check(v)?;
+        let command = RecordSafetyAssessment {
+            child_id,
+            assessed_on: input.assessed_on.map(|d| d.0),
+            worries: input.worries,
+            complicating_factors: input.complicating_factors,
+            what_works_well: input.what_works_well,
+            safety_goals: input.safety_goals,
+            judgement: input.judgement,
+            tools_used: input.tools_used,
+            scores,
+        };
+        let txn = ctx.db().begin().await?;
+        let saved = safety::record_safety_assessment(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
+        Ok(SafetyAssessment(saved))
     }
 
     /// Records a new version of the child's safety plan; it becomes the current one. Only the
     /// responsible worker, a team lead or the behavioural expert write (and read) it.
     async fn record_safety_plan(&self, ctx: &Context<'_>, input: RecordSafetyPlanInput) -> AppResult<SafetyPlan> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let ground = policy::read_safety_plan(w.principal, w.trajectory.responsible_worker_id)?;
-        let mut v = Vec::new();
-        let text = required(&input.child_language_text, "input.childLanguageText", &mut v);
-        let agreed_by: Vec<String> = input.agreed_by.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
-        if agreed_by.is_empty() {
-            v.push(Violation::new("input.agreedBy", "a safety plan is agreed by someone"));
-        }
-        for (i, a) in input.agreements.iter().enumerate() {
-            if a.who.trim().is_empty() || a.what.trim().is_empty() {
-                v.push(Violation::new(format!("input.agreements[{i}]"), "an agreement says who does what"));
-            }
-        }
-        if input.review_on.0 < Utc::now().date_naive() {
-            v.push(Violation::new("input.reviewOn", "the review date lies in the past"));
-        }
-        check(v)?;
-        // Versions count per child (unique over re-admissions too).
-        let latest = safety_plan::Entity::find()
-            .filter(safety_plan::Column::ChildId.eq(w.child_id))
-            .order_by_desc(safety_plan::Column::Version)
-            .one(&w.txn)
-            .await?;
-        let now = Utc::now();
-        let saved = safety_plan::ActiveModel::from(safety_plan::Model {
-            id: Uuid::now_v7(),
-            organisation_id: w.principal.organisation_id,
-            child_id: w.child_id,
-            trajectory_id: w.trajectory.id,
-            recorded_by_worker_id: w.worker_id(),
-            version: latest.map_or(1, |p| p.version + 1),
-            child_language_text: text,
-            agreements: serde_json::to_value(&input.agreements).map_err(AppError::internal)?,
-            agreed_by: agreed_by.into(),
+        let command = RecordSafetyPlan {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            child_language_text: input.child_language_text,
+            agreements: input.agreements,
+            agreed_by: input.agreed_by,
             review_on: input.review_on.0,
-            created_at: now,
-            updated_at: now,
-        })
-        .insert(&w.txn)
-        .await?;
-        let w = RecordWrite { ground, ..w };
-        w.commit(ctx, AccessAction::Create, "safety-plan").await?;
+        };
+        let txn = ctx.db().begin().await?;
+        let saved = safety::record_safety_plan(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(SafetyPlan(saved))
     }
 
     /// Records a step of a Meldcode track (who: the viewer; when; outcome; decision).
     async fn record_reporting_code_step(&self, ctx: &Context<'_>, input: RecordReportingCodeStepInput) -> AppResult<ReportingCodeTrack> {
-        let (w, track, steps) = track_for_write(ctx, &input.track_id).await?;
-        let recorded_on = record_date(input.recorded_on, track.opened_on, "input.recordedOn")?;
-        let mut v = Vec::new();
-        let outcome = required(&input.outcome, "input.outcome", &mut v);
-        if let Err(mut e) = meldcode::check_step(&steps, input.step, input.decision, input.consulted_veilig_thuis) {
-            v.append(&mut e);
-        }
-        check(v)?;
-        reporting_code_step::ActiveModel::from(reporting_code_step::Model {
-            id: Uuid::now_v7(),
-            track_id: track.id,
+        let command = RecordReportingCodeStep {
+            track_id: ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?,
             step: input.step,
-            recorded_on,
-            worker_id: w.worker_id(),
-            outcome,
+            recorded_on: input.recorded_on.map(|d| d.0),
+            outcome: input.outcome,
             consulted_veilig_thuis: input.consulted_veilig_thuis,
             decision: input.decision,
-            created_at: Utc::now(),
-        })
-        .insert(&w.txn)
-        .await?;
-        w.commit(ctx, AccessAction::Update, "safety").await?;
+        };
+        let txn = ctx.db().begin().await?;
+        let track = safety::record_reporting_code_step(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(ReportingCodeTrack(track))
     }
 
     /// Closes a Meldcode track; only once step 5 is decided.
     async fn close_reporting_code_track(&self, ctx: &Context<'_>, input: CloseReportingCodeTrackInput) -> AppResult<ReportingCodeTrack> {
-        let (w, track, steps) = track_for_write(ctx, &input.track_id).await?;
-        meldcode::check_close(&steps).map_err(|v| AppError::BadUserInput(vec![v]))?;
-        let closed_on: NaiveDate = record_date(input.closed_on, track.opened_on, "input.closedOn")?;
-        let mut m: reporting_code_track::ActiveModel = track.into();
-        m.closed_on = Set(Some(closed_on));
-        m.updated_at = Set(Utc::now());
-        let saved = m.update(&w.txn).await?;
-        w.commit(ctx, AccessAction::Update, "safety").await?;
+        let track_id = ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?;
+        let txn = ctx.db().begin().await?;
+        let saved = safety::close_reporting_code_track(ctx.actor()?, &txn, track_id, input.closed_on.map(|d| d.0)).await?;
+        txn.commit().await?;
         Ok(ReportingCodeTrack(saved))
     }
 }

@@ -14,6 +14,7 @@ pub mod partners;
 pub mod persons;
 pub mod records;
 pub mod reference_index;
+pub mod safety;
 pub mod screening;
 pub mod trajectories;
 
