@@ -7,11 +7,10 @@ use crate::{
     audit::{self, AccessEvent},
     auth::Principal,
     error::{AppError, AppResult, Violation},
-    api::{context::ContextExt, loaders::WorkerId, organisation::Worker, scalars::Date},
+    api::{context::ContextExt, loaders::WorkerId, organisation::Worker},
     policy::{self, Ground},
 };
 use async_graphql::{Context, ID};
-use chrono::NaiveDate;
 use entities::{AccessAction, trajectory};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use uuid::Uuid;
@@ -60,11 +59,6 @@ pub async fn recorded_by(ctx: &Context<'_>, worker: Option<Uuid>) -> AppResult<O
         Some(id) => Ok(ctx.loader().load_one(WorkerId(id)).await?.map(Worker)),
         None => Ok(None),
     }
-}
-
-/// A record's date: today when left out, never in the future nor before admission.
-pub fn record_date(date: Option<Date>, admission_date: NaiveDate, field: &str) -> AppResult<NaiveDate> {
-    records::record_date(date.map(|d| d.0), admission_date, field)
 }
 
 /// Decodes an optional id into `violations` rather than failing at the first bad one.

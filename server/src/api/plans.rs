@@ -2,20 +2,19 @@
 //! a core task, actions with an owner and due date, and evaluations every six weeks.
 
 use super::{
+    context::ContextExt,
     ids,
-    method::{RecordWrite, check, decode_into, read_records, record_date, recorded_by},
+    method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
     scalars::Date,
 };
 use crate::{
-    error::{AppError, AppResult, Violation},
-    api::context::ContextExt,
+    cases::plans::{self, NewAction, NewGoal, ProgressOnGoal, RecordActionPlan, RecordEvaluation},
+    error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::{NaiveDate, Utc};
-use entities::{AccessAction, CoreTask, GoalStatus, SubGoal, action_plan, evaluation, goal, goal_action, goal_progress, list_from_json, list_to_json};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use std::collections::HashSet;
+use entities::{CoreTask, GoalStatus, SubGoal, action_plan, evaluation, goal, goal_action, goal_progress, list_from_json};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -216,71 +215,15 @@ pub struct RecordEvaluationInput {
     pub progress: Vec<GoalProgressInput>,
 }
 
-fn check_goal(g: &GoalInput, path: &str, v: &mut Vec<Violation>) {
-    if g.text.trim().is_empty() {
-        v.push(Violation::new(format!("{path}.text"), "a goal needs words"));
-    }
-    if g.sub_goals.is_empty() {
-        v.push(Violation::new(format!("{path}.subGoals"), "tie the goal to at least one sub-goal a–j"));
-    }
-    for (i, a) in g.actions.iter().enumerate() {
-        if a.description.trim().is_empty() || a.owner.trim().is_empty() {
-            v.push(Violation::new(format!("{path}.actions[{i}]"), "an action says what, and who does it"));
+impl GoalInput {
+    fn command(self) -> NewGoal {
+        NewGoal {
+            text: self.text,
+            sub_goals: self.sub_goals,
+            core_task: self.core_task,
+            actions: self.actions.into_iter().map(|a| NewAction { description: a.description, owner: a.owner, due_on: a.due_on.0 }).collect(),
         }
     }
-}
-
-async fn insert_goal(txn: &DatabaseTransaction, plan_id: Uuid, g: GoalInput) -> AppResult<goal::Model> {
-    let now = Utc::now();
-    let mut sub_goals = g.sub_goals.clone();
-    sub_goals.sort_by_key(|s| s.as_str());
-    sub_goals.dedup();
-    let saved = goal::ActiveModel::from(goal::Model {
-        id: Uuid::now_v7(),
-        plan_id,
-        text: g.text.trim().into(),
-        sub_goals: list_to_json(&sub_goals),
-        core_task: g.core_task,
-        created_at: now,
-    })
-    .insert(txn)
-    .await?;
-    let actions: Vec<goal_action::ActiveModel> = g
-        .actions
-        .into_iter()
-        .map(|a| {
-            goal_action::Model {
-                id: Uuid::now_v7(),
-                goal_id: saved.id,
-                description: a.description.trim().into(),
-                owner: a.owner.trim().into(),
-                due_on: a.due_on.0,
-                done_on: None,
-                created_at: now,
-            }
-            .into()
-        })
-        .collect();
-    if !actions.is_empty() {
-        goal_action::Entity::insert_many(actions).exec_without_returning(txn).await?;
-    }
-    Ok(saved)
-}
-
-/// The plan, with a write opened on its child.
-async fn plan_for_write<'a>(ctx: &'a Context<'_>, plan: &ID, field: &str) -> AppResult<(RecordWrite<'a>, action_plan::Model)> {
-    let id = ids::decode(plan, "ActionPlan", field)?;
-    let org = ctx.principal()?.organisation_id;
-    let plan = action_plan::Entity::find_by_id(id)
-        .filter(action_plan::Column::OrganisationId.eq(org))
-        .one(ctx.db())
-        .await?
-        .ok_or(AppError::NotFound("action plan"))?;
-    let w = RecordWrite::begin_for(ctx, plan.child_id).await?;
-    if plan.trajectory_id != w.trajectory.id {
-        return Err(AppError::Conflict("this plan belongs to an earlier trajectory".into()));
-    }
-    Ok((w, plan))
 }
 
 #[derive(Default)]
@@ -290,122 +233,61 @@ pub struct PlanMutation;
 impl PlanMutation {
     /// Draws up the child's action plan with its first goals and actions.
     async fn record_action_plan(&self, ctx: &Context<'_>, input: RecordActionPlanInput) -> AppResult<ActionPlan> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let drawn_up_on = record_date(input.drawn_up_on, w.trajectory.admission_date, "input.drawnUpOn")?;
-        let mut v = Vec::new();
-        if input.child_language_summary.trim().is_empty() {
-            v.push(Violation::new("input.childLanguageSummary", "write the plan so the child understands it"));
-        }
-        if input.goals.is_empty() {
-            v.push(Violation::new("input.goals", "a plan has at least one goal"));
-        }
-        for (i, g) in input.goals.iter().enumerate() {
-            check_goal(g, &format!("input.goals[{i}]"), &mut v);
-        }
-        check(v)?;
-        let existing = action_plan::Entity::find().filter(action_plan::Column::TrajectoryId.eq(w.trajectory.id)).one(&w.txn).await?;
-        if existing.is_some() {
-            return Err(AppError::Conflict("the child has an action plan; add goals to it with addGoal".into()));
-        }
-        let now = Utc::now();
-        let plan = action_plan::ActiveModel::from(action_plan::Model {
-            id: Uuid::now_v7(),
-            organisation_id: w.principal.organisation_id,
-            child_id: w.child_id,
-            trajectory_id: w.trajectory.id,
-            recorded_by_worker_id: w.worker_id(),
-            drawn_up_on,
-            child_language_summary: input.child_language_summary.trim().into(),
-            created_at: now,
-            updated_at: now,
-        })
-        .insert(&w.txn)
-        .await?;
-        for g in input.goals {
-            insert_goal(&w.txn, plan.id, g).await?;
-        }
-        w.commit(ctx, AccessAction::Create, "action-plan").await?;
+        let command = RecordActionPlan {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            drawn_up_on: input.drawn_up_on.map(|d| d.0),
+            child_language_summary: input.child_language_summary,
+            goals: input.goals.into_iter().map(GoalInput::command).collect(),
+        };
+        let txn = ctx.db().begin().await?;
+        let plan = plans::record_action_plan(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(ActionPlan(plan))
     }
 
     /// Adds a goal (with its actions) to a plan.
     async fn add_goal(&self, ctx: &Context<'_>, input: AddGoalInput) -> AppResult<Goal> {
-        let (w, plan) = plan_for_write(ctx, &input.plan_id, "input.planId").await?;
-        let mut v = Vec::new();
-        check_goal(&input.goal, "input.goal", &mut v);
-        check(v)?;
-        let saved = insert_goal(&w.txn, plan.id, input.goal).await?;
-        w.commit(ctx, AccessAction::Update, "action-plan").await?;
+        let plan_id = ids::decode(&input.plan_id, "ActionPlan", "input.planId")?;
+        let txn = ctx.db().begin().await?;
+        let saved = plans::add_goal(ctx.actor()?, &txn, plan_id, input.goal.command()).await?;
+        txn.commit().await?;
         Ok(Goal(saved))
     }
 
     /// Marks an action done.
     async fn record_action_done(&self, ctx: &Context<'_>, input: RecordActionDoneInput) -> AppResult<GoalAction> {
-        let id = ids::decode(&input.action_id, "GoalAction", "input.actionId")?;
-        let action = goal_action::Entity::find_by_id(id).one(ctx.db()).await?.ok_or(AppError::NotFound("action"))?;
-        let goal = goal::Entity::find_by_id(action.goal_id).one(ctx.db()).await?.ok_or(AppError::NotFound("action"))?;
-        let plan_id = ids::encode("ActionPlan", goal.plan_id);
-        // The plan lookup checks the organisation: another organisation's action is not found.
-        let (w, plan) = plan_for_write(ctx, &plan_id, "input.actionId").await.map_err(|e| match e {
-            AppError::NotFound(_) => AppError::NotFound("action"),
-            e => e,
-        })?;
-        let done_on: NaiveDate = record_date(input.done_on, plan.drawn_up_on, "input.doneOn")?;
-        let mut m: goal_action::ActiveModel = action.into();
-        m.done_on = Set(Some(done_on));
-        let saved = m.update(&w.txn).await?;
-        w.commit(ctx, AccessAction::Update, "action-plan").await?;
+        let action_id = ids::decode(&input.action_id, "GoalAction", "input.actionId")?;
+        let txn = ctx.db().begin().await?;
+        let saved = plans::record_action_done(ctx.actor()?, &txn, action_id, input.done_on.map(|d| d.0)).await?;
+        txn.commit().await?;
         Ok(GoalAction(saved))
     }
 
     /// Records an evaluation of the plan with progress on every goal and who took part.
     async fn record_evaluation(&self, ctx: &Context<'_>, input: RecordEvaluationInput) -> AppResult<Evaluation> {
-        let (w, plan) = plan_for_write(ctx, &input.plan_id, "input.planId").await?;
-        let held_on = record_date(input.held_on, plan.drawn_up_on, "input.heldOn")?;
-        let goals: Vec<Uuid> = goal::Entity::find().filter(goal::Column::PlanId.eq(plan.id)).all(&w.txn).await?.into_iter().map(|g| g.id).collect();
+        let plan_id = ids::decode(&input.plan_id, "ActionPlan", "input.planId")?;
         let mut v = Vec::new();
-        let mut seen = HashSet::new();
-        let mut rows = Vec::new();
-        for (i, p) in input.progress.iter().enumerate() {
-            let field = format!("input.progress[{i}]");
-            if p.score.is_some_and(|s| !(0..=10).contains(&s)) {
-                v.push(Violation::new(format!("{field}.score"), "progress is scored 0 to 10"));
-            }
-            let Some(goal) = decode_into(&p.goal_id, "Goal", &format!("{field}.goalId"), &mut v) else { continue };
-            if !goals.contains(&goal) {
-                v.push(Violation::new(format!("{field}.goalId"), "not a goal of this plan"));
-            } else if !seen.insert(goal) {
-                v.push(Violation::new(format!("{field}.goalId"), "this goal is evaluated twice"));
-            }
-            rows.push((goal, p));
-        }
-        if let Some(missing) = goals.iter().position(|g| !seen.contains(g)) {
-            v.push(Violation::new("input.progress", format!("goal {} of the plan is not evaluated", ids::encode("Goal", goals[missing]).0)));
-        }
+        let progress = input
+            .progress
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let goal_id = decode_into(&p.goal_id, "Goal", &format!("input.progress[{i}].goalId"), &mut v)?;
+                Some(ProgressOnGoal { goal_id, score: p.score, status: p.status })
+            })
+            .collect();
         check(v)?;
-        let now = Utc::now();
-        let saved = evaluation::ActiveModel::from(evaluation::Model {
-            id: Uuid::now_v7(),
-            plan_id: plan.id,
-            held_on,
+        let command = RecordEvaluation {
+            plan_id,
+            held_on: input.held_on.map(|d| d.0),
             parent_took_part: input.parent_took_part,
             child_took_part: input.child_took_part,
             notes: input.notes,
-            recorded_by_worker_id: w.worker_id(),
-            created_at: now,
-        })
-        .insert(&w.txn)
-        .await?;
-        let progress: Vec<goal_progress::ActiveModel> = rows
-            .into_iter()
-            .map(|(goal_id, p)| {
-                goal_progress::Model { id: Uuid::now_v7(), evaluation_id: saved.id, goal_id, score: p.score, status: p.status, created_at: now }.into()
-            })
-            .collect();
-        if !progress.is_empty() {
-            goal_progress::Entity::insert_many(progress).exec_without_returning(&w.txn).await?;
-        }
-        w.commit(ctx, AccessAction::Update, "action-plan").await?;
+            progress,
+        };
+        let txn = ctx.db().begin().await?;
+        let saved = plans::record_evaluation(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(Evaluation(saved))
     }
 }

@@ -12,6 +12,7 @@ pub mod intake;
 pub mod network;
 pub mod partners;
 pub mod persons;
+pub mod plans;
 pub mod records;
 pub mod reference_index;
 pub mod safety;
