@@ -114,7 +114,7 @@ async fn main() -> anyhow::Result<()> {
             if demo {
                 let db = connect(&config).await?;
                 db::migrate(&db).await?;
-                if server::seed::seed_demo(&db, &config).await? {
+                if server::seed::seed_demo(&db).await? {
                     tracing::info!("demo data loaded");
                 }
                 db.close().await?;
@@ -139,7 +139,7 @@ async fn main() -> anyhow::Result<()> {
         Command::SeedDemo => {
             let db = connect(&config).await?;
             db::migrate(&db).await?;
-            if server::seed::seed_demo(&db, &config).await? {
+            if server::seed::seed_demo(&db).await? {
                 println!("demo data loaded: organisations de-haven and het-anker");
             } else {
                 println!("demo data already present");
@@ -149,7 +149,7 @@ async fn main() -> anyhow::Result<()> {
         Command::SeedBench { families } => {
             let db = connect(&config).await?;
             db::migrate(&db).await?;
-            server::seed::seed_bench(&db, &config, families).await?;
+            server::seed::seed_bench(&db, families).await?;
             println!("benchmark data loaded: {families} families in organisation bench");
             Ok(())
         }

@@ -8,8 +8,8 @@ use tests::*;
 #[tokio::test]
 async fn the_demo_data_set_loads_once() {
     let app = spawn_app().await;
-    assert!(server::seed::seed_demo(&app.db, &app.config).await.unwrap());
-    assert!(!server::seed::seed_demo(&app.db, &app.config).await.unwrap(), "loaded a second time");
+    assert!(server::seed::seed_demo(&app.db).await.unwrap());
+    assert!(!server::seed::seed_demo(&app.db).await.unwrap(), "loaded a second time");
     assert_eq!(organisation::Entity::find().count(&app.db).await.unwrap(), 2);
     assert_eq!(family::Entity::find().count(&app.db).await.unwrap(), 22);
     let closed = trajectory::Entity::find().filter(trajectory::Column::Phase.eq(entities::Phase::Closed)).count(&app.db).await.unwrap();
@@ -26,10 +26,10 @@ async fn the_demo_data_set_loads_once() {
 #[tokio::test]
 async fn the_benchmark_data_set_loads_into_its_own_organisation() {
     let app = spawn_app().await;
-    server::seed::seed_bench(&app.db, &app.config, 25).await.unwrap();
+    server::seed::seed_bench(&app.db, 25).await.unwrap();
     let bench = organisation::Entity::find().filter(organisation::Column::Slug.eq("bench")).one(&app.db).await.unwrap().unwrap();
     assert_eq!(family::Entity::find().filter(family::Column::OrganisationId.eq(bench.id)).count(&app.db).await.unwrap(), 25);
     let children = trajectory::Entity::find().filter(trajectory::Column::OrganisationId.eq(bench.id)).count(&app.db).await.unwrap();
     assert!((25..=100).contains(&children), "{children} children");
-    assert!(server::seed::seed_bench(&app.db, &app.config, 1).await.is_err(), "a second load into the same database is refused");
+    assert!(server::seed::seed_bench(&app.db, 1).await.is_err(), "a second load into the same database is refused");
 }
