@@ -4,21 +4,19 @@
 use super::{
     context::ContextExt,
     ids,
-    method::{RecordWrite, check, decode_into, read_records, recorded_by},
+    method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
-    partners::{ChainPartner, input_partner},
+    partners::ChainPartner,
     scalars::Date,
 };
 use crate::{
-    audit::{self, AccessEvent},
-    error::{AppError, AppResult, Violation},
-    cases::partners::consent_subject,
-    policy,
+    cases::consent::{OverrideConsent, RecordConsent, override_consent, record_consent, withdraw_consent},
+    error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use chrono::{DateTime, Days, NaiveDate, Utc};
-use entities::{AccessAction, ConsentDecision, ConsentPurpose, ConsentScope, PartnerKind, consent, list_from_json, list_to_json};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use chrono::{DateTime, Utc};
+use entities::{ConsentDecision, ConsentPurpose, ConsentScope, PartnerKind, consent, list_from_json};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -27,8 +25,6 @@ crate::child_records_loader!(
     consent
 );
 
-/// An override is for the sharing at hand: it lapses after this many days unless shorter.
-const OVERRIDE_DAYS: u64 = 14;
 const AREA: &str = "consent";
 
 /// Toestemming: a decision on sharing parts of the child's record.
@@ -132,37 +128,6 @@ pub struct OverrideConsentInput {
     pub valid_until: Option<Date>,
 }
 
-/// Validates the target (partner or kind) and scope shared by consent inputs.
-fn check_target(partner: &Option<ID>, kind: Option<PartnerKind>, scope: &[ConsentScope], v: &mut Vec<Violation>) -> Option<Uuid> {
-    let partner_id = partner.as_ref().and_then(|id| decode_into(id, "ChainPartner", "input.partnerId", v));
-    if partner.is_some() == kind.is_some() {
-        v.push(Violation::new("input.partnerId", "give either a partner or a kind of partner"));
-    }
-    if scope.is_empty() {
-        v.push(Violation::new("input.scope", "name at least one part of the record"));
-    }
-    partner_id
-}
-
-fn check_dates(decided_on: NaiveDate, valid_until: Option<NaiveDate>, today: NaiveDate, v: &mut Vec<Violation>) {
-    if decided_on > today {
-        v.push(Violation::new("input.decidedOn", "this date lies in the future"));
-    }
-    if valid_until.is_some_and(|u| u < decided_on) {
-        v.push(Violation::new("input.validUntil", "must not lie before the decision"));
-    }
-}
-
-fn dedup(scope: Vec<ConsentScope>) -> Vec<ConsentScope> {
-    let mut out: Vec<ConsentScope> = Vec::with_capacity(scope.len());
-    for s in scope {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
-}
-
 #[derive(Default)]
 pub struct ConsentMutation;
 
@@ -171,72 +136,43 @@ impl ConsentMutation {
     /// Records consent given or refused. Who must decide follows the WGBO ages; the error
     /// names who is missing.
     async fn record_consent(&self, ctx: &Context<'_>, input: RecordConsentInput) -> AppResult<Consent> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let today = Utc::now().date_naive();
+        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let mut v = Vec::new();
-        let partner_id = check_target(&input.partner_id, input.partner_kind, &input.scope, &mut v);
-        let decided_by: Vec<Uuid> = input
+        let partner_id = input.partner_id.and_then(|id| decode_into(&id, "ChainPartner", "input.partnerId", &mut v));
+        let decided_by = input
             .decided_by
             .iter()
             .enumerate()
             .filter_map(|(i, id)| decode_into(id, "Person", &format!("input.decidedBy[{i}]"), &mut v))
             .collect();
-        let decided_on = input.decided_on.map_or(today, |d| d.0);
-        let valid_until = input.valid_until.map(|d| d.0);
-        check_dates(decided_on, valid_until, today, &mut v);
         check(v)?;
-        let (_, subject) = consent_subject(&w.txn, w.principal.organisation_id, w.child_id).await?;
-        subject.check_deciders(&decided_by, decided_on).map_err(|m| AppError::invalid("input.decidedBy", m))?;
-        if let Some(id) = partner_id {
-            input_partner(&w.txn, w.principal.organisation_id, id, "input.partnerId").await?;
-        }
-        let row = consent::Model {
-            id: Uuid::now_v7(),
-            organisation_id: w.principal.organisation_id,
-            child_id: w.child_id,
+        let command = RecordConsent {
+            child_id,
             purpose: input.purpose,
             partner_id,
             partner_kind: input.partner_kind,
-            scope: list_to_json(&dedup(input.scope)),
+            scope: input.scope,
             decision: match input.decision {
                 ConsentChoice::Given => ConsentDecision::Given,
                 ConsentChoice::Refused => ConsentDecision::Refused,
             },
-            given_by: serde_json::to_value(&decided_by).map_err(AppError::internal)?,
-            reason: input.note,
-            decided_on,
-            valid_until,
-            withdrawn_at: None,
-            withdrawal_reason: None,
-            recorded_by_worker_id: w.worker_id(),
-            created_at: Utc::now(),
+            decided_by,
+            decided_on: input.decided_on.map(|d| d.0),
+            valid_until: input.valid_until.map(|d| d.0),
+            note: input.note,
         };
-        let saved = consent::ActiveModel::from(row).insert(&w.txn).await?;
-        w.commit(ctx, AccessAction::Create, AREA).await?;
+        let txn = ctx.db().begin().await?;
+        let saved = record_consent(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(Consent(saved))
     }
 
     /// Records that consent was withdrawn; from now on it carries no share.
     async fn withdraw_consent(&self, ctx: &Context<'_>, input: WithdrawConsentInput) -> AppResult<Consent> {
         let id = ids::decode(&input.id, "Consent", "input.id")?;
-        if input.reason.trim().is_empty() {
-            return Err(AppError::invalid("input.reason", "say why consent was withdrawn"));
-        }
-        let org = ctx.principal()?.organisation_id;
-        let found = consent::Entity::find_by_id(id)
-            .filter(consent::Column::OrganisationId.eq(org))
-            .one(ctx.db())
-            .await?
-            .ok_or(AppError::NotFound("consent"))?;
-        if found.decision != ConsentDecision::Given || found.withdrawn_at.is_some() {
-            return Err(AppError::Conflict("only consent given and not yet withdrawn can be withdrawn".into()));
-        }
-        let w = RecordWrite::begin_for(ctx, found.child_id).await?;
-        let mut a: consent::ActiveModel = found.into();
-        a.withdrawn_at = Set(Some(Utc::now()));
-        a.withdrawal_reason = Set(Some(input.reason.trim().into()));
-        let saved = a.update(&w.txn).await?;
-        w.commit(ctx, AccessAction::Update, AREA).await?;
+        let txn = ctx.db().begin().await?;
+        let saved = withdraw_consent(ctx.actor()?, &txn, id, &input.reason).await?;
+        txn.commit().await?;
         Ok(Consent(saved))
     }
 
@@ -244,49 +180,17 @@ impl ConsentMutation {
     /// lead or the behavioural expert records the reason; it is in the access log and lapses
     /// within 14 days.
     async fn override_consent(&self, ctx: &Context<'_>, input: OverrideConsentInput) -> AppResult<Consent> {
-        let p = ctx.principal()?;
-        let ground = policy::override_consent(p)?;
-        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
-        let today = Utc::now().date_naive();
-        let latest = today + Days::new(OVERRIDE_DAYS);
-        let mut v = Vec::new();
-        let partner_id = check_target(&Some(input.partner_id), None, &input.scope, &mut v);
-        if input.reason.trim().len() < 20 {
-            v.push(Violation::new("input.reason", "state the legal ground and why sharing cannot wait for consent"));
-        }
-        let valid_until = input.valid_until.map_or(latest, |d| d.0);
-        if valid_until < today || valid_until > latest {
-            v.push(Violation::new("input.validUntil", format!("an override runs from today to at most {latest}")));
-        }
-        check(v)?;
-        let txn = ctx.db().begin().await?;
-        consent_subject(&txn, p.organisation_id, child_id).await?;
-        if let Some(id) = partner_id {
-            input_partner(&txn, p.organisation_id, id, "input.partnerId").await?;
-        }
-        let row = consent::Model {
-            id: Uuid::now_v7(),
-            organisation_id: p.organisation_id,
-            child_id,
+        let command = OverrideConsent {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             purpose: input.purpose,
-            partner_id,
-            partner_kind: None,
-            scope: list_to_json(&dedup(input.scope)),
-            decision: ConsentDecision::Override,
-            given_by: serde_json::json!([]),
-            reason: Some(input.reason.trim().into()),
-            decided_on: today,
-            valid_until: Some(valid_until),
-            withdrawn_at: None,
-            withdrawal_reason: None,
-            recorded_by_worker_id: p.worker_id,
-            created_at: Utc::now(),
+            partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
+            scope: input.scope,
+            reason: input.reason,
+            valid_until: input.valid_until.map(|d| d.0),
         };
-        let saved = consent::ActiveModel::from(row).insert(&txn).await?;
-        let event = AccessEvent { person_id: child_id, action: AccessAction::Create, area: "consent-override", ground: ground.label() };
-        audit::append(&txn, p, &ctx.state().meta, &[event]).await?;
+        let txn = ctx.db().begin().await?;
+        let saved = override_consent(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
         Ok(Consent(saved))
     }
 }
-

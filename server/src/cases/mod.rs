@@ -5,6 +5,7 @@
 //! transaction it is given, and queues partner messages. Nothing here knows GraphQL or HTTP.
 
 pub mod admission;
+pub mod consent;
 pub mod contacts;
 pub mod handle_with_care;
 pub mod handovers;
