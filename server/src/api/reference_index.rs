@@ -5,27 +5,23 @@ use super::{
     context::ContextExt,
     loaders::MessagesAbout,
     ids,
-    method::{RecordWrite, read_records, recorded_by},
+    method::{read_records, recorded_by},
     organisation::Worker,
     partners::PartnerMessage,
     scalars::Date,
 };
 use crate::{
-    domain::age::age_on,
-    error::{AppError, AppResult},
     cases::{
-        partners::{consent_subject, own_organisation},
-        reference_index::{AREA, Contact, Registering, partner_of},
+        partners::own_organisation,
+        reference_index::{self, AREA, RegisterSignal, SetPolicy},
     },
+    error::AppResult,
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{
-    AccessAction, MatchKind, SignalStatus, WithdrawalReason, organisation, reference_index_match, reference_index_signal,
-    worker,
-};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use entities::{MatchKind, SignalStatus, WithdrawalReason, organisation, reference_index_match, reference_index_signal};
+use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -214,23 +210,6 @@ pub struct ReferenceIndexPolicyInput {
     pub contact_email: Option<String>,
 }
 
-/// A signal of the organisation, with a write opened on its child.
-async fn signal_for_write<'a>(ctx: &'a Context<'_>, id: &ID) -> AppResult<(RecordWrite<'a>, reference_index_signal::Model)> {
-    let id = ids::decode(id, "ReferenceIndexSignal", "input.id")?;
-    let org = ctx.principal()?.organisation_id;
-    let found = reference_index_signal::Entity::find_by_id(id)
-        .filter(reference_index_signal::Column::OrganisationId.eq(org))
-        .one(ctx.db())
-        .await?
-        .ok_or(AppError::NotFound("signal"))?;
-    let w = RecordWrite::begin_for(ctx, found.child_id).await?;
-    Ok((w, found))
-}
-
-fn registering<'a>(ctx: &'a Context<'_>, w: &'a RecordWrite<'a>, organisation: &'a organisation::Model, partner: &'a entities::chain_partner::Model) -> Registering<'a> {
-    Registering { actor: w.principal, meta: &ctx.state().meta, ground: w.ground.label(), organisation, partner }
-}
-
 #[derive(Default)]
 pub struct ReferenceIndexMutation;
 
@@ -239,91 +218,50 @@ impl ReferenceIndexMutation {
     /// Registers a signal for the child in the Verwijsindex (BSN required). Only the fact of
     /// involvement and how to reach us is sent.
     async fn register_reference_index_signal(&self, ctx: &Context<'_>, input: RegisterReferenceIndexSignalInput) -> AppResult<ReferenceIndexSignal> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        let org = own_organisation(&w.txn, w.principal.organisation_id).await?;
-        let partner = partner_of(&w.txn, org.id)
-            .await?
-            .ok_or_else(|| AppError::Conflict("the organisation has no active Verwijsindex partner".into()))?;
-        let worker_id = match &input.contact_worker_id {
-            Some(id) => ids::decode(id, "Worker", "input.contactWorkerId")?,
-            None => w.principal.worker_id.ok_or_else(|| AppError::invalid("input.contactWorkerId", "name the contact worker"))?,
+        let command = RegisterSignal {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            contact_worker_id: input.contact_worker_id.map(|id| ids::decode(&id, "Worker", "input.contactWorkerId")).transpose()?,
+            contact_phone: input.contact_phone,
+            contact_email: input.contact_email,
+            start_on: input.start_on.map(|d| d.0),
+            end_on: input.end_on.map(|d| d.0),
         };
-        let worker = worker::Entity::find_by_id(worker_id)
-            .filter(worker::Column::OrganisationId.eq(org.id))
-            .filter(worker::Column::Active.eq(true))
-            .one(&w.txn)
-            .await?
-            .ok_or_else(|| AppError::invalid("input.contactWorkerId", "no such active worker"))?;
-        let (child, subject) = consent_subject(&w.txn, org.id, w.child_id).await?;
-        let contact = Contact { worker, phone: input.contact_phone, email: input.contact_email };
-        let signal = registering(ctx, &w, &org, &partner)
-            .register(&w.txn, &child, &subject, contact, input.start_on.map(|d| d.0), input.end_on.map(|d| d.0))
-            .await?;
-        w.txn.commit().await?;
+        let txn = ctx.db().begin().await?;
+        let signal = reference_index::register_signal(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(ReferenceIndexSignal(signal))
     }
 
     /// Withdraws a signal; the Verwijsindex gets the reason code only.
     async fn withdraw_reference_index_signal(&self, ctx: &Context<'_>, input: WithdrawReferenceIndexSignalInput) -> AppResult<ReferenceIndexSignal> {
-        let (w, signal) = signal_for_write(ctx, &input.id).await?;
-        let org = own_organisation(&w.txn, w.principal.organisation_id).await?;
-        let partner = super::partners::partner_in_org(&w.txn, org.id, signal.partner_id).await?;
-        let (_, subject) = consent_subject(&w.txn, org.id, w.child_id).await?;
-        let saved = registering(ctx, &w, &org, &partner).withdraw(&w.txn, signal, &subject, input.reason, input.note).await?;
-        w.txn.commit().await?;
+        let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
+        let txn = ctx.db().begin().await?;
+        let saved = reference_index::withdraw_signal(ctx.actor()?, &txn, id, input.reason, input.note).await?;
+        txn.commit().await?;
         Ok(ReferenceIndexSignal(saved))
     }
 
     /// Records that the parent (and the child from 12) were told of the registration, by you.
     async fn record_reference_index_informed(&self, ctx: &Context<'_>, input: RecordReferenceIndexInformedInput) -> AppResult<ReferenceIndexSignal> {
-        let (w, signal) = signal_for_write(ctx, &input.id).await?;
-        let today = Utc::now().date_naive();
-        if input.parent_informed_on.is_none() && input.child_informed_on.is_none() {
-            return Err(AppError::invalid("input.parentInformedOn", "give when the parent or the child was informed"));
-        }
-        for (date, field) in [(&input.parent_informed_on, "input.parentInformedOn"), (&input.child_informed_on, "input.childInformedOn")] {
-            if date.as_ref().is_some_and(|d| d.0 > today || d.0 < signal.created_at.date_naive()) {
-                return Err(AppError::invalid(field, "between the registration and today"));
-            }
-        }
-        if let Some(d) = &input.child_informed_on {
-            let (child, _) = consent_subject(&w.txn, w.principal.organisation_id, w.child_id).await?;
-            if age_on(child.date_of_birth, d.0) < 12 {
-                return Err(AppError::invalid("input.childInformedOn", "a child is informed from 12; the parent is informed for a younger child"));
-            }
-        }
-        let mut a: reference_index_signal::ActiveModel = signal.into();
-        if let Some(d) = input.parent_informed_on {
-            a.parent_informed_on = Set(Some(d.0));
-            a.parent_informed_by_worker_id = Set(w.worker_id());
-        }
-        if let Some(d) = input.child_informed_on {
-            a.child_informed_on = Set(Some(d.0));
-            a.child_informed_by_worker_id = Set(w.worker_id());
-        }
-        a.updated_at = Set(Utc::now());
-        let saved = a.update(&w.txn).await?;
-        w.commit(ctx, AccessAction::Update, AREA).await?;
+        let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
+        let (parent, child) = (input.parent_informed_on.map(|d| d.0), input.child_informed_on.map(|d| d.0));
+        let txn = ctx.db().begin().await?;
+        let saved = reference_index::record_informed(ctx.actor()?, &txn, id, parent, child).await?;
+        txn.commit().await?;
         Ok(ReferenceIndexSignal(saved))
     }
 
     /// Sets the organisation's Verwijsindex practice (admin or team lead). Registering at
     /// admission needs an active Verwijsindex partner.
     async fn set_reference_index_policy(&self, ctx: &Context<'_>, input: ReferenceIndexPolicyInput) -> AppResult<ReferenceIndexPolicy> {
-        let p = ctx.principal()?;
-        policy::manage_partners(p)?;
+        let command = SetPolicy {
+            register_at_admission: input.register_at_admission,
+            contact_phone: input.contact_phone,
+            contact_email: input.contact_email,
+        };
         let txn = ctx.db().begin().await?;
-        if input.register_at_admission && partner_of(&txn, p.organisation_id).await?.is_none() {
-            return Err(AppError::invalid("input.registerAtAdmission", "register an active Verwijsindex partner first"));
-        }
-        let mut a: organisation::ActiveModel = own_organisation(&txn, p.organisation_id).await?.into();
-        a.reference_index_register_at_admission = Set(input.register_at_admission);
-        a.reference_index_contact_phone = Set(input.contact_phone.filter(|s| !s.trim().is_empty()));
-        a.reference_index_contact_email = Set(input.contact_email.filter(|s| !s.trim().is_empty()));
-        a.updated_at = Set(Utc::now());
-        let saved = a.update(&txn).await?;
+        let saved = reference_index::set_policy(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
         Ok((&saved).into())
     }
 }
-

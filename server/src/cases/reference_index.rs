@@ -1,12 +1,17 @@
 //! The Verwijsindex as the organisation uses it: registering and withdrawing signals, the
 //! daily expiry, and what its notices change.
 
-use super::partners::{permit, queue, system_principal};
+use super::{
+    Actor,
+    partners::{consent_subject, own_organisation, partner_in_org, permit, queue, system_principal},
+    records::RecordWrite,
+};
 use crate::{
     audit::{self, AccessEvent, RequestMeta},
     auth::Principal,
-    domain::{consent::ConsentSubject, reference_index::check_period},
+    domain::{age::age_on, consent::ConsentSubject, reference_index::check_period},
     error::{AppError, AppResult},
+    policy,
 };
 use chrono::{NaiveDate, Utc};
 use entities::{
@@ -17,7 +22,7 @@ use integrations::{
     outbox,
     verwijsindex::{ContactPoint, Notice, Registration, Withdrawal},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 pub const AREA: &str = "reference-index";
@@ -181,7 +186,7 @@ pub async fn register_at_admission<C: ConnectionTrait>(
     if children.iter().all(|(c, _)| c.bsn.is_none()) {
         return Ok(());
     }
-    let organisation = super::partners::own_organisation(db, actor.organisation_id).await?;
+    let organisation = own_organisation(db, actor.organisation_id).await?;
     if !organisation.reference_index_register_at_admission {
         return Ok(());
     }
@@ -192,7 +197,7 @@ pub async fn register_at_admission<C: ConnectionTrait>(
     let registering = Registering { actor, meta, ground: ground.label(), organisation: &organisation, partner: &partner };
     for (child, worker_id) in children.iter().filter(|(c, _)| c.bsn.is_some()) {
         let worker = worker::Entity::find_by_id(*worker_id).one(db).await?.ok_or(AppError::NotFound("worker"))?;
-        let (_, subject) = super::partners::consent_subject(db, organisation.id, child.id).await?;
+        let (_, subject) = consent_subject(db, organisation.id, child.id).await?;
         let contact = Contact { worker, phone: None, email: None };
         registering.register(db, child, &subject, contact, None, None).await?;
     }
@@ -268,4 +273,134 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
     let meta = RequestMeta { request_id: format!("inbox-{message_id}"), ..Default::default() };
     let event = AccessEvent { person_id: signal.child_id, action: AccessAction::Create, area: AREA, ground: format!("partner-message:{message_id}") };
     audit::append(db, &actor, &meta, &[event]).await
+}
+
+/// Registering a signal for a child (BSN required).
+#[derive(Debug, Clone)]
+pub struct RegisterSignal {
+    pub child_id: Uuid,
+    /// The contact worker; the actor's worker when left out.
+    pub contact_worker_id: Option<Uuid>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub start_on: Option<NaiveDate>,
+    pub end_on: Option<NaiveDate>,
+}
+
+/// Registers a signal for the child in the Verwijsindex. Only the fact of involvement and how
+/// to reach us is sent.
+pub async fn register_signal(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RegisterSignal) -> AppResult<reference_index_signal::Model> {
+    let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
+    let org = own_organisation(txn, w.organisation_id()).await?;
+    let partner = partner_of(txn, org.id).await?.ok_or_else(|| AppError::Conflict("the organisation has no active Verwijsindex partner".into()))?;
+    let worker_id = match cmd.contact_worker_id {
+        Some(id) => id,
+        None => w.worker_id().ok_or_else(|| AppError::invalid("input.contactWorkerId", "name the contact worker"))?,
+    };
+    let worker = worker::Entity::find_by_id(worker_id)
+        .filter(worker::Column::OrganisationId.eq(org.id))
+        .filter(worker::Column::Active.eq(true))
+        .one(txn)
+        .await?
+        .ok_or_else(|| AppError::invalid("input.contactWorkerId", "no such active worker"))?;
+    let (child, subject) = consent_subject(txn, org.id, w.child_id).await?;
+    let contact = Contact { worker, phone: cmd.contact_phone, email: cmd.contact_email };
+    registering(&w, &org, &partner).register(txn, &child, &subject, contact, cmd.start_on, cmd.end_on).await
+}
+
+/// Withdraws a signal; the Verwijsindex gets the reason code only, the note stays here.
+pub async fn withdraw_signal(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    reason: WithdrawalReason,
+    note: Option<String>,
+) -> AppResult<reference_index_signal::Model> {
+    let (w, signal) = signal_for_write(actor, txn, id).await?;
+    let org = own_organisation(txn, w.organisation_id()).await?;
+    let partner = partner_in_org(txn, org.id, signal.partner_id).await?;
+    let (_, subject) = consent_subject(txn, org.id, w.child_id).await?;
+    registering(&w, &org, &partner).withdraw(txn, signal, &subject, reason, note).await
+}
+
+/// Records that the parent (and the child from 12) were told of the registration, by the actor.
+pub async fn record_informed(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    parent_informed_on: Option<NaiveDate>,
+    child_informed_on: Option<NaiveDate>,
+) -> AppResult<reference_index_signal::Model> {
+    let (w, signal) = signal_for_write(actor, txn, id).await?;
+    let today = Utc::now().date_naive();
+    if parent_informed_on.is_none() && child_informed_on.is_none() {
+        return Err(AppError::invalid("input.parentInformedOn", "give when the parent or the child was informed"));
+    }
+    for (date, field) in [(parent_informed_on, "input.parentInformedOn"), (child_informed_on, "input.childInformedOn")] {
+        if date.is_some_and(|d| d > today || d < signal.created_at.date_naive()) {
+            return Err(AppError::invalid(field, "between the registration and today"));
+        }
+    }
+    if let Some(d) = child_informed_on {
+        let (child, _) = consent_subject(txn, w.organisation_id(), w.child_id).await?;
+        if age_on(child.date_of_birth, d) < 12 {
+            return Err(AppError::invalid("input.childInformedOn", "a child is informed from 12; the parent is informed for a younger child"));
+        }
+    }
+    let mut a: reference_index_signal::ActiveModel = signal.into();
+    if let Some(d) = parent_informed_on {
+        a.parent_informed_on = Set(Some(d));
+        a.parent_informed_by_worker_id = Set(w.worker_id());
+    }
+    if let Some(d) = child_informed_on {
+        a.child_informed_on = Set(Some(d));
+        a.child_informed_by_worker_id = Set(w.worker_id());
+    }
+    a.updated_at = Set(Utc::now());
+    let saved = a.update(txn).await?;
+    w.log(AccessAction::Update, AREA).await?;
+    Ok(saved)
+}
+
+/// The organisation's Verwijsindex practice.
+#[derive(Debug, Clone)]
+pub struct SetPolicy {
+    pub register_at_admission: bool,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+}
+
+/// Sets the organisation's Verwijsindex practice (admin or team lead). Registering at admission
+/// needs an active Verwijsindex partner.
+pub async fn set_policy(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: SetPolicy) -> AppResult<organisation::Model> {
+    let p = actor.principal;
+    policy::manage_partners(p)?;
+    if cmd.register_at_admission && partner_of(txn, p.organisation_id).await?.is_none() {
+        return Err(AppError::invalid("input.registerAtAdmission", "register an active Verwijsindex partner first"));
+    }
+    let mut a: organisation::ActiveModel = own_organisation(txn, p.organisation_id).await?.into();
+    a.reference_index_register_at_admission = Set(cmd.register_at_admission);
+    a.reference_index_contact_phone = Set(cmd.contact_phone.filter(|s| !s.trim().is_empty()));
+    a.reference_index_contact_email = Set(cmd.contact_email.filter(|s| !s.trim().is_empty()));
+    a.updated_at = Set(Utc::now());
+    Ok(a.update(txn).await?)
+}
+
+/// A signal of the actor's organisation, with a write opened on its child.
+async fn signal_for_write<'a>(
+    actor: Actor<'a>,
+    txn: &'a DatabaseTransaction,
+    id: Uuid,
+) -> AppResult<(RecordWrite<'a>, reference_index_signal::Model)> {
+    let found = reference_index_signal::Entity::find_by_id(id)
+        .filter(reference_index_signal::Column::OrganisationId.eq(actor.principal.organisation_id))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("signal"))?;
+    let w = RecordWrite::begin(actor, txn, found.child_id).await?;
+    Ok((w, found))
+}
+
+fn registering<'a>(w: &'a RecordWrite<'a>, organisation: &'a organisation::Model, partner: &'a chain_partner::Model) -> Registering<'a> {
+    Registering { actor: w.actor.principal, meta: w.actor.meta, ground: w.ground.label(), organisation, partner }
 }
