@@ -8,31 +8,30 @@ use super::{
     context::ContextExt,
     ids,
     intake::Intake,
-    method::{RecordWrite, read_records, recorded_by},
+    method::{read_records, recorded_by},
     organisation::Worker,
-    partners::{ChainPartner, input_partner},
+    partners::ChainPartner,
     scalars::Date,
 };
 use crate::{
     audit::{self, AccessEvent},
     domain::age::age_on,
     error::{AppError, AppResult},
-    cases::partners::{consent_subject, permit},
+    cases::{
+        grants::{self, CreateGrant, PARTS},
+        partners::{consent_subject, permit},
+    },
     policy::{self, Ground},
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Utc};
 use entities::{
-    AccessAction, ConsentPurpose, ConsentScope, MembershipRole, chain_partner, family_membership, intake, intake_observation,
+    AccessAction, ConsentPurpose, MembershipRole, chain_partner, family_membership, intake, intake_observation,
     partner_grant, person, trajectory,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
 use uuid::Uuid;
 
-/// How long a grant runs unless the worker says otherwise.
-pub const DEFAULT_DAYS: u64 = 14;
-/// What a grant shares: the intake and who the child is.
-const PARTS: [ConsentScope; 2] = [ConsentScope::Intake, ConsentScope::Identity];
 
 crate::child_records_loader!(
     /// The partner grants on a child.
@@ -237,53 +236,23 @@ impl PartnerGrantMutation {
     /// Lets a partner's workers co-run the child's intake (responsible worker or team lead);
     /// needs consent of purpose CO_RUN_INTAKE covering INTAKE and IDENTITY for that partner.
     async fn create_partner_grant(&self, ctx: &Context<'_>, input: CreatePartnerGrantInput) -> AppResult<PartnerGrant> {
-        let w = RecordWrite::begin(ctx, &input.child_id, "input.childId").await?;
-        policy::grant_partner_access(w.principal, w.trajectory.responsible_worker_id)?;
-        let today = Utc::now().date_naive();
-        let latest = today + Days::new(DEFAULT_DAYS);
-        let valid_until = input.valid_until.map_or(latest, |d| d.0);
-        if valid_until < today || valid_until > latest {
-            return Err(AppError::invalid("input.validUntil", format!("from today to at most {latest}")));
-        }
-        let partner_id = ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?;
-        let partner = input_partner(&w.txn, w.principal.organisation_id, partner_id, "input.partnerId").await?;
-        let (_, subject) = consent_subject(&w.txn, w.principal.organisation_id, w.child_id).await?;
-        let permit = permit(&w.txn, &subject, &partner, ConsentPurpose::CoRunIntake, &PARTS, Utc::now()).await?;
-        let saved = partner_grant::ActiveModel::from(partner_grant::Model {
-            id: Uuid::now_v7(),
-            organisation_id: w.principal.organisation_id,
-            partner_id: partner.id,
-            child_id: w.child_id,
-            ground: permit.label(),
-            valid_until,
-            revoked_at: None,
-            granted_by_worker_id: w.worker_id(),
-            created_at: Utc::now(),
-        })
-        .insert(&w.txn)
-        .await?;
-        w.commit(ctx, AccessAction::Create, "partner-grants").await?;
+        let command = CreateGrant {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
+            valid_until: input.valid_until.map(|d| d.0),
+        };
+        let txn = ctx.db().begin().await?;
+        let saved = grants::create_grant(ctx.actor()?, &txn, command).await?;
+        txn.commit().await?;
         Ok(PartnerGrant(saved))
     }
 
     /// Ends a grant now.
     async fn revoke_partner_grant(&self, ctx: &Context<'_>, id: ID) -> AppResult<PartnerGrant> {
         let grant_id = ids::decode(&id, "PartnerGrant", "id")?;
-        let org = ctx.principal()?.organisation_id;
-        let found = partner_grant::Entity::find_by_id(grant_id)
-            .filter(partner_grant::Column::OrganisationId.eq(org))
-            .one(ctx.db())
-            .await?
-            .ok_or(AppError::NotFound("grant"))?;
-        let w = RecordWrite::begin_for(ctx, found.child_id).await?;
-        policy::grant_partner_access(w.principal, w.trajectory.responsible_worker_id)?;
-        if found.revoked_at.is_some() {
-            return Err(AppError::Conflict("this grant was revoked already".into()));
-        }
-        let mut a: partner_grant::ActiveModel = found.into();
-        a.revoked_at = sea_orm::Set(Some(Utc::now()));
-        let saved = a.update(&w.txn).await?;
-        w.commit(ctx, AccessAction::Update, "partner-grants").await?;
+        let txn = ctx.db().begin().await?;
+        let saved = grants::revoke_grant(ctx.actor()?, &txn, grant_id).await?;
+        txn.commit().await?;
         Ok(PartnerGrant(saved))
     }
 

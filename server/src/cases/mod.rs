@@ -7,6 +7,7 @@
 pub mod admission;
 pub mod consent;
 pub mod contacts;
+pub mod grants;
 pub mod handle_with_care;
 pub mod handovers;
 pub mod intake;
