@@ -34,7 +34,7 @@ pub struct RecordWrite<'a> {
 }
 
 impl<'a> RecordWrite<'a> {
-    /// Starts a write to the child's records: see [`open`].
+    /// Starts a write to the child's records: checks the role, finds and locks the open trajectory.
     pub async fn begin(actor: Actor<'a>, txn: &'a DatabaseTransaction, child_id: Uuid) -> AppResult<Self> {
         let (ground, trajectory) = open(actor.principal, txn, child_id).await?;
         Ok(Self { txn, actor, ground, trajectory, child_id })
