@@ -11,18 +11,18 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    audit::{self, AccessEvent},
+    cases::involvements::{self, AddInvolvement},
     error::{AppError, AppResult, Violation},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{
-    AccessAction, ContactPerson, MessageKind, MessageStatus, PartnerAdapter, PartnerKind, chain_partner, involvement, outbox_message, person,
+    ContactPerson, MessageKind, MessageStatus, PartnerAdapter, PartnerKind, chain_partner, involvement, outbox_message,
 };
 use integrations::{outbox, partner::adapter};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -481,72 +481,26 @@ impl PartnerMutation {
 
     /// Records that a partner or professional is involved with a child.
     async fn add_involvement(&self, ctx: &Context<'_>, input: AddInvolvementInput) -> AppResult<Involvement> {
-        let p = ctx.principal()?;
-        let ground = policy::manage_involvements(p)?;
-        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
-        let mut v = Vec::new();
-        let partner_id = input.partner_id.as_ref().and_then(|id| super::method::decode_into(id, "ChainPartner", "input.partnerId", &mut v));
-        let professional_name = non_empty(input.professional_name);
-        if partner_id.is_none() && professional_name.is_none() && input.partner_id.is_none() {
-            v.push(Violation::new("input.partnerId", "name the partner or the professional"));
-        }
-        if input.role.trim().is_empty() {
-            v.push(Violation::new("input.role", "a role is required"));
-        }
-        check(v)?;
+        let command = AddInvolvement {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            partner_id: input.partner_id.map(|id| ids::decode(&id, "ChainPartner", "input.partnerId")).transpose()?,
+            professional_name: input.professional_name,
+            role: input.role,
+            phone: input.phone,
+            email: input.email,
+            since: input.since.map(|d| d.0),
+        };
         let txn = ctx.db().begin().await?;
-        let child = person::Entity::find_by_id(child_id)
-            .filter(person::Column::OrganisationId.eq(p.organisation_id))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("child"))?;
-        if let Some(id) = partner_id {
-            input_partner(&txn, p.organisation_id, id, "input.partnerId").await?;
-        }
-        let now = Utc::now();
-        let saved = involvement::ActiveModel::from(involvement::Model {
-            id: Uuid::now_v7(),
-            organisation_id: p.organisation_id,
-            child_id: child.id,
-            partner_id,
-            professional_name,
-            role: input.role.trim().into(),
-            phone: non_empty(input.phone),
-            email: non_empty(input.email),
-            since: input.since.map_or(now.date_naive(), |d| d.0),
-            until: None,
-            recorded_by_worker_id: p.worker_id,
-            created_at: now,
-            updated_at: now,
-        })
-        .insert(&txn)
-        .await?;
-        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child.id, AccessAction::Create, "involvements", &ground)]).await?;
+        let saved = involvements::add_involvement(ctx.actor()?, &txn, command).await?;
         txn.commit().await?;
         Ok(Involvement(saved))
     }
 
     /// Records that an involvement ended.
     async fn end_involvement(&self, ctx: &Context<'_>, input: EndInvolvementInput) -> AppResult<Involvement> {
-        let p = ctx.principal()?;
-        let ground = policy::manage_involvements(p)?;
         let id = ids::decode(&input.id, "Involvement", "input.id")?;
         let txn = ctx.db().begin().await?;
-        let found = involvement::Entity::find_by_id(id)
-            .filter(involvement::Column::OrganisationId.eq(p.organisation_id))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("involvement"))?;
-        let until = input.until.map_or(Utc::now().date_naive(), |d| d.0);
-        if until < found.since {
-            return Err(AppError::invalid("input.until", "an involvement cannot end before it began"));
-        }
-        let child_id = found.child_id;
-        let mut a: involvement::ActiveModel = found.into();
-        a.until = Set(Some(until));
-        a.updated_at = Set(Utc::now());
-        let saved = a.update(&txn).await?;
-        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(child_id, AccessAction::Update, "involvements", &ground)]).await?;
+        let saved = involvements::end_involvement(ctx.actor()?, &txn, id, input.until.map(|d| d.0)).await?;
         txn.commit().await?;
         Ok(Involvement(saved))
     }

@@ -11,6 +11,7 @@ pub mod grants;
 pub mod handle_with_care;
 pub mod handovers;
 pub mod intake;
+pub mod involvements;
 pub mod network;
 pub mod partners;
 pub mod persons;
