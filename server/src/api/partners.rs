@@ -11,7 +11,10 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    cases::involvements::{self, AddInvolvement},
+    cases::{
+        involvements::{self, AddInvolvement},
+        partners::non_empty,
+    },
     error::{AppError, AppResult, Violation},
     policy,
 };
@@ -374,10 +377,6 @@ fn check_partner(p: &chain_partner::Model, fresh_signing: Option<&str>, v: &mut 
             v.push(Violation::new("input.signingSecret", "an adapter needs a signing secret"));
         }
     }
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 #[derive(Default)]

@@ -10,7 +10,7 @@ use crate::{
 };
 use chrono::{NaiveDate, Utc};
 use entities::{AccessAction, CareSetting, MembershipRole, Sex, custody, family, family_membership, location, person, phase_change, trajectory};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
 /// A person joining a family (gezinslid).
@@ -120,7 +120,7 @@ pub async fn admit_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Admi
 
     let location = location_in_org(txn, org, cmd.location_id).await?;
     trajectories::check_responsible_workers(txn, org, &child_workers).await?;
-    ensure_bsns_free(txn, org, checked.bsns.iter().flatten().map(|b| b.to_string()).collect()).await?;
+    ensure_bsns_free(txn, org, checked.bsns.iter().flatten().map(|b| b.to_string()).collect(), None).await?;
 
     let now = Utc::now();
     let family = family::Model { id: Uuid::now_v7(), organisation_id: org, location_id: location.id, admitted_on: admission_date, created_at: now, updated_at: now };
@@ -230,7 +230,7 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
         trajectories::check_responsible_workers(txn, org, &[(worker, "input.member.responsibleWorkerId".into())]).await?;
     }
     if let Some(b) = &bsn {
-        ensure_bsn_free(txn, org, &b.to_string(), None).await?;
+        ensure_bsns_free(txn, org, vec![b.to_string()], None).await?;
     }
 
     let person = m.person(org, bsn.map(|b| b.to_string()));
@@ -343,36 +343,20 @@ async fn location_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: 
         .ok_or(AppError::NotFound("location"))
 }
 
-/// Fails with CONFLICT when any of `bsns` is already registered in the organisation.
-async fn ensure_bsns_free<C: ConnectionTrait>(db: &C, organisation_id: Uuid, bsns: Vec<String>) -> AppResult<()> {
+/// Fails with CONFLICT when any of `bsns` is registered in the organisation for anyone but
+/// `except` (the person being corrected).
+pub async fn ensure_bsns_free<C: ConnectionTrait>(db: &C, organisation_id: Uuid, bsns: Vec<String>, except: Option<Uuid>) -> AppResult<()> {
     if bsns.is_empty() {
         return Ok(());
     }
     let taken = person::Entity::find()
         .filter(person::Column::OrganisationId.eq(organisation_id))
         .filter(person::Column::Bsn.is_in(bsns))
+        .apply_if(except, |q, id| q.filter(person::Column::Id.ne(id)))
         .one(db)
         .await?;
     match taken {
-        Some(_) => Err(bsn_taken()),
+        Some(_) => Err(AppError::Conflict("a person with this BSN is already registered in your organisation".into())),
         None => Ok(()),
     }
-}
-
-/// Fails with CONFLICT when `bsn` is registered in the organisation for anyone but `except`.
-pub async fn ensure_bsn_free<C: ConnectionTrait>(db: &C, organisation_id: Uuid, bsn: &str, except: Option<Uuid>) -> AppResult<()> {
-    let mut q = person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(organisation_id))
-        .filter(person::Column::Bsn.eq(bsn));
-    if let Some(id) = except {
-        q = q.filter(person::Column::Id.ne(id));
-    }
-    match q.one(db).await? {
-        Some(_) => Err(bsn_taken()),
-        None => Ok(()),
-    }
-}
-
-fn bsn_taken() -> AppError {
-    AppError::Conflict("a person with this BSN is already registered in your organisation".into())
 }

@@ -1,6 +1,10 @@
 //! Betrokkenheid: the professionals and partners involved with a child, and the end of it.
 
-use super::{Actor, partners::input_partner, records::check};
+use super::{
+    Actor,
+    partners::{input_partner, non_empty},
+    records::check,
+};
 use crate::{
     audit::{self, AccessEvent},
     error::{AppError, AppResult, Violation},
@@ -89,8 +93,4 @@ pub async fn end_involvement(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uu
     let saved = a.update(txn).await?;
     audit::append(txn, p, actor.meta, &[AccessEvent::new(child_id, AccessAction::Update, AREA, &ground)]).await?;
     Ok(saved)
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }

@@ -1,6 +1,6 @@
 //! Persons (persoon): corrections to the identity part of a child's or adult's record.
 
-use super::{Actor, admission::ensure_bsn_free};
+use super::{Actor, admission::ensure_bsns_free};
 use crate::{
     audit::{self, AccessEvent},
     domain::{
@@ -77,7 +77,7 @@ pub async fn update_person(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Upd
         return Err(AppError::BadUserInput(v));
     }
     if let Set(Some(bsn)) = &model.bsn {
-        ensure_bsn_free(txn, p.organisation_id, bsn, Some(cmd.id)).await?;
+        ensure_bsns_free(txn, p.organisation_id, vec![bsn.clone()], Some(cmd.id)).await?;
     }
     model.updated_at = Set(Utc::now());
     let updated = model.update(txn).await?;
