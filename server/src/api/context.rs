@@ -11,7 +11,7 @@ use crate::{
 use async_graphql::Context;
 use entities::AccessAction;
 use integrations::secrets::SecretBox;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -79,4 +79,17 @@ impl ContextExt for Context<'_> {
     fn state(&self) -> &RequestState {
         self.data_unchecked::<RequestState>()
     }
+}
+
+/// Runs one use case in a transaction of its own, committed when the case succeeds (a failed
+/// case rolls back: nothing half-written).
+pub async fn in_transaction<T>(
+    ctx: &Context<'_>,
+    case: impl AsyncFnOnce(Actor<'_>, &DatabaseTransaction) -> AppResult<T>,
+) -> AppResult<T> {
+    let actor = ctx.actor()?;
+    let txn = ctx.db().begin().await?;
+    let out = case(actor, &txn).await?;
+    txn.commit().await?;
+    Ok(out)
 }

@@ -3,28 +3,27 @@
 //! for a worker to admit the family.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     families::Family,
     ids,
     method::{check, decode_into, recorded_by},
     organisation::Worker,
-    partners::{ChainPartner, PartnerMessage, input_partner, partner_in_org},
+    partners::{ChainPartner, PartnerMessage},
     scalars::Date,
 };
 use crate::{
-    audit::{self, AccessEvent},
-    error::{AppError, AppResult, Violation},
-    cases::{handovers::{AREA, build, children_of}, partners::{own_organisation, queue}},
+    cases::handovers::{self, AREA, DraftHandover, children_of},
+    error::{AppError, AppResult},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{
-    AccessAction, ConsentScope, HandoverDirection, HandoverStatus, MembershipRole, MessageKind, MessageStatus, PartnerAdapter,
-    ReferralStatus, family, family_membership, handover as handover_row, referral, worker,
+    ConsentScope, HandoverDirection, HandoverStatus, MessageStatus,
+    ReferralStatus, handover as handover_row, referral,
 };
 use integrations::youth_team::TeamMessage;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 /// Warme overdracht.
@@ -93,13 +92,6 @@ impl Handover {
     async fn created_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
         recorded_by(ctx, self.0.created_by_worker_id).await
     }
-}
-
-/// Logs a change of the handover in each child's record.
-async fn log_children<C: ConnectionTrait>(ctx: &Context<'_>, txn: &C, children: &[Uuid], action: AccessAction, ground: &policy::Ground) -> AppResult<()> {
-    let p = ctx.principal()?;
-    let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, action, AREA, ground)).collect();
-    audit::append(txn, p, &ctx.state().meta, &events).await
 }
 
 async fn message_of(ctx: &Context<'_>, id: Option<Uuid>) -> AppResult<Option<PartnerMessage>> {
@@ -191,22 +183,6 @@ impl Referral {
     }
 }
 
-async fn handover_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: &ID) -> AppResult<handover_row::Model> {
-    let id = ids::decode(id, "Handover", "id")?;
-    handover_row::Entity::find_by_id(id)
-        .filter(handover_row::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("handover"))
-}
-
-async fn contact<C: ConnectionTrait>(db: &C, worker_id: Option<Uuid>) -> AppResult<Option<worker::Model>> {
-    match worker_id {
-        Some(id) => Ok(worker::Entity::find_by_id(id).one(db).await?),
-        None => Ok(None),
-    }
-}
-
 #[derive(Default)]
 pub struct HandoverQuery;
 
@@ -233,19 +209,15 @@ impl HandoverQuery {
 
     /// The package as it would be sent now: only consented parts, never an address.
     async fn handover_preview(&self, ctx: &Context<'_>, id: ID) -> AppResult<HandoverPreview> {
-        let p = ctx.principal()?;
-        let ground = policy::read_cases(p)?;
-        let h = handover_in_org(ctx.db(), p.organisation_id, &id).await?;
-        let partner = partner_in_org(ctx.db(), p.organisation_id, h.partner_id).await?;
-        let org = own_organisation(ctx.db(), p.organisation_id).await?;
-        let contact = contact(ctx.db(), h.created_by_worker_id).await?;
-        let built = build(ctx.db(), &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
-        for c in children_of(&h) {
-            ctx.log_read(c, AREA, &ground);
+        let id = ids::decode(&id, "Handover", "id")?;
+        let preview = handovers::preview_handover(ctx.principal()?, ctx.db(), id).await?;
+        for c in preview.children {
+            ctx.log_read(c, AREA, &preview.ground);
         }
         Ok(HandoverPreview {
-            package: Json(serde_json::to_value(&built.package).map_err(AppError::internal)?),
-            omitted_parts: built
+            package: Json(serde_json::to_value(&preview.built.package).map_err(AppError::internal)?),
+            omitted_parts: preview
+                .built
                 .omitted
                 .into_iter()
                 .map(|o| OmittedPart { child_id: ids::encode("Child", o.child_id), part: o.part, reason: o.reason })
@@ -292,12 +264,6 @@ pub struct RecordHandoverMeetingInput {
     pub notes: Option<String>,
 }
 
-fn required(text: &str, field: &str, v: &mut Vec<Violation>) {
-    if text.trim().is_empty() {
-        v.push(Violation::new(field, "required"));
-    }
-}
-
 #[derive(Default)]
 pub struct HandoverMutation;
 
@@ -305,169 +271,50 @@ pub struct HandoverMutation;
 impl HandoverMutation {
     /// Drafts a warm handover of one or more children of a family.
     async fn create_handover(&self, ctx: &Context<'_>, input: CreateHandoverInput) -> AppResult<Handover> {
-        let p = ctx.principal()?;
-        let ground = policy::record_method(p)?;
         let mut v = Vec::new();
         let family_id = decode_into(&input.family_id, "Family", "input.familyId", &mut v);
         let partner_id = decode_into(&input.partner_id, "ChainPartner", "input.partnerId", &mut v);
-        let wanted: Option<Vec<Uuid>> = input.child_ids.as_ref().map(|ids| {
+        let child_ids: Option<Vec<Uuid>> = input.child_ids.as_ref().map(|ids| {
             ids.iter().enumerate().filter_map(|(i, id)| decode_into(id, "Child", &format!("input.childIds[{i}]"), &mut v)).collect()
         });
-        required(&input.reason, "input.reason", &mut v);
-        required(&input.question, "input.question", &mut v);
         check(v)?;
-        let (family_id, partner_id) = (family_id.expect("checked"), partner_id.expect("checked"));
-        let txn = ctx.db().begin().await?;
-        let family = family::Entity::find_by_id(family_id)
-            .filter(family::Column::OrganisationId.eq(p.organisation_id))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("family"))?;
-        let partner = input_partner(&txn, p.organisation_id, partner_id, "input.partnerId").await?;
-        if partner.adapter != PartnerAdapter::YouthTeam {
-            return Err(AppError::invalid("input.partnerId", "warm handovers go to a partner with the YOUTH_TEAM adapter"));
-        }
-        let members = family_membership::Entity::find()
-            .filter(family_membership::Column::FamilyId.eq(family.id))
-            .filter(family_membership::Column::Role.eq(MembershipRole::Child))
-            .all(&txn)
-            .await?;
-        let family_children: Vec<Uuid> = members.into_iter().map(|m| m.person_id).collect();
-        let children = match wanted {
-            Some(w) if w.is_empty() => return Err(AppError::invalid("input.childIds", "name at least one child")),
-            Some(w) => {
-                if let Some(i) = w.iter().position(|c| !family_children.contains(c)) {
-                    return Err(AppError::invalid(format!("input.childIds[{i}]"), "not a child of this family"));
-                }
-                w
-            }
-            None => family_children,
-        };
-        let now = Utc::now();
-        let saved = handover_row::ActiveModel::from(handover_row::Model {
-            id: Uuid::now_v7(),
-            organisation_id: p.organisation_id,
-            partner_id: partner.id,
-            family_id: family.id,
-            children: serde_json::to_value(&children).map_err(AppError::internal)?,
+        let command = DraftHandover {
+            family_id: family_id.expect("checked"),
+            child_ids,
+            partner_id: partner_id.expect("checked"),
             direction: input.direction,
-            reason: input.reason.trim().into(),
-            question: input.question.trim().into(),
+            reason: input.reason,
+            question: input.question,
             meeting_proposed_at: input.meeting_proposed_at,
-            meeting_place: input.meeting_place.filter(|s| !s.trim().is_empty()),
+            meeting_place: input.meeting_place,
             went_well: input.went_well,
             open_worries: input.open_worries,
             safety_monitoring: input.safety_monitoring,
-            status: HandoverStatus::Draft,
-            decline_reason: None,
-            message_id: None,
-            meeting_held_on: None,
-            meeting_notes: None,
-            created_by_worker_id: p.worker_id,
-            created_at: now,
-            updated_at: now,
-        })
-        .insert(&txn)
-        .await?;
-        log_children(ctx, &txn, &children, AccessAction::Create, &ground).await?;
-        txn.commit().await?;
-        Ok(Handover(saved))
+        };
+        in_transaction(ctx, async |actor, txn| handovers::draft_handover(actor, txn, command).await).await.map(Handover)
     }
 
     /// Sends a drafted handover: the package (consented parts only) goes to the outbox.
     async fn send_handover(&self, ctx: &Context<'_>, id: ID) -> AppResult<Handover> {
-        let p = ctx.principal()?;
-        let ground = policy::record_method(p)?;
-        let txn = ctx.db().begin().await?;
-        let h = handover_in_org(&txn, p.organisation_id, &id).await?;
-        if h.status != HandoverStatus::Draft {
-            return Err(AppError::Conflict(format!("this handover was sent already ({})", h.status.as_str())));
-        }
-        let partner = partner_in_org(&txn, p.organisation_id, h.partner_id).await?;
-        if !partner.active {
-            return Err(AppError::Conflict(format!("{} is not active", partner.name)));
-        }
-        let org = own_organisation(&txn, p.organisation_id).await?;
-        let contact = contact(&txn, h.created_by_worker_id.or(p.worker_id)).await?;
-        let built = build(&txn, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
-        let message = queue(&txn, p, &ctx.state().meta, &built.permits, MessageKind::HandoverPackage, Some(h.id), &built.package).await?;
-        let children = children_of(&h);
-        let mut a: handover_row::ActiveModel = h.into();
-        a.status = Set(HandoverStatus::Sent);
-        a.message_id = Set(Some(message.id));
-        a.updated_at = Set(Utc::now());
-        let saved = a.update(&txn).await?;
-        log_children(ctx, &txn, &children, AccessAction::Update, &ground).await?;
-        txn.commit().await?;
-        Ok(Handover(saved))
+        let id = ids::decode(&id, "Handover", "id")?;
+        in_transaction(ctx, async |actor, txn| handovers::send_handover(actor, txn, id).await).await.map(Handover)
     }
 
     /// Records the joint meeting (warme overdracht in person) after the receiver accepted.
     async fn record_handover_meeting(&self, ctx: &Context<'_>, input: RecordHandoverMeetingInput) -> AppResult<Handover> {
-        let p = ctx.principal()?;
-        policy::record_method(p)?;
-        if input.held_on.0 > Utc::now().date_naive() {
-            return Err(AppError::invalid("input.heldOn", "this date lies in the future"));
-        }
-        self::advance(ctx, &input.id, HandoverStatus::Accepted, HandoverStatus::MeetingHeld, |a| {
-            a.meeting_held_on = Set(Some(input.held_on.0));
-            a.meeting_notes = Set(input.notes);
-        })
-        .await
+        let id = ids::decode(&input.id, "Handover", "input.id")?;
+        in_transaction(ctx, async |actor, txn| handovers::record_meeting(actor, txn, id, input.held_on.0, input.notes).await).await.map(Handover)
     }
 
     /// Closes a handover after the joint meeting.
     async fn complete_handover(&self, ctx: &Context<'_>, id: ID) -> AppResult<Handover> {
-        policy::record_method(ctx.principal()?)?;
-        self::advance(ctx, &id, HandoverStatus::MeetingHeld, HandoverStatus::Completed, |_| {}).await
+        let id = ids::decode(&id, "Handover", "id")?;
+        in_transaction(ctx, async |actor, txn| handovers::complete_handover(actor, txn, id).await).await.map(Handover)
     }
 
     /// Declines a referral (e.g. no place, or not our target group).
     async fn decline_referral(&self, ctx: &Context<'_>, id: ID) -> AppResult<Referral> {
-        let p = ctx.principal()?;
-        policy::edit_cases(p)?;
         let id = ids::decode(&id, "Referral", "id")?;
-        let txn = ctx.db().begin().await?;
-        let r = referral::Entity::find_by_id(id)
-            .filter(referral::Column::OrganisationId.eq(p.organisation_id))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("referral"))?;
-        if r.status != ReferralStatus::Received {
-            return Err(AppError::Conflict("this referral was handled already".into()));
-        }
-        let mut a: referral::ActiveModel = r.into();
-        a.status = Set(ReferralStatus::Declined);
-        a.updated_at = Set(Utc::now());
-        let saved = a.update(&txn).await?;
-        txn.commit().await?;
-        Ok(Referral(saved))
+        in_transaction(ctx, async |actor, txn| handovers::decline_referral(actor, txn, id).await).await.map(Referral)
     }
 }
-
-async fn advance(
-    ctx: &Context<'_>,
-    id: &ID,
-    from: HandoverStatus,
-    to: HandoverStatus,
-    change: impl FnOnce(&mut handover_row::ActiveModel),
-) -> AppResult<Handover> {
-    let p = ctx.principal()?;
-    let ground = policy::record_method(p)?;
-    let txn = ctx.db().begin().await?;
-    let h = handover_in_org(&txn, p.organisation_id, id).await?;
-    if h.status != from {
-        return Err(AppError::Conflict(format!("the handover is {}; this step needs {}", h.status.as_str(), from.as_str())));
-    }
-    let children = children_of(&h);
-    let mut a: handover_row::ActiveModel = h.into();
-    a.status = Set(to);
-    a.updated_at = Set(Utc::now());
-    change(&mut a);
-    let saved = a.update(&txn).await?;
-    log_children(ctx, &txn, &children, AccessAction::Update, &ground).await?;
-    txn.commit().await?;
-    Ok(Handover(saved))
-}
-
-

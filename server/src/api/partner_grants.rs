@@ -5,7 +5,7 @@
 //! grant as ground.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     intake::Intake,
     method::{read_records, recorded_by},
@@ -14,22 +14,14 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    audit::{self, AccessEvent},
+    cases::grants::{self, AddObservation, CreateGrant, READ_AREAS},
     domain::age::age_on,
-    error::{AppError, AppResult},
-    cases::{
-        grants::{self, CreateGrant, PARTS},
-        partners::{consent_subject, permit},
-    },
-    policy::{self, Ground},
+    error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{
-    AccessAction, ConsentPurpose, MembershipRole, chain_partner, family_membership, intake, intake_observation,
-    partner_grant, person, trajectory,
-};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use entities::{MembershipRole, family_membership, intake, intake_observation, partner_grant, person};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 
@@ -119,36 +111,32 @@ pub struct FamilyBasics {
 }
 
 /// What a partner user sees under a grant.
-pub struct GrantedIntake {
-    grant: partner_grant::Model,
-    child: person::Model,
-    trajectory: trajectory::Model,
-}
+pub struct GrantedIntake(grants::GrantedIntake);
 
 #[Object]
 impl GrantedIntake {
     async fn grant_id(&self) -> ID {
-        ids::encode("PartnerGrant", self.grant.id)
+        ids::encode("PartnerGrant", self.0.grant.id)
     }
     async fn valid_until(&self) -> Date {
-        Date(self.grant.valid_until)
+        Date(self.0.grant.valid_until)
     }
     async fn given_name(&self) -> &str {
-        &self.child.given_name
+        &self.0.child.given_name
     }
     async fn family_name(&self) -> &str {
-        &self.child.family_name
+        &self.0.child.family_name
     }
     async fn date_of_birth(&self) -> Date {
-        Date(self.child.date_of_birth)
+        Date(self.0.child.date_of_birth)
     }
     async fn age(&self) -> i32 {
-        age_on(self.child.date_of_birth, Utc::now().date_naive())
+        age_on(self.0.child.date_of_birth, Utc::now().date_naive())
     }
     /// The family: names and roles, nothing more.
     async fn family(&self, ctx: &Context<'_>) -> AppResult<Vec<FamilyBasics>> {
         let links = family_membership::Entity::find()
-            .filter(family_membership::Column::FamilyId.eq(self.trajectory.family_id))
+            .filter(family_membership::Column::FamilyId.eq(self.0.trajectory.family_id))
             .all(ctx.db())
             .await?;
         let persons = person::Entity::find().filter(person::Column::Id.is_in(links.iter().map(|l| l.person_id))).all(ctx.db()).await?;
@@ -162,35 +150,12 @@ impl GrantedIntake {
     }
     /// The intake as recorded so far (none yet when the conversation is still to come).
     async fn intake(&self, ctx: &Context<'_>) -> AppResult<Option<Intake>> {
-        let found = intake::Entity::find().filter(intake::Column::TrajectoryId.eq(self.trajectory.id)).one(ctx.db()).await?;
+        let found = intake::Entity::find().filter(intake::Column::TrajectoryId.eq(self.0.trajectory.id)).one(ctx.db()).await?;
         Ok(found.map(Intake::from))
     }
     async fn observations(&self, ctx: &Context<'_>) -> AppResult<Vec<IntakeObservation>> {
-        observations(ctx.db(), self.child.id).await
+        observations(ctx.db(), self.0.child.id).await
     }
-}
-
-/// The grant a partner user names, checked for them; logs the use of `areas`.
-async fn use_grant(ctx: &Context<'_>, id: &ID, field: &str, areas: &[&'static str], action: AccessAction) -> AppResult<(partner_grant::Model, Ground)> {
-    let p = ctx.principal()?;
-    let id = ids::decode(id, "PartnerGrant", field)?;
-    let grant = partner_grant::Entity::find_by_id(id)
-        .filter(partner_grant::Column::OrganisationId.eq(p.organisation_id))
-        .one(ctx.db())
-        .await?
-        .ok_or(AppError::NotFound("grant"))?;
-    let partner = chain_partner::Entity::find_by_id(grant.partner_id).one(ctx.db()).await?.ok_or(AppError::NotFound("grant"))?;
-    let ground = policy::use_partner_grant(p, &grant, &partner.slug, Utc::now().date_naive())?;
-    if !partner.active {
-        return Err(AppError::Forbidden("the partner is no longer active".into()));
-    }
-    // The consent behind the grant must still hold (it may have been withdrawn).
-    let (_, subject) = consent_subject(ctx.db(), p.organisation_id, grant.child_id).await?;
-    permit(ctx.db(), &subject, &partner, ConsentPurpose::CoRunIntake, &PARTS, Utc::now()).await?;
-    for area in areas {
-        ctx.state().audit.record(AccessEvent::new(grant.child_id, action, area, &ground));
-    }
-    Ok((grant, ground))
 }
 
 #[derive(Default)]
@@ -200,15 +165,12 @@ pub struct PartnerGrantQuery;
 impl PartnerGrantQuery {
     /// For a partner user: the intake their grant opens.
     async fn granted_intake(&self, ctx: &Context<'_>, grant_id: ID) -> AppResult<GrantedIntake> {
-        let (grant, _) = use_grant(ctx, &grant_id, "grantId", &["identity", "family", "intake"], AccessAction::Read).await?;
-        let child = person::Entity::find_by_id(grant.child_id).one(ctx.db()).await?.ok_or(AppError::NotFound("child"))?;
-        let trajectory = trajectory::Entity::find()
-            .filter(trajectory::Column::ChildId.eq(grant.child_id))
-            .order_by_desc(trajectory::Column::Id)
-            .one(ctx.db())
-            .await?
-            .ok_or(AppError::NotFound("child"))?;
-        Ok(GrantedIntake { grant, child, trajectory })
+        let grant_id = ids::decode(&grant_id, "PartnerGrant", "grantId")?;
+        let opened = grants::granted_intake(ctx.principal()?, ctx.db(), grant_id).await?;
+        for area in READ_AREAS {
+            ctx.log_read(opened.grant.child_id, area, &opened.ground);
+        }
+        Ok(GrantedIntake(opened))
     }
 }
 
@@ -241,43 +203,22 @@ impl PartnerGrantMutation {
             partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
             valid_until: input.valid_until.map(|d| d.0),
         };
-        let txn = ctx.db().begin().await?;
-        let saved = grants::create_grant(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(PartnerGrant(saved))
+        in_transaction(ctx, async |actor, txn| grants::create_grant(actor, txn, command).await).await.map(PartnerGrant)
     }
 
     /// Ends a grant now.
     async fn revoke_partner_grant(&self, ctx: &Context<'_>, id: ID) -> AppResult<PartnerGrant> {
-        let grant_id = ids::decode(&id, "PartnerGrant", "id")?;
-        let txn = ctx.db().begin().await?;
-        let saved = grants::revoke_grant(ctx.actor()?, &txn, grant_id).await?;
-        txn.commit().await?;
-        Ok(PartnerGrant(saved))
+        let id = ids::decode(&id, "PartnerGrant", "id")?;
+        in_transaction(ctx, async |actor, txn| grants::revoke_grant(actor, txn, id).await).await.map(PartnerGrant)
     }
 
     /// For a partner user: adds an observation (and agreements) to the granted intake.
     async fn add_intake_observation(&self, ctx: &Context<'_>, input: AddIntakeObservationInput) -> AppResult<IntakeObservation> {
-        if input.observation.trim().is_empty() {
-            return Err(AppError::invalid("input.observation", "write the observation"));
-        }
-        let (grant, ground) = use_grant(ctx, &input.grant_id, "input.grantId", &[], AccessAction::Create).await?;
-        let p = ctx.principal()?;
-        let txn = ctx.db().begin().await?;
-        let saved = intake_observation::ActiveModel::from(intake_observation::Model {
-            id: Uuid::now_v7(),
-            organisation_id: grant.organisation_id,
-            grant_id: grant.id,
-            child_id: grant.child_id,
-            author: p.subject.clone(),
-            observation: input.observation.trim().into(),
-            agreements: input.agreements.filter(|a| !a.trim().is_empty()),
-            created_at: Utc::now(),
-        })
-        .insert(&txn)
-        .await?;
-        audit::append(&txn, p, &ctx.state().meta, &[AccessEvent::new(grant.child_id, AccessAction::Create, "intake", &ground)]).await?;
-        txn.commit().await?;
-        Ok(saved.into())
+        let command = AddObservation {
+            grant_id: ids::decode(&input.grant_id, "PartnerGrant", "input.grantId")?,
+            observation: input.observation,
+            agreements: input.agreements,
+        };
+        in_transaction(ctx, async |actor, txn| grants::add_observation(actor, txn, command).await).await.map(Into::into)
     }
 }

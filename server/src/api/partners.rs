@@ -5,17 +5,17 @@ use super::{
     context::ContextExt,
     loaders::{ChainPartnerId, OutboxMessageId},
     ids,
-    method::{check, read_records, recorded_by},
+    method::{read_records, recorded_by},
     organisation::Worker,
     pagination::{self, Conn, TotalCount},
     scalars::Date,
 };
 use crate::{
     cases::{
+        chain_partners::{self, ChangePartner, PartnerSettings, RegisterPartner},
         involvements::{self, AddInvolvement},
-        partners::non_empty,
     },
-    error::{AppError, AppResult, Violation},
+    error::{AppError, AppResult},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -23,9 +23,9 @@ use chrono::{DateTime, Utc};
 use entities::{
     ContactPerson, MessageKind, MessageStatus, PartnerAdapter, PartnerKind, chain_partner, involvement, outbox_message,
 };
-use integrations::{outbox, partner::adapter};
+use integrations::partner::adapter;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -57,7 +57,6 @@ impl ChainPartner {
     }
 }
 
-pub use crate::cases::partners::{input_partner, partner_in_org};
 
 
 #[Object]
@@ -342,43 +341,6 @@ pub struct EndInvolvementInput {
     pub until: Option<Date>,
 }
 
-fn check_url(url: &Option<String>, field: &str, v: &mut Vec<Violation>) {
-    if let Some(u) = url
-        && !reqwest::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
-    {
-        v.push(Violation::new(field, "an http(s) URL is expected"));
-    }
-}
-
-/// Checks a partner as it will be stored; `fresh_*` are secrets given in this request.
-fn check_partner(p: &chain_partner::Model, fresh_signing: Option<&str>, v: &mut Vec<Violation>) {
-    if p.name.trim().is_empty() {
-        v.push(Violation::new("input.name", "a name is required"));
-    }
-    check_url(&p.endpoint_url, "input.endpointUrl", v);
-    check_url(&p.token_url, "input.tokenUrl", v);
-    if p.token_url.is_some() != p.client_id.is_some() {
-        v.push(Violation::new("input.clientId", "a token URL and a client id go together"));
-    }
-    if p.client_id.is_some() && p.client_secret_sealed.is_none() {
-        v.push(Violation::new("input.clientSecret", "a client id needs its client secret"));
-    }
-    if fresh_signing.is_some_and(|s| s.len() < 16) {
-        v.push(Violation::new("input.signingSecret", "use at least 16 characters"));
-    }
-    if p.adapter == PartnerAdapter::Verwijsindex && p.kind != PartnerKind::Verwijsindex {
-        v.push(Violation::new("input.adapter", "the Verwijsindex adapter is for a partner of kind VERWIJSINDEX"));
-    }
-    if p.adapter != PartnerAdapter::None {
-        if p.endpoint_url.is_none() {
-            v.push(Violation::new("input.endpointUrl", "an adapter needs the partner's endpoint"));
-        }
-        if p.signing_secret_sealed.is_none() {
-            v.push(Violation::new("input.signingSecret", "an adapter needs a signing secret"));
-        }
-    }
-}
-
 #[derive(Default)]
 pub struct PartnerMutation;
 
@@ -386,96 +348,48 @@ pub struct PartnerMutation;
 impl PartnerMutation {
     /// Registers a chain partner and, optionally, how messages are exchanged with it.
     async fn create_chain_partner(&self, ctx: &Context<'_>, input: ChainPartnerInput) -> AppResult<ChainPartner> {
-        let p = ctx.principal()?;
-        policy::manage_partners(p)?;
-        let secrets = &ctx.state().settings.secrets;
-        let now = Utc::now();
-        let mut v = Vec::new();
-        let slug_ok = (2..=60).contains(&input.slug.len())
-            && input.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !slug_ok {
-            v.push(Violation::new("input.slug", "2–60 lowercase letters, digits or dashes"));
-        }
-        let model = chain_partner::Model {
-            id: Uuid::now_v7(),
-            organisation_id: p.organisation_id,
+        let command = RegisterPartner {
             slug: input.slug,
-            name: input.name.trim().into(),
+            name: input.name,
             kind: input.kind,
-            adapter: input.adapter,
-            endpoint_url: non_empty(input.endpoint_url),
-            token_url: non_empty(input.token_url),
-            client_id: non_empty(input.client_id),
-            client_secret_sealed: input.client_secret.as_deref().map(|s| secrets.seal(s)),
-            signing_secret_sealed: input.signing_secret.as_deref().map(|s| secrets.seal(s)),
-            contact_persons: serde_json::to_value(&input.contact_persons).map_err(AppError::internal)?,
-            active: input.active,
-            agreement_signed_on: None,
-            agreement_valid_until: None,
-            created_at: now,
-            updated_at: now,
+            settings: PartnerSettings {
+                adapter: Some(input.adapter),
+                endpoint_url: input.endpoint_url,
+                token_url: input.token_url,
+                client_id: input.client_id,
+                client_secret: input.client_secret,
+                signing_secret: input.signing_secret,
+                contact_persons: Some(input.contact_persons),
+                active: Some(input.active),
+            },
         };
-        check_partner(&model, input.signing_secret.as_deref(), &mut v);
-        check(v)?;
         let txn = ctx.db().begin().await?;
-        let taken = chain_partner::Entity::find()
-            .filter(chain_partner::Column::OrganisationId.eq(p.organisation_id))
-            .filter(chain_partner::Column::Slug.eq(&model.slug))
-            .one(&txn)
-            .await?;
-        if taken.is_some() {
-            return Err(AppError::invalid("input.slug", "another partner has this slug"));
-        }
-        chain_partner::Entity::insert(chain_partner::ActiveModel::from(model.clone())).exec_without_returning(&txn).await?;
+        let saved = chain_partners::register_partner(ctx.actor()?, &txn, &ctx.state().settings.secrets, command).await?;
         txn.commit().await?;
-        Ok(ChainPartner(model))
+        Ok(ChainPartner(saved))
     }
 
     /// Changes a partner; secrets given replace the stored ones.
     async fn update_chain_partner(&self, ctx: &Context<'_>, input: UpdateChainPartnerInput) -> AppResult<ChainPartner> {
-        let p = ctx.principal()?;
-        policy::manage_partners(p)?;
-        let secrets = &ctx.state().settings.secrets;
-        let id = ids::decode(&input.id, "ChainPartner", "input.id")?;
+        let command = ChangePartner {
+            id: ids::decode(&input.id, "ChainPartner", "input.id")?,
+            name: input.name,
+            kind: input.kind,
+            settings: PartnerSettings {
+                adapter: input.adapter,
+                endpoint_url: input.endpoint_url,
+                token_url: input.token_url,
+                client_id: input.client_id,
+                client_secret: input.client_secret,
+                signing_secret: input.signing_secret,
+                contact_persons: input.contact_persons,
+                active: input.active,
+            },
+        };
         let txn = ctx.db().begin().await?;
-        let mut m = chain_partner::Entity::find_by_id(id)
-            .filter(chain_partner::Column::OrganisationId.eq(p.organisation_id))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("chain partner"))?;
-        if let Some(n) = input.name {
-            m.name = n.trim().into();
-        }
-        m.kind = input.kind.unwrap_or(m.kind);
-        m.adapter = input.adapter.unwrap_or(m.adapter);
-        if input.endpoint_url.is_some() {
-            m.endpoint_url = non_empty(input.endpoint_url);
-        }
-        if input.token_url.is_some() {
-            m.token_url = non_empty(input.token_url);
-        }
-        if input.client_id.is_some() {
-            m.client_id = non_empty(input.client_id);
-        }
-        if let Some(s) = &input.client_secret {
-            m.client_secret_sealed = Some(secrets.seal(s));
-        }
-        if let Some(s) = &input.signing_secret {
-            m.signing_secret_sealed = Some(secrets.seal(s));
-        }
-        if let Some(c) = input.contact_persons {
-            m.contact_persons = serde_json::to_value(c).map_err(AppError::internal)?;
-        }
-        m.active = input.active.unwrap_or(m.active);
-        m.updated_at = Utc::now();
-        let mut v = Vec::new();
-        check_partner(&m, input.signing_secret.as_deref(), &mut v);
-        check(v)?;
-        let mut a = chain_partner::ActiveModel::from(m.clone()).reset_all();
-        a.id = sea_orm::ActiveValue::Unchanged(m.id);
-        a.update(&txn).await?;
+        let saved = chain_partners::change_partner(ctx.actor()?, &txn, &ctx.state().settings.secrets, command).await?;
         txn.commit().await?;
-        Ok(ChainPartner(m))
+        Ok(ChainPartner(saved))
     }
 
     /// Records that a partner or professional is involved with a child.
@@ -506,19 +420,9 @@ impl PartnerMutation {
 
     /// Puts a failed or dead message back in the queue, attempts counted from zero (admin).
     async fn retry_partner_message(&self, ctx: &Context<'_>, id: ID) -> AppResult<PartnerMessage> {
-        let p = ctx.principal()?;
-        policy::retry_partner_message(p)?;
         let id = ids::decode(&id, "PartnerMessage", "id")?;
         let txn = ctx.db().begin().await?;
-        let found = outbox_message::Entity::find_by_id(id)
-            .filter(outbox_message::Column::OrganisationId.eq(p.organisation_id))
-            .one(&txn)
-            .await?
-            .ok_or(AppError::NotFound("partner message"))?;
-        if !outbox::retry(&txn, found.id).await? {
-            return Err(AppError::Conflict(format!("only failed or dead messages are retried; this one is {}", found.status.as_str())));
-        }
-        let saved = outbox_message::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound("partner message"))?;
+        let saved = chain_partners::retry_message(ctx.actor()?, &txn, id).await?;
         txn.commit().await?;
         Ok(PartnerMessage(saved))
     }

@@ -1,22 +1,32 @@
 //! Warm handover: building the package from the case within the consent given, and what a
 //! youth team's answers change.
 
-use super::partners::{consent_records, consent_subject, permit_from, system_principal};
+use super::{
+    Actor,
+    partners::{
+        consent_records, consent_subject, input_partner, non_empty, own_organisation, partner_in_org, permit_from, queue,
+        system_principal,
+    },
+    records::check,
+};
 use crate::{
     audit::{self, AccessEvent, RequestMeta},
+    auth::Principal,
     domain::{consent::Permit, screening::Outcome},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Violation},
+    policy::{self, Ground},
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entities::{
-    AccessAction, ConsentPurpose, ConsentScope, HandoverStatus, PartnerKind, ReferralStatus, action_plan, chain_partner, goal,
-    goal_progress, handover, involvement, network_member, organisation, person, referral, safety_plan, screening, trajectory, worker,
+    AccessAction, ConsentPurpose, ConsentScope, HandoverDirection, HandoverStatus, MembershipRole, MessageKind, PartnerAdapter,
+    PartnerKind, ReferralStatus, action_plan, chain_partner, family, family_membership, goal, goal_progress, handover, involvement,
+    network_member, organisation, person, referral, safety_plan, screening, trajectory, worker,
 };
 use integrations::{
     outbox,
     youth_team::{self, ChildPackage, Direction, HandoverPackage, Identity, Meeting, TeamMessage},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 pub const AREA: &str = "handover";
@@ -293,20 +303,232 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
     audit::append(db, &actor, &meta, &events).await
 }
 
-/// Marks a partner's referral (aanmelding) as admitted into `family_id`.
-pub async fn admit_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, referral_id: Uuid, family_id: Uuid) -> AppResult<()> {
-    let r = referral::Entity::find_by_id(referral_id)
+/// A drafted warm handover of one or more children of a family.
+#[derive(Debug, Clone)]
+pub struct DraftHandover {
+    pub family_id: Uuid,
+    /// The children handed over; all children of the family when `None`.
+    pub child_ids: Option<Vec<Uuid>>,
+    /// A partner with the YOUTH_TEAM adapter.
+    pub partner_id: Uuid,
+    pub direction: HandoverDirection,
+    pub reason: String,
+    /// What is asked of the receiver.
+    pub question: String,
+    pub meeting_proposed_at: Option<DateTime<Utc>>,
+    pub meeting_place: Option<String>,
+    pub went_well: Option<String>,
+    pub open_worries: Option<String>,
+    /// Agreements on monitoring safety after departure.
+    pub safety_monitoring: Option<String>,
+}
+
+pub async fn draft_handover(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: DraftHandover) -> AppResult<handover::Model> {
+    let p = actor.principal;
+    let ground = policy::record_method(p)?;
+    let mut v = Vec::new();
+    for (text, field) in [(&cmd.reason, "input.reason"), (&cmd.question, "input.question")] {
+        if text.trim().is_empty() {
+            v.push(Violation::new(field, "required"));
+        }
+    }
+    check(v)?;
+    let family = family::Entity::find_by_id(cmd.family_id)
+        .filter(family::Column::OrganisationId.eq(p.organisation_id))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("family"))?;
+    let partner = input_partner(txn, p.organisation_id, cmd.partner_id, "input.partnerId").await?;
+    if partner.adapter != PartnerAdapter::YouthTeam {
+        return Err(AppError::invalid("input.partnerId", "warm handovers go to a partner with the YOUTH_TEAM adapter"));
+    }
+    let family_children: Vec<Uuid> = family_membership::Entity::find()
+        .filter(family_membership::Column::FamilyId.eq(family.id))
+        .filter(family_membership::Column::Role.eq(MembershipRole::Child))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| m.person_id)
+        .collect();
+    let children = match cmd.child_ids {
+        Some(w) if w.is_empty() => return Err(AppError::invalid("input.childIds", "name at least one child")),
+        Some(w) => {
+            if let Some(i) = w.iter().position(|c| !family_children.contains(c)) {
+                return Err(AppError::invalid(format!("input.childIds[{i}]"), "not a child of this family"));
+            }
+            w
+        }
+        None => family_children,
+    };
+    let now = Utc::now();
+    let saved = handover::ActiveModel::from(handover::Model {
+        id: Uuid::now_v7(),
+        organisation_id: p.organisation_id,
+        partner_id: partner.id,
+        family_id: family.id,
+        children: serde_json::to_value(&children).map_err(AppError::internal)?,
+        direction: cmd.direction,
+        reason: cmd.reason.trim().into(),
+        question: cmd.question.trim().into(),
+        meeting_proposed_at: cmd.meeting_proposed_at,
+        meeting_place: non_empty(cmd.meeting_place),
+        went_well: cmd.went_well,
+        open_worries: cmd.open_worries,
+        safety_monitoring: cmd.safety_monitoring,
+        status: HandoverStatus::Draft,
+        decline_reason: None,
+        message_id: None,
+        meeting_held_on: None,
+        meeting_notes: None,
+        created_by_worker_id: p.worker_id,
+        created_at: now,
+        updated_at: now,
+    })
+    .insert(txn)
+    .await?;
+    log_children(actor, txn, &children, AccessAction::Create, &ground).await?;
+    Ok(saved)
+}
+
+/// The package exactly as it would be sent now, and whose records it read.
+pub struct Preview {
+    pub built: Built,
+    pub children: Vec<Uuid>,
+    pub ground: Ground,
+}
+
+pub async fn preview_handover<C: ConnectionTrait>(principal: &Principal, db: &C, id: Uuid) -> AppResult<Preview> {
+    let ground = policy::read_cases(principal)?;
+    let h = handover_in_org(db, principal.organisation_id, id).await?;
+    let partner = partner_in_org(db, principal.organisation_id, h.partner_id).await?;
+    let org = own_organisation(db, principal.organisation_id).await?;
+    let contact = contact(db, h.created_by_worker_id).await?;
+    let built = build(db, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
+    Ok(Preview { built, children: children_of(&h), ground })
+}
+
+/// Sends a drafted handover: the package (consented parts only) goes to the outbox.
+pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid) -> AppResult<handover::Model> {
+    let p = actor.principal;
+    let ground = policy::record_method(p)?;
+    let h = handover_in_org(txn, p.organisation_id, id).await?;
+    if h.status != HandoverStatus::Draft {
+        return Err(AppError::Conflict(format!("this handover was sent already ({})", h.status.as_str())));
+    }
+    let partner = partner_in_org(txn, p.organisation_id, h.partner_id).await?;
+    if !partner.active {
+        return Err(AppError::Conflict(format!("{} is not active", partner.name)));
+    }
+    let org = own_organisation(txn, p.organisation_id).await?;
+    let contact = contact(txn, h.created_by_worker_id.or(p.worker_id)).await?;
+    let built = build(txn, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
+    let message = queue(txn, p, actor.meta, &built.permits, MessageKind::HandoverPackage, Some(h.id), &built.package).await?;
+    let children = children_of(&h);
+    let mut a: handover::ActiveModel = h.into();
+    a.status = Set(HandoverStatus::Sent);
+    a.message_id = Set(Some(message.id));
+    a.updated_at = Set(Utc::now());
+    let saved = a.update(txn).await?;
+    log_children(actor, txn, &children, AccessAction::Update, &ground).await?;
+    Ok(saved)
+}
+
+/// Records the joint meeting (warme overdracht in person) after the receiver accepted.
+pub async fn record_meeting(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid, held_on: NaiveDate, notes: Option<String>) -> AppResult<handover::Model> {
+    policy::record_method(actor.principal)?;
+    if held_on > Utc::now().date_naive() {
+        return Err(AppError::invalid("input.heldOn", "this date lies in the future"));
+    }
+    advance(actor, txn, id, HandoverStatus::Accepted, HandoverStatus::MeetingHeld, |a| {
+        a.meeting_held_on = Set(Some(held_on));
+        a.meeting_notes = Set(notes);
+    })
+    .await
+}
+
+/// Closes a handover after the joint meeting.
+pub async fn complete_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid) -> AppResult<handover::Model> {
+    advance(actor, txn, id, HandoverStatus::MeetingHeld, HandoverStatus::Completed, |_| {}).await
+}
+
+/// Moves a handover one step on the worker's side (the partner's steps come through `apply`).
+async fn advance(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    from: HandoverStatus,
+    to: HandoverStatus,
+    change: impl FnOnce(&mut handover::ActiveModel),
+) -> AppResult<handover::Model> {
+    let p = actor.principal;
+    let ground = policy::record_method(p)?;
+    let h = handover_in_org(txn, p.organisation_id, id).await?;
+    if h.status != from {
+        return Err(AppError::Conflict(format!("the handover is {}; this step needs {}", h.status.as_str(), from.as_str())));
+    }
+    let children = children_of(&h);
+    let mut a: handover::ActiveModel = h.into();
+    a.status = Set(to);
+    a.updated_at = Set(Utc::now());
+    change(&mut a);
+    let saved = a.update(txn).await?;
+    log_children(actor, txn, &children, AccessAction::Update, &ground).await?;
+    Ok(saved)
+}
+
+/// Logs a change of the handover in each child's record.
+async fn log_children(actor: Actor<'_>, txn: &DatabaseTransaction, children: &[Uuid], action: AccessAction, ground: &Ground) -> AppResult<()> {
+    let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, action, AREA, ground)).collect();
+    audit::append(txn, actor.principal, actor.meta, &events).await
+}
+
+async fn handover_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<handover::Model> {
+    handover::Entity::find_by_id(id)
+        .filter(handover::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("handover"))
+}
+
+/// The worker named as contact in the package.
+async fn contact<C: ConnectionTrait>(db: &C, worker_id: Option<Uuid>) -> AppResult<Option<worker::Model>> {
+    match worker_id {
+        Some(id) => Ok(worker::Entity::find_by_id(id).one(db).await?),
+        None => Ok(None),
+    }
+}
+
+/// A referral (aanmelding) that no one has handled yet; `missing` is the error when there is none.
+async fn received_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid, missing: AppError) -> AppResult<referral::Model> {
+    let r = referral::Entity::find_by_id(id)
         .filter(referral::Column::OrganisationId.eq(organisation_id))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::invalid("input.referralId", "no such referral"))?;
+        .ok_or(missing)?;
     if r.status != ReferralStatus::Received {
         return Err(AppError::Conflict("this referral was handled already".into()));
     }
+    Ok(r)
+}
+
+/// Marks a partner's referral (aanmelding) as admitted into `family_id`.
+pub async fn admit_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, referral_id: Uuid, family_id: Uuid) -> AppResult<()> {
+    let r = received_referral(db, organisation_id, referral_id, AppError::invalid("input.referralId", "no such referral")).await?;
     let mut a: referral::ActiveModel = r.into();
     a.status = Set(ReferralStatus::Admitted);
     a.family_id = Set(Some(family_id));
     a.updated_at = Set(Utc::now());
     a.update(db).await?;
     Ok(())
+}
+
+/// Declines a referral (e.g. no place, or not our target group).
+pub async fn decline_referral(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid) -> AppResult<referral::Model> {
+    let p = actor.principal;
+    policy::edit_cases(p)?;
+    let r = received_referral(txn, p.organisation_id, id, AppError::NotFound("referral")).await?;
+    let mut a: referral::ActiveModel = r.into();
+    a.status = Set(ReferralStatus::Declined);
+    a.updated_at = Set(Utc::now());
+    Ok(a.update(txn).await?)
 }
