@@ -169,7 +169,7 @@ fn timestamp(t: &DateTime<Utc>) -> String {
 }
 
 /// Result of walking an organisation's chain.
-#[derive(Debug, Clone, PartialEq, Eq, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
     pub entries_checked: i64,
     pub valid: bool,

@@ -6,14 +6,29 @@ use super::{
     pagination::{self, Conn, TotalCount},
 };
 use crate::{
-    audit::{self, ChainReport},
+    audit,
     error::{AppError, AppResult},
     policy,
 };
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{AccessAction, access_log};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// Result of walking an organisation's chain.
+#[derive(SimpleObject)]
+pub struct ChainReport {
+    pub entries_checked: i64,
+    pub valid: bool,
+    /// The first entry whose link or hash does not match, if any.
+    pub first_broken_seq: Option<i64>,
+}
+
+impl From<audit::ChainReport> for ChainReport {
+    fn from(r: audit::ChainReport) -> Self {
+        Self { entries_checked: r.entries_checked, valid: r.valid, first_broken_seq: r.first_broken_seq }
+    }
+}
 
 /// Toegangslog-regel: one access to a person's record.
 pub struct AccessLogEntry(access_log::Model);
@@ -102,6 +117,6 @@ impl AccessLogQuery {
     async fn verify_access_log(&self, ctx: &Context<'_>) -> AppResult<ChainReport> {
         let p = ctx.principal()?;
         policy::read_access_log(p)?;
-        audit::verify(ctx.db(), p.organisation_id).await
+        Ok(audit::verify(ctx.db(), p.organisation_id).await?.into())
     }
 }

@@ -1,5 +1,4 @@
-//! The cadence of the method in the API: per child what is due next, the `overdue` filter on
-//! `children` (the same rules as `domain::cadence`, in SQL) and a worker's `agenda`.
+//! The cadence of the method in the API: per child what is due next, and a worker's `agenda`.
 
 use super::{
     children::Child,
@@ -9,23 +8,17 @@ use super::{
     loaders::{PersonId, TrajectoryOf},
     scalars::Date,
 };
+use super::batch::Load;
 use crate::{
-    domain::{
-        age::born_on_or_before,
-        cadence::{self, CHILD_TALK_EVERY_DAYS, CHILD_TALK_FROM_AGE, CadenceFacts, DueKind, EVALUATION_EVERY_DAYS, PARENT_TALK_EVERY_DAYS, PARENT_TALK_KINDS},
-        phase::PHASE_1_MAX_DAYS,
-    },
+    cases::caseload::{self, CadenceRecords, facts},
+    domain::cadence,
     error::{AppError, AppResult},
     policy,
 };
-use super::batch::Load;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use chrono::{Days, NaiveDate, Utc};
-use entities::{ContactKind, Phase, action_plan, contact, evaluation, person, trajectory};
-use sea_orm::{
-    ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, Query, SelectStatement},
-};
+use chrono::{NaiveDate, Utc};
+use entities::{contact, person, trajectory};
+use sea_orm::DbErr;
 use std::{collections::HashMap, sync::Arc};
 use uuid::Uuid;
 
@@ -33,75 +26,14 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CadenceOf(pub Uuid);
 
-#[derive(Debug, Clone, Default)]
-pub struct CadenceRecords {
-    pub last_child_talk: Option<NaiveDate>,
-    pub last_parent_talk: Option<NaiveDate>,
-    pub plan_drawn_up_on: Option<NaiveDate>,
-    pub last_evaluation: Option<NaiveDate>,
-}
-
 impl Load<CadenceOf> for super::loaders::Loaders {
     type Value = CadenceRecords;
     type Error = Arc<DbErr>;
 
-    /// Three statements for any number of trajectories: the last held contact per kind, the
-    /// plans, and the last evaluation per plan. Trajectory ids come from tenant-checked rows.
     async fn load(&self, keys: &[CadenceOf]) -> Result<HashMap<CadenceOf, CadenceRecords>, Self::Error> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
-        let mut out: HashMap<CadenceOf, CadenceRecords> = keys.iter().map(|k| (*k, CadenceRecords::default())).collect();
-        let talks: Vec<(Uuid, ContactKind, Option<NaiveDate>)> = contact::Entity::find()
-            .select_only()
-            .column(contact::Column::TrajectoryId)
-            .column(contact::Column::Kind)
-            .column_as(Expr::from(Func::max(Expr::col(contact::Column::HeldOn))), "last")
-            .filter(contact::Column::TrajectoryId.is_in(ids.clone()))
-            // By child too, so that the (child, kind, held_on) index serves the lookup.
-            .filter(contact::Column::ChildId.in_subquery(
-                Query::select().column(trajectory::Column::ChildId).from(trajectory::Entity).and_where(trajectory::Column::Id.is_in(ids.clone())).to_owned(),
-            ))
-            .filter(contact::Column::HeldOn.is_not_null())
-            .group_by(contact::Column::TrajectoryId)
-            .group_by(contact::Column::Kind)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        for (t, kind, last) in talks {
-            let r = out.entry(CadenceOf(t)).or_default();
-            let slot = match kind {
-                ContactKind::ChildTalk => &mut r.last_child_talk,
-                k if PARENT_TALK_KINDS.contains(&k) => &mut r.last_parent_talk,
-                _ => continue,
-            };
-            *slot = std::cmp::max(*slot, last);
-        }
-        let plans = action_plan::Entity::find()
-            .filter(action_plan::Column::TrajectoryId.is_in(ids))
-            .order_by_asc(action_plan::Column::Id)
-            .all(&self.db)
-            .await?;
-        let mut plan_of = HashMap::new();
-        for p in &plans {
-            let r = out.entry(CadenceOf(p.trajectory_id)).or_default();
-            r.plan_drawn_up_on = Some(r.plan_drawn_up_on.map_or(p.drawn_up_on, |d| std::cmp::min(d, p.drawn_up_on)));
-            plan_of.insert(p.id, p.trajectory_id);
-        }
-        if !plan_of.is_empty() {
-            let evaluations: Vec<(Uuid, Option<NaiveDate>)> = evaluation::Entity::find()
-                .select_only()
-                .column(evaluation::Column::PlanId)
-                .column_as(Expr::from(Func::max(Expr::col(evaluation::Column::HeldOn))), "last")
-                .filter(evaluation::Column::PlanId.is_in(plan_of.keys().copied()))
-                .group_by(evaluation::Column::PlanId)
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            for (plan, last) in evaluations {
-                let r = out.entry(CadenceOf(plan_of[&plan])).or_default();
-                r.last_evaluation = std::cmp::max(r.last_evaluation, last);
-            }
-        }
-        Ok(out)
+        let mut found = caseload::cadence_records(&self.db, &ids).await?;
+        Ok(keys.iter().map(|k| (*k, found.remove(&k.0).unwrap_or_default())).collect())
     }
 }
 
@@ -109,17 +41,18 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-/// The facts for one child: its trajectory and date of birth with the loaded records.
-pub fn facts(t: &trajectory::Model, date_of_birth: NaiveDate, r: CadenceRecords) -> CadenceFacts {
-    CadenceFacts {
-        phase: Some(t.phase),
-        admission_date: t.admission_date,
-        date_of_birth,
-        last_child_talk: r.last_child_talk,
-        last_parent_talk: r.last_parent_talk,
-        plan_drawn_up_on: r.plan_drawn_up_on,
-        last_evaluation: r.last_evaluation,
-    }
+/// Kind of a due item.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "cadence::DueKind")]
+pub enum DueKind {
+    /// Kindgesprek (every 2 weeks, from age 4).
+    ChildTalk,
+    /// Oudergesprek about the child (weekly).
+    ParentTalk,
+    /// Evaluatie van het plan van aanpak (every 6 weeks).
+    Evaluation,
+    /// End of phase 1 (6 weeks after admission).
+    Phase1End,
 }
 
 /// Something due for a child (kindgesprek, oudergesprek, evaluatie, einde fase 1).
@@ -153,7 +86,7 @@ pub async fn cadence_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<C
     let today = today();
     let items: Vec<DueItem> = cadence::due_items(&f, today)
         .into_iter()
-        .map(|d| DueItem { kind: d.kind, due_on: Date(d.due_on), overdue: d.overdue(today) })
+        .map(|d| DueItem { kind: d.kind.into(), due_on: Date(d.due_on), overdue: d.overdue(today) })
         .collect();
     let next = |k: DueKind| items.iter().find(|i| i.kind == k).map(|i| i.due_on);
     Ok(Cadence {
@@ -163,73 +96,6 @@ pub async fn cadence_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<C
         overdue: items.iter().any(|i| i.overdue),
         items,
     })
-}
-
-fn trajectory_col(c: trajectory::Column) -> Expr {
-    Expr::col((trajectory::Entity, c))
-}
-
-/// The last held contact of the given kinds in the trajectory, as a correlated subquery.
-fn last_contact(kinds: &[ContactKind]) -> SelectStatement {
-    Query::select()
-        .expr(Func::max(Expr::col((contact::Entity, contact::Column::HeldOn))))
-        .from(contact::Entity)
-        .and_where(Expr::col((contact::Entity, contact::Column::ChildId)).equals((trajectory::Entity, trajectory::Column::ChildId)))
-        .and_where(Expr::col((contact::Entity, contact::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-        .and_where(Expr::col((contact::Entity, contact::Column::Kind)).is_in(kinds.iter().map(|k| k.as_str())))
-        .to_owned()
-}
-
-/// `overdue` of [`cadence::overdue`] as a condition on `trajectory` rows, so that the filter
-/// pages in SQL. A test compares the two on the same data.
-pub fn overdue_condition(today: NaiveDate) -> Condition {
-    let before = |days: u64| today - Days::new(days);
-    let since = |last: SelectStatement, otherwise: Expr| Expr::expr(Func::coalesce([Expr::from(last), otherwise]));
-    let child_talk_late = Condition::all()
-        .add(
-            trajectory::Column::ChildId.in_subquery(
-                Query::select()
-                    .column(person::Column::Id)
-                    .from(person::Entity)
-                    .and_where(person::Column::DateOfBirth.lte(born_on_or_before(today, CHILD_TALK_FROM_AGE)))
-                    .to_owned(),
-            ),
-        )
-        .add(
-            since(last_contact(&[ContactKind::ChildTalk]), trajectory_col(trajectory::Column::AdmissionDate))
-                .lt(before(CHILD_TALK_EVERY_DAYS)),
-        );
-    let parent_talk_late =
-        since(last_contact(&PARENT_TALK_KINDS), trajectory_col(trajectory::Column::AdmissionDate)).lt(before(PARENT_TALK_EVERY_DAYS));
-    let plan_of_trajectory = |q: &mut SelectStatement| {
-        q.and_where(Expr::col((action_plan::Entity, action_plan::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)));
-    };
-    let mut first_plan = Query::select();
-    first_plan.expr(Func::min(Expr::col((action_plan::Entity, action_plan::Column::DrawnUpOn)))).from(action_plan::Entity);
-    plan_of_trajectory(&mut first_plan);
-    let mut last_evaluation = Query::select();
-    last_evaluation
-        .expr(Func::max(Expr::col((evaluation::Entity, evaluation::Column::HeldOn))))
-        .from(evaluation::Entity)
-        .inner_join(
-            action_plan::Entity,
-            Expr::col((action_plan::Entity, action_plan::Column::Id)).equals((evaluation::Entity, evaluation::Column::PlanId)),
-        );
-    plan_of_trajectory(&mut last_evaluation);
-    // Without a plan nothing is due; EXISTS keeps the condition false rather than NULL, so
-    // that `overdue: false` (NOT …) finds those children too.
-    let mut any_plan = Query::select();
-    any_plan.expr(Expr::val(1)).from(action_plan::Entity);
-    plan_of_trajectory(&mut any_plan);
-    let evaluation_late = Condition::all()
-        .add(Expr::exists(any_plan))
-        .add(since(last_evaluation, Expr::from(first_plan)).lt(before(EVALUATION_EVERY_DAYS)));
-    let phase1_late = Condition::all()
-        .add(trajectory::Column::Phase.eq(Phase::Phase1))
-        .add(trajectory::Column::AdmissionDate.lt(before(PHASE_1_MAX_DAYS as u64)));
-    Condition::all().add(trajectory::Column::Phase.ne(Phase::Closed)).add(
-        Condition::any().add(phase1_late).add(child_talk_late).add(parent_talk_late).add(evaluation_late),
-    )
 }
 
 /// Kind of an agenda item: the cadence's due items, and contacts planned by hand.
@@ -308,13 +174,7 @@ impl AgendaQuery {
         if to.0 < from {
             return Err(AppError::invalid("to", "the end lies before the start"));
         }
-        let caseload = trajectory::Entity::find()
-            .filter(trajectory::Column::OrganisationId.eq(p.organisation_id))
-            .filter(trajectory::Column::ResponsibleWorkerId.eq(worker))
-            .filter(trajectory::Column::Phase.ne(Phase::Closed))
-            .order_by_asc(trajectory::Column::Id)
-            .all(ctx.db())
-            .await?;
+        let caseload = caseload::open_trajectories_of(ctx.db(), p.organisation_id, worker).await?;
         let loader = ctx.loader();
         let (persons, records, contacts) = futures::future::try_join3(
             loader.load_many(caseload.iter().map(|t| PersonId(t.child_id))),
@@ -324,27 +184,39 @@ impl AgendaQuery {
         .await?;
         // Open trajectories only: each is its child's current one.
         loader.prime_many(caseload.iter().map(|t| (TrajectoryOf(t.child_id), t.clone())));
-        let in_window = |d: NaiveDate, overdue: bool| overdue || (from..=to.0).contains(&d);
         let mut items = Vec::new();
         for t in &caseload {
             let Some(child) = persons.get(&PersonId(t.child_id)) else { continue };
             ctx.log_read(child.id, "agenda", &ground);
-            let f = facts(t, child.date_of_birth, records.get(&CadenceOf(t.id)).cloned().unwrap_or_default());
-            for d in cadence::due_items(&f, today) {
-                if in_window(d.due_on, d.overdue(today)) {
-                    items.push(AgendaItem { kind: d.kind.into(), due_on: d.due_on, overdue: d.overdue(today), child: child.clone(), contact: None });
-                }
-            }
-            let planned = contacts.get(&ContactsOf(t.child_id)).into_iter().flatten();
-            for c in planned.filter(|c| c.trajectory_id == t.id && c.held_on.is_none()) {
-                let Some(on) = c.planned_on else { continue };
-                if in_window(on, on < today) {
-                    let item = AgendaItem { kind: AgendaItemKind::PlannedContact, due_on: on, overdue: on < today, child: child.clone(), contact: Some(c.clone()) };
-                    items.push(item);
-                }
-            }
+            let records = records.get(&CadenceOf(t.id)).cloned().unwrap_or_default();
+            let planned = contacts.get(&ContactsOf(t.child_id)).map_or(&[][..], |c| c.as_slice());
+            items.extend(child_items(t, child, records, planned, (from, to.0), today));
         }
         items.sort_by_key(|i| (i.due_on, i.child.family_name.clone(), i.child.given_name.clone()));
         Ok(items)
     }
+}
+
+/// A child's agenda lines due in `window`, and everything overdue.
+fn child_items(
+    t: &trajectory::Model,
+    child: &person::Model,
+    records: CadenceRecords,
+    contacts: &[contact::Model],
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
+) -> Vec<AgendaItem> {
+    let shown = |d: NaiveDate, overdue: bool| overdue || (from..=to).contains(&d);
+    let line = |kind, due_on: NaiveDate, contact| AgendaItem { kind, due_on, overdue: due_on < today, child: child.clone(), contact };
+    let due = cadence::due_items(&facts(t, child.date_of_birth, records), today)
+        .into_iter()
+        .filter(|d| shown(d.due_on, d.overdue(today)))
+        .map(|d| AgendaItem { overdue: d.overdue(today), ..line(DueKind::from(d.kind).into(), d.due_on, None) });
+    let planned = contacts
+        .iter()
+        .filter(|c| c.trajectory_id == t.id && c.held_on.is_none())
+        .filter_map(|c| Some((c, c.planned_on?)))
+        .filter(|(_, on)| shown(*on, *on < today))
+        .map(|(c, on)| line(AgendaItemKind::PlannedContact, on, Some(c.clone())));
+    due.chain(planned).collect()
 }

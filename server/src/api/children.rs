@@ -2,7 +2,7 @@
 //! a responsible worker, a phase and the flags derived from the method.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     families::Family,
     ids,
     loaders::{CustodiansOf, PersonId, PhaseHistoryOf, TrajectoryOf, WorkerId},
@@ -12,21 +12,20 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    cases::trajectories::{self, AdvancePhase, AssignResponsibleWorker},
+    cases::{
+        caseload::{self, CaseloadFilter},
+        trajectories::{self, AdvancePhase, AssignResponsibleWorker},
+    },
     domain::{
-        age::{AgeBand, age_on},
+        age::{self, age_on},
         phase::{self, PHASE_1_MAX_DAYS},
     },
     error::{AppError, AppResult},
     policy,
 };
-use async_graphql::{Context, ID, InputObject, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{Days, NaiveDate, Utc};
-use entities::{AftercareDecision, CareSetting, ContactKind, EndReason, Phase, family, person, phase_change, trajectory};
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
-    sea_query::{ExprTrait, Query},
-};
+use entities::{AftercareDecision, CareSetting, ContactKind, EndReason, Phase, person, phase_change, trajectory};
 use uuid::Uuid;
 
 fn today() -> NaiveDate {
@@ -80,7 +79,7 @@ impl Child {
     }
     /// Leeftijdsgroep: 0–4, 4–12 or 12–18.
     async fn age_band(&self) -> Option<AgeBand> {
-        AgeBand::for_age(age_on(self.0.date_of_birth, today()))
+        age::AgeBand::for_age(age_on(self.0.date_of_birth, today())).map(Into::into)
     }
     /// Begeleidingstraject.
     async fn trajectory(&self, ctx: &Context<'_>) -> AppResult<Trajectory> {
@@ -181,7 +180,7 @@ impl Child {
     }
     /// Kerntaken × fasen: per core task and phase, which activities of the method are done
     /// and which are open, from the child's records.
-    async fn board(&self, ctx: &Context<'_>) -> AppResult<Vec<crate::domain::board::BoardItem>> {
+    async fn board(&self, ctx: &Context<'_>) -> AppResult<Vec<super::board::BoardItem>> {
         super::board::board_of(ctx, &self.0).await
     }
     /// Ritme: what is due next for this child and whether anything is overdue.
@@ -283,6 +282,21 @@ impl PhaseChange {
     }
 }
 
+/// Age band (leeftijdsgroep) used by the method for activities and instruments.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "age::AgeBand")]
+pub enum AgeBand {
+    /// 0 tot 4 jaar.
+    #[graphql(name = "AGE_0_4")]
+    Age0To4,
+    /// 4 tot 12 jaar.
+    #[graphql(name = "AGE_4_12")]
+    Age4To12,
+    /// 12 tot 18 jaar.
+    #[graphql(name = "AGE_12_18")]
+    Age12To18,
+}
+
 #[derive(InputObject, Default)]
 pub struct ChildFilter {
     pub location_id: Option<ID>,
@@ -297,6 +311,21 @@ pub struct ChildFilter {
     /// Include closed trajectories when no phase is given; default false.
     #[graphql(default)]
     pub include_closed: bool,
+}
+
+impl ChildFilter {
+    fn into_filter(self) -> AppResult<CaseloadFilter> {
+        let decode = |id: Option<ID>, kind, field| id.map(|id| ids::decode(&id, kind, field)).transpose();
+        Ok(CaseloadFilter {
+            location_id: decode(self.location_id, "Location", "filter.locationId")?,
+            phase: self.phase,
+            include_closed: self.include_closed,
+            responsible_worker_id: decode(self.responsible_worker_id, "Worker", "filter.responsibleWorkerId")?,
+            age_band: self.age_band.map(Into::into),
+            phase1_overdue: self.phase1_overdue,
+            overdue: self.overdue,
+        })
+    }
 }
 
 #[derive(Default)]
@@ -318,46 +347,7 @@ impl ChildQuery {
         let p = ctx.principal()?;
         let ground = policy::read_cases(p)?;
         let page = pagination::page(first, after, last, before, ctx.state().max_page_size)?;
-        let f = filter.unwrap_or_default();
-        let location = f.location_id.as_ref().map(|id| ids::decode(id, "Location", "filter.locationId")).transpose()?;
-        let worker = f
-            .responsible_worker_id
-            .as_ref()
-            .map(|id| ids::decode(id, "Worker", "filter.responsibleWorkerId"))
-            .transpose()?;
-        let today = today();
-        let overdue_before = today - Days::new(PHASE_1_MAX_DAYS as u64);
-        let select = trajectory::Entity::find()
-            .filter(trajectory::Column::OrganisationId.eq(p.organisation_id))
-            .apply_if(f.phase, |q, ph| q.filter(trajectory::Column::Phase.eq(ph)))
-            .apply_if((f.phase.is_none() && !f.include_closed).then_some(()), |q, _| {
-                q.filter(trajectory::Column::Phase.ne(Phase::Closed))
-            })
-            .apply_if(worker, |q, w| q.filter(trajectory::Column::ResponsibleWorkerId.eq(w)))
-            .apply_if(location, |q, l| {
-                q.filter(trajectory::Column::FamilyId.in_subquery(
-                    Query::select().column(family::Column::Id).from(family::Entity).and_where(family::Column::LocationId.eq(l)).to_owned(),
-                ))
-            })
-            .apply_if(f.age_band, |q, band| {
-                let (after, on_or_before) = band.birth_dates(today);
-                q.filter(trajectory::Column::ChildId.in_subquery(
-                    Query::select()
-                        .column(person::Column::Id)
-                        .from(person::Entity)
-                        .and_where(person::Column::DateOfBirth.gt(after))
-                        .and_where(person::Column::DateOfBirth.lte(on_or_before))
-                        .to_owned(),
-                ))
-            })
-            .apply_if(f.phase1_overdue, |q, overdue| {
-                let late = trajectory::Column::Phase.eq(Phase::Phase1).and(trajectory::Column::AdmissionDate.lt(overdue_before));
-                q.filter(if overdue { late } else { late.not() })
-            })
-            .apply_if(f.overdue, |q, overdue| {
-                let late = super::cadence::overdue_condition(today);
-                q.filter(if overdue { late } else { late.not() })
-            });
+        let select = caseload::select_children(p.organisation_id, &filter.unwrap_or_default().into_filter()?, today());
         let total = TotalCount::of(ctx, &select, trajectory::Column::Id);
         let (rows, prev, next) = pagination::fetch(ctx, select, trajectory::Column::Id, &page).await?;
         let persons = ctx.loader().load_many(rows.iter().map(|t| PersonId(t.child_id))).await?;
@@ -414,9 +404,7 @@ impl ChildMutation {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             worker_id: ids::decode(&input.worker_id, "Worker", "input.workerId")?,
         };
-        let txn = ctx.db().begin().await?;
-        let t = trajectories::assign_responsible_worker(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
+        let t = in_transaction(ctx, async |actor, txn| trajectories::assign_responsible_worker(actor, txn, command).await).await?;
         Child::changed(ctx, t).await
     }
 
@@ -436,9 +424,7 @@ impl ChildMutation {
             phase1_exit_reason: input.phase1_exit_reason,
             note: input.note,
         };
-        let txn = ctx.db().begin().await?;
-        let t = trajectories::advance_phase(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
+        let t = in_transaction(ctx, async |actor, txn| trajectories::advance_phase(actor, txn, command).await).await?;
         Child::changed(ctx, t).await
     }
 }

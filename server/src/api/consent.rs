@@ -2,7 +2,7 @@
 //! withdrawal, and the audited override when sharing is needed without consent.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
@@ -16,7 +16,6 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entities::{ConsentDecision, ConsentPurpose, ConsentScope, PartnerKind, consent, list_from_json};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -110,6 +109,36 @@ pub struct RecordConsentInput {
     pub note: Option<String>,
 }
 
+impl RecordConsentInput {
+    fn into_command(self) -> AppResult<RecordConsent> {
+        let child_id = ids::decode(&self.child_id, "Child", "input.childId")?;
+        let mut v = Vec::new();
+        let partner_id = self.partner_id.and_then(|id| decode_into(&id, "ChainPartner", "input.partnerId", &mut v));
+        let decided_by = self
+            .decided_by
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| decode_into(id, "Person", &format!("input.decidedBy[{i}]"), &mut v))
+            .collect();
+        check(v)?;
+        Ok(RecordConsent {
+            child_id,
+            purpose: self.purpose,
+            partner_id,
+            partner_kind: self.partner_kind,
+            scope: self.scope,
+            decision: match self.decision {
+                ConsentChoice::Given => ConsentDecision::Given,
+                ConsentChoice::Refused => ConsentDecision::Refused,
+            },
+            decided_by,
+            decided_on: self.decided_on.map(|d| d.0),
+            valid_until: self.valid_until.map(|d| d.0),
+            note: self.note,
+        })
+    }
+}
+
 #[derive(InputObject)]
 pub struct WithdrawConsentInput {
     pub id: ID,
@@ -136,44 +165,14 @@ impl ConsentMutation {
     /// Records consent given or refused. Who must decide follows the WGBO ages; the error
     /// names who is missing.
     async fn record_consent(&self, ctx: &Context<'_>, input: RecordConsentInput) -> AppResult<Consent> {
-        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
-        let mut v = Vec::new();
-        let partner_id = input.partner_id.and_then(|id| decode_into(&id, "ChainPartner", "input.partnerId", &mut v));
-        let decided_by = input
-            .decided_by
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| decode_into(id, "Person", &format!("input.decidedBy[{i}]"), &mut v))
-            .collect();
-        check(v)?;
-        let command = RecordConsent {
-            child_id,
-            purpose: input.purpose,
-            partner_id,
-            partner_kind: input.partner_kind,
-            scope: input.scope,
-            decision: match input.decision {
-                ConsentChoice::Given => ConsentDecision::Given,
-                ConsentChoice::Refused => ConsentDecision::Refused,
-            },
-            decided_by,
-            decided_on: input.decided_on.map(|d| d.0),
-            valid_until: input.valid_until.map(|d| d.0),
-            note: input.note,
-        };
-        let txn = ctx.db().begin().await?;
-        let saved = record_consent(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Consent(saved))
+        let command = input.into_command()?;
+        in_transaction(ctx, async |actor, txn| record_consent(actor, txn, command).await).await.map(Consent)
     }
 
     /// Records that consent was withdrawn; from now on it carries no share.
     async fn withdraw_consent(&self, ctx: &Context<'_>, input: WithdrawConsentInput) -> AppResult<Consent> {
         let id = ids::decode(&input.id, "Consent", "input.id")?;
-        let txn = ctx.db().begin().await?;
-        let saved = withdraw_consent(ctx.actor()?, &txn, id, &input.reason).await?;
-        txn.commit().await?;
-        Ok(Consent(saved))
+        in_transaction(ctx, async |actor, txn| withdraw_consent(actor, txn, id, &input.reason).await).await.map(Consent)
     }
 
     /// Shares without consent on a legal ground (doorbreken van het beroepsgeheim): a team
@@ -188,9 +187,6 @@ impl ConsentMutation {
             reason: input.reason,
             valid_until: input.valid_until.map(|d| d.0),
         };
-        let txn = ctx.db().begin().await?;
-        let saved = override_consent(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Consent(saved))
+        in_transaction(ctx, async |actor, txn| override_consent(actor, txn, command).await).await.map(Consent)
     }
 }

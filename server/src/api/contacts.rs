@@ -2,7 +2,7 @@
 //! the core tasks served, a short summary and agreements. The cadence is computed from them.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     method::{read_records, recorded_by},
     organisation::Worker,
@@ -14,7 +14,6 @@ use crate::{
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{ContactKind, CoreTask, contact, list_from_json};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -137,10 +136,7 @@ impl ContactMutation {
     /// Records a contact about the child: held (with a summary) or planned.
     async fn record_contact(&self, ctx: &Context<'_>, input: RecordContactInput) -> AppResult<Contact> {
         let command = input.command("input.childId")?;
-        let txn = ctx.db().begin().await?;
-        let saved = contacts::record_contact(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Contact(saved))
+        in_transaction(ctx, async |actor, txn| contacts::record_contact(actor, txn, command).await).await.map(Contact)
     }
 
     /// Records that a planned contact was held.
@@ -153,9 +149,6 @@ impl ContactMutation {
             summary: input.summary,
             agreements: input.agreements,
         };
-        let txn = ctx.db().begin().await?;
-        let saved = contacts::record_contact_held(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Contact(saved))
+        in_transaction(ctx, async |actor, txn| contacts::record_contact_held(actor, txn, command).await).await.map(Contact)
     }
 }

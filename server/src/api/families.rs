@@ -2,7 +2,7 @@
 
 use super::{
     children::Child,
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     loaders::{FamilyId, LocationId, MembersOf},
     method::{check, decode_into},
@@ -18,7 +18,7 @@ use crate::{
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{CareSetting, MembershipRole, Sex, family, person};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
 /// Gezin: the system around the children, as registered at admission.
@@ -249,9 +249,7 @@ impl FamilyMutation {
     /// phase 1 for every child, each with a responsible worker. All or nothing.
     async fn admit_family(&self, ctx: &Context<'_>, input: AdmitFamilyInput) -> AppResult<Family> {
         let command = input.command()?;
-        let txn = ctx.db().begin().await?;
-        let admitted = admission::admit_family(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
+        let admitted = in_transaction(ctx, async |actor, txn| admission::admit_family(actor, txn, command).await).await?;
         Ok(Family(admitted.family))
     }
 
@@ -259,10 +257,7 @@ impl FamilyMutation {
     /// given custody over children of the family.
     async fn add_family_member(&self, ctx: &Context<'_>, input: AddFamilyMemberInput) -> AppResult<Family> {
         let command = input.command()?;
-        let txn = ctx.db().begin().await?;
-        let family = admission::add_family_member(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Family(family))
+        in_transaction(ctx, async |actor, txn| admission::add_family_member(actor, txn, command).await).await.map(Family)
     }
 
     /// Verhuizing: the family moves to another location of the organisation.
@@ -271,9 +266,6 @@ impl FamilyMutation {
             family_id: ids::decode(&input.family_id, "Family", "input.familyId")?,
             location_id: ids::decode(&input.location_id, "Location", "input.locationId")?,
         };
-        let txn = ctx.db().begin().await?;
-        let family = admission::move_family(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Family(family))
+        in_transaction(ctx, async |actor, txn| admission::move_family(actor, txn, command).await).await.map(Family)
     }
 }

@@ -3,7 +3,7 @@
 //! driegesprek it sets up.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     method::{read_records, recorded_by},
     organisation::Worker,
@@ -17,7 +17,6 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entities::{IncidentKind, MessageStatus, handle_with_care_notice, school_enrolment};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -139,10 +138,7 @@ impl HandleWithCareMutation {
             signed_on: input.signed_on.0,
             valid_until: input.valid_until.map(|d| d.0),
         };
-        let txn = ctx.db().begin().await?;
-        let saved = handle_with_care::record_cooperation_agreement(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(ChainPartner(saved))
+        in_transaction(ctx, async |actor, txn| handle_with_care::record_cooperation_agreement(actor, txn, command).await).await.map(ChainPartner)
     }
 
     /// Records the child's school and, when known, that the parents were informed.
@@ -152,10 +148,7 @@ impl HandleWithCareMutation {
             school_id: ids::decode(&input.school_id, "ChainPartner", "input.schoolId")?,
             parents_informed_on: input.parents_informed_on.map(|d| d.0),
         };
-        let txn = ctx.db().begin().await?;
-        let saved = handle_with_care::record_school_enrolment(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(SchoolEnrolment(saved))
+        in_transaction(ctx, async |actor, txn| handle_with_care::record_school_enrolment(actor, txn, command).await).await.map(SchoolEnrolment)
     }
 
     /// Sends the school's designated contact person a Handle with Care notice (name, date of
@@ -168,9 +161,6 @@ impl HandleWithCareMutation {
             incident_kind: input.incident_kind,
             occurred_at: input.occurred_at,
         };
-        let txn = ctx.db().begin().await?;
-        let saved = handle_with_care::send_handle_with_care(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(HandleWithCareNotice(saved))
+        in_transaction(ctx, async |actor, txn| handle_with_care::send_handle_with_care(actor, txn, command).await).await.map(HandleWithCareNotice)
     }
 }

@@ -1,7 +1,7 @@
 //! Kind in beeld, fase 1: the first contact (norm 1) and the child intake (kinderintake).
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
@@ -13,7 +13,6 @@ use crate::{
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{EducationKind, first_contact, intake, intake_participant};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -230,6 +229,40 @@ pub struct RecordIntakeInput {
     pub participants: Vec<IntakeParticipantInput>,
 }
 
+impl RecordIntakeInput {
+    fn into_command(self) -> AppResult<RecordIntake> {
+        let child_id = ids::decode(&self.child_id, "Child", "input.childId")?;
+        let mut v = Vec::new();
+        let participants = self
+            .participants
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| NewParticipant {
+                worker_id: p.worker_id.and_then(|id| decode_into(&id, "Worker", &format!("input.participants[{i}].workerId"), &mut v)),
+                name: p.name,
+                organisation_name: p.organisation_name,
+                role: p.role,
+            })
+            .collect();
+        check(v)?;
+        Ok(RecordIntake {
+            child_id,
+            held_on: self.held_on.map(|d| d.0),
+            education_kind: self.education_kind,
+            education_name: self.education_name,
+            education_contact_name: self.education_contact_name,
+            education_contact_phone: self.education_contact_phone,
+            education_contact_email: self.education_contact_email,
+            clubs: self.clubs,
+            health: self.health,
+            existing_help: self.existing_help,
+            custody_situation: self.custody_situation,
+            child_experience: self.child_experience,
+            participants,
+        })
+    }
+}
+
 #[derive(Default)]
 pub struct IntakeMutation;
 
@@ -251,46 +284,12 @@ impl IntakeMutation {
             network_mapped_with_parent: input.network_mapped_with_parent,
             notes: input.notes,
         };
-        let txn = ctx.db().begin().await?;
-        let saved = record_first_contact(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(FirstContact(saved))
+        in_transaction(ctx, async |actor, txn| record_first_contact(actor, txn, command).await).await.map(FirstContact)
     }
 
     /// Records (or corrects) the child's intake in the current trajectory, with who took part.
     async fn record_intake(&self, ctx: &Context<'_>, input: RecordIntakeInput) -> AppResult<Intake> {
-        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
-        let mut v = Vec::new();
-        let participants = input
-            .participants
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| NewParticipant {
-                worker_id: p.worker_id.and_then(|id| decode_into(&id, "Worker", &format!("input.participants[{i}].workerId"), &mut v)),
-                name: p.name,
-                organisation_name: p.organisation_name,
-                role: p.role,
-            })
-            .collect();
-        check(v)?;
-        let command = RecordIntake {
-            child_id,
-            held_on: input.held_on.map(|d| d.0),
-            education_kind: input.education_kind,
-            education_name: input.education_name,
-            education_contact_name: input.education_contact_name,
-            education_contact_phone: input.education_contact_phone,
-            education_contact_email: input.education_contact_email,
-            clubs: input.clubs,
-            health: input.health,
-            existing_help: input.existing_help,
-            custody_situation: input.custody_situation,
-            child_experience: input.child_experience,
-            participants,
-        };
-        let txn = ctx.db().begin().await?;
-        let saved = record_intake(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Intake(saved))
+        let command = input.into_command()?;
+        in_transaction(ctx, async |actor, txn| record_intake(actor, txn, command).await).await.map(Intake)
     }
 }

@@ -2,7 +2,7 @@
 //! whether contact is safe, and what each person can do.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     method::{read_records, recorded_by},
     organisation::Worker,
@@ -13,7 +13,6 @@ use crate::{
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{NetworkRelation, network_member};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -132,28 +131,20 @@ impl NetworkMutation {
     async fn add_network_member(&self, ctx: &Context<'_>, input: AddNetworkMemberInput) -> AppResult<NetworkMember> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let member = input.member.details()?;
-        let txn = ctx.db().begin().await?;
-        let saved = network::add_network_member(ctx.actor()?, &txn, child_id, member).await?;
-        txn.commit().await?;
-        Ok(NetworkMember(saved))
+        in_transaction(ctx, async |actor, txn| network::add_network_member(actor, txn, child_id, member).await).await.map(NetworkMember)
     }
 
     /// Replaces what is recorded about a network member.
     async fn update_network_member(&self, ctx: &Context<'_>, input: UpdateNetworkMemberInput) -> AppResult<NetworkMember> {
         let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
         let member = input.member.details()?;
-        let txn = ctx.db().begin().await?;
-        let saved = network::update_network_member(ctx.actor()?, &txn, id, member).await?;
-        txn.commit().await?;
-        Ok(NetworkMember(saved))
+        in_transaction(ctx, async |actor, txn| network::update_network_member(actor, txn, id, member).await).await.map(NetworkMember)
     }
 
     /// Removes a person from the child's network; returns the id removed.
     async fn remove_network_member(&self, ctx: &Context<'_>, input: RemoveNetworkMemberInput) -> AppResult<ID> {
         let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
-        let txn = ctx.db().begin().await?;
-        network::remove_network_member(ctx.actor()?, &txn, id).await?;
-        txn.commit().await?;
+        in_transaction(ctx, async |actor, txn| network::remove_network_member(actor, txn, id).await).await?;
         Ok(input.id)
     }
 }

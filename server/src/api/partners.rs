@@ -2,7 +2,7 @@
 //! messages exchanged with partners with their delivery status.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     loaders::{ChainPartnerId, OutboxMessageId},
     ids,
     method::{read_records, recorded_by},
@@ -25,7 +25,7 @@ use entities::{
 };
 use integrations::partner::adapter;
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryTrait, TransactionTrait,
+    ColumnTrait, EntityTrait, QueryFilter, QueryTrait,
 };
 use uuid::Uuid;
 
@@ -363,10 +363,7 @@ impl PartnerMutation {
                 active: Some(input.active),
             },
         };
-        let txn = ctx.db().begin().await?;
-        let saved = chain_partners::register_partner(ctx.actor()?, &txn, &ctx.state().settings.secrets, command).await?;
-        txn.commit().await?;
-        Ok(ChainPartner(saved))
+        in_transaction(ctx, async |actor, txn| chain_partners::register_partner(actor, txn, &ctx.state().settings.secrets, command).await).await.map(ChainPartner)
     }
 
     /// Changes a partner; secrets given replace the stored ones.
@@ -386,10 +383,7 @@ impl PartnerMutation {
                 active: input.active,
             },
         };
-        let txn = ctx.db().begin().await?;
-        let saved = chain_partners::change_partner(ctx.actor()?, &txn, &ctx.state().settings.secrets, command).await?;
-        txn.commit().await?;
-        Ok(ChainPartner(saved))
+        in_transaction(ctx, async |actor, txn| chain_partners::change_partner(actor, txn, &ctx.state().settings.secrets, command).await).await.map(ChainPartner)
     }
 
     /// Records that a partner or professional is involved with a child.
@@ -403,27 +397,18 @@ impl PartnerMutation {
             email: input.email,
             since: input.since.map(|d| d.0),
         };
-        let txn = ctx.db().begin().await?;
-        let saved = involvements::add_involvement(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Involvement(saved))
+        in_transaction(ctx, async |actor, txn| involvements::add_involvement(actor, txn, command).await).await.map(Involvement)
     }
 
     /// Records that an involvement ended.
     async fn end_involvement(&self, ctx: &Context<'_>, input: EndInvolvementInput) -> AppResult<Involvement> {
         let id = ids::decode(&input.id, "Involvement", "input.id")?;
-        let txn = ctx.db().begin().await?;
-        let saved = involvements::end_involvement(ctx.actor()?, &txn, id, input.until.map(|d| d.0)).await?;
-        txn.commit().await?;
-        Ok(Involvement(saved))
+        in_transaction(ctx, async |actor, txn| involvements::end_involvement(actor, txn, id, input.until.map(|d| d.0)).await).await.map(Involvement)
     }
 
     /// Puts a failed or dead message back in the queue, attempts counted from zero (admin).
     async fn retry_partner_message(&self, ctx: &Context<'_>, id: ID) -> AppResult<PartnerMessage> {
         let id = ids::decode(&id, "PartnerMessage", "id")?;
-        let txn = ctx.db().begin().await?;
-        let saved = chain_partners::retry_message(ctx.actor()?, &txn, id).await?;
-        txn.commit().await?;
-        Ok(PartnerMessage(saved))
+        in_transaction(ctx, async |actor, txn| chain_partners::retry_message(actor, txn, id).await).await.map(PartnerMessage)
     }
 }

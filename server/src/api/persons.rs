@@ -1,6 +1,6 @@
 //! Persons (persoon): the identity part of a child's or adult's record.
 
-use super::{context::ContextExt, ids, loaders::PersonId, scalars::Date};
+use super::{context::{ContextExt, in_transaction}, ids, loaders::PersonId, scalars::Date};
 use crate::{
     cases::persons::{self, UpdatePerson},
     domain::age::age_on,
@@ -10,7 +10,6 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use chrono::Utc;
 use entities::{Sex, person};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 /// Persoon: a child or an adult as registered.
@@ -104,9 +103,7 @@ impl PersonMutation {
             sex: input.sex,
             gender_identity: change(input.gender_identity),
         };
-        let txn = ctx.db().begin().await?;
-        let (updated, ground) = persons::update_person(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
+        let (updated, ground) = in_transaction(ctx, async |actor, txn| persons::update_person(actor, txn, command).await).await?;
         Ok(Person::read(ctx, updated, &ground))
     }
 }

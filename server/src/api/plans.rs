@@ -2,7 +2,7 @@
 //! a core task, actions with an owner and due date, and evaluations every six weeks.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
@@ -14,7 +14,6 @@ use crate::{
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{CoreTask, GoalStatus, SubGoal, action_plan, evaluation, goal, goal_action, goal_progress, list_from_json};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -215,6 +214,31 @@ pub struct RecordEvaluationInput {
     pub progress: Vec<GoalProgressInput>,
 }
 
+impl RecordEvaluationInput {
+    fn into_command(self) -> AppResult<RecordEvaluation> {
+        let plan_id = ids::decode(&self.plan_id, "ActionPlan", "input.planId")?;
+        let mut v = Vec::new();
+        let progress = self
+            .progress
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let goal_id = decode_into(&p.goal_id, "Goal", &format!("input.progress[{i}].goalId"), &mut v)?;
+                Some(ProgressOnGoal { goal_id, score: p.score, status: p.status })
+            })
+            .collect();
+        check(v)?;
+        Ok(RecordEvaluation {
+            plan_id,
+            held_on: self.held_on.map(|d| d.0),
+            parent_took_part: self.parent_took_part,
+            child_took_part: self.child_took_part,
+            notes: self.notes,
+            progress,
+        })
+    }
+}
+
 impl GoalInput {
     fn command(self) -> NewGoal {
         NewGoal {
@@ -239,55 +263,24 @@ impl PlanMutation {
             child_language_summary: input.child_language_summary,
             goals: input.goals.into_iter().map(GoalInput::command).collect(),
         };
-        let txn = ctx.db().begin().await?;
-        let plan = plans::record_action_plan(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(ActionPlan(plan))
+        in_transaction(ctx, async |actor, txn| plans::record_action_plan(actor, txn, command).await).await.map(ActionPlan)
     }
 
     /// Adds a goal (with its actions) to a plan.
     async fn add_goal(&self, ctx: &Context<'_>, input: AddGoalInput) -> AppResult<Goal> {
         let plan_id = ids::decode(&input.plan_id, "ActionPlan", "input.planId")?;
-        let txn = ctx.db().begin().await?;
-        let saved = plans::add_goal(ctx.actor()?, &txn, plan_id, input.goal.command()).await?;
-        txn.commit().await?;
-        Ok(Goal(saved))
+        in_transaction(ctx, async |actor, txn| plans::add_goal(actor, txn, plan_id, input.goal.command()).await).await.map(Goal)
     }
 
     /// Marks an action done.
     async fn record_action_done(&self, ctx: &Context<'_>, input: RecordActionDoneInput) -> AppResult<GoalAction> {
         let action_id = ids::decode(&input.action_id, "GoalAction", "input.actionId")?;
-        let txn = ctx.db().begin().await?;
-        let saved = plans::record_action_done(ctx.actor()?, &txn, action_id, input.done_on.map(|d| d.0)).await?;
-        txn.commit().await?;
-        Ok(GoalAction(saved))
+        in_transaction(ctx, async |actor, txn| plans::record_action_done(actor, txn, action_id, input.done_on.map(|d| d.0)).await).await.map(GoalAction)
     }
 
     /// Records an evaluation of the plan with progress on every goal and who took part.
     async fn record_evaluation(&self, ctx: &Context<'_>, input: RecordEvaluationInput) -> AppResult<Evaluation> {
-        let plan_id = ids::decode(&input.plan_id, "ActionPlan", "input.planId")?;
-        let mut v = Vec::new();
-        let progress = input
-            .progress
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let goal_id = decode_into(&p.goal_id, "Goal", &format!("input.progress[{i}].goalId"), &mut v)?;
-                Some(ProgressOnGoal { goal_id, score: p.score, status: p.status })
-            })
-            .collect();
-        check(v)?;
-        let command = RecordEvaluation {
-            plan_id,
-            held_on: input.held_on.map(|d| d.0),
-            parent_took_part: input.parent_took_part,
-            child_took_part: input.child_took_part,
-            notes: input.notes,
-            progress,
-        };
-        let txn = ctx.db().begin().await?;
-        let saved = plans::record_evaluation(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(Evaluation(saved))
+        let command = input.into_command()?;
+        in_transaction(ctx, async |actor, txn| plans::record_evaluation(actor, txn, command).await).await.map(Evaluation)
     }
 }

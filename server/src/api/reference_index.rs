@@ -2,7 +2,7 @@
 //! and child were informed; the organisation's policy of registering at admission.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     loaders::MessagesAbout,
     ids,
     method::{read_records, recorded_by},
@@ -21,7 +21,6 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{MatchKind, SignalStatus, WithdrawalReason, organisation, reference_index_match, reference_index_signal};
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -226,29 +225,20 @@ impl ReferenceIndexMutation {
             start_on: input.start_on.map(|d| d.0),
             end_on: input.end_on.map(|d| d.0),
         };
-        let txn = ctx.db().begin().await?;
-        let signal = reference_index::register_signal(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(ReferenceIndexSignal(signal))
+        in_transaction(ctx, async |actor, txn| reference_index::register_signal(actor, txn, command).await).await.map(ReferenceIndexSignal)
     }
 
     /// Withdraws a signal; the Verwijsindex gets the reason code only.
     async fn withdraw_reference_index_signal(&self, ctx: &Context<'_>, input: WithdrawReferenceIndexSignalInput) -> AppResult<ReferenceIndexSignal> {
         let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
-        let txn = ctx.db().begin().await?;
-        let saved = reference_index::withdraw_signal(ctx.actor()?, &txn, id, input.reason, input.note).await?;
-        txn.commit().await?;
-        Ok(ReferenceIndexSignal(saved))
+        in_transaction(ctx, async |actor, txn| reference_index::withdraw_signal(actor, txn, id, input.reason, input.note).await).await.map(ReferenceIndexSignal)
     }
 
     /// Records that the parent (and the child from 12) were told of the registration, by you.
     async fn record_reference_index_informed(&self, ctx: &Context<'_>, input: RecordReferenceIndexInformedInput) -> AppResult<ReferenceIndexSignal> {
         let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
         let (parent, child) = (input.parent_informed_on.map(|d| d.0), input.child_informed_on.map(|d| d.0));
-        let txn = ctx.db().begin().await?;
-        let saved = reference_index::record_informed(ctx.actor()?, &txn, id, parent, child).await?;
-        txn.commit().await?;
-        Ok(ReferenceIndexSignal(saved))
+        in_transaction(ctx, async |actor, txn| reference_index::record_informed(actor, txn, id, parent, child).await).await.map(ReferenceIndexSignal)
     }
 
     /// Sets the organisation's Verwijsindex practice (admin or team lead). Registering at
@@ -259,9 +249,7 @@ impl ReferenceIndexMutation {
             contact_phone: input.contact_phone,
             contact_email: input.contact_email,
         };
-        let txn = ctx.db().begin().await?;
-        let saved = reference_index::set_policy(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
+        let saved = in_transaction(ctx, async |actor, txn| reference_index::set_policy(actor, txn, command).await).await?;
         Ok((&saved).into())
     }
 }

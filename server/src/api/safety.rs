@@ -2,7 +2,7 @@
 //! versioned safety plan in the child's words, and the Meldcode track a "niet goed genoeg" opens.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     loaders::TrajectoryOf,
     method::{check, decode_into, read_records, recorded_by},
@@ -16,7 +16,6 @@ use crate::{
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
-use sea_orm::TransactionTrait;
 use entities::{
     MeldcodeDecision, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, list_from_json, reporting_code_step,
     reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
@@ -280,6 +279,38 @@ pub struct RecordSafetyAssessmentInput {
     pub scores: Vec<SafetyScoreInput>,
 }
 
+impl RecordSafetyAssessmentInput {
+    fn into_command(self) -> AppResult<RecordSafetyAssessment> {
+        let child_id = ids::decode(&self.child_id, "Child", "input.childId")?;
+        let mut v = Vec::new();
+        let scores = self
+            .scores
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| ScaleAnswer {
+                respondent_person_id: s
+                    .respondent_person_id
+                    .and_then(|id| decode_into(&id, "Person", &format!("input.scores[{i}].respondentPersonId"), &mut v)),
+                respondent: s.respondent,
+                respondent_name: s.respondent_name,
+                score: s.score,
+            })
+            .collect();
+        check(v)?;
+        Ok(RecordSafetyAssessment {
+            child_id,
+            assessed_on: self.assessed_on.map(|d| d.0),
+            worries: self.worries,
+            complicating_factors: self.complicating_factors,
+            what_works_well: self.what_works_well,
+            safety_goals: self.safety_goals,
+            judgement: self.judgement,
+            tools_used: self.tools_used,
+            scores,
+        })
+    }
+}
+
 #[derive(InputObject)]
 pub struct RecordSafetyPlanInput {
     pub child_id: ID,
@@ -320,37 +351,8 @@ impl SafetyMutation {
     /// Records a safety assessment with its scale answers. A judgement "niet goed genoeg"
     /// opens a Meldcode track (unless one is open already), in the same transaction.
     async fn record_safety_assessment(&self, ctx: &Context<'_>, input: RecordSafetyAssessmentInput) -> AppResult<SafetyAssessment> {
-        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
-        let mut v = Vec::new();
-        let scores = input
-            .scores
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| ScaleAnswer {
-                respondent_person_id: s
-                    .respondent_person_id
-                    .and_then(|id| decode_into(&id, "Person", &format!("input.scores[{i}].respondentPersonId"), &mut v)),
-                respondent: s.respondent,
-                respondent_name: s.respondent_name,
-                score: s.score,
-            })
-            .collect();
-        check(v)?;
-        let command = RecordSafetyAssessment {
-            child_id,
-            assessed_on: input.assessed_on.map(|d| d.0),
-            worries: input.worries,
-            complicating_factors: input.complicating_factors,
-            what_works_well: input.what_works_well,
-            safety_goals: input.safety_goals,
-            judgement: input.judgement,
-            tools_used: input.tools_used,
-            scores,
-        };
-        let txn = ctx.db().begin().await?;
-        let saved = safety::record_safety_assessment(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(SafetyAssessment(saved))
+        let command = input.into_command()?;
+        in_transaction(ctx, async |actor, txn| safety::record_safety_assessment(actor, txn, command).await).await.map(SafetyAssessment)
     }
 
     /// Records a new version of the child's safety plan; it becomes the current one. Only the
@@ -363,10 +365,7 @@ impl SafetyMutation {
             agreed_by: input.agreed_by,
             review_on: input.review_on.0,
         };
-        let txn = ctx.db().begin().await?;
-        let saved = safety::record_safety_plan(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(SafetyPlan(saved))
+        in_transaction(ctx, async |actor, txn| safety::record_safety_plan(actor, txn, command).await).await.map(SafetyPlan)
     }
 
     /// Records a step of a Meldcode track (who: the viewer; when; outcome; decision).
@@ -379,18 +378,12 @@ impl SafetyMutation {
             consulted_veilig_thuis: input.consulted_veilig_thuis,
             decision: input.decision,
         };
-        let txn = ctx.db().begin().await?;
-        let track = safety::record_reporting_code_step(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
-        Ok(ReportingCodeTrack(track))
+        in_transaction(ctx, async |actor, txn| safety::record_reporting_code_step(actor, txn, command).await).await.map(ReportingCodeTrack)
     }
 
     /// Closes a Meldcode track; only once step 5 is decided.
     async fn close_reporting_code_track(&self, ctx: &Context<'_>, input: CloseReportingCodeTrackInput) -> AppResult<ReportingCodeTrack> {
         let track_id = ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?;
-        let txn = ctx.db().begin().await?;
-        let saved = safety::close_reporting_code_track(ctx.actor()?, &txn, track_id, input.closed_on.map(|d| d.0)).await?;
-        txn.commit().await?;
-        Ok(ReportingCodeTrack(saved))
+        in_transaction(ctx, async |actor, txn| safety::close_reporting_code_track(actor, txn, track_id, input.closed_on.map(|d| d.0)).await).await.map(ReportingCodeTrack)
     }
 }

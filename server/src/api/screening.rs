@@ -2,7 +2,7 @@
 //! `domain::screening`, never typed in by a worker.
 
 use super::{
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
     method::{read_records, recorded_by},
     organisation::Worker,
@@ -10,12 +10,11 @@ use super::{
 };
 use crate::{
     cases::{self, screening::RecordScreening},
-    domain::screening::{self, Answer, Band, Informant, Outcome, ScaleScore},
+    domain::screening::{self, Answer, Outcome, ScaleScore},
     error::{AppError, AppResult},
 };
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entities::screening as screening_row;
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -37,6 +36,31 @@ impl Screening {
     }
 }
 
+/// Who filled in the form (informant).
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "ScreeningInformant", remote = "screening::Informant")]
+pub enum Informant {
+    /// Ouder (parent form).
+    Parent,
+    /// Leerkracht (teacher form).
+    Teacher,
+    /// Jongere / kind zelf (self-report).
+    #[graphql(name = "SELF")]
+    SelfReport,
+}
+
+/// Band of a score.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "ScreeningBand", remote = "screening::Band")]
+pub enum Band {
+    /// Normaal.
+    Normal,
+    /// Twijfelachtig (borderline).
+    Borderline,
+    /// Zorgelijk (abnormal).
+    Abnormal,
+}
+
 /// A subscale or total score.
 #[derive(SimpleObject)]
 #[graphql(name = "ScreeningScore")]
@@ -53,7 +77,7 @@ pub struct ScoreView {
 
 impl From<&ScaleScore> for ScoreView {
     fn from(s: &ScaleScore) -> Self {
-        Self { code: s.code.clone(), score: s.score as i32, answered: s.answered as i32, prorated: s.prorated, band: s.band }
+        Self { code: s.code.clone(), score: s.score as i32, answered: s.answered as i32, prorated: s.prorated, band: s.band.map(Into::into) }
     }
 }
 
@@ -80,7 +104,7 @@ impl Screening {
         &self.row.instrument_version
     }
     async fn informant(&self) -> Option<Informant> {
-        Informant::parse(&self.row.informant)
+        screening::Informant::parse(&self.row.informant).map(Into::into)
     }
     async fn administered_on(&self) -> Date {
         Date(self.row.administered_on)
@@ -94,7 +118,7 @@ impl Screening {
     }
     /// Band of the total: normaal / twijfelachtig / zorgelijk.
     async fn band(&self) -> Option<Band> {
-        self.outcome.total.band
+        self.outcome.total.band.map(Into::into)
     }
     /// A flag raised by the total, e.g. RAISED_PTSS_RISK for CRIES-13 from 30.
     async fn flag(&self) -> Option<&str> {
@@ -170,7 +194,7 @@ impl ScreeningQuery {
                 name: i.name.clone(),
                 item_count: i.item_count as i32,
                 answer_options: i.options.iter().map(|o| o.code.clone()).collect(),
-                forms: i.informants.iter().map(|f| ScreeningForm { informant: f.informant, min_age: f.min_age, max_age: f.max_age }).collect(),
+                forms: i.informants.iter().map(|f| ScreeningForm { informant: f.informant.into(), min_age: f.min_age, max_age: f.max_age }).collect(),
                 subscales: i.subscales.iter().map(|s| s.code.clone()).collect(),
             })
             .collect())
@@ -187,14 +211,12 @@ impl ScreeningMutation {
         let command = RecordScreening {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             instrument: input.instrument,
-            informant: input.informant,
+            informant: input.informant.into(),
             administered_on: input.administered_on.map(|d| d.0),
             // Negative item numbers become 0, which the engine reports as an unknown item.
             answers: input.answers.into_iter().map(|a| Answer { item: u32::try_from(a.item).unwrap_or(0), answer: a.answer }).collect(),
         };
-        let txn = ctx.db().begin().await?;
-        let saved = cases::screening::record_screening(ctx.actor()?, &txn, command).await?;
-        txn.commit().await?;
+        let saved = in_transaction(ctx, async |actor, txn| cases::screening::record_screening(actor, txn, command).await).await?;
         Screening::new(saved)
     }
 }

@@ -5,6 +5,7 @@
 //! transaction it is given, and queues partner messages. Nothing here knows GraphQL or HTTP.
 
 pub mod admission;
+pub mod caseload;
 pub mod chain_partners;
 pub mod consent;
 pub mod contacts;

@@ -23,16 +23,13 @@ fn years_before(on: NaiveDate, years: i32) -> NaiveDate {
 }
 
 /// Age band (leeftijdsgroep) used by the method for activities and instruments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgeBand {
     /// 0 tot 4 jaar.
-    #[graphql(name = "AGE_0_4")]
     Age0To4,
     /// 4 tot 12 jaar.
-    #[graphql(name = "AGE_4_12")]
     Age4To12,
     /// 12 tot 18 jaar.
-    #[graphql(name = "AGE_12_18")]
     Age12To18,
 }
 

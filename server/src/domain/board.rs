@@ -73,7 +73,7 @@ pub const ACTIVITIES: &[Activity] = &[
 ];
 
 /// One activity of bijlage 1 on the kerntaken × fasen board.
-#[derive(Debug, Clone, PartialEq, Eq, async_graphql::SimpleObject)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardItem {
     /// Stable key of the activity, e.g. FIRST_CONTACT.
     pub key: &'static str,

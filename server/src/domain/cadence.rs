@@ -30,8 +30,7 @@ pub struct CadenceFacts {
 }
 
 /// Kind of a due item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
-#[graphql(name = "DueKind")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DueKind {
     /// Kindgesprek (every 2 weeks, from age 4).
     ChildTalk,

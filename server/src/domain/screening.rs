@@ -8,16 +8,14 @@ use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, sync::LazyLock};
 
 /// Who filled in the form (informant).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(name = "ScreeningInformant")]
 pub enum Informant {
     /// Ouder (parent form).
     Parent,
     /// Leerkracht (teacher form).
     Teacher,
     /// Jongere / kind zelf (self-report).
-    #[graphql(name = "SELF")]
     #[serde(rename = "SELF")]
     SelfReport,
 }
@@ -37,9 +35,8 @@ impl Informant {
 }
 
 /// Band of a score.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, async_graphql::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[graphql(name = "ScreeningBand")]
 pub enum Band {
     /// Normaal.
     Normal,
