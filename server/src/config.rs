@@ -23,8 +23,9 @@ pub struct Config {
     pub mode: Mode,
     /// `sqlite://file?mode=rwc` or `postgres://…`.
     pub database_url: String,
-    /// Connection pool size. SQLite always uses one connection: it has one writer anyway,
-    /// and one connection rules out lock-upgrade deadlocks between transactions.
+    /// Connection pool size. On SQLite the size of the pool of read-only connections: writes
+    /// always go through one connection (SQLite has one writer anyway, and one connection rules
+    /// out lock-upgrade deadlocks between transactions).
     pub database_max_connections: u32,
     pub listen: SocketAddr,
     pub auth: AuthConfig,

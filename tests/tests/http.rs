@@ -126,3 +126,20 @@ async fn cursors_page_forwards_and_backwards() {
     assert_eq!(ids, all[3..]);
     assert_eq!(last["families"]["pageInfo"], json!({ "hasPreviousPage": true, "hasNextPage": false }));
 }
+
+/// SQLite has one writer connection; reads go through a pool of read-only connections beside
+/// it, so a long write does not hold up a read. (On PostgreSQL both come from one pool.)
+#[tokio::test]
+async fn reads_do_not_wait_for_the_writer() {
+    use sea_orm::TransactionTrait;
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    // Holds the writer (on SQLite its only connection) until the read has answered.
+    let write = app.db.begin().await.unwrap();
+    let query = "{ viewer { subject } locations { totalCount nodes { name } } screeningInstruments { code } }";
+    let read = tokio::time::timeout(std::time::Duration::from_secs(8), app.gql(&org.lead_token, query, json!({})));
+    let data = read.await.expect("the read waited for the open write transaction");
+    assert_eq!(data["locations"]["totalCount"], 2);
+    assert!(!data["screeningInstruments"].as_array().unwrap().is_empty());
+    write.rollback().await.unwrap();
+}

@@ -37,7 +37,10 @@ impl ApiSettings {
 }
 
 pub struct RequestState {
+    /// For reads (see `db::connect_reader`).
     pub db: DatabaseConnection,
+    /// For use cases, which write.
+    pub writer: DatabaseConnection,
     pub principal: Option<Principal>,
     pub meta: RequestMeta,
     pub audit: Arc<AuditBuffer>,
@@ -88,7 +91,7 @@ pub async fn in_transaction<T>(
     case: impl AsyncFnOnce(Actor<'_>, &DatabaseTransaction) -> AppResult<T>,
 ) -> AppResult<T> {
     let actor = ctx.actor()?;
-    let txn = ctx.db().begin().await?;
+    let txn = ctx.state().writer.begin().await?;
     let out = case(actor, &txn).await?;
     txn.commit().await?;
     Ok(out)

@@ -120,7 +120,8 @@ pub fn sdl() -> String {
 /// to the access log. Fails when the log cannot be written: nothing is returned unlogged.
 pub async fn execute(
     schema: &AppSchema,
-    db: &DatabaseConnection,
+    writer: &DatabaseConnection,
+    reader: &DatabaseConnection,
     principal: Option<Principal>,
     meta: RequestMeta,
     settings: &context::ApiSettings,
@@ -128,9 +129,10 @@ pub async fn execute(
 ) -> AppResult<async_graphql::Response> {
     let audit_buffer = Arc::new(AuditBuffer::default());
     let organisation_id = principal.as_ref().map_or(Uuid::nil(), |p| p.organisation_id);
-    let loader = Batcher::new(Loaders { db: db.clone(), organisation_id });
+    let loader = Batcher::new(Loaders { db: reader.clone(), organisation_id });
     let state = RequestState {
-        db: db.clone(),
+        db: reader.clone(),
+        writer: writer.clone(),
         principal: principal.clone(),
         meta: meta.clone(),
         audit: audit_buffer.clone(),
@@ -140,7 +142,7 @@ pub async fn execute(
     };
     let response = loader.run(schema.execute(request.data(state))).await;
     if let Some(p) = &principal {
-        audit::flush(db, p, &meta, &audit_buffer).await?;
+        audit::flush(writer, p, &meta, &audit_buffer).await?;
     }
     Ok(response)
 }

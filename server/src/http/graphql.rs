@@ -117,7 +117,7 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
     };
     // Nothing is returned that was not logged: if the access log cannot be written, the
     // client gets an error instead of the data.
-    let mut response = match api::execute(&state.schema, &state.db, principal, meta, &state.api, request).await {
+    let mut response = match api::execute(&state.schema, &state.db, &state.reader, principal, meta, &state.api, request).await {
         Ok(r) => r,
         Err(e) => {
             state.metrics.graphql_error(e.code());

@@ -35,7 +35,10 @@ use tracing::Instrument;
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
+    /// Writes (and reads inside a write's transaction).
     pub db: DatabaseConnection,
+    /// Reads outside a transaction; see [`db::connect_reader`].
+    pub reader: DatabaseConnection,
     pub schema: AppSchema,
     pub validator: JwtValidator,
     pub dev_issuer: Option<Arc<DevIssuer>>,
@@ -58,6 +61,7 @@ impl AppState {
         let metrics = Arc::new(Metrics::default());
         let db = db::connect(&config, metrics.clone()).await?;
         db::migrate(&db).await?;
+        let reader = db::connect_reader(&config, &db, metrics.clone()).await?;
         let dev_issuer = if config.dev_issuer_enabled() {
             Some(Arc::new(DevIssuer::load_or_create(&config.auth.dev_key_path)?))
         } else {
@@ -77,12 +81,12 @@ impl AppState {
         let schema = api::build_schema(&config);
         let api = ApiSettings::from_config(&config)?;
         let secrets = api.secrets.clone();
-        Ok(Self { config: Arc::new(config), db, schema, validator, dev_issuer, metrics, secrets, api })
+        Ok(Self { config: Arc::new(config), db, reader, schema, validator, dev_issuer, metrics, secrets, api })
     }
 
     pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {
         let claims = self.validator.validate(token).await?;
-        resolve_principal(&self.db, claims).await
+        resolve_principal(&self.reader, claims).await
     }
 
     pub fn router(&self) -> Router {
