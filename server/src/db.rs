@@ -14,6 +14,16 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> anyhow::Result<D
         .min_connections(if config.is_sqlite() { 1 } else { 0 })
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false);
+    if let Some(port) = postgres_port(&config.database_url) {
+        options.map_sqlx_postgres_pool_opts(move |pool| {
+            pool.after_connect(move |_, _| {
+                Box::pin(async move {
+                    set_nodelay_towards(port);
+                    Ok(())
+                })
+            })
+        });
+    }
     let mut db = Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite {
         // WAL lets readers of other processes (backups, `veerkracht migrate --status`) run
@@ -43,6 +53,41 @@ pub async fn connect_reader(config: &Config, writer: &DatabaseConnection, metric
     db.set_metric_callback(move |_| metrics.sql_statement());
     Ok(db)
 }
+
+fn postgres_port(url: &str) -> Option<u16> {
+    let url = reqwest::Url::parse(url).ok()?;
+    matches!(url.scheme(), "postgres" | "postgresql").then(|| url.port().unwrap_or(5432))
+}
+
+/// sqlx opens PostgreSQL connections without TCP_NODELAY, so a request's small messages wait on
+/// Nagle's algorithm for the server's delayed ACK (measured on one connection: 70 → 35 ms a
+/// page). sqlx offers no hook on the socket, so right after each new connection this sets the
+/// option on every TCP socket of the process whose peer listens on the database's port.
+#[cfg(target_os = "linux")]
+pub fn set_nodelay_towards(port: u16) {
+    use std::os::fd::{BorrowedFd, RawFd};
+    let Ok(fds) = std::fs::read_dir("/proc/self/fd") else { return };
+    for entry in fds.flatten() {
+        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse::<RawFd>().ok()) else { continue };
+        if !std::fs::read_link(entry.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")) {
+            continue;
+        }
+        // SAFETY: the descriptor is only passed to getsockopt/setsockopt/getpeername; when it
+        // was closed meanwhile they fail with EBADF, and when it was reused for another socket
+        // the checks below apply to that one.
+        let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+        let socket = socket2::SockRef::from(&fd);
+        let towards_db = socket.peer_addr().ok().and_then(|a| a.as_socket()).is_some_and(|a| a.port() == port);
+        if towards_db && socket.tcp_nodelay().is_ok_and(|on| !on) {
+            if let Err(e) = socket.set_tcp_nodelay(true) {
+                tracing::warn!(error = %e, "could not set TCP_NODELAY on a database connection");
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn set_nodelay_towards(_port: u16) {}
 
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;

@@ -1,0 +1,32 @@
+//! PostgreSQL connections are opened with TCP_NODELAY (sqlx leaves Nagle's algorithm on). A
+//! test binary of its own: the check looks at every socket of the process towards the database.
+
+use tests::*;
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn database_connections_have_tcp_nodelay() {
+    if database_kind() != "postgres" {
+        eprintln!("skipped: the SQLite leg has no database sockets (the PostgreSQL leg runs this)");
+        return;
+    }
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    app.gql(&org.lead_token, "{ families { totalCount } }", serde_json::json!({})).await;
+    let port = reqwest::Url::parse(&app.config.database_url).unwrap().port().unwrap_or(5432);
+    let mut seen = 0;
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<std::os::fd::RawFd>() else { continue };
+        if !std::fs::read_link(entry.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")) {
+            continue;
+        }
+        // SAFETY: the test's own descriptors, open for the duration of the checks.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        let socket = socket2::SockRef::from(&fd);
+        if socket.peer_addr().ok().and_then(|a| a.as_socket()).is_some_and(|a| a.port() == port) {
+            seen += 1;
+            assert!(socket.tcp_nodelay().unwrap(), "a database connection without TCP_NODELAY");
+        }
+    }
+    assert!(seen > 0, "no connection to the database was found");
+}
