@@ -96,7 +96,7 @@ pub async fn record_school_enrolment(
     m.updated_at = now;
     let a = school_enrolment::ActiveModel::from(m).reset_all();
     let saved = if is_new { a.insert(txn).await? } else { a.update(txn).await? };
-    w.log(AccessAction::Update, AREA).await?;
+    w.log(if is_new { AccessAction::Create } else { AccessAction::Update }, AREA).await?;
     Ok(saved)
 }
 
