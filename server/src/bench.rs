@@ -1,9 +1,20 @@
 //! `veerkracht bench-delivery`: drains a burst of queued messages to the Verwijsindex
 //! simulator on loopback and reports throughput and enqueue-to-delivered latency.
 
-use crate::{config::Config, db, metrics::Metrics, seed};
+use crate::{
+    audit::RequestMeta,
+    auth::Principal,
+    cases::{
+        Actor,
+        chain_partners::{self, PartnerSettings, RegisterPartner},
+    },
+    config::Config,
+    db,
+    metrics::Metrics,
+    seed,
+};
 use chrono::Utc;
-use entities::{MessageKind, MessageStatus, PartnerAdapter, PartnerKind, chain_partner, outbox_message};
+use entities::{MessageKind, MessageStatus, PartnerAdapter, PartnerKind, Role, outbox_message};
 use integrations::{
     outbox::{self, DeliveryWorker, NewMessage},
     simulator::{SimClient, verwijsindex::Verwijsindex},
@@ -24,26 +35,33 @@ pub async fn delivery(config: &Config, messages: usize) -> anyhow::Result<()> {
     let (client_secret, signing_secret) = ("bench-client-secret".to_string(), "bench-signing-secret-0123456789".to_string());
     vi.common.add_client(SimClient { client_id: client_id.clone(), client_secret: client_secret.clone(), signing_secret: signing_secret.clone(), callback_url: None });
     let now = Utc::now();
-    let partner = chain_partner::Model {
-        id: Uuid::now_v7(),
+    // Registered like any partner, by an administrator of the organisation.
+    let admin = Principal {
+        subject: "bench-delivery".into(),
         organisation_id: org.id,
+        organisation_slug: org.slug.clone(),
+        worker_id: None,
+        roles: vec![Role::OrgAdmin],
+        partner: None,
+    };
+    let meta = RequestMeta::default();
+    let registration = RegisterPartner {
         slug: "verwijsindex".into(),
         name: "Verwijsindex simulator".into(),
         kind: PartnerKind::Verwijsindex,
-        adapter: PartnerAdapter::Verwijsindex,
-        endpoint_url: Some(format!("http://{addr}")),
-        token_url: Some(format!("http://{addr}/oauth/token")),
-        client_id: Some(client_id),
-        client_secret_sealed: Some(secrets.seal(&client_secret)),
-        signing_secret_sealed: Some(secrets.seal(&signing_secret)),
-        contact_persons: serde_json::json!([]),
-        active: true,
-        agreement_signed_on: None,
-        agreement_valid_until: None,
-        created_at: now,
-        updated_at: now,
+        settings: PartnerSettings {
+            adapter: Some(PartnerAdapter::Verwijsindex),
+            endpoint_url: Some(format!("http://{addr}")),
+            token_url: Some(format!("http://{addr}/oauth/token")),
+            client_id: Some(client_id),
+            client_secret: Some(client_secret),
+            signing_secret: Some(signing_secret),
+            ..PartnerSettings::default()
+        },
     };
-    chain_partner::Entity::insert(chain_partner::ActiveModel::from(partner.clone())).exec_without_returning(&db).await?;
+    let txn = db.begin().await?;
+    let partner = chain_partners::register_partner(Actor { principal: &admin, meta: &meta }, &txn, &secrets, registration).await?;
+    txn.commit().await?;
 
     let started = Instant::now();
     let txn = db.begin().await?;
