@@ -1,4 +1,4 @@
-//! The latest link of each organisation's access-log chain; locking this row serialises appends.
+//! The latest sealed link of each organisation's access-log chain; the sequencer locks this row.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

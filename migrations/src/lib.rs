@@ -10,6 +10,7 @@ mod m20261125_000004_create_partners_and_outbox;
 mod m20261125_000005_create_handle_with_care;
 mod m20261125_000006_create_partner_grants;
 mod m20261125_000007_create_handovers_and_referrals;
+mod m20261127_000008_access_events;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_create_handle_with_care::Migration),
             Box::new(m20261125_000006_create_partner_grants::Migration),
             Box::new(m20261125_000007_create_handovers_and_referrals::Migration),
+            Box::new(m20261127_000008_access_events::Migration),
         ]
     }
 }

@@ -1,20 +1,41 @@
-//! NEN 7513 access logging: who accessed whose record, what they did, when, from where and
-//! on what grounds. Entries are appended to a per-organisation hash chain: each entry carries
-//! the hash of the one before it, so any change or removal breaks the chain on verification.
+//! NEN 7513 access logging: who accessed whose record, what they did, when, from where and on
+//! what grounds.
+//!
+//! Appending takes no lock: a request writes one event per action, part of the record and
+//! ground, with the persons it concerns beside it (`access_event_person`, the index behind
+//! "who accessed this person's record"). Order and tamper-evidence come afterwards, from the
+//! sequencer ([`seal`]): it takes an organisation's new events in id order, gives each its
+//! place in the organisation's hash chain (each event's hash covers the one before it, every
+//! field and its persons), and writes a checkpoint — the chain's size and last hash — signed
+//! with a key kept outside the database, as Certificate Transparency's signed tree heads. A
+//! copy of each checkpoint goes to a directory outside the database and to the service log,
+//! so that [`verify`] notices a changed, removed, re-chained or wiped log against the last
+//! checkpoint even when the database's own checkpoints went with it.
 
 use crate::{
     auth::Principal,
-    error::AppResult,
+    error::{AppError, AppResult},
     policy::Ground,
 };
+use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, SubsecRound, Utc};
-use entities::{AccessAction, access_log, access_log_head};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+use entities::{AccessAction, access_checkpoint, access_event, access_event_person, access_log_head};
+use p256::ecdsa::{
+    Signature, SigningKey, VerifyingKey,
+    signature::{Signer, Verifier},
 };
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Statement, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::{collections::HashSet, sync::Mutex};
+use std::{
+    collections::{HashMap, HashSet},
+    io::{BufRead, Write},
+    path::PathBuf,
+    sync::Mutex,
+};
 use uuid::Uuid;
 
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -65,64 +86,66 @@ impl AuditBuffer {
     }
 }
 
-/// Appends `events` to the organisation's chain inside `txn`, which must be a transaction:
-/// the head row is locked (`FOR UPDATE` on PostgreSQL; SQLite has one writer) until commit.
-pub async fn append<C: ConnectionTrait>(
-    txn: &C,
-    principal: &Principal,
-    meta: &RequestMeta,
-    events: &[AccessEvent],
-) -> AppResult<()> {
+/// Appends `events` to the log, one event row per action, area and ground with its persons.
+/// No shared row is touched, so appends of one organisation run side by side. `db` should be
+/// a transaction (the use case's, or [`flush`]'s), so that an event never lacks its persons.
+pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &RequestMeta, events: &[AccessEvent]) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
     }
-    let org = principal.organisation_id;
-    let head = access_log_head::Entity::find_by_id(org).lock_exclusive().one(txn).await?;
-    let (mut seq, mut prev) = match &head {
-        Some(h) => (h.seq, h.hash.clone()),
-        None => (0, GENESIS_HASH.to_string()),
-    };
+    // One group per action, area and ground, in the order they first occur.
+    let mut groups: Vec<(AccessAction, &str, &str, Vec<Uuid>)> = Vec::new();
+    let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    for e in events {
+        let i = *index.entry((e.action.as_str(), e.area, &e.ground)).or_insert_with(|| {
+            groups.push((e.action, e.area, &e.ground, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].3.push(e.person_id);
+    }
     let occurred_at = Utc::now().trunc_subsecs(6);
     let roles = principal.roles_label();
-    let mut rows = Vec::with_capacity(events.len());
-    for event in events {
-        seq += 1;
-        let mut row = access_log::Model {
-            id: Uuid::now_v7(),
-            organisation_id: org,
-            seq,
+    let mut rows = Vec::with_capacity(groups.len());
+    let mut persons = Vec::with_capacity(events.len());
+    for (action, area, ground, mut ids) in groups {
+        ids.sort();
+        ids.dedup();
+        let id = Uuid::now_v7();
+        persons.extend(ids.iter().map(|p| access_event_person::ActiveModel {
+            event_id: Set(id),
+            person_id: Set(*p),
+            organisation_id: Set(principal.organisation_id),
+        }));
+        rows.push(access_event::ActiveModel::from(access_event::Model {
+            id,
+            organisation_id: principal.organisation_id,
             occurred_at,
             actor_subject: principal.subject.clone(),
             actor_worker_id: principal.worker_id,
             actor_roles: roles.clone(),
             actor_partner: principal.partner.clone(),
-            person_id: event.person_id,
-            action: event.action,
-            area: event.area.to_string(),
+            action,
+            area: area.to_string(),
+            ground: ground.to_string(),
             request_id: meta.request_id.clone(),
             client_address: meta.client_address.clone(),
             user_agent: meta.user_agent.clone(),
-            ground: event.ground.clone(),
-            prev_hash: prev.clone(),
-            hash: String::new(),
-        };
-        row.hash = entry_hash(&row);
-        prev = row.hash.clone();
-        rows.push(access_log::ActiveModel::from(row));
+            person_count: ids.len() as i32,
+            seq: None,
+            prev_hash: None,
+            hash: None,
+        }));
     }
-    // Stay well below SQLite's limit on bound parameters per statement.
-    for chunk in rows.chunks(500) {
-        access_log::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
-    }
-    let new_head = access_log_head::ActiveModel { organisation_id: Set(org), seq: Set(seq), hash: Set(prev) };
-    match head {
-        Some(_) => access_log_head::Entity::update(new_head).exec(txn).await.map(drop)?,
-        None => access_log_head::Entity::insert(new_head).exec(txn).await.map(drop)?,
+    access_event::Entity::insert_many(rows).exec_without_returning(db).await?;
+    // Three values a row: stay well below SQLite's limit on bound parameters per statement.
+    for chunk in persons.chunks(5000) {
+        access_event_person::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
     }
     Ok(())
 }
 
-/// Writes the buffered events of a request in their own transaction.
+/// Writes the buffered reads of a request in their own transaction. When this fails the
+/// request fails: nothing is read without its log entry.
 pub async fn flush(db: &DatabaseConnection, principal: &Principal, meta: &RequestMeta, buffer: &AuditBuffer) -> AppResult<()> {
     let events = buffer.take();
     if events.is_empty() {
@@ -134,28 +157,29 @@ pub async fn flush(db: &DatabaseConnection, principal: &Principal, meta: &Reques
     Ok(())
 }
 
-/// SHA-256 over the previous hash and every field of the entry, each prefixed with its
-/// length so that field boundaries cannot be shifted.
-pub fn entry_hash(e: &access_log::Model) -> String {
+/// SHA-256 over the previous hash, every field of the event and its persons (sorted), each
+/// prefixed with its length so that field boundaries cannot be shifted.
+pub fn event_hash(prev_hash: &str, seq: i64, e: &access_event::Model, persons: &[Uuid]) -> String {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let fields = [
-        e.prev_hash.clone(),
+    let mut fields = vec![
+        prev_hash.to_string(),
         e.organisation_id.to_string(),
-        e.seq.to_string(),
+        seq.to_string(),
         timestamp(&e.occurred_at),
         e.actor_subject.clone(),
         e.actor_worker_id.map(|w| w.to_string()).unwrap_or_default(),
         e.actor_roles.clone(),
         opt(&e.actor_partner),
-        e.person_id.to_string(),
         e.action.as_str().to_string(),
         e.area.clone(),
+        e.ground.clone(),
         e.request_id.clone(),
         opt(&e.client_address),
         opt(&e.user_agent),
-        e.ground.clone(),
         e.id.to_string(),
+        e.person_count.to_string(),
     ];
+    fields.extend(persons.iter().map(Uuid::to_string));
     let mut hasher = Sha256::new();
     for f in fields {
         hasher.update(format!("{}:", f.len()));
@@ -168,90 +192,338 @@ fn timestamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-/// Result of walking an organisation's chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainReport {
-    pub entries_checked: i64,
-    pub valid: bool,
-    /// The first entry whose link or hash does not match, if any.
-    pub first_broken_seq: Option<i64>,
+/// Signs checkpoints, checks them, and keeps their copies outside the database.
+pub struct Sealer {
+    key: SigningKey,
+    key_id: String,
+    /// One file per organisation, a checkpoint per line.
+    copies: PathBuf,
 }
 
-pub async fn verify(db: &DatabaseConnection, organisation_id: Uuid) -> AppResult<ChainReport> {
-    let mut prev = GENESIS_HASH.to_string();
-    let mut expected_seq = 1;
-    let broken = |seq, checked| Ok(ChainReport { entries_checked: checked, valid: false, first_broken_seq: Some(seq) });
+/// What a checkpoint states, as signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub organisation_id: Uuid,
+    pub size: i64,
+    pub root: String,
+    pub signed_at: DateTime<Utc>,
+    pub key_id: String,
+    pub signature: String,
+}
+
+impl Checkpoint {
+    fn statement(organisation_id: Uuid, size: i64, root: &str, signed_at: &DateTime<Utc>) -> String {
+        format!("veerkracht access-log checkpoint v1\n{organisation_id}\n{size}\n{root}\n{}\n", timestamp(signed_at))
+    }
+}
+
+impl From<access_checkpoint::Model> for Checkpoint {
+    fn from(m: access_checkpoint::Model) -> Self {
+        Self { organisation_id: m.organisation_id, size: m.size, root: m.root, signed_at: m.signed_at, key_id: m.key_id, signature: m.signature }
+    }
+}
+
+impl Sealer {
+    /// `pem`: the PKCS#8 P-256 key; `copies`: the directory for the copies of checkpoints.
+    pub fn new(pem: &str, copies: PathBuf) -> anyhow::Result<Self> {
+        let key = SigningKey::from(crate::keys::from_pem(pem)?);
+        let point = key.verifying_key().to_encoded_point(false);
+        let key_id = hex::encode(&Sha256::digest(point.as_bytes())[..8]);
+        Ok(Self { key, key_id, copies })
+    }
+
+    fn sign(&self, organisation_id: Uuid, size: i64, root: &str) -> Checkpoint {
+        let signed_at = Utc::now().trunc_subsecs(6);
+        let signature: Signature = self.key.sign(Checkpoint::statement(organisation_id, size, root, &signed_at).as_bytes());
+        Checkpoint {
+            organisation_id,
+            size,
+            root: root.to_string(),
+            signed_at,
+            key_id: self.key_id.clone(),
+            signature: STANDARD.encode(signature.to_bytes()),
+        }
+    }
+
+    /// Whether this key signed `c` as it stands.
+    fn signed(&self, c: &Checkpoint) -> bool {
+        let verifying: &VerifyingKey = self.key.verifying_key();
+        let statement = Checkpoint::statement(c.organisation_id, c.size, &c.root, &c.signed_at);
+        c.key_id == self.key_id
+            && STANDARD
+                .decode(&c.signature)
+                .ok()
+                .and_then(|b| Signature::from_slice(&b).ok())
+                .is_some_and(|s| verifying.verify(statement.as_bytes(), &s).is_ok())
+    }
+
+    fn copy_path(&self, organisation_id: Uuid) -> PathBuf {
+        self.copies.join(format!("{organisation_id}.checkpoints"))
+    }
+
+    fn keep_copy(&self, c: &Checkpoint) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.copies)?;
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(self.copy_path(c.organisation_id))?;
+        writeln!(file, "{}", serde_json::to_string(c).map_err(std::io::Error::other)?)
+    }
+
+    /// The newest checkpoint kept outside the database (none when no copy exists).
+    fn last_copy(&self, organisation_id: Uuid) -> std::io::Result<Option<Checkpoint>> {
+        let file = match std::fs::File::open(self.copy_path(organisation_id)) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let mut last = None;
+        for line in std::io::BufReader::new(file).lines() {
+            let line = line?;
+            if !line.trim().is_empty() {
+                last = Some(serde_json::from_str(&line).map_err(std::io::Error::other)?);
+            }
+        }
+        Ok(last)
+    }
+}
+
+/// Events sealed per statement round trip.
+const SEAL_BATCH: u64 = 500;
+
+/// Seals the organisation's new events into its chain, in id order, and signs a checkpoint of
+/// the result. Returns how many events were sealed. Sequencers of several instances take
+/// turns on the organisation's head row; requests never wait for it.
+pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uuid) -> AppResult<u64> {
+    let txn = db.begin().await?;
+    let head = access_log_head::Entity::find_by_id(organisation_id).lock_exclusive().one(&txn).await?;
+    let (mut seq, mut prev) = head.as_ref().map_or((0, GENESIS_HASH.to_string()), |h| (h.seq, h.hash.clone()));
+    let mut sealed = 0;
     loop {
-        let page = access_log::Entity::find()
-            .filter(access_log::Column::OrganisationId.eq(organisation_id))
-            .filter(access_log::Column::Seq.gte(expected_seq))
-            .order_by_asc(access_log::Column::Seq)
-            .limit(1000)
+        let batch = access_event::Entity::find()
+            .filter(access_event::Column::OrganisationId.eq(organisation_id))
+            .filter(access_event::Column::Seq.is_null())
+            .order_by_asc(access_event::Column::Id)
+            .limit(SEAL_BATCH)
+            .all(&txn)
+            .await?;
+        if batch.is_empty() {
+            break;
+        }
+        let persons = persons_of(&txn, batch.iter().map(|e| e.id)).await?;
+        let mut links = Vec::with_capacity(batch.len());
+        for e in &batch {
+            seq += 1;
+            let hash = event_hash(&prev, seq, e, persons.get(&e.id).map_or(&[][..], Vec::as_slice));
+            links.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        set_links(&txn, &links).await?;
+        sealed += batch.len() as u64;
+    }
+    if sealed == 0 {
+        txn.rollback().await?;
+        return Ok(0);
+    }
+    let new_head = access_log_head::ActiveModel { organisation_id: Set(organisation_id), seq: Set(seq), hash: Set(prev.clone()) };
+    match head {
+        Some(_) => access_log_head::Entity::update(new_head).exec(&txn).await.map(drop)?,
+        None => access_log_head::Entity::insert(new_head).exec(&txn).await.map(drop)?,
+    }
+    let checkpoint = sealer.sign(organisation_id, seq, &prev);
+    access_checkpoint::Entity::insert(access_checkpoint::ActiveModel::from(access_checkpoint::Model {
+        organisation_id,
+        size: checkpoint.size,
+        root: checkpoint.root.clone(),
+        signed_at: checkpoint.signed_at,
+        key_id: checkpoint.key_id.clone(),
+        signature: checkpoint.signature.clone(),
+    }))
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    // Published outside the database: the service log and the copies directory.
+    tracing::info!(organisation = %organisation_id, size = checkpoint.size, root = %checkpoint.root,
+        signature = %checkpoint.signature, key_id = %checkpoint.key_id, "access-log checkpoint");
+    sealer.keep_copy(&checkpoint).map_err(|e| AppError::internal(anyhow::anyhow!("keeping a copy of the checkpoint: {e}")))?;
+    Ok(sealed)
+}
+
+/// Seals every organisation with new events; what the sequencer job runs.
+pub async fn seal_all(db: &DatabaseConnection, sealer: &Sealer) -> AppResult<u64> {
+    let organisations: Vec<Uuid> = access_event::Entity::find()
+        .select_only()
+        .column(access_event::Column::OrganisationId)
+        .filter(access_event::Column::Seq.is_null())
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut sealed = 0;
+    for organisation_id in organisations {
+        sealed += seal(db, sealer, organisation_id).await?;
+    }
+    Ok(sealed)
+}
+
+/// The persons of each event, sorted.
+async fn persons_of<C: ConnectionTrait>(db: &C, events: impl Iterator<Item = Uuid>) -> AppResult<HashMap<Uuid, Vec<Uuid>>> {
+    let rows: Vec<(Uuid, Uuid)> = access_event_person::Entity::find()
+        .select_only()
+        .column(access_event_person::Column::EventId)
+        .column(access_event_person::Column::PersonId)
+        .filter(access_event_person::Column::EventId.is_in(events.collect::<Vec<_>>()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (event, person) in rows {
+        out.entry(event).or_default().push(person);
+    }
+    for persons in out.values_mut() {
+        persons.sort();
+    }
+    Ok(out)
+}
+
+/// Sets `seq`, `prev_hash` and `hash` of a batch of events in one statement.
+async fn set_links<C: ConnectionTrait>(db: &C, links: &[(Uuid, i64, String, String)]) -> AppResult<()> {
+    let backend = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut case = |column: &str, value: &dyn Fn(&(Uuid, i64, String, String)) -> sea_orm::Value| {
+        let mut sql = format!("{column} = CASE id");
+        for link in links {
+            values.push(link.0.into());
+            values.push(value(link));
+            sql.push_str(&format!(" WHEN ${} THEN ${}", values.len() - 1, values.len()));
+        }
+        sql + " END"
+    };
+    let seq = case("seq", &|l| l.1.into());
+    let prev = case("prev_hash", &|l| l.2.clone().into());
+    let hash = case("hash", &|l| l.3.clone().into());
+    let first_id = values.len() + 1;
+    let ids: Vec<String> = (first_id..first_id + links.len()).map(|i| format!("${i}")).collect();
+    values.extend(links.iter().map(|l| sea_orm::Value::from(l.0)));
+    let sql = format!("UPDATE access_event SET {seq}, {prev}, {hash} WHERE id IN ({})", ids.join(", "));
+    // `$n` placeholders are PostgreSQL's; SQLite accepts `?NNN`.
+    let sql = if backend == sea_orm::DbBackend::Sqlite { sql.replace('$', "?") } else { sql };
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    Ok(())
+}
+
+/// Result of checking an organisation's chain against its checkpoints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainReport {
+    /// Sealed events checked.
+    pub entries_checked: i64,
+    pub valid: bool,
+    /// The first entry whose link, hash or persons do not match, or the first one missing.
+    pub first_broken_seq: Option<i64>,
+    /// The size of the newest signed checkpoint the chain was held against.
+    pub checkpoint_size: Option<i64>,
+    /// What is wrong, in words.
+    pub problem: Option<String>,
+}
+
+/// Walks the organisation's sealed events from the first, recomputing every link, and holds
+/// the chain against its signed checkpoints: those in the database and the newest copy kept
+/// outside it. A checkpoint that is not signed by the sealer's key counts as tampering.
+pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uuid) -> AppResult<ChainReport> {
+    let mut checkpoints: Vec<Checkpoint> = access_checkpoint::Entity::find()
+        .filter(access_checkpoint::Column::OrganisationId.eq(organisation_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Checkpoint::from)
+        .collect();
+    let copy = sealer.last_copy(organisation_id).map_err(|e| AppError::internal(anyhow::anyhow!("reading the checkpoint copies: {e}")))?;
+    checkpoints.extend(copy);
+    let broken = |seq: i64, checked: i64, checkpoint_size, problem: String| {
+        Ok(ChainReport { entries_checked: checked, valid: false, first_broken_seq: Some(seq), checkpoint_size, problem: Some(problem) })
+    };
+    if let Some(c) = checkpoints.iter().find(|c| !sealer.signed(c)) {
+        return broken(c.size, 0, None, format!("checkpoint {} is not signed by this installation's key", c.size));
+    }
+    let roots: HashMap<i64, &str> = checkpoints.iter().map(|c| (c.size, c.root.as_str())).collect();
+    let newest = checkpoints.iter().map(|c| c.size).max();
+    let mut prev = GENESIS_HASH.to_string();
+    let mut expected = 1;
+    loop {
+        let page = access_event::Entity::find()
+            .filter(access_event::Column::OrganisationId.eq(organisation_id))
+            .filter(access_event::Column::Seq.gte(expected))
+            .order_by_asc(access_event::Column::Seq)
+            .limit(5000)
             .all(db)
             .await?;
         if page.is_empty() {
             break;
         }
+        let persons = persons_of(db, page.iter().map(|e| e.id)).await?;
         for e in page {
-            if e.seq != expected_seq || e.prev_hash != prev || entry_hash(&e) != e.hash {
-                return broken(expected_seq, expected_seq - 1);
+            let list = persons.get(&e.id).map_or(&[][..], Vec::as_slice);
+            let linked = e.seq == Some(expected) && e.prev_hash.as_deref() == Some(prev.as_str()) && list.len() == e.person_count as usize;
+            let hash = event_hash(&prev, expected, &e, list);
+            if !linked || e.hash.as_deref() != Some(hash.as_str()) {
+                return broken(expected, expected - 1, newest, format!("entry {expected} was changed, removed or re-chained"));
             }
-            prev = e.hash;
-            expected_seq += 1;
+            if roots.get(&expected).is_some_and(|root| *root != hash) {
+                return broken(expected, expected, newest, format!("entry {expected} does not match the checkpoint of that size"));
+            }
+            prev = hash;
+            expected += 1;
         }
     }
-    let checked = expected_seq - 1;
-    // The head guards against removal of the newest entries.
-    let head = access_log_head::Entity::find_by_id(organisation_id).one(db).await?;
-    let head_ok = match head {
-        Some(h) => h.seq == checked && h.hash == prev,
-        None => checked == 0,
-    };
-    if !head_ok {
-        return broken(expected_seq, checked);
+    let checked = expected - 1;
+    if let Some(size) = newest.filter(|size| *size > checked) {
+        return broken(expected, checked, newest, format!("the chain ends at {checked} but was signed at {size}: entries were removed"));
     }
-    Ok(ChainReport { entries_checked: checked, valid: true, first_broken_seq: None })
+    // The head guards the newest entries between checkpoints.
+    let head = access_log_head::Entity::find_by_id(organisation_id).one(db).await?;
+    if !head.map_or(checked == 0, |h| h.seq == checked && h.hash == prev) {
+        return broken(expected, checked, newest, "the chain's head does not match its last entry".into());
+    }
+    Ok(ChainReport { entries_checked: checked, valid: true, first_broken_seq: None, checkpoint_size: newest, problem: None })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entry() -> access_log::Model {
-        access_log::Model {
+    fn event() -> access_event::Model {
+        access_event::Model {
             id: Uuid::from_u128(7),
             organisation_id: Uuid::from_u128(1),
-            seq: 1,
             occurred_at: DateTime::from_timestamp(1_700_000_000, 123_456_000).unwrap(),
             actor_subject: "w1".into(),
             actor_worker_id: None,
             actor_roles: "TEAM_LEAD".into(),
             actor_partner: None,
-            person_id: Uuid::from_u128(2),
             action: AccessAction::Read,
             area: "identity".into(),
+            ground: "role:TEAM_LEAD".into(),
             request_id: "r".into(),
             client_address: None,
             user_agent: None,
-            ground: "role:TEAM_LEAD".into(),
-            prev_hash: GENESIS_HASH.into(),
-            hash: String::new(),
+            person_count: 2,
+            seq: None,
+            prev_hash: None,
+            hash: None,
         }
     }
 
+    const PERSONS: [Uuid; 2] = [Uuid::from_u128(2), Uuid::from_u128(3)];
+
     #[test]
-    fn every_field_is_covered_by_the_hash() {
-        let base = entry_hash(&entry());
-        let mut e = entry();
+    fn every_field_and_person_is_covered_by_the_hash() {
+        let base = event_hash(GENESIS_HASH, 1, &event(), &PERSONS);
+        let mut e = event();
         e.area = "custody".into();
-        assert_ne!(entry_hash(&e), base);
-        let mut e = entry();
-        e.prev_hash = "1".repeat(64);
-        assert_ne!(entry_hash(&e), base);
-        let mut e = entry();
+        assert_ne!(event_hash(GENESIS_HASH, 1, &e, &PERSONS), base);
+        assert_ne!(event_hash(&"1".repeat(64), 1, &event(), &PERSONS), base, "the link");
+        assert_ne!(event_hash(GENESIS_HASH, 2, &event(), &PERSONS), base, "the position");
+        assert_ne!(event_hash(GENESIS_HASH, 1, &event(), &PERSONS[..1]), base, "a person left out");
+        let mut e = event();
         e.actor_subject = "w1T".into();
         e.actor_roles = "EAM_LEAD".into();
-        assert_ne!(entry_hash(&e), base, "field boundaries cannot be shifted");
+        assert_ne!(event_hash(GENESIS_HASH, 1, &e, &PERSONS), base, "field boundaries cannot be shifted");
     }
 
     #[test]
@@ -263,5 +535,35 @@ mod tests {
         b.record(AccessEvent::new(Uuid::nil(), AccessAction::Read, "trajectory", &g));
         assert_eq!(b.take().len(), 2);
         assert!(b.take().is_empty());
+    }
+
+    fn sealer(dir: &std::path::Path) -> Sealer {
+        let pem = crate::keys::load_or_create(&dir.join("key.pem")).unwrap();
+        Sealer::new(&pem, dir.join("copies")).unwrap()
+    }
+
+    #[test]
+    fn checkpoints_are_signed_and_any_change_breaks_the_signature() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = sealer(dir.path());
+        let c = s.sign(Uuid::from_u128(1), 42, &"a".repeat(64));
+        assert!(s.signed(&c));
+        assert!(!s.signed(&Checkpoint { size: 41, ..c.clone() }));
+        assert!(!s.signed(&Checkpoint { root: "b".repeat(64), ..c.clone() }));
+        assert!(!s.signed(&Checkpoint { organisation_id: Uuid::from_u128(2), ..c.clone() }));
+        let other = tempfile::tempdir().unwrap();
+        assert!(!sealer(other.path()).signed(&c), "another installation's key");
+    }
+
+    #[test]
+    fn the_newest_copy_of_a_checkpoint_is_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = sealer(dir.path());
+        let org = Uuid::from_u128(1);
+        assert_eq!(s.last_copy(org).unwrap(), None);
+        for size in [3, 8] {
+            s.keep_copy(&s.sign(org, size, &"c".repeat(64))).unwrap();
+        }
+        assert_eq!(s.last_copy(org).unwrap().map(|c| c.size), Some(8));
     }
 }

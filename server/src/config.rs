@@ -37,6 +37,35 @@ pub struct Config {
     pub log_format: Option<LogFormat>,
     pub partners: PartnersConfig,
     pub delivery: DeliveryConfig,
+    pub audit: AuditConfig,
+}
+
+/// The access log's sequencer and its signed checkpoints.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// PEM (PKCS#8) of the P-256 key that signs checkpoints, kept outside the database.
+    /// Required in production; in development kept in `checkpoint_key_path`.
+    pub checkpoint_key: Option<String>,
+    /// Development only: file holding the checkpoint key, created when missing.
+    pub checkpoint_key_path: PathBuf,
+    /// Where a copy of every checkpoint is appended, a file per organisation: storage that
+    /// whoever administers the database cannot rewrite.
+    pub checkpoint_dir: PathBuf,
+    /// How often `serve` seals new access-log events into the chain; 0 leaves it to
+    /// `veerkracht verify-access-log` and the access-log queries, which seal first.
+    pub seal_interval_ms: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            checkpoint_key: None,
+            checkpoint_key_path: PathBuf::from("veerkracht-checkpoint-key.pem"),
+            checkpoint_dir: PathBuf::from("veerkracht-checkpoints"),
+            seal_interval_ms: 1000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -173,6 +202,7 @@ impl Default for Config {
             log_format: None,
             partners: PartnersConfig::default(),
             delivery: DeliveryConfig::default(),
+            audit: AuditConfig::default(),
         }
     }
 }
@@ -256,6 +286,18 @@ impl Config {
             Err(e) => return Err(e.into()),
         };
         Ok(SecretBox::from_base64(&key)?)
+    }
+
+    /// The access log's checkpoint signer: the configured key, or in development a local key file.
+    pub fn sealer(&self) -> anyhow::Result<crate::audit::Sealer> {
+        let pem = match &self.audit.checkpoint_key {
+            Some(pem) => pem.clone(),
+            None => {
+                anyhow::ensure!(self.development(), "audit.checkpoint_key (VEERKRACHT_AUDIT__CHECKPOINT_KEY) is required in production");
+                crate::keys::load_or_create(&self.audit.checkpoint_key_path)?
+            }
+        };
+        crate::audit::Sealer::new(&pem, self.audit.checkpoint_dir.clone())
     }
 
     pub fn is_sqlite(&self) -> bool {

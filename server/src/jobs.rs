@@ -1,10 +1,13 @@
-//! What runs beside the HTTP server: the delivery worker draining the outbox, and the daily
-//! expiry of Verwijsindex signals.
+//! What runs beside the HTTP server: the access log's sequencer, the delivery worker draining
+//! the outbox, and the daily expiry of Verwijsindex signals.
 
-use crate::cases::reference_index;
+use crate::{
+    audit::{self, Sealer},
+    cases::reference_index,
+};
 use integrations::outbox::DeliveryWorker;
 use sea_orm::DatabaseConnection;
-use std::{future::Future, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -26,6 +29,22 @@ pub fn spawn(
             tokio::select! {
                 _ = &mut stop_daily => return,
                 _ = tokio::time::sleep(DAILY) => {}
+            }
+        }
+    });
+}
+
+/// Seals new access-log events into their organisation's chain every `every`.
+pub fn spawn_sequencer(db: DatabaseConnection, sealer: Arc<Sealer>, every: Duration, stop: impl Future<Output = ()> + Send + 'static) {
+    tokio::spawn(async move {
+        tokio::pin!(stop);
+        loop {
+            if let Err(e) = audit::seal_all(&db, &sealer).await {
+                tracing::error!(error = %e, "sealing the access log failed");
+            }
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = tokio::time::sleep(every) => {}
             }
         }
     });

@@ -23,6 +23,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod keys;
 pub mod metrics;
 pub mod policy;
 pub mod seed;

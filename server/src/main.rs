@@ -240,13 +240,17 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::VerifyAccessLog => {
             let db = connect(&config).await?;
+            let sealer = config.sealer()?;
             let mut all_valid = true;
             for org in organisation::Entity::find().all(&db).await? {
-                let report = server::audit::verify(&db, org.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let failed = |e: server::error::AppError| anyhow::anyhow!("{e}");
+                server::audit::seal(&db, &sealer, org.id).await.map_err(failed)?;
+                let report = server::audit::verify(&db, &sealer, org.id).await.map_err(failed)?;
                 all_valid &= report.valid;
-                println!("{}: {} entries, {}", org.slug, report.entries_checked, match report.first_broken_seq {
+                let checkpoint = report.checkpoint_size.map_or("no checkpoint".into(), |n| format!("checkpoint at {n}"));
+                println!("{}: {} entries, {checkpoint}, {}", org.slug, report.entries_checked, match &report.problem {
                     None => "chain intact".to_string(),
-                    Some(seq) => format!("BROKEN at entry {seq}"),
+                    Some(problem) => format!("BROKEN: {problem}"),
                 });
             }
             anyhow::ensure!(all_valid, "the access log has been altered");

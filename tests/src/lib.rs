@@ -5,8 +5,8 @@
 //! PostgreSQL (`postgres://user:pass@host/db`) — a new database created per test on that server.
 
 use chrono::{Days, NaiveDate, Utc};
-use entities::{CareSetting, LocationKind, Role, location, organisation, worker};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use entities::{AccessAction, CareSetting, LocationKind, Role, access_event, access_event_person, location, organisation, worker};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 use server::{
     http::AppState,
@@ -68,6 +68,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config { database_url: fresh_database_url(dir.path()).await, ..Config::default() };
     config.auth.dev_key_path = dir.path().join("dev-key.pem");
     config.partners.secrets_key_path = dir.path().join("secrets.key");
+    config.audit.checkpoint_key_path = dir.path().join("checkpoint-key.pem");
+    config.audit.checkpoint_dir = dir.path().join("checkpoints");
+    // Sealing happens on demand (accessLog, verifyAccessLog), so that no job's statements
+    // mix into a test's count.
+    config.audit.seal_interval_ms = 0;
     config.partners.public_base_url = Some(format!("http://{addr}"));
     // Tests drive delivery themselves (`TestApp::deliver`), with a quick retry schedule.
     config.delivery.worker = false;
@@ -284,4 +289,42 @@ pub async fn eventually<T, F: std::future::Future<Output = Option<T>>>(mut probe
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("condition not reached within a minute")
+}
+
+/// One access-log entry as the tests read it: an event and one person it concerns.
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub person_id: Uuid,
+    pub organisation_id: Uuid,
+    pub action: AccessAction,
+    pub area: String,
+    pub ground: String,
+    pub actor_worker_id: Option<Uuid>,
+    pub actor_partner: Option<String>,
+}
+
+/// The whole access log, in the order it was written (events by id, then their persons).
+pub async fn access_log(db: &DatabaseConnection) -> Vec<LogEntry> {
+    let events = access_event::Entity::find().order_by_asc(access_event::Column::Id).all(db).await.expect("access events");
+    let mut persons = access_event_person::Entity::find()
+        .order_by_asc(access_event_person::Column::PersonId)
+        .all(db)
+        .await
+        .expect("access event persons");
+    persons.sort_by_key(|p| p.event_id);
+    let mut out = Vec::new();
+    for e in events {
+        for p in persons.iter().filter(|p| p.event_id == e.id) {
+            out.push(LogEntry {
+                person_id: p.person_id,
+                organisation_id: e.organisation_id,
+                action: e.action,
+                area: e.area.clone(),
+                ground: e.ground.clone(),
+                actor_worker_id: e.actor_worker_id,
+                actor_partner: e.actor_partner.clone(),
+            });
+        }
+    }
+    out
 }

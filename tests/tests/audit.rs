@@ -1,5 +1,6 @@
-//! NEN 7513: every read and change of a person's record is logged, append-only and
-//! hash-chained; the chain's verification notices tampering.
+//! NEN 7513: every read and change of a person's record is logged, append-only, sealed into a
+//! hash chain with signed checkpoints; verification notices changed, removed, re-chained and
+//! wiped entries, and a read whose entry cannot be written is refused.
 
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -7,7 +8,7 @@ use tests::*;
 
 const LOG: &str = "query($id: ID!) { accessLog(personId: $id, first: 100) { totalCount edges { node { \
     seq action area ground actorSubject actorWorkerId actorRoles requestId clientAddress userAgent hash prevHash } } } }";
-const VERIFY: &str = "{ verifyAccessLog { valid entriesChecked firstBrokenSeq } }";
+const VERIFY: &str = "{ verifyAccessLog { valid entriesChecked firstBrokenSeq checkpointSize problem } }";
 
 #[tokio::test]
 async fn reads_and_changes_are_logged_with_who_what_where_and_why() {
@@ -59,55 +60,191 @@ async fn reads_and_changes_are_logged_with_who_what_where_and_why() {
     assert!(log["accessLog"]["edges"].as_array().unwrap().iter().any(|e| e["node"]["action"] == "UPDATE"));
 }
 
-#[tokio::test]
-async fn the_chain_is_intact_append_only_and_tampering_is_detected() {
-    let app = spawn_app().await;
-    let org = org(&app, "haven").await;
-    let family = admit(&app, &org, family_input(&org, 2)).await;
+/// Runs `sql` as someone with full power over the database would: past the append-only guards.
+async fn tamper(app: &TestApp, sql: &str) {
+    match database_kind() {
+        "postgres" => app.db.execute_unprepared(&format!("BEGIN; SET LOCAL session_replication_role = replica; {sql}; COMMIT;")).await,
+        _ => {
+            for guard in ["access_event_no_update", "access_event_no_delete", "access_event_person_no_update", "access_event_person_no_delete", "access_checkpoint_no_update", "access_checkpoint_no_delete"] {
+                app.db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {guard}")).await.unwrap();
+            }
+            app.db.execute_unprepared(sql).await
+        }
+    }
+    .unwrap();
+}
+
+async fn verify(app: &TestApp, org: &Org) -> serde_json::Value {
+    app.gql(&org.admin_token, VERIFY, json!({})).await["verifyAccessLog"].clone()
+}
+
+/// An organisation with a few sealed entries, and the chain's length.
+async fn logged(app: &TestApp) -> (Org, i64) {
+    let org = org(app, "haven").await;
+    admit(app, &org, family_input(&org, 2)).await;
     app.gql(&org.lead_token, "{ families { edges { node { members { person { givenName } } } } } }", json!({})).await;
-
-    let report = app.gql(&org.admin_token, VERIFY, json!({})).await["verifyAccessLog"].clone();
+    let report = verify(app, &org).await;
     assert_eq!(report["valid"], true, "{report}");
-    let total = report["entriesChecked"].as_i64().unwrap();
-    assert!(total >= 10, "{report}");
-
-    // Each entry carries the previous entry's hash.
-    let log = app.gql(&org.lead_token, LOG, json!({ "id": family["children"][0]["id"] })).await;
-    let edges = log["accessLog"]["edges"].as_array().unwrap();
-    assert_eq!(edges[0]["node"]["seq"], 2, "the mother was logged first");
-    assert_eq!(edges[0]["node"]["prevHash"].as_str().unwrap().len(), 64);
-
-    // The database refuses to rewrite history.
-    assert!(app.db.execute_unprepared("UPDATE access_log SET area = 'x'").await.is_err());
-    assert!(app.db.execute_unprepared("DELETE FROM access_log").await.is_err());
-
-    // Someone with enough power to disable the guard still cannot hide a change.
-    let (disable, enable) = match database_kind() {
-        "postgres" => (
-            "ALTER TABLE access_log DISABLE TRIGGER access_log_no_update",
-            "ALTER TABLE access_log ENABLE TRIGGER access_log_no_update",
-        ),
-        _ => ("DROP TRIGGER access_log_no_update", "SELECT 1"),
-    };
-    app.db.execute_unprepared(disable).await.unwrap();
-    app.db.execute_unprepared("UPDATE access_log SET ground = 'override' WHERE seq = 5").await.unwrap();
-    app.db.execute_unprepared(enable).await.unwrap();
-    let report = app.gql(&org.admin_token, VERIFY, json!({})).await["verifyAccessLog"].clone();
-    assert_eq!(report["valid"], false);
-    assert_eq!(report["firstBrokenSeq"], 5);
+    (org, report["entriesChecked"].as_i64().unwrap())
 }
 
 #[tokio::test]
-async fn removing_the_newest_entries_is_detected() {
+async fn the_chain_is_intact_append_only_and_tampering_is_detected() {
+    let app = spawn_app().await;
+    let (org, total) = logged(&app).await;
+    assert!(total >= 5, "{total} events");
+    let report = verify(&app, &org).await;
+    assert_eq!(report["checkpointSize"], total, "every seal signs a checkpoint: {report}");
+
+    // Each entry carries the previous entry's hash.
+    let person = app.gql(&org.lead_token, "{ families { edges { node { children { id } } } } }", json!({})).await;
+    let child = person["families"]["edges"][0]["node"]["children"][0]["id"].clone();
+    let log = app.gql(&org.lead_token, LOG, json!({ "id": child })).await;
+    let edges = log["accessLog"]["edges"].as_array().unwrap();
+    assert_eq!(edges[0]["node"]["seq"], 1, "the admission was logged first");
+    assert_eq!(edges[1]["node"]["prevHash"].as_str().unwrap().len(), 64);
+
+    // The database refuses to rewrite history.
+    for sql in [
+        "UPDATE access_event SET area = 'x'",
+        "UPDATE access_event SET seq = seq + 100",
+        "DELETE FROM access_event",
+        "DELETE FROM access_event_person",
+        "UPDATE access_event_person SET person_id = event_id",
+        "DELETE FROM access_checkpoint",
+    ] {
+        assert!(app.db.execute_unprepared(sql).await.is_err(), "{sql} was allowed");
+    }
+    if database_kind() == "postgres" {
+        for table in ["access_event", "access_event_person", "access_checkpoint"] {
+            assert!(app.db.execute_unprepared(&format!("TRUNCATE {table} CASCADE")).await.is_err(), "TRUNCATE {table} was allowed");
+        }
+    }
+
+    // Someone with enough power to pass the guard still cannot hide a change.
+    tamper(&app, "UPDATE access_event SET ground = 'override' WHERE seq = 3").await;
+    let report = verify(&app, &org).await;
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["firstBrokenSeq"], 3);
+}
+
+#[tokio::test]
+async fn removing_a_person_from_an_entry_is_detected() {
+    let app = spawn_app().await;
+    let (org, _) = logged(&app).await;
+    tamper(
+        &app,
+        "DELETE FROM access_event_person WHERE event_id = (SELECT id FROM access_event WHERE seq = 1) \
+         AND person_id = (SELECT person_id FROM access_event_person \
+         WHERE event_id = (SELECT id FROM access_event WHERE seq = 1) ORDER BY person_id LIMIT 1)",
+    )
+    .await;
+    let report = verify(&app, &org).await;
+    assert_eq!((report["valid"].clone(), report["firstBrokenSeq"].clone()), (json!(false), json!(1)), "{report}");
+}
+
+#[tokio::test]
+async fn removing_the_newest_entries_is_detected_against_the_signed_checkpoint() {
+    let app = spawn_app().await;
+    let (org, total) = logged(&app).await;
+    // Remove the newest entry and move the head back so that the chain looks whole.
+    tamper(
+        &app,
+        &format!(
+            "DELETE FROM access_event_person WHERE event_id = (SELECT id FROM access_event WHERE seq = {total}); \
+             DELETE FROM access_event WHERE seq = {total}; \
+             UPDATE access_log_head SET seq = {last}, hash = (SELECT hash FROM access_event WHERE seq = {last})",
+            last = total - 1
+        ),
+    )
+    .await;
+    let report = verify(&app, &org).await;
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["firstBrokenSeq"], total);
+    assert!(report["problem"].as_str().unwrap().contains("removed"), "{report}");
+}
+
+#[tokio::test]
+async fn wiping_an_organisation_s_log_is_detected_from_the_copy_outside_the_database() {
+    let app = spawn_app().await;
+    let (org, total) = logged(&app).await;
+    // The organisation is the only one in this database: its log is every row.
+    let wipe = format!(
+        "DELETE FROM access_event_person; DELETE FROM access_event; DELETE FROM access_checkpoint; \
+         UPDATE access_log_head SET seq = 0, hash = '{}'",
+        server::audit::GENESIS_HASH
+    );
+    tamper(&app, &wipe).await;
+    let report = verify(&app, &org).await;
+    assert_eq!(report["valid"], false, "{report}");
+    assert_eq!(report["entriesChecked"], 0);
+    assert_eq!(report["checkpointSize"], total, "the copy outside the database still knows the size");
+}
+
+#[tokio::test]
+async fn a_re_chained_log_does_not_match_its_signed_checkpoint() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let app = spawn_app().await;
+    let (org, total) = logged(&app).await;
+    // Change an entry, then recompute every hash after it (the algorithm is public) and the head.
+    tamper(&app, "UPDATE access_event SET ground = 'override' WHERE seq = 2").await;
+    let events = entities::access_event::Entity::find()
+        .filter(entities::access_event::Column::OrganisationId.eq(org.org.id))
+        .order_by_asc(entities::access_event::Column::Seq)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let mut prev = server::audit::GENESIS_HASH.to_string();
+    let mut rewrite = Vec::new();
+    for e in &events {
+        let mut persons: Vec<uuid::Uuid> = entities::access_event_person::Entity::find()
+            .filter(entities::access_event_person::Column::EventId.eq(e.id))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.person_id)
+            .collect();
+        persons.sort();
+        let hash = server::audit::event_hash(&prev, e.seq.unwrap(), e, &persons);
+        rewrite.push(format!("UPDATE access_event SET prev_hash = '{prev}', hash = '{hash}' WHERE seq = {}", e.seq.unwrap()));
+        prev = hash;
+    }
+    rewrite.push(format!("UPDATE access_log_head SET hash = '{prev}'"));
+    tamper(&app, &rewrite.join("; ")).await;
+    let report = verify(&app, &org).await;
+    assert_eq!(report["valid"], false, "{report}");
+    assert!(report["problem"].as_str().unwrap().contains("checkpoint"), "{report}");
+    assert!(report["firstBrokenSeq"].as_i64().unwrap() <= total);
+
+    // Nor does a checkpoint forged in the database help: it is not signed with the key.
+    tamper(
+        &app,
+        &format!(
+            "INSERT INTO access_checkpoint (organisation_id, size, root, signed_at, key_id, signature) \
+             SELECT organisation_id, {size}, hash, occurred_at, 'forged', 'AAAA' FROM access_event WHERE seq = {total}",
+            size = total + 100
+        ),
+    )
+    .await;
+    let report = verify(&app, &org).await;
+    assert!(report["problem"].as_str().unwrap().contains("not signed"), "{report}");
+}
+
+#[tokio::test]
+async fn a_read_whose_log_entry_cannot_be_written_is_refused() {
     let app = spawn_app().await;
     let org = org(&app, "haven").await;
-    admit(&app, &org, family_input(&org, 1)).await;
-    let disable = match database_kind() {
-        "postgres" => "ALTER TABLE access_log DISABLE TRIGGER access_log_no_update",
-        _ => "DROP TRIGGER access_log_no_delete",
+    let family = admit(&app, &org, family_input(&org, 1)).await;
+    let refuse = match database_kind() {
+        "postgres" => "CREATE FUNCTION refuse_log() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'log unavailable'; END; $$ LANGUAGE plpgsql; \
+                       CREATE TRIGGER refuse_log BEFORE INSERT ON access_event FOR EACH ROW EXECUTE FUNCTION refuse_log();",
+        _ => "CREATE TRIGGER refuse_log BEFORE INSERT ON access_event BEGIN SELECT RAISE(ABORT, 'log unavailable'); END;",
     };
-    app.db.execute_unprepared(disable).await.unwrap();
-    app.db.execute_unprepared("DELETE FROM access_log WHERE seq = (SELECT MAX(seq) FROM access_log)").await.unwrap();
-    let report = app.gql(&org.admin_token, VERIFY, json!({})).await["verifyAccessLog"].clone();
-    assert_eq!(report["valid"], false, "{report}");
+    app.db.execute_unprepared(refuse).await.unwrap();
+    let (_, body) = app
+        .post(Some(&org.lead_token), "query($id: ID!) { child(id: $id) { person { givenName } } }", json!({ "id": family["children"][0]["id"] }))
+        .await;
+    assert!(body["data"].is_null(), "data left without its log entry: {body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
 }

@@ -12,32 +12,41 @@ use crate::{
 };
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{AccessAction, access_log};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entities::{AccessAction, access_event, access_event_person};
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+};
 
-/// Result of walking an organisation's chain.
+/// Result of walking an organisation's chain and holding it against its signed checkpoints.
 #[derive(SimpleObject)]
 pub struct ChainReport {
     pub entries_checked: i64,
     pub valid: bool,
-    /// The first entry whose link or hash does not match, if any.
+    /// The first entry whose link, hash or persons do not match, or the first one missing.
     pub first_broken_seq: Option<i64>,
+    /// The size of the newest signed checkpoint the chain was held against.
+    pub checkpoint_size: Option<i64>,
+    /// What is wrong, in words.
+    pub problem: Option<String>,
 }
 
 impl From<audit::ChainReport> for ChainReport {
     fn from(r: audit::ChainReport) -> Self {
-        Self { entries_checked: r.entries_checked, valid: r.valid, first_broken_seq: r.first_broken_seq }
+        let audit::ChainReport { entries_checked, valid, first_broken_seq, checkpoint_size, problem } = r;
+        Self { entries_checked, valid, first_broken_seq, checkpoint_size, problem }
     }
 }
 
-/// Toegangslog-regel: one access to a person's record.
-pub struct AccessLogEntry(access_log::Model);
+/// Toegangslog-regel: one access to a person's record. Entries of one request that did the
+/// same to the same part of several records are one event; `seq` and the hashes are the
+/// event's place in the chain.
+pub struct AccessLogEntry(access_event::Model);
 
 #[Object]
 impl AccessLogEntry {
     /// Position in the organisation's hash chain.
     async fn seq(&self) -> i64 {
-        self.0.seq
+        self.0.seq.unwrap_or_default()
     }
     async fn occurred_at(&self) -> DateTime<Utc> {
         self.0.occurred_at
@@ -76,10 +85,10 @@ impl AccessLogEntry {
         self.0.user_agent.as_deref()
     }
     async fn hash(&self) -> &str {
-        &self.0.hash
+        self.0.hash.as_deref().unwrap_or_default()
     }
     async fn prev_hash(&self) -> &str {
-        &self.0.prev_hash
+        self.0.prev_hash.as_deref().unwrap_or_default()
     }
 }
 
@@ -105,18 +114,27 @@ impl AccessLogQuery {
             .or_else(|_| ids::decode(&person_id, "Child", "personId"))
             .map_err(|_| AppError::invalid("personId", "not a Person or Child id"))?;
         let page = pagination::page(first, after, last, before, ctx.state().max_page_size)?;
-        let select = access_log::Entity::find()
-            .filter(access_log::Column::OrganisationId.eq(p.organisation_id))
-            .filter(access_log::Column::PersonId.eq(person));
-        let total = TotalCount::of(ctx, &select, access_log::Column::Id);
-        let (rows, prev, next) = pagination::fetch(ctx, select, access_log::Column::Id, &page).await?;
+        // The newest events are sealed first, so that every entry has its place in the chain.
+        audit::seal(&ctx.state().writer, &ctx.state().settings.sealer, p.organisation_id).await?;
+        let events = access_event_person::Entity::find()
+            .select_only()
+            .column(access_event_person::Column::EventId)
+            .filter(access_event_person::Column::OrganisationId.eq(p.organisation_id))
+            .filter(access_event_person::Column::PersonId.eq(person))
+            .into_query();
+        let select = access_event::Entity::find().filter(access_event::Column::Id.in_subquery(events));
+        let total = TotalCount::of(ctx, &select, access_event::Column::Id);
+        let (rows, prev, next) = pagination::fetch(ctx, select, access_event::Column::Id, &page).await?;
         Ok(pagination::connection(rows, prev, next, total, |e| e.id, AccessLogEntry))
     }
 
-    /// Walks your organisation's access-log chain and reports whether it is intact.
+    /// Seals your organisation's newest access-log entries, then walks the chain and holds it
+    /// against its signed checkpoints.
     async fn verify_access_log(&self, ctx: &Context<'_>) -> AppResult<ChainReport> {
         let p = ctx.principal()?;
         policy::read_access_log(p)?;
-        Ok(audit::verify(ctx.db(), p.organisation_id).await?.into())
+        let (writer, sealer) = (&ctx.state().writer, &ctx.state().settings.sealer);
+        audit::seal(writer, sealer, p.organisation_id).await?;
+        Ok(audit::verify(writer, sealer, p.organisation_id).await?.into())
     }
 }

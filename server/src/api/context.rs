@@ -24,6 +24,8 @@ pub struct ApiSettings {
     pub secrets: Arc<SecretBox>,
     /// The base URL partners reach us at, for their inbox URL.
     pub public_base_url: String,
+    /// Seals the access log before it is read or checked.
+    pub sealer: Arc<crate::audit::Sealer>,
 }
 
 impl ApiSettings {
@@ -32,6 +34,7 @@ impl ApiSettings {
             max_page_size: config.limits.max_page_size,
             secrets: Arc::new(config.secrets()?),
             public_base_url: config.partners.public_base_url.clone().unwrap_or_else(|| format!("http://{}", config.listen)),
+            sealer: Arc::new(config.sealer()?),
         })
     }
 }

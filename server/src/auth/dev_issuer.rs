@@ -5,11 +5,7 @@
 use super::Claims;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use p256::{
-    SecretKey,
-    elliptic_curve::sec1::ToEncodedPoint,
-    pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding},
-};
+use p256::{SecretKey, elliptic_curve::sec1::ToEncodedPoint};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -25,21 +21,11 @@ pub struct DevIssuer {
 impl DevIssuer {
     /// Loads the key from `path`, creating it (readable by the owner only) when missing.
     pub fn load_or_create(path: &Path) -> anyhow::Result<Self> {
-        let pem = match std::fs::read_to_string(path) {
-            Ok(pem) => pem,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = SecretKey::random(&mut rand::rngs::OsRng);
-                let pem = key.to_pkcs8_pem(LineEnding::LF)?.to_string();
-                write_private(path, &pem)?;
-                pem
-            }
-            Err(e) => return Err(e.into()),
-        };
-        Self::from_pem(&pem)
+        Self::from_pem(&crate::keys::load_or_create(path)?)
     }
 
     pub fn from_pem(pem: &str) -> anyhow::Result<Self> {
-        let key = SecretKey::from_pkcs8_pem(pem)?;
+        let key = crate::keys::from_pem(pem)?;
         let encoding = EncodingKey::from_ec_pem(pem.as_bytes())?;
         let point = key.public_key().to_encoded_point(false);
         let digest = Sha256::digest(point.as_bytes());
@@ -64,13 +50,4 @@ impl DevIssuer {
             }]
         })
     }
-}
-
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(contents.as_bytes())
 }

@@ -198,6 +198,10 @@ pub async fn run(state: AppState, listener: TcpListener, shutdown: impl Future<O
     let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
     };
+    if state.config.audit.seal_interval_ms > 0 {
+        let every = Duration::from_millis(state.config.audit.seal_interval_ms);
+        crate::jobs::spawn_sequencer(state.db.clone(), state.api.sealer.clone(), every, until_stopped(stopped.clone()));
+    }
     if state.config.delivery.worker {
         let worker = DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.config.delivery.worker_settings());
         crate::jobs::spawn(state.db.clone(), worker, until_stopped(stopped.clone()), until_stopped(stopped.clone()));
