@@ -1,6 +1,7 @@
 //! NEN 7513 access log (toegangslogging): one event per request, action, part of the record and
-//! ground, for the persons in `access_event_person`. Appended without a lock; the sequencer
-//! seals it once into the organisation's hash chain (`seq`, `prev_hash`, `hash`).
+//! ground, naming the persons it concerns. Appended without a lock, in one statement; the
+//! sequencer seals it once into the organisation's hash chain (`seq`, `prev_hash`, `hash`) and
+//! indexes its persons in `access_event_person`.
 use crate::AccessAction;
 use sea_orm::entity::prelude::*;
 
@@ -25,8 +26,8 @@ pub struct Model {
     pub request_id: String,
     pub client_address: Option<String>,
     pub user_agent: Option<String>,
-    /// How many persons the event concerns (rows in `access_event_person`).
-    pub person_count: i32,
+    /// The persons whose record it concerns: their ids, sorted, comma-separated.
+    pub persons: String,
     /// Position in the organisation's chain, from 1; none until sealed.
     pub seq: Option<i64>,
     pub prev_hash: Option<String>,

@@ -1,4 +1,5 @@
-//! Whose record an access event concerns: the index behind "who accessed this person's record".
+//! Whose record a sealed access event concerns: the index behind "who accessed this person's
+//! record", written by the sequencer from the event's (hashed) list of persons.
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

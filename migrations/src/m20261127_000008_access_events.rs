@@ -1,8 +1,8 @@
-//! The access log without a lock: one event per request, action, area and ground carrying the
-//! persons it concerns (`access_event_person`, indexed by person), appended without touching a
-//! shared row. A sequencer later gives each event its place in the organisation's hash chain
-//! (`seq`, `prev_hash`, `hash`, filled once) and writes signed checkpoints (`access_checkpoint`).
-//! Existing entries move over as one event each, to be sealed again by the sequencer.
+//! The access log without a lock: one event per request, action, area and ground naming the
+//! persons it concerns, appended without touching a shared row. A sequencer later gives each
+//! event its place in the organisation's hash chain (`seq`, `prev_hash`, `hash`, filled once),
+//! indexes its persons (`access_event_person`) and writes signed checkpoints
+//! (`access_checkpoint`). Existing entries move over as one event each, sealed again.
 
 use crate::{fk, index};
 use sea_orm_migration::sea_orm::DbBackend;
@@ -18,9 +18,9 @@ CREATE FUNCTION access_event_seal_once() RETURNS trigger AS $$
 BEGIN
   IF OLD.seq IS NOT NULL OR (NEW.id, NEW.organisation_id, NEW.occurred_at, NEW.actor_subject, NEW.actor_worker_id,
      NEW.actor_roles, NEW.actor_partner, NEW.action, NEW.area, NEW.ground, NEW.request_id, NEW.client_address,
-     NEW.user_agent, NEW.person_count) IS DISTINCT FROM (OLD.id, OLD.organisation_id, OLD.occurred_at,
+     NEW.user_agent, NEW.persons) IS DISTINCT FROM (OLD.id, OLD.organisation_id, OLD.occurred_at,
      OLD.actor_subject, OLD.actor_worker_id, OLD.actor_roles, OLD.actor_partner, OLD.action, OLD.area, OLD.ground,
-     OLD.request_id, OLD.client_address, OLD.user_agent, OLD.person_count) THEN
+     OLD.request_id, OLD.client_address, OLD.user_agent, OLD.persons) THEN
     RAISE EXCEPTION 'access_event is append-only; only the sequencer seals an event, once';
   END IF;
   RETURN NEW;
@@ -42,7 +42,7 @@ const GUARDS_SQLITE: [&str; 6] = [
        OR NEW.actor_partner IS NOT OLD.actor_partner OR NEW.action IS NOT OLD.action OR NEW.area IS NOT OLD.area
        OR NEW.ground IS NOT OLD.ground OR NEW.request_id IS NOT OLD.request_id
        OR NEW.client_address IS NOT OLD.client_address OR NEW.user_agent IS NOT OLD.user_agent
-       OR NEW.person_count IS NOT OLD.person_count
+       OR NEW.persons IS NOT OLD.persons
      BEGIN SELECT RAISE(ABORT, 'access_event is append-only; only the sequencer seals an event, once'); END;",
     "CREATE TRIGGER access_event_no_delete BEFORE DELETE ON access_event
      BEGIN SELECT RAISE(ABORT, 'access_event is append-only'); END;",
@@ -75,7 +75,7 @@ impl MigrationTrait for Migration {
                 .col(string("request_id"))
                 .col(string_null("client_address"))
                 .col(text_null("user_agent"))
-                .col(integer("person_count"))
+                .col(text("persons"))
                 .col(big_integer_null("seq"))
                 .col(string_len_null("prev_hash", 64))
                 .col(string_len_null("hash", 64))
@@ -113,17 +113,22 @@ impl MigrationTrait for Migration {
         .await?;
 
         let db = m.get_connection();
-        db.execute_unprepared(
+        // A uuid as text, as the server writes it (SQLite keeps uuids as 16-byte blobs).
+        let person = match m.get_database_backend() {
+            DbBackend::Postgres => "person_id::text".to_string(),
+            _ => {
+                let hex = "lower(hex(person_id))";
+                format!(
+                    "substr({hex}, 1, 8) || '-' || substr({hex}, 9, 4) || '-' || substr({hex}, 13, 4) || '-' || substr({hex}, 17, 4) || '-' || substr({hex}, 21, 12)"
+                )
+            }
+        };
+        db.execute_unprepared(&format!(
             "INSERT INTO access_event (id, organisation_id, occurred_at, actor_subject, actor_worker_id, actor_roles,
-               actor_partner, action, area, ground, request_id, client_address, user_agent, person_count)
+               actor_partner, action, area, ground, request_id, client_address, user_agent, persons)
              SELECT id, organisation_id, occurred_at, actor_subject, actor_worker_id, actor_roles, actor_partner,
-               action, area, ground, request_id, client_address, user_agent, 1 FROM access_log",
-        )
-        .await?;
-        db.execute_unprepared(
-            "INSERT INTO access_event_person (event_id, person_id, organisation_id)
-             SELECT id, person_id, organisation_id FROM access_log",
-        )
+               action, area, ground, request_id, client_address, user_agent, {person} FROM access_log"
+        ))
         .await?;
         // The moved entries are sealed again, in the order of their ids (time order).
         db.execute_unprepared("UPDATE access_log_head SET seq = 0, hash = '0000000000000000000000000000000000000000000000000000000000000000'")

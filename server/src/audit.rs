@@ -1,12 +1,12 @@
 //! NEN 7513 access logging: who accessed whose record, what they did, when, from where and on
 //! what grounds.
 //!
-//! Appending takes no lock: a request writes one event per action, part of the record and
-//! ground, with the persons it concerns beside it (`access_event_person`, the index behind
-//! "who accessed this person's record"). Order and tamper-evidence come afterwards, from the
-//! sequencer ([`seal`]): it takes an organisation's new events in id order, gives each its
-//! place in the organisation's hash chain (each event's hash covers the one before it, every
-//! field and its persons), and writes a checkpoint — the chain's size and last hash — signed
+//! Appending takes no lock and one statement: a request writes one event per action, part of
+//! the record and ground, naming the persons it concerns. Order and tamper-evidence come
+//! afterwards, from the sequencer ([`seal`]): it takes an organisation's new events in id
+//! order, gives each its place in the organisation's hash chain (each event's hash covers the
+//! one before it and every field, its persons too), indexes the persons
+//! (`access_event_person`, behind "who accessed this person's record"), and writes a checkpoint — the chain's size and last hash — signed
 //! with a key kept outside the database, as Certificate Transparency's signed tree heads. A
 //! copy of each checkpoint goes to a directory outside the database and to the service log,
 //! so that [`verify`] notices a changed, removed, re-chained or wiped log against the last
@@ -86,9 +86,8 @@ impl AuditBuffer {
     }
 }
 
-/// Appends `events` to the log, one event row per action, area and ground with its persons.
-/// No shared row is touched, so appends of one organisation run side by side. `db` should be
-/// a transaction (the use case's, or [`flush`]'s), so that an event never lacks its persons.
+/// Appends `events` to the log: one row per action, area and ground, naming its persons, in
+/// one statement. No shared row is touched, so appends of one organisation run side by side.
 pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &RequestMeta, events: &[AccessEvent]) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
@@ -106,18 +105,11 @@ pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &Re
     let occurred_at = Utc::now().trunc_subsecs(6);
     let roles = principal.roles_label();
     let mut rows = Vec::with_capacity(groups.len());
-    let mut persons = Vec::with_capacity(events.len());
     for (action, area, ground, mut ids) in groups {
         ids.sort();
         ids.dedup();
-        let id = Uuid::now_v7();
-        persons.extend(ids.iter().map(|p| access_event_person::ActiveModel {
-            event_id: Set(id),
-            person_id: Set(*p),
-            organisation_id: Set(principal.organisation_id),
-        }));
         rows.push(access_event::ActiveModel::from(access_event::Model {
-            id,
+            id: Uuid::now_v7(),
             organisation_id: principal.organisation_id,
             occurred_at,
             actor_subject: principal.subject.clone(),
@@ -130,38 +122,27 @@ pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &Re
             request_id: meta.request_id.clone(),
             client_address: meta.client_address.clone(),
             user_agent: meta.user_agent.clone(),
-            person_count: ids.len() as i32,
+            persons: ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","),
             seq: None,
             prev_hash: None,
             hash: None,
         }));
     }
     access_event::Entity::insert_many(rows).exec_without_returning(db).await?;
-    // Three values a row: stay well below SQLite's limit on bound parameters per statement.
-    for chunk in persons.chunks(5000) {
-        access_event_person::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
-    }
     Ok(())
 }
 
-/// Writes the buffered reads of a request in their own transaction. When this fails the
-/// request fails: nothing is read without its log entry.
+/// Writes the buffered reads of a request. When this fails the request fails: nothing is read
+/// without its log entry.
 pub async fn flush(db: &DatabaseConnection, principal: &Principal, meta: &RequestMeta, buffer: &AuditBuffer) -> AppResult<()> {
-    let events = buffer.take();
-    if events.is_empty() {
-        return Ok(());
-    }
-    let txn = db.begin().await?;
-    append(&txn, principal, meta, &events).await?;
-    txn.commit().await?;
-    Ok(())
+    append(db, principal, meta, &buffer.take()).await
 }
 
-/// SHA-256 over the previous hash, every field of the event and its persons (sorted), each
-/// prefixed with its length so that field boundaries cannot be shifted.
-pub fn event_hash(prev_hash: &str, seq: i64, e: &access_event::Model, persons: &[Uuid]) -> String {
+/// SHA-256 over the previous hash and every field of the event, each prefixed with its length
+/// so that field boundaries cannot be shifted.
+pub fn event_hash(prev_hash: &str, seq: i64, e: &access_event::Model) -> String {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut fields = vec![
+    let fields = [
         prev_hash.to_string(),
         e.organisation_id.to_string(),
         seq.to_string(),
@@ -177,9 +158,8 @@ pub fn event_hash(prev_hash: &str, seq: i64, e: &access_event::Model, persons: &
         opt(&e.client_address),
         opt(&e.user_agent),
         e.id.to_string(),
-        e.person_count.to_string(),
+        e.persons.clone(),
     ];
-    fields.extend(persons.iter().map(Uuid::to_string));
     let mut hasher = Sha256::new();
     for f in fields {
         hasher.update(format!("{}:", f.len()));
@@ -307,14 +287,23 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
         if batch.is_empty() {
             break;
         }
-        let persons = persons_of(&txn, batch.iter().map(|e| e.id)).await?;
         let mut links = Vec::with_capacity(batch.len());
+        let mut index = Vec::new();
         for e in &batch {
             seq += 1;
-            let hash = event_hash(&prev, seq, e, persons.get(&e.id).map_or(&[][..], Vec::as_slice));
+            let hash = event_hash(&prev, seq, e);
             links.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
+            index.extend(persons(e).map(|person_id| access_event_person::ActiveModel {
+                event_id: Set(e.id),
+                person_id: Set(person_id),
+                organisation_id: Set(organisation_id),
+            }));
         }
         set_links(&txn, &links).await?;
+        // Three values a row: well below SQLite's limit on bound parameters per statement.
+        for chunk in index.chunks(5000) {
+            access_event_person::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        }
         sealed += batch.len() as u64;
     }
     if sealed == 0 {
@@ -362,7 +351,12 @@ pub async fn seal_all(db: &DatabaseConnection, sealer: &Sealer) -> AppResult<u64
     Ok(sealed)
 }
 
-/// The persons of each event, sorted.
+/// The persons an event names.
+fn persons(e: &access_event::Model) -> impl Iterator<Item = Uuid> + '_ {
+    e.persons.split(',').filter_map(|p| p.parse().ok())
+}
+
+/// The persons indexed for each event, sorted.
 async fn persons_of<C: ConnectionTrait>(db: &C, events: impl Iterator<Item = Uuid>) -> AppResult<HashMap<Uuid, Vec<Uuid>>> {
     let rows: Vec<(Uuid, Uuid)> = access_event_person::Entity::find()
         .select_only()
@@ -456,13 +450,17 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
         if page.is_empty() {
             break;
         }
-        let persons = persons_of(db, page.iter().map(|e| e.id)).await?;
+        let indexed = persons_of(db, page.iter().map(|e| e.id)).await?;
         for e in page {
-            let list = persons.get(&e.id).map_or(&[][..], Vec::as_slice);
-            let linked = e.seq == Some(expected) && e.prev_hash.as_deref() == Some(prev.as_str()) && list.len() == e.person_count as usize;
-            let hash = event_hash(&prev, expected, &e, list);
+            let linked = e.seq == Some(expected) && e.prev_hash.as_deref() == Some(prev.as_str());
+            let hash = event_hash(&prev, expected, &e);
             if !linked || e.hash.as_deref() != Some(hash.as_str()) {
                 return broken(expected, expected - 1, newest, format!("entry {expected} was changed, removed or re-chained"));
+            }
+            let mut named: Vec<Uuid> = persons(&e).collect();
+            named.sort();
+            if indexed.get(&e.id).map_or(&[][..], Vec::as_slice) != named.as_slice() {
+                return broken(expected, expected - 1, newest, format!("the persons indexed for entry {expected} were changed"));
             }
             if roots.get(&expected).is_some_and(|root| *root != hash) {
                 return broken(expected, expected, newest, format!("entry {expected} does not match the checkpoint of that size"));
@@ -502,28 +500,28 @@ mod tests {
             request_id: "r".into(),
             client_address: None,
             user_agent: None,
-            person_count: 2,
+            persons: format!("{},{}", Uuid::from_u128(2), Uuid::from_u128(3)),
             seq: None,
             prev_hash: None,
             hash: None,
         }
     }
 
-    const PERSONS: [Uuid; 2] = [Uuid::from_u128(2), Uuid::from_u128(3)];
-
     #[test]
     fn every_field_and_person_is_covered_by_the_hash() {
-        let base = event_hash(GENESIS_HASH, 1, &event(), &PERSONS);
+        let base = event_hash(GENESIS_HASH, 1, &event());
         let mut e = event();
         e.area = "custody".into();
-        assert_ne!(event_hash(GENESIS_HASH, 1, &e, &PERSONS), base);
-        assert_ne!(event_hash(&"1".repeat(64), 1, &event(), &PERSONS), base, "the link");
-        assert_ne!(event_hash(GENESIS_HASH, 2, &event(), &PERSONS), base, "the position");
-        assert_ne!(event_hash(GENESIS_HASH, 1, &event(), &PERSONS[..1]), base, "a person left out");
+        assert_ne!(event_hash(GENESIS_HASH, 1, &e), base);
+        assert_ne!(event_hash(&"1".repeat(64), 1, &event()), base, "the link");
+        assert_ne!(event_hash(GENESIS_HASH, 2, &event()), base, "the position");
+        let mut e = event();
+        e.persons = Uuid::from_u128(2).to_string();
+        assert_ne!(event_hash(GENESIS_HASH, 1, &e), base, "a person left out");
         let mut e = event();
         e.actor_subject = "w1T".into();
         e.actor_roles = "EAM_LEAD".into();
-        assert_ne!(event_hash(GENESIS_HASH, 1, &e, &PERSONS), base, "field boundaries cannot be shifted");
+        assert_ne!(event_hash(GENESIS_HASH, 1, &e), base, "field boundaries cannot be shifted");
     }
 
     #[test]

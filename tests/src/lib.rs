@@ -5,7 +5,7 @@
 //! PostgreSQL (`postgres://user:pass@host/db`) — a new database created per test on that server.
 
 use chrono::{Days, NaiveDate, Utc};
-use entities::{AccessAction, CareSetting, LocationKind, Role, access_event, access_event_person, location, organisation, worker};
+use entities::{AccessAction, CareSetting, LocationKind, Role, access_event, location, organisation, worker};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder};
 use serde_json::{Value, json};
 use server::{
@@ -38,7 +38,9 @@ pub fn database_kind() -> &'static str {
     }
 }
 
-async fn fresh_database_url(dir: &std::path::Path) -> String {
+/// A new, empty database for one test: a SQLite file in `dir`, or a database on the
+/// `TEST_DATABASE_URL` server.
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin) if admin.starts_with("postgres") => {
             let name = format!("vk_test_{}", Uuid::now_v7().simple());
@@ -306,25 +308,19 @@ pub struct LogEntry {
 /// The whole access log, in the order it was written (events by id, then their persons).
 pub async fn access_log(db: &DatabaseConnection) -> Vec<LogEntry> {
     let events = access_event::Entity::find().order_by_asc(access_event::Column::Id).all(db).await.expect("access events");
-    let mut persons = access_event_person::Entity::find()
-        .order_by_asc(access_event_person::Column::PersonId)
-        .all(db)
-        .await
-        .expect("access event persons");
-    persons.sort_by_key(|p| p.event_id);
-    let mut out = Vec::new();
-    for e in events {
-        for p in persons.iter().filter(|p| p.event_id == e.id) {
-            out.push(LogEntry {
-                person_id: p.person_id,
+    events
+        .into_iter()
+        .flat_map(|e| {
+            let persons: Vec<Uuid> = e.persons.split(',').map(|p| p.parse().expect("a person id")).collect();
+            persons.into_iter().map(move |person_id| LogEntry {
+                person_id,
                 organisation_id: e.organisation_id,
                 action: e.action,
                 area: e.area.clone(),
                 ground: e.ground.clone(),
                 actor_worker_id: e.actor_worker_id,
                 actor_partner: e.actor_partner.clone(),
-            });
-        }
-    }
-    out
+            })
+        })
+        .collect()
 }
