@@ -6,7 +6,10 @@ use entities::{
     MembershipRole, Role, chain_partner, custody, family, family_membership, location, organisation, outbox_message, person,
     phase_change, trajectory, worker, worker_role,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    sea_query::{Expr, ExprTrait},
+};
 use std::{collections::HashMap, hash::Hash, sync::Arc};
 use uuid::Uuid;
 
@@ -116,14 +119,25 @@ impl Load<MembersOf> for Loaders {
     type Value = Vec<(MembershipRole, person::Model)>;
     type Error = Arc<DbErr>;
 
+    /// One statement: the memberships joined to their persons. SQLite plans joins without
+    /// statistics and drove this one from every person of the organisation (800 ms instead of
+    /// 1 ms at 20,000 families); its CROSS JOIN keeps the memberships the outer loop.
     async fn load(&self, keys: &[MembersOf]) -> LoadResult<MembersOf, Self::Value> {
-        let links = family_membership::Entity::find()
+        let join = match self.db.get_database_backend() {
+            DbBackend::Sqlite => JoinType::CrossJoin,
+            _ => JoinType::InnerJoin,
+        };
+        let rows = family_membership::Entity::find()
+            .join(join, family_membership::Relation::Person.def())
+            // The join's condition, in WHERE too: sea-query writes a CROSS JOIN without its ON.
+            .filter(Expr::col((person::Entity, person::Column::Id)).equals((family_membership::Entity, family_membership::Column::PersonId)))
             .filter(family_membership::Column::FamilyId.is_in(ids(keys)))
+            .filter(person::Column::OrganisationId.eq(self.organisation_id))
+            .select_also(person::Entity)
             .order_by_asc(family_membership::Column::Id)
             .all(&self.db)
             .await?;
-        let persons = self.persons(links.iter().map(|m| m.person_id)).await?;
-        Ok(group(links.into_iter().filter_map(|m| Some((MembersOf(m.family_id), (m.role, persons.get(&m.person_id)?.clone()))))))
+        Ok(group(rows.into_iter().filter_map(|(m, p)| Some((MembersOf(m.family_id), (m.role, p?))))))
     }
 }
 
