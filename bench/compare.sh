@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Side by side: the nested caseload page from Veerkracht (access log on) and from PostGraphile 5
+# over the same PostgreSQL database, at 1 and 8 connections. See bench/README.md.
+#   DATABASE_URL=postgres://user:pass@127.0.0.1/veerkracht_compare bench/compare.sh \
+#     [--families 20000] [--duration 20s] [--connections "1 8"] [--reuse]
+# DATABASE_URL must name a PostgreSQL database that is empty (it is seeded), or one seeded by an
+# earlier run (--reuse).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+families=20000 duration=20s connections="1 8" reuse=0 ours=18080 theirs=18081
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --families) families=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --reuse) reuse=1; shift ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+case "${DATABASE_URL:-}" in
+  postgres://*|postgresql://*) ;;
+  *) echo "DATABASE_URL must name a PostgreSQL database" >&2; exit 2 ;;
+esac
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "== installing wrk"
+  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq wrk || { $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk; }
+fi
+echo "== building (release)"
+cargo build --release -q -p server
+target=${CARGO_TARGET_DIR:-target}
+bin=$target/release/veerkracht
+work=$target/bench/compare
+mkdir -p "$work"
+echo "== installing PostGraphile (npm)"
+(cd bench/postgraphile && npm ci --no-audit --no-fund --silent)
+
+export VEERKRACHT_AUTH__DEV_KEY_PATH="$work/dev-issuer.pem"
+export VEERKRACHT_AUDIT__CHECKPOINT_KEY_PATH="$work/checkpoint-key.pem"
+export VEERKRACHT_AUDIT__CHECKPOINT_DIR="$work/checkpoints"
+export VEERKRACHT_LISTEN="127.0.0.1:$ours"
+export VEERKRACHT_LOG_FORMAT=json
+if [ "$reuse" = 0 ]; then
+  echo "== seeding $families families"
+  start=$(date +%s)
+  "$bin" seed-bench --families "$families" 2>"$work/seed.log"
+  echo "   took $(( $(date +%s) - start )) s"
+fi
+
+"$bin" serve 2>"$work/server.log" &
+server=$!
+(cd bench/postgraphile && GRAPHILE_ENV=production exec node_modules/.bin/postgraphile \
+  --preset postgraphile/presets/amber -c "$DATABASE_URL" -s public -p "$theirs" -n 127.0.0.1) >"$work/postgraphile.log" 2>&1 &
+postgraphile=$!
+trap 'kill $server $postgraphile 2>/dev/null || true' EXIT
+for port in $ours $theirs; do
+  for _ in $(seq 150); do
+    curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"query":"{__typename}"}' "http://127.0.0.1:$port/graphql" && break
+    sleep 0.2
+  done
+done
+token=$("$bin" dev-token --organisation bench --role TEAM_LEAD 2>/dev/null)
+
+# The same page from both: 50 families in id order, their children with name, trajectory phase
+# and responsible worker.
+our_query='{ families(first: 50) { edges { node { id children { person { givenName familyName } trajectory { phase responsibleWorker { name } } } } } } }'
+their_query='{ allFamilies(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { rowId familyMembershipsByFamilyId(condition: { role: \"CHILD\" }) { nodes { personByPersonId { givenName familyName trajectoriesByChildId { nodes { phase workerByResponsibleWorkerId { name } } } } } } } } }'
+
+# Both must return the same 50 families and children before they are timed.
+count() { curl -sf -X POST -H 'Content-Type: application/json' ${2:+-H "Authorization: Bearer $2"} -d "{\"query\":\"$1\"}" "$3" | grep -o "\"$4\"" | wc -l; }
+ours_children=$(count "$our_query" "$token" "http://127.0.0.1:$ours/graphql" phase)
+theirs_children=$(count "$their_query" "" "http://127.0.0.1:$theirs/graphql" phase)
+echo "== one page: ours $ours_children children, PostGraphile $theirs_children children"
+[ "$ours_children" = "$theirs_children" ] && [ "$ours_children" -gt 0 ] || { echo "the two pages differ" >&2; exit 1; }
+
+script() { # $1 query, $2 token (may be empty)
+  cat <<LUA
+wrk.method = "POST"
+wrk.body = [[{"query":"$1"}]]
+wrk.headers["Content-Type"] = "application/json"
+$( [ -n "$2" ] && echo "wrk.headers[\"Authorization\"] = \"Bearer $2\"" )
+function done(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.2f %.2f %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+}
+script "$our_query" "$token" >"$work/ours.lua"
+script "$their_query" "" >"$work/theirs.lua"
+run() { wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$duration" -s "$work/$1.lua" "http://127.0.0.1:$3/graphql" | grep '^RESULT'; }
+
+printf '\n%-12s %-13s %10s %9s %9s %7s\n' connections server 'req/s' 'p50 ms' 'p99 ms' errors
+for c in $connections; do
+  run ours "$c" "$ours" >/dev/null # warm-up
+  read -r _ our_rps our_p50 our_p99 our_err < <(run ours "$c" "$ours")
+  run theirs "$c" "$theirs" >/dev/null
+  read -r _ their_rps their_p50 their_p99 their_err < <(run theirs "$c" "$theirs")
+  printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" veerkracht "$our_rps" "$our_p50" "$our_p99" "$our_err"
+  printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" postgraphile "$their_rps" "$their_p50" "$their_p99" "$their_err"
+  awk -v a="$our_rps" -v b="$their_rps" -v c="$c" 'BEGIN { printf "%-12s %-13s %9.2fx\n", c, "ratio", a / b }'
+done
