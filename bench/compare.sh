@@ -51,10 +51,8 @@ seed() { # $1 database URL
   DATABASE_URL=$1 "$bin" seed-bench --families "$families" 2>>"$work/seed.log"
   echo "   took $(( $(date +%s) - start )) s"
 }
-if [ "$reuse" = 0 ]; then
-  seed "$DATABASE_URL"
-  [ "$sqlite" = 0 ] || { rm -f "$work"/bench.db*; seed "$sqlite_url"; }
-fi
+[ "$reuse" = 1 ] || { seed "$DATABASE_URL"; rm -f "$work"/bench.db*; }
+[ "$sqlite" = 0 ] || [ -f "$work/bench.db" ] || seed "$sqlite_url"
 
 "$bin" serve 2>"$work/server.log" &
 server=$!
