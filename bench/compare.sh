@@ -72,7 +72,9 @@ for port in $ours $theirs $( [ "$sqlite" = 1 ] && echo $ours_sqlite ); do
     sleep 0.2
   done
 done
+# A team lead of the bench organisation (a worker of that database: one token per database).
 token=$("$bin" dev-token --organisation bench --role TEAM_LEAD 2>/dev/null)
+[ "$sqlite" = 0 ] || token_sqlite=$(DATABASE_URL=$sqlite_url "$bin" dev-token --organisation bench --role TEAM_LEAD 2>/dev/null)
 
 # The same page from both: 50 families in id order, their children with name, trajectory phase
 # and responsible worker.
@@ -85,6 +87,11 @@ ours_children=$(count "$our_query" "$token" "http://127.0.0.1:$ours/graphql" pha
 theirs_children=$(count "$their_query" "" "http://127.0.0.1:$theirs/graphql" phase)
 echo "== one page: ours $ours_children children, PostGraphile $theirs_children children"
 [ "$ours_children" = "$theirs_children" ] && [ "$ours_children" -gt 0 ] || { echo "the two pages differ" >&2; exit 1; }
+if [ "$sqlite" = 1 ]; then
+  sqlite_children=$(count "$our_query" "$token_sqlite" "http://127.0.0.1:$ours_sqlite/graphql" phase)
+  echo "   SQLite: $sqlite_children children"
+  [ "$sqlite_children" = "$ours_children" ] || { echo "the SQLite page differs" >&2; exit 1; }
+fi
 
 script() { # $1 query, $2 token (may be empty)
   cat <<LUA
@@ -101,6 +108,7 @@ LUA
 }
 script "$our_query" "$token" >"$work/ours.lua"
 script "$their_query" "" >"$work/theirs.lua"
+[ "$sqlite" = 0 ] || script "$our_query" "$token_sqlite" >"$work/ours-sqlite.lua"
 run() { wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$duration" -s "$work/$1.lua" "http://127.0.0.1:$3/graphql" | grep '^RESULT'; }
 
 printf '\n%-12s %-13s %10s %9s %9s %7s\n' connections server 'req/s' 'p50 ms' 'p99 ms' errors
@@ -113,8 +121,8 @@ for c in $connections; do
   printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" postgraphile "$their_rps" "$their_p50" "$their_p99" "$their_err"
   awk -v a="$our_rps" -v b="$their_rps" -v c="$c" 'BEGIN { printf "%-12s %-13s %9.2fx\n", c, "ratio", a / b }'
   if [ "$sqlite" = 1 ]; then
-    run ours "$c" "$ours_sqlite" >/dev/null
-    read -r _ sq_rps sq_p50 sq_p99 sq_err < <(run ours "$c" "$ours_sqlite")
+    run ours-sqlite "$c" "$ours_sqlite" >/dev/null
+    read -r _ sq_rps sq_p50 sq_p99 sq_err < <(run ours-sqlite "$c" "$ours_sqlite")
     printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" "veerkracht/sqlite" "$sq_rps" "$sq_p50" "$sq_p99" "$sq_err"
     awk -v a="$sq_rps" -v b="$their_rps" -v p="$our_rps" -v c="$c" 'BEGIN { printf "%-12s %-13s %9.2fx (PostgreSQL/SQLite %.2fx)\n", c, "ratio sqlite", a / b, p / a }'
   fi
