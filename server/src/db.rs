@@ -29,6 +29,7 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> anyhow::Result<D
         // WAL lets readers of other processes (backups, `veerkracht migrate --status`) run
         // beside the server; foreign keys are on by default in sqlx.
         db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;
+        optimize(&db).await?;
     }
     db.set_metric_callback(move |_| metrics.sql_statement());
     Ok(db)
@@ -52,6 +53,18 @@ pub async fn connect_reader(config: &Config, writer: &DatabaseConnection, metric
     let mut db = Database::connect(options).await?;
     db.set_metric_callback(move |_| metrics.sql_statement());
     Ok(db)
+}
+
+/// SQLite plans without statistics unless asked to gather them, and then picks poor indexes
+/// (the trajectories of a page through the organisation's index rather than the children's:
+/// 20 ms instead of 1 at 20,000 families). `PRAGMA optimize` analyses the tables whose
+/// statistics are missing or stale, within `analysis_limit` rows each; run at start and hourly
+/// by `serve`. Does nothing on PostgreSQL, whose autovacuum keeps statistics.
+pub async fn optimize(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;").await?;
+    }
+    Ok(())
 }
 
 fn postgres_port(url: &str) -> Option<u16> {

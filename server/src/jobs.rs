@@ -1,5 +1,6 @@
 //! What runs beside the HTTP server: the access log's sequencer, the delivery worker draining
-//! the outbox, and the daily expiry of Verwijsindex signals.
+//! the outbox, the daily expiry of Verwijsindex signals, and on SQLite the hourly refresh of
+//! the planner's statistics.
 
 use crate::{
     audit::{self, Sealer},
@@ -45,6 +46,22 @@ pub fn spawn_sequencer(db: DatabaseConnection, sealer: Arc<Sealer>, every: Durat
             tokio::select! {
                 _ = &mut stop => return,
                 _ = tokio::time::sleep(every) => {}
+            }
+        }
+    });
+}
+
+/// Refreshes SQLite's planner statistics every hour (see [`crate::db::optimize`]).
+pub fn spawn_optimizer(db: DatabaseConnection, stop: impl Future<Output = ()> + Send + 'static) {
+    tokio::spawn(async move {
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                _ = &mut stop => return,
+                _ = tokio::time::sleep(Duration::from_secs(60 * 60)) => {}
+            }
+            if let Err(e) = crate::db::optimize(&db).await {
+                tracing::error!(error = %e, "refreshing SQLite's statistics failed");
             }
         }
     });

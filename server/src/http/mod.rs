@@ -198,6 +198,9 @@ pub async fn run(state: AppState, listener: TcpListener, shutdown: impl Future<O
     let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|s| *s).await;
     };
+    if state.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        crate::jobs::spawn_optimizer(state.db.clone(), until_stopped(stopped.clone()));
+    }
     if state.config.audit.seal_interval_ms > 0 {
         let every = Duration::from_millis(state.config.audit.seal_interval_ms);
         crate::jobs::spawn_sequencer(state.db.clone(), state.api.sealer.clone(), every, until_stopped(stopped.clone()));
