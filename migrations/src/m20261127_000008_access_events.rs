@@ -84,6 +84,10 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("access_event", &["organisation_id", "seq"], true)).await?;
+        // The sequencer's queue: the events not sealed yet, in id order.
+        m.get_connection()
+            .execute_unprepared("CREATE INDEX ix_access_event_unsealed ON access_event (organisation_id, id) WHERE seq IS NULL")
+            .await?;
         m.create_table(
             Table::create()
                 .table("access_event_person")
