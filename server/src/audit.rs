@@ -26,7 +26,7 @@ use p256::ecdsa::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Statement, TransactionTrait,
+    QueryTrait, Statement, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -276,17 +276,20 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
     let head = access_log_head::Entity::find_by_id(organisation_id).lock_exclusive().one(&txn).await?;
     let (mut seq, mut prev) = head.as_ref().map_or((0, GENESIS_HASH.to_string()), |h| (h.seq, h.hash.clone()));
     let mut sealed = 0;
+    // From where the last batch ended: the index entries of the events sealed in this
+    // transaction stay until it commits, and scanning past them again made each batch slower.
+    let mut after: Option<Uuid> = None;
     loop {
         let batch = access_event::Entity::find()
             .filter(access_event::Column::OrganisationId.eq(organisation_id))
             .filter(access_event::Column::Seq.is_null())
+            .apply_if(after, |q, id| q.filter(access_event::Column::Id.gt(id)))
             .order_by_asc(access_event::Column::Id)
             .limit(SEAL_BATCH)
             .all(&txn)
             .await?;
-        if batch.is_empty() {
-            break;
-        }
+        let Some(last) = batch.last() else { break };
+        after = Some(last.id);
         let mut links = Vec::with_capacity(batch.len());
         let mut index = Vec::new();
         for e in &batch {

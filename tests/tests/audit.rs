@@ -279,3 +279,29 @@ async fn entries_of_the_old_log_move_over_and_are_sealed_again() {
     let indexed = entities::access_event_person::Entity::find().all(&db).await.unwrap();
     assert_eq!(indexed.len(), 2);
 }
+
+#[tokio::test]
+async fn the_sequencer_seals_in_batches_and_in_order() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let principal = server::auth::Principal {
+        subject: "sequencer-test".into(),
+        organisation_id: org.org.id,
+        organisation_slug: org.org.slug.clone(),
+        worker_id: None,
+        roles: vec![entities::Role::TeamLead],
+        partner: None,
+    };
+    let ground = server::policy::Ground::Role(entities::Role::TeamLead);
+    // More events than one batch of the sequencer holds, each in a request of its own.
+    for _ in 0..1234 {
+        let event = server::audit::AccessEvent::new(uuid::Uuid::now_v7(), entities::AccessAction::Read, "identity", &ground);
+        server::audit::append(&app.db, &principal, &Default::default(), &[event]).await.unwrap();
+    }
+    let sealer = app.config.sealer().unwrap();
+    assert!(server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap() >= 1234);
+    let report = server::audit::verify(&app.db, &sealer, org.org.id).await.unwrap();
+    assert!(report.valid, "{report:?}");
+    assert_eq!(report.checkpoint_size, Some(report.entries_checked));
+    assert_eq!(server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap(), 0, "nothing left to seal");
+}
