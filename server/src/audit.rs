@@ -26,7 +26,8 @@ use p256::ecdsa::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Statement, TransactionTrait,
+    QueryTrait, TransactionTrait,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -381,27 +382,20 @@ async fn persons_of<C: ConnectionTrait>(db: &C, events: impl Iterator<Item = Uui
 
 /// Sets `seq`, `prev_hash` and `hash` of a batch of events in one statement.
 async fn set_links<C: ConnectionTrait>(db: &C, links: &[(Uuid, i64, String, String)]) -> AppResult<()> {
-    let backend = db.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    let mut case = |column: &str, value: &dyn Fn(&(Uuid, i64, String, String)) -> sea_orm::Value| {
-        let mut sql = format!("{column} = CASE id");
-        for link in links {
-            values.push(link.0.into());
-            values.push(value(link));
-            sql.push_str(&format!(" WHEN ${} THEN ${}", values.len() - 1, values.len()));
-        }
-        sql + " END"
+    let Some((first, rest)) = links.split_first() else { return Ok(()) };
+    // One CASE per column, keyed by the event's id.
+    let column = |value: &dyn Fn(&(Uuid, i64, String, String)) -> sea_orm::Value| {
+        let when = |l: &(Uuid, i64, String, String)| Expr::col(access_event::Column::Id).eq(l.0);
+        rest.iter().fold(Expr::case(when(first), value(first)), |case, l| case.case(when(l), value(l)))
     };
-    let seq = case("seq", &|l| l.1.into());
-    let prev = case("prev_hash", &|l| l.2.clone().into());
-    let hash = case("hash", &|l| l.3.clone().into());
-    let first_id = values.len() + 1;
-    let ids: Vec<String> = (first_id..first_id + links.len()).map(|i| format!("${i}")).collect();
-    values.extend(links.iter().map(|l| sea_orm::Value::from(l.0)));
-    let sql = format!("UPDATE access_event SET {seq}, {prev}, {hash} WHERE id IN ({})", ids.join(", "));
-    // `$n` placeholders are PostgreSQL's; SQLite accepts `?NNN`.
-    let sql = if backend == sea_orm::DbBackend::Sqlite { sql.replace('$', "?") } else { sql };
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let update = Query::update()
+        .table(access_event::Entity)
+        .value(access_event::Column::Seq, column(&|l| l.1.into()))
+        .value(access_event::Column::PrevHash, column(&|l| l.2.clone().into()))
+        .value(access_event::Column::Hash, column(&|l| l.3.clone().into()))
+        .and_where(Expr::col(access_event::Column::Id).is_in(links.iter().map(|l| l.0)))
+        .to_owned();
+    db.execute(&update).await?;
     Ok(())
 }
 
