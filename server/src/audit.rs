@@ -5,12 +5,16 @@
 //! the record and ground, naming the persons it concerns. Order and tamper-evidence come
 //! afterwards, from the sequencer ([`seal`]): it takes an organisation's new events in id
 //! order, gives each its place in the organisation's hash chain (each event's hash covers the
-//! one before it and every field, its persons too), indexes the persons
-//! (`access_event_person`, behind "who accessed this person's record"), and writes a checkpoint — the chain's size and last hash — signed
+//! one before it and every field, its persons too), and writes a checkpoint — the chain's size and last hash — signed
 //! with a key kept outside the database, as Certificate Transparency's signed tree heads. A
 //! copy of each checkpoint goes to a directory outside the database and to the service log,
 //! so that [`verify`] notices a changed, removed, re-chained or wiped log against the last
 //! checkpoint even when the database's own checkpoints went with it.
+//!
+//! "Who accessed this person's record" ([`naming`]) is answered from the sealed events: on
+//! PostgreSQL by a GIN index over their persons, on SQLite, which has no inverted index, by a
+//! row per event and person (`access_event_person`) that the sequencer writes and [`verify`]
+//! holds against the chain.
 
 use crate::{
     auth::Principal,
@@ -25,9 +29,9 @@ use p256::ecdsa::{
     signature::{Signer, Verifier},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, TransactionTrait,
-    sea_query::{Expr, ExprTrait, Query},
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    sea_query::{BinOper, Expr, ExprTrait, Query},
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -87,28 +91,38 @@ impl AuditBuffer {
     }
 }
 
-/// Appends `events` to the log: one row per action, area and ground, naming its persons, in
-/// one statement. No shared row is touched, so appends of one organisation run side by side.
+/// Appends `events` to the log in one statement: one row per action and ground for each set
+/// of persons, naming the parts of their records read (`area`, comma-separated: a page that
+/// shows the children's identity and trajectory is one row, not two). No shared row is
+/// touched, so appends of one organisation run side by side.
 pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &RequestMeta, events: &[AccessEvent]) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
     }
-    // One group per action, area and ground, in the order they first occur.
-    let mut groups: Vec<(AccessAction, &str, &str, Vec<Uuid>)> = Vec::new();
-    let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    // The persons of each action, ground and area, in the order they first occur.
+    let mut areas: Vec<((AccessAction, &str), &str, Vec<Uuid>)> = Vec::new();
+    let mut index: HashMap<(AccessAction, &str, &str), usize> = HashMap::new();
     for e in events {
-        let i = *index.entry((e.action.as_str(), e.area, &e.ground)).or_insert_with(|| {
-            groups.push((e.action, e.area, &e.ground, Vec::new()));
-            groups.len() - 1
+        let i = *index.entry((e.action, &e.ground, e.area)).or_insert_with(|| {
+            areas.push(((e.action, &e.ground), e.area, Vec::new()));
+            areas.len() - 1
         });
-        groups[i].3.push(e.person_id);
+        areas[i].2.push(e.person_id);
+    }
+    // Areas of one action and ground that concern the same persons share a row.
+    let mut groups: Vec<(AccessAction, &str, Vec<&str>, Vec<Uuid>)> = Vec::new();
+    for ((action, ground), area, mut ids) in areas {
+        ids.sort();
+        ids.dedup();
+        match groups.iter_mut().find(|g| g.0 == action && g.1 == ground && g.3 == ids) {
+            Some(group) => group.2.push(area),
+            None => groups.push((action, ground, vec![area], ids)),
+        }
     }
     let occurred_at = Utc::now().trunc_subsecs(6);
     let roles = principal.roles_label();
     let mut rows = Vec::with_capacity(groups.len());
-    for (action, area, ground, mut ids) in groups {
-        ids.sort();
-        ids.dedup();
+    for (action, ground, areas, ids) in groups {
         rows.push(access_event::ActiveModel::from(access_event::Model {
             id: Uuid::now_v7(),
             organisation_id: principal.organisation_id,
@@ -118,7 +132,7 @@ pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &Re
             actor_roles: roles.clone(),
             actor_partner: principal.partner.clone(),
             action,
-            area: area.to_string(),
+            area: areas.join(","),
             ground: ground.to_string(),
             request_id: meta.request_id.clone(),
             client_address: meta.client_address.clone(),
@@ -280,6 +294,7 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
     // From where the last batch ended: the index entries of the events sealed in this
     // transaction stay until it commits, and scanning past them again made each batch slower.
     let mut after: Option<Uuid> = None;
+    let person_rows = db.get_database_backend() == DbBackend::Sqlite;
     loop {
         let batch = access_event::Entity::find()
             .filter(access_event::Column::OrganisationId.eq(organisation_id))
@@ -297,7 +312,7 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
             seq += 1;
             let hash = event_hash(&prev, seq, e);
             links.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
-            index.extend(persons(e).map(|person_id| access_event_person::ActiveModel {
+            index.extend(persons(e).filter(|_| person_rows).map(|person_id| access_event_person::ActiveModel {
                 event_id: Set(e.id),
                 person_id: Set(person_id),
                 organisation_id: Set(organisation_id),
@@ -353,6 +368,30 @@ pub async fn seal_all(db: &DatabaseConnection, sealer: &Sealer) -> AppResult<u64
         sealed += seal(db, sealer, organisation_id).await?;
     }
     Ok(sealed)
+}
+
+/// The events of an organisation that name `person`, as a condition on `access_event`.
+pub fn naming(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condition {
+    let of_organisation = Condition::all().add(access_event::Column::OrganisationId.eq(organisation_id));
+    match backend {
+        // The expression of the GIN index `ix_access_event_persons` (migration 9), which
+        // covers sealed events only.
+        DbBackend::Postgres => of_organisation.add(access_event::Column::Seq.is_not_null()).add(
+            Expr::cust(r#"string_to_array("access_event"."persons", ',')::uuid[]"#)
+                // (sea-query reads brackets as quotes in a custom expression with values)
+                .binary(BinOper::Custom("@>"), Expr::cust_with_values("CAST($1 AS uuid ARRAY)", [format!("{{{person}}}")])),
+        ),
+        _ => of_organisation.add(
+            access_event::Column::Id.in_subquery(
+                access_event_person::Entity::find()
+                    .select_only()
+                    .column(access_event_person::Column::EventId)
+                    .filter(access_event_person::Column::OrganisationId.eq(organisation_id))
+                    .filter(access_event_person::Column::PersonId.eq(person))
+                    .into_query(),
+            ),
+        ),
+    }
 }
 
 /// The persons an event names.
@@ -436,6 +475,8 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
     let newest = checkpoints.iter().map(|c| c.size).max();
     let mut prev = GENESIS_HASH.to_string();
     let mut expected = 1;
+    // Only SQLite's person index is a table of its own that could differ from the chain.
+    let person_rows = db.get_database_backend() == DbBackend::Sqlite;
     loop {
         let page = access_event::Entity::find()
             .filter(access_event::Column::OrganisationId.eq(organisation_id))
@@ -447,17 +488,22 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
         if page.is_empty() {
             break;
         }
-        let indexed = persons_of(db, page.iter().map(|e| e.id)).await?;
+        let indexed = match person_rows {
+            true => Some(persons_of(db, page.iter().map(|e| e.id)).await?),
+            false => None,
+        };
         for e in page {
             let linked = e.seq == Some(expected) && e.prev_hash.as_deref() == Some(prev.as_str());
             let hash = event_hash(&prev, expected, &e);
             if !linked || e.hash.as_deref() != Some(hash.as_str()) {
                 return broken(expected, expected - 1, newest, format!("entry {expected} was changed, removed or re-chained"));
             }
-            let mut named: Vec<Uuid> = persons(&e).collect();
-            named.sort();
-            if indexed.get(&e.id).map_or(&[][..], Vec::as_slice) != named.as_slice() {
-                return broken(expected, expected - 1, newest, format!("the persons indexed for entry {expected} were changed"));
+            if let Some(indexed) = &indexed {
+                let mut named: Vec<Uuid> = persons(&e).collect();
+                named.sort();
+                if indexed.get(&e.id).map_or(&[][..], Vec::as_slice) != named.as_slice() {
+                    return broken(expected, expected - 1, newest, format!("the persons indexed for entry {expected} were changed"));
+                }
             }
             if roots.get(&expected).is_some_and(|root| *root != hash) {
                 return broken(expected, expected, newest, format!("entry {expected} does not match the checkpoint of that size"));

@@ -293,7 +293,8 @@ pub async fn eventually<T, F: std::future::Future<Output = Option<T>>>(mut probe
     panic!("condition not reached within a minute")
 }
 
-/// One access-log entry as the tests read it: an event and one person it concerns.
+/// One access-log entry as the tests read it: an event, one part of the record it names and
+/// one person it concerns.
 #[derive(Debug, Clone)]
 pub struct LogEntry {
     pub person_id: Uuid,
@@ -305,21 +306,26 @@ pub struct LogEntry {
     pub actor_partner: Option<String>,
 }
 
-/// The whole access log, in the order it was written (events by id, then their persons).
+/// The whole access log, in the order it was written (events by id, then their areas, then
+/// their persons).
 pub async fn access_log(db: &DatabaseConnection) -> Vec<LogEntry> {
     let events = access_event::Entity::find().order_by_asc(access_event::Column::Id).all(db).await.expect("access events");
     events
         .into_iter()
         .flat_map(|e| {
             let persons: Vec<Uuid> = e.persons.split(',').map(|p| p.parse().expect("a person id")).collect();
-            persons.into_iter().map(move |person_id| LogEntry {
-                person_id,
-                organisation_id: e.organisation_id,
-                action: e.action,
-                area: e.area.clone(),
-                ground: e.ground.clone(),
-                actor_worker_id: e.actor_worker_id,
-                actor_partner: e.actor_partner.clone(),
+            let areas: Vec<String> = e.area.split(',').map(str::to_string).collect();
+            areas.into_iter().flat_map(move |area| {
+                let e = e.clone();
+                persons.clone().into_iter().map(move |person_id| LogEntry {
+                    person_id,
+                    organisation_id: e.organisation_id,
+                    action: e.action,
+                    area: area.clone(),
+                    ground: e.ground.clone(),
+                    actor_worker_id: e.actor_worker_id,
+                    actor_partner: e.actor_partner.clone(),
+                })
             })
         })
         .collect()

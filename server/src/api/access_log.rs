@@ -12,9 +12,9 @@ use crate::{
 };
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{AccessAction, access_event, access_event_person};
+use entities::{AccessAction, access_event};
 use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    EntityTrait, QueryFilter,
 };
 
 /// Result of walking an organisation's chain and holding it against its signed checkpoints.
@@ -67,9 +67,10 @@ impl AccessLogEntry {
     async fn action(&self) -> AccessAction {
         self.0.action
     }
-    /// Which part of the record.
-    async fn area(&self) -> &str {
-        &self.0.area
+    /// Which parts of the record were accessed (e.g. `identity`, `trajectory`, `custody`);
+    /// the entry concerns each of its persons in each of these parts.
+    async fn areas(&self) -> Vec<&str> {
+        self.0.area.split(',').collect()
     }
     /// Grondslag: role, relationship, grant or override.
     async fn ground(&self) -> &str {
@@ -116,13 +117,8 @@ impl AccessLogQuery {
         let page = pagination::page(first, after, last, before, ctx.state().max_page_size)?;
         // The newest events are sealed first, so that every entry has its place in the chain.
         audit::seal(&ctx.state().writer, &ctx.state().settings.sealer, p.organisation_id).await?;
-        let events = access_event_person::Entity::find()
-            .select_only()
-            .column(access_event_person::Column::EventId)
-            .filter(access_event_person::Column::OrganisationId.eq(p.organisation_id))
-            .filter(access_event_person::Column::PersonId.eq(person))
-            .into_query();
-        let select = access_event::Entity::find().filter(access_event::Column::Id.in_subquery(events));
+        let naming = audit::naming(ctx.db().get_database_backend(), p.organisation_id, person);
+        let select = access_event::Entity::find().filter(naming);
         let total = TotalCount::of(ctx, &select, access_event::Column::Id);
         let (rows, prev, next) = pagination::fetch(ctx, select, access_event::Column::Id, &page).await?;
         Ok(pagination::connection(rows, prev, next, total, |e| e.id, AccessLogEntry))

@@ -20,6 +20,8 @@ use uuid::Uuid;
 pub struct ApiSettings {
     /// Largest `first`/`last` a connection accepts.
     pub max_page_size: u64,
+    /// Most aliases a document may use.
+    pub max_aliases: usize,
     /// Seals partner secrets given through the API.
     pub secrets: Arc<SecretBox>,
     /// The base URL partners reach us at, for their inbox URL.
@@ -32,6 +34,7 @@ impl ApiSettings {
     pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
         Ok(Self {
             max_page_size: config.limits.max_page_size,
+            max_aliases: config.limits.max_aliases,
             secrets: Arc::new(config.secrets()?),
             public_base_url: config.partners.public_base_url.clone().unwrap_or_else(|| format!("http://{}", config.listen)),
             sealer: Arc::new(config.sealer()?),

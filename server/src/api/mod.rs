@@ -100,8 +100,7 @@ pub fn build_schema(config: &Config) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(config.limits.max_depth)
         .limit_complexity(config.limits.max_complexity)
-        .limit_directives(10)
-        .extension(limits::AliasLimit(config.limits.max_aliases));
+        .limit_directives(10);
     if !config.introspection_enabled() {
         builder = builder.disable_introspection();
     }
@@ -125,8 +124,11 @@ pub async fn execute(
     principal: Option<Principal>,
     meta: RequestMeta,
     settings: &context::ApiSettings,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
 ) -> AppResult<async_graphql::Response> {
+    if let Err(e) = limits::check_aliases(&mut request, settings.max_aliases) {
+        return Ok(async_graphql::Response::from_errors(vec![e]));
+    }
     let audit_buffer = Arc::new(AuditBuffer::default());
     let organisation_id = principal.as_ref().map_or(Uuid::nil(), |p| p.organisation_id);
     let loader = Batcher::new(Loaders { db: reader.clone(), organisation_id });

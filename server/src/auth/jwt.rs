@@ -14,6 +14,14 @@ use tokio::sync::{Mutex, RwLock};
 /// make us hammer the identity provider.
 const MISS_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
 
+/// Tokens whose signature was checked, kept until they expire: a client sends the same token
+/// with every request, and checking an ES256 signature again each time was a fifth of the
+/// time of a small request. Bounded so that many distinct tokens cannot grow it without end.
+const VERIFIED_CAPACITY: usize = 10_000;
+
+/// Leeway on `exp` and `nbf` for clocks that differ a little.
+const LEEWAY_SECONDS: u64 = 30;
+
 #[derive(Clone)]
 pub struct JwtValidator {
     inner: Arc<Inner>,
@@ -27,6 +35,7 @@ struct Inner {
     http: reqwest::Client,
     keys: RwLock<KeyCache>,
     fetch_lock: Mutex<()>,
+    verified: std::sync::Mutex<HashMap<String, Claims>>,
 }
 
 pub enum JwksSource {
@@ -61,11 +70,36 @@ impl JwtValidator {
                 http,
                 keys: RwLock::default(),
                 fetch_lock: Mutex::new(()),
+                verified: std::sync::Mutex::default(),
             }),
         }
     }
 
     pub async fn validate(&self, token: &str) -> AppResult<Claims> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let unexpired = |c: &Claims| u64::try_from(c.exp).is_ok_and(|exp| exp + LEEWAY_SECONDS > now);
+        if let Some(claims) = self.verified().get(token).filter(|c| unexpired(c)) {
+            return Ok(claims.clone());
+        }
+        let claims = self.check(token).await?;
+        let mut verified = self.verified();
+        if verified.len() >= VERIFIED_CAPACITY {
+            verified.retain(|_, c| unexpired(c));
+            if verified.len() >= VERIFIED_CAPACITY {
+                verified.clear();
+            }
+        }
+        verified.insert(token.to_string(), claims.clone());
+        Ok(claims)
+    }
+
+    fn verified(&self) -> std::sync::MutexGuard<'_, HashMap<String, Claims>> {
+        // The map holds only checked claims: a panic elsewhere cannot leave it wrong.
+        self.inner.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Checks the token's signature, issuer, audience and lifetime.
+    async fn check(&self, token: &str) -> AppResult<Claims> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| unauthenticated("malformed token"))?;
         if !matches!(header.alg, Algorithm::RS256 | Algorithm::ES256) {
             return Err(unauthenticated("token algorithm not accepted"));
@@ -79,7 +113,7 @@ impl JwtValidator {
         validation.set_issuer(&[&self.inner.issuer]);
         validation.set_audience(&[&self.inner.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECONDS;
         jsonwebtoken::decode::<Claims>(token, &key, &validation)
             .map(|data| data.claims)
             .map_err(|e| {
