@@ -4,7 +4,7 @@ use super::{
     children::Child,
     context::{ContextExt, in_transaction},
     ids,
-    loaders::{FamilyId, LocationId, MembersOf},
+    loaders::{ChildrenOf, FamilyId, LocationId, MembersOf},
     method::{check, decode_into},
     organisation::Location,
     pagination::{self, Conn, TotalCount},
@@ -14,10 +14,10 @@ use super::{
 use crate::{
     cases::admission::{self, AddFamilyMember, AdmitFamily, MoveFamily, NewMember},
     error::{AppError, AppResult, Violation},
-    policy::{self, Ground},
+    policy,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use entities::{CareSetting, MembershipRole, Sex, family, person};
+use entities::{CareSetting, MembershipRole, Sex, family};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
@@ -29,12 +29,6 @@ impl Family {
         policy::read_cases(ctx.principal()?)?;
         let f = ctx.loader().load_one(FamilyId(id)).await?.ok_or(AppError::NotFound("family"))?;
         Ok(Self(f))
-    }
-
-    async fn members_with_ground(&self, ctx: &Context<'_>) -> AppResult<(Vec<(MembershipRole, person::Model)>, Ground)> {
-        let ground = policy::read_cases(ctx.principal()?)?;
-        let members = ctx.loader().load_one(MembersOf(self.0.id)).await?.unwrap_or_default();
-        Ok((members, ground))
     }
 }
 
@@ -71,16 +65,17 @@ impl Family {
     }
     /// Everyone registered in the family.
     async fn members(&self, ctx: &Context<'_>) -> AppResult<Vec<FamilyMember>> {
-        let (members, ground) = self.members_with_ground(ctx).await?;
+        let ground = policy::read_cases(ctx.principal()?)?;
+        let members = ctx.loader().load_one(MembersOf(self.0.id)).await?.unwrap_or_default();
         Ok(members.into_iter().map(|(role, p)| FamilyMember { role, person: Person::read(ctx, p, &ground) }).collect())
     }
     /// The children, each a client in their own right.
     async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Child>> {
-        let (members, ground) = self.members_with_ground(ctx).await?;
-        Ok(members
+        let ground = policy::read_cases(ctx.principal()?)?;
+        let children = ctx.loader().load_one(ChildrenOf(self.0.id)).await?.unwrap_or_default();
+        Ok(children
             .into_iter()
-            .filter(|(role, _)| *role == MembershipRole::Child)
-            .map(|(_, p)| {
+            .map(|p| {
                 ctx.log_read(p.id, "identity", &ground);
                 Child(p)
             })
