@@ -31,7 +31,7 @@ use p256::ecdsa::{
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
-    sea_query::{BinOper, Expr, ExprTrait, Query},
+    sea_query::{BinOper, Expr, ExprTrait, Query, SubQueryStatement},
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -370,15 +370,16 @@ pub async fn seal_all(db: &DatabaseConnection, sealer: &Sealer) -> AppResult<u64
     Ok(sealed)
 }
 
-/// The events of an organisation that name `person`, as a condition on `access_event`.
+/// The events of an organisation that name `person`, as a condition on `access_event`: to
+/// count them. For a page of them, see [`naming_in_order`].
 pub fn naming(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condition {
     let of_organisation = Condition::all().add(access_event::Column::OrganisationId.eq(organisation_id));
     match backend {
-        // The expression of the GIN index `ix_access_event_persons` (migration 9), which
-        // covers sealed events only.
+        // The expression of the GIN index `ix_access_event_persons` (migration 9), which covers
+        // sealed events only. `x::uuid[]` is written `CAST(x AS uuid ARRAY)`: sea-query reads
+        // brackets in a custom expression as quotes.
         DbBackend::Postgres => of_organisation.add(access_event::Column::Seq.is_not_null()).add(
-            Expr::cust(r#"string_to_array("access_event"."persons", ',')::uuid[]"#)
-                // (sea-query reads brackets as quotes in a custom expression with values)
+            Expr::cust(r#"CAST(string_to_array("access_event"."persons", ',') AS uuid ARRAY)"#)
                 .binary(BinOper::Custom("@>"), Expr::cust_with_values("CAST($1 AS uuid ARRAY)", [format!("{{{person}}}")])),
         ),
         _ => of_organisation.add(
@@ -391,6 +392,27 @@ pub fn naming(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condit
                     .into_query(),
             ),
         ),
+    }
+}
+
+/// [`naming`], for a page in id order. On PostgreSQL the events found through the GIN index
+/// are handed to the page as an array: with the plain condition the planner walks the primary
+/// key in page order and filters every event since the first (120 ms for a person read
+/// 65,000 times among 2 million).
+pub fn naming_in_order(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condition {
+    match backend {
+        DbBackend::Postgres => {
+            let hits = access_event::Entity::find()
+                .select_only()
+                .column(access_event::Column::Id)
+                .filter(naming(backend, organisation_id, person))
+                .into_query();
+            let hits = Expr::SubQuery(None, Box::new(SubQueryStatement::from(hits)));
+            Condition::all()
+                .add(access_event::Column::OrganisationId.eq(organisation_id))
+                .add(Expr::cust_with_exprs(r#""access_event"."id" = ANY(ARRAY($1))"#, [hits]))
+        }
+        _ => naming(backend, organisation_id, person),
     }
 }
 

@@ -117,9 +117,9 @@ impl AccessLogQuery {
         let page = pagination::page(first, after, last, before, ctx.state().max_page_size)?;
         // The newest events are sealed first, so that every entry has its place in the chain.
         audit::seal(&ctx.state().writer, &ctx.state().settings.sealer, p.organisation_id).await?;
-        let naming = audit::naming(ctx.db().get_database_backend(), p.organisation_id, person);
-        let select = access_event::Entity::find().filter(naming);
-        let total = TotalCount::of(ctx, &select, access_event::Column::Id);
+        let backend = ctx.db().get_database_backend();
+        let total = TotalCount::of(ctx, &access_event::Entity::find().filter(audit::naming(backend, p.organisation_id, person)), access_event::Column::Id);
+        let select = access_event::Entity::find().filter(audit::naming_in_order(backend, p.organisation_id, person));
         let (rows, prev, next) = pagination::fetch(ctx, select, access_event::Column::Id, &page).await?;
         Ok(pagination::connection(rows, prev, next, total, |e| e.id, AccessLogEntry))
     }
