@@ -45,6 +45,7 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
         Ok(admin) if admin.starts_with("postgres") => {
             let name = format!("vk_test_{}", Uuid::now_v7().simple());
             let conn = Database::connect(&admin).await.expect("connect to TEST_DATABASE_URL");
+            drop_stale_databases(&conn).await;
             conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
             conn.close().await.ok();
             let (base, query) = admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
@@ -56,6 +57,34 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
         }
         _ => format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display()),
     }
+}
+
+/// Test databases are left behind for inspection; the first test of a run drops those of runs
+/// that started more than an hour ago (their names carry a UUIDv7, which tells when), so that
+/// repeated runs on one server do not pile them up.
+async fn drop_stale_databases(conn: &DatabaseConnection) {
+    static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    ONCE.get_or_init(async || {
+        let hour_ago = Utc::now().timestamp_millis() - 3_600_000;
+        let rows = conn
+            .query_all_raw(sea_orm::Statement::from_string(
+                conn.get_database_backend(),
+                "SELECT datname FROM pg_database WHERE datname LIKE 'vk_test_%'",
+            ))
+            .await
+            .expect("list test databases");
+        for row in rows {
+            let name: String = row.try_get("", "datname").expect("datname");
+            let started = Uuid::parse_str(&name["vk_test_".len()..])
+                .ok()
+                .and_then(|id| id.get_timestamp())
+                .map(|t| { let (secs, nanos) = t.to_unix(); secs as i64 * 1000 + i64::from(nanos / 1_000_000) });
+            if started.is_some_and(|t| t < hour_ago) {
+                conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
+            }
+        }
+    })
+    .await;
 }
 
 pub async fn spawn_app() -> TestApp {
