@@ -15,7 +15,14 @@ pub enum SignatureError {
     Mismatch,
     #[error("the body is not UTF-8 text")]
     Body,
+    #[error("webhook-id must be 1 to 128 visible ASCII characters")]
+    Id,
 }
+
+/// Longest `webhook-id` accepted. Standard Webhooks ids are short (`msg_` and a KSUID, or a
+/// UUID); the id is stored for deduplication, so an unbounded one would let a partner fill the
+/// inbox table with a single header.
+pub const MAX_ID_LEN: usize = 128;
 
 /// The headers that carry a signature for `body`.
 pub fn sign(secret: &[u8], id: &str, timestamp: i64, body: &[u8]) -> Result<HeaderMap, SignatureError> {
@@ -33,6 +40,10 @@ pub fn sign(secret: &[u8], id: &str, timestamp: i64, body: &[u8]) -> Result<Head
 /// Verifies `body` against the signature headers, within five minutes of now.
 /// Returns the message id, which the receiver uses to drop duplicates.
 pub fn verify(secret: &[u8], headers: &HeaderMap, body: &[u8]) -> Result<String, SignatureError> {
+    let id = headers.get(HEADER_WEBHOOK_ID).ok_or(SignatureError::Headers)?.as_bytes();
+    if id.is_empty() || id.len() > MAX_ID_LEN || !id.iter().all(u8::is_ascii_graphic) {
+        return Err(SignatureError::Id);
+    }
     let hook = Webhook::from_bytes(secret.to_vec()).map_err(|_| SignatureError::Headers)?;
     hook.verify(body, headers).map_err(|e| match e {
         WebhookError::TimestampTooOldError | WebhookError::FutureTimestampError => SignatureError::Timestamp,

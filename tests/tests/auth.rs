@@ -1,7 +1,7 @@
 //! Authentication: every way a token can be wrong is refused with 401 and UNAUTHENTICATED.
 
 use serde_json::{Value, json};
-use server::auth::dev_issuer::DevIssuer;
+use server::auth::{Claims, dev_issuer::DevIssuer};
 use tests::*;
 
 const VIEWER: &str = "{ viewer { subject roles organisation { slug } worker { name } } }";
@@ -81,4 +81,48 @@ async fn wrong_tokens_are_refused() {
     let mut role = base.clone();
     role.roles = vec!["SUPERUSER".into()];
     refused(&app, &app.sign(&role)).await;
+}
+
+/// A worker acts in the roles the organisation gave them: a token can narrow them, never widen
+/// them (issue 11, item 3).
+#[tokio::test]
+async fn roles_come_from_the_worker_not_from_the_token() {
+    use entities::Role::*;
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let token = |roles: &[entities::Role], worker: &entities::worker::Model| app.sign(&app.claims("haven", roles, Some(worker.id)));
+    let roles = async |token: &str| app.gql(token, "{ viewer { roles } }", json!({})).await["viewer"]["roles"].clone();
+
+    // A child and family worker whose token claims to lead the team and run the organisation.
+    let inflated = token(&[TeamLead, OrgAdmin], &org.worker);
+    assert_eq!(roles(&inflated).await, json!([]));
+    let err = app.gql_error(&inflated, "{ verifyAccessLog { valid } }", json!({})).await;
+    assert_eq!(err["extensions"]["code"], "FORBIDDEN", "{err}");
+    let err = app.gql_error(&inflated, "{ families { totalCount } }", json!({})).await;
+    assert_eq!(err["extensions"]["code"], "FORBIDDEN", "the token withheld the worker's own role: {err}");
+
+    // The token's roles narrow what is stored; without roles the stored ones apply.
+    assert_eq!(roles(&token(&[TeamLead, OrgAdmin], &org.lead)).await, json!(["TEAM_LEAD"]));
+    assert_eq!(roles(&token(&[], &org.admin)).await, json!(["ORG_ADMIN"]));
+    app.gql(&token(&[], &org.admin), "{ verifyAccessLog { valid } }", json!({})).await;
+}
+
+/// `nbf` and `iat` are held to the clock with the same leeway as `exp`; `iat` may be absent
+/// (issue 11, item 8).
+#[tokio::test]
+async fn tokens_not_valid_yet_or_issued_in_the_future_are_refused() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let now = chrono::Utc::now().timestamp();
+    let base = app.claims("haven", &[entities::Role::TeamLead], Some(org.lead.id));
+
+    let body = refused(&app, &app.sign(&Claims { nbf: Some(now + 3600), ..base.clone() })).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("nbf"), "{body}");
+    let body = refused(&app, &app.sign(&Claims { iat: Some(now + 5 * 365 * 86_400), ..base.clone() })).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("iat"), "{body}");
+
+    // Within the leeway, in the past, or without `iat`: accepted.
+    for claims in [Claims { nbf: Some(now + 10), iat: Some(now + 10), ..base.clone() }, Claims { nbf: Some(now - 60), ..base.clone() }, Claims { iat: None, ..base }] {
+        assert_eq!(app.gql(&app.sign(&claims), "{ viewer { roles } }", json!({})).await["viewer"]["roles"], json!(["TEAM_LEAD"]));
+    }
 }

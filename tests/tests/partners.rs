@@ -379,6 +379,9 @@ async fn the_inbox_rejects_tampered_unsigned_old_and_replayed_messages() {
     assert_eq!(post_inbox(&app, &unknown, secret, "m-1", 0, &body).await, StatusCode::NOT_FOUND);
     let concern = json!({ "type": "CONCERN", "signalId": signal_uuid, "text": "…" }).to_string();
     assert_eq!(post_inbox(&app, url, secret, "m-2", 0, &concern).await, StatusCode::UNPROCESSABLE_ENTITY);
+    // Ids are bounded, even when signed (issue 11, item 7).
+    assert_eq!(post_inbox(&app, url, secret, &"m".repeat(5000), 0, &body).await, StatusCode::BAD_REQUEST, "a 5,000-character id");
+    assert_eq!(post_inbox(&app, url, secret, &"m".repeat(signing::MAX_ID_LEN), 0, &concern).await, StatusCode::UNPROCESSABLE_ENTITY, "the longest id is read");
     assert_eq!(stored().await, 0, "nothing stored from rejected messages");
 
     assert_eq!(post_inbox(&app, url, secret, "m-1", 0, &body).await, StatusCode::OK);

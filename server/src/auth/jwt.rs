@@ -114,7 +114,8 @@ impl JwtValidator {
         validation.set_audience(&[&self.inner.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = LEEWAY_SECONDS;
-        jsonwebtoken::decode::<Claims>(token, &key, &validation)
+        validation.validate_nbf = true;
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
             .map(|data| data.claims)
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind::*;
@@ -123,9 +124,15 @@ impl JwtValidator {
                     InvalidAudience => unauthenticated("token audience not accepted"),
                     InvalidIssuer => unauthenticated("token issuer not accepted"),
                     InvalidSignature => unauthenticated("token signature invalid"),
+                    ImmatureSignature => unauthenticated("token not valid yet (nbf)"),
                     _ => unauthenticated("token invalid"),
                 }
-            })
+            })?;
+        let now = jsonwebtoken::get_current_timestamp();
+        if claims.iat.and_then(|iat| u64::try_from(iat).ok()).is_some_and(|iat| iat > now + LEEWAY_SECONDS) {
+            return Err(unauthenticated("token issued in the future (iat)"));
+        }
+        Ok(claims)
     }
 
     async fn key(&self, kid: &str) -> AppResult<(DecodingKey, Algorithm)> {

@@ -4,8 +4,10 @@ pub mod dev_issuer;
 pub mod jwt;
 
 use crate::error::{AppError, AppResult};
-use entities::{Role, organisation, worker};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use entities::{Role, organisation, worker, worker_role};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -17,7 +19,13 @@ pub struct Claims {
     pub aud: String,
     pub sub: String,
     pub exp: i64,
-    pub iat: i64,
+    /// When the token was issued; optional (Entra ID and Keycloak send it, not every issuer
+    /// does), but never later than now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    /// Not valid before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     /// Slug of the shelter organisation the user acts within.
     pub org: String,
     #[serde(default)]
@@ -54,34 +62,53 @@ impl Principal {
 }
 
 /// Maps validated claims to a principal in one statement: the organisation (and, for a
-/// worker, the worker row) must exist, and a worker must be active and belong to it.
+/// worker, the worker row with its roles) must exist, and a worker must be active and belong
+/// to it.
+///
+/// A worker acts in the roles stored for them, narrowed to the token's roles when the token
+/// names any: an identity provider can withhold a role, never grant one the organisation did
+/// not give (a token for a child and family worker that claims TEAM_LEAD acts as a child and
+/// family worker). Users without a worker record (partner users) act in the token's roles.
 pub async fn resolve_principal(db: &DatabaseConnection, claims: Claims) -> AppResult<Principal> {
     let unknown = || AppError::Unauthenticated("the token's organisation or worker is not known here".into());
-    let roles = claims
+    let claimed = claims
         .roles
         .iter()
         .map(|r| Role::parse(r).ok_or_else(|| AppError::Unauthenticated(format!("unknown role {r:?} in token"))))
         .collect::<AppResult<Vec<_>>>()?;
-    let organisation_id = match claims.worker_id {
+    let (organisation_id, roles) = match claims.worker_id {
         Some(worker_id) => {
-            let (worker, org) = worker::Entity::find_by_id(worker_id)
-                .find_also_related(organisation::Entity)
-                .one(db)
-                .await?
-                .ok_or_else(unknown)?;
-            let org = org.ok_or_else(unknown)?;
-            if org.slug != claims.org || !worker.active {
+            // One row per stored role (one with no role when the worker holds none).
+            let rows: Vec<(bool, Uuid, String, Option<Role>)> = worker::Entity::find_by_id(worker_id)
+                .select_only()
+                .column(worker::Column::Active)
+                .column(organisation::Column::Id)
+                .column(organisation::Column::Slug)
+                .column(worker_role::Column::Role)
+                .join(JoinType::InnerJoin, worker::Relation::Organisation.def())
+                .join_rev(
+                    JoinType::LeftJoin,
+                    worker_role::Entity::belongs_to(worker::Entity).from(worker_role::Column::WorkerId).to(worker::Column::Id).into(),
+                )
+                .order_by_asc(worker_role::Column::Role)
+                .into_tuple()
+                .all(db)
+                .await?;
+            let (active, organisation_id, slug, _) = rows.first().ok_or_else(unknown)?;
+            if *slug != claims.org || !active {
                 return Err(unknown());
             }
-            org.id
+            let stored = rows.iter().filter_map(|r| r.3);
+            let roles = stored.filter(|r| claimed.is_empty() || claimed.contains(r)).collect();
+            (*organisation_id, roles)
         }
         None => {
-            organisation::Entity::find()
+            let organisation = organisation::Entity::find()
                 .filter(organisation::Column::Slug.eq(&claims.org))
                 .one(db)
                 .await?
-                .ok_or_else(unknown)?
-                .id
+                .ok_or_else(unknown)?;
+            (organisation.id, claimed)
         }
     };
     Ok(Principal {

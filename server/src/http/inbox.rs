@@ -41,7 +41,7 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
     let secret = state.secrets.open(sealed).map_err(AppError::internal)?;
     let message_id = match signing::verify(secret.as_bytes(), headers, body) {
         Ok(id) => id,
-        Err(e @ (signing::SignatureError::Headers | signing::SignatureError::Body)) => {
+        Err(e @ (signing::SignatureError::Headers | signing::SignatureError::Body | signing::SignatureError::Id)) => {
             return Ok(refuse(StatusCode::BAD_REQUEST, "BAD_SIGNATURE_HEADERS", e.to_string()));
         }
         Err(e) => return Ok(refuse(StatusCode::UNAUTHORIZED, "BAD_SIGNATURE", e.to_string())),
