@@ -12,6 +12,7 @@ mod m20261125_000006_create_partner_grants;
 mod m20261125_000007_create_handovers_and_referrals;
 mod m20261127_000008_access_events;
 mod m20261127_000009_person_index;
+mod m20261127_000010_unique_bsn;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_create_handovers_and_referrals::Migration),
             Box::new(m20261127_000008_access_events::Migration),
             Box::new(m20261127_000009_person_index::Migration),
+            Box::new(m20261127_000010_unique_bsn::Migration),
         ]
     }
 }

@@ -30,6 +30,9 @@ pub enum AppError {
     BadUserInput(Vec<Violation>),
     #[error("{0}")]
     Conflict(String),
+    /// A value that must be unique is taken, e.g. a BSN already registered.
+    #[error("{}", .0.message)]
+    Taken(Violation),
     #[error("internal error")]
     Internal(Arc<anyhow::Error>),
 }
@@ -51,7 +54,7 @@ impl AppError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict(_) | Self::Taken(_) => "CONFLICT",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -67,7 +70,7 @@ impl axum::response::IntoResponse for AppError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadUserInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Taken(_) => StatusCode::CONFLICT,
             Self::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -75,6 +78,7 @@ impl axum::response::IntoResponse for AppError {
         };
         let fields: Vec<_> = match &self {
             Self::BadUserInput(v) => v.iter().map(|v| serde_json::json!({ "field": v.field, "message": v.message })).collect(),
+            Self::Taken(v) => vec![serde_json::json!({ "field": v.field, "message": v.message })],
             _ => vec![],
         };
         let body = serde_json::json!({ "error": { "code": self.code(), "message": self.to_string(), "fields": fields } });
@@ -117,8 +121,10 @@ pub fn finalize_errors(errors: &mut [ServerError], request_id: &str) {
                     err.message = format!("Internal error. Quote request id {request_id} when reporting it.");
                     ext.set("requestId", request_id);
                 }
-                if let AppError::BadUserInput(violations) = &app {
-                    add_violations(&mut ext, violations);
+                match &app {
+                    AppError::BadUserInput(violations) => add_violations(&mut ext, violations),
+                    AppError::Taken(violation) => add_violations(&mut ext, std::slice::from_ref(violation)),
+                    _ => {}
                 }
                 app.code()
             }

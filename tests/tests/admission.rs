@@ -170,9 +170,44 @@ async fn a_bsn_already_registered_is_a_conflict_and_rolls_back() {
     admit(&app, &org, family_input(&org, 1)).await;
     let err = app.gql_error(&org.worker_token, ADMIT, json!({ "input": family_input(&org, 2) })).await;
     assert_eq!(err["extensions"]["code"], "CONFLICT");
+    assert_eq!(err["extensions"]["field"], "input.members[0].bsn", "{err}");
     let data = app.gql(&org.lead_token, "{ families { totalCount } children { totalCount } }", json!({})).await;
     assert_eq!(data["families"]["totalCount"], 1);
     assert_eq!(data["children"]["totalCount"], 1);
+}
+
+/// The database, not a look before the insert, keeps a BSN to one person: of simultaneous
+/// admissions of one BSN exactly one wins, the others get CONFLICT naming the field, and
+/// nothing of theirs is written (issue 11, item 10).
+#[tokio::test]
+async fn simultaneous_admissions_of_one_bsn_register_it_once() {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    for round in 0..3 {
+        let bsn = ["123456782", "111222333", "999999990"][round];
+        let mut input = family_input(&org, 1);
+        input["members"][0]["bsn"] = json!(bsn);
+        let attempts = (0..16).map(|_| app.post(Some(&org.worker_token), ADMIT, json!({ "input": input.clone() })));
+        let answers = futures::future::join_all(attempts).await;
+        let won = answers.iter().filter(|(_, body)| body["errors"].is_null()).count();
+        assert_eq!(won, 1, "round {round}: {answers:?}");
+        for (_, body) in answers.iter().filter(|(_, body)| !body["errors"].is_null()) {
+            assert_eq!(body["errors"][0]["extensions"]["code"], "CONFLICT", "{body}");
+            assert_eq!(body["errors"][0]["extensions"]["field"], "input.members[0].bsn", "{body}");
+        }
+        let holders = entities::person::Entity::find().filter(entities::person::Column::Bsn.eq(bsn)).count(&app.db).await.unwrap();
+        assert_eq!(holders, 1, "round {round}");
+    }
+    let data = app.gql(&org.lead_token, "{ families { totalCount } }", json!({})).await;
+    assert_eq!(data["families"]["totalCount"], 3, "the losers left no family behind");
+
+    // Correcting someone's BSN to one that is taken is refused the same way.
+    let family = app.gql(&org.lead_token, "{ families(first: 1) { edges { node { members { person { id } } } } } }", json!({})).await;
+    let child = family["families"]["edges"][0]["node"]["members"][1]["person"]["id"].clone();
+    let q = "mutation($id: ID!) { updatePerson(input: { id: $id, bsn: \"111222333\" }) { id } }";
+    let err = app.gql_error(&org.worker_token, q, json!({ "id": child })).await;
+    assert_eq!((err["extensions"]["code"].clone(), err["extensions"]["field"].clone()), (json!("CONFLICT"), json!("input.bsn")), "{err}");
 }
 
 const ADVANCE: &str = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase endReason endDate phaseHistory { toPhase } } } }";

@@ -464,7 +464,7 @@ fn assert_forbidden(e: &AppError) {
 
 #[track_caller]
 fn assert_conflict(e: &AppError) {
-    assert!(matches!(e, AppError::Conflict(_)), "expected CONFLICT, got {e:?}");
+    assert_eq!(e.code(), "CONFLICT", "expected CONFLICT, got {e:?}");
 }
 
 #[track_caller]

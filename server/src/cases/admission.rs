@@ -10,7 +10,10 @@ use crate::{
 };
 use chrono::{NaiveDate, Utc};
 use entities::{AccessAction, CareSetting, MembershipRole, Sex, custody, family, family_membership, location, person, phase_change, trajectory};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait, OnConflict},
+};
 use uuid::Uuid;
 
 /// A person joining a family (gezinslid).
@@ -120,7 +123,6 @@ pub async fn admit_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Admi
 
     let location = location_in_org(txn, org, cmd.location_id).await?;
     trajectories::check_responsible_workers(txn, org, &child_workers).await?;
-    ensure_bsns_free(txn, org, checked.bsns.iter().flatten().map(|b| b.to_string()).collect(), None).await?;
 
     let now = Utc::now();
     let family = family::Model { id: Uuid::now_v7(), organisation_id: org, location_id: location.id, admitted_on: admission_date, created_at: now, updated_at: now };
@@ -142,7 +144,9 @@ pub async fn admit_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Admi
             rows.trajectory(trajectories::open(org, person.id, family.id, worker, setting, admission_date, p.worker_id), &ground);
         }
     }
-    rows.persons = persons.into_iter().map(Into::into).collect();
+    for (i, person) in persons.into_iter().enumerate() {
+        rows.person(person, format!("input.members[{i}].bsn"));
+    }
     let family = family::ActiveModel::from(family).insert(txn).await?;
     let events = rows.insert(txn).await?;
     audit::append(txn, p, actor.meta, &events).await?;
@@ -229,10 +233,6 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
     if let Some(worker) = m.responsible_worker_id {
         trajectories::check_responsible_workers(txn, org, &[(worker, "input.member.responsibleWorkerId".into())]).await?;
     }
-    if let Some(b) = &bsn {
-        ensure_bsns_free(txn, org, vec![b.to_string()], None).await?;
-    }
-
     let person = m.person(org, bsn.map(|b| b.to_string()));
     let mut rows = NewRows::default();
     rows.membership(family.id, person.id, m.role);
@@ -247,7 +247,7 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
         let location = location_in_org(txn, org, family.location_id).await?;
         rows.trajectory(trajectories::open(org, person.id, family.id, worker, location.setting, admission_date, p.worker_id), &ground);
     }
-    rows.persons.push(person.into());
+    rows.person(person, "input.member.bsn".into());
     let events = rows.insert(txn).await?;
     audit::append(txn, p, actor.meta, &events).await?;
     Ok(family)
@@ -282,6 +282,8 @@ pub async fn move_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: MoveF
 #[derive(Default)]
 struct NewRows {
     persons: Vec<person::ActiveModel>,
+    /// The persons with a BSN, and the input field that gave it.
+    bsn_fields: Vec<(Uuid, String)>,
     memberships: Vec<family_membership::ActiveModel>,
     custody: Vec<custody::ActiveModel>,
     trajectories: Vec<trajectory::ActiveModel>,
@@ -290,6 +292,45 @@ struct NewRows {
 }
 
 impl NewRows {
+    fn person(&mut self, person: person::Model, bsn_field: String) {
+        if person.bsn.is_some() {
+            self.bsn_fields.push((person.id, bsn_field));
+        }
+        self.persons.push(person.into());
+    }
+
+    /// Inserts the persons, leaving out any whose BSN is registered in the organisation
+    /// already (the unique index `ux_person_bsn` decides, also between simultaneous
+    /// admissions: the later one waits for the earlier and then finds the BSN taken), and
+    /// answers CONFLICT naming the first such member's field. `ON CONFLICT DO NOTHING` rather
+    /// than catching the violation: on PostgreSQL a violation aborts the transaction.
+    async fn insert_persons(&mut self, txn: &DatabaseTransaction) -> AppResult<()> {
+        let count = self.persons.len() as u64;
+        if count == 0 {
+            return Ok(());
+        }
+        let registered_once = OnConflict::columns([person::Column::OrganisationId, person::Column::Bsn])
+            .target_and_where(Expr::col(person::Column::Bsn).is_not_null())
+            .do_nothing()
+            .to_owned();
+        let inserted = person::Entity::insert_many(std::mem::take(&mut self.persons))
+            .on_conflict(registered_once)
+            .exec_without_returning(txn)
+            .await?;
+        if inserted == count {
+            return Ok(());
+        }
+        let written: Vec<Uuid> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::Id.is_in(self.bsn_fields.iter().map(|(id, _)| *id)))
+            .into_tuple()
+            .all(txn)
+            .await?;
+        let field = self.bsn_fields.iter().find(|(id, _)| !written.contains(id)).map_or("bsn", |(_, f)| f.as_str());
+        Err(AppError::Taken(Violation::new(field, "a person with this BSN is already registered in your organisation")))
+    }
+
     fn membership(&mut self, family_id: Uuid, person_id: Uuid, role: MembershipRole) {
         let now = Utc::now();
         self.memberships
@@ -308,7 +349,7 @@ impl NewRows {
         self.phase_changes.push(change.into());
     }
 
-    async fn insert(self, txn: &DatabaseTransaction) -> AppResult<Vec<AccessEvent>> {
+    async fn insert(mut self, txn: &DatabaseTransaction) -> AppResult<Vec<AccessEvent>> {
         async fn all<A: ActiveModelTrait + Send>(txn: &DatabaseTransaction, rows: Vec<A>) -> AppResult<()>
         where
             <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
@@ -318,7 +359,7 @@ impl NewRows {
             }
             Ok(())
         }
-        all(txn, self.persons).await?;
+        self.insert_persons(txn).await?;
         all(txn, self.memberships).await?;
         all(txn, self.custody).await?;
         all(txn, self.trajectories).await?;
@@ -343,20 +384,3 @@ async fn location_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: 
         .ok_or(AppError::NotFound("location"))
 }
 
-/// Fails with CONFLICT when any of `bsns` is registered in the organisation for anyone but
-/// `except` (the person being corrected).
-pub async fn ensure_bsns_free<C: ConnectionTrait>(db: &C, organisation_id: Uuid, bsns: Vec<String>, except: Option<Uuid>) -> AppResult<()> {
-    if bsns.is_empty() {
-        return Ok(());
-    }
-    let taken = person::Entity::find()
-        .filter(person::Column::OrganisationId.eq(organisation_id))
-        .filter(person::Column::Bsn.is_in(bsns))
-        .apply_if(except, |q, id| q.filter(person::Column::Id.ne(id)))
-        .one(db)
-        .await?;
-    match taken {
-        Some(_) => Err(AppError::Conflict("a person with this BSN is already registered in your organisation".into())),
-        None => Ok(()),
-    }
-}

@@ -1,6 +1,6 @@
 //! Persons (persoon): corrections to the identity part of a child's or adult's record.
 
-use super::{Actor, admission::ensure_bsns_free};
+use super::Actor;
 use crate::{
     audit::{self, AccessEvent},
     domain::{
@@ -12,7 +12,7 @@ use crate::{
 };
 use chrono::{NaiveDate, Utc};
 use entities::{AccessAction, Sex, custody, person, trajectory};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr};
 use uuid::Uuid;
 
 /// A correction of a person's record. `None` leaves a field as it is; for the optional fields,
@@ -76,11 +76,15 @@ pub async fn update_person(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Upd
     if !v.is_empty() {
         return Err(AppError::BadUserInput(v));
     }
-    if let Set(Some(bsn)) = &model.bsn {
-        ensure_bsns_free(txn, p.organisation_id, vec![bsn.clone()], Some(cmd.id)).await?;
-    }
     model.updated_at = Set(Utc::now());
-    let updated = model.update(txn).await?;
+    // The unique index `ux_person_bsn` decides whether the BSN is free (a look first would
+    // race with another registration of it).
+    let updated = model.update(txn).await.map_err(|e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::Taken(Violation::new("input.bsn", "a person with this BSN is already registered in your organisation"))
+        }
+        _ => e.into(),
+    })?;
     audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.id, AccessAction::Update, "identity", &ground)]).await?;
     Ok((updated, ground))
 }
