@@ -1,8 +1,9 @@
-//! Limits async-graphql does not enforce itself: the number of aliases in a document.
-//! (Depth, complexity and directives are set on the schema; body size on the router.)
+//! Checks of a request before it executes that async-graphql does not make itself: the number
+//! of aliases in a document, and text no database can store. (Depth, complexity and directives
+//! are set on the schema; body size on the router.)
 
 use async_graphql::{
-    Request, ServerError,
+    ErrorExtensionValues, Request, ServerError, Value,
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
@@ -20,6 +21,52 @@ pub fn check_aliases(request: &mut Request, max: usize) -> Result<(), ServerErro
         count if count > max => Err(ServerError::new(format!("the query uses {count} aliases; at most {max} are allowed"), None)),
         _ => Ok(()),
     }
+}
+
+/// Refuses text containing the NUL character anywhere in the request's variables or in the
+/// arguments written in the document, naming the field (`input.summary`). PostgreSQL cannot
+/// store it in a text column and answered INTERNAL; one check here covers every string input.
+pub fn check_text(request: &mut Request) -> Result<(), ServerError> {
+    let mut found = request.variables.iter().find_map(|(name, value)| nul_in(value, name.to_string()));
+    if found.is_none()
+        && let Ok(doc) = request.parsed_query()
+    {
+        let sets = doc.operations.iter().map(|(_, op)| &op.node.selection_set.node).chain(doc.fragments.values().map(|f| &f.node.selection_set.node));
+        found = sets.into_iter().find_map(nul_in_arguments);
+    }
+    let Some(field) = found else { return Ok(()) };
+    let mut error = ServerError::new(format!("{field}: text must not contain the NUL character (U+0000)"), None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", "BAD_USER_INPUT");
+    extensions.set("field", field);
+    error.extensions = Some(extensions);
+    Err(error)
+}
+
+fn nul_in(value: &Value, path: String) -> Option<String> {
+    match value {
+        Value::String(s) => s.contains('\0').then_some(path),
+        Value::List(items) => items.iter().enumerate().find_map(|(i, v)| nul_in(v, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(k, v)| nul_in(v, format!("{path}.{k}"))),
+        _ => None,
+    }
+}
+
+fn nul_in_arguments(set: &SelectionSet) -> Option<String> {
+    set.items.iter().find_map(|s| match &s.node {
+        Selection::Field(f) => f
+            .node
+            .arguments
+            .iter()
+            .find_map(|(name, value)| {
+                // Variables in the literal are checked with the request's variables.
+                let literal = value.node.clone().into_const_with(|_| Ok::<_, std::convert::Infallible>(Value::Null)).ok()?;
+                nul_in(&literal, name.node.to_string())
+            })
+            .or_else(|| nul_in_arguments(&f.node.selection_set.node)),
+        Selection::InlineFragment(f) => nul_in_arguments(&f.node.selection_set.node),
+        Selection::FragmentSpread(_) => None,
+    })
 }
 
 pub fn count_aliases(doc: &ExecutableDocument) -> usize {
@@ -48,5 +95,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(count_aliases(&doc), 3);
+    }
+
+    #[test]
+    fn nul_characters_are_found_with_their_field() {
+        let field = |query: &str, variables: serde_json::Value| {
+            let mut request = Request::new(query).variables(async_graphql::Variables::from_json(variables));
+            check_text(&mut request).err().map(|e| e.extensions.unwrap().get("field").unwrap().to_string())
+        };
+        let q = "mutation($input: X!) { a(input: $input) { id } }";
+        assert_eq!(field(q, serde_json::json!({ "input": { "summary": "ok" } })), None);
+        assert_eq!(field(q, serde_json::json!({ "input": { "tags": ["ok", "a\u{0}b"] } })).as_deref(), Some("\"input.tags[1]\""));
+        let inline = "mutation { a(input: { notes: { text: \"x\\u0000\" } }) { id } }";
+        assert_eq!(field(inline, serde_json::json!({})).as_deref(), Some("\"input.notes.text\""));
     }
 }

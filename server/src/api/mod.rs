@@ -126,7 +126,7 @@ pub async fn execute(
     settings: &context::ApiSettings,
     mut request: async_graphql::Request,
 ) -> AppResult<async_graphql::Response> {
-    if let Err(e) = limits::check_aliases(&mut request, settings.max_aliases) {
+    if let Err(e) = limits::check_aliases(&mut request, settings.max_aliases).and_then(|()| limits::check_text(&mut request)) {
         return Ok(async_graphql::Response::from_errors(vec![e]));
     }
     let audit_buffer = Arc::new(AuditBuffer::default());
