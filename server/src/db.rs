@@ -17,7 +17,7 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> anyhow::Result<D
     options
         .max_connections(max)
         .min_connections(if config.is_sqlite() { 1 } else { 0 })
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_millis(config.database_acquire_timeout_ms))
         .test_before_acquire_if_idle_for(STALE_AFTER)
         .sqlx_logging(false);
     if let Some(port) = postgres_port(&config.database_url) {
@@ -53,7 +53,7 @@ pub async fn connect_reader(config: &Config, writer: &DatabaseConnection, metric
     options
         .max_connections(config.database_max_connections.max(1))
         .min_connections(0)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_millis(config.database_acquire_timeout_ms))
         .test_before_acquire_if_idle_for(STALE_AFTER)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| o.read_only(true).create_if_missing(false));

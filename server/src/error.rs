@@ -33,6 +33,10 @@ pub enum AppError {
     /// A value that must be unique is taken, e.g. a BSN already registered.
     #[error("{}", .0.message)]
     Taken(Violation),
+    /// The database cannot be reached (down, restarting, or every connection busy for longer
+    /// than `database_acquire_timeout_ms`): worth retrying later.
+    #[error("the service is temporarily unavailable; try again shortly")]
+    Unavailable(Arc<sea_orm::DbErr>),
     #[error("internal error")]
     Internal(Arc<anyhow::Error>),
 }
@@ -48,6 +52,20 @@ impl AppError {
         Self::Internal(Arc::new(err.into()))
     }
 
+    /// The HTTP status of a request that failed with this error as a whole.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::BadUserInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) | Self::Taken(_) => StatusCode::CONFLICT,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
@@ -55,6 +73,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::Conflict(_) | Self::Taken(_) => "CONFLICT",
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -64,18 +83,12 @@ impl AppError {
 /// with the code, the message and the fields concerned.
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        use axum::http::StatusCode;
-        let status = match &self {
-            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::BadUserInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Conflict(_) | Self::Taken(_) => StatusCode::CONFLICT,
-            Self::Internal(e) => {
-                tracing::error!(error = ?e, "internal error");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
+        match &self {
+            Self::Internal(e) => tracing::error!(error = ?e, "internal error"),
+            Self::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            _ => {}
+        }
+        let status = self.status();
         let fields: Vec<_> = match &self {
             Self::BadUserInput(v) => v.iter().map(|v| serde_json::json!({ "field": v.field, "message": v.message })).collect(),
             Self::Taken(v) => vec![serde_json::json!({ "field": v.field, "message": v.message })],
@@ -88,13 +101,26 @@ impl axum::response::IntoResponse for AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::internal(err)
+        Arc::new(err).into()
     }
 }
 
 impl From<Arc<sea_orm::DbErr>> for AppError {
     fn from(err: Arc<sea_orm::DbErr>) -> Self {
-        Self::internal(anyhow::anyhow!("{err}"))
+        if unreachable(&err) { Self::Unavailable(err) } else { Self::internal(anyhow::anyhow!("{err}")) }
+    }
+}
+
+/// Whether the database could not be reached at all, as opposed to refusing a statement.
+fn unreachable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr, SqlxError};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
+            **e,
+            SqlxError::Io(_) | SqlxError::Tls(_) | SqlxError::PoolTimedOut | SqlxError::PoolClosed | SqlxError::WorkerCrashed
+        ),
+        _ => false,
     }
 }
 

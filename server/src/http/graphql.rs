@@ -108,9 +108,11 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
             Ok(p) => Some(p),
             Err(e) => {
                 state.metrics.graphql_error(e.code());
-                let status = if matches!(e, AppError::Internal(_)) { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::UNAUTHORIZED };
+                let status = e.status();
                 let mut res = error_response(media, status, e, &id);
-                res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                if status == StatusCode::UNAUTHORIZED {
+                    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                }
                 return res;
             }
         },
@@ -121,7 +123,7 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
         Ok(r) => r,
         Err(e) => {
             state.metrics.graphql_error(e.code());
-            return error_response(media, StatusCode::INTERNAL_SERVER_ERROR, e, &id);
+            return error_response(media, e.status(), e, &id);
         }
     };
 
@@ -134,7 +136,17 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
     // A request error (nothing executed: parse, validation, limits) has errors without a path.
     let request_failed = !response.errors.is_empty() && response.data == async_graphql::Value::Null
         && response.errors.iter().all(|e| e.path.is_empty());
-    let status = if media == Media::GraphqlResponse && request_failed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    // Nothing could be read because the database is unreachable: a status load balancers and
+    // clients retry on.
+    let unavailable = response.data == async_graphql::Value::Null
+        && response.errors.iter().any(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&async_graphql::Value::from("SERVICE_UNAVAILABLE")));
+    let status = if unavailable {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else if media == Media::GraphqlResponse && request_failed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     json(media, status, &response)
 }
 
