@@ -3,6 +3,7 @@
 //! `server → integrations → entities`.
 
 pub mod backoff;
+pub mod egress;
 pub mod oauth;
 pub mod outbox;
 pub mod partner;

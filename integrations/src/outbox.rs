@@ -174,6 +174,8 @@ pub struct WorkerSettings {
     pub concurrency: usize,
     pub poll_interval: Duration,
     pub http_timeout: Duration,
+    /// Where partner traffic may go.
+    pub egress: Arc<crate::egress::EgressPolicy>,
 }
 
 impl Default for WorkerSettings {
@@ -185,6 +187,7 @@ impl Default for WorkerSettings {
             concurrency: 32,
             poll_interval: Duration::from_millis(500),
             http_timeout: Duration::from_secs(20),
+            egress: Arc::default(),
         }
     }
 }
@@ -199,7 +202,7 @@ pub struct DeliveryWorker {
 
 impl DeliveryWorker {
     pub fn new(db: DatabaseConnection, secrets: Arc<SecretBox>, settings: WorkerSettings) -> Self {
-        let transport = Transport::new(settings.http_timeout);
+        let transport = Transport::new(settings.http_timeout, settings.egress.clone());
         Self { db, secrets, transport, settings }
     }
 

@@ -2,6 +2,7 @@
 //! body signed in the Standard Webhooks form, and the message id as idempotency key.
 
 use crate::{
+    egress::{CheckedResolver, EgressPolicy},
     oauth::{ClientCredentials, TokenCache},
     signing,
 };
@@ -32,18 +33,28 @@ pub enum SendError {
 
 pub struct Transport {
     http: reqwest::Client,
+    egress: Arc<EgressPolicy>,
     tokens: Mutex<HashMap<String, Arc<TokenCache>>>,
 }
 
 impl Transport {
-    pub fn new(timeout: Duration) -> Self {
+    pub fn new(timeout: Duration, egress: Arc<EgressPolicy>) -> Self {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             // Never follow a partner's redirect with a signed body and a bearer token.
             .redirect(reqwest::redirect::Policy::none())
+            // Names resolve only to addresses the policy allows (checked at connect time, so a
+            // name re-pointed inside after it was saved is still refused).
+            .dns_resolver(Arc::new(CheckedResolver(egress.clone())))
             .build()
             .expect("HTTP client");
-        Self { http, tokens: Mutex::new(HashMap::new()) }
+        Self { http, egress, tokens: Mutex::new(HashMap::new()) }
+    }
+
+    /// URLs written with an address (which skip the resolver) or `localhost`.
+    fn check(&self, url: &str) -> Result<(), SendError> {
+        let url = reqwest::Url::parse(url).map_err(|e| SendError::Permanent(format!("not a URL: {e}")))?;
+        self.egress.check_url(&url).map_err(|why| SendError::Permanent(format!("not a partner address: {why}")))
     }
 
     fn token_cache(&self, c: &ClientCredentials) -> Arc<TokenCache> {
@@ -58,6 +69,10 @@ impl Transport {
     pub async fn send(&self, endpoint: &PartnerEndpoint, path: &str, id: &str, body: &str) -> Result<(), SendError> {
         let tokens = endpoint.credentials.as_ref().map(|c| self.token_cache(c));
         let url = format!("{}{path}", endpoint.base_url.trim_end_matches('/'));
+        self.check(&url)?;
+        if let Some(c) = &endpoint.credentials {
+            self.check(&c.token_url)?;
+        }
         for renewed in [false, true] {
             let mut req = self.http.post(&url).header("content-type", "application/json").header("idempotency-key", id);
             if let Some(t) = &tokens {
@@ -79,8 +94,9 @@ impl Transport {
                 t.invalidate().await;
                 continue;
             }
-            let text: String = res.text().await.unwrap_or_default().chars().take(300).collect();
-            let error = format!("{status}: {text}");
+            // The status only: a body could carry whatever the other side holds (seen: an
+            // internal service's configuration, through an endpoint pointed inside).
+            let error = status.to_string();
             return Err(if retryable(status) { SendError::Retryable(error) } else { SendError::Permanent(error) });
         }
         Err(SendError::Retryable("the partner refused a freshly issued token".into()))

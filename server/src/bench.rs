@@ -60,7 +60,7 @@ pub async fn delivery(config: &Config, messages: usize) -> anyhow::Result<()> {
         },
     };
     let txn = db.begin().await?;
-    let partner = chain_partners::register_partner(Actor { principal: &admin, meta: &meta }, &txn, &secrets, registration).await?;
+    let partner = chain_partners::register_partner(Actor { principal: &admin, meta: &meta }, &txn, &secrets, &config.egress(), registration).await?;
     txn.commit().await?;
 
     let started = Instant::now();
@@ -87,7 +87,7 @@ pub async fn delivery(config: &Config, messages: usize) -> anyhow::Result<()> {
     txn.commit().await?;
     let enqueued = started.elapsed();
 
-    let worker = DeliveryWorker::new(db.clone(), secrets, config.delivery.worker_settings());
+    let worker = DeliveryWorker::new(db.clone(), secrets, config.delivery.worker_settings(config.egress()));
     let drain = Instant::now();
     while worker.run_once().await? > 0 {}
     let drained = drain.elapsed();

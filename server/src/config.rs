@@ -82,6 +82,10 @@ pub struct PartnersConfig {
     /// The address partners reach us at (e.g. `https://api.example.nl`), for the inbox URL
     /// shown on each partner. Defaults to the listen address.
     pub public_base_url: Option<String>,
+    /// Hosts (names or addresses) partners may be reached at even though they are internal:
+    /// loopback, private, link-local and unique-local addresses are refused otherwise
+    /// (development allows loopback, for the simulators).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// The delivery worker that drains the outbox.
@@ -104,7 +108,7 @@ pub struct DeliveryConfig {
 
 impl Default for PartnersConfig {
     fn default() -> Self {
-        Self { secrets_key: None, secrets_key_path: PathBuf::from("veerkracht-secrets.key"), public_base_url: None }
+        Self { secrets_key: None, secrets_key_path: PathBuf::from("veerkracht-secrets.key"), public_base_url: None, allowed_hosts: Vec::new() }
     }
 }
 
@@ -125,7 +129,7 @@ impl Default for DeliveryConfig {
 }
 
 impl DeliveryConfig {
-    pub fn worker_settings(&self) -> integrations::outbox::WorkerSettings {
+    pub fn worker_settings(&self, egress: integrations::egress::EgressPolicy) -> integrations::outbox::WorkerSettings {
         use std::time::Duration;
         integrations::outbox::WorkerSettings {
             retry: integrations::backoff::RetryPolicy {
@@ -138,6 +142,7 @@ impl DeliveryConfig {
             concurrency: self.concurrency,
             poll_interval: Duration::from_millis(self.poll_interval_ms),
             http_timeout: Duration::from_secs(self.http_timeout_seconds),
+            egress: std::sync::Arc::new(egress),
         }
     }
 }
@@ -269,6 +274,15 @@ impl Config {
         self.log_format.unwrap_or(if self.development() { LogFormat::Text } else { LogFormat::Json })
     }
     /// The key that seals partner secrets: configured, or in development a local key file.
+    /// Where partner traffic may go: https only in production, loopback only in development.
+    pub fn egress(&self) -> integrations::egress::EgressPolicy {
+        integrations::egress::EgressPolicy {
+            allowed_hosts: self.partners.allowed_hosts.clone(),
+            allow_loopback: self.mode == Mode::Development,
+            require_https: self.mode == Mode::Production,
+        }
+    }
+
     pub fn secrets(&self) -> anyhow::Result<integrations::secrets::SecretBox> {
         use integrations::secrets::SecretBox;
         if let Some(key) = &self.partners.secrets_key {

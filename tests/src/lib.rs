@@ -180,7 +180,7 @@ impl TestApp {
     /// One round of the delivery worker, as `serve` runs it; returns the messages attempted.
     pub async fn deliver(&self) -> usize {
         let secrets = std::sync::Arc::new(self.config.secrets().expect("secrets key"));
-        integrations::outbox::DeliveryWorker::new(self.db.clone(), secrets, self.config.delivery.worker_settings())
+        integrations::outbox::DeliveryWorker::new(self.db.clone(), secrets, self.config.delivery.worker_settings(self.config.egress()))
             .run_once()
             .await
             .expect("delivery round")

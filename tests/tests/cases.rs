@@ -149,6 +149,8 @@ struct World {
     lead: Staff,
     admin: Staff,
     secrets: SecretBox,
+    /// Partner addresses as in development (loopback allowed).
+    egress: integrations::egress::EgressPolicy,
     sealer: Sealer,
     _dir: tempfile::TempDir,
 }
@@ -186,7 +188,8 @@ impl World {
         let secrets = SecretBox::from_base64(&SecretBox::generate_key()).expect("secrets key");
         let key = server::keys::load_or_create(&dir.path().join("checkpoint-key.pem")).unwrap();
         let sealer = Sealer::new(&key, dir.path().join("checkpoints")).unwrap();
-        Self { db, org, residential, ambulant, worker, other_worker, expert, lead, admin, secrets, sealer, _dir: dir }
+        let egress = integrations::egress::EgressPolicy { allow_loopback: true, ..Default::default() };
+        Self { db, org, residential, ambulant, worker, other_worker, expert, lead, admin, secrets, egress, sealer, _dir: dir }
     }
 
     /// A user of the chain partner `slug`: no worker, no roles, only what a grant gives.
@@ -365,7 +368,7 @@ impl World {
 
     /// Registers a chain partner as the organisation admin.
     async fn register(&self, cmd: RegisterPartner) -> chain_partner::Model {
-        self.ok(&self.admin, async |a, t| chain_partners::register_partner(a, t, &self.secrets, cmd).await).await
+        self.ok(&self.admin, async |a, t| chain_partners::register_partner(a, t, &self.secrets, &self.egress, cmd).await).await
     }
 
     /// Records consent given, as the responsible worker.
@@ -1486,22 +1489,22 @@ async fn chain_partners_are_registered_with_sealed_secrets_and_changed_by_an_adm
     assert_eq!(w.secrets.open(&sealed).unwrap(), "client-secret-of-de-haven");
     assert_eq!(w.secrets.open(stored.signing_secret_sealed.as_deref().unwrap()).unwrap(), SIGNING_SECRET);
 
-    assert_forbidden(&refused!(w.worker, chain_partners::register_partner(&w.secrets, with_client("wijkteam-zuid"))));
+    assert_forbidden(&refused!(w.worker, chain_partners::register_partner(&w.secrets, &w.egress, with_client("wijkteam-zuid"))));
     assert_invalid(
-        &refused!(w.admin, chain_partners::register_partner(&w.secrets, with_client("wijkteam-noord"))),
+        &refused!(w.admin, chain_partners::register_partner(&w.secrets, &w.egress, with_client("wijkteam-noord"))),
         "input.slug",
     );
     assert_invalid(
-        &refused!(w.admin, chain_partners::register_partner(&w.secrets, with_client("Wijkteam Zuid!"))),
+        &refused!(w.admin, chain_partners::register_partner(&w.secrets, &w.egress, with_client("Wijkteam Zuid!"))),
         "input.slug",
     );
     let mut no_endpoint = with_client("wijkteam-oost");
     no_endpoint.settings.endpoint_url = None;
-    assert_invalid(&refused!(w.admin, chain_partners::register_partner(&w.secrets, no_endpoint)), "input.endpointUrl");
+    assert_invalid(&refused!(w.admin, chain_partners::register_partner(&w.secrets, &w.egress, no_endpoint)), "input.endpointUrl");
     let mut short_secret = with_client("wijkteam-west");
     short_secret.settings.signing_secret = Some("short".into());
     assert_invalid(
-        &refused!(w.admin, chain_partners::register_partner(&w.secrets, short_secret)),
+        &refused!(w.admin, chain_partners::register_partner(&w.secrets, &w.egress, short_secret)),
         "input.signingSecret",
     );
 
@@ -1511,7 +1514,7 @@ async fn chain_partners_are_registered_with_sealed_secrets_and_changed_by_an_adm
         kind: None,
         settings: PartnerSettings { active: Some(false), ..Default::default() },
     };
-    let changed = ok!(w.lead, chain_partners::change_partner(&w.secrets, rename));
+    let changed = ok!(w.lead, chain_partners::change_partner(&w.secrets, &w.egress, rename));
     let after = w.get::<chain_partner::Entity>(team.id).await;
     assert_eq!(
         (changed.name.as_str(), after.name.as_str(), after.active),
@@ -1534,9 +1537,9 @@ async fn chain_partners_are_registered_with_sealed_secrets_and_changed_by_an_adm
             ..Default::default()
         },
     };
-    let e = refused!(w.admin, chain_partners::change_partner(&w.secrets, client_without_secret(school.id)));
+    let e = refused!(w.admin, chain_partners::change_partner(&w.secrets, &w.egress, client_without_secret(school.id)));
     assert_invalid(&e, "input.clientSecret");
-    let e = refused!(w.worker, chain_partners::change_partner(&w.secrets, client_without_secret(school.id)));
+    let e = refused!(w.worker, chain_partners::change_partner(&w.secrets, &w.egress, client_without_secret(school.id)));
     assert_forbidden(&e);
     assert!(w.entries_since(mark).await.is_empty(), "partner settings are no one's record: nothing in the access log");
 }

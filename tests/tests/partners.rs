@@ -527,3 +527,48 @@ async fn workers_draining_side_by_side_never_send_a_message_twice() {
     assert_eq!(received.len(), 12);
     assert!(received.iter().all(|r| !r.duplicate));
 }
+
+/// A partner cannot be pointed into the deployment's own network: internal addresses are
+/// refused when saved, and again when connecting (a stored endpoint re-pointed inside, as DNS
+/// rebinding would, sends nothing); a refusing partner's answer body is never kept
+/// (issue 11, item 6).
+#[tokio::test]
+async fn partner_addresses_inside_the_deployment_are_refused() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let base = json!({ "slug": "wijkteam", "name": "Wijkteam", "kind": "YOUTH_TEAM", "adapter": "YOUTH_TEAM",
+        "signingSecret": "a-signing-secret-long-enough" });
+    for (field, url) in [
+        ("endpointUrl", "http://169.254.169.254/latest/meta-data/"),
+        ("endpointUrl", "http://10.0.0.5:8080/"),
+        ("endpointUrl", "http://[fd00::1]/"),
+        ("tokenUrl", "http://192.168.1.10/oauth/token"),
+    ] {
+        let mut input = base.clone();
+        input["endpointUrl"] = json!("https://wijkteam.example/");
+        input[field] = json!(url);
+        if field == "tokenUrl" {
+            input["clientId"] = json!("de-haven");
+            input["clientSecret"] = json!("a-client-secret");
+        }
+        let err = app.gql_error(&org.admin_token, CREATE_PARTNER, json!({ "input": input })).await;
+        assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "{url}: {err}");
+        assert_eq!(err["extensions"]["field"], format!("input.{field}"), "{url}: {err}");
+    }
+
+    // Saved while it pointed outside; since then it points at the cloud's metadata service.
+    let (vi, sim) = simulator().await;
+    let partner = connect_verwijsindex(&app, &org, &vi, &sim).await;
+    let repointed = entities::chain_partner::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(partner.uuid),
+        endpoint_url: sea_orm::ActiveValue::Set(Some("http://169.254.169.254/".into())),
+        ..Default::default()
+    };
+    sea_orm::ActiveModelTrait::update(repointed, &app.db).await.unwrap();
+    registered_child(&app, &org, 1).await;
+    app.deliver().await;
+    let message = outbox_message::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_ne!(message.status, MessageStatus::Delivered);
+    assert!(message.last_error.as_deref().unwrap_or_default().contains("internal address"), "{:?}", message.last_error);
+    assert!(vi.common.received().is_empty(), "nothing reached anyone");
+}

@@ -24,6 +24,8 @@ pub struct ApiSettings {
     pub max_aliases: usize,
     /// Seals partner secrets given through the API.
     pub secrets: Arc<SecretBox>,
+    /// Where partners may be reached (checked when their URLs are saved).
+    pub egress: Arc<integrations::egress::EgressPolicy>,
     /// The base URL partners reach us at, for their inbox URL.
     pub public_base_url: String,
     /// Seals the access log before it is read or checked.
@@ -36,6 +38,7 @@ impl ApiSettings {
             max_page_size: config.limits.max_page_size,
             max_aliases: config.limits.max_aliases,
             secrets: Arc::new(config.secrets()?),
+            egress: Arc::new(config.egress()),
             public_base_url: config.partners.public_base_url.clone().unwrap_or_else(|| format!("http://{}", config.listen)),
             sealer: Arc::new(config.sealer()?),
         })

@@ -363,7 +363,7 @@ impl PartnerMutation {
                 active: Some(input.active),
             },
         };
-        in_transaction(ctx, async |actor, txn| chain_partners::register_partner(actor, txn, &ctx.state().settings.secrets, command).await).await.map(ChainPartner)
+        in_transaction(ctx, async |actor, txn| chain_partners::register_partner(actor, txn, &ctx.state().settings.secrets, &ctx.state().settings.egress, command).await).await.map(ChainPartner)
     }
 
     /// Changes a partner; secrets given replace the stored ones.
@@ -383,7 +383,7 @@ impl PartnerMutation {
                 active: input.active,
             },
         };
-        in_transaction(ctx, async |actor, txn| chain_partners::change_partner(actor, txn, &ctx.state().settings.secrets, command).await).await.map(ChainPartner)
+        in_transaction(ctx, async |actor, txn| chain_partners::change_partner(actor, txn, &ctx.state().settings.secrets, &ctx.state().settings.egress, command).await).await.map(ChainPartner)
     }
 
     /// Records that a partner or professional is involved with a child.

@@ -8,7 +8,7 @@ use crate::{
 };
 use chrono::Utc;
 use entities::{ContactPerson, PartnerAdapter, PartnerKind, chain_partner, outbox_message};
-use integrations::{outbox, secrets::SecretBox};
+use integrations::{egress::EgressPolicy, outbox, secrets::SecretBox};
 use sea_orm::{ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -45,7 +45,13 @@ pub struct ChangePartner {
     pub settings: PartnerSettings,
 }
 
-pub async fn register_partner(actor: Actor<'_>, txn: &DatabaseTransaction, secrets: &SecretBox, cmd: RegisterPartner) -> AppResult<chain_partner::Model> {
+pub async fn register_partner(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    secrets: &SecretBox,
+    egress: &EgressPolicy,
+    cmd: RegisterPartner,
+) -> AppResult<chain_partner::Model> {
     let p = actor.principal;
     policy::manage_partners(p)?;
     let now = Utc::now();
@@ -75,6 +81,7 @@ pub async fn register_partner(actor: Actor<'_>, txn: &DatabaseTransaction, secre
         updated_at: now,
     };
     apply(&mut model, cmd.settings, secrets, &mut v)?;
+    check_addresses(&model, egress, &mut v).await;
     check(v)?;
     let taken = chain_partner::Entity::find()
         .filter(chain_partner::Column::OrganisationId.eq(p.organisation_id))
@@ -89,7 +96,13 @@ pub async fn register_partner(actor: Actor<'_>, txn: &DatabaseTransaction, secre
 }
 
 /// Changes a partner; secrets given replace the stored ones.
-pub async fn change_partner(actor: Actor<'_>, txn: &DatabaseTransaction, secrets: &SecretBox, cmd: ChangePartner) -> AppResult<chain_partner::Model> {
+pub async fn change_partner(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    secrets: &SecretBox,
+    egress: &EgressPolicy,
+    cmd: ChangePartner,
+) -> AppResult<chain_partner::Model> {
     let p = actor.principal;
     policy::manage_partners(p)?;
     let mut m = super::partners::partner_in_org(txn, p.organisation_id, cmd.id).await?;
@@ -100,6 +113,7 @@ pub async fn change_partner(actor: Actor<'_>, txn: &DatabaseTransaction, secrets
     m.updated_at = Utc::now();
     let mut v = Vec::new();
     apply(&mut m, cmd.settings, secrets, &mut v)?;
+    check_addresses(&m, egress, &mut v).await;
     check(v)?;
     let mut a = chain_partner::ActiveModel::from(m.clone()).reset_all();
     a.id = Unchanged(m.id);
@@ -172,6 +186,17 @@ fn check_partner(p: &chain_partner::Model, fresh_signing: Option<&str>, v: &mut 
         }
         if p.signing_secret_sealed.is_none() {
             v.push(Violation::new("input.signingSecret", "an adapter needs a signing secret"));
+        }
+    }
+}
+
+/// The partner's URLs must not point into the deployment's own network (SSRF), judged now
+/// by their addresses as resolved; the delivery worker judges them again when connecting.
+async fn check_addresses(p: &chain_partner::Model, egress: &EgressPolicy, v: &mut Vec<Violation>) {
+    for (url, field) in [(&p.endpoint_url, "input.endpointUrl"), (&p.token_url, "input.tokenUrl")] {
+        let Some(url) = url.as_deref().and_then(|u| reqwest::Url::parse(u).ok()) else { continue };
+        if let Err(why) = egress.check_url_resolved(&url).await {
+            v.push(Violation::new(field, format!("not a partner address: {why}")));
         }
     }
 }

@@ -209,7 +209,7 @@ pub async fn run(state: AppState, listener: TcpListener, shutdown: impl Future<O
         crate::jobs::spawn_sequencer(state.db.clone(), state.api.sealer.clone(), every, until_stopped(stopped.clone()));
     }
     if state.config.delivery.worker {
-        let worker = DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.config.delivery.worker_settings());
+        let worker = DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.config.delivery.worker_settings(state.config.egress()));
         crate::jobs::spawn(state.db.clone(), worker, until_stopped(stopped.clone()), until_stopped(stopped.clone()));
     }
     axum::serve(listener, state.router().into_make_service_with_connect_info::<SocketAddr>())
