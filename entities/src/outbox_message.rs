@@ -21,6 +21,8 @@ pub struct Model {
     pub next_attempt_at_ms: i64,
     /// While a worker holds the message; after this, another worker may take it over.
     pub leased_until_ms: Option<i64>,
+    /// The claim the message is held under; only its holder records the attempt's outcome.
+    pub claim_token: Option<Uuid>,
     pub last_error: Option<String>,
     /// The ground the share rests on (consent, override or statute), as logged.
     pub ground: String,

@@ -17,8 +17,9 @@ use chrono::Utc;
 use entities::{MessageKind, MessageStatus, chain_partner, outbox_message};
 use futures::StreamExt;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    Statement, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter,
+    sea_query::{Expr, LockBehavior, LockType, Order, Query},
 };
 use std::{collections::HashMap, sync::Arc, time::Duration};
 use uuid::Uuid;
@@ -54,6 +55,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, id: Uuid, message: NewMessage) 
         attempts: 0,
         next_attempt_at_ms: now.timestamp_millis(),
         leased_until_ms: None,
+        claim_token: None,
         last_error: None,
         ground: message.ground,
         sent_at: None,
@@ -66,31 +68,51 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, id: Uuid, message: NewMessage) 
     Ok(row)
 }
 
-/// Claims up to `limit` due messages for `lease`: queued or failed ones whose time has come,
-/// and sent ones whose worker's lease lapsed.
+/// Claims up to `limit` due messages for `lease` under a new claim token: queued or failed
+/// ones whose time has come, and sent ones whose worker's lease lapsed.
 pub async fn claim(db: &DatabaseConnection, limit: u64, lease: Duration) -> Result<Vec<outbox_message::Model>, DbErr> {
+    use outbox_message::Column as C;
+    use sea_orm::sea_query::ExprTrait;
     let backend = db.get_database_backend();
     let now = Utc::now();
-    let lock = if backend == DatabaseBackend::Postgres { " FOR UPDATE SKIP LOCKED" } else { "" };
-    let p = |n: usize| if backend == DatabaseBackend::Postgres { format!("${n}") } else { "?".into() };
-    let sql = format!(
-        "UPDATE outbox_message SET status = 'SENT', attempts = attempts + 1, leased_until_ms = {}, sent_at = {}, updated_at = {} \
-         WHERE id IN (SELECT id FROM outbox_message \
-           WHERE (status IN ('QUEUED', 'FAILED') AND next_attempt_at_ms <= {}) OR (status = 'SENT' AND leased_until_ms < {}) \
-           ORDER BY next_attempt_at_ms LIMIT {}{lock}) \
-         RETURNING *",
-        p(1), p(2), p(3), p(4), p(5), p(6)
-    );
     let now_ms = now.timestamp_millis();
-    let values: Vec<sea_orm::Value> = vec![
-        (now_ms + lease.as_millis() as i64).into(),
-        now.into(),
-        now.into(),
-        now_ms.into(),
-        now_ms.into(),
-        (limit as i64).into(),
-    ];
-    outbox_message::Entity::find().from_raw_sql(Statement::from_sql_and_values(backend, sql, values)).all(db).await
+    let mut due = Query::select();
+    due.column(C::Id)
+        .from(outbox_message::Entity)
+        .cond_where(
+            Condition::any()
+                .add(C::Status.is_in([MessageStatus::Queued, MessageStatus::Failed]).and(C::NextAttemptAtMs.lte(now_ms)))
+                .add(C::Status.eq(MessageStatus::Sent).and(C::LeasedUntilMs.lt(now_ms))),
+        )
+        .order_by(C::NextAttemptAtMs, Order::Asc)
+        .limit(limit);
+    if backend == DatabaseBackend::Postgres {
+        // Replicas claiming at once skip each other's rows instead of waiting for them.
+        due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let update = Query::update()
+        .table(outbox_message::Entity)
+        .value(C::Status, MessageStatus::Sent.as_str())
+        .value(C::Attempts, Expr::col(C::Attempts).add(1))
+        .value(C::LeasedUntilMs, now_ms + lease.as_millis() as i64)
+        .value(C::ClaimToken, Uuid::now_v7())
+        .value(C::SentAt, now)
+        .value(C::UpdatedAt, now)
+        .and_where(C::Id.in_subquery(due))
+        .returning_all()
+        .to_owned();
+    outbox_message::Entity::find().from_raw_sql(backend.build(&update)).all(db).await
+}
+
+/// Extends the lease of the messages of a claim still being sent.
+async fn extend(db: &DatabaseConnection, claim_token: Uuid, lease: Duration) -> Result<(), DbErr> {
+    outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::LeasedUntilMs, Expr::value(now_ms() + lease.as_millis() as i64))
+        .filter(outbox_message::Column::ClaimToken.eq(claim_token))
+        .filter(outbox_message::Column::Status.eq(MessageStatus::Sent))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// How an attempt ended.
@@ -99,11 +121,13 @@ pub enum Outcome {
     Failed(SendError),
 }
 
-/// Records the outcome of an attempt on a message still SENT by us (an acknowledgement may
-/// have overtaken it, which is then kept).
+/// Records the outcome of an attempt on a message still SENT under our claim: an
+/// acknowledgement may have overtaken it, which is then kept, and a worker whose claim was
+/// taken over records nothing.
 pub async fn record(db: &DatabaseConnection, message: &outbox_message::Model, outcome: Outcome, policy: &RetryPolicy) -> Result<(), DbErr> {
     let now = Utc::now();
-    let mut update = outbox_message::ActiveModel { updated_at: Set(now), leased_until_ms: Set(None), ..Default::default() };
+    let mut update =
+        outbox_message::ActiveModel { updated_at: Set(now), leased_until_ms: Set(None), claim_token: Set(None), ..Default::default() };
     match outcome {
         Outcome::Delivered => {
             update.status = Set(MessageStatus::Delivered);
@@ -125,12 +149,16 @@ pub async fn record(db: &DatabaseConnection, message: &outbox_message::Model, ou
             }
         }
     }
-    outbox_message::Entity::update_many()
+    let res = outbox_message::Entity::update_many()
         .set(update)
         .filter(outbox_message::Column::Id.eq(message.id))
         .filter(outbox_message::Column::Status.eq(MessageStatus::Sent))
+        .filter(outbox_message::Column::ClaimToken.eq(message.claim_token))
         .exec(db)
         .await?;
+    if res.rows_affected == 0 {
+        tracing::debug!(message_id = %message.id, "outcome not recorded: the message was acknowledged or taken over");
+    }
     Ok(())
 }
 
@@ -217,7 +245,8 @@ impl DeliveryWorker {
             chain_partner::Entity::find().filter(chain_partner::Column::Id.is_in(partner_ids)).all(&self.db).await?
                 .into_iter().map(|p| (p.id, p)).collect();
         let count = batch.len();
-        let results: Vec<Result<(), DbErr>> = futures::stream::iter(batch)
+        let claim_token = batch[0].claim_token.expect("a claimed message carries its claim");
+        let sending = futures::stream::iter(batch)
             .map(|message| {
                 let partner = partners.get(&message.partner_id);
                 async move {
@@ -232,8 +261,21 @@ impl DeliveryWorker {
                 }
             })
             .buffer_unordered(self.settings.concurrency)
-            .collect()
-            .await;
+            .collect::<Vec<Result<(), DbErr>>>();
+        // The claim's lease is extended while its messages are being sent, however slow the
+        // partners: no other worker takes over a message that is still on its way.
+        let heartbeat = async {
+            loop {
+                tokio::time::sleep(self.settings.lease / 3).await;
+                if let Err(e) = extend(&self.db, claim_token, self.settings.lease).await {
+                    tracing::warn!(error = %e, "could not extend the lease of messages being sent");
+                }
+            }
+        };
+        let results = tokio::select! {
+            results = sending => results,
+            () = heartbeat => unreachable!("the heartbeat never ends"),
+        };
         results.into_iter().collect::<Result<(), _>>()?;
         Ok(count)
     }

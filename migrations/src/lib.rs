@@ -13,6 +13,7 @@ mod m20261125_000007_create_handovers_and_referrals;
 mod m20261127_000008_access_events;
 mod m20261127_000009_person_index;
 mod m20261127_000010_unique_bsn;
+mod m20261127_000011_outbox_claims;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_access_events::Migration),
             Box::new(m20261127_000009_person_index::Migration),
             Box::new(m20261127_000010_unique_bsn::Migration),
+            Box::new(m20261127_000011_outbox_claims::Migration),
         ]
     }
 }

@@ -572,3 +572,55 @@ async fn partner_addresses_inside_the_deployment_are_refused() {
     assert!(message.last_error.as_deref().unwrap_or_default().contains("internal address"), "{:?}", message.last_error);
     assert!(vi.common.received().is_empty(), "nothing reached anyone");
 }
+
+/// Several workers and a partner slower than the lease: each message is sent exactly once,
+/// because the lease is extended while it is on its way and only the claim's holder records an
+/// outcome (issue 11, item 11).
+#[tokio::test]
+async fn slow_partners_and_several_workers_send_each_message_once() {
+    use integrations::outbox::{DeliveryWorker, WorkerSettings};
+    let app = spawn_app().await;
+    let (vi, sim) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &sim).await;
+    for n in 0..12 {
+        registered_child(&app, &org, n).await;
+    }
+    let messages = outbox_message::Entity::find().all(&app.db).await.unwrap().len();
+    vi.common.set_response_delay(std::time::Duration::from_millis(1500));
+    let settings = WorkerSettings {
+        lease: std::time::Duration::from_millis(600),
+        batch: 6,
+        concurrency: 3,
+        ..app.config.delivery.worker_settings(app.config.egress())
+    };
+    let secrets = Arc::new(app.config.secrets().unwrap());
+    let db = &app.db;
+    let workers = (0..4).map(|_| {
+        let worker = DeliveryWorker::new(db.clone(), secrets.clone(), settings.clone());
+        async move {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            loop {
+                worker.run_once().await.unwrap();
+                let pending = outbox_message::Entity::find()
+                    .filter(outbox_message::Column::Status.is_in([MessageStatus::Queued, MessageStatus::Sent, MessageStatus::Failed]))
+                    .count(db)
+                    .await
+                    .unwrap();
+                if pending == 0 || std::time::Instant::now() > deadline {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    });
+    futures::future::join_all(workers).await;
+    let done = [MessageStatus::Delivered, MessageStatus::Acknowledged];
+    assert!(message_status(&app).await.iter().all(|s| done.contains(s)), "{:?}", message_status(&app).await);
+    let received = vi.common.received();
+    let mut ids: Vec<_> = received.iter().map(|r| r.message_id.clone()).collect();
+    ids.sort();
+    let sent = ids.len();
+    ids.dedup();
+    assert_eq!((sent, ids.len()), (messages, messages), "every message sent once");
+}

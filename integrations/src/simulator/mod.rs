@@ -65,6 +65,8 @@ pub struct Common {
     seen: Mutex<HashSet<(String, String)>>,
     received: Mutex<Vec<Received>>,
     availability: Mutex<Availability>,
+    /// How long a protocol request takes to answer once received (a slow partner).
+    response_delay: Mutex<Duration>,
     /// Callbacks started and not yet finished, so that a test can wait for them to land.
     callbacks_running: Arc<tokio::sync::watch::Sender<usize>>,
     http: reqwest::Client,
@@ -80,6 +82,7 @@ impl Default for Common {
             seen: Mutex::default(),
             received: Mutex::default(),
             availability: Mutex::new(Availability::Up),
+            response_delay: Mutex::default(),
             callbacks_running: Arc::new(tokio::sync::watch::Sender::new(0)),
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client"),
         }
@@ -113,6 +116,11 @@ impl Common {
     }
 
     /// Forgets every issued token, as if they all expired.
+    /// Makes every protocol request take `delay` to answer after it was received.
+    pub fn set_response_delay(&self, delay: Duration) {
+        *lock(&self.response_delay) = delay;
+    }
+
     pub fn expire_tokens(&self) {
         lock(&self.tokens).clear();
     }
@@ -145,7 +153,14 @@ impl Common {
 
     /// Checks availability, the bearer token and the signature, and records the message.
     /// Returns the client, the message id and whether it was seen before.
-    pub fn accept(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<(SimClient, String, bool), Refusal> {
+    pub async fn accept(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<(SimClient, String, bool), Refusal> {
+        let accepted = self.check_and_record(path, headers, body);
+        let delay = *lock(&self.response_delay);
+        tokio::time::sleep(delay).await;
+        accepted
+    }
+
+    fn check_and_record(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<(SimClient, String, bool), Refusal> {
         if let Availability::Failing(status) = *lock(&self.availability) {
             return Err(Refusal(status, "temporarily unavailable".into()));
         }

@@ -55,7 +55,7 @@ impl School {
 }
 
 async fn notice(State(school): State<Arc<School>>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, Refusal> {
-    let (_, _, duplicate) = school.common.accept(NOTICE_PATH, &headers, &body)?;
+    let (_, _, duplicate) = school.common.accept(NOTICE_PATH, &headers, &body).await?;
     if duplicate {
         return Ok(StatusCode::OK);
     }

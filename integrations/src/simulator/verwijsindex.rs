@@ -129,7 +129,7 @@ impl Verwijsindex {
 }
 
 async fn register(State(vi): State<Arc<Verwijsindex>>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, Refusal> {
-    let (client, id, duplicate) = vi.common.accept(REGISTER_PATH, &headers, &body)?;
+    let (client, id, duplicate) = vi.common.accept(REGISTER_PATH, &headers, &body).await?;
     if duplicate {
         return Ok(StatusCode::OK);
     }
@@ -143,7 +143,7 @@ async fn register(State(vi): State<Arc<Verwijsindex>>, headers: HeaderMap, body:
 }
 
 async fn withdraw(State(vi): State<Arc<Verwijsindex>>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, Refusal> {
-    let (client, _, _) = vi.common.accept(WITHDRAW_PATH, &headers, &body)?;
+    let (client, _, _) = vi.common.accept(WITHDRAW_PATH, &headers, &body).await?;
     let w: Withdrawal = serde_json::from_slice(&body).map_err(|e| Refusal(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     match lock(&vi.signals).get_mut(&w.signal_id) {
         Some(s) if s.client_id == client.client_id => s.active = false,

@@ -72,7 +72,7 @@ async fn send(State(team): State<Arc<YouthTeam>>, axum::Json(input): axum::Json<
 }
 
 async fn receive(State(team): State<Arc<YouthTeam>>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, Refusal> {
-    let (_, _, duplicate) = team.common.accept(HANDOVER_PATH, &headers, &body)?;
+    let (_, _, duplicate) = team.common.accept(HANDOVER_PATH, &headers, &body).await?;
     if duplicate {
         return Ok(StatusCode::OK);
     }
