@@ -104,6 +104,21 @@ pub async fn claim(db: &DatabaseConnection, limit: u64, lease: Duration) -> Resu
     outbox_message::Entity::find().from_raw_sql(backend.build(&update)).all(db).await
 }
 
+/// Puts the messages of a claim that were not sent back in the queue, due now.
+async fn release(db: &DatabaseConnection, claim_token: Uuid) -> Result<u64, DbErr> {
+    let res = outbox_message::Entity::update_many()
+        .col_expr(outbox_message::Column::Status, Expr::value(MessageStatus::Queued.as_str()))
+        .col_expr(outbox_message::Column::LeasedUntilMs, Expr::value(Option::<i64>::None))
+        .col_expr(outbox_message::Column::ClaimToken, Expr::value(Option::<Uuid>::None))
+        .col_expr(outbox_message::Column::NextAttemptAtMs, Expr::value(now_ms()))
+        .filter(outbox_message::Column::ClaimToken.eq(claim_token))
+        .filter(outbox_message::Column::Status.eq(MessageStatus::Sent))
+        .exec(db)
+        .await?;
+    tracing::info!(released = res.rows_affected, "claims of unsent messages released on shutdown");
+    Ok(res.rows_affected)
+}
+
 /// Extends the lease of the messages of a claim still being sent.
 async fn extend(db: &DatabaseConnection, claim_token: Uuid, lease: Duration) -> Result<(), DbErr> {
     outbox_message::Entity::update_many()
@@ -204,6 +219,8 @@ pub struct WorkerSettings {
     pub http_timeout: Duration,
     /// Where partner traffic may go.
     pub egress: Arc<crate::egress::EgressPolicy>,
+    /// On shutdown, how long the sends under way may take before their claims are released.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -216,6 +233,7 @@ impl Default for WorkerSettings {
             poll_interval: Duration::from_millis(500),
             http_timeout: Duration::from_secs(20),
             egress: Arc::default(),
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }
@@ -237,6 +255,11 @@ impl DeliveryWorker {
     /// Claims one batch and attempts every message in it; returns how many were attempted.
     pub async fn run_once(&self) -> Result<usize, DbErr> {
         let batch = claim(&self.db, self.settings.batch, self.settings.lease).await?;
+        self.send(batch).await
+    }
+
+    /// Attempts every message of a claimed batch, extending the claim's lease meanwhile.
+    async fn send(&self, batch: Vec<outbox_message::Model>) -> Result<usize, DbErr> {
         if batch.is_empty() {
             return Ok(0);
         }
@@ -310,13 +333,39 @@ impl DeliveryWorker {
         Ok(PartnerEndpoint { base_url, credentials, signing_secret: open(&p.signing_secret_sealed, "signing secret")?.into_bytes() })
     }
 
-    /// Runs until `shutdown` resolves: drains while there is work, then polls.
+    /// Runs until `shutdown` resolves: drains while there is work, then polls. On shutdown the
+    /// sends under way get `shutdown_grace` to finish; the claims of messages not sent by then
+    /// are released, so that the next worker sends them at once rather than after the lease.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
-            let idle = match self.run_once().await {
-                Ok(0) => true,
-                Ok(_) => false,
+            let claimed = tokio::select! {
+                _ = &mut shutdown => return,
+                claimed = claim(&self.db, self.settings.batch, self.settings.lease) => claimed,
+            };
+            let idle = match claimed {
+                Ok(batch) if batch.is_empty() => true,
+                Ok(batch) => {
+                    let claim_token = batch[0].claim_token;
+                    let sending = self.send(batch);
+                    tokio::pin!(sending);
+                    let sent = tokio::select! {
+                        sent = &mut sending => sent,
+                        _ = &mut shutdown => {
+                            if tokio::time::timeout(self.settings.shutdown_grace, sending).await.is_err()
+                                && let Some(token) = claim_token
+                                && let Err(e) = release(&self.db, token).await
+                            {
+                                tracing::error!(error = %e, "could not release the claim of unsent messages");
+                            }
+                            return;
+                        }
+                    };
+                    if let Err(e) = sent {
+                        tracing::error!(error = %e, "delivery worker could not record outcomes");
+                    }
+                    false
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "delivery worker could not reach the outbox");
                     true

@@ -87,7 +87,7 @@ pub async fn delivery(config: &Config, messages: usize) -> anyhow::Result<()> {
     txn.commit().await?;
     let enqueued = started.elapsed();
 
-    let worker = DeliveryWorker::new(db.clone(), secrets, config.delivery.worker_settings(config.egress()));
+    let worker = DeliveryWorker::new(db.clone(), secrets, config.worker_settings());
     let drain = Instant::now();
     while worker.run_once().await? > 0 {}
     let drained = drain.elapsed();

@@ -31,6 +31,9 @@ pub struct Config {
     /// SERVICE_UNAVAILABLE: while the database is down, requests fail fast instead of piling up.
     pub database_acquire_timeout_ms: u64,
     pub listen: SocketAddr,
+    /// On SIGTERM: how long requests in flight and the delivery worker's sends may take to
+    /// finish before the process exits (claims of messages not sent by then are released).
+    pub shutdown_grace_seconds: u64,
     pub auth: AuthConfig,
     pub graphql: GraphqlConfig,
     pub limits: LimitsConfig,
@@ -129,7 +132,7 @@ impl Default for DeliveryConfig {
 }
 
 impl DeliveryConfig {
-    pub fn worker_settings(&self, egress: integrations::egress::EgressPolicy) -> integrations::outbox::WorkerSettings {
+    fn worker_settings(&self, egress: integrations::egress::EgressPolicy, shutdown_grace: u64) -> integrations::outbox::WorkerSettings {
         use std::time::Duration;
         integrations::outbox::WorkerSettings {
             retry: integrations::backoff::RetryPolicy {
@@ -143,6 +146,7 @@ impl DeliveryConfig {
             poll_interval: Duration::from_millis(self.poll_interval_ms),
             http_timeout: Duration::from_secs(self.http_timeout_seconds),
             egress: std::sync::Arc::new(egress),
+            shutdown_grace: Duration::from_secs(shutdown_grace),
         }
     }
 }
@@ -204,6 +208,7 @@ impl Default for Config {
             database_max_connections: 10,
             database_acquire_timeout_ms: 2000,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            shutdown_grace_seconds: 10,
             auth: AuthConfig::default(),
             graphql: GraphqlConfig::default(),
             limits: LimitsConfig::default(),
@@ -274,6 +279,11 @@ impl Config {
         self.log_format.unwrap_or(if self.development() { LogFormat::Text } else { LogFormat::Json })
     }
     /// The key that seals partner secrets: configured, or in development a local key file.
+    /// How the delivery worker runs.
+    pub fn worker_settings(&self) -> integrations::outbox::WorkerSettings {
+        self.delivery.worker_settings(self.egress(), self.shutdown_grace_seconds)
+    }
+
     /// Where partner traffic may go: https only in production, loopback only in development.
     pub fn egress(&self) -> integrations::egress::EgressPolicy {
         integrations::egress::EgressPolicy {

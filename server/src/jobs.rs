@@ -12,13 +12,15 @@ use std::{future::Future, sync::Arc, time::Duration};
 
 const DAILY: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// Starts the delivery worker and the daily jobs; returns the worker's task, which `serve`
+/// waits for on shutdown (the worker releases what it could not send).
 pub fn spawn(
     db: DatabaseConnection,
     worker: DeliveryWorker,
     stop_worker: impl Future<Output = ()> + Send + 'static,
     stop_daily: impl Future<Output = ()> + Send + 'static,
-) {
-    tokio::spawn(async move { worker.run(stop_worker).await });
+) -> tokio::task::JoinHandle<()> {
+    let worker = tokio::spawn(async move { worker.run(stop_worker).await });
     tokio::spawn(async move {
         tokio::pin!(stop_daily);
         loop {
@@ -33,6 +35,7 @@ pub fn spawn(
             }
         }
     });
+    worker
 }
 
 /// Seals new access-log events into their organisation's chain every `every`.

@@ -205,7 +205,7 @@ async fn main() -> anyhow::Result<()> {
             let db = connect(&config).await?;
             db::migrate(&db).await?;
             let secrets = Arc::new(config.secrets()?);
-            let worker = integrations::outbox::DeliveryWorker::new(db, secrets, config.delivery.worker_settings(config.egress()));
+            let worker = integrations::outbox::DeliveryWorker::new(db, secrets, config.worker_settings());
             if watch {
                 worker.run(shutdown_signal()).await;
             } else {

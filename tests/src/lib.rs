@@ -26,7 +26,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub config: Config,
     pub issuer: DevIssuer,
-    _shutdown: oneshot::Sender<()>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
 }
 
@@ -114,7 +115,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let state = AppState::new(config.clone(), addr).await.expect("app state");
     let db = state.db.clone();
     let (tx, rx) = oneshot::channel::<()>();
-    tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         server::http::run(state, listener, async {
             rx.await.ok();
         })
@@ -122,10 +123,18 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .expect("server runs");
     });
     let issuer = DevIssuer::load_or_create(&config.auth.dev_key_path).expect("dev key");
-    TestApp { addr, client: reqwest::Client::new(), db, config, issuer, _shutdown: tx, _dir: dir }
+    TestApp { addr, client: reqwest::Client::new(), db, config, issuer, shutdown: Some(tx), server: Some(server), _dir: dir }
 }
 
 impl TestApp {
+    /// Stops the server as SIGTERM does and waits until it has finished.
+    pub async fn shut_down(&mut self) {
+        self.shutdown.take().map(|tx| tx.send(()));
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task");
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -180,7 +189,7 @@ impl TestApp {
     /// One round of the delivery worker, as `serve` runs it; returns the messages attempted.
     pub async fn deliver(&self) -> usize {
         let secrets = std::sync::Arc::new(self.config.secrets().expect("secrets key"));
-        integrations::outbox::DeliveryWorker::new(self.db.clone(), secrets, self.config.delivery.worker_settings(self.config.egress()))
+        integrations::outbox::DeliveryWorker::new(self.db.clone(), secrets, self.config.worker_settings())
             .run_once()
             .await
             .expect("delivery round")

@@ -592,7 +592,7 @@ async fn slow_partners_and_several_workers_send_each_message_once() {
         lease: std::time::Duration::from_millis(600),
         batch: 6,
         concurrency: 3,
-        ..app.config.delivery.worker_settings(app.config.egress())
+        ..app.config.worker_settings()
     };
     let secrets = Arc::new(app.config.secrets().unwrap());
     let db = &app.db;
@@ -623,4 +623,42 @@ async fn slow_partners_and_several_workers_send_each_message_once() {
     let sent = ids.len();
     ids.dedup();
     assert_eq!((sent, ids.len()), (messages, messages), "every message sent once");
+}
+
+/// On SIGTERM the delivery worker gets the grace period to finish its sends, then releases
+/// the claims of what it could not send, so that they go out at once after a restart rather
+/// than when their lease lapses; the process does not exit before (issue 11, item 12).
+#[tokio::test]
+async fn shutdown_releases_what_the_worker_could_not_send() {
+    use std::time::{Duration, Instant};
+    let mut app = spawn_app_with(|c| {
+        c.delivery.worker = true;
+        c.delivery.poll_interval_ms = 20;
+        c.shutdown_grace_seconds = 1;
+    })
+    .await;
+    let (vi, sim) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &sim).await;
+    vi.common.set_response_delay(Duration::from_secs(5)); // slower than the grace period
+    for n in 0..3 {
+        registered_child(&app, &org, n).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !message_status(&app).await.contains(&MessageStatus::Sent) {
+        assert!(Instant::now() < deadline, "the worker claimed nothing");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let started = Instant::now();
+    app.shut_down().await;
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(900) && took < Duration::from_secs(3), "shut down in {took:?}");
+    let now = integrations::outbox::now_ms();
+    for m in outbox_message::Entity::find().all(&app.db).await.unwrap() {
+        assert_eq!(m.status, MessageStatus::Queued, "{m:?}");
+        assert!(m.claim_token.is_none() && m.leased_until_ms.is_none() && m.next_attempt_at_ms <= now, "{m:?}");
+    }
+    vi.common.set_response_delay(Duration::ZERO);
+    assert_eq!(app.deliver().await, 3, "sent at once by the next worker");
 }

@@ -208,12 +208,27 @@ pub async fn run(state: AppState, listener: TcpListener, shutdown: impl Future<O
         let every = Duration::from_millis(state.config.audit.seal_interval_ms);
         crate::jobs::spawn_sequencer(state.db.clone(), state.api.sealer.clone(), every, until_stopped(stopped.clone()));
     }
-    if state.config.delivery.worker {
-        let worker = DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.config.delivery.worker_settings(state.config.egress()));
-        crate::jobs::spawn(state.db.clone(), worker, until_stopped(stopped.clone()), until_stopped(stopped.clone()));
+    let worker = state.config.delivery.worker.then(|| {
+        let worker = DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.config.worker_settings());
+        crate::jobs::spawn(state.db.clone(), worker, until_stopped(stopped.clone()), until_stopped(stopped.clone()))
+    });
+    // On shutdown: stop accepting, let requests in flight finish within the grace period.
+    let grace = Duration::from_secs(state.config.shutdown_grace_seconds);
+    let serving = axum::serve(listener, state.router().into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(until_stopped(stopped.clone()));
+    let grace_over = async {
+        until_stopped(stopped).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = serving => served?,
+        () = grace_over => tracing::warn!("requests still in flight at the end of the shutdown grace period"),
     }
-    axum::serve(listener, state.router().into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(until_stopped(stopped))
-        .await?;
+    // The worker finishes its sends within the same grace period and releases the rest.
+    if let Some(worker) = worker
+        && tokio::time::timeout(grace + Duration::from_secs(1), worker).await.is_err()
+    {
+        tracing::warn!("the delivery worker did not stop in time");
+    }
     Ok(())
 }
