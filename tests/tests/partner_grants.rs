@@ -50,6 +50,18 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
     assert_eq!(seen["family"].as_array().unwrap().len(), 3);
     assert!(!seen.to_string().contains("111222333") && !seen.to_string().contains("Geheimstraat"));
 
+    // Of the workers on the intake a partner sees the name, nothing else (issue 11, item 2).
+    let intake = json!({ "input": { "childId": child, "educationKind": "DAY_CARE", "educationName": "'t Kinderhuis" } });
+    app.gql(&org.worker_token, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }", intake).await;
+    let by = "query($id: ID!) { grantedIntake(grantId: $id) { intake { recordedBy { name } } } }";
+    let recorded_by = app.gql(&token, by, json!({ "id": grant["id"] })).await["grantedIntake"]["intake"]["recordedBy"].clone();
+    assert_eq!(recorded_by["name"], org.worker.name.as_str());
+    for field in ["id", "email", "roles", "skjRegistrationNumber", "active"] {
+        let q = format!("query($id: ID!) {{ grantedIntake(grantId: $id) {{ intake {{ recordedBy {{ {field} }} }} }} }}");
+        let e = app.gql_error(&token, &q, json!({ "id": grant["id"] })).await;
+        assert_eq!(e["extensions"]["code"], "FORBIDDEN", "{field}: {e}");
+    }
+
     let add = "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author observation } }";
     let obs = json!({ "input": { "grantId": grant["id"], "observation": "Moeder wil hulp bij opvoeding; kind speelt graag buiten.", "agreements": "Wijkteam belt school." } });
     assert_eq!(app.gql(&token, add, obs).await["addIntakeObservation"]["author"], "anouk@wijkteam");

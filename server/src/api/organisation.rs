@@ -99,34 +99,55 @@ impl Worker {
     }
 }
 
+// A partner user reaches a worker only through records a grant shows (who recorded an
+// intake, who took part) and sees the name alone: every other field is guarded here, on the
+// type, so that no field that returns a worker can forget it.
+/// Medewerker: a worker of the organisation. Partner users see the name only.
 #[Object]
 impl Worker {
+    #[graphql(guard = "OrganisationMember")]
     pub async fn id(&self) -> ID {
         ids::encode("Worker", self.0.id)
     }
+    /// Display name; the one field partner users see.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    #[graphql(guard = "OrganisationMember")]
     async fn email(&self) -> &str {
         &self.0.email
     }
+    #[graphql(guard = "OrganisationMember")]
     async fn active(&self) -> bool {
         self.0.active
     }
+    #[graphql(guard = "OrganisationMember")]
     async fn roles(&self, ctx: &Context<'_>) -> AppResult<Vec<Role>> {
         Ok(ctx.loader().load_one(RolesOf(self.0.id)).await?.unwrap_or_default())
     }
     /// SKJ-registratienummer.
+    #[graphql(guard = "OrganisationMember")]
     async fn skj_registration_number(&self) -> Option<&str> {
         self.0.skj_registration_number.as_deref()
     }
+    #[graphql(guard = "OrganisationMember")]
     async fn skj_registration_expires_on(&self) -> Option<Date> {
         self.0.skj_registration_expires_on.map(Date)
     }
     /// Registered with the SKJ today (for the streefnorm of 75% registered workers).
+    #[graphql(guard = "OrganisationMember")]
     async fn skj_registered(&self) -> bool {
         self.0.skj_registration_number.is_some()
             && self.0.skj_registration_expires_on.is_some_and(|d| d >= Utc::now().date_naive())
+    }
+}
+
+/// Only the organisation's own users see more of a worker than the name.
+struct OrganisationMember;
+
+impl async_graphql::Guard for OrganisationMember {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        Ok(policy::organisation_member(ctx.principal()?)?)
     }
 }
 
