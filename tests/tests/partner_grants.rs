@@ -50,6 +50,18 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
     assert_eq!(seen["family"].as_array().unwrap().len(), 3);
     assert!(!seen.to_string().contains("111222333") && !seen.to_string().contains("Geheimstraat"));
 
+    // Everyone the partner was shown is in the access log, under the partner (issue 11, item 4).
+    let shown: std::collections::HashSet<uuid::Uuid> = access_log(&app.db)
+        .await
+        .into_iter()
+        .filter(|e| e.actor_partner.as_deref() == Some("wijkteam-noord") && e.area == "identity")
+        .map(|e| e.person_id)
+        .collect();
+    for member in family["members"].as_array().unwrap() {
+        let id = server::api::ids::uuid_of(member["person"]["id"].as_str().unwrap(), "Person").unwrap();
+        assert!(shown.contains(&id), "{} shown to the partner but not logged", member["person"]["givenName"]);
+    }
+
     // Of the workers on the intake a partner sees the name, nothing else (issue 11, item 2).
     let intake = json!({ "input": { "childId": child, "educationKind": "DAY_CARE", "educationName": "'t Kinderhuis" } });
     app.gql(&org.worker_token, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }", intake).await;

@@ -8,6 +8,7 @@ use super::{
     context::{ContextExt, in_transaction},
     ids,
     intake::Intake,
+    loaders::MembersOf,
     method::{read_records, recorded_by},
     organisation::Worker,
     partners::ChainPartner,
@@ -20,7 +21,7 @@ use crate::{
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{MembershipRole, family_membership, intake, intake_observation, partner_grant, person};
+use entities::{MembershipRole, intake, intake_observation, partner_grant};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -133,18 +134,14 @@ impl GrantedIntake {
     async fn age(&self) -> i32 {
         age_on(self.0.child.date_of_birth, Utc::now().date_naive())
     }
-    /// The family: names and roles, nothing more.
+    /// The family: names and roles, nothing more. Each person shown is in the access log.
     async fn family(&self, ctx: &Context<'_>) -> AppResult<Vec<FamilyBasics>> {
-        let links = family_membership::Entity::find()
-            .filter(family_membership::Column::FamilyId.eq(self.0.trajectory.family_id))
-            .all(ctx.db())
-            .await?;
-        let persons = person::Entity::find().filter(person::Column::Id.is_in(links.iter().map(|l| l.person_id))).all(ctx.db()).await?;
-        Ok(links
-            .iter()
-            .filter_map(|l| {
-                let p = persons.iter().find(|p| p.id == l.person_id)?;
-                Some(FamilyBasics { given_name: p.given_name.clone(), family_name: p.family_name.clone(), role: l.role })
+        let members = ctx.loader().load_one(MembersOf(self.0.trajectory.family_id)).await?.unwrap_or_default();
+        Ok(members
+            .into_iter()
+            .map(|(role, p)| {
+                ctx.log_read(p.id, "identity", &self.0.ground);
+                FamilyBasics { given_name: p.given_name, family_name: p.family_name, role }
             })
             .collect())
     }
