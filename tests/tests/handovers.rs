@@ -186,3 +186,30 @@ async fn a_referral_from_a_team_becomes_an_admission_and_duplicates_are_applied_
     let again = app.gql_error(&org.worker_token, "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }", json!({ "input": input })).await;
     assert_eq!(again["extensions"]["code"], "CONFLICT", "a referral is admitted once, and nothing else is written");
 }
+
+/// The custodians a package names are in the access log as persons of their own: read when
+/// the package is previewed, exported when it is sent (issue 11, item 4).
+#[tokio::test]
+async fn custodians_named_in_a_package_are_logged_when_previewed_and_sent() {
+    use entities::AccessAction;
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = team(&app, &org).await;
+    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    let (child, mum) = (family["children"][0]["id"].clone(), family["members"][0]["person"]["id"].clone());
+    consent(&app, &org, &child, &mum, &team.id, json!(["IDENTITY", "CUSTODY"])).await;
+    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "OUTFLOW", "reason": "Eigen woning", "question": "Begeleiding" } });
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    let mum_id = server::api::ids::uuid_of(mum.as_str().unwrap(), "Person").unwrap();
+    let logged = async |action: AccessAction| access_log(&app.db).await.into_iter().any(|e| e.person_id == mum_id && e.action == action && e.area == "identity");
+    let reads_before = access_log(&app.db).await.iter().filter(|e| e.person_id == mum_id && e.action == AccessAction::Read).count();
+
+    let preview = app.gql(&org.worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
+    assert_eq!(preview["package"]["children"][0]["custody"], json!(["Sara Jansen"]));
+    let reads_after = access_log(&app.db).await.iter().filter(|e| e.person_id == mum_id && e.action == AccessAction::Read).count();
+    assert!(reads_after > reads_before, "the mother's name was shown without a log entry");
+
+    assert!(!logged(AccessAction::Export).await);
+    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
+    assert!(logged(AccessAction::Export).await, "the mother's name left without a log entry");
+}

@@ -214,6 +214,9 @@ impl HandoverQuery {
         for c in preview.children {
             ctx.log_read(c, AREA, &preview.ground);
         }
+        for (other, _) in &preview.built.others {
+            ctx.log_read(*other, "identity", &preview.ground);
+        }
         Ok(HandoverPreview {
             package: Json(serde_json::to_value(&preview.built.package).map_err(AppError::internal)?),
             omitted_parts: preview

@@ -61,6 +61,9 @@ pub struct Built {
     pub package: HandoverPackage,
     pub permits: Vec<Permit>,
     pub omitted: Vec<Omitted>,
+    /// Persons other than the children whose names the package carries (custodians), with
+    /// the ground they go on: each is logged as a read when previewed, an export when sent.
+    pub others: Vec<(Uuid, String)>,
 }
 
 /// Builds the package as it would go out now. Identity needs consent for every child (a
@@ -75,6 +78,7 @@ pub async fn build<C: ConnectionTrait>(
 ) -> AppResult<Built> {
     let mut children = Vec::new();
     let mut permits = Vec::new();
+    let mut others = Vec::new();
     let mut omitted = Vec::new();
     for child_id in children_of(h) {
         let (child, subject) = consent_subject(db, organisation.id, child_id).await?;
@@ -98,8 +102,9 @@ pub async fn build<C: ConnectionTrait>(
         for part in OPTIONAL_PARTS {
             match permit_from(&consents, &subject, partner, ConsentPurpose::Handover, &[part], at) {
                 Ok(p) => {
+                    let named = fill(db, &mut package, &child, &subject.custodians, part).await?;
+                    others.extend(named.into_iter().map(|id| (id, p.label())));
                     child_permit.grounds.extend(p.grounds);
-                    fill(db, &mut package, &child, &subject.custodians, part).await?;
                 }
                 Err(AppError::Forbidden(reason)) => omitted.push(Omitted { child_id, part, reason }),
                 Err(e) => return Err(e),
@@ -130,15 +135,17 @@ pub async fn build<C: ConnectionTrait>(
         open_worries: h.open_worries.clone(),
         safety_monitoring: h.safety_monitoring.clone(),
     };
-    Ok(Built { package, permits, omitted })
+    Ok(Built { package, permits, omitted, others })
 }
 
-/// Puts one consented part of the child's record into the package.
-async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::Model, custodians: &[Uuid], part: ConsentScope) -> AppResult<()> {
+/// Puts one consented part of the child's record into the package; returns the other persons
+/// it names.
+async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::Model, custodians: &[Uuid], part: ConsentScope) -> AppResult<Vec<Uuid>> {
     match part {
         ConsentScope::Custody => {
             let persons = person::Entity::find().filter(person::Column::Id.is_in(custodians.to_vec())).all(db).await?;
-            p.custody = Some(persons.into_iter().map(|c| format!("{} {}", c.given_name, c.family_name)).collect());
+            p.custody = Some(persons.iter().map(|c| format!("{} {}", c.given_name, c.family_name)).collect());
+            return Ok(persons.into_iter().map(|c| c.id).collect());
         }
         ConsentScope::InvolvedProfessionals => {
             let rows = involvement::Entity::find()
@@ -232,7 +239,7 @@ async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::
         }
         ConsentScope::Identity | ConsentScope::Intake => {}
     }
-    Ok(())
+    Ok(Vec::new())
 }
 
 /// Applies a youth team's message, in the inbox transaction.
@@ -423,6 +430,12 @@ pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
     let contact = contact(txn, h.created_by_worker_id.or(p.worker_id)).await?;
     let built = build(txn, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
     let message = queue(txn, p, actor.meta, &built.permits, MessageKind::HandoverPackage, Some(h.id), &built.package).await?;
+    let others: Vec<AccessEvent> = built
+        .others
+        .iter()
+        .map(|(id, ground)| AccessEvent { person_id: *id, action: AccessAction::Export, area: "identity", ground: ground.clone() })
+        .collect();
+    audit::append(txn, p, actor.meta, &others).await?;
     let children = children_of(&h);
     let mut a: handover::ActiveModel = h.into();
     a.status = Set(HandoverStatus::Sent);
