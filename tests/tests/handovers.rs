@@ -213,3 +213,33 @@ async fn custodians_named_in_a_package_are_logged_when_previewed_and_sent() {
     app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
     assert!(logged(AccessAction::Export).await, "the mother's name left without a log entry");
 }
+
+/// A package is no way around a field's rule: a child and family worker who is not the child's
+/// responsible worker may not read the safety plan, so it is left out of what they preview and
+/// send, and `omittedParts` says why (issue 11, item 1).
+#[tokio::test]
+async fn the_safety_plan_goes_into_a_package_only_for_whoever_may_read_it() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = team(&app, &org).await;
+    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    let (child, mum) = (family["children"][0]["id"].clone(), family["members"][0]["person"]["id"].clone());
+    consent(&app, &org, &child, &mum, &team.id, json!(["IDENTITY", "SAFETY_PLAN"])).await;
+    let plan = json!({ "input": { "childId": child, "childLanguageText": "Als papa bij school komt, ga ik naar juf Anja.",
+        "agreedBy": ["Sara"], "reviewOn": (today() + chrono::Days::new(30)).to_string() } });
+    app.gql(&org.worker_token, "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }", plan).await;
+    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "OUTFLOW", "reason": "Eigen woning", "question": "Begeleiding" } });
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+
+    let responsible = app.gql(&org.worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
+    assert_eq!(responsible["package"]["children"][0]["safetyPlan"]["version"], 1);
+
+    let colleague = app.gql(&org.other_worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
+    assert!(colleague["package"]["children"][0].get("safetyPlan").is_none(), "{colleague}");
+    let omitted = colleague["omittedParts"].as_array().unwrap().iter().find(|o| o["part"] == "SAFETY_PLAN").cloned().unwrap_or_default();
+    assert!(omitted["reason"].as_str().unwrap().contains("responsible worker"), "{omitted}");
+
+    app.gql(&org.other_worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
+    app.deliver().await;
+    assert!(team.sim.packages()[0]["children"][0].get("safetyPlan").is_none(), "the colleague's send left it out too");
+}

@@ -66,10 +66,13 @@ pub struct Built {
     pub others: Vec<(Uuid, String)>,
 }
 
-/// Builds the package as it would go out now. Identity needs consent for every child (a
-/// FORBIDDEN names the first refusal); other parts are left out without it.
+/// Builds the package as it would go out now, for `reader`. Identity needs consent for every
+/// child (a FORBIDDEN names the first refusal); other parts are left out without it, and the
+/// safety plan also when the reader may not read it (the rule of `Child.safetyPlan`: a package
+/// is no way around it).
 pub async fn build<C: ConnectionTrait>(
     db: &C,
+    reader: &Principal,
     organisation: &organisation::Model,
     h: &handover::Model,
     partner: &chain_partner::Model,
@@ -100,6 +103,12 @@ pub async fn build<C: ConnectionTrait>(
             network: None,
         };
         for part in OPTIONAL_PARTS {
+            if part == ConsentScope::SafetyPlan
+                && let Err(AppError::Forbidden(reason)) = may_read_safety_plan(db, reader, child_id).await
+            {
+                omitted.push(Omitted { child_id, part, reason });
+                continue;
+            }
             match permit_from(&consents, &subject, partner, ConsentPurpose::Handover, &[part], at) {
                 Ok(p) => {
                     let named = fill(db, &mut package, &child, &subject.custodians, part).await?;
@@ -136,6 +145,17 @@ pub async fn build<C: ConnectionTrait>(
         safety_monitoring: h.safety_monitoring.clone(),
     };
     Ok(Built { package, permits, omitted, others })
+}
+
+async fn may_read_safety_plan<C: ConnectionTrait>(db: &C, reader: &Principal, child_id: Uuid) -> AppResult<()> {
+    let responsible = trajectory::Entity::find()
+        .filter(trajectory::Column::ChildId.eq(child_id))
+        .order_by_desc(trajectory::Column::Id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("child"))?
+        .responsible_worker_id;
+    policy::read_safety_plan(reader, responsible).map(drop)
 }
 
 /// Puts one consented part of the child's record into the package; returns the other persons
@@ -410,7 +430,7 @@ pub async fn preview_handover<C: ConnectionTrait>(principal: &Principal, db: &C,
     let partner = partner_in_org(db, principal.organisation_id, h.partner_id).await?;
     let org = own_organisation(db, principal.organisation_id).await?;
     let contact = contact(db, h.created_by_worker_id).await?;
-    let built = build(db, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
+    let built = build(db, principal, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
     Ok(Preview { built, children: children_of(&h), ground })
 }
 
@@ -428,7 +448,7 @@ pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
     }
     let org = own_organisation(txn, p.organisation_id).await?;
     let contact = contact(txn, h.created_by_worker_id.or(p.worker_id)).await?;
-    let built = build(txn, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
+    let built = build(txn, p, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
     let message = queue(txn, p, actor.meta, &built.permits, MessageKind::HandoverPackage, Some(h.id), &built.package).await?;
     let others: Vec<AccessEvent> = built
         .others
