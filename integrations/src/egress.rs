@@ -24,7 +24,7 @@ pub struct EgressPolicy {
 
 impl EgressPolicy {
     fn host_allowed(&self, host: &str) -> bool {
-        self.allowed_hosts.iter().any(|h| h.trim_start_matches('[').trim_end_matches(']').eq_ignore_ascii_case(host.trim_start_matches('[').trim_end_matches(']')))
+        self.allowed_hosts.iter().any(|h| bare(h).eq_ignore_ascii_case(bare(host)))
     }
 
     /// Whether traffic may go to `ip`.
@@ -81,9 +81,14 @@ impl EgressPolicy {
     }
 }
 
-/// The address a URL's host is written as, if it is one (`[::1]` for IPv6).
+/// A host without the brackets a URL puts around an IPv6 address.
+fn bare(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
+}
+
+/// The address a URL's host is written as, if it is one.
 fn address(host: &str) -> Option<IpAddr> {
-    host.trim_start_matches('[').trim_end_matches(']').parse().ok()
+    bare(host).parse().ok()
 }
 
 /// 100.64.0.0/10, carrier-grade NAT.

@@ -343,40 +343,48 @@ impl DeliveryWorker {
                 _ = &mut shutdown => return,
                 claimed = claim(&self.db, self.settings.batch, self.settings.lease) => claimed,
             };
-            let idle = match claimed {
-                Ok(batch) if batch.is_empty() => true,
-                Ok(batch) => {
-                    let claim_token = batch[0].claim_token;
-                    let sending = self.send(batch);
-                    tokio::pin!(sending);
-                    let sent = tokio::select! {
-                        sent = &mut sending => sent,
-                        _ = &mut shutdown => {
-                            if tokio::time::timeout(self.settings.shutdown_grace, sending).await.is_err()
-                                && let Some(token) = claim_token
-                                && let Err(e) = release(&self.db, token).await
-                            {
-                                tracing::error!(error = %e, "could not release the claim of unsent messages");
-                            }
-                            return;
-                        }
-                    };
-                    if let Err(e) = sent {
-                        tracing::error!(error = %e, "delivery worker could not record outcomes");
+            match claimed {
+                Ok(batch) if !batch.is_empty() => {
+                    if self.send_or_release(batch, &mut shutdown).await.is_break() {
+                        return;
                     }
-                    false
+                    continue;
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, "delivery worker could not reach the outbox");
-                    true
-                }
-            };
-            if idle {
-                tokio::select! {
-                    _ = &mut shutdown => return,
-                    _ = tokio::time::sleep(self.settings.poll_interval) => {}
-                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "delivery worker could not reach the outbox"),
+            }
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = tokio::time::sleep(self.settings.poll_interval) => {}
             }
         }
+    }
+
+    /// Sends a claimed batch. When `shutdown` comes first the sends get `shutdown_grace` to
+    /// finish and what is still unsent is released; then the worker is to stop.
+    async fn send_or_release(
+        &self,
+        batch: Vec<outbox_message::Model>,
+        shutdown: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
+    ) -> std::ops::ControlFlow<()> {
+        let claim_token = batch[0].claim_token;
+        let sending = self.send(batch);
+        tokio::pin!(sending);
+        let sent = tokio::select! {
+            sent = &mut sending => sent,
+            _ = shutdown => {
+                if tokio::time::timeout(self.settings.shutdown_grace, sending).await.is_err()
+                    && let Some(token) = claim_token
+                    && let Err(e) = release(&self.db, token).await
+                {
+                    tracing::error!(error = %e, "could not release the claim of unsent messages");
+                }
+                return std::ops::ControlFlow::Break(());
+            }
+        };
+        if let Err(e) = sent {
+            tracing::error!(error = %e, "delivery worker could not record outcomes");
+        }
+        std::ops::ControlFlow::Continue(())
     }
 }

@@ -294,7 +294,7 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
     // From where the last batch ended: the index entries of the events sealed in this
     // transaction stay until it commits, and scanning past them again made each batch slower.
     let mut after: Option<Uuid> = None;
-    let person_rows = db.get_database_backend() == DbBackend::Sqlite;
+    let person_rows = has_person_table(db.get_database_backend());
     loop {
         let batch = access_event::Entity::find()
             .filter(access_event::Column::OrganisationId.eq(organisation_id))
@@ -312,11 +312,13 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
             seq += 1;
             let hash = event_hash(&prev, seq, e);
             links.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
-            index.extend(persons(e).filter(|_| person_rows).map(|person_id| access_event_person::ActiveModel {
-                event_id: Set(e.id),
-                person_id: Set(person_id),
-                organisation_id: Set(organisation_id),
-            }));
+            if person_rows {
+                index.extend(persons(e).map(|person_id| access_event_person::ActiveModel {
+                    event_id: Set(e.id),
+                    person_id: Set(person_id),
+                    organisation_id: Set(organisation_id),
+                }));
+            }
         }
         set_links(&txn, &links).await?;
         // Three values a row: well below SQLite's limit on bound parameters per statement.
@@ -368,6 +370,12 @@ pub async fn seal_all(db: &DatabaseConnection, sealer: &Sealer) -> AppResult<u64
         sealed += seal(db, sealer, organisation_id).await?;
     }
     Ok(sealed)
+}
+
+/// Whether the sequencer writes `access_event_person`: on SQLite, which has no inverted index.
+/// PostgreSQL answers "who read this person" from a GIN index over the hashed column.
+fn has_person_table(backend: DbBackend) -> bool {
+    backend == DbBackend::Sqlite
 }
 
 /// The events of an organisation that name `person`, as a condition on `access_event`: to
@@ -497,8 +505,8 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
     let newest = checkpoints.iter().map(|c| c.size).max();
     let mut prev = GENESIS_HASH.to_string();
     let mut expected = 1;
-    // Only SQLite's person index is a table of its own that could differ from the chain.
-    let person_rows = db.get_database_backend() == DbBackend::Sqlite;
+    // Only a person index that is a table of its own could differ from the chain.
+    let person_rows = has_person_table(db.get_database_backend());
     loop {
         let page = access_event::Entity::find()
             .filter(access_event::Column::OrganisationId.eq(organisation_id))
@@ -510,10 +518,7 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
         if page.is_empty() {
             break;
         }
-        let indexed = match person_rows {
-            true => Some(persons_of(db, page.iter().map(|e| e.id)).await?),
-            false => None,
-        };
+        let indexed = if person_rows { Some(persons_of(db, page.iter().map(|e| e.id)).await?) } else { None };
         for e in page {
             let linked = e.seq == Some(expected) && e.prev_hash.as_deref() == Some(prev.as_str());
             let hash = event_hash(&prev, expected, &e);

@@ -278,7 +278,6 @@ impl Config {
     pub fn log_format(&self) -> LogFormat {
         self.log_format.unwrap_or(if self.development() { LogFormat::Text } else { LogFormat::Json })
     }
-    /// The key that seals partner secrets: configured, or in development a local key file.
     /// How the delivery worker runs.
     pub fn worker_settings(&self) -> integrations::outbox::WorkerSettings {
         self.delivery.worker_settings(self.egress(), self.shutdown_grace_seconds)
@@ -293,6 +292,7 @@ impl Config {
         }
     }
 
+    /// The key that seals partner secrets: configured, or in development a local key file.
     pub fn secrets(&self) -> anyhow::Result<integrations::secrets::SecretBox> {
         use integrations::secrets::SecretBox;
         if let Some(key) = &self.partners.secrets_key {

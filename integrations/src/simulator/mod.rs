@@ -115,12 +115,12 @@ impl Common {
         *lock(&self.availability) = a;
     }
 
-    /// Forgets every issued token, as if they all expired.
     /// Makes every protocol request take `delay` to answer after it was received.
     pub fn set_response_delay(&self, delay: Duration) {
         *lock(&self.response_delay) = delay;
     }
 
+    /// Forgets every issued token, as if they all expired.
     pub fn expire_tokens(&self) {
         lock(&self.tokens).clear();
     }

@@ -16,7 +16,7 @@ use crate::{
 use chrono::{Days, NaiveDate, Utc};
 use entities::{AccessAction, ConsentPurpose, ConsentScope, intake_observation, partner_grant, person, trajectory};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -116,12 +116,7 @@ pub struct GrantedIntake {
 pub async fn granted_intake<C: ConnectionTrait>(principal: &Principal, db: &C, grant_id: Uuid) -> AppResult<GrantedIntake> {
     let (grant, ground) = use_grant(principal, db, grant_id).await?;
     let child = person::Entity::find_by_id(grant.child_id).one(db).await?.ok_or(AppError::NotFound("child"))?;
-    let trajectory = trajectory::Entity::find()
-        .filter(trajectory::Column::ChildId.eq(grant.child_id))
-        .order_by_desc(trajectory::Column::Id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("child"))?;
+    let trajectory = super::trajectories::current(db, grant.organisation_id, grant.child_id).await?;
     Ok(GrantedIntake { grant, child, trajectory, ground })
 }
 

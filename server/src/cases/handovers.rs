@@ -8,6 +8,7 @@ use super::{
         system_principal,
     },
     records::check,
+    trajectories,
 };
 use crate::{
     audit::{self, AccessEvent, RequestMeta},
@@ -103,11 +104,12 @@ pub async fn build<C: ConnectionTrait>(
             network: None,
         };
         for part in OPTIONAL_PARTS {
-            if part == ConsentScope::SafetyPlan
-                && let Err(AppError::Forbidden(reason)) = may_read_safety_plan(db, reader, child_id).await
-            {
-                omitted.push(Omitted { child_id, part, reason });
-                continue;
+            if part == ConsentScope::SafetyPlan {
+                let responsible = trajectories::current(db, organisation.id, child_id).await?.responsible_worker_id;
+                if let Err(AppError::Forbidden(reason)) = policy::read_safety_plan(reader, responsible) {
+                    omitted.push(Omitted { child_id, part, reason });
+                    continue;
+                }
             }
             match permit_from(&consents, &subject, partner, ConsentPurpose::Handover, &[part], at) {
                 Ok(p) => {
@@ -145,17 +147,6 @@ pub async fn build<C: ConnectionTrait>(
         safety_monitoring: h.safety_monitoring.clone(),
     };
     Ok(Built { package, permits, omitted, others })
-}
-
-async fn may_read_safety_plan<C: ConnectionTrait>(db: &C, reader: &Principal, child_id: Uuid) -> AppResult<()> {
-    let responsible = trajectory::Entity::find()
-        .filter(trajectory::Column::ChildId.eq(child_id))
-        .order_by_desc(trajectory::Column::Id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("child"))?
-        .responsible_worker_id;
-    policy::read_safety_plan(reader, responsible).map(drop)
 }
 
 /// Puts one consented part of the child's record into the package; returns the other persons

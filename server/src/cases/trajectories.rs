@@ -98,16 +98,21 @@ pub async fn check_responsible_workers<C: ConnectionTrait>(db: &C, organisation_
     if violations.is_empty() { Ok(()) } else { Err(AppError::BadUserInput(violations)) }
 }
 
-/// The current trajectory of a child of the organisation, locked for the change.
-pub async fn for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
+fn current_of(organisation_id: Uuid, child_id: Uuid) -> sea_orm::Select<trajectory::Entity> {
     trajectory::Entity::find()
         .filter(trajectory::Column::ChildId.eq(child_id))
         .filter(trajectory::Column::OrganisationId.eq(organisation_id))
         .order_by_desc(trajectory::Column::Id)
-        .lock_exclusive()
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("child"))
+}
+
+/// The current (latest) trajectory of a child of the organisation.
+pub async fn current<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
+    current_of(organisation_id, child_id).one(db).await?.ok_or(AppError::NotFound("child"))
+}
+
+/// The current trajectory of a child of the organisation, locked for the change.
+pub async fn for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
+    current_of(organisation_id, child_id).lock_exclusive().one(db).await?.ok_or(AppError::NotFound("child"))
 }
 
 /// Which phase 1 activities are recorded for a trajectory (four existence checks).

@@ -108,12 +108,7 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
             Ok(p) => Some(p),
             Err(e) => {
                 state.metrics.graphql_error(e.code());
-                let status = e.status();
-                let mut res = error_response(media, status, e, &id);
-                if status == StatusCode::UNAUTHORIZED {
-                    res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-                }
-                return res;
+                return error_response(media, e, &id);
             }
         },
     };
@@ -123,7 +118,7 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
         Ok(r) => r,
         Err(e) => {
             state.metrics.graphql_error(e.code());
-            return error_response(media, e.status(), e, &id);
+            return error_response(media, e, &id);
         }
     };
 
@@ -166,14 +161,20 @@ fn json<T: serde::Serialize>(media: Media, status: StatusCode, body: &T) -> Resp
     }
 }
 
-fn error_response(media: Media, status: StatusCode, err: AppError, id: &str) -> Response {
+/// A request that failed as a whole, answered with the error's HTTP status.
+fn error_response(media: Media, err: AppError, id: &str) -> Response {
+    let status = err.status();
     let e: async_graphql::Error = err.into();
     let mut errors = vec![e.into_server_error(async_graphql::Pos::default())];
     for e in &mut errors {
         e.locations.clear();
     }
     finalize_errors(&mut errors, id);
-    json(media, status, &serde_json::json!({ "errors": errors }))
+    let mut res = json(media, status, &serde_json::json!({ "errors": errors }));
+    if status == StatusCode::UNAUTHORIZED {
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    res
 }
 
 fn request_error(media: Media, status: StatusCode, message: &str, id: &str) -> Response {
