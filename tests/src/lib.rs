@@ -5,8 +5,9 @@
 //! PostgreSQL (`postgres://user:pass@host/db`) — a new database created per test on that server.
 
 use chrono::{Days, NaiveDate, Utc};
-use entities::{AccessAction, CareSetting, LocationKind, Role, access_event, location, organisation, worker};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryOrder};
+use entities::{AccessAction, CareSetting, LocationKind, Role, access_event, location, organisation, person, worker};
+use std::collections::BTreeSet;
+use sea_orm::{ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use server::{
     http::AppState,
@@ -26,6 +27,9 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub config: Config,
     pub issuer: DevIssuer,
+    /// The harness's own connection for checking the access log: outside the server's pools,
+    /// so its statements neither count in the server's metrics nor wait for its writer.
+    log_reader: DatabaseConnection,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
@@ -97,7 +101,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
-    let mut config = Config { database_url: fresh_database_url(dir.path()).await, ..Config::default() };
+    let database_url = fresh_database_url(dir.path()).await;
+    let mut config = Config { database_url: database_url.clone(), ..Config::default() };
     config.auth.dev_key_path = dir.path().join("dev-key.pem");
     config.partners.secrets_key_path = dir.path().join("secrets.key");
     config.audit.checkpoint_key_path = dir.path().join("checkpoint-key.pem");
@@ -114,6 +119,17 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let state = AppState::new(config.clone(), addr).await.expect("app state");
     let db = state.db.clone();
+    // Connected as the server connects (TCP_NODELAY on PostgreSQL, read-only on SQLite), but
+    // counting its statements apart, and straight to the database when a test put something
+    // between the server and it.
+    let own = Config { database_url, ..config.clone() };
+    let own_metrics = std::sync::Arc::new(server::metrics::Metrics::default());
+    let log_reader = if own.is_sqlite() {
+        server::db::connect_reader(&own, &db, own_metrics).await
+    } else {
+        server::db::connect(&own, own_metrics).await
+    }
+    .expect("connect the log reader");
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         server::http::run(state, listener, async {
@@ -123,7 +139,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .expect("server runs");
     });
     let issuer = DevIssuer::load_or_create(&config.auth.dev_key_path).expect("dev key");
-    TestApp { addr, client: reqwest::Client::new(), db, config, issuer, shutdown: Some(tx), server: Some(server), _dir: dir }
+    TestApp { addr, client: reqwest::Client::new(), db, config, issuer, log_reader, shutdown: Some(tx), server: Some(server), _dir: dir }
 }
 
 impl TestApp {
@@ -169,7 +185,38 @@ impl TestApp {
         }
         let res = req.send().await.expect("request");
         let status = res.status().as_u16();
-        (status, res.json().await.expect("json body"))
+        let request_id = res.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let body: Value = res.json().await.expect("json body");
+        if let Some(request_id) = request_id {
+            self.assert_persons_logged(&request_id, &body).await;
+        }
+        (status, body)
+    }
+
+    /// NEN 7513: every person whose record a response shows is in the access log under that
+    /// response's request id. Runs for every request of the suite, so a new field or path that
+    /// returns a person without logging fails whichever test first uses it.
+    pub async fn assert_persons_logged(&self, request_id: &str, body: &Value) {
+        if body["data"].is_null() {
+            return;
+        }
+        let persons = person::Entity::find().all(&self.log_reader).await.expect("read persons");
+        let logged: BTreeSet<Uuid> = access_event::Entity::find()
+            .filter(access_event::Column::RequestId.eq(request_id))
+            .all(&self.log_reader)
+            .await
+            .expect("read the access log")
+            .iter()
+            .flat_map(|e| e.persons.split(',').filter_map(|p| Uuid::parse_str(p).ok()).collect::<Vec<_>>())
+            .collect();
+        let mut unlogged = Vec::new();
+        for_each_object(&body["data"], &mut |fields| {
+            let shows = persons_shown(fields, &persons);
+            if !shows.is_empty() && !shows.iter().any(|p| logged.contains(p)) {
+                unlogged.push(Value::Object(fields.clone()));
+            }
+        });
+        assert!(unlogged.is_empty(), "persons shown but not in the access log of request {request_id}: {unlogged:?} (logged: {logged:?})");
     }
 
     /// POSTs a GraphQL request that must succeed; returns `data`.
@@ -203,6 +250,40 @@ impl TestApp {
             .and_then(|n| n.trim().parse().ok())
             .expect("statement counter in /metrics")
     }
+}
+
+fn for_each_object(value: &Value, visit: &mut impl FnMut(&serde_json::Map<String, Value>)) {
+    match value {
+        Value::Object(fields) => {
+            visit(fields);
+            fields.values().for_each(|v| for_each_object(v, visit));
+        }
+        Value::Array(items) => items.iter().for_each(|v| for_each_object(v, visit)),
+        _ => {}
+    }
+}
+
+/// Whom one object of a response shows (any of them, when names are shared): the person whose
+/// id it carries (`Person`, or `Child`, whose id is its person's) beside other fields, or
+/// whose given name or BSN it holds — also where there is no id to go by (a partner's view of
+/// a family, a handover package).
+fn persons_shown(fields: &serde_json::Map<String, Value>, persons: &[person::Model]) -> Vec<Uuid> {
+    let by_id = fields
+        .get("id")
+        .and_then(Value::as_str)
+        .and_then(|id| ["Person", "Child"].iter().find_map(|kind| ids::uuid_of(id, kind)))
+        .filter(|_| fields.keys().any(|k| k != "id" && k != "__typename"));
+    if let Some(person) = by_id {
+        return vec![person];
+    }
+    let texts: Vec<&str> = fields.values().filter_map(Value::as_str).collect();
+    persons
+        .iter()
+        .filter(|p| {
+            texts.contains(&p.given_name.as_str()) || p.bsn.as_deref().is_some_and(|bsn| texts.contains(&bsn))
+        })
+        .map(|p| p.id)
+        .collect()
 }
 
 /// An organisation with a secret residential location, an ambulant one, a worker of each

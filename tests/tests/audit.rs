@@ -61,6 +61,22 @@ async fn reads_and_changes_are_logged_with_who_what_where_and_why() {
     assert!(log["accessLog"]["edges"].as_array().unwrap().iter().any(|e| e["node"]["action"] == "UPDATE"));
 }
 
+/// The suite checks every response against the access log of its request (issue 11, item 4);
+/// a person shown under a request that logged nobody must fail that check, whether the
+/// response names them by id or only by name.
+#[tokio::test]
+async fn the_suite_s_log_check_notices_a_person_shown_but_not_logged() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let family = admit(&app, &org, family_input(&org, 1)).await;
+    let member = &family["members"][0]["person"];
+    for shown in [json!({ "id": member["id"], "age": 30 }), json!({ "givenName": member["givenName"], "role": "CARING_PARENT" })] {
+        let body = json!({ "data": { "shown": shown } });
+        let check = std::panic::AssertUnwindSafe(app.assert_persons_logged("a-request-that-logged-nothing", &body));
+        assert!(futures::FutureExt::catch_unwind(check).await.is_err(), "{shown} passed the check");
+    }
+}
+
 /// Runs `sql` as someone with full power over the database would: past the append-only guards.
 async fn tamper(app: &TestApp, sql: &str) {
     match database_kind() {

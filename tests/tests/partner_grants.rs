@@ -140,3 +140,150 @@ async fn nothing_after_expiry_or_when_consent_is_withdrawn() {
     let e = app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await;
     assert_eq!((e["extensions"]["code"].as_str(), e["message"].as_str()), (Some("FORBIDDEN"), Some("this grant has expired")));
 }
+
+/// What a partner user may receive, by `Type.field` (`Type.*`: a catalogue without person
+/// data). Anything else a partner reaches fails the walk below: a new field must be guarded
+/// (refused to partners) or listed here on purpose.
+const PARTNER_MAY_SEE: &[&str] = &[
+    "Query.grantedIntake", "Query.viewer", "Query.screeningInstruments",
+    "GrantedIntake.*", "FamilyBasics.*", "IntakeObservation.*", "Intake.*", "IntakeParticipant.*",
+    "Worker.name", "Viewer.*", "ScreeningInstrument.*",
+];
+
+/// Issue 11, item 3: walks the schema from every root field a partner user can call with the
+/// ids they might hold, down every field, one request per field, and fails when data comes
+/// back from a field not on [`PARTNER_MAY_SEE`].
+#[tokio::test]
+async fn everything_a_partner_user_reaches_is_on_the_partner_list() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (team, child, family) = setup(&app, &org).await;
+    consent(&app, &org, &family, &child, &team).await;
+    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"]["id"].clone();
+    let intake = json!({ "input": { "childId": child, "educationKind": "DAY_CARE", "educationName": "'t Kinderhuis",
+        "participants": [{ "name": "Anouk", "organisationName": "Wijkteam Noord", "role": "wijkcoach" },
+                         { "name": org.worker.name, "role": "mentor", "workerId": Org::worker_gid(&org.worker) }] } });
+    app.gql(&org.worker_token, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }", intake).await;
+    let token = partner_token(&app, "de-haven", "wijkteam-noord", "anouk@wijkteam");
+    let obs = json!({ "input": { "grantId": grant, "observation": "Kind speelt graag buiten.", "agreements": "Wijkteam belt school." } });
+    app.gql(&token, "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author } }", obs).await;
+
+    let schema = Introspected::load(&app, &org.lead_token).await;
+    let family_id = family["id"].clone();
+    let person_id = family["members"][0]["person"]["id"].clone();
+    let ids: Vec<(&str, Vec<Value>)> = vec![
+        ("grantId", vec![grant]),
+        ("familyId", vec![family_id.clone()]),
+        ("personId", vec![child.clone(), person_id.clone()]),
+        ("workerId", vec![json!(Org::worker_gid(&org.worker))]),
+        ("id", vec![child, family_id, person_id, json!(Org::worker_gid(&org.worker))]),
+    ];
+    // (selection path from the root, the types along it, the type of its last field)
+    let mut pending: Vec<(Vec<String>, Vec<String>, String)> = Vec::new();
+    for field in schema.fields("Query") {
+        for args in schema.argument_sets(field, &ids) {
+            pending.push((vec![format!("{}{args}", field["name"].as_str().unwrap())], vec!["Query".into()], "Query".into()));
+        }
+    }
+    let mut reached = std::collections::BTreeSet::new();
+    let mut requests = 0;
+    while let Some((path, types, parent)) = pending.pop() {
+        let field_name = path.last().unwrap().split(['(', ' ']).next().unwrap().to_string();
+        let Some(field) = schema.fields(&parent).iter().find(|f| f["name"] == field_name.as_str()) else { continue };
+        let ty = named_type(&field["type"]);
+        let kind = schema.kind(ty);
+        let leaf = if matches!(kind, "OBJECT" | "INTERFACE" | "UNION") { "{ __typename }" } else { "" };
+        let query = path.iter().rev().fold(leaf.to_string(), |inner, step| format!("{{ {step} {inner} }}"));
+        requests += 1;
+        let (_, body) = app.post(Some(&token), &query, json!({})).await;
+        for e in body["errors"].as_array().into_iter().flatten() {
+            assert_ne!(e["extensions"]["code"], "INTERNAL", "{query}: {e}");
+        }
+        if !has_data(&body["data"], &path) {
+            continue;
+        }
+        reached.insert(format!("{parent}.{field_name}"));
+        if leaf.is_empty() || types.len() >= 6 || types.iter().any(|t| t == ty) {
+            continue;
+        }
+        let mut types = types.clone();
+        types.push(ty.to_string());
+        for concrete in schema.possible_types(ty) {
+            for sub in schema.fields(&concrete) {
+                for args in schema.argument_sets(sub, &ids) {
+                    let mut path = path.clone();
+                    let step = format!("{}{args}", sub["name"].as_str().unwrap());
+                    // Inline fragments reach the fields of an interface's implementations.
+                    path.push(if concrete == ty { step } else { format!("... on {concrete} {{ {step}") + " }" });
+                    pending.push((path, types.clone(), concrete.clone()));
+                }
+            }
+        }
+    }
+    let allowed = |reach: &String| {
+        let ty = reach.split('.').next().unwrap();
+        PARTNER_MAY_SEE.iter().any(|a| a == reach || *a == format!("{ty}.*"))
+    };
+    let unlisted: Vec<_> = reached.iter().filter(|r| !allowed(r)).collect();
+    assert!(unlisted.is_empty(), "a partner user receives {unlisted:?} ({requests} requests)");
+    for expected in ["GrantedIntake.family", "Intake.recordedBy", "Worker.name", "IntakeParticipant.name", "IntakeObservation.agreements"] {
+        assert!(reached.contains(expected), "the walk did not reach {expected}: {reached:?}");
+    }
+}
+
+/// The schema as introspection tells it.
+struct Introspected(Vec<Value>);
+
+impl Introspected {
+    async fn load(app: &TestApp, token: &str) -> Self {
+        let q = "{ __schema { types { name kind possibleTypes { name } fields { name type { ...T } args { name type { ...T } } } } } }
+                 fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }";
+        Self(app.gql(token, q, json!({})).await["__schema"]["types"].as_array().unwrap().clone())
+    }
+    fn get(&self, name: &str) -> &Value {
+        self.0.iter().find(|t| t["name"] == name).unwrap_or_else(|| panic!("no type {name}"))
+    }
+    fn kind(&self, name: &str) -> &str {
+        self.get(name)["kind"].as_str().unwrap()
+    }
+    fn fields(&self, name: &str) -> &[Value] {
+        self.get(name)["fields"].as_array().map_or(&[], Vec::as_slice)
+    }
+    fn possible_types(&self, name: &str) -> Vec<String> {
+        match self.get(name)["possibleTypes"].as_array() {
+            Some(types) => types.iter().map(|t| t["name"].as_str().unwrap().to_string()).collect(),
+            None => vec![name.to_string()],
+        }
+    }
+    /// Every way to fill a field's required arguments from the ids a partner might hold (and a
+    /// date); none when one cannot be filled.
+    fn argument_sets(&self, field: &Value, ids: &[(&str, Vec<Value>)]) -> Vec<String> {
+        let mut sets = vec![String::new()];
+        for arg in field["args"].as_array().into_iter().flatten().filter(|a| a["type"]["kind"] == "NON_NULL") {
+            let name = arg["name"].as_str().unwrap();
+            let values: Vec<Value> = match named_type(&arg["type"]) {
+                "Date" => vec![json!(today().to_string())],
+                "ID" => ids.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap_or_default(),
+                _ => vec![],
+            };
+            sets = sets.iter().flat_map(|s| values.iter().map(move |v| format!("{s} {name}: {v}"))).collect();
+        }
+        sets.into_iter().map(|s| if s.is_empty() { s } else { format!("({s})") }).collect()
+    }
+}
+
+fn named_type(ty: &Value) -> &str {
+    ty["name"].as_str().unwrap_or_else(|| named_type(&ty["ofType"]))
+}
+
+/// Whether anything non-null came back at the end of `path` (through lists and fragments).
+fn has_data(value: &Value, path: &[String]) -> bool {
+    let Some((step, rest)) = path.split_first() else { return !value.is_null() };
+    let key = step.trim_start_matches("... on ").split(['(', ' ']).next().unwrap();
+    let key = if step.starts_with("... on ") { step.split("{ ").nth(1).unwrap().split(['(', ' ']).next().unwrap() } else { key };
+    match value {
+        Value::Array(items) => items.iter().any(|v| has_data(v, path)),
+        Value::Object(fields) => fields.get(key).is_some_and(|v| has_data(v, rest)),
+        _ => false,
+    }
+}
