@@ -107,7 +107,16 @@ impl From<sea_orm::DbErr> for AppError {
 
 impl From<Arc<sea_orm::DbErr>> for AppError {
     fn from(err: Arc<sea_orm::DbErr>) -> Self {
-        if unreachable(&err) { Self::Unavailable(err) } else { Self::internal(anyhow::anyhow!("{err}")) }
+        if unreachable(&err) {
+            Self::Unavailable(err)
+        } else if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) {
+            // The last line behind every "look, then insert": of simultaneous requests making
+            // the same record, the database lets one through; the others lost a race, which is
+            // not an internal error. Rules with a field of their own answer before this.
+            Self::Conflict("another request made the same change at the same moment; reload and try again".into())
+        } else {
+            Self::internal(anyhow::anyhow!("{err}"))
+        }
     }
 }
 

@@ -233,6 +233,18 @@ impl TestApp {
         body["errors"][0].clone()
     }
 
+    /// Sends one request `n` times at once (as simultaneous clicks or retries would); returns how
+    /// many succeeded and the error codes of the others, sorted.
+    pub async fn at_once(&self, token: &str, query: &str, variables: Value, n: usize) -> (usize, Vec<String>) {
+        let answers = futures::future::join_all((0..n).map(|_| self.post(Some(token), query, variables.clone()))).await;
+        let mut codes: Vec<String> = answers
+            .iter()
+            .filter_map(|(_, body)| body["errors"][0]["extensions"]["code"].as_str().map(str::to_string))
+            .collect();
+        codes.sort();
+        (n - codes.len(), codes)
+    }
+
     /// One round of the delivery worker, as `serve` runs it; returns the messages attempted.
     pub async fn deliver(&self) -> usize {
         let secrets = std::sync::Arc::new(self.config.secrets().expect("secrets key"));

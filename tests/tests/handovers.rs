@@ -120,6 +120,57 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     assert_eq!(done["completeHandover"]["status"], "COMPLETED");
 }
 
+/// The admission of a referral as listed (`referrals { id members { … } }`): the first member
+/// the mother, the others her children.
+fn admission_of(org: &Org, r: &Value) -> Value {
+    let members: Vec<Value> = r["members"].as_array().unwrap().iter().enumerate().map(|(i, m)| {
+        let mut v = json!({ "role": m["role"], "givenName": m["givenName"], "familyName": m["familyName"], "dateOfBirth": m["dateOfBirth"], "sex": "FEMALE" });
+        if i == 0 { v["ref"] = json!("mum"); } else { v["custodianRefs"] = json!(["mum"]); }
+        v
+    }).collect();
+    json!({ "locationId": org.location_id(), "responsibleWorkerId": Org::worker_gid(&org.worker), "members": members, "referralId": r["id"] })
+}
+
+/// Issue 11, item 10: two workers admitting one referral at once make one admission.
+#[tokio::test]
+async fn a_referral_admitted_several_times_at_once_is_admitted_once() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = team(&app, &org).await;
+    team.sim.send("de-haven", &TeamMessage::Referral {
+        referral_id: uuid::Uuid::now_v7(),
+        reason: "Huiselijk geweld.".into(),
+        question: "Opvang voor moeder en kind.".into(),
+        contact: Person { name: "Anouk (wijkteam)".into(), phone: Some("030-9".into()), email: None },
+        members: vec![
+            ReferredPerson { role: "CARING_PARENT".into(), given_name: "Fatima".into(), family_name: "El Amrani".into(), date_of_birth: "1990-03-04".parse().unwrap(), bsn: None },
+            ReferredPerson { role: "CHILD".into(), given_name: "Yasmin".into(), family_name: "El Amrani".into(), date_of_birth: "2019-06-07".parse().unwrap(), bsn: None },
+        ],
+    }).await;
+    let q = "{ referrals(status: RECEIVED) { id members { role givenName familyName dateOfBirth } } }";
+    let r = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();
+    let admit = "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }";
+    let (admitted, refused) = app.at_once(&org.worker_token, admit, json!({ "input": admission_of(&org, &r) }), 6).await;
+    assert_eq!((admitted, refused), (1, vec!["CONFLICT".to_string(); 5]));
+    assert_eq!(entities::family::Entity::find().count(&app.db).await.unwrap(), 1, "the losers wrote nothing");
+}
+
+/// Issue 11, item 10: a handover sent by several requests at once goes out once.
+#[tokio::test]
+async fn a_handover_sent_several_times_at_once_is_queued_once() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = team(&app, &org).await;
+    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    consent(&app, &org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, json!(["IDENTITY"])).await;
+    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
+    let (sent, refused) = app.at_once(&org.worker_token, send, json!({ "id": h["id"] }), 8).await;
+    assert_eq!((sent, refused), (1, vec!["CONFLICT".to_string(); 7]));
+    assert_eq!(outbox_message::Entity::find().count(&app.db).await.unwrap(), 1);
+}
+
 #[tokio::test]
 async fn without_consent_for_identity_nothing_is_sent_and_a_declined_handover_says_why() {
     let app = spawn_app().await;
@@ -173,12 +224,7 @@ async fn a_referral_from_a_team_becomes_an_admission_and_duplicates_are_applied_
     let r = &list[0];
     assert_eq!(r["members"][1]["givenName"], "Yasmin");
 
-    let members: Vec<Value> = r["members"].as_array().unwrap().iter().enumerate().map(|(i, m)| {
-        let mut v = json!({ "role": m["role"], "givenName": m["givenName"], "familyName": m["familyName"], "dateOfBirth": m["dateOfBirth"], "sex": "FEMALE" });
-        if i == 0 { v["ref"] = json!("mum"); } else { v["custodianRefs"] = json!(["mum"]); }
-        v
-    }).collect();
-    let input = json!({ "locationId": org.location_id(), "responsibleWorkerId": Org::worker_gid(&org.worker), "members": members, "referralId": r["id"] });
+    let input = admission_of(&org, r);
     let admitted = app.gql(&org.worker_token, "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }", json!({ "input": input.clone() })).await;
     let q = "{ referrals { status family { id } } }";
     let after = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();

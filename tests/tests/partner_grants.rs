@@ -141,6 +141,24 @@ async fn nothing_after_expiry_or_when_consent_is_withdrawn() {
     assert_eq!((e["extensions"]["code"].as_str(), e["message"].as_str()), (Some("FORBIDDEN"), Some("this grant has expired")));
 }
 
+/// Issue 11, item 10: a grant revoked, or consent withdrawn, by several requests at once
+/// changes once; the others are told it already happened.
+#[tokio::test]
+async fn a_grant_revoked_or_consent_withdrawn_several_times_at_once_changes_once() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (team, child, family) = setup(&app, &org).await;
+    let consent_id = consent(&app, &org, &family, &child, &team).await;
+    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"]["id"].clone();
+    let revoke = "mutation($id: ID!) { revokePartnerGrant(id: $id) { revokedAt } }";
+    let (revoked, refused) = app.at_once(&org.worker_token, revoke, json!({ "id": grant }), 8).await;
+    assert_eq!((revoked, refused), (1, vec!["CONFLICT".to_string(); 7]));
+    let withdraw = "mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { withdrawnAt } }";
+    let input = json!({ "input": { "id": consent_id, "reason": "moeder wil het zelf vertellen" } });
+    let (withdrawn, refused) = app.at_once(&org.worker_token, withdraw, input, 8).await;
+    assert_eq!((withdrawn, refused), (1, vec!["CONFLICT".to_string(); 7]));
+}
+
 /// What a partner user may receive, by `Type.field` (`Type.*`: a catalogue without person
 /// data). Anything else a partner reaches fails the walk below: a new field must be guarded
 /// (refused to partners) or listed here on purpose.

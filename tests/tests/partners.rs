@@ -192,6 +192,45 @@ async fn a_signal_needs_a_bsn_is_informed_and_withdrawn_with_a_code_only() {
     assert!(!vi.signals()[0].active);
 }
 
+/// Issue 11, item 10: a signal registered or withdrawn by several requests at once is
+/// registered once and withdrawn once (one message each to the Verwijsindex).
+#[tokio::test]
+async fn a_signal_registered_or_withdrawn_several_times_at_once_goes_out_once() {
+    let app = spawn_app().await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    let family = admit(&app, &org, without_bsn(family_with_bsns(&org, &bsn(1), &bsn(2)))).await;
+    let child = family["children"][0]["id"].as_str().unwrap();
+    let (registered, refused) = app.at_once(&org.worker_token, REGISTER, json!({ "input": { "childId": child } }), 8).await;
+    assert_eq!((registered, refused), (1, vec!["CONFLICT".to_string(); 7]));
+    let signal = signals(&app, &org.worker_token, child).await[0]["id"].clone();
+    let withdraw = "mutation($input: WithdrawReferenceIndexSignalInput!) { withdrawReferenceIndexSignal(input: $input) { status } }";
+    let input = json!({ "input": { "id": signal, "reason": "CONCERN_RESOLVED" } });
+    let (withdrawn, refused) = app.at_once(&org.worker_token, withdraw, input, 8).await;
+    assert_eq!((withdrawn, refused), (1, vec!["CONFLICT".to_string(); 7]));
+    let kinds: Vec<String> = signals(&app, &org.worker_token, child).await[0]["messages"]
+        .as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap().to_string()).collect();
+    assert_eq!(kinds.len(), 2, "one registration and one withdrawal: {kinds:?}");
+}
+
+/// Issue 11, item 10: of simultaneous requests creating one partner slug, one wins and the
+/// others are told the slug is taken (not INTERNAL, as the late unique violation answered).
+#[tokio::test]
+async fn a_slug_claimed_several_times_at_once_is_given_once() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id } }";
+    // The window is narrow (between the look and the insert): several rounds make sure a race
+    // happens.
+    for round in 0..5 {
+        let input = json!({ "input": { "slug": format!("wijkteam-{round}"), "name": "Wijkteam", "kind": "YOUTH_TEAM" } });
+        let (created, refused) = app.at_once(&org.admin_token, q, input.clone(), 16).await;
+        assert_eq!((created, refused), (1, vec!["BAD_USER_INPUT".to_string(); 15]), "round {round}");
+        assert_eq!(app.gql_error(&org.admin_token, q, input).await["extensions"]["field"], "input.slug");
+    }
+}
+
 #[tokio::test]
 async fn signals_expire_on_their_end_date() {
     let app = spawn_app().await;

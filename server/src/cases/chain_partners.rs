@@ -9,7 +9,7 @@ use crate::{
 use chrono::Utc;
 use entities::{ContactPerson, PartnerAdapter, PartnerKind, chain_partner, outbox_message};
 use integrations::{egress::EgressPolicy, outbox, secrets::SecretBox};
-use sea_orm::{ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, sea_query::OnConflict, ActiveValue::Unchanged, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// How messages go to a partner; on a change, fields left `None` stay as they are.
@@ -83,15 +83,14 @@ pub async fn register_partner(
     apply(&mut model, cmd.settings, secrets, &mut v)?;
     check_addresses(&model, egress, &mut v).await;
     check(v)?;
-    let taken = chain_partner::Entity::find()
-        .filter(chain_partner::Column::OrganisationId.eq(p.organisation_id))
-        .filter(chain_partner::Column::Slug.eq(&model.slug))
-        .one(txn)
+    // The unique index decides, also between simultaneous requests for one slug.
+    let inserted = chain_partner::Entity::insert(chain_partner::ActiveModel::from(model.clone()))
+        .on_conflict(OnConflict::columns([chain_partner::Column::OrganisationId, chain_partner::Column::Slug]).do_nothing().to_owned())
+        .exec_without_returning(txn)
         .await?;
-    if taken.is_some() {
+    if inserted == 0 {
         return Err(AppError::invalid("input.slug", "another partner has this slug"));
     }
-    chain_partner::Entity::insert(chain_partner::ActiveModel::from(model.clone())).exec_without_returning(txn).await?;
     Ok(model)
 }
 

@@ -13,7 +13,7 @@ use crate::{
 };
 use chrono::{Days, NaiveDate, Utc};
 use entities::{AccessAction, ConsentDecision, ConsentPurpose, ConsentScope, PartnerKind, consent, list_to_json};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
 /// An override is for the sharing at hand: it lapses after this many days unless shorter.
@@ -91,8 +91,10 @@ pub async fn withdraw_consent(actor: Actor<'_>, txn: &DatabaseTransaction, id: U
     if reason.trim().is_empty() {
         return Err(AppError::invalid("input.reason", "say why consent was withdrawn"));
     }
+    // Locked, so that of two simultaneous withdrawals the second sees the first.
     let found = consent::Entity::find_by_id(id)
         .filter(consent::Column::OrganisationId.eq(actor.principal.organisation_id))
+        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(AppError::NotFound("consent"))?;

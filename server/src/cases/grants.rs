@@ -16,7 +16,7 @@ use crate::{
 use chrono::{Days, NaiveDate, Utc};
 use entities::{AccessAction, ConsentPurpose, ConsentScope, intake_observation, partner_grant, person, trajectory};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -69,8 +69,10 @@ pub async fn create_grant(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Crea
 
 /// Ends a grant now.
 pub async fn revoke_grant(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid) -> AppResult<partner_grant::Model> {
+    // Locked, so that of two simultaneous revocations the second sees the first.
     let found = partner_grant::Entity::find_by_id(id)
         .filter(partner_grant::Column::OrganisationId.eq(actor.principal.organisation_id))
+        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(AppError::NotFound("grant"))?;

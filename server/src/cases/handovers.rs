@@ -27,7 +27,7 @@ use integrations::{
     outbox,
     youth_team::{self, ChildPackage, Direction, HandoverPackage, Identity, Meeting, TeamMessage},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 pub const AREA: &str = "handover";
@@ -285,9 +285,9 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
         TeamMessage::Accepted { handover_id } => (handover_id, HandoverStatus::Accepted, None),
         TeamMessage::Declined { handover_id, reason } => (handover_id, HandoverStatus::Declined, Some(reason)),
     };
-    let h = handover::Entity::find_by_id(handover_id)
-        .filter(handover::Column::OrganisationId.eq(partner.organisation_id))
+    let h = handover_in_org(partner.organisation_id, handover_id)
         .filter(handover::Column::PartnerId.eq(partner.id))
+        .lock_exclusive()
         .one(db)
         .await?
         .ok_or_else(|| AppError::invalid("handoverId", "no such handover to this partner"))?;
@@ -417,7 +417,7 @@ pub struct Preview {
 
 pub async fn preview_handover<C: ConnectionTrait>(principal: &Principal, db: &C, id: Uuid) -> AppResult<Preview> {
     let ground = policy::read_cases(principal)?;
-    let h = handover_in_org(db, principal.organisation_id, id).await?;
+    let h = handover_in_org(principal.organisation_id, id).one(db).await?.ok_or(AppError::NotFound("handover"))?;
     let partner = partner_in_org(db, principal.organisation_id, h.partner_id).await?;
     let org = own_organisation(db, principal.organisation_id).await?;
     let contact = contact(db, h.created_by_worker_id).await?;
@@ -429,7 +429,7 @@ pub async fn preview_handover<C: ConnectionTrait>(principal: &Principal, db: &C,
 pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid) -> AppResult<handover::Model> {
     let p = actor.principal;
     let ground = policy::record_method(p)?;
-    let h = handover_in_org(txn, p.organisation_id, id).await?;
+    let h = handover_for_update(txn, p.organisation_id, id).await?;
     if h.status != HandoverStatus::Draft {
         return Err(AppError::Conflict(format!("this handover was sent already ({})", h.status.as_str())));
     }
@@ -486,7 +486,7 @@ async fn advance(
 ) -> AppResult<handover::Model> {
     let p = actor.principal;
     let ground = policy::record_method(p)?;
-    let h = handover_in_org(txn, p.organisation_id, id).await?;
+    let h = handover_for_update(txn, p.organisation_id, id).await?;
     if h.status != from {
         return Err(AppError::Conflict(format!("the handover is {}; this step needs {}", h.status.as_str(), from.as_str())));
     }
@@ -506,12 +506,15 @@ async fn log_children(actor: Actor<'_>, txn: &DatabaseTransaction, children: &[U
     audit::append(txn, actor.principal, actor.meta, &events).await
 }
 
-async fn handover_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<handover::Model> {
-    handover::Entity::find_by_id(id)
-        .filter(handover::Column::OrganisationId.eq(organisation_id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("handover"))
+fn handover_in_org(organisation_id: Uuid, id: Uuid) -> sea_orm::Select<handover::Entity> {
+    handover::Entity::find_by_id(id).filter(handover::Column::OrganisationId.eq(organisation_id))
+}
+
+/// The handover, locked until the caller's transaction ends: simultaneous steps on one handover
+/// (a double click on send, a partner's answer arriving meanwhile) run one after the other, each
+/// seeing the status the one before left (issue 11, item 10).
+async fn handover_for_update(txn: &DatabaseTransaction, organisation_id: Uuid, id: Uuid) -> AppResult<handover::Model> {
+    handover_in_org(organisation_id, id).lock_exclusive().one(txn).await?.ok_or(AppError::NotFound("handover"))
 }
 
 /// The worker named as contact in the package.
@@ -522,10 +525,13 @@ async fn contact<C: ConnectionTrait>(db: &C, worker_id: Option<Uuid>) -> AppResu
     }
 }
 
-/// A referral (aanmelding) that no one has handled yet; `missing` is the error when there is none.
+/// A referral (aanmelding) that no one has handled yet, locked until the caller's transaction
+/// ends (two workers admitting one referral at once: one admission, the other a CONFLICT);
+/// `missing` is the error when there is none.
 async fn received_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid, missing: AppError) -> AppResult<referral::Model> {
     let r = referral::Entity::find_by_id(id)
         .filter(referral::Column::OrganisationId.eq(organisation_id))
+        .lock_exclusive()
         .one(db)
         .await?
         .ok_or(missing)?;

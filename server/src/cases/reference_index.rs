@@ -22,7 +22,7 @@ use integrations::{
     outbox,
     verwijsindex::{ContactPoint, Notice, Registration, Withdrawal},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 pub const AREA: &str = "reference-index";
@@ -392,8 +392,11 @@ async fn signal_for_write<'a>(
     txn: &'a DatabaseTransaction,
     id: Uuid,
 ) -> AppResult<(RecordWrite<'a>, reference_index_signal::Model)> {
+    // Locked, so that simultaneous changes of one signal (two withdrawals) run one after the
+    // other and the second sees the first: one withdrawal goes to the Verwijsindex.
     let found = reference_index_signal::Entity::find_by_id(id)
         .filter(reference_index_signal::Column::OrganisationId.eq(actor.principal.organisation_id))
+        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(AppError::NotFound("signal"))?;
