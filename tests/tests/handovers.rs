@@ -155,6 +155,29 @@ async fn a_referral_admitted_several_times_at_once_is_admitted_once() {
     assert_eq!(entities::family::Entity::find().count(&app.db).await.unwrap(), 1, "the losers wrote nothing");
 }
 
+/// Issue 11, item 9: text with the NUL character from a partner (which PostgreSQL cannot
+/// store) is refused as bad input before anything is written.
+#[tokio::test]
+async fn a_partner_message_with_a_nul_character_is_refused() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = team(&app, &org).await;
+    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    consent(&app, &org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, json!(["IDENTITY"])).await;
+    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
+    app.deliver().await;
+    let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
+    let body = serde_json::to_string(&TeamMessage::Declined { handover_id, reason: "Geen plek\u{0}.".into() }).unwrap();
+    let headers = signing::sign(SIGNING.as_bytes(), "msg_nul_1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
+    let res = app.client.post(&team.inbox_url).headers(headers).body(body).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "BAD_USER_INPUT");
+    assert_eq!(inbox_message::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(status(&app, &org, &family["id"]).await["status"], "DELIVERED");
+}
+
 /// Issue 11, item 10: a handover sent by several requests at once goes out once.
 #[tokio::test]
 async fn a_handover_sent_several_times_at_once_is_queued_once() {

@@ -46,6 +46,10 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
         }
         Err(e) => return Ok(refuse(StatusCode::UNAUTHORIZED, "BAD_SIGNATURE", e.to_string())),
     };
+    if serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| has_nul(&v)) {
+        // PostgreSQL cannot store it; refused before anything is written, as in the API.
+        return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, "BAD_USER_INPUT", "text must not contain the NUL character (U+0000)"));
+    }
     let kind = match adapter.inbound_kind(body) {
         Ok(k) => k,
         Err(e) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, "BAD_USER_INPUT", e)),
@@ -89,4 +93,13 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
     }
     txn.commit().await?;
     Ok((StatusCode::OK, Json(json!({ "status": "accepted", "messageId": message_id }))).into_response())
+}
+
+fn has_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(has_nul),
+        serde_json::Value::Object(fields) => fields.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        _ => false,
+    }
 }
