@@ -76,22 +76,20 @@ done
 token=$("$bin" dev-token --organisation bench --role TEAM_LEAD 2>/dev/null)
 [ "$sqlite" = 0 ] || token_sqlite=$(DATABASE_URL=$sqlite_url "$bin" dev-token --organisation bench --role TEAM_LEAD 2>/dev/null)
 
-# The same page from both: 50 families in id order, their children with name, trajectory phase
-# and responsible worker.
-our_query='{ families(first: 50) { edges { node { id children { person { givenName familyName } trajectory { phase responsibleWorker { name } } } } } } }'
-their_query='{ allFamilies(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { rowId familyMembershipsByFamilyId(condition: { role: \"CHILD\" }) { nodes { personByPersonId { givenName familyName trajectoriesByChildId { nodes { phase workerByResponsibleWorkerId { name } } } } } } } } }'
+# Two pages, the same from both. "nested": 50 families in id order, their children with name,
+# trajectory phase and responsible worker. "deep": the same children with their safety
+# assessments (judgement, scale answers) and screenings (instrument, date, band).
+declare -A our_query their_query marker
+our_query[nested]='{ families(first: 50) { edges { node { id children { person { givenName familyName } trajectory { phase responsibleWorker { name } } } } } } }'
+their_query[nested]='{ allFamilies(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { rowId familyMembershipsByFamilyId(condition: { role: \"CHILD\" }) { nodes { personByPersonId { givenName familyName trajectoriesByChildId { nodes { phase workerByResponsibleWorkerId { name } } } } } } } } }'
+marker[nested]=phase
+our_query[deep]='{ families(first: 50) { edges { node { id children { person { givenName familyName } safetyAssessments { assessedOn judgement scores { respondent score } } screenings { instrument administeredOn band } } } } } }'
+their_query[deep]='{ allFamilies(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { rowId familyMembershipsByFamilyId(condition: { role: \"CHILD\" }) { nodes { personByPersonId { givenName familyName safetyAssessmentsByChildId(orderBy: ASSESSED_ON_DESC) { nodes { assessedOn judgement safetyScaleScoresByAssessmentId { nodes { respondent score } } } } screeningsByChildId { nodes { instrument administeredOn result } } } } } } } }'
+marker[deep]=judgement
+pages=${PAGES:-nested deep}
 
-# Both must return the same 50 families and children before they are timed.
+# Both must return the same families and children (and records) before they are timed.
 count() { curl -sf -X POST -H 'Content-Type: application/json' ${2:+-H "Authorization: Bearer $2"} -d "{\"query\":\"$1\"}" "$3" | grep -o "\"$4\"" | wc -l; }
-ours_children=$(count "$our_query" "$token" "http://127.0.0.1:$ours/graphql" phase)
-theirs_children=$(count "$their_query" "" "http://127.0.0.1:$theirs/graphql" phase)
-echo "== one page: ours $ours_children children, PostGraphile $theirs_children children"
-[ "$ours_children" = "$theirs_children" ] && [ "$ours_children" -gt 0 ] || { echo "the two pages differ" >&2; exit 1; }
-if [ "$sqlite" = 1 ]; then
-  sqlite_children=$(count "$our_query" "$token_sqlite" "http://127.0.0.1:$ours_sqlite/graphql" phase)
-  echo "   SQLite: $sqlite_children children"
-  [ "$sqlite_children" = "$ours_children" ] || { echo "the SQLite page differs" >&2; exit 1; }
-fi
 
 script() { # $1 query, $2 token (may be empty)
   cat <<LUA
@@ -106,24 +104,36 @@ function done(summary, latency, requests)
 end
 LUA
 }
-script "$our_query" "$token" >"$work/ours.lua"
-script "$their_query" "" >"$work/theirs.lua"
-[ "$sqlite" = 0 ] || script "$our_query" "$token_sqlite" >"$work/ours-sqlite.lua"
 run() { wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$duration" -s "$work/$1.lua" "http://127.0.0.1:$3/graphql" | grep '^RESULT'; }
 
-printf '\n%-12s %-13s %10s %9s %9s %7s\n' connections server 'req/s' 'p50 ms' 'p99 ms' errors
-for c in $connections; do
-  run ours "$c" "$ours" >/dev/null # warm-up
-  read -r _ our_rps our_p50 our_p99 our_err < <(run ours "$c" "$ours")
-  run theirs "$c" "$theirs" >/dev/null
-  read -r _ their_rps their_p50 their_p99 their_err < <(run theirs "$c" "$theirs")
-  printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" veerkracht "$our_rps" "$our_p50" "$our_p99" "$our_err"
-  printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" postgraphile "$their_rps" "$their_p50" "$their_p99" "$their_err"
-  awk -v a="$our_rps" -v b="$their_rps" -v c="$c" 'BEGIN { printf "%-12s %-13s %9.2fx\n", c, "ratio", a / b }'
+for page in $pages; do
+  ours_n=$(count "${our_query[$page]}" "$token" "http://127.0.0.1:$ours/graphql" "${marker[$page]}")
+  theirs_n=$(count "${their_query[$page]}" "" "http://127.0.0.1:$theirs/graphql" "${marker[$page]}")
+  echo "== page $page: ours $ours_n ${marker[$page]}, PostGraphile $theirs_n"
+  [ "$ours_n" = "$theirs_n" ] && [ "$ours_n" -gt 0 ] || { echo "the two pages differ" >&2; exit 1; }
+  script "${our_query[$page]}" "$token" >"$work/ours-$page.lua"
+  script "${their_query[$page]}" "" >"$work/theirs-$page.lua"
   if [ "$sqlite" = 1 ]; then
-    run ours-sqlite "$c" "$ours_sqlite" >/dev/null
-    read -r _ sq_rps sq_p50 sq_p99 sq_err < <(run ours-sqlite "$c" "$ours_sqlite")
-    printf '%-12s %-13s %10s %9s %9s %7s\n' "$c" "veerkracht/sqlite" "$sq_rps" "$sq_p50" "$sq_p99" "$sq_err"
-    awk -v a="$sq_rps" -v b="$their_rps" -v p="$our_rps" -v c="$c" 'BEGIN { printf "%-12s %-13s %9.2fx (PostgreSQL/SQLite %.2fx)\n", c, "ratio sqlite", a / b, p / a }'
+    sqlite_n=$(count "${our_query[$page]}" "$token_sqlite" "http://127.0.0.1:$ours_sqlite/graphql" "${marker[$page]}")
+    echo "   SQLite: $sqlite_n"
+    [ "$sqlite_n" = "$ours_n" ] || { echo "the SQLite page differs" >&2; exit 1; }
+    script "${our_query[$page]}" "$token_sqlite" >"$work/ours-sqlite-$page.lua"
   fi
+
+  printf '\n%-6s %-12s %-17s %10s %9s %9s %7s\n' page connections server 'req/s' 'p50 ms' 'p99 ms' errors
+  for c in $connections; do
+    run "ours-$page" "$c" "$ours" >/dev/null # warm-up
+    read -r _ our_rps our_p50 our_p99 our_err < <(run "ours-$page" "$c" "$ours")
+    run "theirs-$page" "$c" "$theirs" >/dev/null
+    read -r _ their_rps their_p50 their_p99 their_err < <(run "theirs-$page" "$c" "$theirs")
+    printf '%-6s %-12s %-17s %10s %9s %9s %7s\n' "$page" "$c" veerkracht "$our_rps" "$our_p50" "$our_p99" "$our_err"
+    printf '%-6s %-12s %-17s %10s %9s %9s %7s\n' "$page" "$c" postgraphile "$their_rps" "$their_p50" "$their_p99" "$their_err"
+    awk -v a="$our_rps" -v b="$their_rps" -v c="$c" -v p="$page" 'BEGIN { printf "%-6s %-12s %-17s %9.2fx\n", p, c, "ratio", a / b }'
+    if [ "$sqlite" = 1 ]; then
+      run "ours-sqlite-$page" "$c" "$ours_sqlite" >/dev/null
+      read -r _ sq_rps sq_p50 sq_p99 sq_err < <(run "ours-sqlite-$page" "$c" "$ours_sqlite")
+      printf '%-6s %-12s %-17s %10s %9s %9s %7s\n' "$page" "$c" "veerkracht/sqlite" "$sq_rps" "$sq_p50" "$sq_p99" "$sq_err"
+      awk -v a="$sq_rps" -v b="$their_rps" -v p="$our_rps" -v c="$c" -v g="$page" 'BEGIN { printf "%-6s %-12s %-17s %9.2fx (PostgreSQL/SQLite %.2fx)\n", g, c, "ratio sqlite", a / b, p / a }'
+    fi
+  done
 done

@@ -34,10 +34,13 @@ enum Command {
     },
     /// Load a realistic demo data set: two organisations, locations, workers, families.
     SeedDemo,
-    /// Load generated families into a fresh organisation `bench`, for the load test in `bench/`.
+    /// Load generated families into a fresh organisation (`bench`), for the load tests in `bench/`.
     SeedBench {
         #[arg(long, default_value_t = 20_000)]
         families: usize,
+        /// The organisation's slug; another one beside `bench` for measuring two at once.
+        #[arg(long, default_value = "bench")]
+        organisation: String,
     },
     /// Print a bearer token signed by the local development issuer.
     DevToken {
@@ -151,11 +154,11 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::SeedBench { families } => {
+        Command::SeedBench { families, organisation } => {
             let db = connect(&config).await?;
             db::migrate(&db).await?;
-            server::seed::seed_bench(&db, families).await?;
-            println!("benchmark data loaded: {families} families in organisation bench");
+            server::seed::seed_bench(&db, &organisation, families).await?;
+            println!("benchmark data loaded: {families} families in organisation {organisation}");
             Ok(())
         }
         Command::DevToken { organisation, role, worker, partner, minutes } => {

@@ -198,13 +198,13 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Loads `families` generated families (about 2.5 children each) into a fresh organisation `bench`,
-/// through the admission use case like every other admission, for the load test in `bench/`.
-pub async fn seed_bench(db: &DatabaseConnection, families: usize) -> anyhow::Result<()> {
-    const SLUG: &str = "bench";
-    let present = organisation::Entity::find().filter(organisation::Column::Slug.eq(SLUG)).one(db).await?;
-    anyhow::ensure!(present.is_none(), "organisation {SLUG:?} already exists; seed the benchmark into an empty database");
-    let org = create_organisation(db, SLUG, "Benchmark (synthetic data)").await?;
+/// Loads `families` generated families (about 2.5 children each, each child with a safety
+/// assessment and, from 4 to 17, a screening) into a fresh organisation `slug`, through the
+/// use cases like every other admission, for the load tests in `bench/`.
+pub async fn seed_bench(db: &DatabaseConnection, slug: &str, families: usize) -> anyhow::Result<()> {
+    let present = organisation::Entity::find().filter(organisation::Column::Slug.eq(slug)).one(db).await?;
+    anyhow::ensure!(present.is_none(), "organisation {slug:?} already exists; seed another slug or an empty database");
+    let org = create_organisation(db, slug, "Benchmark (synthetic data)").await?;
     let mut locations = Vec::new();
     for n in 0..10 {
         let name = format!("Locatie {n}");
@@ -228,10 +228,54 @@ pub async fn seed_bench(db: &DatabaseConnection, families: usize) -> anyhow::Res
     let seeder = Seeder::new(db, &org, &lead);
     let mut generator = FamilyGenerator::new(42);
     for i in 0..families {
-        seeder.admit(generator.next(i, &locations, &workers)).await?;
+        let meta = Seeder::meta();
+        let actor = seeder.actor(&meta);
+        let txn = db.begin().await?;
+        let admitted = admission::admit_family(actor, &txn, generator.next(i, &locations, &workers)).await?;
+        for (c, child) in admitted.children.iter().enumerate() {
+            bench_records(actor, &txn, child, (i + c) as u64).await?;
+        }
+        txn.commit().await?;
         if (i + 1) % 1000 == 0 {
             tracing::info!(families = i + 1, "benchmark data");
         }
+    }
+    Ok(())
+}
+
+/// What the deeper benchmark page reads of every child: a safety assessment (with the worker's
+/// and, from 4, the child's scale answer) and, from 4 to 17, an SDQ screening by the parent.
+async fn bench_records(actor: Actor<'_>, txn: &DatabaseTransaction, child: &person::Model, variant: u64) -> AppResult<()> {
+    let age = crate::domain::age::age_on(child.date_of_birth, Utc::now().date_naive());
+    let not_good_enough = variant % 5 == 0;
+    let score = |respondent, score| ScaleAnswer { respondent, respondent_person_id: None, respondent_name: None, score };
+    let mut scores = vec![score(SafetyRespondent::Worker, if not_good_enough { 3 } else { 6 })];
+    if age >= 4 {
+        scores.push(score(SafetyRespondent::Child, 5 + (variant % 4) as i32));
+    }
+    safety::record_safety_assessment(actor, txn, RecordSafetyAssessment {
+        child_id: child.id,
+        assessed_on: None,
+        worries: "Het kind was getuige van geweld thuis.".into(),
+        complicating_factors: None,
+        what_works_well: Some("Moeder zoekt steun.".into()),
+        safety_goals: "Het kind is veilig in de opvang en op school.".into(),
+        judgement: if not_good_enough { SafetyJudgement::NotGoodEnough } else { SafetyJudgement::GoodEnough },
+        tools_used: vec![SafetyTool::SafeAtHomeCard],
+        scores,
+    })
+    .await?;
+    if (4..=17).contains(&age) {
+        const OPTIONS: [&str; 3] = ["NOT_TRUE", "SOMEWHAT_TRUE", "CERTAINLY_TRUE"];
+        let answers = (1..=25u64).map(|i| Answer { item: i as u32, answer: OPTIONS[((i * 7 + variant) % 5).min(2) as usize].into() }).collect();
+        screening::record_screening(actor, txn, RecordScreening {
+            child_id: child.id,
+            instrument: "SDQ".into(),
+            informant: Informant::Parent,
+            administered_on: None,
+            answers,
+        })
+        .await?;
     }
     Ok(())
 }

@@ -26,10 +26,15 @@ async fn the_demo_data_set_loads_once() {
 #[tokio::test]
 async fn the_benchmark_data_set_loads_into_its_own_organisation() {
     let app = spawn_app().await;
-    server::seed::seed_bench(&app.db, 25).await.unwrap();
+    server::seed::seed_bench(&app.db, "bench", 25).await.unwrap();
     let bench = organisation::Entity::find().filter(organisation::Column::Slug.eq("bench")).one(&app.db).await.unwrap().unwrap();
     assert_eq!(family::Entity::find().filter(family::Column::OrganisationId.eq(bench.id)).count(&app.db).await.unwrap(), 25);
     let children = trajectory::Entity::find().filter(trajectory::Column::OrganisationId.eq(bench.id)).count(&app.db).await.unwrap();
     assert!((25..=100).contains(&children), "{children} children");
-    assert!(server::seed::seed_bench(&app.db, 1).await.is_err(), "a second load into the same database is refused");
+    // Every child has what the deeper benchmark page reads.
+    let assessed = entities::safety_assessment::Entity::find().filter(entities::safety_assessment::Column::OrganisationId.eq(bench.id)).count(&app.db).await.unwrap();
+    assert_eq!(assessed, children);
+    assert!(entities::screening::Entity::find().count(&app.db).await.unwrap() > 0);
+    assert!(server::seed::seed_bench(&app.db, "bench", 1).await.is_err(), "a second load into the same organisation is refused");
+    server::seed::seed_bench(&app.db, "bench-2", 2).await.expect("a second organisation beside it");
 }
