@@ -12,6 +12,11 @@ pub struct Model {
     /// Sub-goals a–j it serves.
     pub sub_goals: Json,
     pub core_task: CoreTask,
+    /// Set when the sub-goals were stored under the letters' old meanings and no counterpart
+    /// existed (migration 12); cleared when the goal is revised.
+    pub needs_review: bool,
+    /// What the old letters meant, for whoever reviews the goal.
+    pub review_note: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

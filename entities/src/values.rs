@@ -300,27 +300,29 @@ text_enum! {
 }
 
 text_enum! {
-    /// Subdoel a–j of the Veerkracht method that a goal of the action plan serves.
+    /// Subdoel a–j of the Veerkracht method that a goal of the action plan serves (IB 172-205):
+    /// a–f concern the child, g–j the parents — the parent who came along and the one who did
+    /// not. The full texts are in `server::domain::sub_goals` and the `subGoals` query.
     SubGoal {
-        /// a. Er is een veilige situatie voor het kind (a safe situation).
+        /// a. Het kind verkeert in een veilige situatie, zonder mishandeling, verwaarlozing of geweld.
         A = "A",
-        /// b. Het kind begrijpt wat er is gebeurd en waarom het in de opvang is.
+        /// b. Het kind ervaart veiligheid, rust en stabiliteit in de dagelijkse leefsituatie.
         B = "B",
-        /// c. Het kind heeft een stabiele, voorspelbare leefomgeving en dagritme.
+        /// c. Het kind begrijpt wat er aan de hand is en wat er gaat gebeuren (grip op de situatie).
         C = "C",
-        /// d. School of kinderopvang loopt door (onderwijs en ontwikkeling).
+        /// d. Het kind kan zijn gevoelens over de gebeurtenissen uiten en heeft grip op zijn emoties.
         D = "D",
-        /// e. De gezondheid en basisbehoeften van het kind zijn verzorgd.
+        /// e. Het kind ervaart steun van personen die belangrijk voor hem zijn en heeft contact met vriendjes.
         E = "E",
-        /// f. Het kind kan zijn gevoelens uiten en wordt geholpen bij de verwerking.
+        /// f. Mogelijke problemen en posttraumatische klachten zijn in kaart gebracht; zo nodig is hulp geregeld.
         F = "F",
-        /// g. Het kind heeft een steunend netwerk.
+        /// g. De ouder is zich bewust van de gevolgen van de situatie voor het kind en begrijpt wat het nodig heeft.
         G = "G",
-        /// h. De ouder kan het kind steunen en opvoeden (opvoedvaardigheden).
+        /// h. De ouder kan het kind emotionele veiligheid bieden en het in zijn ontwikkeling ondersteunen.
         H = "H",
-        /// i. Het kind heeft ontspanning en vrije tijd.
+        /// i. Voor de ouder is duidelijk welke rol en taak hij/zij vervult in verzorging en opvoeding.
         I = "I",
-        /// j. Problemen in de ouder-kindrelatie zijn in kaart gebracht.
+        /// j. Mogelijke problemen in de ouder-kindrelatie of de opvoeding zijn in kaart gebracht; zo nodig is hulp geregeld.
         J = "J",
     }
 }

@@ -14,6 +14,7 @@ mod m20261127_000008_access_events;
 mod m20261127_000009_person_index;
 mod m20261127_000010_unique_bsn;
 mod m20261127_000011_outbox_claims;
+mod m20261127_000012_sub_goals;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000009_person_index::Migration),
             Box::new(m20261127_000010_unique_bsn::Migration),
             Box::new(m20261127_000011_outbox_claims::Migration),
+            Box::new(m20261127_000012_sub_goals::Migration),
         ]
     }
 }

@@ -422,12 +422,12 @@ impl DemoStory {
             drawn_up_on: Some(self.day(14)),
             child_language_summary: "We zorgen samen dat je je veilig voelt en dat je weer fijn naar school gaat.".into(),
             goals: vec![
-                goal("Veilig wonen en slapen", vec![SubGoal::A, SubGoal::C], CoreTask::ChildInView, vec![NewAction {
+                goal("Veilig wonen en slapen", vec![SubGoal::A, SubGoal::B], CoreTask::ChildInView, vec![NewAction {
                     description: "Veiligheidsplan met het kind bespreken".into(),
                     owner: "begeleider".into(),
                     due_on: self.day(21),
                 }]),
-                goal("Mama en kind praten over wat er gebeurd is", vec![SubGoal::F, SubGoal::J], CoreTask::ParentsAndParenting, vec![]),
+                goal("Mama en kind praten over wat er gebeurd is", vec![SubGoal::C, SubGoal::D, SubGoal::G], CoreTask::ParentsAndParenting, vec![]),
             ],
         })
         .await?;

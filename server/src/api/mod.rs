@@ -50,13 +50,17 @@ pub struct Query(
     children::ChildQuery,
     access_log::AccessLogQuery,
     cadence::AgendaQuery,
-    screening::ScreeningQuery,
+    MethodQuery,
     partners::PartnerQuery,
     reference_index::ReferenceIndexQuery,
     partner_grants::PartnerGrantQuery,
     handovers::HandoverQuery,
     ids::NodeQuery,
 );
+
+/// The method's catalogues.
+#[derive(MergedObject, Default)]
+pub struct MethodQuery(screening::ScreeningQuery, plans::PlanQuery);
 
 // The mutation root, merged from one part per area. The parts are grouped in a shallow tree,
 // not one long list: each merged part nests the resolver future of the next, and a list of

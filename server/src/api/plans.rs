@@ -10,6 +10,7 @@ use super::{
 };
 use crate::{
     cases::plans::{self, NewAction, NewGoal, ProgressOnGoal, RecordActionPlan, RecordEvaluation},
+    domain::sub_goals,
     error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
@@ -65,9 +66,18 @@ impl Goal {
     async fn text(&self) -> &str {
         &self.0.text
     }
-    /// Subdoelen a–j it serves.
+    /// Subdoelen a–j it serves (see the `subGoals` query for what each means).
     async fn sub_goals(&self) -> Vec<SubGoal> {
         list_from_json(&self.0.sub_goals)
+    }
+    /// True when the sub-goals were recorded under the letters' old meanings and one had no
+    /// counterpart in the method: choose them again with `reviseGoal`.
+    async fn needs_review(&self) -> bool {
+        self.0.needs_review
+    }
+    /// What the old letters meant, while the goal needs review.
+    async fn review_note(&self) -> Option<&str> {
+        self.0.review_note.as_deref()
     }
     /// Kerntaak.
     async fn core_task(&self) -> CoreTask {
@@ -188,6 +198,16 @@ pub struct AddGoalInput {
 }
 
 #[derive(InputObject)]
+pub struct ReviseGoalInput {
+    pub id: ID,
+    /// New wording; unchanged when left out.
+    pub text: Option<String>,
+    /// New sub-goals (at least one); choosing them clears `needsReview`.
+    pub sub_goals: Option<Vec<SubGoal>>,
+    pub core_task: Option<CoreTask>,
+}
+
+#[derive(InputObject)]
 pub struct RecordActionDoneInput {
     pub action_id: ID,
     /// Today when left out.
@@ -250,6 +270,51 @@ impl GoalInput {
     }
 }
 
+/// Whom a sub-goal concerns.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum SubGoalConcern {
+    /// Subdoelen gericht op het kind (a–f).
+    Child,
+    /// Subdoelen gericht op de ouders (g–j): the parent who came along and the one who did not.
+    Parent,
+}
+
+/// Subdoel: one of the sub-goals a–j of the Veerkracht method (IB 172-205).
+pub struct SubGoalDefinition(&'static sub_goals::Definition);
+
+#[Object]
+impl SubGoalDefinition {
+    async fn letter(&self) -> SubGoal {
+        self.0.letter
+    }
+    async fn concerns(&self) -> SubGoalConcern {
+        match self.0.concerns {
+            sub_goals::Concern::Child => SubGoalConcern::Child,
+            sub_goals::Concern::Parent => SubGoalConcern::Parent,
+        }
+    }
+    /// An English rendering.
+    async fn description(&self) -> &str {
+        self.0.description
+    }
+    /// The method's own sentence.
+    async fn description_nl(&self) -> &str {
+        self.0.description_nl
+    }
+}
+
+#[derive(Default)]
+pub struct PlanQuery;
+
+#[Object]
+impl PlanQuery {
+    /// Subdoelen a–j as the method defines them, in order: what a goal's `subGoals` mean.
+    async fn sub_goals(&self, ctx: &Context<'_>) -> AppResult<Vec<SubGoalDefinition>> {
+        crate::policy::read_organisation(ctx.principal()?)?;
+        Ok(sub_goals::SUB_GOALS.iter().map(SubGoalDefinition).collect())
+    }
+}
+
 #[derive(Default)]
 pub struct PlanMutation;
 
@@ -270,6 +335,17 @@ impl PlanMutation {
     async fn add_goal(&self, ctx: &Context<'_>, input: AddGoalInput) -> AppResult<Goal> {
         let plan_id = ids::decode(&input.plan_id, "ActionPlan", "input.planId")?;
         in_transaction(ctx, async |actor, txn| plans::add_goal(actor, txn, plan_id, input.goal.command()).await).await.map(Goal)
+    }
+
+    /// Rewords a goal or ties it to other sub-goals or another core task (bijstellen).
+    async fn revise_goal(&self, ctx: &Context<'_>, input: ReviseGoalInput) -> AppResult<Goal> {
+        let command = plans::ReviseGoal {
+            goal_id: ids::decode(&input.id, "Goal", "input.id")?,
+            text: input.text,
+            sub_goals: input.sub_goals,
+            core_task: input.core_task,
+        };
+        in_transaction(ctx, async |actor, txn| plans::revise_goal(actor, txn, command).await).await.map(Goal)
     }
 
     /// Marks an action done.

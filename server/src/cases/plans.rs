@@ -93,6 +93,56 @@ pub async fn add_goal(actor: Actor<'_>, txn: &DatabaseTransaction, plan_id: Uuid
     Ok(saved)
 }
 
+/// A goal worded or tied anew (bijstellen, IB 258-259).
+#[derive(Debug, Clone)]
+pub struct ReviseGoal {
+    pub goal_id: Uuid,
+    /// Unchanged when left out.
+    pub text: Option<String>,
+    /// Unchanged when left out; at least one.
+    pub sub_goals: Option<Vec<SubGoal>>,
+    pub core_task: Option<CoreTask>,
+}
+
+/// Rewords a goal or ties it to other sub-goals or another core task. A goal marked for review
+/// (its sub-goals were stored under the letters' old meanings) is reviewed by choosing its
+/// sub-goals: that clears the mark.
+pub async fn revise_goal(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: ReviseGoal) -> AppResult<goal::Model> {
+    let (w, _, found) = goal_for_write(actor, txn, cmd.goal_id).await?;
+    let mut v = Vec::new();
+    if cmd.text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        v.push(Violation::new("input.text", "a goal needs words"));
+    }
+    if cmd.sub_goals.as_ref().is_some_and(Vec::is_empty) {
+        v.push(Violation::new("input.subGoals", "tie the goal to at least one sub-goal a–j"));
+    }
+    if cmd.text.is_none() && cmd.sub_goals.is_none() && cmd.core_task.is_none() {
+        v.push(Violation::new("input", "say what changes: text, subGoals or coreTask"));
+    }
+    check(v)?;
+    let mut m: goal::ActiveModel = found.into();
+    if let Some(text) = cmd.text {
+        m.text = Set(text.trim().into());
+    }
+    if let Some(sub_goals) = cmd.sub_goals {
+        m.sub_goals = Set(list_to_json(&in_order(sub_goals)));
+        m.needs_review = Set(false);
+        m.review_note = Set(None);
+    }
+    if let Some(core_task) = cmd.core_task {
+        m.core_task = Set(core_task);
+    }
+    let saved = m.update(txn).await?;
+    w.log(AccessAction::Update, AREA).await?;
+    Ok(saved)
+}
+
+fn in_order(mut sub_goals: Vec<SubGoal>) -> Vec<SubGoal> {
+    sub_goals.sort_by_key(|s| s.as_str());
+    sub_goals.dedup();
+    sub_goals
+}
+
 /// Marks an action done; `done_on` is today when left out.
 pub async fn record_action_done(
     actor: Actor<'_>,
@@ -101,9 +151,7 @@ pub async fn record_action_done(
     done_on: Option<NaiveDate>,
 ) -> AppResult<goal_action::Model> {
     let action = goal_action::Entity::find_by_id(action_id).one(txn).await?.ok_or(AppError::NotFound("action"))?;
-    let goal = goal::Entity::find_by_id(action.goal_id).one(txn).await?.ok_or(AppError::NotFound("action"))?;
-    // The plan lookup checks the organisation: another organisation's action is not found.
-    let (w, plan) = plan_for_write(actor, txn, goal.plan_id).await.map_err(|e| match e {
+    let (w, plan, _) = goal_for_write(actor, txn, action.goal_id).await.map_err(|e| match e {
         AppError::NotFound(_) => AppError::NotFound("action"),
         e => e,
     })?;
@@ -203,15 +251,15 @@ fn check_goal(g: &NewGoal, path: &str, v: &mut Vec<Violation>) {
 
 async fn insert_goal(txn: &DatabaseTransaction, plan_id: Uuid, g: NewGoal) -> AppResult<goal::Model> {
     let now = Utc::now();
-    let mut sub_goals = g.sub_goals;
-    sub_goals.sort_by_key(|s| s.as_str());
-    sub_goals.dedup();
+    let sub_goals = in_order(g.sub_goals);
     let saved = goal::ActiveModel::from(goal::Model {
         id: Uuid::now_v7(),
         plan_id,
         text: g.text.trim().into(),
         sub_goals: list_to_json(&sub_goals),
         core_task: g.core_task,
+        needs_review: false,
+        review_note: None,
         created_at: now,
     })
     .insert(txn)
@@ -236,6 +284,21 @@ async fn insert_goal(txn: &DatabaseTransaction, plan_id: Uuid, g: NewGoal) -> Ap
         goal_action::Entity::insert_many(actions).exec_without_returning(txn).await?;
     }
     Ok(saved)
+}
+
+/// A goal of a plan in the child's current trajectory, with a write opened on its child. The plan
+/// lookup checks the organisation: another organisation's goal is not found.
+async fn goal_for_write<'a>(
+    actor: Actor<'a>,
+    txn: &'a DatabaseTransaction,
+    id: Uuid,
+) -> AppResult<(RecordWrite<'a>, action_plan::Model, goal::Model)> {
+    let goal = goal::Entity::find_by_id(id).one(txn).await?.ok_or(AppError::NotFound("goal"))?;
+    let (w, plan) = plan_for_write(actor, txn, goal.plan_id).await.map_err(|e| match e {
+        AppError::NotFound(_) => AppError::NotFound("goal"),
+        e => e,
+    })?;
+    Ok((w, plan, goal))
 }
 
 /// A plan of the actor's organisation in the child's current trajectory, with a write opened on

@@ -11,3 +11,4 @@ pub mod phase;
 pub mod reference_index;
 pub mod school_day;
 pub mod screening;
+pub mod sub_goals;
