@@ -37,6 +37,7 @@ pub mod outbox_message;
 pub mod partner_grant;
 pub mod person;
 pub mod phase_change;
+pub mod placement;
 pub mod reference_index_match;
 pub mod referral;
 pub mod reference_index_signal;

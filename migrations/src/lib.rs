@@ -15,6 +15,7 @@ mod m20261127_000009_person_index;
 mod m20261127_000010_unique_bsn;
 mod m20261127_000011_outbox_claims;
 mod m20261127_000012_sub_goals;
+mod m20261127_000013_placements;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000010_unique_bsn::Migration),
             Box::new(m20261127_000011_outbox_claims::Migration),
             Box::new(m20261127_000012_sub_goals::Migration),
+            Box::new(m20261127_000013_placements::Migration),
         ]
     }
 }

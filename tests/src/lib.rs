@@ -392,6 +392,15 @@ pub async fn admit(app: &TestApp, org: &Org, input: Value) -> Value {
     app.gql(&org.worker_token, ADMIT, json!({ "input": input })).await["admitFamily"].clone()
 }
 
+/// How many migrations to revert to undo `name` and every one after it (for tests that put data
+/// in the shape it had before a migration).
+pub fn since(name: &str) -> u32 {
+    use migrations::{Migrator, MigratorTrait};
+    let all = Migrator::migrations();
+    let at = all.iter().position(|m| m.name() == name).unwrap_or_else(|| panic!("no migration {name}"));
+    (all.len() - at) as u32
+}
+
 /// Removes the BSN so several families from `family_input` can be admitted.
 pub fn without_bsn(mut input: Value) -> Value {
     input["members"][0].as_object_mut().unwrap().remove("bsn");

@@ -316,3 +316,42 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
     let err = app.gql_error(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": to } })).await;
     assert_eq!(err["extensions"]["field"], "input.locationId");
 }
+
+/// Issue 12 (norm 2a): every placement is kept when a family moves, with its dates; a move
+/// dated before the current placement began or in the future is refused on its field.
+#[tokio::test]
+async fn a_family_s_placements_are_kept_when_it_moves() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let mut input = family_input(&org, 1);
+    input["admissionDate"] = json!(days_ago(30));
+    let family = admit(&app, &org, input).await;
+    let mv = "mutation($input: MoveFamilyInput!) { moveFamily(input: $input) { placements { location { name } from until } } }";
+    let (safe, ambulant) = (org.location_id(), server::api::ids::encode("Location", org.ambulant_location.id).0);
+    for (moved_on, field) in [(days_ago(31), "input.movedOn"), ((today() + chrono::Days::new(1)).to_string(), "input.movedOn")] {
+        let e = app.gql_error(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": ambulant, "movedOn": moved_on } })).await;
+        assert_eq!((e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some(field)), "{e}");
+    }
+    app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": ambulant, "movedOn": days_ago(10) } })).await;
+    let back = app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": safe } })).await;
+    assert_eq!(back["moveFamily"]["placements"], json!([
+        { "location": { "name": "Safe house" }, "from": days_ago(30), "until": days_ago(10) },
+        { "location": { "name": "Ambulant team" }, "from": days_ago(10), "until": today().to_string() },
+        { "location": { "name": "Safe house" }, "from": today().to_string(), "until": null },
+    ]));
+}
+
+/// Families admitted before placements were kept get the placement they are in, from their
+/// admission (migration 13).
+#[tokio::test]
+async fn families_admitted_before_placements_were_kept_get_their_current_one() {
+    use migrations::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let family = admit(&app, &org, family_input(&org, 1)).await;
+    Migrator::down(&app.db, Some(since("m20261127_000013_placements"))).await.unwrap();
+    Migrator::up(&app.db, None).await.unwrap();
+    let q = "query($id: ID!) { family(id: $id) { admittedOn placements { location { name } from until } } }";
+    let f = app.gql(&org.worker_token, q, json!({ "id": family["id"] })).await["family"].clone();
+    assert_eq!(f["placements"], json!([{ "location": { "name": "Safe house" }, "from": f["admittedOn"], "until": null }]));
+}

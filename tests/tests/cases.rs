@@ -645,7 +645,7 @@ async fn a_family_moves_to_another_location_and_every_member_s_placement_is_logg
     let w = World::new().await;
     let family = w.admit(&[7]).await;
     let mark = w.log_mark().await;
-    let moved = ok!(w.worker, admission::move_family(MoveFamily { family_id: family.id, location_id: w.ambulant.id }));
+    let moved = ok!(w.worker, admission::move_family(MoveFamily { family_id: family.id, location_id: w.ambulant.id, moved_on: None }));
     assert_eq!(moved.location_id, w.ambulant.id);
     assert_eq!(w.get::<family::Entity>(family.id).await.location_id, w.ambulant.id);
     assert_eq!(
@@ -653,10 +653,10 @@ async fn a_family_moves_to_another_location_and_every_member_s_placement_is_logg
         sorted(vec![entry(family.mum, Update, "placement"), entry(family.children[0], Update, "placement")])
     );
 
-    let e = refused!(w.worker, admission::move_family(MoveFamily { family_id: family.id, location_id: w.ambulant.id }));
+    let e = refused!(w.worker, admission::move_family(MoveFamily { family_id: family.id, location_id: w.ambulant.id, moved_on: None }));
     assert_invalid(&e, "input.locationId");
     let e =
-        refused!(w.expert, admission::move_family(MoveFamily { family_id: family.id, location_id: w.residential.id }));
+        refused!(w.expert, admission::move_family(MoveFamily { family_id: family.id, location_id: w.residential.id, moved_on: None }));
     assert_forbidden(&e);
 }
 

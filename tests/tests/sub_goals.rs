@@ -69,7 +69,7 @@ async fn goals_under_the_old_letters_move_by_meaning_or_wait_for_review() {
     ])).await;
     // Back to the schema before the fix, with letters in their old meanings: C "stable daily
     // life", F + J "feelings" and "parent-child problems", D "school continues".
-    Migrator::down(&app.db, Some(1)).await.unwrap();
+    Migrator::down(&app.db, Some(since("m20261127_000012_sub_goals"))).await.unwrap();
     for (text, old) in [("Veilig wonen en slapen", json!(["A", "C"])), ("Praten over wat er gebeurd is", json!(["F", "J"])), ("Weer naar school", json!(["D"]))] {
         let mut update = Query::update();
         update.table(Alias::new("goal")).value(Alias::new("sub_goals"), old).and_where(Expr::col(Alias::new("text")).eq(text));

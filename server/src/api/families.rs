@@ -17,7 +17,7 @@ use crate::{
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use entities::{CareSetting, MembershipRole, Sex, family};
+use entities::{CareSetting, MembershipRole, Sex, family, placement};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
@@ -29,6 +29,35 @@ impl Family {
         policy::read_cases(ctx.principal()?)?;
         let f = ctx.loader().load_one(FamilyId(id)).await?.ok_or(AppError::NotFound("family"))?;
         Ok(Self(f))
+    }
+}
+
+crate::parts_loader!(
+    /// The placements of a family, oldest first.
+    PlacementsOf,
+    placement,
+    FamilyId,
+    family_id
+);
+
+/// Verblijf: a location the family stayed at, from when until when.
+pub struct Placement(placement::Model);
+
+#[Object]
+impl Placement {
+    async fn location(&self, ctx: &Context<'_>) -> AppResult<Location> {
+        let l = ctx.loader().load_one(LocationId(self.0.location_id)).await?;
+        l.map(Location).ok_or(AppError::NotFound("location"))
+    }
+    /// The day the family came.
+    #[graphql(name = "from")]
+    async fn from_date(&self) -> Date {
+        Date(self.0.from_date)
+    }
+    /// The day the family left; none while it stays.
+    #[graphql(name = "until")]
+    async fn until_date(&self) -> Option<Date> {
+        self.0.until_date.map(Date)
     }
 }
 
@@ -62,6 +91,12 @@ impl Family {
     async fn location(&self, ctx: &Context<'_>) -> AppResult<Location> {
         let l = ctx.loader().load_one(LocationId(self.0.location_id)).await?;
         l.map(Location).ok_or(AppError::NotFound("location"))
+    }
+    /// Verblijfsgeschiedenis: every location the family stayed at, oldest first (moves count
+    /// for norm 2a).
+    async fn placements(&self, ctx: &Context<'_>) -> AppResult<Vec<Placement>> {
+        policy::read_cases(ctx.principal()?)?;
+        Ok(ctx.loader().load_one(PlacementsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Placement).collect())
     }
     /// Everyone registered in the family.
     async fn members(&self, ctx: &Context<'_>) -> AppResult<Vec<FamilyMember>> {
@@ -233,6 +268,8 @@ impl AddFamilyMemberInput {
 pub struct MoveFamilyInput {
     pub family_id: ID,
     pub location_id: ID,
+    /// The day of the move; today when left out.
+    pub moved_on: Option<Date>,
 }
 
 #[derive(Default)]
@@ -260,6 +297,7 @@ impl FamilyMutation {
         let command = MoveFamily {
             family_id: ids::decode(&input.family_id, "Family", "input.familyId")?,
             location_id: ids::decode(&input.location_id, "Location", "input.locationId")?,
+            moved_on: input.moved_on.map(|d| d.0),
         };
         in_transaction(ctx, async |actor, txn| admission::move_family(actor, txn, command).await).await.map(Family)
     }

@@ -9,7 +9,9 @@ use crate::{
     policy::{self, Ground},
 };
 use chrono::{NaiveDate, Utc};
-use entities::{AccessAction, CareSetting, MembershipRole, Sex, custody, family, family_membership, location, person, phase_change, trajectory};
+use entities::{
+    AccessAction, CareSetting, MembershipRole, Sex, custody, family, family_membership, location, person, phase_change, placement, trajectory,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, OnConflict},
@@ -148,6 +150,7 @@ pub async fn admit_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Admi
         rows.person(person, format!("input.members[{i}].bsn"));
     }
     let family = family::ActiveModel::from(family).insert(txn).await?;
+    placement::Entity::insert(placement(&family, family.location_id, admission_date)).exec_without_returning(txn).await?;
     let events = rows.insert(txn).await?;
     audit::append(txn, p, actor.meta, &events).await?;
     reference_index::register_at_admission(txn, p, actor.meta, &ground, &children).await?;
@@ -258,16 +261,46 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
 pub struct MoveFamily {
     pub family_id: Uuid,
     pub location_id: Uuid,
+    /// Today when left out.
+    pub moved_on: Option<NaiveDate>,
 }
 
+/// Moves the family: its current placement ends on the day of the move and the next begins.
 pub async fn move_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: MoveFamily) -> AppResult<family::Model> {
     let p = actor.principal;
     let ground = policy::edit_cases(p)?;
-    let family = family_in_org(txn, p.organisation_id, cmd.family_id).await?;
+    // Locked, so that two moves of one family at once end one placement each in turn.
+    let family = family::Entity::find_by_id(cmd.family_id)
+        .filter(family::Column::OrganisationId.eq(p.organisation_id))
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("family"))?;
     location_in_org(txn, p.organisation_id, cmd.location_id).await?;
     if family.location_id == cmd.location_id {
         return Err(AppError::invalid("input.locationId", "the family already stays at this location"));
     }
+    let today = Utc::now().date_naive();
+    let moved_on = cmd.moved_on.unwrap_or(today);
+    let current = placement::Entity::find()
+        .filter(placement::Column::FamilyId.eq(family.id))
+        .filter(placement::Column::UntilDate.is_null())
+        .one(txn)
+        .await?;
+    if moved_on > today {
+        return Err(AppError::invalid("input.movedOn", "the move lies in the future"));
+    }
+    if let Some(c) = &current
+        && moved_on < c.from_date
+    {
+        return Err(AppError::invalid("input.movedOn", format!("before the family came to its current location on {}", c.from_date)));
+    }
+    if let Some(c) = current {
+        let mut ended: placement::ActiveModel = c.into();
+        ended.until_date = Set(Some(moved_on));
+        ended.update(txn).await?;
+    }
+    placement::Entity::insert(placement(&family, cmd.location_id, moved_on)).exec_without_returning(txn).await?;
     let members = family_membership::Entity::find().filter(family_membership::Column::FamilyId.eq(family.id)).all(txn).await?;
     let mut m: family::ActiveModel = family.into();
     m.location_id = Set(cmd.location_id);
@@ -276,6 +309,19 @@ pub async fn move_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: MoveF
     let events: Vec<_> = members.iter().map(|ms| AccessEvent::new(ms.person_id, AccessAction::Update, "placement", &ground)).collect();
     audit::append(txn, p, actor.meta, &events).await?;
     Ok(family)
+}
+
+fn placement(family: &family::Model, location_id: Uuid, from: NaiveDate) -> placement::ActiveModel {
+    placement::Model {
+        id: Uuid::now_v7(),
+        organisation_id: family.organisation_id,
+        family_id: family.id,
+        location_id,
+        from_date: from,
+        until_date: None,
+        created_at: Utc::now(),
+    }
+    .into()
 }
 
 /// Rows to insert for one admission, written in dependency order.
