@@ -247,37 +247,40 @@ pub async fn seed_bench(db: &DatabaseConnection, slug: &str, families: usize) ->
 /// and, from 4, the child's scale answer) and, from 4 to 17, an SDQ screening by the parent.
 async fn bench_records(actor: Actor<'_>, txn: &DatabaseTransaction, child: &person::Model, variant: u64) -> AppResult<()> {
     let age = crate::domain::age::age_on(child.date_of_birth, Utc::now().date_naive());
+    safety::record_safety_assessment(actor, txn, assessment(child.id, None, age, variant)).await?;
+    if (4..=17).contains(&age) {
+        screening::record_screening(actor, txn, parent_sdq(child.id, None, variant)).await?;
+    }
+    Ok(())
+}
+
+/// A safety assessment as the demo and benchmark data have it: the worker's scale answer and,
+/// from 4, the child's; "niet goed genoeg" for one child in five.
+fn assessment(child_id: Uuid, assessed_on: Option<NaiveDate>, age: i32, variant: u64) -> RecordSafetyAssessment {
     let not_good_enough = variant % 5 == 0;
     let score = |respondent, score| ScaleAnswer { respondent, respondent_person_id: None, respondent_name: None, score };
     let mut scores = vec![score(SafetyRespondent::Worker, if not_good_enough { 3 } else { 6 })];
     if age >= 4 {
         scores.push(score(SafetyRespondent::Child, 5 + (variant % 4) as i32));
     }
-    safety::record_safety_assessment(actor, txn, RecordSafetyAssessment {
-        child_id: child.id,
-        assessed_on: None,
-        worries: "Het kind was getuige van geweld thuis.".into(),
+    RecordSafetyAssessment {
+        child_id,
+        assessed_on,
+        worries: "Het kind was getuige van geweld door de partner van moeder.".into(),
         complicating_factors: None,
-        what_works_well: Some("Moeder zoekt steun.".into()),
+        what_works_well: Some("Moeder zoekt steun en houdt zich aan de afspraken.".into()),
         safety_goals: "Het kind is veilig in de opvang en op school.".into(),
         judgement: if not_good_enough { SafetyJudgement::NotGoodEnough } else { SafetyJudgement::GoodEnough },
         tools_used: vec![SafetyTool::SafeAtHomeCard],
         scores,
-    })
-    .await?;
-    if (4..=17).contains(&age) {
-        const OPTIONS: [&str; 3] = ["NOT_TRUE", "SOMEWHAT_TRUE", "CERTAINLY_TRUE"];
-        let answers = (1..=25u64).map(|i| Answer { item: i as u32, answer: OPTIONS[((i * 7 + variant) % 5).min(2) as usize].into() }).collect();
-        screening::record_screening(actor, txn, RecordScreening {
-            child_id: child.id,
-            instrument: "SDQ".into(),
-            informant: Informant::Parent,
-            administered_on: None,
-            answers,
-        })
-        .await?;
     }
-    Ok(())
+}
+
+/// An SDQ filled in by a parent, its answers varying with `variant`.
+fn parent_sdq(child_id: Uuid, administered_on: Option<NaiveDate>, variant: u64) -> RecordScreening {
+    const OPTIONS: [&str; 3] = ["NOT_TRUE", "SOMEWHAT_TRUE", "CERTAINLY_TRUE"];
+    let answers = (1..=25u64).map(|i| Answer { item: i as u32, answer: OPTIONS[((i * 7 + variant) % 5).min(2) as usize].into() }).collect();
+    RecordScreening { child_id, instrument: "SDQ".into(), informant: Informant::Parent, administered_on, answers }
 }
 
 /// The method's records for one demo child, as far as its time in the shelter allows: phase 1
@@ -341,28 +344,11 @@ impl DemoStory {
         if stay < 5 {
             return Ok(());
         }
-        let not_good_enough = v % 5 == 0;
-        let score = |respondent, score| ScaleAnswer { respondent, respondent_person_id: None, respondent_name: None, score };
-        let mut scores = vec![score(SafetyRespondent::Worker, if not_good_enough { 3 } else { 6 })];
-        if !young {
-            scores.push(score(SafetyRespondent::Child, 5 + (v % 4) as i32));
-        }
-        let assessment = safety::record_safety_assessment(actor, txn, RecordSafetyAssessment {
-            child_id: child,
-            assessed_on: Some(self.day(4)),
-            worries: "Het kind was getuige van geweld door de partner van moeder.".into(),
-            complicating_factors: None,
-            what_works_well: Some("Moeder zoekt steun en houdt zich aan de afspraken.".into()),
-            safety_goals: "Het kind is veilig in de opvang en op school.".into(),
-            judgement: if not_good_enough { SafetyJudgement::NotGoodEnough } else { SafetyJudgement::GoodEnough },
-            tools_used: vec![SafetyTool::SafeAtHomeCard],
-            scores,
-        })
-        .await?;
-        if not_good_enough {
+        let assessed = safety::record_safety_assessment(actor, txn, assessment(child, Some(self.day(4)), age, v)).await?;
+        if assessed.judgement == SafetyJudgement::NotGoodEnough {
             // "Niet goed genoeg" opened a Meldcode track.
             let track = reporting_code_track::Entity::find()
-                .filter(reporting_code_track::Column::SafetyAssessmentId.eq(assessment.id))
+                .filter(reporting_code_track::Column::SafetyAssessmentId.eq(assessed.id))
                 .one(txn)
                 .await?
                 .ok_or_else(|| AppError::internal(anyhow::anyhow!("no Meldcode track opened")))?;
@@ -390,16 +376,7 @@ impl DemoStory {
         })
         .await?;
         if (4..=17).contains(&age) && stay >= 10 {
-            const OPTIONS: [&str; 3] = ["NOT_TRUE", "SOMEWHAT_TRUE", "CERTAINLY_TRUE"];
-            let answers = (1..=25u64).map(|i| Answer { item: i as u32, answer: OPTIONS[((i * 7 + v) % 5).min(2) as usize].into() }).collect();
-            screening::record_screening(actor, txn, RecordScreening {
-                child_id: child,
-                instrument: "SDQ".into(),
-                informant: Informant::Parent,
-                administered_on: Some(self.day(9)),
-                answers,
-            })
-            .await?;
+            screening::record_screening(actor, txn, parent_sdq(child, Some(self.day(9)), v)).await?;
         }
         network::add_network_member(actor, txn, child, NetworkMemberDetails {
             name: "Oma Riet".into(),

@@ -120,6 +120,24 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     assert_eq!(done["completeHandover"]["status"], "COMPLETED");
 }
 
+/// A team refers Fatima and her daughter Yasmin.
+fn referral() -> TeamMessage {
+    let person = |role: &str, given_name: &str, born: &str| ReferredPerson {
+        role: role.into(),
+        given_name: given_name.into(),
+        family_name: "El Amrani".into(),
+        date_of_birth: born.parse().unwrap(),
+        bsn: None,
+    };
+    TeamMessage::Referral {
+        referral_id: uuid::Uuid::now_v7(),
+        reason: "Huiselijk geweld; moeder en kind kunnen niet thuis blijven.".into(),
+        question: "Opvang en begeleiding voor moeder en kind.".into(),
+        contact: Person { name: "Anouk (wijkteam)".into(), phone: Some("030-9".into()), email: None },
+        members: vec![person("CARING_PARENT", "Fatima", "1990-03-04"), person("CHILD", "Yasmin", "2019-06-07")],
+    }
+}
+
 /// The admission of a referral as listed (`referrals { id members { … } }`): the first member
 /// the mother, the others her children.
 fn admission_of(org: &Org, r: &Value) -> Value {
@@ -137,22 +155,23 @@ async fn a_referral_admitted_several_times_at_once_is_admitted_once() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    team.sim.send("de-haven", &TeamMessage::Referral {
-        referral_id: uuid::Uuid::now_v7(),
-        reason: "Huiselijk geweld.".into(),
-        question: "Opvang voor moeder en kind.".into(),
-        contact: Person { name: "Anouk (wijkteam)".into(), phone: Some("030-9".into()), email: None },
-        members: vec![
-            ReferredPerson { role: "CARING_PARENT".into(), given_name: "Fatima".into(), family_name: "El Amrani".into(), date_of_birth: "1990-03-04".parse().unwrap(), bsn: None },
-            ReferredPerson { role: "CHILD".into(), given_name: "Yasmin".into(), family_name: "El Amrani".into(), date_of_birth: "2019-06-07".parse().unwrap(), bsn: None },
-        ],
-    }).await;
+    team.sim.send("de-haven", &referral()).await;
     let q = "{ referrals(status: RECEIVED) { id members { role givenName familyName dateOfBirth } } }";
     let r = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();
     let admit = "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }";
     let (admitted, refused) = app.at_once(&org.worker_token, admit, json!({ "input": admission_of(&org, &r) }), 6).await;
     assert_eq!((admitted, refused), (1, vec!["CONFLICT".to_string(); 5]));
     assert_eq!(entities::family::Entity::find().count(&app.db).await.unwrap(), 1, "the losers wrote nothing");
+}
+
+/// A family of one child admitted, consent to share its identity with the team, and a
+/// throughflow handover drafted: (family, handover).
+async fn drafted(app: &TestApp, org: &Org, team: &Team) -> (Value, Value) {
+    let family = admit(app, org, without_bsn(family_input(org, 1))).await;
+    consent(app, org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, json!(["IDENTITY"])).await;
+    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    (family, h)
 }
 
 /// Issue 11, item 9: text with the NUL character from a partner (which PostgreSQL cannot
@@ -162,10 +181,7 @@ async fn a_partner_message_with_a_nul_character_is_refused() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
-    consent(&app, &org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, json!(["IDENTITY"])).await;
-    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
-    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    let (family, h) = drafted(&app, &org, &team).await;
     app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
     app.deliver().await;
     let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
@@ -184,10 +200,7 @@ async fn a_handover_sent_several_times_at_once_is_queued_once() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
-    consent(&app, &org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, json!(["IDENTITY"])).await;
-    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
-    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    let (family, h) = drafted(&app, &org, &team).await;
     let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
     let (sent, refused) = app.at_once(&org.worker_token, send, json!({ "id": h["id"] }), 8).await;
     assert_eq!((sent, refused), (1, vec!["CONFLICT".to_string(); 7]));
@@ -221,16 +234,7 @@ async fn a_referral_from_a_team_becomes_an_admission_and_duplicates_are_applied_
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    let referral = TeamMessage::Referral {
-        referral_id: uuid::Uuid::now_v7(),
-        reason: "Huiselijk geweld; moeder en kind kunnen niet thuis blijven.".into(),
-        question: "Opvang en begeleiding voor moeder en kind.".into(),
-        contact: Person { name: "Anouk (wijkteam)".into(), phone: Some("030-9".into()), email: None },
-        members: vec![
-            ReferredPerson { role: "CARING_PARENT".into(), given_name: "Fatima".into(), family_name: "El Amrani".into(), date_of_birth: "1990-03-04".parse().unwrap(), bsn: None },
-            ReferredPerson { role: "CHILD".into(), given_name: "Yasmin".into(), family_name: "El Amrani".into(), date_of_birth: "2019-06-07".parse().unwrap(), bsn: None },
-        ],
-    };
+    let referral = referral();
     // The same message delivered twice (same id), and the same referral again under a new id.
     let body = serde_json::to_string(&referral).unwrap();
     for _ in 0..2 {
