@@ -20,6 +20,12 @@ pub struct Model {
     pub core_tasks: Json,
     pub summary: Option<String>,
     pub agreements: Option<String>,
+    /// How long it took, for hours per child (IB 1043-1050).
+    pub duration_minutes: Option<i32>,
+    /// What it was about (`ContactTopic` names).
+    pub topics: Json,
+    /// A kindgesprek held with this child alone, apart from brothers and sisters (NK fn. 6).
+    pub individual: Option<bool>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

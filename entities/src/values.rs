@@ -328,6 +328,35 @@ text_enum! {
 }
 
 text_enum! {
+    /// Onderwerp: what a contact was about, where the method names it as an activity of its own
+    /// (bijlage 1; review §3.2 rows 24-26, 45-48).
+    ContactTopic {
+        /// Ouders ondersteunen (IB 2333).
+        ParentSupport = "PARENT_SUPPORT",
+        /// Ouders helpen hun kind te ondersteunen bij de verwerking (IB 2336).
+        HelpingTheChildCope = "HELPING_THE_CHILD_COPE",
+        /// Psycho-educatie over de gevolgen van huiselijk geweld voor kinderen (IB 2336; norm 10).
+        PsychoEducation = "PSYCHO_EDUCATION",
+        /// Ouders ondersteunen bij de opvoeding (IB 2343).
+        ParentingSupport = "PARENTING_SUPPORT",
+        /// Alert zijn op en aanpakken van zorgsignalen (IB 2297, 2348).
+        SignsOfConcern = "SIGNS_OF_CONCERN",
+        /// Uitleg over het belang van het netwerk (IB 2232).
+        ImportanceOfTheNetwork = "IMPORTANCE_OF_THE_NETWORK",
+        /// Bespreken wat goed gaat en waar nog aandacht voor nodig is (IB 2497, 2550).
+        WhatGoesWell = "WHAT_GOES_WELL",
+        /// Voorbereiden op de nieuwe leefsituatie (IB 2503, 2556).
+        PreparingDeparture = "PREPARING_DEPARTURE",
+        /// Terugvalrisico's bespreken (IB 2561).
+        RelapseRisk = "RELAPSE_RISK",
+        /// Ondersteuningsmogelijkheden in de nieuwe situatie (IB 2565).
+        SupportAfterDeparture = "SUPPORT_AFTER_DEPARTURE",
+        /// Afscheid (IB 2511, 2606).
+        Farewell = "FAREWELL",
+    }
+}
+
+text_enum! {
     /// Kind of chain partner (ketenpartner).
     PartnerKind {
         /// Verwijsindex risicojongeren.

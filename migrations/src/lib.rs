@@ -16,6 +16,7 @@ mod m20261127_000010_unique_bsn;
 mod m20261127_000011_outbox_claims;
 mod m20261127_000012_sub_goals;
 mod m20261127_000013_placements;
+mod m20261127_000014_contact_details;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000011_outbox_claims::Migration),
             Box::new(m20261127_000012_sub_goals::Migration),
             Box::new(m20261127_000013_placements::Migration),
+            Box::new(m20261127_000014_contact_details::Migration),
         ]
     }
 }

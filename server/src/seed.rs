@@ -8,7 +8,7 @@ use crate::{
     cases::{
         Actor,
         admission::{self, AdmitFamily, NewMember},
-        contacts::{self, RecordContact},
+        contacts::{self, HeldDetails, RecordContact},
         intake::{self, RecordFirstContact, RecordIntake},
         network::{self, NetworkMemberDetails},
         plans::{self, NewAction, NewGoal, ProgressOnGoal, RecordActionPlan, RecordEvaluation},
@@ -21,7 +21,7 @@ use crate::{
 };
 use chrono::{Days, NaiveDate, Utc};
 use entities::{
-    AftercareDecision, CareSetting, ContactKind, CoreTask, EducationKind, EndReason, GoalStatus, LocationKind, MembershipRole,
+    AftercareDecision, CareSetting, ContactKind, ContactTopic, CoreTask, EducationKind, EndReason, GoalStatus, LocationKind, MembershipRole,
     NetworkRelation, Phase, Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex, SubGoal, access_log_head,
     goal as goal_row, location, organisation, person, reporting_code_track, worker, worker_role,
 };
@@ -464,6 +464,15 @@ impl DemoStory {
             core_tasks: vec![CoreTask::ChildInView],
             summary: Some(summary.into()),
             agreements: None,
+            details: HeldDetails {
+                duration_minutes: Some(if kind == ContactKind::ChildTalk { 30 } else { 45 }),
+                topics: match kind {
+                    ContactKind::ParentTalk if self.variant % 2 == 0 => vec![ContactTopic::HelpingTheChildCope],
+                    ContactKind::ParentTalk => vec![ContactTopic::ParentingSupport],
+                    _ => vec![],
+                },
+                individual: (kind == ContactKind::ChildTalk).then_some(true),
+            },
         })
         .await?;
         Ok(())

@@ -888,6 +888,7 @@ fn contact_cmd(child: Uuid, kind: ContactKind, planned_on: Option<NaiveDate>, su
         core_tasks: vec![CoreTask::ChildInView],
         summary: summary.map(str::to_string),
         agreements: None,
+        details: Default::default(),
     }
 }
 
@@ -899,6 +900,7 @@ fn held(contact_id: Uuid, summary: Option<&str>) -> RecordContactHeld {
         core_tasks: vec![CoreTask::ParentsAndParenting],
         summary: summary.map(str::to_string),
         agreements: Some("Volgende week weer".into()),
+        details: Default::default(),
     }
 }
 

@@ -331,3 +331,37 @@ async fn the_overdue_filter_agrees_with_the_computed_cadence() {
     let not_overdue = "{ children(filter: { overdue: false }, first: 100) { totalCount } }";
     assert_eq!(app.gql(t, not_overdue, json!({})).await["children"]["totalCount"], json!(children.len() - computed.len()));
 }
+
+/// Issue 12: a contact records how long it took, what it was about and (a kindgesprek) whether
+/// the child was seen alone; details that do not fit are refused on their field.
+#[tokio::test]
+async fn contacts_record_duration_topics_and_a_talk_with_the_child_alone() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let admitted = admit(&app, &org, family(&org, &days_ago(10))).await;
+    let child = admitted["children"][0]["id"].clone();
+    let t = &org.worker_token;
+    let q = "mutation($input: RecordContactInput!) { recordContact(input: $input) { kind durationMinutes topics individual } }";
+    let talk = json!({ "input": { "childId": child, "kind": "CHILD_TALK", "summary": "Tekenen over thuis.", "durationMinutes": 30, "individual": true } });
+    assert_eq!(app.gql(t, q, talk).await["recordContact"], json!({ "kind": "CHILD_TALK", "durationMinutes": 30, "topics": [], "individual": true }));
+    let parents = json!({ "input": { "childId": child, "kind": "PARENT_TALK", "summary": "Over slapen en school.", "durationMinutes": 45,
+        "topics": ["PSYCHO_EDUCATION", "PARENTING_SUPPORT"] } });
+    assert_eq!(app.gql(t, q, parents).await["recordContact"]["topics"], json!(["PSYCHO_EDUCATION", "PARENTING_SUPPORT"]));
+    for (input, field) in [
+        (json!({ "childId": child, "kind": "CHILD_TALK", "summary": "x", "durationMinutes": 0 }), "input.durationMinutes"),
+        (json!({ "childId": child, "kind": "CHILD_TALK", "summary": "x", "durationMinutes": 601 }), "input.durationMinutes"),
+        (json!({ "childId": child, "kind": "CHILD_TALK", "plannedOn": in_days(3), "durationMinutes": 30 }), "input.durationMinutes"),
+        (json!({ "childId": child, "kind": "PARENT_TALK", "summary": "x", "individual": true }), "input.individual"),
+    ] {
+        let e = app.gql_error(t, q, json!({ "input": input })).await;
+        assert_eq!((e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some(field)), "{e}");
+    }
+    // A planned talk gets its details when it is held.
+    let planned = app.gql(t, "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }",
+        json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": in_days(2) } })).await["recordContact"]["id"].clone();
+    let held = "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { durationMinutes individual } }";
+    let r = app.gql(t, held, json!({ "input": { "contactId": planned, "summary": "Samen met zus gespeeld.", "durationMinutes": 20, "individual": false } })).await;
+    assert_eq!(r["recordContactHeld"], json!({ "durationMinutes": 20, "individual": false }));
+    let contacts = app.gql(t, "query($id: ID!) { child(id: $id) { contacts { durationMinutes } } }", json!({ "id": child })).await;
+    assert_eq!(contacts["child"]["contacts"].as_array().unwrap().len(), 3, "the refused ones wrote nothing");
+}

@@ -9,11 +9,11 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    cases::contacts::{self, RecordContact, RecordContactHeld},
+    cases::contacts::{self, HeldDetails, RecordContact, RecordContactHeld},
     error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use entities::{ContactKind, CoreTask, contact, list_from_json};
+use entities::{ContactKind, ContactTopic, CoreTask, contact, list_from_json};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -56,6 +56,18 @@ impl Contact {
     async fn agreements(&self) -> Option<&str> {
         self.0.agreements.as_deref()
     }
+    /// How long it took, in minutes.
+    async fn duration_minutes(&self) -> Option<i32> {
+        self.0.duration_minutes
+    }
+    /// What it was about.
+    async fn topics(&self) -> Vec<ContactTopic> {
+        list_from_json(&self.0.topics)
+    }
+    /// For a kindgesprek: held with this child alone, apart from brothers and sisters.
+    async fn individual(&self) -> Option<bool> {
+        self.0.individual
+    }
     async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
         recorded_by(ctx, self.0.recorded_by_worker_id).await
     }
@@ -97,6 +109,13 @@ pub struct RecordContactInput {
     pub core_tasks: Vec<CoreTask>,
     pub summary: Option<String>,
     pub agreements: Option<String>,
+    /// How long it took (1–600), once held.
+    pub duration_minutes: Option<i32>,
+    /// What it was about.
+    #[graphql(default)]
+    pub topics: Vec<ContactTopic>,
+    /// For a kindgesprek: held with this child alone, apart from brothers and sisters.
+    pub individual: Option<bool>,
 }
 
 #[derive(InputObject)]
@@ -111,6 +130,13 @@ pub struct RecordContactHeldInput {
     pub core_tasks: Vec<CoreTask>,
     pub summary: Option<String>,
     pub agreements: Option<String>,
+    /// How long it took (1–600).
+    pub duration_minutes: Option<i32>,
+    /// What it was about.
+    #[graphql(default)]
+    pub topics: Vec<ContactTopic>,
+    /// For a kindgesprek: held with this child alone, apart from brothers and sisters.
+    pub individual: Option<bool>,
 }
 
 impl RecordContactInput {
@@ -124,6 +150,7 @@ impl RecordContactInput {
             core_tasks: self.core_tasks,
             summary: self.summary,
             agreements: self.agreements,
+            details: HeldDetails { duration_minutes: self.duration_minutes, topics: self.topics, individual: self.individual },
         })
     }
 }
@@ -148,6 +175,7 @@ impl ContactMutation {
             core_tasks: input.core_tasks,
             summary: input.summary,
             agreements: input.agreements,
+            details: HeldDetails { duration_minutes: input.duration_minutes, topics: input.topics, individual: input.individual },
         };
         in_transaction(ctx, async |actor, txn| contacts::record_contact_held(actor, txn, command).await).await.map(Contact)
     }

@@ -10,7 +10,7 @@ use crate::{
     error::{AppError, AppResult, Violation},
 };
 use chrono::{Days, NaiveDate, Utc};
-use entities::{AccessAction, ContactKind, CoreTask, contact, list_to_json};
+use entities::{AccessAction, ContactKind, ContactTopic, CoreTask, contact, list_to_json};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -32,6 +32,37 @@ pub struct RecordContact {
     pub core_tasks: Vec<CoreTask>,
     pub summary: Option<String>,
     pub agreements: Option<String>,
+    pub details: HeldDetails,
+}
+
+/// How a contact went, beyond its summary.
+#[derive(Debug, Clone, Default)]
+pub struct HeldDetails {
+    /// 1 to 600 minutes.
+    pub duration_minutes: Option<i32>,
+    pub topics: Vec<ContactTopic>,
+    /// Only for a kindgesprek: held with this child alone, apart from brothers and sisters.
+    pub individual: Option<bool>,
+}
+
+impl HeldDetails {
+    fn check(&self, kind: ContactKind, held: bool, v: &mut Vec<Violation>) {
+        if self.duration_minutes.is_some_and(|m| !(1..=600).contains(&m)) {
+            v.push(Violation::new("input.durationMinutes", "from 1 to 600 minutes"));
+        }
+        if !held && self.duration_minutes.is_some() {
+            v.push(Violation::new("input.durationMinutes", "a contact still to be held has no duration yet"));
+        }
+        if self.individual.is_some() && kind != ContactKind::ChildTalk {
+            v.push(Violation::new("input.individual", "only a kindgesprek is held with the child alone or with siblings"));
+        }
+    }
+
+    fn apply(self, m: &mut contact::ActiveModel) {
+        m.duration_minutes = Set(self.duration_minutes);
+        m.topics = Set(list_to_json(&self.topics));
+        m.individual = Set(self.individual);
+    }
 }
 
 pub async fn record_contact(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordContact) -> AppResult<contact::Model> {
@@ -61,9 +92,10 @@ pub async fn insert_contact(w: &RecordWrite<'_>, cmd: RecordContact) -> AppResul
     if held_on.is_some() {
         require_summary(cmd.summary.as_deref(), &mut v);
     }
+    cmd.details.check(cmd.kind, held_on.is_some(), &mut v);
     check(v)?;
     let now = Utc::now();
-    Ok(contact::ActiveModel::from(contact::Model {
+    let mut row = contact::ActiveModel::from(contact::Model {
         id: Uuid::now_v7(),
         organisation_id: w.organisation_id(),
         child_id: w.child_id,
@@ -76,11 +108,14 @@ pub async fn insert_contact(w: &RecordWrite<'_>, cmd: RecordContact) -> AppResul
         core_tasks: list_to_json(&cmd.core_tasks),
         summary: cmd.summary,
         agreements: cmd.agreements,
+        duration_minutes: None,
+        topics: list_to_json::<ContactTopic>(&[]),
+        individual: None,
         created_at: now,
         updated_at: now,
-    })
-    .insert(w.txn)
-    .await?)
+    });
+    cmd.details.apply(&mut row);
+    Ok(row.insert(w.txn).await?)
 }
 
 /// That a planned contact was held.
@@ -93,6 +128,7 @@ pub struct RecordContactHeld {
     pub core_tasks: Vec<CoreTask>,
     pub summary: Option<String>,
     pub agreements: Option<String>,
+    pub details: HeldDetails,
 }
 
 pub async fn record_contact_held(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordContactHeld) -> AppResult<contact::Model> {
@@ -111,8 +147,10 @@ pub async fn record_contact_held(actor: Actor<'_>, txn: &DatabaseTransaction, cm
     let participants = check_participants(&cmd.participants, &mut v);
     let held_on = record_date(cmd.held_on, w.trajectory.admission_date, "input.heldOn")?;
     require_summary(cmd.summary.as_deref(), &mut v);
+    cmd.details.check(planned.kind, true, &mut v);
     check(v)?;
     let mut m: contact::ActiveModel = planned.into();
+    cmd.details.apply(&mut m);
     m.held_on = Set(Some(held_on));
     m.participants = Set(participants.into());
     m.core_tasks = Set(list_to_json(&cmd.core_tasks));

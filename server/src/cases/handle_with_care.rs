@@ -172,6 +172,7 @@ pub async fn send_handle_with_care(
         core_tasks: vec![],
         summary: None,
         agreements: None,
+        details: Default::default(),
     })
     .await?;
     let saved = handle_with_care_notice::ActiveModel::from(handle_with_care_notice::Model {
