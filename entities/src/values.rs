@@ -404,6 +404,10 @@ text_enum! {
         HandleWithCare = "HANDLE_WITH_CARE",
         /// A neighbourhood team co-running the intake.
         CoRunIntake = "CO_RUN_INTAKE",
+        /// Begeleiding van het kind: the parents with custody agree to the child's own support.
+        /// Their refusal is the method's one contra-indication (IB 150-154); the legal guideline
+        /// for acting without it (IB 771) is an override. Names no partner and no parts.
+        ChildSupport = "CHILD_SUPPORT",
     }
 }
 

@@ -1443,7 +1443,7 @@ async fn sharing_without_consent_is_weighed_by_a_lead_or_expert_and_lapses_withi
     let cmd = |reason: &str, valid_until: Option<NaiveDate>| OverrideConsent {
         child_id: child,
         purpose: ConsentPurpose::Handover,
-        partner_id: team.id,
+        partner_id: Some(team.id),
         scope: vec![ConsentScope::Identity],
         reason: reason.into(),
         valid_until,

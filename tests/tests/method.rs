@@ -365,3 +365,35 @@ async fn contacts_record_duration_topics_and_a_talk_with_the_child_alone() {
     let contacts = app.gql(t, "query($id: ID!) { child(id: $id) { contacts { durationMinutes } } }", json!({ "id": child })).await;
     assert_eq!(contacts["child"]["contacts"].as_array().unwrap().len(), 3, "the refused ones wrote nothing");
 }
+
+/// Issue 12 (IB 150-154, 771): the parents' consent to the child's own support is a record of
+/// its own, shown on the board; a refusal leaves it open, the legal guideline's override closes
+/// it; it names no partner and no parts of the record.
+#[tokio::test]
+async fn consent_to_the_child_s_support_is_recorded_and_on_the_board() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let admitted = admit(&app, &org, family(&org, &days_ago(3))).await;
+    let child = admitted["children"][0]["id"].clone();
+    let parents: Vec<Value> = admitted["members"].as_array().unwrap().iter().filter(|m| m["role"] != "CHILD").map(|m| m["person"]["id"].clone()).collect();
+    let board = async || {
+        let b = app.gql(&org.worker_token, "query($id: ID!) { child(id: $id) { board { key done } } }", json!({ "id": child })).await;
+        b["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == "CHILD_SUPPORT_CONSENT").unwrap()["done"].clone()
+    };
+    assert_eq!(board().await, false);
+    let record = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { purpose decision } }";
+    let with_partner = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "partnerKind": "YOUTH_TEAM", "decision": "GIVEN", "decidedBy": parents } });
+    assert_eq!(app.gql_error(&org.worker_token, record, with_partner).await["extensions"]["field"], "input.partnerId");
+    let given = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "decision": "GIVEN", "decidedBy": [parents[0]] } });
+    assert_eq!(app.gql_error(&org.worker_token, record, given).await["extensions"]["field"], "input.decidedBy", "agreeing takes both parents with custody");
+    // One parent with custody who does not agree is enough (IB 150-152).
+    let refused = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "decision": "REFUSED", "decidedBy": [parents[1]], "note": "vader wil geen hulp voor Daan" } });
+    app.gql(&org.worker_token, record, refused).await;
+    assert_eq!(board().await, false, "a refusal is the contra-indication");
+    let overrule = "mutation($input: OverrideConsentInput!) { overrideConsent(input: $input) { purpose decision } }";
+    let input = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT",
+        "reason": "Juridische richtlijn: begeleiding in het belang van het kind, overlegd met de gedragsdeskundige." } });
+    let o = app.gql(&org.lead_token, overrule, input).await;
+    assert_eq!(o["overrideConsent"], json!({ "purpose": "CHILD_SUPPORT", "decision": "OVERRIDE" }));
+    assert_eq!(board().await, true);
+}

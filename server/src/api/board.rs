@@ -3,6 +3,7 @@
 
 use super::{
     cadence::CadenceOf,
+    consent::ConsentsOf,
     contacts::ContactsOf,
     context::ContextExt,
     intake::{FirstContactOf, IntakeOf},
@@ -13,11 +14,15 @@ use super::{
     screening::ScreeningsOf,
 };
 use crate::{
-    cases::caseload::{CadenceRecords, facts as cadence_facts},
+    cases::{
+        caseload::{CadenceRecords, facts as cadence_facts},
+        partners::consent_record,
+    },
     domain::{
         age::age_on,
         board::{self, Facts},
         cadence,
+        consent::{ConsentRecord, support_agreed},
     },
     error::{AppError, AppResult},
     policy,
@@ -62,6 +67,7 @@ struct Records {
     network: usize,
     has_non_accompanying_parent: bool,
     cadence: CadenceRecords,
+    consents: Vec<ConsentRecord>,
 }
 
 pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec<BoardItem>> {
@@ -70,7 +76,7 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
     let l = ctx.loader();
     let trajectory = l.load_one(TrajectoryOf(child.id)).await?.ok_or(AppError::NotFound("child"))?;
     let key = child.id;
-    let (first_contact, intake, screenings, assessments, safety_plans, plans, contacts, network, members, cadence) = futures::try_join!(
+    let (first_contact, intake, screenings, assessments, safety_plans, plans, contacts, network, members, cadence, consents) = futures::try_join!(
         l.load_one(FirstContactOf(key)),
         l.load_one(IntakeOf(key)),
         l.load_one(ScreeningsOf(key)),
@@ -81,6 +87,7 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
         l.load_one(NetworkOf(key)),
         l.load_one(MembersOf(trajectory.family_id)),
         l.load_one(CadenceOf(trajectory.id)),
+        l.load_one(ConsentsOf(key)),
     )?;
     let records = Records {
         trajectory,
@@ -94,6 +101,7 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
         network: network.map_or(0, |n| n.len()),
         has_non_accompanying_parent: members.unwrap_or_default().iter().any(|(role, _)| *role == MembershipRole::NonAccompanyingParent),
         cadence: cadence.unwrap_or_default(),
+        consents: consents.unwrap_or_default().iter().map(consent_record).collect(),
     };
     Ok(board::board(&facts(child, records, Utc::now().date_naive())).into_iter().map(Into::into).collect())
 }
@@ -126,5 +134,6 @@ fn facts(child: &person::Model, r: Records, today: NaiveDate) -> Facts {
         on_cadence,
         expected_departure_known: r.trajectory.expected_departure_on.is_some(),
         aftercare_decided: r.trajectory.aftercare_decision.is_some(),
+        support_agreed: support_agreed(&r.consents, Utc::now()),
     }
 }

@@ -98,6 +98,8 @@ pub struct RecordConsentInput {
     /// One partner; or leave out and give `partnerKind` for every partner of a kind.
     pub partner_id: Option<ID>,
     pub partner_kind: Option<PartnerKind>,
+    /// The parts shared; none for CHILD_SUPPORT.
+    #[graphql(default)]
     pub scope: Vec<ConsentScope>,
     pub decision: ConsentChoice,
     /// Person ids of who decided: under 12 the custodial parents, 12–15 the child and the
@@ -149,9 +151,12 @@ pub struct WithdrawConsentInput {
 pub struct OverrideConsentInput {
     pub child_id: ID,
     pub purpose: ConsentPurpose,
-    pub partner_id: ID,
+    /// The partner shared with; left out for CHILD_SUPPORT.
+    pub partner_id: Option<ID>,
+    #[graphql(default)]
     pub scope: Vec<ConsentScope>,
-    /// The legal ground and why sharing cannot wait for consent; kept in the record and the access log.
+    /// The legal ground and why sharing (or the child's support) cannot wait for consent; kept
+    /// in the record and the access log.
     pub reason: String,
     /// At most (and by default) 14 days.
     pub valid_until: Option<Date>,
@@ -182,7 +187,7 @@ impl ConsentMutation {
         let command = OverrideConsent {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             purpose: input.purpose,
-            partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
+            partner_id: input.partner_id.as_ref().map(|id| ids::decode(id, "ChainPartner", "input.partnerId")).transpose()?,
             scope: input.scope,
             reason: input.reason,
             valid_until: input.valid_until.map(|d| d.0),

@@ -49,7 +49,7 @@ pub async fn record_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Re
     if cmd.decision == ConsentDecision::Override {
         v.push(Violation::new("input.decision", "an override is recorded with overrideConsent"));
     }
-    check_target(cmd.partner_id, cmd.partner_kind, &cmd.scope, &mut v);
+    check_target(cmd.purpose, cmd.partner_id, cmd.partner_kind, &cmd.scope, &mut v);
     let decided_on = cmd.decided_on.unwrap_or(today);
     if decided_on > today {
         v.push(Violation::new("input.decidedOn", "this date lies in the future"));
@@ -59,7 +59,11 @@ pub async fn record_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Re
     }
     check(v)?;
     let (_, subject) = consent_subject(txn, w.organisation_id(), w.child_id).await?;
-    subject.check_deciders(&cmd.decided_by, decided_on).map_err(|m| AppError::invalid("input.decidedBy", m))?;
+    let deciders = match cmd.decision {
+        ConsentDecision::Refused => subject.check_refusers(&cmd.decided_by, decided_on),
+        _ => subject.check_deciders(&cmd.decided_by, decided_on),
+    };
+    deciders.map_err(|m| AppError::invalid("input.decidedBy", m))?;
     if let Some(id) = cmd.partner_id {
         input_partner(txn, w.organisation_id(), id, "input.partnerId").await?;
     }
@@ -115,10 +119,11 @@ pub async fn withdraw_consent(actor: Actor<'_>, txn: &DatabaseTransaction, id: U
 pub struct OverrideConsent {
     pub child_id: Uuid,
     pub purpose: ConsentPurpose,
-    pub partner_id: Uuid,
+    /// The partner shared with; none for the child's support.
+    pub partner_id: Option<Uuid>,
     pub scope: Vec<ConsentScope>,
-    /// The legal ground and why sharing cannot wait for consent; kept in the record and the
-    /// access log.
+    /// The legal ground and why sharing (or the child's support) cannot wait for consent; kept
+    /// in the record and the access log.
     pub reason: String,
     /// At most (and by default) 14 days from today.
     pub valid_until: Option<NaiveDate>,
@@ -132,7 +137,7 @@ pub async fn override_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
     let today = Utc::now().date_naive();
     let latest = today + Days::new(OVERRIDE_DAYS);
     let mut v = Vec::new();
-    check_target(Some(cmd.partner_id), None, &cmd.scope, &mut v);
+    check_target(cmd.purpose, cmd.partner_id, None, &cmd.scope, &mut v);
     if cmd.reason.trim().len() < 20 {
         v.push(Violation::new("input.reason", "state the legal ground and why sharing cannot wait for consent"));
     }
@@ -142,13 +147,15 @@ pub async fn override_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
     }
     check(v)?;
     consent_subject(txn, p.organisation_id, cmd.child_id).await?;
-    input_partner(txn, p.organisation_id, cmd.partner_id, "input.partnerId").await?;
+    if let Some(id) = cmd.partner_id {
+        input_partner(txn, p.organisation_id, id, "input.partnerId").await?;
+    }
     let row = consent::Model {
         id: Uuid::now_v7(),
         organisation_id: p.organisation_id,
         child_id: cmd.child_id,
         purpose: cmd.purpose,
-        partner_id: Some(cmd.partner_id),
+        partner_id: cmd.partner_id,
         partner_kind: None,
         scope: list_to_json(&dedup(cmd.scope)),
         decision: ConsentDecision::Override,
@@ -167,8 +174,18 @@ pub async fn override_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
     Ok(saved)
 }
 
-/// Checks the target (one partner or a kind of partner) and the scope.
-fn check_target(partner: Option<Uuid>, kind: Option<PartnerKind>, scope: &[ConsentScope], v: &mut Vec<Violation>) {
+/// Checks the target (one partner or a kind of partner) and the scope of a share; consent to
+/// the child's support names neither.
+fn check_target(purpose: ConsentPurpose, partner: Option<Uuid>, kind: Option<PartnerKind>, scope: &[ConsentScope], v: &mut Vec<Violation>) {
+    if purpose == ConsentPurpose::ChildSupport {
+        if partner.is_some() || kind.is_some() {
+            v.push(Violation::new("input.partnerId", "consent to the child's support names no partner"));
+        }
+        if !scope.is_empty() {
+            v.push(Violation::new("input.scope", "consent to the child's support covers the support, not parts of the record"));
+        }
+        return;
+    }
     if partner.is_some() == kind.is_some() {
         v.push(Violation::new("input.partnerId", "give either a partner or a kind of partner"));
     }

@@ -27,6 +27,8 @@ pub struct Facts {
     pub on_cadence: bool,
     pub expected_departure_known: bool,
     pub aftercare_decided: bool,
+    /// The parents agreed to the child's support, or it is given under the legal guideline.
+    pub support_agreed: bool,
 }
 
 /// One activity of the method.
@@ -56,6 +58,7 @@ pub const ACTIVITIES: &[Activity] = &[
     Activity { key: "SAFETY_ASSESSMENT", core_task: ChildInView, phase: Phase1, description: "Veiligheidstaxatie (Signs of Safety)", applies: always, done: |f| f.safety_assessments > 0 },
     Activity { key: "SCREENING", core_task: ChildInView, phase: Phase1, description: "Screening (SDQ; CRIES-13 bij vermoeden van trauma)", applies: from_four, done: |f| f.screenings > 0 },
     Activity { key: "ACTION_PLAN", core_task: ChildInView, phase: Phase1, description: "Actieplan met doelen in eigen woorden", applies: always, done: |f| f.action_plan },
+    Activity { key: "CHILD_SUPPORT_CONSENT", core_task: ParentsAndParenting, phase: Phase1, description: "Toestemming van de gezaghebbende ouder(s) voor begeleiding van het kind", applies: always, done: |f| f.support_agreed },
     Activity { key: "PARENT_TALK", core_task: ParentsAndParenting, phase: Phase1, description: "Oudergesprek over het kind", applies: always, done: |f| f.parent_talks > 0 },
     Activity { key: "SAFETY_PLAN", core_task: LivingClimate, phase: Phase1, description: "Veiligheidsplan in taal van het kind", applies: always, done: |f| f.safety_plan },
     Activity { key: "NETWORK_MAPPED", core_task: Network, phase: Phase1, description: "Netwerk (school, clubs, gezag) met de ouder in kaart", applies: always, done: |f| f.network_mapped_with_parent || f.network_members > 0 },

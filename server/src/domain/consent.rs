@@ -60,6 +60,20 @@ impl ConsentSubject {
         }
         Ok(())
     }
+
+    /// Checks that everyone in `decided_by` has a say on `on`. One of them is enough to refuse:
+    /// a single parent with custody who does not agree is the contra-indication (IB 150-152).
+    pub fn check_refusers(&self, decided_by: &[Uuid], on: NaiveDate) -> Result<(), String> {
+        let who = consenters(age_on(self.date_of_birth, on));
+        if decided_by.is_empty() {
+            return Err("name who refused".into());
+        }
+        let has_say = |p: &Uuid| (*p == self.child_id && who.child) || (who.custodians && self.custodians.contains(p));
+        if !decided_by.iter().all(has_say) {
+            return Err("only the child (from 12) and the parents with custody (while the child is under 16) decide on consent".into());
+        }
+        Ok(())
+    }
 }
 
 /// A consent record as the gate sees it.
@@ -91,6 +105,21 @@ impl ConsentRecord {
         let day = at.date_naive();
         self.decided_on <= day && self.valid_until.is_none_or(|u| day <= u) && self.withdrawn_at.is_none_or(|w| at < w)
     }
+}
+
+/// Whether the child's support (begeleiding) has the parents' agreement at `at`, or is given
+/// under the legal guideline without it (an override in force): the method's one
+/// contra-indication is a parent with custody who does not agree (IB 150-154, 771). The latest
+/// decision counts; who had to decide was checked when it was recorded.
+pub fn support_agreed(consents: &[ConsentRecord], at: DateTime<Utc>) -> bool {
+    let applicable = consents.iter().filter(|c| c.purpose == ConsentPurpose::ChildSupport && c.in_force(at));
+    if applicable.clone().any(|c| c.decision == ConsentDecision::Override) {
+        return true;
+    }
+    applicable
+        .enumerate()
+        .max_by_key(|(i, c)| (c.decided_on, *i))
+        .is_some_and(|(_, c)| c.decision == ConsentDecision::Given)
 }
 
 /// The receiving partner.
@@ -197,6 +226,48 @@ fn ground_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_parent_with_custody_is_enough_to_refuse() {
+        let (child, mum, dad, aunt) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let subject = ConsentSubject { child_id: child, date_of_birth: "2017-01-01".parse().unwrap(), custodians: vec![mum, dad] };
+        let on = "2026-11-20".parse().unwrap();
+        assert!(subject.check_refusers(&[dad], on).is_ok());
+        assert!(subject.check_deciders(&[dad], on).is_err(), "agreeing takes both");
+        assert!(subject.check_refusers(&[aunt], on).is_err());
+        assert!(subject.check_refusers(&[child], on).is_err(), "a child of 9 has no say yet");
+        assert!(subject.check_refusers(&[], on).is_err());
+    }
+
+    #[test]
+    fn support_needs_the_latest_decision_to_agree_or_an_override() {
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
+        let record = |decision, on: &str| ConsentRecord {
+            id: Uuid::now_v7(),
+            purpose: ConsentPurpose::ChildSupport,
+            partner_id: None,
+            partner_kind: None,
+            scope: vec![],
+            decision,
+            decided_by: vec![],
+            decided_on: day(on),
+            valid_until: None,
+            withdrawn_at: None,
+        };
+        assert!(!support_agreed(&[], at), "none recorded");
+        assert!(support_agreed(&[record(ConsentDecision::Given, "2026-11-01")], at));
+        let changed_mind = [record(ConsentDecision::Given, "2026-11-01"), record(ConsentDecision::Refused, "2026-11-10")];
+        assert!(!support_agreed(&changed_mind, at), "the latest decision counts");
+        let overridden = [changed_mind[1].clone(), record(ConsentDecision::Override, "2026-11-15")];
+        assert!(support_agreed(&overridden, at), "acting under the legal guideline");
+        let mut withdrawn = record(ConsentDecision::Given, "2026-11-01");
+        withdrawn.withdrawn_at = Some(Utc.with_ymd_and_hms(2026, 11, 5, 9, 0, 0).unwrap());
+        assert!(!support_agreed(&[withdrawn], at));
+        let mut sharing = record(ConsentDecision::Given, "2026-11-01");
+        sharing.purpose = ConsentPurpose::Handover;
+        assert!(!support_agreed(&[sharing], at), "consent to share is not consent to support");
+    }
     use chrono::{Days, TimeZone};
 
     const CHILD: Uuid = Uuid::from_u128(1);
