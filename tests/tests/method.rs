@@ -397,3 +397,35 @@ async fn consent_to_the_child_s_support_is_recorded_and_on_the_board() {
     assert_eq!(o["overrideConsent"], json!({ "purpose": "CHILD_SUPPORT", "decision": "OVERRIDE" }));
     assert_eq!(board().await, true);
 }
+
+/// Issue 12: in phase 3 the expected departure can move, and when it falls through the child
+/// goes back to phase 2 (saying why), with the expected departure cleared.
+#[tokio::test]
+async fn a_departure_moves_or_falls_through_back_to_phase_2() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let admitted = admit(&app, &org, family(&org, &days_ago(20))).await;
+    let child = admitted["children"][0]["id"].clone();
+    let t = &org.worker_token;
+    let q = "query($id: ID!) { child(id: $id) { trajectory { phase expectedDepartureOn } } }";
+    let change = "mutation($input: ChangeExpectedDepartureInput!) { changeExpectedDeparture(input: $input) { trajectory { phase expectedDepartureOn } } }";
+    assert_eq!(app.gql_error(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(30) } })).await["extensions"]["code"], "CONFLICT", "not in phase 3");
+    let reason = json!({ "input": { "childId": child, "effectiveOn": days_ago(10), "phase1ExitReason": "spoedplaatsing; intake volgt" } });
+    app.gql(t, ADVANCE, reason).await;
+    app.gql(t, ADVANCE, json!({ "input": { "childId": child, "effectiveOn": days_ago(2), "expectedDepartureOn": in_days(14) } })).await;
+    let moved = app.gql(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(30) } })).await;
+    assert_eq!(moved["changeExpectedDeparture"]["trajectory"], json!({ "phase": "PHASE_3", "expectedDepartureOn": in_days(30) }));
+    let early = app.gql_error(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": days_ago(5) } })).await;
+    assert_eq!(early["extensions"]["field"], "input.expectedDepartureOn");
+    assert_eq!(app.gql_error(&org.other_worker_token, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(20) } })).await["extensions"]["code"], "FORBIDDEN");
+
+    let back = json!({ "input": { "childId": child, "to": "PHASE_2" } });
+    assert_eq!(app.gql_error(t, ADVANCE, back.clone()).await["extensions"]["field"], "input.note");
+    let mut back = back;
+    back["input"]["note"] = json!("De woning ging niet door.");
+    app.gql(t, ADVANCE, back).await;
+    assert_eq!(app.gql(t, q, json!({ "id": child })).await["child"]["trajectory"], json!({ "phase": "PHASE_2", "expectedDepartureOn": null }));
+    let history = app.gql(t, "query($id: ID!) { child(id: $id) { trajectory { phaseHistory { toPhase note } } } }", json!({ "id": child })).await;
+    let last = history["child"]["trajectory"]["phaseHistory"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last, json!({ "toPhase": "PHASE_2", "note": "De woning ging niet door." }));
+}

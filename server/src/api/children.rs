@@ -390,6 +390,8 @@ pub struct AdvancePhaseInput {
     /// Why phase 1 ends before its activities (first contact, intake, safety assessment,
     /// action plan) are all recorded; only then needed.
     pub phase1_exit_reason: Option<String>,
+    /// A note with the change; required when phase 3 goes back to phase 2 (why the departure
+    /// fell through).
     pub note: Option<String>,
 }
 
@@ -427,4 +429,19 @@ impl ChildMutation {
         let t = in_transaction(ctx, async |actor, txn| trajectories::advance_phase(actor, txn, command).await).await?;
         Child::changed(ctx, t).await
     }
+
+    /// Moves the expected departure (verwachte vertrekdatum) of a child in phase 3. Only the
+    /// responsible worker or a team lead.
+    async fn change_expected_departure(&self, ctx: &Context<'_>, input: ChangeExpectedDepartureInput) -> AppResult<Child> {
+        let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
+        let on = input.expected_departure_on.0;
+        let t = in_transaction(ctx, async |actor, txn| trajectories::change_expected_departure(actor, txn, child_id, on).await).await?;
+        Child::changed(ctx, t).await
+    }
+}
+
+#[derive(InputObject)]
+pub struct ChangeExpectedDepartureInput {
+    pub child_id: ID,
+    pub expected_departure_on: Date,
 }

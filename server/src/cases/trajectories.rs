@@ -198,6 +198,7 @@ pub async fn advance_phase(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Adv
         phase1_exit_reason: cmd.phase1_exit_reason.as_deref(),
         expected_departure_on: cmd.expected_departure_on,
         aftercare_decision: cmd.aftercare_decision,
+        note: cmd.note.as_deref(),
     };
     check_method(t.phase, target, done, &change, effective_on).map_err(AppError::BadUserInput)?;
     let from = t.phase;
@@ -205,6 +206,8 @@ pub async fn advance_phase(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Adv
     m.phase = Set(target);
     m.phase_started_on = Set(effective_on);
     match target {
+        // Back from phase 3: the departure that was expected fell through.
+        Phase::Phase2 if from == Phase::Phase3 => m.expected_departure_on = Set(None),
         Phase::Phase2 => m.phase1_exit_reason = Set(change.phase1_exit_reason.map(|r| r.trim().to_string())),
         Phase::Phase3 => m.expected_departure_on = Set(change.expected_departure_on),
         Phase::Closed => {
@@ -230,5 +233,25 @@ pub async fn advance_phase(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Adv
     .insert(txn)
     .await?;
     audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+    Ok(t)
+}
+
+/// The expected departure moves (verwachte vertrekdatum), in phase 3. Only the responsible
+/// worker or a team lead.
+pub async fn change_expected_departure(actor: Actor<'_>, txn: &DatabaseTransaction, child_id: Uuid, on: NaiveDate) -> AppResult<trajectory::Model> {
+    let p = actor.principal;
+    let t = for_update(txn, p.organisation_id, child_id).await?;
+    let ground = policy::change_phase(p, t.responsible_worker_id)?;
+    if t.phase != Phase::Phase3 {
+        return Err(AppError::Conflict(format!("the expected departure is kept in phase 3; the trajectory is in {}", t.phase.as_str())));
+    }
+    if on < t.phase_started_on {
+        return Err(AppError::invalid("input.expectedDepartureOn", "the expected departure lies before the start of phase 3"));
+    }
+    let mut m: trajectory::ActiveModel = t.into();
+    m.expected_departure_on = Set(Some(on));
+    m.updated_at = Set(Utc::now());
+    let t = m.update(txn).await?;
+    audit::append(txn, p, actor.meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)]).await?;
     Ok(t)
 }

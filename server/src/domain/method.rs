@@ -36,6 +36,8 @@ pub struct PhaseChangeInput<'a> {
     pub phase1_exit_reason: Option<&'a str>,
     pub expected_departure_on: Option<NaiveDate>,
     pub aftercare_decision: Option<AftercareDecision>,
+    /// Why phase 3 goes back to phase 2 (the departure fell through); only then needed.
+    pub note: Option<&'a str>,
 }
 
 pub fn check_method(from: Phase, to: Phase, done: Phase1Activities, input: &PhaseChangeInput, effective_on: NaiveDate) -> Result<(), Vec<Violation>> {
@@ -60,6 +62,9 @@ pub fn check_method(from: Phase, to: Phase, done: Phase1Activities, input: &Phas
         (Phase::Phase3, Some(_)) => {}
         (_, Some(_)) => v.push(Violation::new("input.expectedDepartureOn", "only given when entering phase 3")),
         (_, None) => {}
+    }
+    if from == Phase::Phase3 && to == Phase::Phase2 && input.note.is_none_or(|n| n.trim().is_empty()) {
+        v.push(Violation::new("input.note", "say why the departure fell through"));
     }
     match (to, input.aftercare_decision) {
         (Phase::Closed, None) => v.push(Violation::new("input.aftercareDecision", "closing records the decision on handover and aftercare")),
@@ -95,6 +100,13 @@ mod tests {
         assert!(check_method(Phase1, Phase2, some, &reason, day(1)).is_ok());
         let blank = PhaseChangeInput { phase1_exit_reason: Some("  "), ..none };
         assert_eq!(fields(check_method(Phase1, Phase2, some, &blank, day(1))), ["input.phase1ExitReason"]);
+    }
+
+    #[test]
+    fn going_back_from_phase_3_says_why() {
+        assert_eq!(fields(check_method(Phase3, Phase2, ALL, &PhaseChangeInput::default(), day(5))), ["input.note"]);
+        let why = PhaseChangeInput { note: Some("de woning ging niet door"), ..Default::default() };
+        assert!(check_method(Phase3, Phase2, ALL, &why, day(5)).is_ok());
     }
 
     #[test]

@@ -17,9 +17,10 @@ pub fn next(phase: Phase) -> Option<Phase> {
     }
 }
 
-/// Checks a phase change. Phases move forward one step at a time; a trajectory may be
-/// closed from any open phase (a family can leave at any moment), but only with an end
-/// reason, and an end reason makes no sense for any other move.
+/// Checks a phase change. Phases move forward one step at a time, except that phase 3 can go
+/// back to phase 2 when the departure falls through; a trajectory may be closed from any open
+/// phase (a family can leave at any moment), but only with an end reason, and an end reason
+/// makes no sense for any other move.
 pub fn check_transition(current: Phase, target: Phase, end_reason: Option<EndReason>) -> Result<(), Violation> {
     if current == Phase::Closed {
         return Err(Violation::new("input.to", "the trajectory is already closed"));
@@ -33,7 +34,7 @@ pub fn check_transition(current: Phase, target: Phase, end_reason: Option<EndRea
     if end_reason.is_some() {
         return Err(Violation::new("input.endReason", "an end reason is only given when closing"));
     }
-    if next(current) != Some(target) {
+    if next(current) != Some(target) && !(current == Phase::Phase3 && target == Phase::Phase2) {
         return Err(Violation::new(
             "input.to",
             format!("a trajectory in {} can move to {} or be closed", current.as_str(), next(current).map_or("-", Phase::as_str)),
@@ -60,6 +61,8 @@ mod tests {
         assert_eq!(check_transition(Phase1, Phase3, None).unwrap_err().field, "input.to");
         assert_eq!(check_transition(Phase2, Phase1, None).unwrap_err().field, "input.to");
         assert_eq!(check_transition(Phase2, Phase2, None).unwrap_err().field, "input.to");
+        assert!(check_transition(Phase3, Phase2, None).is_ok(), "the departure fell through");
+        assert_eq!(check_transition(Phase3, Phase1, None).unwrap_err().field, "input.to");
     }
 
     #[test]
