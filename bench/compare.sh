@@ -25,25 +25,12 @@ case "${DATABASE_URL:-}" in
   *) echo "DATABASE_URL must name a PostgreSQL database" >&2; exit 2 ;;
 esac
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "== installing wrk"
-  sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
-  $sudo apt-get install -y -qq wrk || { $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk; }
-fi
-echo "== building (release)"
-cargo build --release -q -p server
-target=${CARGO_TARGET_DIR:-target}
-bin=$target/release/veerkracht
-work=$target/bench/compare
-mkdir -p "$work"
+. bench/common.sh
+bench_setup compare
 echo "== installing PostGraphile (npm)"
 (cd bench/postgraphile && npm ci --no-audit --no-fund --silent)
 
-export VEERKRACHT_AUTH__DEV_KEY_PATH="$work/dev-issuer.pem"
-export VEERKRACHT_AUDIT__CHECKPOINT_KEY_PATH="$work/checkpoint-key.pem"
-export VEERKRACHT_AUDIT__CHECKPOINT_DIR="$work/checkpoints"
 export VEERKRACHT_LISTEN="127.0.0.1:$ours"
-export VEERKRACHT_LOG_FORMAT=json
 sqlite_url="sqlite://$work/bench.db?mode=rwc"
 seed() { # $1 database URL
   echo "== seeding $families families into ${1%%\?*}"
@@ -91,19 +78,6 @@ pages=${PAGES:-nested deep}
 # Both must return the same families and children (and records) before they are timed.
 count() { curl -sf -X POST -H 'Content-Type: application/json' ${2:+-H "Authorization: Bearer $2"} -d "{\"query\":\"$1\"}" "$3" | grep -o "\"$4\"" | wc -l; }
 
-script() { # $1 query, $2 token (may be empty)
-  cat <<LUA
-wrk.method = "POST"
-wrk.body = [[{"query":"$1"}]]
-wrk.headers["Content-Type"] = "application/json"
-$( [ -n "$2" ] && echo "wrk.headers[\"Authorization\"] = \"Bearer $2\"" )
-function done(summary, latency, requests)
-  io.write(string.format("RESULT %.1f %.2f %.2f %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-LUA
-}
 run() { wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$duration" -s "$work/$1.lua" "http://127.0.0.1:$3/graphql" | grep '^RESULT'; }
 
 for page in $pages; do
@@ -111,13 +85,13 @@ for page in $pages; do
   theirs_n=$(count "${their_query[$page]}" "" "http://127.0.0.1:$theirs/graphql" "${marker[$page]}")
   echo "== page $page: ours $ours_n ${marker[$page]}, PostGraphile $theirs_n"
   [ "$ours_n" = "$theirs_n" ] && [ "$ours_n" -gt 0 ] || { echo "the two pages differ" >&2; exit 1; }
-  script "${our_query[$page]}" "$token" >"$work/ours-$page.lua"
-  script "${their_query[$page]}" "" >"$work/theirs-$page.lua"
+  wrk_script "${our_query[$page]}" "$token" >"$work/ours-$page.lua"
+  wrk_script "${their_query[$page]}" "" >"$work/theirs-$page.lua"
   if [ "$sqlite" = 1 ]; then
     sqlite_n=$(count "${our_query[$page]}" "$token_sqlite" "http://127.0.0.1:$ours_sqlite/graphql" "${marker[$page]}")
     echo "   SQLite: $sqlite_n"
     [ "$sqlite_n" = "$ours_n" ] || { echo "the SQLite page differs" >&2; exit 1; }
-    script "${our_query[$page]}" "$token_sqlite" >"$work/ours-sqlite-$page.lua"
+    wrk_script "${our_query[$page]}" "$token_sqlite" >"$work/ours-sqlite-$page.lua"
   fi
 
   printf '\n%-6s %-12s %-17s %10s %9s %9s %7s\n' page connections server 'req/s' 'p50 ms' 'p99 ms' errors

@@ -16,16 +16,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 : "${DATABASE_URL:?DATABASE_URL must name the database}"
-command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 2; }
-echo "== building (release)"
-cargo build --release -q -p server
-target=${CARGO_TARGET_DIR:-target}
-bin=$target/release/veerkracht
-work=$target/bench/tenants
-mkdir -p "$work"
-export VEERKRACHT_AUTH__DEV_KEY_PATH="$work/dev-issuer.pem"
-export VEERKRACHT_AUDIT__CHECKPOINT_KEY_PATH="$work/checkpoint-key.pem"
-export VEERKRACHT_AUDIT__CHECKPOINT_DIR="$work/checkpoints"
+. bench/common.sh
+bench_setup tenants
 export VEERKRACHT_LISTEN="127.0.0.1:$port"
 if [ "$reuse" = 0 ]; then
   for org in bench bench-2; do
@@ -41,17 +33,7 @@ for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" &&
 query='{ families(first: 50) { edges { node { id children { person { givenName familyName } trajectory { phase responsibleWorker { name } } } } } } }'
 for org in bench bench-2; do
   token=$("$bin" dev-token --organisation "$org" --role TEAM_LEAD 2>/dev/null)
-  cat >"$work/$org.lua" <<LUA
-wrk.method = "POST"
-wrk.body = [[{"query":"$query"}]]
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $token"
-function done(summary, latency, requests)
-  io.write(string.format("RESULT %.1f %.2f %.2f %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-LUA
+  wrk_script "$query" "$token" >"$work/$org.lua"
 done
 run() { wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$duration" -s "$work/$1.lua" "http://127.0.0.1:$port/graphql" | grep '^RESULT'; }
 run bench 4 >/dev/null # warm-up
