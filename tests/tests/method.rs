@@ -429,3 +429,25 @@ async fn a_departure_moves_or_falls_through_back_to_phase_2() {
     let last = history["child"]["trajectory"]["phaseHistory"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last, json!({ "toPhase": "PHASE_2", "note": "De woning ging niet door." }));
 }
+
+/// Issue 12 (IB 2146): a safety plan is asked for where the assessment needs one; after a GOOD
+/// judgement the board does not ask for it, after a later worse one it does again.
+#[tokio::test]
+async fn a_safety_plan_is_asked_for_only_where_the_assessment_needs_one() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let admitted = admit(&app, &org, family(&org, &days_ago(10))).await;
+    let child = admitted["children"][0]["id"].clone();
+    let t = &org.worker_token;
+    let asks = async || {
+        let b = app.gql(t, "query($id: ID!) { child(id: $id) { board { key } } }", json!({ "id": child })).await;
+        b["child"]["board"].as_array().unwrap().iter().any(|i| i["key"] == "SAFETY_PLAN")
+    };
+    assert!(asks().await, "not assessed yet");
+    let assess = |on: String, judgement: &str| json!({ "input": { "childId": child, "assessedOn": on, "worries": "Geen directe zorgen.",
+        "safetyGoals": "Daan blijft veilig.", "judgement": judgement, "scores": [{ "respondent": "WORKER", "score": 8 }] } });
+    app.gql(t, ASSESS, assess(days_ago(8), "GOOD")).await;
+    assert!(!asks().await, "judged GOOD: no plan needed");
+    app.gql(t, ASSESS, assess(days_ago(1), "GOOD_ENOUGH")).await;
+    assert!(asks().await);
+}

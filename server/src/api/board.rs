@@ -30,7 +30,7 @@ use crate::{
 use async_graphql::{Context, SimpleObject};
 use chrono::{NaiveDate, Utc};
 use entities::{
-    ContactKind, CoreTask, MembershipRole, Phase, action_plan, contact, first_contact, intake, person, safety_assessment, safety_plan,
+    ContactKind, CoreTask, MembershipRole, Phase, SafetyJudgement, action_plan, contact, first_contact, intake, person, safety_assessment, safety_plan,
     screening, trajectory,
 };
 
@@ -120,6 +120,12 @@ fn facts(child: &person::Model, r: Records, today: NaiveDate) -> Facts {
         intake: r.intake.iter().any(|x| x.trajectory_id == current),
         screenings: r.screenings.iter().filter(|x| x.trajectory_id == current).count(),
         safety_assessments: r.assessments.iter().filter(|x| x.trajectory_id == current).count(),
+        judged_safe: r
+            .assessments
+            .iter()
+            .filter(|x| x.trajectory_id == current)
+            .max_by_key(|x| (x.assessed_on, x.id))
+            .is_some_and(|x| x.judgement == SafetyJudgement::Good),
         safety_plan: r.safety_plans.iter().any(|x| x.trajectory_id == current),
         action_plan: r.plans.iter().any(|x| x.trajectory_id == current),
         evaluated: r.cadence.last_evaluation.is_some(),

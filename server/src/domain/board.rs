@@ -13,6 +13,9 @@ pub struct Facts {
     pub screenings: usize,
     pub safety_assessments: usize,
     pub safety_plan: bool,
+    /// The newest safety assessment judged the situation GOOD: no safety plan is needed
+    /// ("maatregelen en veiligheidsplan indien nodig", IB 2146).
+    pub judged_safe: bool,
     pub action_plan: bool,
     pub evaluated: bool,
     pub child_talks: usize,
@@ -60,7 +63,7 @@ pub const ACTIVITIES: &[Activity] = &[
     Activity { key: "ACTION_PLAN", core_task: ChildInView, phase: Phase1, description: "Actieplan met doelen in eigen woorden", applies: always, done: |f| f.action_plan },
     Activity { key: "CHILD_SUPPORT_CONSENT", core_task: ParentsAndParenting, phase: Phase1, description: "Toestemming van de gezaghebbende ouder(s) voor begeleiding van het kind", applies: always, done: |f| f.support_agreed },
     Activity { key: "PARENT_TALK", core_task: ParentsAndParenting, phase: Phase1, description: "Oudergesprek over het kind", applies: always, done: |f| f.parent_talks > 0 },
-    Activity { key: "SAFETY_PLAN", core_task: LivingClimate, phase: Phase1, description: "Veiligheidsplan in taal van het kind", applies: always, done: |f| f.safety_plan },
+    Activity { key: "SAFETY_PLAN", core_task: LivingClimate, phase: Phase1, description: "Veiligheidsplan in taal van het kind, indien nodig", applies: |f| !f.judged_safe, done: |f| f.safety_plan },
     Activity { key: "NETWORK_MAPPED", core_task: Network, phase: Phase1, description: "Netwerk (school, clubs, gezag) met de ouder in kaart", applies: always, done: |f| f.network_mapped_with_parent || f.network_members > 0 },
     Activity { key: "INVOLVED_PROFESSIONALS", core_task: ChainCooperation, phase: Phase1, description: "Betrokken hulpverlening en school in kaart", applies: always, done: |f| f.intake },
     Activity { key: "CHILD_TALKS", core_task: ChildInView, phase: Phase2, description: "Kindgesprekken, minstens elke twee weken", applies: from_four, done: |f| f.child_talks > 0 && f.on_cadence },
@@ -112,6 +115,13 @@ mod tests {
         assert!(b.iter().all(|i| !i.done));
         assert!(item(&b, "SCREENING").is_some());
         assert!(item(&b, "NON_ACCOMPANYING_PARENT").is_none(), "applies only when there is such a parent");
+    }
+
+    #[test]
+    fn a_safety_plan_is_asked_for_unless_the_newest_assessment_is_good() {
+        assert!(item(&board(&Facts { age: 7, ..Facts::default() }), "SAFETY_PLAN").is_some(), "before any assessment");
+        assert!(item(&board(&Facts { age: 7, safety_assessments: 1, judged_safe: true, ..Facts::default() }), "SAFETY_PLAN").is_none());
+        assert!(item(&board(&Facts { age: 7, safety_assessments: 1, ..Facts::default() }), "SAFETY_PLAN").is_some());
     }
 
     #[test]
