@@ -451,3 +451,19 @@ async fn a_safety_plan_is_asked_for_only_where_the_assessment_needs_one() {
     app.gql(t, ASSESS, assess(days_ago(1), "GOOD_ENOUGH")).await;
     assert!(asks().await);
 }
+
+/// Issue 12 (IB 2134): leaving phase 1 asks for an SDQ from age 4, not for a toddler.
+#[tokio::test]
+async fn phase_1_asks_for_an_sdq_from_age_four() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let nine = admit(&app, &org, family(&org, &days_ago(10))).await["children"][0]["id"].clone();
+    let two = admit(&app, &org, without_bsn(family_input(&org, 1))).await["children"][0]["id"].clone();
+    let missing = async |child: &Value| {
+        let e = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child } })).await;
+        assert_eq!(e["extensions"]["field"], "input.phase1ExitReason");
+        e["message"].as_str().unwrap().to_string()
+    };
+    assert!(missing(&nine).await.contains("SDQ"));
+    assert!(!missing(&two).await.contains("SDQ"));
+}

@@ -115,18 +115,28 @@ pub async fn for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child
     current_of(organisation_id, child_id).lock_exclusive().one(db).await?.ok_or(AppError::NotFound("child"))
 }
 
-/// Which phase 1 activities are recorded for a trajectory (four existence checks).
-pub async fn phase1_activities<C: ConnectionTrait>(db: &C, trajectory_id: Uuid) -> AppResult<Phase1Activities> {
-    use entities::{action_plan, first_contact, intake, safety_assessment};
+/// Which phase 1 activities are recorded for a trajectory (five existence checks; the SDQ only
+/// from the child's fourth birthday).
+pub async fn phase1_activities<C: ConnectionTrait>(db: &C, t: &trajectory::Model) -> AppResult<Phase1Activities> {
+    use entities::{action_plan, first_contact, intake, person, safety_assessment, screening};
+    let born = person::Entity::find_by_id(t.child_id).one(db).await?.ok_or(AppError::NotFound("child"))?.date_of_birth;
+    let sdq_due = crate::domain::age::age_on(born, Utc::now().date_naive()) >= 4;
     Ok(Phase1Activities {
-        first_contact: first_contact::Entity::find().filter(first_contact::Column::TrajectoryId.eq(trajectory_id)).one(db).await?.is_some(),
-        intake: intake::Entity::find().filter(intake::Column::TrajectoryId.eq(trajectory_id)).one(db).await?.is_some(),
+        first_contact: first_contact::Entity::find().filter(first_contact::Column::TrajectoryId.eq(t.id)).one(db).await?.is_some(),
+        intake: intake::Entity::find().filter(intake::Column::TrajectoryId.eq(t.id)).one(db).await?.is_some(),
         safety_assessment: safety_assessment::Entity::find()
-            .filter(safety_assessment::Column::TrajectoryId.eq(trajectory_id))
+            .filter(safety_assessment::Column::TrajectoryId.eq(t.id))
             .one(db)
             .await?
             .is_some(),
-        action_plan: action_plan::Entity::find().filter(action_plan::Column::TrajectoryId.eq(trajectory_id)).one(db).await?.is_some(),
+        action_plan: action_plan::Entity::find().filter(action_plan::Column::TrajectoryId.eq(t.id)).one(db).await?.is_some(),
+        sdq: !sdq_due
+            || screening::Entity::find()
+                .filter(screening::Column::TrajectoryId.eq(t.id))
+                .filter(screening::Column::Instrument.eq("SDQ"))
+                .one(db)
+                .await?
+                .is_some(),
     })
 }
 
@@ -193,7 +203,7 @@ pub async fn advance_phase(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Adv
     if effective_on < t.phase_started_on {
         return Err(AppError::invalid("input.effectiveOn", "the new phase cannot begin before the current one"));
     }
-    let done = if t.phase == Phase::Phase1 { phase1_activities(txn, t.id).await? } else { Phase1Activities::default() };
+    let done = if t.phase == Phase::Phase1 { phase1_activities(txn, &t).await? } else { Phase1Activities::default() };
     let change = PhaseChangeInput {
         phase1_exit_reason: cmd.phase1_exit_reason.as_deref(),
         expected_departure_on: cmd.expected_departure_on,

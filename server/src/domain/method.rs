@@ -13,6 +13,9 @@ pub struct Phase1Activities {
     pub intake: bool,
     pub safety_assessment: bool,
     pub action_plan: bool,
+    /// An SDQ is recorded, or the child is under 4 (the SDQ's forms start at 4; "Screenen",
+    /// IB 2134).
+    pub sdq: bool,
 }
 
 impl Phase1Activities {
@@ -22,6 +25,7 @@ impl Phase1Activities {
             (self.first_contact, "first contact"),
             (self.intake, "intake"),
             (self.safety_assessment, "safety assessment"),
+            (self.sdq, "SDQ screening (from 4)"),
             (self.action_plan, "action plan"),
         ]
         .into_iter()
@@ -82,7 +86,7 @@ mod tests {
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
     }
-    const ALL: Phase1Activities = Phase1Activities { first_contact: true, intake: true, safety_assessment: true, action_plan: true };
+    const ALL: Phase1Activities = Phase1Activities { first_contact: true, intake: true, safety_assessment: true, action_plan: true, sdq: true };
 
     fn fields(r: Result<(), Vec<Violation>>) -> Vec<String> {
         r.err().unwrap_or_default().into_iter().map(|v| v.field).collect()
@@ -100,6 +104,13 @@ mod tests {
         assert!(check_method(Phase1, Phase2, some, &reason, day(1)).is_ok());
         let blank = PhaseChangeInput { phase1_exit_reason: Some("  "), ..none };
         assert_eq!(fields(check_method(Phase1, Phase2, some, &blank, day(1))), ["input.phase1ExitReason"]);
+    }
+
+    #[test]
+    fn phase_1_ends_with_an_sdq_from_age_four() {
+        let err = check_method(Phase1, Phase2, Phase1Activities { sdq: false, ..ALL }, &PhaseChangeInput::default(), day(1)).unwrap_err();
+        assert_eq!(err[0].field, "input.phase1ExitReason");
+        assert!(err[0].message.contains("SDQ"), "{}", err[0].message);
     }
 
     #[test]
