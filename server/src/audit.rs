@@ -449,12 +449,15 @@ async fn persons_of<C: ConnectionTrait>(db: &C, events: impl Iterator<Item = Uui
     Ok(out)
 }
 
+/// An event's place in the chain: id, seq, previous hash, hash.
+type Link = (Uuid, i64, String, String);
+
 /// Sets `seq`, `prev_hash` and `hash` of a batch of events in one statement.
-async fn set_links<C: ConnectionTrait>(db: &C, links: &[(Uuid, i64, String, String)]) -> AppResult<()> {
+async fn set_links<C: ConnectionTrait>(db: &C, links: &[Link]) -> AppResult<()> {
     let Some((first, rest)) = links.split_first() else { return Ok(()) };
     // One CASE per column, keyed by the event's id.
-    let column = |value: &dyn Fn(&(Uuid, i64, String, String)) -> sea_orm::Value| {
-        let when = |l: &(Uuid, i64, String, String)| Expr::col(access_event::Column::Id).eq(l.0);
+    let column = |value: &dyn Fn(&Link) -> sea_orm::Value| {
+        let when = |l: &Link| Expr::col(access_event::Column::Id).eq(l.0);
         rest.iter().fold(Expr::case(when(first), value(first)), |case, l| case.case(when(l), value(l)))
     };
     let update = Query::update()

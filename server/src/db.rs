@@ -98,10 +98,11 @@ pub fn set_nodelay_towards(port: u16) {
         let fd = unsafe { BorrowedFd::borrow_raw(fd) };
         let socket = socket2::SockRef::from(&fd);
         let towards_db = socket.peer_addr().ok().and_then(|a| a.as_socket()).is_some_and(|a| a.port() == port);
-        if towards_db && socket.tcp_nodelay().is_ok_and(|on| !on) {
-            if let Err(e) = socket.set_tcp_nodelay(true) {
-                tracing::warn!(error = %e, "could not set TCP_NODELAY on a database connection");
-            }
+        if towards_db
+            && socket.tcp_nodelay().is_ok_and(|on| !on)
+            && let Err(e) = socket.set_tcp_nodelay(true)
+        {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY on a database connection");
         }
     }
 }

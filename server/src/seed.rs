@@ -257,7 +257,7 @@ async fn bench_records(actor: Actor<'_>, txn: &DatabaseTransaction, child: &pers
 /// A safety assessment as the demo and benchmark data have it: the worker's scale answer and,
 /// from 4, the child's; "niet goed genoeg" for one child in five.
 fn assessment(child_id: Uuid, assessed_on: Option<NaiveDate>, age: i32, variant: u64) -> RecordSafetyAssessment {
-    let not_good_enough = variant % 5 == 0;
+    let not_good_enough = variant.is_multiple_of(5);
     let score = |respondent, score| ScaleAnswer { respondent, respondent_person_id: None, respondent_name: None, score };
     let mut scores = vec![score(SafetyRespondent::Worker, if not_good_enough { 3 } else { 6 })];
     if age >= 4 {
@@ -467,7 +467,7 @@ impl DemoStory {
             details: HeldDetails {
                 duration_minutes: Some(if kind == ContactKind::ChildTalk { 30 } else { 45 }),
                 topics: match kind {
-                    ContactKind::ParentTalk if self.variant % 2 == 0 => vec![ContactTopic::HelpingTheChildCope],
+                    ContactKind::ParentTalk if self.variant.is_multiple_of(2) => vec![ContactTopic::HelpingTheChildCope],
                     ContactKind::ParentTalk => vec![ContactTopic::ParentingSupport],
                     _ => vec![],
                 },

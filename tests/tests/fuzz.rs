@@ -38,7 +38,7 @@ impl Rng {
     fn text(&mut self) -> String {
         let parts = 1 + self.next() % 3;
         let mut s: String = (0..parts).map(|_| PALETTE[(self.next() % PALETTE.len() as u64) as usize]).collect();
-        if self.next() % 10 == 0 {
+        if self.next().is_multiple_of(10) {
             s = s.repeat(2000);
         }
         s

@@ -200,7 +200,7 @@ async fn a_handover_sent_several_times_at_once_is_queued_once() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    let (family, h) = drafted(&app, &org, &team).await;
+    let (_, h) = drafted(&app, &org, &team).await;
     let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
     let (sent, refused) = app.at_once(&org.worker_token, send, json!({ "id": h["id"] }), 8).await;
     assert_eq!((sent, refused), (1, vec!["CONFLICT".to_string(); 7]));
