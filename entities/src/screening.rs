@@ -16,6 +16,13 @@ pub struct Model {
     pub administered_on: Date,
     pub answers: Json,
     pub result: Json,
+    /// The result talked through with the parent (IB 2134).
+    pub discussed_with_parent_on: Option<Date>,
+    /// The result talked through with the child, as fits its age.
+    pub discussed_with_child_on: Option<Date>,
+    pub follow_up: Option<crate::ScreeningFollowUp>,
+    /// Why, in the worker's words; required for NO_FURTHER_STEP.
+    pub follow_up_note: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

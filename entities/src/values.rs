@@ -357,6 +357,20 @@ text_enum! {
 }
 
 text_enum! {
+    /// What follows a screening's result (vervolg), above all a raised score.
+    ScreeningFollowUp {
+        /// Verder onderzoek / diagnostiek.
+        FurtherAssessment = "FURTHER_ASSESSMENT",
+        /// Toeleiding naar (specialistische) hulp.
+        Referral = "REFERRAL",
+        /// Within the shelter's own support (the action plan).
+        OwnSupport = "OWN_SUPPORT",
+        /// No further step: a reasoned decision, the reason recorded.
+        NoFurtherStep = "NO_FURTHER_STEP",
+    }
+}
+
+text_enum! {
     /// Kind of chain partner (ketenpartner).
     PartnerKind {
         /// Verwijsindex risicojongeren.

@@ -17,6 +17,7 @@ mod m20261127_000011_outbox_claims;
 mod m20261127_000012_sub_goals;
 mod m20261127_000013_placements;
 mod m20261127_000014_contact_details;
+mod m20261127_000015_screening_follow_up;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_sub_goals::Migration),
             Box::new(m20261127_000013_placements::Migration),
             Box::new(m20261127_000014_contact_details::Migration),
+            Box::new(m20261127_000015_screening_follow_up::Migration),
         ]
     }
 }

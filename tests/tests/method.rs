@@ -467,3 +467,30 @@ async fn phase_1_asks_for_an_sdq_from_age_four() {
     assert!(missing(&nine).await.contains("SDQ"));
     assert!(!missing(&two).await.contains("SDQ"));
 }
+
+/// Issue 12: a screening's result is discussed with parent and child and gets a follow-up; no
+/// further step needs a reason; dates before the screening or in the future are refused.
+#[tokio::test]
+async fn a_screening_result_is_discussed_and_followed_up() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let child = admit(&app, &org, family(&org, &days_ago(10))).await["children"][0]["id"].clone();
+    let t = &org.worker_token;
+    let answers: Vec<Value> = (1..=25).map(|i| json!({ "item": i, "answer": "CERTAINLY_TRUE" })).collect();
+    let sdq = json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "PARENT", "administeredOn": days_ago(5), "answers": answers } });
+    let id = app.gql(t, "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id } }", sdq).await["recordScreening"]["id"].clone();
+    let q = "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { discussedWithParentOn discussedWithChildOn followUp followUpNote } }";
+    for (input, field) in [
+        (json!({ "screeningId": id, "discussedWithParentOn": days_ago(6) }), "input.discussedWithParentOn"),
+        (json!({ "screeningId": id, "discussedWithChildOn": in_days(1) }), "input.discussedWithChildOn"),
+        (json!({ "screeningId": id, "followUp": "NO_FURTHER_STEP" }), "input.note"),
+    ] {
+        let e = app.gql_error(t, q, json!({ "input": input })).await;
+        assert_eq!((e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some(field)), "{e}");
+    }
+    app.gql(t, q, json!({ "input": { "screeningId": id, "discussedWithParentOn": days_ago(4) } })).await;
+    let r = app.gql(t, q, json!({ "input": { "screeningId": id, "discussedWithChildOn": days_ago(3), "followUp": "REFERRAL", "note": "Aangemeld bij de GGZ." } })).await;
+    assert_eq!(r["recordScreeningFollowUp"], json!({ "discussedWithParentOn": days_ago(4), "discussedWithChildOn": days_ago(3), "followUp": "REFERRAL", "followUpNote": "Aangemeld bij de GGZ." }));
+    let other = tests::org(&app, "het-anker").await;
+    assert_eq!(app.gql_error(&other.worker_token, q, json!({ "input": { "screeningId": id, "followUp": "REFERRAL" } })).await["extensions"]["code"], "NOT_FOUND");
+}

@@ -9,12 +9,15 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    cases::{self, screening::RecordScreening},
+    cases::{
+        self,
+        screening::{RecordScreening, RecordScreeningFollowUp},
+    },
     domain::screening::{self, Answer, Outcome, ScaleScore},
     error::{AppError, AppResult},
 };
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use entities::screening as screening_row;
+use entities::{ScreeningFollowUp, screening as screening_row};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -134,6 +137,21 @@ impl Screening {
         let answers: Vec<Answer> = serde_json::from_value(self.row.answers.clone()).unwrap_or_default();
         answers.into_iter().map(|a| AnswerView { item: a.item as i32, answer: a.answer }).collect()
     }
+    /// When the result was talked through with the parent.
+    async fn discussed_with_parent_on(&self) -> Option<Date> {
+        self.row.discussed_with_parent_on.map(Date)
+    }
+    /// When the result was talked through with the child.
+    async fn discussed_with_child_on(&self) -> Option<Date> {
+        self.row.discussed_with_child_on.map(Date)
+    }
+    /// Vervolg: what follows the result.
+    async fn follow_up(&self) -> Option<ScreeningFollowUp> {
+        self.row.follow_up
+    }
+    async fn follow_up_note(&self) -> Option<&str> {
+        self.row.follow_up_note.as_deref()
+    }
     async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
         recorded_by(ctx, self.row.recorded_by_worker_id).await
     }
@@ -219,4 +237,28 @@ impl ScreeningMutation {
         let saved = in_transaction(ctx, async |actor, txn| cases::screening::record_screening(actor, txn, command).await).await?;
         Screening::new(saved)
     }
+
+    /// Records that the result was discussed with the parent and the child, and what follows
+    /// it (a raised score asks for further assessment, a referral, or a reasoned decision).
+    async fn record_screening_follow_up(&self, ctx: &Context<'_>, input: RecordScreeningFollowUpInput) -> AppResult<Screening> {
+        let command = RecordScreeningFollowUp {
+            screening_id: ids::decode(&input.screening_id, "Screening", "input.screeningId")?,
+            discussed_with_parent_on: input.discussed_with_parent_on.map(|d| d.0),
+            discussed_with_child_on: input.discussed_with_child_on.map(|d| d.0),
+            follow_up: input.follow_up,
+            note: input.note,
+        };
+        let saved = in_transaction(ctx, async |actor, txn| cases::screening::record_screening_follow_up(actor, txn, command).await).await?;
+        Screening::new(saved)
+    }
+}
+
+#[derive(InputObject)]
+pub struct RecordScreeningFollowUpInput {
+    pub screening_id: ID,
+    pub discussed_with_parent_on: Option<Date>,
+    pub discussed_with_child_on: Option<Date>,
+    pub follow_up: Option<ScreeningFollowUp>,
+    /// Why; required when no further step follows.
+    pub note: Option<String>,
 }

@@ -3,18 +3,18 @@
 
 use super::{
     Actor,
-    records::{RecordWrite, record_date},
+    records::{RecordWrite, check, record_date},
 };
 use crate::{
     domain::{
         age::age_on,
         screening::{self, Answer, Informant},
     },
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Violation},
 };
 use chrono::{NaiveDate, Utc};
-use entities::{AccessAction, person, screening as screening_row};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait};
+use entities::{AccessAction, ScreeningFollowUp, person, screening as screening_row};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// Afname: one informant's answers to an instrument.
@@ -54,11 +54,69 @@ pub async fn record_screening(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
         administered_on,
         answers: serde_json::to_value(&cmd.answers).map_err(AppError::internal)?,
         result: serde_json::to_value(&outcome).map_err(AppError::internal)?,
+        discussed_with_parent_on: None,
+        discussed_with_child_on: None,
+        follow_up: None,
+        follow_up_note: None,
         created_at: now,
         updated_at: now,
     })
     .insert(txn)
     .await?;
     w.log(AccessAction::Create, "screening").await?;
+    Ok(saved)
+}
+
+/// The result discussed and what follows it.
+#[derive(Debug, Clone)]
+pub struct RecordScreeningFollowUp {
+    pub screening_id: Uuid,
+    pub discussed_with_parent_on: Option<NaiveDate>,
+    pub discussed_with_child_on: Option<NaiveDate>,
+    pub follow_up: Option<ScreeningFollowUp>,
+    pub note: Option<String>,
+}
+
+/// Records that a screening's result was discussed with the parent and the child, and what
+/// follows it; what is left out stays as it was. A decision to take no further step says why.
+pub async fn record_screening_follow_up(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordScreeningFollowUp,
+) -> AppResult<screening_row::Model> {
+    let found = screening_row::Entity::find_by_id(cmd.screening_id)
+        .filter(screening_row::Column::OrganisationId.eq(actor.principal.organisation_id))
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound("screening"))?;
+    let w = RecordWrite::begin(actor, txn, found.child_id).await?;
+    let mut v = Vec::new();
+    let today = Utc::now().date_naive();
+    for (day, field) in [(cmd.discussed_with_parent_on, "input.discussedWithParentOn"), (cmd.discussed_with_child_on, "input.discussedWithChildOn")] {
+        match day {
+            Some(d) if d > today => v.push(Violation::new(field, "this date lies in the future")),
+            Some(d) if d < found.administered_on => v.push(Violation::new(field, "before the screening was taken")),
+            _ => {}
+        }
+    }
+    let note = cmd.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if cmd.follow_up == Some(ScreeningFollowUp::NoFurtherStep) && note.is_none() {
+        v.push(Violation::new("input.note", "say why no further step follows"));
+    }
+    check(v)?;
+    let mut m: screening_row::ActiveModel = found.into();
+    if let Some(d) = cmd.discussed_with_parent_on {
+        m.discussed_with_parent_on = Set(Some(d));
+    }
+    if let Some(d) = cmd.discussed_with_child_on {
+        m.discussed_with_child_on = Set(Some(d));
+    }
+    if let Some(f) = cmd.follow_up {
+        m.follow_up = Set(Some(f));
+        m.follow_up_note = Set(note);
+    }
+    m.updated_at = Set(Utc::now());
+    let saved = m.update(txn).await?;
+    w.log(AccessAction::Update, "screening").await?;
     Ok(saved)
 }
