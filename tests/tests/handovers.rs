@@ -164,11 +164,11 @@ async fn a_referral_admitted_several_times_at_once_is_admitted_once() {
     assert_eq!(entities::family::Entity::find().count(&app.db).await.unwrap(), 1, "the losers wrote nothing");
 }
 
-/// A family of one child admitted, consent to share its identity with the team, and a
-/// throughflow handover drafted: (family, handover).
-async fn drafted(app: &TestApp, org: &Org, team: &Team) -> (Value, Value) {
+/// A family of one child admitted, consent to share `scope` with the team, and a handover
+/// drafted: (family, handover).
+async fn drafted(app: &TestApp, org: &Org, team: &Team, scope: Value) -> (Value, Value) {
     let family = admit(app, org, without_bsn(family_input(org, 1))).await;
-    consent(app, org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, json!(["IDENTITY"])).await;
+    consent(app, org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, scope).await;
     let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
     let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
     (family, h)
@@ -181,7 +181,7 @@ async fn a_partner_message_with_a_nul_character_is_refused() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    let (family, h) = drafted(&app, &org, &team).await;
+    let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY"])).await;
     app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
     app.deliver().await;
     let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
@@ -200,7 +200,7 @@ async fn a_handover_sent_several_times_at_once_is_queued_once() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    let (_, h) = drafted(&app, &org, &team).await;
+    let (_, h) = drafted(&app, &org, &team, json!(["IDENTITY"])).await;
     let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
     let (sent, refused) = app.at_once(&org.worker_token, send, json!({ "id": h["id"] }), 8).await;
     assert_eq!((sent, refused), (1, vec!["CONFLICT".to_string(); 7]));
@@ -268,11 +268,8 @@ async fn custodians_named_in_a_package_are_logged_when_previewed_and_sent() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
-    let (child, mum) = (family["children"][0]["id"].clone(), family["members"][0]["person"]["id"].clone());
-    consent(&app, &org, &child, &mum, &team.id, json!(["IDENTITY", "CUSTODY"])).await;
-    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "OUTFLOW", "reason": "Eigen woning", "question": "Begeleiding" } });
-    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY", "CUSTODY"])).await;
+    let mum = family["members"][0]["person"]["id"].clone();
     let mum_id = server::api::ids::uuid_of(mum.as_str().unwrap(), "Person").unwrap();
     let logged = async |action: AccessAction| access_log(&app.db).await.into_iter().any(|e| e.person_id == mum_id && e.action == action && e.area == "identity");
     let reads_before = access_log(&app.db).await.iter().filter(|e| e.person_id == mum_id && e.action == AccessAction::Read).count();
@@ -295,14 +292,11 @@ async fn the_safety_plan_goes_into_a_package_only_for_whoever_may_read_it() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = team(&app, &org).await;
-    let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
-    let (child, mum) = (family["children"][0]["id"].clone(), family["members"][0]["person"]["id"].clone());
-    consent(&app, &org, &child, &mum, &team.id, json!(["IDENTITY", "SAFETY_PLAN"])).await;
+    let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY", "SAFETY_PLAN"])).await;
+    let child = family["children"][0]["id"].clone();
     let plan = json!({ "input": { "childId": child, "childLanguageText": "Als papa bij school komt, ga ik naar juf Anja.",
         "agreedBy": ["Sara"], "reviewOn": (today() + chrono::Days::new(30)).to_string() } });
     app.gql(&org.worker_token, "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }", plan).await;
-    let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "OUTFLOW", "reason": "Eigen woning", "question": "Begeleiding" } });
-    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
 
     let responsible = app.gql(&org.worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
     assert_eq!(responsible["package"]["children"][0]["safetyPlan"]["version"], 1);

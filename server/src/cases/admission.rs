@@ -282,14 +282,14 @@ pub async fn move_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: MoveF
     }
     let today = Utc::now().date_naive();
     let moved_on = cmd.moved_on.unwrap_or(today);
+    if moved_on > today {
+        return Err(AppError::invalid("input.movedOn", "the move lies in the future"));
+    }
     let current = placement::Entity::find()
         .filter(placement::Column::FamilyId.eq(family.id))
         .filter(placement::Column::UntilDate.is_null())
         .one(txn)
         .await?;
-    if moved_on > today {
-        return Err(AppError::invalid("input.movedOn", "the move lies in the future"));
-    }
     if let Some(c) = &current
         && moved_on < c.from_date
     {
