@@ -195,6 +195,11 @@ text_enum! {
         NetworkContact = "NETWORK_CONTACT",
         /// Huisbezoek.
         HomeVisit = "HOME_VISIT",
+        /// Observatie of a child under 4 with the parent: the child, the parent and their
+        /// interaction (IB 380-383, 463-466).
+        Observation = "OBSERVATION",
+        /// Afstemming with professionals involved with the child (IB 2462, 2663).
+        ProfessionalConsultation = "PROFESSIONAL_CONSULTATION",
     }
 }
 

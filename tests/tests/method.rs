@@ -2,6 +2,7 @@
 //! phase 2 and phase 3 to closure, with the agenda checked at every step.
 
 use chrono::Days;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 use tests::*;
 
@@ -64,9 +65,11 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     let mum = f["members"][0]["person"]["id"].clone();
     let on = |days_after_admission: u64| (admitted + Days::new(days_after_admission)).to_string();
 
-    // Nothing recorded, 100 days in: every cadence item and the end of phase 1 are overdue.
+    // Nothing recorded, 100 days in: every cadence item and the end of phase 1 are overdue,
+    // and the parents' consent to Daan's support has been asked for since admission.
     let items = agenda(&app, t, &child, &today().to_string()).await;
     assert_eq!(items, vec![
+        ("CHILD_SUPPORT_CONSENT".into(), on(0), true),
         ("PARENT_TALK".into(), on(7), true),
         ("CHILD_TALK".into(), on(14), true),
         ("PHASE_1_END".into(), on(42), true),
@@ -157,6 +160,10 @@ async fn a_family_walks_through_every_phase_of_the_method() {
         "personId": dad, "contactSafe": false, "restrictions": "alleen begeleid contact" } } })).await;
     app.gql(t, add_member, json!({ "input": { "childId": child, "member": { "name": "Juf Anja", "relation": "TEACHER",
         "roleForChild": "vertrouwenspersoon op school", "contactSafe": true, "agreedToBeNamed": true } } })).await;
+
+    // Both parents with custody agree to Daan's own support.
+    app.gql(t, "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }", json!({ "input": {
+        "childId": child, "purpose": "CHILD_SUPPORT", "decision": "GIVEN", "decidedBy": [mum, dad], "decidedOn": on(1) } })).await;
 
     // Phase 1 is complete on the board; on to phase 2.
     let board = app.gql(t, "query($id: ID!) { child(id: $id) { board { key phase done } } }", json!({ "id": child })).await;
@@ -321,8 +328,51 @@ async fn the_overdue_filter_agrees_with_the_computed_cadence() {
             children.push(id);
         }
     }
-    let q = "{ children(first: 100) { edges { node { id cadence { overdue } } } } }";
+    // A toddler seen with the parent three days ago, one not seen at all; a child who turned 4 ten days ago (first
+    // talk not yet due) and one who did so twenty days ago (overdue), both with a recent
+    // oudergesprek; a safety plan whose review date has passed.
+    let mut toddler_seen = None;
+    for (born_days_ago, parent_talk) in [(365 * 2, false), (365 * 2, true), (4 * 365 + 11, true), (4 * 365 + 21, true), (365 * 7, true)] {
+        let mut input = without_bsn(family_input(&org, 1));
+        input["admissionDate"] = json!(days_ago(40));
+        input["members"][1]["dateOfBirth"] = json!(days_ago(born_days_ago));
+        let id = admit(&app, &org, input).await["children"][0]["id"].clone();
+        let talk = |kind: &str, ago: u64| json!({ "input": { "childId": id, "kind": kind, "heldOn": days_ago(ago), "summary": "ok" } });
+        if parent_talk {
+            app.gql(t, CONTACT, talk("PARENT_TALK", 1)).await;
+        } else {
+            app.gql(t, CONTACT, talk("OBSERVATION", 3)).await;
+            app.gql(t, CONTACT, talk("PARENT_TALK", 1)).await;
+            toddler_seen = Some(id.clone());
+        }
+        children.push(id);
+    }
+    let late_plan = children.last().unwrap().clone();
+    let plan = "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }";
+    app.gql(t, CONTACT, json!({ "input": { "childId": late_plan, "kind": "CHILD_TALK", "heldOn": days_ago(2), "summary": "ok" } })).await;
+    for _ in 0..2 {
+        app.gql(t, plan, json!({ "input": { "childId": late_plan, "childLanguageText": "Plan", "agreedBy": ["Sara"], "reviewOn": today().to_string() } })).await;
+    }
+    // Reviews fall due with time; the newest version's date counts.
+    for (version, review_on) in [(1, "2099-01-01"), (2, "2000-01-01")] {
+        entities::safety_plan::Entity::update_many()
+            .col_expr(entities::safety_plan::Column::ReviewOn, Expr::value(review_on.parse::<chrono::NaiveDate>().unwrap()))
+            .filter(entities::safety_plan::Column::Version.eq(version))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    let q = "{ children(first: 100) { edges { node { id cadence { overdue items { kind } } } } } }";
     let all = app.gql(t, q, json!({})).await;
+    let node = |id: &Value| all["children"]["edges"].as_array().unwrap().iter().find(|e| &e["node"]["id"] == id).unwrap()["node"]["cadence"].clone();
+    let n = children.len();
+    assert_eq!(
+        children[n - 5..].iter().map(|c| node(c)["overdue"].clone()).collect::<Vec<_>>(),
+        [json!(false), json!(true), json!(false), json!(true), json!(true)],
+        "seen with the parent; not seen; 4 for ten days; 4 for twenty days; the plan's review passed"
+    );
+    assert_eq!(node(&late_plan)["items"], json!([{ "kind": "CHILD_TALK" }, { "kind": "PARENT_TALK" }, { "kind": "SAFETY_PLAN_REVIEW" }, { "kind": "PHASE_1_END" }]));
+    assert_eq!(node(toddler_seen.as_ref().unwrap())["items"][0], json!({ "kind": "SEEN_WITH_PARENT" }));
     let computed: Vec<Value> = all["children"]["edges"].as_array().unwrap().iter()
         .filter(|e| e["node"]["cadence"]["overdue"] == true).map(|e| e["node"]["id"].clone()).collect();
     assert_eq!(all["children"]["edges"].as_array().unwrap().len(), children.len());

@@ -2,6 +2,7 @@
 
 use super::{
     children::Child,
+    consent::ConsentsOf,
     context::ContextExt,
     contacts::{Contact, ContactsOf},
     ids,
@@ -10,8 +11,11 @@ use super::{
 };
 use super::batch::Load;
 use crate::{
-    cases::caseload::{self, CadenceRecords, facts},
-    domain::cadence,
+    cases::{
+        caseload::{self, CadenceRecords, facts},
+        partners::consent_record,
+    },
+    domain::{cadence, consent::support_agreed},
     error::{AppError, AppResult},
     policy,
 };
@@ -47,15 +51,19 @@ fn today() -> NaiveDate {
 pub enum DueKind {
     /// Kindgesprek (every 2 weeks, from age 4).
     ChildTalk,
+    /// A child under 4 seen with the parent: an observation or ouder-kindgesprek (every 2 weeks).
+    SeenWithParent,
     /// Oudergesprek about the child (weekly).
     ParentTalk,
     /// Evaluatie van het plan van aanpak (every 6 weeks).
     Evaluation,
+    /// Evaluatie van het veiligheidsplan, on the review date of the newest plan.
+    SafetyPlanReview,
     /// End of phase 1 (6 weeks after admission).
     Phase1End,
 }
 
-/// Something due for a child (kindgesprek, oudergesprek, evaluatie, einde fase 1).
+/// Something due for a child (kindgesprek, observatie, oudergesprek, evaluatie, veiligheidsplan, einde fase 1).
 #[derive(SimpleObject, Clone)]
 pub struct DueItem {
     pub kind: DueKind,
@@ -98,27 +106,37 @@ pub async fn cadence_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<C
     })
 }
 
-/// Kind of an agenda item: the cadence's due items, and contacts planned by hand.
+/// Kind of an agenda item: the cadence's due items, contacts planned by hand, and a child
+/// whose support still lacks the parents' consent.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum AgendaItemKind {
     /// Kindgesprek due.
     ChildTalk,
+    /// A child under 4 to be seen with the parent (observatie).
+    SeenWithParent,
     /// Oudergesprek due.
     ParentTalk,
     /// Evaluatie due.
     Evaluation,
+    /// Evaluatie van het veiligheidsplan due.
+    SafetyPlanReview,
     /// Einde fase 1.
     Phase1End,
     /// A contact planned by hand (e.g. a driegesprek).
     PlannedContact,
+    /// No consent of the parents with a say to the child's own support is on record, and no
+    /// override under the legal guideline (IB 150-154): due from admission.
+    ChildSupportConsent,
 }
 
 impl From<DueKind> for AgendaItemKind {
     fn from(k: DueKind) -> Self {
         match k {
             DueKind::ChildTalk => Self::ChildTalk,
+            DueKind::SeenWithParent => Self::SeenWithParent,
             DueKind::ParentTalk => Self::ParentTalk,
             DueKind::Evaluation => Self::Evaluation,
+            DueKind::SafetyPlanReview => Self::SafetyPlanReview,
             DueKind::Phase1End => Self::Phase1End,
         }
     }
@@ -176,10 +194,11 @@ impl AgendaQuery {
         }
         let caseload = caseload::open_trajectories_of(ctx.db(), p.organisation_id, worker).await?;
         let loader = ctx.loader();
-        let (persons, records, contacts) = futures::future::try_join3(
+        let (persons, records, contacts, consents) = futures::future::try_join4(
             loader.load_many(caseload.iter().map(|t| PersonId(t.child_id))),
             loader.load_many(caseload.iter().map(|t| CadenceOf(t.id))),
             loader.load_many(caseload.iter().map(|t| ContactsOf(t.child_id))),
+            loader.load_many(caseload.iter().map(|t| ConsentsOf(t.child_id))),
         )
         .await?;
         // Open trajectories only: each is its child's current one.
@@ -190,7 +209,12 @@ impl AgendaQuery {
             ctx.log_read(child.id, "agenda", &ground);
             let records = records.get(&CadenceOf(t.id)).cloned().unwrap_or_default();
             let planned = contacts.get(&ContactsOf(t.child_id)).map_or(&[][..], |c| c.as_slice());
+            let consents: Vec<_> = consents.get(&ConsentsOf(t.child_id)).into_iter().flatten().map(consent_record).collect();
             items.extend(child_items(t, child, records, planned, (from, to.0), today));
+            let due = t.admission_date;
+            if !support_agreed(&consents, Utc::now()) && (due < today || (from..=to.0).contains(&due)) {
+                items.push(AgendaItem { kind: AgendaItemKind::ChildSupportConsent, due_on: due, overdue: due < today, child: child.clone(), contact: None });
+            }
         }
         items.sort_by_key(|i| (i.due_on, i.child.family_name.clone(), i.child.given_name.clone()));
         Ok(items)

@@ -4,14 +4,17 @@
 
 use crate::domain::{
     age::{AgeBand, born_on_or_before},
-    cadence::{CHILD_TALK_EVERY_DAYS, CHILD_TALK_FROM_AGE, CadenceFacts, EVALUATION_EVERY_DAYS, PARENT_TALK_EVERY_DAYS, PARENT_TALK_KINDS},
+    cadence::{
+        CHILD_TALK_EVERY_DAYS, CHILD_TALK_FROM_AGE, CadenceFacts, EVALUATION_EVERY_DAYS, PARENT_TALK_EVERY_DAYS, PARENT_TALK_KINDS,
+        SEEN_WITH_PARENT_KINDS,
+    },
     phase::PHASE_1_MAX_DAYS,
 };
 use chrono::{Days, NaiveDate};
-use entities::{ContactKind, Phase, action_plan, contact, evaluation, family, person, trajectory};
+use entities::{ContactKind, Phase, action_plan, contact, evaluation, family, person, safety_plan, trajectory};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Expr, ExprTrait, Func, Query, SelectStatement},
+    sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement},
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -81,12 +84,14 @@ pub async fn open_trajectories_of<C: ConnectionTrait>(db: &C, organisation_id: U
 pub struct CadenceRecords {
     pub last_child_talk: Option<NaiveDate>,
     pub last_parent_talk: Option<NaiveDate>,
+    pub last_seen_with_parent: Option<NaiveDate>,
     pub plan_drawn_up_on: Option<NaiveDate>,
     pub last_evaluation: Option<NaiveDate>,
+    pub safety_plan_review_on: Option<NaiveDate>,
 }
 
-/// Three statements for any number of trajectories: the last held contact per kind, the
-/// plans, and the last evaluation per plan. Trajectory ids come from tenant-checked rows.
+/// Four statements for any number of trajectories: the last held contact per kind, the
+/// plans, the last evaluation per plan, and the safety plans' review dates. Trajectory ids come from tenant-checked rows.
 pub async fn cadence_records<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<HashMap<Uuid, CadenceRecords>, DbErr> {
     let ids = ids.to_vec();
     let mut out: HashMap<Uuid, CadenceRecords> = HashMap::new();
@@ -111,9 +116,22 @@ pub async fn cadence_records<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result
         let slot = match kind {
             ContactKind::ChildTalk => &mut r.last_child_talk,
             k if PARENT_TALK_KINDS.contains(&k) => &mut r.last_parent_talk,
+            k if SEEN_WITH_PARENT_KINDS.contains(&k) => &mut r.last_seen_with_parent,
             _ => continue,
         };
         *slot = std::cmp::max(*slot, last);
+    }
+    let safety_plans: Vec<(Uuid, i32, NaiveDate)> = safety_plan::Entity::find()
+        .select_only()
+        .columns([safety_plan::Column::TrajectoryId, safety_plan::Column::Version, safety_plan::Column::ReviewOn])
+        .filter(safety_plan::Column::TrajectoryId.is_in(ids.clone()))
+        .order_by_asc(safety_plan::Column::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (t, _, review_on) in safety_plans {
+        // In version order: the newest plan's date stays.
+        out.entry(t).or_default().safety_plan_review_on = Some(review_on);
     }
     let plans = action_plan::Entity::find()
         .filter(action_plan::Column::TrajectoryId.is_in(ids))
@@ -152,8 +170,10 @@ pub fn facts(t: &trajectory::Model, date_of_birth: NaiveDate, r: CadenceRecords)
         date_of_birth,
         last_child_talk: r.last_child_talk,
         last_parent_talk: r.last_parent_talk,
+        last_seen_with_parent: r.last_seen_with_parent,
         plan_drawn_up_on: r.plan_drawn_up_on,
         last_evaluation: r.last_evaluation,
+        safety_plan_review_on: r.safety_plan_review_on,
     }
 }
 
@@ -177,20 +197,40 @@ fn last_contact(kinds: &[ContactKind]) -> SelectStatement {
 pub fn overdue_condition(today: NaiveDate) -> Condition {
     let before = |days: u64| today - Days::new(days);
     let since = |last: SelectStatement, otherwise: Expr| Expr::expr(Func::coalesce([Expr::from(last), otherwise]));
-    let child_talk_late = Condition::all()
-        .add(
-            trajectory::Column::ChildId.in_subquery(
-                Query::select()
-                    .column(person::Column::Id)
-                    .from(person::Entity)
-                    .and_where(person::Column::DateOfBirth.lte(born_on_or_before(today, CHILD_TALK_FROM_AGE)))
-                    .to_owned(),
-            ),
+    let born = |cond: fn(person::Column, NaiveDate) -> sea_orm::sea_query::SimpleExpr, on: NaiveDate| {
+        trajectory::Column::ChildId.in_subquery(
+            Query::select().column(person::Column::Id).from(person::Entity).and_where(cond(person::Column::DateOfBirth, on)).to_owned(),
         )
+    };
+    let four_today = born_on_or_before(today, CHILD_TALK_FROM_AGE);
+    let talk_by = before(CHILD_TALK_EVERY_DAYS);
+    // Without a talk yet, the first is due two weeks after admission or the 4th birthday,
+    // whichever is later: late when both lie before `talk_by`.
+    let child_talk_late = Condition::all()
+        .add(born(|c, d| c.lte(d), four_today))
+        .add(since(last_contact(&[ContactKind::ChildTalk]), trajectory_col(trajectory::Column::AdmissionDate)).lt(talk_by))
         .add(
-            since(last_contact(&[ContactKind::ChildTalk]), trajectory_col(trajectory::Column::AdmissionDate))
-                .lt(before(CHILD_TALK_EVERY_DAYS)),
+            Condition::any()
+                .add(Expr::from(last_contact(&[ContactKind::ChildTalk])).is_not_null())
+                .add(born(|c, d| c.lte(d), born_on_or_before(talk_by - Days::new(1), CHILD_TALK_FROM_AGE))),
         );
+    let seen_with_parent_late = Condition::all()
+        .add(born(|c, d| c.gt(d), four_today))
+        .add(since(last_contact(&SEEN_WITH_PARENT_KINDS), trajectory_col(trajectory::Column::AdmissionDate)).lt(talk_by));
+    let newest_plan_version = Query::select()
+        .expr(Func::max(Expr::col((Alias::new("newest"), safety_plan::Column::Version))))
+        .from_as(safety_plan::Entity, Alias::new("newest"))
+        .and_where(Expr::col((Alias::new("newest"), safety_plan::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
+        .to_owned();
+    let safety_plan_review_late = Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(safety_plan::Entity)
+            .and_where(Expr::col((safety_plan::Entity, safety_plan::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
+            .and_where(Expr::col((safety_plan::Entity, safety_plan::Column::ReviewOn)).lt(today))
+            .and_where(Expr::col((safety_plan::Entity, safety_plan::Column::Version)).eq(Expr::from(newest_plan_version)))
+            .to_owned(),
+    );
     let parent_talk_late =
         since(last_contact(&PARENT_TALK_KINDS), trajectory_col(trajectory::Column::AdmissionDate)).lt(before(PARENT_TALK_EVERY_DAYS));
     let plan_of_trajectory = |q: &mut SelectStatement| {
@@ -220,6 +260,12 @@ pub fn overdue_condition(today: NaiveDate) -> Condition {
         .add(trajectory::Column::Phase.eq(Phase::Phase1))
         .add(trajectory::Column::AdmissionDate.lt(before(PHASE_1_MAX_DAYS as u64)));
     Condition::all().add(trajectory::Column::Phase.ne(Phase::Closed)).add(
-        Condition::any().add(phase1_late).add(child_talk_late).add(parent_talk_late).add(evaluation_late),
+        Condition::any()
+            .add(phase1_late)
+            .add(child_talk_late)
+            .add(seen_with_parent_late)
+            .add(parent_talk_late)
+            .add(evaluation_late)
+            .add(safety_plan_review_late),
     )
 }
