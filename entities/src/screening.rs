@@ -23,6 +23,8 @@ pub struct Model {
     pub follow_up: Option<crate::ScreeningFollowUp>,
     /// Why, in the worker's words; required for NO_FURTHER_STEP.
     pub follow_up_note: Option<String>,
+    /// Who filled in a teacher form: the teacher or the worker (IB 438-439).
+    pub filled_in_by: Option<crate::TeacherFormBy>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -23,6 +23,12 @@ pub struct Model {
     /// Besluit over overdracht/nazorg, recorded on closing.
     pub aftercare_decision: Option<AftercareDecision>,
     pub aftercare_note: Option<String>,
+    /// When the aftercare was decided (in phase 3, or at closing).
+    pub aftercare_decided_on: Option<Date>,
+    /// The warm handover the decision led to.
+    pub aftercare_handover_id: Option<Uuid>,
+    /// Afspraken over het monitoren van de veiligheid na vertrek (IB 2514, 2532).
+    pub safety_monitoring: Option<String>,
     /// Why phase 1 was left without every activity done, when that happened.
     pub phase1_exit_reason: Option<String>,
     pub created_at: DateTimeUtc,

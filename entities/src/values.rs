@@ -132,6 +132,13 @@ text_enum! {
     }
 }
 
+/// Every trajectory starts in phase 1.
+impl Default for Phase {
+    fn default() -> Self {
+        Self::Phase1
+    }
+}
+
 text_enum! {
     /// Why a trajectory ended (reden beëindiging).
     EndReason {
@@ -358,6 +365,16 @@ text_enum! {
         SupportAfterDeparture = "SUPPORT_AFTER_DEPARTURE",
         /// Afscheid (IB 2511, 2606).
         Farewell = "FAREWELL",
+        /// Gezin ondersteunen bij versterking van het netwerk (IB 2414).
+        StrengtheningTheNetwork = "STRENGTHENING_THE_NETWORK",
+        /// Binding met de sociale omgeving versterken (IB 2420).
+        SocialTies = "SOCIAL_TIES",
+        /// Kinderen steunen bij contact met vriendjes en vriendinnetjes (IB 2425).
+        Friends = "FRIENDS",
+        /// Afspraken met netwerkpersonen voor de eerste periode na de begeleiding (IB 2635, 2644).
+        NetworkAgreements = "NETWORK_AGREEMENTS",
+        /// Nagaan wat het gezin met het netwerk zelf kan en waar professionele hulp nodig is (IB 2653).
+        OwnStrengthAndHelpNeeded = "OWN_STRENGTH_AND_HELP_NEEDED",
     }
 }
 
@@ -621,4 +638,123 @@ pub struct SafetyAgreement {
     pub who: String,
     pub what: String,
     pub when: Option<String>,
+}
+
+text_enum! {
+    /// Risk the non-accompanying parent poses to the child and the parent who came along.
+    ParentRisk {
+        /// No risk known.
+        NoneKnown = "NONE_KNOWN",
+        /// Zorgen: worries that ask for care in contact.
+        Concerns = "CONCERNS",
+        /// Gevaar: contact is not safe (e.g. the parent used violence, an order keeps them away).
+        Danger = "DANGER",
+    }
+}
+
+text_enum! {
+    /// What the investigation of the non-accompanying parent came to (IB 525-531, 1678-1688).
+    NonAccompanyingParentOutcome {
+        /// Involved in the child's support (betrokken).
+        Involved = "INVOLVED",
+        /// Kept informed about the child, not otherwise involved (geïnformeerd).
+        KeptInformed = "KEPT_INFORMED",
+        /// No contact: not safe for the child or the parent who came along.
+        NoContactUnsafe = "NO_CONTACT_UNSAFE",
+        /// The parent does not want to be involved.
+        ParentDeclined = "PARENT_DECLINED",
+        /// The parent could not be reached.
+        NotReachable = "NOT_REACHABLE",
+        /// The parent is not known or not alive.
+        NoParent = "NO_PARENT",
+    }
+}
+
+text_enum! {
+    /// An item of the living-climate checklist (Positief leef- en opvoedklimaat); each belongs
+    /// to one phase (bijlage 1).
+    LivingClimateItem {
+        /// Fase 1: basale aspecten van het dagelijks leven geregeld — sleeping, food, clothes,
+        /// school or day care (IB 2200, 2216).
+        BasicCareArranged = "BASIC_CARE_ARRANGED",
+        /// Fase 1: de ouders bieden basale zorg aan het kind (IB 2189).
+        ParentsProvideBasicCare = "PARENTS_PROVIDE_BASIC_CARE",
+        /// Fase 1: kind wegwijs gemaakt — where to live, play and sleep, where it may go (IB 2205, 631-633).
+        ChildShownAround = "CHILD_SHOWN_AROUND",
+        /// Fase 1: het kind voelt zich welkom en weet waar en bij wie het terecht kan (IB 2219).
+        ChildFeelsWelcome = "CHILD_FEELS_WELCOME",
+        /// Fase 1: met de ouders rust en stabiliteit in de leefsituatie (IB 2208).
+        CalmAndStability = "CALM_AND_STABILITY",
+        /// Fase 1: de woonsituatie is veilig voor het kind (IB 2225).
+        HousingSafe = "HOUSING_SAFE",
+        /// Fase 2: het leef- en opvoedklimaat is voldoende (IB 2387, 2402).
+        ClimateSufficient = "CLIMATE_SUFFICIENT",
+        /// Fase 3: focus op vertrek en de overgang naar de nieuwe situatie (IB 2599).
+        FocusOnDeparture = "FOCUS_ON_DEPARTURE",
+    }
+}
+
+impl LivingClimateItem {
+    /// The phase whose checklist holds the item.
+    pub fn phase(self) -> Phase {
+        match self {
+            Self::BasicCareArranged
+            | Self::ParentsProvideBasicCare
+            | Self::ChildShownAround
+            | Self::ChildFeelsWelcome
+            | Self::CalmAndStability
+            | Self::HousingSafe => Phase::Phase1,
+            Self::ClimateSufficient => Phase::Phase2,
+            Self::FocusOnDeparture => Phase::Phase3,
+        }
+    }
+}
+
+text_enum! {
+    /// Kind of activity for children.
+    ActivityKind {
+        /// Spel.
+        Play = "PLAY",
+        Sport = "SPORT",
+        /// Creatief.
+        Creative = "CREATIVE",
+        /// Uitje.
+        Outing = "OUTING",
+        /// A club or association outside the shelter (vereniging).
+        Club = "CLUB",
+        /// A group meeting of children (kindergroep).
+        ChildrenGroup = "CHILDREN_GROUP",
+        /// Afscheid: saying goodbye to the stay, the children and the adults (IB 2606).
+        Farewell = "FAREWELL",
+        Other = "OTHER",
+    }
+}
+
+text_enum! {
+    /// Who psycho-education is for.
+    PsychoEducationAudience {
+        Child = "CHILD",
+        Parent = "PARENT",
+    }
+}
+
+text_enum! {
+    /// How psycho-education is given.
+    PsychoEducationForm {
+        /// Individueel.
+        Individual = "INDIVIDUAL",
+        /// In a group (groepsbijeenkomst).
+        Group = "GROUP",
+    }
+}
+
+text_enum! {
+    /// Who filled in an SDQ teacher form: the worker fills it in, and the teacher is asked to
+    /// as well (IB 438-439).
+    TeacherFormBy {
+        /// De leerkracht.
+        Teacher = "TEACHER",
+        /// De begeleider.
+        Worker = "WORKER",
+    }
 }

@@ -18,6 +18,7 @@ mod m20261127_000012_sub_goals;
 mod m20261127_000013_placements;
 mod m20261127_000014_contact_details;
 mod m20261127_000015_screening_follow_up;
+mod m20261127_000016_method_activities;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000013_placements::Migration),
             Box::new(m20261127_000014_contact_details::Migration),
             Box::new(m20261127_000015_screening_follow_up::Migration),
+            Box::new(m20261127_000016_method_activities::Migration),
         ]
     }
 }

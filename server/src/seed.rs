@@ -280,7 +280,7 @@ fn assessment(child_id: Uuid, assessed_on: Option<NaiveDate>, age: i32, variant:
 fn parent_sdq(child_id: Uuid, administered_on: Option<NaiveDate>, variant: u64) -> RecordScreening {
     const OPTIONS: [&str; 3] = ["NOT_TRUE", "SOMEWHAT_TRUE", "CERTAINLY_TRUE"];
     let answers = (1..=25u64).map(|i| Answer { item: i as u32, answer: OPTIONS[((i * 7 + variant) % 5).min(2) as usize].into() }).collect();
-    RecordScreening { child_id, instrument: "SDQ".into(), informant: Informant::Parent, administered_on, answers }
+    RecordScreening { child_id, instrument: "SDQ".into(), informant: Informant::Parent, administered_on, answers, filled_in_by: None }
 }
 
 /// The method's records for one demo child, as far as its time in the shelter allows: phase 1

@@ -471,3 +471,34 @@ pub async fn access_log(db: &DatabaseConnection) -> Vec<LogEntry> {
         })
         .collect()
 }
+
+/// The youth-team simulator on loopback, registered as the organisation's chain partner
+/// "wijkteam-noord".
+pub struct Team {
+    pub sim: std::sync::Arc<integrations::simulator::youth_team::YouthTeam>,
+    pub id: Value,
+    pub inbox_url: String,
+}
+
+pub const TEAM_SIGNING_SECRET: &str = "team-signing-secret-0123456789";
+
+pub async fn youth_team(app: &TestApp, org: &Org) -> Team {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (sim, addr) = integrations::simulator::youth_team::YouthTeam::start(listener).await.unwrap();
+    let base = format!("http://{addr}");
+    let input = json!({
+        "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM", "adapter": "YOUTH_TEAM",
+        "endpointUrl": base, "tokenUrl": format!("{base}/oauth/token"), "clientId": "de-haven",
+        "clientSecret": "team-client-secret", "signingSecret": TEAM_SIGNING_SECRET,
+    });
+    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id inboxUrl } }";
+    let p = app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"].clone();
+    let inbox_url = p["inboxUrl"].as_str().unwrap().to_string();
+    sim.common.add_client(integrations::simulator::SimClient {
+        client_id: "de-haven".into(),
+        client_secret: "team-client-secret".into(),
+        signing_secret: TEAM_SIGNING_SECRET.into(),
+        callback_url: Some(inbox_url.clone()),
+    });
+    Team { sim, id: p["id"].clone(), inbox_url }
+}

@@ -949,6 +949,7 @@ fn sdq(child: Uuid, answer: &str) -> RecordScreening {
         informant: Informant::Parent,
         administered_on: None,
         answers: (1..=25).map(|item| Answer { item, answer: answer.into() }).collect(),
+        filled_in_by: None,
     }
 }
 

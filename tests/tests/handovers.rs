@@ -4,42 +4,11 @@
 use entities::{inbox_message, outbox_message};
 use integrations::{
     signing,
-    simulator::{SimClient, youth_team::YouthTeam},
     youth_team::{Person, ReferredPerson, TeamMessage},
 };
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use tests::*;
-
-struct Team {
-    sim: Arc<YouthTeam>,
-    id: Value,
-    inbox_url: String,
-}
-
-const SIGNING: &str = "team-signing-secret-0123456789";
-
-async fn team(app: &TestApp, org: &Org) -> Team {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (sim, addr) = YouthTeam::start(listener).await.unwrap();
-    let base = format!("http://{addr}");
-    let input = json!({
-        "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM", "adapter": "YOUTH_TEAM",
-        "endpointUrl": base, "tokenUrl": format!("{base}/oauth/token"), "clientId": "de-haven",
-        "clientSecret": "team-client-secret", "signingSecret": SIGNING,
-    });
-    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id inboxUrl } }";
-    let p = app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"].clone();
-    let inbox_url = p["inboxUrl"].as_str().unwrap().to_string();
-    sim.common.add_client(SimClient {
-        client_id: "de-haven".into(),
-        client_secret: "team-client-secret".into(),
-        signing_secret: SIGNING.into(),
-        callback_url: Some(inbox_url.clone()),
-    });
-    Team { sim, id: p["id"].clone(), inbox_url }
-}
 
 async fn consent(app: &TestApp, org: &Org, child: &Value, mum: &Value, team: &Value, scope: Value) {
     let q = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }";
@@ -59,7 +28,7 @@ async fn status(app: &TestApp, org: &Org, family: &Value) -> Value {
 async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let team = team(&app, &org).await;
+    let team = youth_team(&app, &org).await;
     let mut input = family_input(&org, 2);
     input["members"][1]["bsn"] = json!(bsn(5));
     let family = admit(&app, &org, input).await;
@@ -154,7 +123,7 @@ fn admission_of(org: &Org, r: &Value) -> Value {
 async fn a_referral_admitted_several_times_at_once_is_admitted_once() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let team = team(&app, &org).await;
+    let team = youth_team(&app, &org).await;
     team.sim.send("de-haven", &referral()).await;
     let q = "{ referrals(status: RECEIVED) { id members { role givenName familyName dateOfBirth } } }";
     let r = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();
@@ -180,13 +149,13 @@ async fn drafted(app: &TestApp, org: &Org, team: &Team, scope: Value) -> (Value,
 async fn a_partner_message_with_a_nul_character_is_refused() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let team = team(&app, &org).await;
+    let team = youth_team(&app, &org).await;
     let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY"])).await;
     app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
     app.deliver().await;
     let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
     let body = serde_json::to_string(&TeamMessage::Declined { handover_id, reason: "Geen plek\u{0}.".into() }).unwrap();
-    let headers = signing::sign(SIGNING.as_bytes(), "msg_nul_1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
+    let headers = signing::sign(TEAM_SIGNING_SECRET.as_bytes(), "msg_nul_1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
     let res = app.client.post(&team.inbox_url).headers(headers).body(body).send().await.unwrap();
     assert_eq!(res.status(), 422);
     assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "BAD_USER_INPUT");
@@ -199,7 +168,7 @@ async fn a_partner_message_with_a_nul_character_is_refused() {
 async fn a_handover_sent_several_times_at_once_is_queued_once() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let team = team(&app, &org).await;
+    let team = youth_team(&app, &org).await;
     let (_, h) = drafted(&app, &org, &team, json!(["IDENTITY"])).await;
     let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
     let (sent, refused) = app.at_once(&org.worker_token, send, json!({ "id": h["id"] }), 8).await;
@@ -211,7 +180,7 @@ async fn a_handover_sent_several_times_at_once_is_queued_once() {
 async fn without_consent_for_identity_nothing_is_sent_and_a_declined_handover_says_why() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let team = team(&app, &org).await;
+    let team = youth_team(&app, &org).await;
     let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
     let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
     let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
@@ -233,12 +202,12 @@ async fn without_consent_for_identity_nothing_is_sent_and_a_declined_handover_sa
 async fn a_referral_from_a_team_becomes_an_admission_and_duplicates_are_applied_once() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let team = team(&app, &org).await;
+    let team = youth_team(&app, &org).await;
     let referral = referral();
     // The same message delivered twice (same id), and the same referral again under a new id.
     let body = serde_json::to_string(&referral).unwrap();
     for _ in 0..2 {
-        let headers = signing::sign(SIGNING.as_bytes(), "msg_ref_1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
+        let headers = signing::sign(TEAM_SIGNING_SECRET.as_bytes(), "msg_ref_1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
         let res = app.client.post(&team.inbox_url).headers(headers).body(body.clone()).send().await.unwrap();
         assert_eq!(res.status(), 200);
     }
@@ -267,7 +236,7 @@ async fn custodians_named_in_a_package_are_logged_when_previewed_and_sent() {
     use entities::AccessAction;
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let team = team(&app, &org).await;
+    let team = youth_team(&app, &org).await;
     let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY", "CUSTODY"])).await;
     let mum = family["members"][0]["person"]["id"].clone();
     let mum_id = server::api::ids::uuid_of(mum.as_str().unwrap(), "Person").unwrap();
@@ -291,7 +260,7 @@ async fn custodians_named_in_a_package_are_logged_when_previewed_and_sent() {
 async fn the_safety_plan_goes_into_a_package_only_for_whoever_may_read_it() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let team = team(&app, &org).await;
+    let team = youth_team(&app, &org).await;
     let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY", "SAFETY_PLAN"])).await;
     let child = family["children"][0]["id"].clone();
     let plan = json!({ "input": { "childId": child, "childLanguageText": "Als papa bij school komt, ga ik naar juf Anja.",

@@ -133,7 +133,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     assert_eq!(parent["recordScreening"]["total"]["score"], 30);
     assert_eq!(parent["recordScreening"]["band"], "ABNORMAL");
     let teacher_answers = answers(&["NOT_TRUE"; 25]);
-    let teacher = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "TEACHER", "administeredOn": on(12), "answers": teacher_answers } })).await;
+    let teacher = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "TEACHER", "filledInBy": "TEACHER", "administeredOn": on(12), "answers": teacher_answers } })).await;
     assert_eq!(teacher["recordScreening"]["total"]["score"], 10, "reverse-keyed items score 2 when answered 'not true'");
     assert_eq!(teacher["recordScreening"]["band"], "NORMAL");
     let mut cries = vec!["OFTEN"; 6];
@@ -168,7 +168,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     // Phase 1 is complete on the board; on to phase 2.
     let board = app.gql(t, "query($id: ID!) { child(id: $id) { board { key phase done } } }", json!({ "id": child })).await;
     let done = |key: &str| board["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == key).unwrap()["done"].clone();
-    for key in ["FIRST_CONTACT", "CHILD_INTAKE", "SAFETY_ASSESSMENT", "SCREENING", "ACTION_PLAN", "SAFETY_PLAN", "NETWORK_MAPPED"] {
+    for key in ["ACQUAINTANCE", "GATHER_INFORMATION", "ASSESS_SAFETY", "SCREENING", "ACTION_PLAN", "SAFETY_MEASURES", "MAP_THE_NETWORK"] {
         assert_eq!(done(key), true, "{key}");
     }
     assert_eq!(done("CHILD_TALKS"), false);
@@ -230,7 +230,8 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     assert!(agenda(&app, t, &child, &in_days(60)).await.is_empty(), "nothing is due for a closed trajectory");
     let board = app.gql(t, "query($id: ID!) { child(id: $id) { board { key done } } }", json!({ "id": child })).await;
     let open: Vec<&Value> = board["child"]["board"].as_array().unwrap().iter().filter(|i| i["done"] == false).map(|i| &i["key"]).collect();
-    assert!(!open.contains(&&json!("AFTERCARE_DECIDED")) && !open.contains(&&json!("DEPARTURE_KNOWN")), "{open:?}");
+    assert!(!open.contains(&&json!("ARRANGE_HANDOVER")) && !open.contains(&&json!("CLOSE_THE_SUPPORT")), "{open:?}");
+    assert!(open.contains(&&json!("PREPARE_THE_CHILD")), "departure was not talked through with Daan: {open:?}");
 }
 
 #[tokio::test]
@@ -426,11 +427,15 @@ async fn consent_to_the_child_s_support_is_recorded_and_on_the_board() {
     let admitted = admit(&app, &org, family(&org, &days_ago(3))).await;
     let child = admitted["children"][0]["id"].clone();
     let parents: Vec<Value> = admitted["members"].as_array().unwrap().iter().filter(|m| m["role"] != "CHILD").map(|m| m["person"]["id"].clone()).collect();
+    // With a first oudergesprek held, the working relationship waits only for the consent.
+    app.gql(&org.worker_token, CONTACT, json!({ "input": { "childId": child, "kind": "PARENT_TALK", "heldOn": days_ago(1), "summary": "Kennismaking." } })).await;
     let board = async || {
         let b = app.gql(&org.worker_token, "query($id: ID!) { child(id: $id) { board { key done } } }", json!({ "id": child })).await;
-        b["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == "CHILD_SUPPORT_CONSENT").unwrap()["done"].clone()
+        b["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == "WORKING_RELATIONSHIP").unwrap()["done"].clone()
     };
+    let on_agenda = async || agenda(&app, &org.worker_token, &child, &today().to_string()).await.iter().any(|(k, _, _)| k == "CHILD_SUPPORT_CONSENT");
     assert_eq!(board().await, false);
+    assert!(on_agenda().await);
     let record = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { purpose decision } }";
     let with_partner = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "partnerKind": "YOUTH_TEAM", "decision": "GIVEN", "decidedBy": parents } });
     assert_eq!(app.gql_error(&org.worker_token, record, with_partner).await["extensions"]["field"], "input.partnerId");
@@ -446,6 +451,7 @@ async fn consent_to_the_child_s_support_is_recorded_and_on_the_board() {
     let o = app.gql(&org.lead_token, overrule, input).await;
     assert_eq!(o["overrideConsent"], json!({ "purpose": "CHILD_SUPPORT", "decision": "OVERRIDE" }));
     assert_eq!(board().await, true);
+    assert!(!on_agenda().await);
 }
 
 /// Issue 12: in phase 3 the expected departure can move, and when it falls through the child
@@ -490,8 +496,8 @@ async fn a_safety_plan_is_asked_for_only_where_the_assessment_needs_one() {
     let child = admitted["children"][0]["id"].clone();
     let t = &org.worker_token;
     let asks = async || {
-        let b = app.gql(t, "query($id: ID!) { child(id: $id) { board { key } } }", json!({ "id": child })).await;
-        b["child"]["board"].as_array().unwrap().iter().any(|i| i["key"] == "SAFETY_PLAN")
+        let b = app.gql(t, "query($id: ID!) { child(id: $id) { board { key state } } }", json!({ "id": child })).await;
+        b["child"]["board"].as_array().unwrap().iter().any(|i| i["key"] == "SAFETY_MEASURES" && i["state"] != "NOT_APPLICABLE")
     };
     assert!(asks().await, "not assessed yet");
     let assess = |on: String, judgement: &str| json!({ "input": { "childId": child, "assessedOn": on, "worries": "Geen directe zorgen.",

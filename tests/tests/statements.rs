@@ -135,10 +135,10 @@ async fn method_caseload_and_agenda_take_constant_statements() {
     assert_eq!(planned, 17);
 
     eprintln!("method caseload query: {large} SQL statements; agenda: {large_agenda}");
-    // One statement per kind of record (about twenty kinds), plus auth, paging and the access
-    // log; per-child queries would add 17 or more.
+    // One statement per kind of record (the board alone reads some thirty kinds), plus auth,
+    // paging and the access log; per-child queries would add 17 or more per kind.
     assert_eq!(small, large, "caseload statement count grew with the result size");
-    assert!(large <= 27, "{large} statements");
+    assert!(large <= 45, "{large} statements");
     assert_eq!(small_agenda, large_agenda, "agenda statement count grew with the caseload");
     // The agenda also reads consents (a child without consent to its support) and safety plans.
     assert!(large_agenda <= 10, "{large_agenda} statements");

@@ -1,145 +1,211 @@
 //! The "kerntaken × fasen" board of a child, gathered from the record loaders (one batched
-//! statement per kind of record, however many children are on the page).
+//! statement per kind of record, however many children are on the page), and the results a
+//! worker confirms.
 
 use super::{
+    activities::{ActivitiesOf, BoardResultsOf, LivingClimateOf, NonAccompanyingParentsOf, PsychoEducationOf},
     cadence::CadenceOf,
     consent::ConsentsOf,
     contacts::ContactsOf,
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
+    ids,
     intake::{FirstContactOf, IntakeOf},
-    loaders::{MembersOf, TrajectoryOf},
+    loaders::{HandoverId, MembersOf, PhaseHistoryOf, TrajectoryOf},
     network::NetworkOf,
-    plans::PlansOf,
-    safety::{AssessmentsOf, SafetyPlansOf},
+    partners::InvolvementsOf,
+    plans::{ActionsOf, EvaluationsOf, GoalsOf, PlansOf},
+    reference_index::SignalsOf,
+    safety::{AssessmentsOf, SafetyPlansOf, ScoresOf, TracksOf},
+    scalars::Date,
     screening::ScreeningsOf,
 };
 use crate::{
     cases::{
-        caseload::{CadenceRecords, facts as cadence_facts},
+        self,
+        board::{BoardRecords, ConfirmBoardResult},
         partners::consent_record,
     },
-    domain::{
-        age::age_on,
-        board::{self, Facts},
-        cadence,
-        consent::{ConsentRecord, support_agreed},
-    },
+    domain::board,
     error::{AppError, AppResult},
     policy,
 };
-use async_graphql::{Context, SimpleObject};
-use chrono::{NaiveDate, Utc};
-use entities::{
-    ContactKind, CoreTask, MembershipRole, Phase, SafetyJudgement, action_plan, contact, first_contact, intake, person, safety_assessment, safety_plan,
-    screening, trajectory,
-};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::Utc;
+use entities::{CoreTask, Phase, person};
 
-/// One activity of bijlage 1 on the kerntaken × fasen board.
+/// Activiteit or resultaat of bijlage 1.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "board::ItemKind")]
+pub enum BoardItemKind {
+    /// Activiteit.
+    Activity,
+    /// Resultaat.
+    Result,
+}
+
+/// Kern (asked with every child) or facultatief (where it fits); IB 2074-2082.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "board::Importance")]
+pub enum Importance {
+    Core,
+    Optional,
+}
+
+/// Where a board item stands for the child today.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "board::State")]
+pub enum BoardItemState {
+    /// The records show it done (a rhythm: on time).
+    Done,
+    /// Open in the current phase, not late.
+    Due,
+    /// Late: past its date, or its phase is over.
+    Overdue,
+    /// For a phase the child has not reached.
+    Later,
+    /// Does not apply to this child (the reason says why).
+    NotApplicable,
+}
+
+/// One activity or result of bijlage 1 on the kerntaken × fasen board.
 #[derive(SimpleObject)]
 pub struct BoardItem {
-    /// Stable key of the activity, e.g. FIRST_CONTACT.
+    /// Stable key, e.g. ACQUAINTANCE (kennismaking).
     pub key: &'static str,
     /// Kerntaak.
     pub core_task: CoreTask,
     /// Fase.
     pub phase: Phase,
-    /// The activity as the method names it.
+    pub kind: BoardItemKind,
+    pub importance: Importance,
+    /// The item as bijlage 1 names it (Dutch).
     pub description: &'static str,
+    pub state: BoardItemState,
+    /// Why: what it waits for, when it was or is due, or why it does not apply.
+    pub reason: Option<String>,
+    /// State DONE.
     pub done: bool,
 }
 
 impl From<board::BoardItem> for BoardItem {
     fn from(i: board::BoardItem) -> Self {
-        Self { key: i.key, core_task: i.core_task, phase: i.phase, description: i.description, done: i.done }
+        Self {
+            done: i.done(),
+            key: i.key,
+            core_task: i.core_task,
+            phase: i.phase,
+            kind: i.kind.into(),
+            importance: i.importance.into(),
+            description: i.description,
+            state: i.state.into(),
+            reason: i.reason,
+        }
     }
-}
-
-/// The child's records, loaded for the board.
-struct Records {
-    trajectory: trajectory::Model,
-    first_contact: Vec<first_contact::Model>,
-    intake: Vec<intake::Model>,
-    screenings: Vec<screening::Model>,
-    assessments: Vec<safety_assessment::Model>,
-    safety_plans: Vec<safety_plan::Model>,
-    plans: Vec<action_plan::Model>,
-    contacts: Vec<contact::Model>,
-    network: usize,
-    has_non_accompanying_parent: bool,
-    cadence: CadenceRecords,
-    consents: Vec<ConsentRecord>,
 }
 
 pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec<BoardItem>> {
     let ground = policy::read_cases(ctx.principal()?)?;
     ctx.log_read(child.id, "board", &ground);
     let l = ctx.loader();
-    let trajectory = l.load_one(TrajectoryOf(child.id)).await?.ok_or(AppError::NotFound("child"))?;
+    let t = l.load_one(TrajectoryOf(child.id)).await?.ok_or(AppError::NotFound("child"))?;
     let key = child.id;
-    let (first_contact, intake, screenings, assessments, safety_plans, plans, contacts, network, members, cadence, consents) = futures::try_join!(
+    let (first_contacts, intakes, involvements, screenings, assessments, safety_plans, tracks, plans, contacts, network) = futures::try_join!(
         l.load_one(FirstContactOf(key)),
         l.load_one(IntakeOf(key)),
+        l.load_one(InvolvementsOf(key)),
         l.load_one(ScreeningsOf(key)),
         l.load_one(AssessmentsOf(key)),
         l.load_one(SafetyPlansOf(key)),
+        l.load_one(TracksOf(key)),
         l.load_one(PlansOf(key)),
         l.load_one(ContactsOf(key)),
         l.load_one(NetworkOf(key)),
-        l.load_one(MembersOf(trajectory.family_id)),
-        l.load_one(CadenceOf(trajectory.id)),
-        l.load_one(ConsentsOf(key)),
     )?;
-    let records = Records {
-        trajectory,
-        first_contact: first_contact.unwrap_or_default(),
-        intake: intake.unwrap_or_default(),
+    let (members, history, cadence, consents, parents, climate, activities, psycho_education, signals, confirmed) = futures::try_join!(
+        l.load_one(MembersOf(t.family_id)),
+        l.load_one(PhaseHistoryOf(t.id)),
+        l.load_one(CadenceOf(t.id)),
+        l.load_one(ConsentsOf(key)),
+        l.load_one(NonAccompanyingParentsOf(key)),
+        l.load_one(LivingClimateOf(key)),
+        l.load_one(ActivitiesOf(key)),
+        l.load_one(PsychoEducationOf(key)),
+        l.load_one(SignalsOf(key)),
+        l.load_one(BoardResultsOf(key)),
+    )?;
+    let (assessments, plans) = (assessments.unwrap_or_default(), plans.unwrap_or_default());
+    let current_plans: Vec<_> = plans.iter().filter(|p| p.trajectory_id == t.id).map(|p| p.id).collect();
+    let (scores, goals, evaluations, handover) = futures::try_join!(
+        l.load_many(assessments.iter().map(|a| ScoresOf(a.id))),
+        l.load_many(current_plans.iter().map(|&p| GoalsOf(p))),
+        l.load_many(current_plans.iter().map(|&p| EvaluationsOf(p))),
+        async { if let Some(h) = t.aftercare_handover_id { l.load_one(HandoverId(h)).await } else { Ok(None) } },
+    )?;
+    let actions = l.load_many(goals.values().flatten().map(|g| ActionsOf(g.id))).await?;
+    let records = BoardRecords {
+        phase_history: history.unwrap_or_default(),
+        first_contacts: first_contacts.unwrap_or_default(),
+        intakes: intakes.unwrap_or_default(),
+        involvements: involvements.unwrap_or_default(),
         screenings: screenings.unwrap_or_default(),
-        assessments: assessments.unwrap_or_default(),
+        assessments,
+        scores: scores.into_values().flatten().collect(),
         safety_plans: safety_plans.unwrap_or_default(),
-        plans: plans.unwrap_or_default(),
+        tracks: tracks.unwrap_or_default(),
+        plans,
+        actions: actions.into_values().flatten().collect(),
+        evaluations: evaluations.into_values().flatten().collect(),
         contacts: contacts.unwrap_or_default(),
-        network: network.map_or(0, |n| n.len()),
-        has_non_accompanying_parent: members.unwrap_or_default().iter().any(|(role, _)| *role == MembershipRole::NonAccompanyingParent),
-        cadence: cadence.unwrap_or_default(),
+        network: network.unwrap_or_default(),
+        family_roles: members.unwrap_or_default().iter().map(|(role, _)| *role).collect(),
         consents: consents.unwrap_or_default().iter().map(consent_record).collect(),
+        cadence: cadence.unwrap_or_default(),
+        non_accompanying_parents: parents.unwrap_or_default(),
+        living_climate: climate.unwrap_or_default(),
+        activities: activities.unwrap_or_default(),
+        psycho_education: psycho_education.unwrap_or_default(),
+        signals: signals.unwrap_or_default(),
+        aftercare_handover: handover,
+        confirmed: confirmed.unwrap_or_default(),
     };
-    Ok(board::board(&facts(child, records, Utc::now().date_naive())).into_iter().map(Into::into).collect())
+    let facts = cases::board::facts(child, &t, records, Utc::now());
+    Ok(board::board(&facts).into_iter().map(Into::into).collect())
 }
 
-/// What the board's rules look at, from the records of the child's current trajectory.
-fn facts(child: &person::Model, r: Records, today: NaiveDate) -> Facts {
-    let current = r.trajectory.id;
-    let first_contact = r.first_contact.iter().find(|f| f.trajectory_id == current);
-    let contacts: Vec<_> = r.contacts.iter().filter(|c| c.trajectory_id == current && c.held_on.is_some()).collect();
-    let held = |k: ContactKind| contacts.iter().filter(|c| c.kind == k).count();
-    let on_cadence = !cadence::overdue(&cadence_facts(&r.trajectory, child.date_of_birth, r.cadence.clone()), today);
-    Facts {
-        age: age_on(child.date_of_birth, today),
-        network_mapped_with_parent: first_contact.is_some_and(|f| f.network_mapped_with_parent),
-        first_contact: first_contact.is_some(),
-        intake: r.intake.iter().any(|x| x.trajectory_id == current),
-        screenings: r.screenings.iter().filter(|x| x.trajectory_id == current).count(),
-        safety_assessments: r.assessments.iter().filter(|x| x.trajectory_id == current).count(),
-        judged_safe: r
-            .assessments
-            .iter()
-            .filter(|x| x.trajectory_id == current)
-            .max_by_key(|x| (x.assessed_on, x.id))
-            .is_some_and(|x| x.judgement == SafetyJudgement::Good),
-        safety_plan: r.safety_plans.iter().any(|x| x.trajectory_id == current),
-        action_plan: r.plans.iter().any(|x| x.trajectory_id == current),
-        evaluated: r.cadence.last_evaluation.is_some(),
-        child_talks: held(ContactKind::ChildTalk),
-        parent_talks: held(ContactKind::ParentTalk),
-        parent_child_talks: held(ContactKind::ParentChildTalk),
-        non_accompanying_parent_contacts: held(ContactKind::NonAccompanyingParentContact),
-        has_non_accompanying_parent: r.has_non_accompanying_parent,
-        network_members: r.network,
-        network_contacts: held(ContactKind::NetworkContact),
-        three_way_talks: held(ContactKind::ThreeWayTalk),
-        on_cadence,
-        expected_departure_known: r.trajectory.expected_departure_on.is_some(),
-        aftercare_decided: r.trajectory.aftercare_decision.is_some(),
-        support_agreed: support_agreed(&r.consents, Utc::now()),
+#[derive(InputObject)]
+pub struct ConfirmBoardResultInput {
+    pub child_id: ID,
+    /// The key of a result of kind RESULT that no record shows (e.g. CHILD_FEELS_WELCOME is
+    /// read from the living-climate checklist; WORKING_RELATIONSHIP_BEGUN is confirmed).
+    pub key: String,
+    /// Today when left out.
+    pub achieved_on: Option<Date>,
+    pub note: Option<String>,
+}
+
+/// A result confirmed by a worker.
+#[derive(SimpleObject)]
+pub struct ConfirmedBoardResult {
+    pub key: String,
+    pub achieved_on: Date,
+    pub note: Option<String>,
+}
+
+#[derive(Default)]
+pub struct BoardMutation;
+
+#[Object]
+impl BoardMutation {
+    /// Resultaat behaald: confirms a result of bijlage 1 that no record can show (e.g. "Ouders
+    /// voelen zich gesteund"). Results and activities the records show are refused on `key`.
+    async fn confirm_board_result(&self, ctx: &Context<'_>, input: ConfirmBoardResultInput) -> AppResult<ConfirmedBoardResult> {
+        let command = ConfirmBoardResult {
+            child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
+            key: input.key,
+            achieved_on: input.achieved_on.map(|d| d.0),
+            note: input.note,
+        };
+        let saved = in_transaction(ctx, async |actor, txn| cases::board::confirm_board_result(actor, txn, command).await).await?;
+        Ok(ConfirmedBoardResult { key: saved.key, achieved_on: Date(saved.achieved_on), note: saved.note })
     }
 }

@@ -50,7 +50,7 @@ impl Child {
     }
 
     /// The child whose trajectory a mutation has just changed (and committed).
-    async fn changed(ctx: &Context<'_>, t: trajectory::Model) -> AppResult<Self> {
+    pub async fn changed(ctx: &Context<'_>, t: trajectory::Model) -> AppResult<Self> {
         let child_id = t.child_id;
         ctx.loader().prime_many([(TrajectoryOf(child_id), t)]);
         Self::find(ctx, child_id).await
@@ -178,8 +178,24 @@ impl Child {
     async fn handle_with_care_notices(&self, ctx: &Context<'_>) -> AppResult<Vec<super::handle_with_care::HandleWithCareNotice>> {
         super::handle_with_care::notices_of(ctx, self.0.id).await
     }
-    /// Kerntaken × fasen: per core task and phase, which activities of the method are done
-    /// and which are open, from the child's records.
+    /// Onderzoek niet-meegekomen ouder: what looking into the parent who did not come along found.
+    async fn non_accompanying_parents(&self, ctx: &Context<'_>) -> AppResult<Vec<super::activities::NonAccompanyingParent>> {
+        super::activities::non_accompanying_parents_of(ctx, self.0.id).await
+    }
+    /// Leef- en opvoedklimaat: the checklist per phase as found, newest last.
+    async fn living_climate_checks(&self, ctx: &Context<'_>) -> AppResult<Vec<super::activities::LivingClimateCheck>> {
+        super::activities::living_climate_of(ctx, self.0.id).await
+    }
+    /// Activiteiten the child was invited to, with participation.
+    async fn activities(&self, ctx: &Context<'_>) -> AppResult<Vec<super::activities::ChildActivity>> {
+        super::activities::activities_of(ctx, self.0.id).await
+    }
+    /// Psycho-educatie offered to the child or its parents.
+    async fn psycho_education(&self, ctx: &Context<'_>) -> AppResult<Vec<super::activities::PsychoEducation>> {
+        super::activities::psycho_education_of(ctx, self.0.id).await
+    }
+    /// Kerntaken × fasen (bijlage 1): the 56 activities and 46 results of the method in their
+    /// core task and phase, each DONE, DUE, OVERDUE, LATER or NOT_APPLICABLE with the reason.
     async fn board(&self, ctx: &Context<'_>) -> AppResult<Vec<super::board::BoardItem>> {
         super::board::board_of(ctx, &self.0).await
     }
@@ -231,9 +247,20 @@ impl Trajectory {
     async fn expected_departure_on(&self) -> Option<Date> {
         self.0.expected_departure_on.map(Date)
     }
-    /// Besluit over overdracht en nazorg, recorded on closing.
+    /// Besluit over overdracht en nazorg, taken in phase 3 (`decideAftercare`) or on closing.
     async fn aftercare_decision(&self) -> Option<AftercareDecision> {
         self.0.aftercare_decision
+    }
+    async fn aftercare_decided_on(&self) -> Option<Date> {
+        self.0.aftercare_decided_on.map(Date)
+    }
+    /// The warm handover a WARM_HANDOVER decision leads to (read it with `handover`).
+    async fn aftercare_handover_id(&self) -> Option<ID> {
+        self.0.aftercare_handover_id.map(|id| ids::encode("Handover", id))
+    }
+    /// Afspraken over het monitoren van de veiligheid na vertrek (IB 2514).
+    async fn safety_monitoring(&self) -> Option<&str> {
+        self.0.safety_monitoring.as_deref()
     }
     async fn aftercare_note(&self) -> Option<&str> {
         self.0.aftercare_note.as_deref()

@@ -3,7 +3,7 @@
 
 use super::batch::Load;
 use entities::{
-    MembershipRole, Role, chain_partner, custody, family, family_membership, location, organisation, outbox_message, person,
+    MembershipRole, Role, chain_partner, custody, family, family_membership, handover, location, organisation, outbox_message, person,
     phase_change, trajectory, worker, worker_role,
 };
 use sea_orm::{
@@ -45,7 +45,7 @@ macro_rules! key {
 }
 
 key! {
-    OrganisationId, LocationId, WorkerId, FamilyId, PersonId, ChainPartnerId, OutboxMessageId,
+    OrganisationId, LocationId, WorkerId, FamilyId, PersonId, ChainPartnerId, OutboxMessageId, HandoverId,
     /// The messages about a record (e.g. a Verwijsindex signal), by the record's id.
     MessagesAbout,
     /// The roles of a worker.
@@ -88,6 +88,7 @@ by_id!(FamilyId, family, family::Column::OrganisationId);
 by_id!(PersonId, person, person::Column::OrganisationId);
 by_id!(ChainPartnerId, chain_partner, chain_partner::Column::OrganisationId);
 by_id!(OutboxMessageId, outbox_message, outbox_message::Column::OrganisationId);
+by_id!(HandoverId, handover, handover::Column::OrganisationId);
 
 impl Load<MessagesAbout> for Loaders {
     type Value = Vec<outbox_message::Model>;

@@ -2,6 +2,7 @@
 //! mutations and loaders. Resolvers stay thin: policy check, domain function, mapping.
 
 mod access_log;
+mod activities;
 pub mod batch;
 mod board;
 mod cadence;
@@ -68,7 +69,7 @@ pub struct MethodQuery(screening::ScreeningQuery, plans::PlanQuery);
 // ("queries overflow the depth limit"). Keep each group to about six parts. (Plain comments:
 // a doc comment would become the type's description in the schema.)
 #[derive(MergedObject, Default)]
-pub struct Mutation(CaseMutation, MethodMutation, PartnerMutationGroup);
+pub struct Mutation(CaseMutation, MethodMutation, BoardMutationGroup, PartnerMutationGroup);
 
 /// Families, children, persons.
 #[derive(MergedObject, Default)]
@@ -84,6 +85,10 @@ pub struct MethodMutation(
     plans::PlanMutation,
     network::NetworkMutation,
 );
+
+/// The board and the records it reads that came with it.
+#[derive(MergedObject, Default)]
+pub struct BoardMutationGroup(activities::ActivityMutation, board::BoardMutation);
 
 /// Chain partners and what is shared with them.
 #[derive(MergedObject, Default)]

@@ -17,7 +17,7 @@ use crate::{
     error::{AppError, AppResult},
 };
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use entities::{ScreeningFollowUp, screening as screening_row};
+use entities::{ScreeningFollowUp, TeacherFormBy, screening as screening_row};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -152,6 +152,10 @@ impl Screening {
     async fn follow_up_note(&self) -> Option<&str> {
         self.row.follow_up_note.as_deref()
     }
+    /// Who filled in a teacher form: the teacher or the worker.
+    async fn filled_in_by(&self) -> Option<TeacherFormBy> {
+        self.row.filled_in_by
+    }
     async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
         recorded_by(ctx, self.row.recorded_by_worker_id).await
     }
@@ -194,6 +198,9 @@ pub struct RecordScreeningInput {
     /// Today when left out.
     pub administered_on: Option<Date>,
     pub answers: Vec<AnswerView>,
+    /// For the teacher form (informant TEACHER): whether the teacher or the worker filled it
+    /// in (IB 438-439); required there, refused for other forms.
+    pub filled_in_by: Option<TeacherFormBy>,
 }
 
 #[derive(Default)]
@@ -233,6 +240,7 @@ impl ScreeningMutation {
             administered_on: input.administered_on.map(|d| d.0),
             // Negative item numbers become 0, which the engine reports as an unknown item.
             answers: input.answers.into_iter().map(|a| Answer { item: u32::try_from(a.item).unwrap_or(0), answer: a.answer }).collect(),
+            filled_in_by: input.filled_in_by,
         };
         let saved = in_transaction(ctx, async |actor, txn| cases::screening::record_screening(actor, txn, command).await).await?;
         Screening::new(saved)

@@ -4,7 +4,9 @@
 //! asks the policy, applies the domain rules, writes rows and access-log events in the
 //! transaction it is given, and queues partner messages. Nothing here knows GraphQL or HTTP.
 
+pub mod activities;
 pub mod admission;
+pub mod board;
 pub mod caseload;
 pub mod chain_partners;
 pub mod consent;

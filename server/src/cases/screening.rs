@@ -13,7 +13,7 @@ use crate::{
     error::{AppError, AppResult, Violation},
 };
 use chrono::{NaiveDate, Utc};
-use entities::{AccessAction, ScreeningFollowUp, person, screening as screening_row};
+use entities::{AccessAction, ScreeningFollowUp, TeacherFormBy, person, screening as screening_row};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -27,6 +27,8 @@ pub struct RecordScreening {
     /// Today when left out.
     pub administered_on: Option<NaiveDate>,
     pub answers: Vec<Answer>,
+    /// For a teacher form: whether the teacher or the worker filled it in (required then).
+    pub filled_in_by: Option<TeacherFormBy>,
 }
 
 /// Records a screening's answers with the scores, band and flag the engine computes from them.
@@ -35,6 +37,11 @@ pub async fn record_screening(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
         let known: Vec<&str> = screening::INSTRUMENTS.iter().map(|i| i.code.as_str()).collect();
         AppError::invalid("input.instrument", format!("unknown instrument; one of {}", known.join(", ")))
     })?;
+    match (cmd.informant, cmd.filled_in_by) {
+        (Informant::Teacher, None) => return Err(AppError::invalid("input.filledInBy", "say whether the teacher or the worker filled in the teacher form")),
+        (Informant::Parent | Informant::SelfReport, Some(_)) => return Err(AppError::invalid("input.filledInBy", "only for a teacher form")),
+        _ => {}
+    }
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     let administered_on = record_date(cmd.administered_on, w.trajectory.admission_date, "input.administeredOn")?;
     let child = person::Entity::find_by_id(w.child_id).one(txn).await?.ok_or(AppError::NotFound("child"))?;
@@ -58,6 +65,7 @@ pub async fn record_screening(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
         discussed_with_child_on: None,
         follow_up: None,
         follow_up_note: None,
+        filled_in_by: cmd.filled_in_by,
         created_at: now,
         updated_at: now,
     })

@@ -47,6 +47,9 @@ pub fn open(
         expected_departure_on: None,
         aftercare_decision: None,
         aftercare_note: None,
+        aftercare_decided_on: None,
+        aftercare_handover_id: None,
+        safety_monitoring: None,
         phase1_exit_reason: None,
         created_at: now,
         updated_at: now,
@@ -207,7 +210,8 @@ pub async fn advance_phase(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Adv
     let change = PhaseChangeInput {
         phase1_exit_reason: cmd.phase1_exit_reason.as_deref(),
         expected_departure_on: cmd.expected_departure_on,
-        aftercare_decision: cmd.aftercare_decision,
+        // A decision taken in phase 3 (`decide_aftercare`) stands at closing.
+        aftercare_decision: cmd.aftercare_decision.or(t.aftercare_decision.filter(|_| target == Phase::Closed)),
         note: cmd.note.as_deref(),
     };
     check_method(t.phase, target, done, &change, effective_on).map_err(AppError::BadUserInput)?;
@@ -216,15 +220,24 @@ pub async fn advance_phase(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Adv
     m.phase = Set(target);
     m.phase_started_on = Set(effective_on);
     match target {
-        // Back from phase 3: the departure that was expected fell through.
-        Phase::Phase2 if from == Phase::Phase3 => m.expected_departure_on = Set(None),
+        // Back from phase 3: the departure that was expected fell through, and with it the
+        // aftercare decided for it.
+        Phase::Phase2 if from == Phase::Phase3 => {
+            m.expected_departure_on = Set(None);
+            m.aftercare_decision = Set(None);
+            m.aftercare_decided_on = Set(None);
+            m.aftercare_handover_id = Set(None);
+        }
         Phase::Phase2 => m.phase1_exit_reason = Set(change.phase1_exit_reason.map(|r| r.trim().to_string())),
         Phase::Phase3 => m.expected_departure_on = Set(change.expected_departure_on),
         Phase::Closed => {
             m.end_date = Set(Some(effective_on));
             m.end_reason = Set(cmd.end_reason);
-            m.aftercare_decision = Set(cmd.aftercare_decision);
-            m.aftercare_note = Set(cmd.aftercare_note);
+            if cmd.aftercare_decision.is_some() {
+                m.aftercare_decision = Set(cmd.aftercare_decision);
+                m.aftercare_decided_on = Set(Some(effective_on));
+                m.aftercare_note = Set(cmd.aftercare_note);
+            }
         }
         Phase::Phase1 => {}
     }
