@@ -8,11 +8,20 @@ pub struct Model {
     pub id: Uuid,
     pub organisation_id: Uuid,
     pub child_id: Uuid,
-    pub trajectory_id: Uuid,
+    /// The child's trajectory; none for a child of the family who did not come to the shelter.
+    pub trajectory_id: Option<Uuid>,
+    pub family_id: Uuid,
     pub recorded_by_worker_id: Option<Uuid>,
-    pub safety_assessment_id: Uuid,
+    /// What opened the track.
+    pub signal: crate::ReportingCodeSignal,
+    pub signal_description: Option<String>,
+    /// The "niet goed genoeg" assessment that opened it, if one did.
+    pub safety_assessment_id: Option<Uuid>,
     pub opened_on: Date,
     pub closed_on: Option<Date>,
+    pub close_reason: Option<crate::ReportingCodeCloseReason>,
+    /// Why the suspicion was not confirmed, or a note on closing.
+    pub close_note: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

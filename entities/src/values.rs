@@ -98,12 +98,15 @@ text_enum! {
         StepParent = "STEP_PARENT",
         /// Andere volwassene.
         OtherAdult = "OTHER_ADULT",
+        /// A child of the family who did not come to the shelter (e.g. stays with the other
+        /// parent): no client of the shelter, but the Meldcode can concern it (norm 4).
+        ChildNotAdmitted = "CHILD_NOT_ADMITTED",
     }
 }
 
 impl MembershipRole {
     pub fn is_adult_role(self) -> bool {
-        self != Self::Child
+        !matches!(self, Self::Child | Self::ChildNotAdmitted)
     }
 }
 
@@ -270,6 +273,34 @@ text_enum! {
         OrganiseHelp = "ORGANISE_HELP",
         /// Step 5: report and organise help.
         ReportAndOrganiseHelp = "REPORT_AND_ORGANISE_HELP",
+    }
+}
+
+text_enum! {
+    /// What opened a Meldcode track: a signal or suspicion of domestic violence or child abuse.
+    ReportingCodeSignal {
+        /// A safety assessment judged "niet goed genoeg" (IB 433-434).
+        SafetyAssessment = "SAFETY_ASSESSMENT",
+        /// A risk seen at the first contact (geweld, trauma).
+        RiskAtFirstContact = "RISK_AT_FIRST_CONTACT",
+        /// The child (or a parent) told of violence or abuse (onthulling).
+        Disclosure = "DISCLOSURE",
+        /// Signs the worker or a colleague observed.
+        Observation = "OBSERVATION",
+        /// Told by someone else, e.g. the school or a partner.
+        ReportedByOthers = "REPORTED_BY_OTHERS",
+        Other = "OTHER",
+    }
+}
+
+text_enum! {
+    /// How a Meldcode track ended.
+    ReportingCodeCloseReason {
+        /// Step 5 decided: report to Veilig Thuis and/or organise help.
+        Decided = "DECIDED",
+        /// Steps 1 to 3 did not confirm the suspicion (afwegingsvraag 1): no report, no help
+        /// organised under the Meldcode.
+        SuspicionNotConfirmed = "SUSPICION_NOT_CONFIRMED",
     }
 }
 

@@ -19,6 +19,7 @@ mod m20261127_000013_placements;
 mod m20261127_000014_contact_details;
 mod m20261127_000015_screening_follow_up;
 mod m20261127_000016_method_activities;
+mod m20261127_000017_meldcode_signals;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_contact_details::Migration),
             Box::new(m20261127_000015_screening_follow_up::Migration),
             Box::new(m20261127_000016_method_activities::Migration),
+            Box::new(m20261127_000017_meldcode_signals::Migration),
         ]
     }
 }

@@ -18,7 +18,7 @@ use entities::{
     AccessAction::{self, Create, Delete, Export, Update},
     AftercareDecision, CareSetting, ConsentDecision, ConsentPurpose, ConsentScope, ContactKind, ContactPerson,
     CoreTask, EducationKind, EndReason, GoalStatus, HandoverDirection, HandoverStatus, IncidentKind, LocationKind,
-    MeldcodeDecision, MembershipRole, MessageKind, MessageStatus, NetworkRelation, PartnerAdapter, PartnerKind, Phase,
+    MeldcodeDecision, MembershipRole, ReportingCodeCloseReason, ReportingCodeSignal, MessageKind, MessageStatus, NetworkRelation, PartnerAdapter, PartnerKind, Phase,
     ReferralStatus, Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex, SignalStatus, SubGoal,
     WithdrawalReason, action_plan, chain_partner, consent, contact, custody, evaluation,
     family, family_membership, first_contact, goal, goal_action, goal_progress, handle_with_care_notice, handover,
@@ -1078,13 +1078,14 @@ async fn not_good_enough_opens_a_meldcode_track_whose_steps_follow_in_order_unti
     assert_eq!(tracks.len(), 1);
     let track = &tracks[0];
     assert_eq!(
-        (track.safety_assessment_id, track.child_id, track.opened_on, track.closed_on),
-        (assessed.id, child, today(), None)
+        (track.safety_assessment_id, track.child_id, track.signal, track.opened_on, track.closed_on),
+        (Some(assessed.id), child, ReportingCodeSignal::SafetyAssessment, today(), None)
     );
 
     let e = refused!(w.worker, safety::record_reporting_code_step(step(track.id, 2, Some(true), None)));
     assert_invalid(&e, "input.step");
-    let e = refused!(w.worker, safety::close_reporting_code_track(track.id, None));
+    let close = || safety::CloseReportingCodeTrack { track_id: track.id, ..Default::default() };
+    let e = refused!(w.worker, safety::close_reporting_code_track(close()));
     assert_invalid(&e, "input.trackId");
     for s in [
         step(track.id, 1, None, None),
@@ -1116,8 +1117,8 @@ async fn not_good_enough_opens_a_meldcode_track_whose_steps_follow_in_order_unti
         ]
     );
 
-    let closed = ok!(w.lead, safety::close_reporting_code_track(track.id, None));
-    assert_eq!(closed.closed_on, Some(today()));
+    let closed = ok!(w.lead, safety::close_reporting_code_track(close()));
+    assert_eq!((closed.closed_on, closed.close_reason), (Some(today()), Some(ReportingCodeCloseReason::Decided)));
     assert_eq!(w.get::<reporting_code_track::Entity>(track.id).await.closed_on, Some(today()));
     let mut expected = vec![entry(child, Create, "safety")];
     expected.extend(vec![entry(child, Update, "safety"); 6]);

@@ -550,3 +550,102 @@ async fn a_screening_result_is_discussed_and_followed_up() {
     let other = tests::org(&app, "het-anker").await;
     assert_eq!(app.gql_error(&other.worker_token, q, json!({ "input": { "screeningId": id, "followUp": "REFERRAL" } })).await["extensions"]["code"], "NOT_FOUND");
 }
+
+/// Issue 12 (review §2.8; norm 4): the Meldcode opens on any signal — also for a child of the
+/// family who did not come to the shelter — and closes without a report when steps 1 to 3 do
+/// not confirm the suspicion, with the reason.
+#[tokio::test]
+async fn the_meldcode_opens_on_any_signal_and_closes_when_the_suspicion_is_not_confirmed() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let t = &org.worker_token;
+    let mut input = family(&org, &days_ago(10));
+    input["members"].as_array_mut().unwrap().push(json!({ "role": "CHILD_NOT_ADMITTED", "givenName": "Mila", "familyName": "Jansen", "dateOfBirth": years_ago(15) }));
+    let f = admit(&app, &org, input).await;
+    let daan = f["children"][0]["id"].clone();
+    assert_eq!(f["children"].as_array().unwrap().len(), 1, "Mila stayed with her father: no client of the shelter");
+    let mila = f["members"].as_array().unwrap().iter().find(|m| m["role"] == "CHILD_NOT_ADMITTED").unwrap()["person"]["id"].clone();
+
+    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { id signal signalDescription safetyAssessmentId personId closedOn closeReason } }";
+    let disclosure = json!({ "childId": daan, "signal": "DISCLOSURE", "description": "Daan vertelde in het kindgesprek dat papa hem sloeg." });
+    let track = app.gql(t, open, json!({ "input": disclosure })).await["openReportingCodeTrack"].clone();
+    assert_eq!((track["signal"].as_str(), track["safetyAssessmentId"].is_null()), (Some("DISCLOSURE"), true));
+    let e = app.gql_error(t, open, json!({ "input": disclosure })).await;
+    assert_eq!(e["extensions"]["code"], "CONFLICT", "one open track per child");
+    for (input, field) in [
+        (json!({ "childId": daan, "signal": "SAFETY_ASSESSMENT", "description": "x" }), "input.signal"),
+        (json!({ "childId": daan, "signal": "OBSERVATION", "description": " " }), "input.description"),
+    ] {
+        assert_eq!(app.gql_error(t, open, json!({ "input": input })).await["extensions"]["field"], field);
+    }
+
+    // Steps 1 to 3 do not confirm it: the track closes without a report, with the reason.
+    let id = track["id"].clone();
+    for n in 1..=3 {
+        app.gql(t, STEP, json!({ "input": { "trackId": id, "step": n, "outcome": format!("stap {n} gezet") } })).await;
+    }
+    assert_eq!(app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": id } })).await["extensions"]["field"], "input.trackId");
+    let no_reason = app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": id, "suspicionNotConfirmed": true } })).await;
+    assert_eq!(no_reason["extensions"]["field"], "input.note");
+    let close = "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { closedOn closeReason closeNote } }";
+    let closed = app.gql(t, close, json!({ "input": { "trackId": id, "suspicionNotConfirmed": true,
+        "note": "Daan bedoelde zijn oom in een spel; moeder en school bevestigen, geen andere signalen." } })).await;
+    assert_eq!(closed["closeReportingCodeTrack"]["closeReason"], "SUSPICION_NOT_CONFIRMED");
+
+    // Mila did not come along: the school's worry opens a track about her, kept with the family.
+    let about_mila = json!({ "childId": mila, "signal": "REPORTED_BY_OTHERS", "description": "School meldt blauwe plekken bij Mila." });
+    let track = app.gql(t, open, json!({ "input": about_mila })).await["openReportingCodeTrack"].clone();
+    assert_eq!(track["personId"], mila);
+    let id = track["id"].clone();
+    for (n, decision) in [(1, None), (2, None), (3, None), (4, Some("ACUTE_OR_STRUCTURAL_UNSAFETY")), (5, Some("REPORT"))] {
+        app.gql(t, STEP, json!({ "input": { "trackId": id, "step": n, "outcome": "gedaan", "decision": decision } })).await;
+    }
+    let closed = app.gql(t, close, json!({ "input": { "trackId": id } })).await;
+    assert_eq!(closed["closeReportingCodeTrack"]["closeReason"], "DECIDED");
+    let q = "query($id: ID!) { family(id: $id) { reportingCodeTracks { personId signal closeReason steps { step } } } }";
+    let tracks = app.gql(t, q, json!({ "id": f["id"] })).await["family"]["reportingCodeTracks"].clone();
+    assert_eq!(tracks.as_array().unwrap().len(), 1, "only Mila's: Daan's is on his own record");
+    assert_eq!(tracks[0]["steps"].as_array().unwrap().len(), 5);
+    let q = "query($id: ID!) { child(id: $id) { reportingCodeTracks { signal closeReason } } }";
+    assert_eq!(app.gql(t, q, json!({ "id": daan })).await["child"]["reportingCodeTracks"], json!([{ "signal": "DISCLOSURE", "closeReason": "SUSPICION_NOT_CONFIRMED" }]));
+    // Another organisation cannot reach her.
+    let other = tests::org(&app, "anker").await;
+    assert_eq!(app.gql_error(&other.worker_token, open, json!({ "input": about_mila })).await["extensions"]["code"], "NOT_FOUND");
+}
+
+/// Migration 17 rebuilds the Meldcode tables: tracks and their steps survive the way down and
+/// up again; tracks opened before it came from an assessment, and the closed ones were decided.
+/// (On the way down, tracks the old shape cannot hold are dropped.)
+#[tokio::test]
+async fn meldcode_tracks_and_steps_survive_the_rebuild_of_their_tables() {
+    use migrations::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let t = &org.worker_token;
+    let f = admit(&app, &org, without_bsn(family_input(&org, 3))).await;
+    let ids: Vec<Value> = f["children"].as_array().unwrap().iter().map(|c| c["id"].clone()).collect();
+    let q = "query($id: ID!) { child(id: $id) { reportingCodeTracks { id signal closeReason steps { step decision outcome } } } }";
+    for child in &ids[..2] {
+        app.gql(t, ASSESS, json!({ "input": { "childId": child, "worries": "w", "safetyGoals": "g", "judgement": "NOT_GOOD_ENOUGH" } })).await;
+    }
+    let first = app.gql(t, q, json!({ "id": ids[0] })).await["child"]["reportingCodeTracks"][0]["id"].clone();
+    for (n, decision) in [(1, None), (2, None), (3, None), (4, Some("NO_ACUTE_OR_STRUCTURAL_UNSAFETY")), (5, Some("ORGANISE_HELP"))] {
+        app.gql(t, STEP, json!({ "input": { "trackId": first, "step": n, "outcome": format!("stap {n}"), "decision": decision } })).await;
+    }
+    app.gql(t, CLOSE_TRACK, json!({ "input": { "trackId": first } })).await;
+    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { id } }";
+    app.gql(t, open, json!({ "input": { "childId": ids[2], "signal": "OBSERVATION", "description": "Schrikreacties." } })).await;
+    let before: Vec<Value> = futures::future::join_all(ids.iter().map(|c| app.gql(t, q, json!({ "id": c })))).await;
+
+    Migrator::down(&app.db, Some(since("m20261127_000017_meldcode_signals"))).await.unwrap();
+    Migrator::up(&app.db, None).await.unwrap();
+    let after: Vec<Value> = futures::future::join_all(ids.iter().map(|c| app.gql(t, q, json!({ "id": c })))).await;
+    assert_eq!(after[..2], before[..2], "assessment tracks and their steps kept");
+    assert_eq!(after[0]["child"]["reportingCodeTracks"][0]["closeReason"], "DECIDED");
+    assert_eq!(after[0]["child"]["reportingCodeTracks"][0]["steps"].as_array().unwrap().len(), 5);
+    assert_eq!(after[1]["child"]["reportingCodeTracks"][0]["closeReason"], Value::Null);
+    assert_eq!(after[2]["child"]["reportingCodeTracks"], json!([]), "the observation track had no place in the old shape");
+    // The rebuilt tables take new tracks and steps.
+    let again = app.gql(t, open, json!({ "input": { "childId": ids[2], "signal": "OBSERVATION", "description": "Opnieuw." } })).await;
+    app.gql(t, STEP, json!({ "input": { "trackId": again["openReportingCodeTrack"]["id"], "step": 1, "outcome": "kindcheck" } })).await;
+}

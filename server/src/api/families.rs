@@ -40,6 +40,14 @@ crate::parts_loader!(
     family_id
 );
 
+crate::parts_loader!(
+    /// The Meldcode tracks about a family's children.
+    FamilyTracksOf,
+    reporting_code_track,
+    FamilyId,
+    family_id
+);
+
 /// Verblijf: a location the family stayed at, from when until when.
 pub struct Placement(placement::Model);
 
@@ -97,6 +105,20 @@ impl Family {
     async fn placements(&self, ctx: &Context<'_>) -> AppResult<Vec<Placement>> {
         policy::read_cases(ctx.principal()?)?;
         Ok(ctx.loader().load_one(PlacementsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Placement).collect())
+    }
+    /// Meldcode tracks about children of the family who did not come to the shelter (norm 4);
+    /// an admitted child's tracks are on `Child.reportingCodeTracks`.
+    async fn reporting_code_tracks(&self, ctx: &Context<'_>) -> AppResult<Vec<super::safety::ReportingCodeTrack>> {
+        let ground = policy::read_cases(ctx.principal()?)?;
+        let tracks = ctx.loader().load_one(FamilyTracksOf(self.0.id)).await?.unwrap_or_default();
+        Ok(tracks
+            .into_iter()
+            .filter(|t| t.trajectory_id.is_none())
+            .map(|t| {
+                ctx.log_read(t.child_id, "safety", &ground);
+                super::safety::ReportingCodeTrack(t)
+            })
+            .collect())
     }
     /// Everyone registered in the family.
     async fn members(&self, ctx: &Context<'_>) -> AppResult<Vec<FamilyMember>> {

@@ -36,6 +36,14 @@ pub fn decode(id: &ID, kind: &str, field: &str) -> AppResult<Uuid> {
     }
 }
 
+/// Decodes an id of any of `kinds` (e.g. a Child or a Person id for the same person).
+pub fn decode_any(id: &ID, kinds: &[&str], field: &str) -> AppResult<Uuid> {
+    match split(id) {
+        Some((k, uuid)) if kinds.contains(&k.as_str()) => Ok(uuid),
+        _ => Err(AppError::invalid(field, format!("not a {} id", kinds.join(" or ")))),
+    }
+}
+
 /// Anything with a global ID.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global identifier."))]

@@ -10,14 +10,14 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    cases::safety::{self, RecordReportingCodeStep, RecordSafetyAssessment, RecordSafetyPlan, ScaleAnswer},
+    cases::safety::{self, CloseReportingCodeTrack, OpenReportingCodeTrack, RecordReportingCodeStep, RecordSafetyAssessment, RecordSafetyPlan, ScaleAnswer},
     error::{AppError, AppResult},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 use entities::{
-    MeldcodeDecision, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, list_from_json, reporting_code_step,
+    MeldcodeDecision, ReportingCodeCloseReason, ReportingCodeSignal, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, list_from_json, reporting_code_step,
     reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
 };
 use uuid::Uuid;
@@ -147,8 +147,8 @@ impl SafetyPlan {
     }
 }
 
-/// Meldcode-traject: the five steps after a "niet goed genoeg".
-pub struct ReportingCodeTrack(reporting_code_track::Model);
+/// Meldcode-traject: the five steps after a signal of domestic violence or child abuse.
+pub struct ReportingCodeTrack(pub reporting_code_track::Model);
 
 #[Object]
 impl ReportingCodeTrack {
@@ -161,9 +161,27 @@ impl ReportingCodeTrack {
     async fn closed_on(&self) -> Option<Date> {
         self.0.closed_on.map(Date)
     }
-    /// The assessment whose judgement opened the track.
-    async fn safety_assessment_id(&self) -> ID {
-        ids::encode("SafetyAssessment", self.0.safety_assessment_id)
+    /// The child it concerns (for a child who did not come to the shelter: a family member).
+    async fn person_id(&self) -> ID {
+        ids::encode("Person", self.0.child_id)
+    }
+    /// What opened the track (signaal).
+    async fn signal(&self) -> ReportingCodeSignal {
+        self.0.signal
+    }
+    async fn signal_description(&self) -> Option<&str> {
+        self.0.signal_description.as_deref()
+    }
+    /// The assessment whose judgement opened the track, if one did.
+    async fn safety_assessment_id(&self) -> Option<ID> {
+        self.0.safety_assessment_id.map(|id| ids::encode("SafetyAssessment", id))
+    }
+    /// How it ended: step 5 decided, or the suspicion not confirmed.
+    async fn close_reason(&self) -> Option<ReportingCodeCloseReason> {
+        self.0.close_reason
+    }
+    async fn close_note(&self) -> Option<&str> {
+        self.0.close_note.as_deref()
     }
     /// Every recorded step, in order.
     async fn steps(&self, ctx: &Context<'_>) -> AppResult<Vec<ReportingCodeStep>> {
@@ -250,7 +268,7 @@ pub async fn safety_plans_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec
 pub async fn tracks_of(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -> AppResult<Vec<ReportingCodeTrack>> {
     read_records(ctx, child_id, "safety")?;
     let all = ctx.loader().load_one(TracksOf(child_id)).await?.unwrap_or_default();
-    Ok(current_trajectory(all, trajectory_id, |t| t.trajectory_id).rev().map(ReportingCodeTrack).collect())
+    Ok(all.into_iter().filter(|t| t.trajectory_id == Some(trajectory_id)).rev().map(ReportingCodeTrack).collect())
 }
 
 #[derive(InputObject)]
@@ -337,10 +355,26 @@ pub struct RecordReportingCodeStepInput {
 }
 
 #[derive(InputObject)]
+pub struct OpenReportingCodeTrackInput {
+    /// An admitted child (Child id), or a family member with role CHILD_NOT_ADMITTED (Person id).
+    pub child_id: ID,
+    pub signal: ReportingCodeSignal,
+    /// What was seen, heard or told.
+    pub description: String,
+    /// Today when left out.
+    pub opened_on: Option<Date>,
+}
+
+#[derive(InputObject)]
 pub struct CloseReportingCodeTrackInput {
     pub track_id: ID,
     /// Today when left out.
     pub closed_on: Option<Date>,
+    /// Steps 1 to 3 did not confirm the suspicion (afwegingsvraag 1): close without a step-5
+    /// decision, saying why in `note`.
+    #[graphql(default)]
+    pub suspicion_not_confirmed: bool,
+    pub note: Option<String>,
 }
 
 #[derive(Default)]
@@ -381,9 +415,28 @@ impl SafetyMutation {
         in_transaction(ctx, async |actor, txn| safety::record_reporting_code_step(actor, txn, command).await).await.map(ReportingCodeTrack)
     }
 
-    /// Closes a Meldcode track; only once step 5 is decided.
+    /// Closes a Meldcode track: once step 5 is decided, or without a report when steps 1 to 3
+    /// did not confirm the suspicion.
     async fn close_reporting_code_track(&self, ctx: &Context<'_>, input: CloseReportingCodeTrackInput) -> AppResult<ReportingCodeTrack> {
-        let track_id = ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?;
-        in_transaction(ctx, async |actor, txn| safety::close_reporting_code_track(actor, txn, track_id, input.closed_on.map(|d| d.0)).await).await.map(ReportingCodeTrack)
+        let command = CloseReportingCodeTrack {
+            track_id: ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?,
+            closed_on: input.closed_on.map(|d| d.0),
+            suspicion_not_confirmed: input.suspicion_not_confirmed,
+            note: input.note,
+        };
+        in_transaction(ctx, async |actor, txn| safety::close_reporting_code_track(actor, txn, command).await).await.map(ReportingCodeTrack)
+    }
+
+    /// Opens a Meldcode track on a signal: a risk at the first contact, a disclosure, an
+    /// observation, a report by others — for an admitted child, or for a child of the family
+    /// who did not come to the shelter (role CHILD_NOT_ADMITTED; norm 4).
+    async fn open_reporting_code_track(&self, ctx: &Context<'_>, input: OpenReportingCodeTrackInput) -> AppResult<ReportingCodeTrack> {
+        let command = OpenReportingCodeTrack {
+            child_id: ids::decode_any(&input.child_id, &["Child", "Person"], "input.childId")?,
+            signal: input.signal,
+            description: input.description,
+            opened_on: input.opened_on.map(|d| d.0),
+        };
+        in_transaction(ctx, async |actor, txn| safety::open_reporting_code_track(actor, txn, command).await).await.map(ReportingCodeTrack)
     }
 }

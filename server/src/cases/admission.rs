@@ -186,9 +186,10 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
 
     let mut v = Vec::new();
     let bsn = admission::check_person(&m.draft().person, "input.member", today, &mut v);
-    if is_child {
+    if is_child || m.role == MembershipRole::ChildNotAdmitted {
         admission::check_child_age(m.date_of_birth, admission_date, "input.member.dateOfBirth", &mut v);
-    } else if !cmd.custodian_ids.is_empty() {
+    }
+    if !is_child && !cmd.custodian_ids.is_empty() {
         v.push(Violation::new("input.custodianIds", "only children have custodians"));
     }
     if !is_child && !cmd.custody_over_child_ids.is_empty() {

@@ -117,7 +117,7 @@ pub fn facts(child: &person::Model, t: &trajectory::Model, r: BoardRecords, now:
         screening_referred: screenings.iter().any(|s| matches!(s.follow_up, Some(ScreeningFollowUp::FurtherAssessment | ScreeningFollowUp::Referral))),
         assessments: assessments_sorted,
         safety_plan: r.safety_plans.iter().any(|x| x.trajectory_id == current),
-        reporting_code_track: r.tracks.iter().any(|x| x.trajectory_id == current),
+        reporting_code_track: r.tracks.iter().any(|x| x.trajectory_id == Some(current)),
         action_plan: !plans.is_empty(),
         goal_actions: !r.actions.is_empty(),
         evaluations: r.evaluations.iter().filter(|e| plans.contains(&e.plan_id)).map(|e| (e.held_on, e.parent_took_part)).collect(),

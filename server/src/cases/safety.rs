@@ -1,5 +1,6 @@
 //! Safety first (Signs of Safety, Meldcode): safety assessments with their 0–10 scales, the
-//! versioned safety plan in the child's words, and the Meldcode track a "niet goed genoeg" opens.
+//! versioned safety plan in the child's words, and the Meldcode track that a "niet goed genoeg"
+//! or any other signal opens.
 
 use super::{
     Actor,
@@ -11,15 +12,19 @@ use crate::{
         cadence::CHILD_TALK_FROM_AGE,
         meldcode::{self, RecordedStep},
     },
+    audit::{self, AccessEvent},
     error::{AppError, AppResult, Violation},
-    policy,
+    policy::{self, Ground},
 };
 use chrono::{NaiveDate, Utc};
 use entities::{
-    AccessAction, MeldcodeDecision, MembershipRole, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, family_membership,
-    list_to_json, person, reporting_code_step, reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
+    AccessAction, MeldcodeDecision, MembershipRole, ReportingCodeSignal, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, family,
+    family_membership, list_to_json, person, reporting_code_step, reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Query,
+};
 use uuid::Uuid;
 
 /// One answer on the safety scale.
@@ -129,26 +134,10 @@ pub async fn record_safety_assessment(
         safety_scale_score::Entity::insert_many(scores).exec_without_returning(txn).await?;
     }
     if assessment.judgement == SafetyJudgement::NotGoodEnough {
-        let open = reporting_code_track::Entity::find()
-            .filter(reporting_code_track::Column::TrajectoryId.eq(w.trajectory.id))
-            .filter(reporting_code_track::Column::ClosedOn.is_null())
-            .one(txn)
-            .await?;
-        if open.is_none() {
-            reporting_code_track::ActiveModel::from(reporting_code_track::Model {
-                id: Uuid::now_v7(),
-                organisation_id: w.organisation_id(),
-                child_id: w.child_id,
-                trajectory_id: w.trajectory.id,
-                recorded_by_worker_id: w.worker_id(),
-                safety_assessment_id: assessment.id,
-                opened_on: assessed_on,
-                closed_on: None,
-                created_at: now,
-                updated_at: now,
-            })
-            .insert(txn)
-            .await?;
+        if open_track_of(txn, w.child_id).await?.is_none() {
+            let subject = TrackSubject { ground: w.ground.clone(), child_id: w.child_id, trajectory_id: Some(w.trajectory.id), family_id: w.trajectory.family_id };
+            let opened = OpenTrack { signal: ReportingCodeSignal::SafetyAssessment, description: None, safety_assessment_id: Some(assessment.id), opened_on: assessed_on };
+            insert_track(actor, txn, &subject, opened).await?;
         }
     }
     w.log(AccessAction::Create, "safety").await?;
@@ -231,7 +220,7 @@ pub async fn record_reporting_code_step(
     txn: &DatabaseTransaction,
     cmd: RecordReportingCodeStep,
 ) -> AppResult<reporting_code_track::Model> {
-    let (w, track, steps) = track_for_write(actor, txn, cmd.track_id).await?;
+    let (subject, track, steps) = track_for_write(actor, txn, cmd.track_id).await?;
     let recorded_on = record_date(cmd.recorded_on, track.opened_on, "input.recordedOn")?;
     let mut v = Vec::new();
     let outcome = required(&cmd.outcome, "input.outcome", &mut v);
@@ -244,7 +233,7 @@ pub async fn record_reporting_code_step(
         track_id: track.id,
         step: cmd.step,
         recorded_on,
-        worker_id: w.worker_id(),
+        worker_id: actor.principal.worker_id,
         outcome,
         consulted_veilig_thuis: cmd.consulted_veilig_thuis,
         decision: cmd.decision,
@@ -252,26 +241,149 @@ pub async fn record_reporting_code_step(
     })
     .insert(txn)
     .await?;
-    w.log(AccessAction::Update, "safety").await?;
+    subject.log(actor, txn, AccessAction::Update).await?;
     Ok(track)
 }
 
-/// Closes a Meldcode track; only once step 5 is decided. `closed_on`: today when left out.
-pub async fn close_reporting_code_track(
-    actor: Actor<'_>,
-    txn: &DatabaseTransaction,
-    track_id: Uuid,
-    closed_on: Option<NaiveDate>,
-) -> AppResult<reporting_code_track::Model> {
-    let (w, track, steps) = track_for_write(actor, txn, track_id).await?;
-    meldcode::check_close(&steps).map_err(|v| AppError::BadUserInput(vec![v]))?;
-    let closed_on = record_date(closed_on, track.opened_on, "input.closedOn")?;
+/// Closing a Meldcode track.
+#[derive(Debug, Clone, Default)]
+pub struct CloseReportingCodeTrack {
+    pub track_id: Uuid,
+    /// Today when left out.
+    pub closed_on: Option<NaiveDate>,
+    /// Steps 1 to 3 did not confirm the suspicion: closed without a step-5 decision.
+    pub suspicion_not_confirmed: bool,
+    /// Why (required when the suspicion was not confirmed).
+    pub note: Option<String>,
+}
+
+/// Closes a Meldcode track: once step 5 is decided, or without a report when steps 1 to 3 did
+/// not confirm the suspicion, with the reason.
+pub async fn close_reporting_code_track(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: CloseReportingCodeTrack) -> AppResult<reporting_code_track::Model> {
+    let (subject, track, steps) = track_for_write(actor, txn, cmd.track_id).await?;
+    let reason = meldcode::check_close(&steps, cmd.suspicion_not_confirmed, cmd.note.as_deref()).map_err(AppError::BadUserInput)?;
+    let closed_on = record_date(cmd.closed_on, track.opened_on, "input.closedOn")?;
     let mut m: reporting_code_track::ActiveModel = track.into();
     m.closed_on = Set(Some(closed_on));
+    m.close_reason = Set(Some(reason));
+    m.close_note = Set(cmd.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()));
     m.updated_at = Set(Utc::now());
     let saved = m.update(txn).await?;
-    w.log(AccessAction::Update, "safety").await?;
+    subject.log(actor, txn, AccessAction::Update).await?;
     Ok(saved)
+}
+
+/// Opening a Meldcode track on a signal other than a safety assessment.
+#[derive(Debug, Clone)]
+pub struct OpenReportingCodeTrack {
+    /// An admitted child, or a child of the family who did not come to the shelter.
+    pub child_id: Uuid,
+    pub signal: ReportingCodeSignal,
+    pub description: String,
+    /// Today when left out.
+    pub opened_on: Option<NaiveDate>,
+}
+
+/// Opens a Meldcode track on any signal or suspicion of domestic violence or child abuse: a
+/// risk at the first contact, a disclosure, an observation (review §2.8) — also for a child of
+/// the family who did not come along (norm 4). One open track per child at a time.
+pub async fn open_reporting_code_track(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: OpenReportingCodeTrack) -> AppResult<reporting_code_track::Model> {
+    let mut v = Vec::new();
+    if cmd.signal == ReportingCodeSignal::SafetyAssessment {
+        v.push(Violation::new("input.signal", "a \"niet goed genoeg\" safety assessment opens its own track; record the assessment"));
+    }
+    let description = required(&cmd.description, "input.description", &mut v);
+    check(v)?;
+    let subject = TrackSubject::lock(actor, txn, cmd.child_id).await?;
+    let today = Utc::now().date_naive();
+    let opened_on = cmd.opened_on.unwrap_or(today);
+    if opened_on > today {
+        return Err(AppError::invalid("input.openedOn", "this date lies in the future"));
+    }
+    if open_track_of(txn, cmd.child_id).await?.is_some() {
+        return Err(AppError::Conflict("a Meldcode track is open for this child; record the signal in it".into()));
+    }
+    let opened = OpenTrack { signal: cmd.signal, description: Some(description), safety_assessment_id: None, opened_on };
+    let track = insert_track(actor, txn, &subject, opened).await?;
+    subject.log(actor, txn, AccessAction::Create).await?;
+    Ok(track)
+}
+
+/// Who a Meldcode track is about, checked under the policy and locked for the write: an
+/// admitted child (its trajectory) or a child of the family who did not come (the family).
+struct TrackSubject {
+    ground: Ground,
+    child_id: Uuid,
+    trajectory_id: Option<Uuid>,
+    family_id: Uuid,
+}
+
+impl TrackSubject {
+    async fn lock(actor: Actor<'_>, txn: &DatabaseTransaction, child_id: Uuid) -> AppResult<Self> {
+        match RecordWrite::begin(actor, txn, child_id).await {
+            Ok(w) => Ok(Self { ground: w.ground, child_id, trajectory_id: Some(w.trajectory.id), family_id: w.trajectory.family_id }),
+            Err(AppError::NotFound(_)) => {
+                let p = actor.principal;
+                let ground = policy::record_method(p)?;
+                let membership = family_membership::Entity::find()
+                    .filter(family_membership::Column::PersonId.eq(child_id))
+                    .filter(family_membership::Column::Role.eq(MembershipRole::ChildNotAdmitted))
+                    .filter(family_membership::Column::FamilyId.in_subquery(
+                        Query::select().column(family::Column::Id).from(family::Entity).and_where(family::Column::OrganisationId.eq(p.organisation_id)).to_owned(),
+                    ))
+                    .one(txn)
+                    .await?
+                    .ok_or(AppError::NotFound("child"))?;
+                // The family's row serialises writes about its children who are not admitted.
+                family::Entity::find_by_id(membership.family_id).lock_exclusive().one(txn).await?;
+                Ok(Self { ground, child_id, trajectory_id: None, family_id: membership.family_id })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn log(&self, actor: Actor<'_>, txn: &DatabaseTransaction, action: AccessAction) -> AppResult<()> {
+        audit::append(txn, actor.principal, actor.meta, &[AccessEvent::new(self.child_id, action, "safety", &self.ground)]).await
+    }
+}
+
+struct OpenTrack {
+    signal: ReportingCodeSignal,
+    description: Option<String>,
+    safety_assessment_id: Option<Uuid>,
+    opened_on: NaiveDate,
+}
+
+async fn insert_track(actor: Actor<'_>, txn: &DatabaseTransaction, subject: &TrackSubject, t: OpenTrack) -> AppResult<reporting_code_track::Model> {
+    let now = Utc::now();
+    Ok(reporting_code_track::ActiveModel::from(reporting_code_track::Model {
+        id: Uuid::now_v7(),
+        organisation_id: actor.principal.organisation_id,
+        child_id: subject.child_id,
+        trajectory_id: subject.trajectory_id,
+        family_id: subject.family_id,
+        recorded_by_worker_id: actor.principal.worker_id,
+        signal: t.signal,
+        signal_description: t.description,
+        safety_assessment_id: t.safety_assessment_id,
+        opened_on: t.opened_on,
+        closed_on: None,
+        close_reason: None,
+        close_note: None,
+        created_at: now,
+        updated_at: now,
+    })
+    .insert(txn)
+    .await?)
+}
+
+/// The child's open Meldcode track, if any.
+async fn open_track_of(txn: &DatabaseTransaction, child_id: Uuid) -> AppResult<Option<reporting_code_track::Model>> {
+    Ok(reporting_code_track::Entity::find()
+        .filter(reporting_code_track::Column::ChildId.eq(child_id))
+        .filter(reporting_code_track::Column::ClosedOn.is_null())
+        .one(txn)
+        .await?)
 }
 
 fn required(text: &str, field: &str, v: &mut Vec<Violation>) -> String {
@@ -282,17 +394,17 @@ fn required(text: &str, field: &str, v: &mut Vec<Violation>) -> String {
     t.to_string()
 }
 
-/// An open track of the actor's organisation with its steps, and a write opened on its child.
-async fn track_for_write<'a>(
-    actor: Actor<'a>,
-    txn: &'a DatabaseTransaction,
+/// An open track of the actor's organisation with its steps, its child checked and locked.
+async fn track_for_write(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
     id: Uuid,
-) -> AppResult<(RecordWrite<'a>, reporting_code_track::Model, Vec<RecordedStep>)> {
+) -> AppResult<(TrackSubject, reporting_code_track::Model, Vec<RecordedStep>)> {
     let of_organisation =
         || reporting_code_track::Entity::find_by_id(id).filter(reporting_code_track::Column::OrganisationId.eq(actor.principal.organisation_id));
     let found = of_organisation().one(txn).await?.ok_or(AppError::NotFound("reporting code track"))?;
-    let w = RecordWrite::begin(actor, txn, found.child_id).await?;
-    // Read again under the trajectory's lock.
+    let w = TrackSubject::lock(actor, txn, found.child_id).await?;
+    // Read again under the lock.
     let track = of_organisation().one(txn).await?.ok_or(AppError::NotFound("reporting code track"))?;
     if track.closed_on.is_some() {
         return Err(AppError::Conflict("this Meldcode track is closed".into()));

@@ -106,7 +106,7 @@ pub fn check_admission(members: &[MemberDraft], admission_date: NaiveDate, today
             v.push(Violation::new(format!("{path}.bsn"), "two members have the same BSN"));
         }
         bsns.push(bsn);
-        if m.role == MembershipRole::Child {
+        if matches!(m.role, MembershipRole::Child | MembershipRole::ChildNotAdmitted) {
             check_child_age(m.person.date_of_birth, admission_date, &format!("{path}.dateOfBirth"), &mut v);
         }
         let mut mine = Vec::new();

@@ -3,7 +3,10 @@
 //! and child · 4 weigh (afwegingskader) · 5 decide: organise help and/or report.
 
 use crate::error::Violation;
-use entities::MeldcodeDecision::{self, *};
+use entities::{
+    MeldcodeDecision::{self, *},
+    ReportingCodeCloseReason,
+};
 
 pub const STEPS: i32 = 5;
 
@@ -58,13 +61,33 @@ pub fn check_step(
     if v.is_empty() { Ok(()) } else { Err(v) }
 }
 
-/// A track can be closed once step 5 is decided.
-pub fn check_close(recorded: &[RecordedStep]) -> Result<(), Violation> {
-    if recorded.iter().any(|s| s.step == 5 && s.decision.is_some()) {
-        Ok(())
-    } else {
-        Err(Violation::new("input.trackId", "a Meldcode track is closed only after step 5 is decided"))
+/// How a track may close: after step 5 is decided, or — the suspicion not confirmed by steps
+/// 1 to 3 (afwegingsvraag 1 of the afwegingskader) — without a report, with the reason why.
+pub fn check_close(recorded: &[RecordedStep], not_confirmed: bool, note: Option<&str>) -> Result<ReportingCodeCloseReason, Vec<Violation>> {
+    let decided = recorded.iter().any(|s| s.step == 5 && s.decision.is_some());
+    if !not_confirmed {
+        return if decided {
+            Ok(ReportingCodeCloseReason::Decided)
+        } else {
+            Err(vec![Violation::new(
+                "input.trackId",
+                "a Meldcode track is closed after step 5 is decided, or with suspicionNotConfirmed when steps 1 to 3 did not confirm it",
+            )])
+        };
     }
+    let mut v = Vec::new();
+    let reached = recorded.iter().map(|s| s.step).max().unwrap_or(0);
+    if reached < 3 {
+        v.push(Violation::new("input.suspicionNotConfirmed", format!("steps 1 to 3 come first; step {} is next", reached + 1)));
+    } else if decided {
+        v.push(Violation::new("input.suspicionNotConfirmed", "step 5 was decided: the suspicion was confirmed"));
+    } else if weighing(recorded) == Some(AcuteOrStructuralUnsafety) {
+        v.push(Violation::new("input.suspicionNotConfirmed", "acute or structural unsafety was weighed in step 4: report to Veilig Thuis"));
+    }
+    if note.is_none_or(|n| n.trim().is_empty()) {
+        v.push(Violation::new("input.note", "say why the suspicion was not confirmed"));
+    }
+    if v.is_empty() { Ok(ReportingCodeCloseReason::SuspicionNotConfirmed) } else { Err(v) }
 }
 
 #[cfg(test)]
@@ -110,7 +133,22 @@ mod tests {
 
     #[test]
     fn closing_needs_step_five_decided() {
-        assert!(check_close(&[s(1, None), s(2, None), s(3, None), s(4, Some(NoAcuteOrStructuralUnsafety))]).is_err());
-        assert!(check_close(&[s(4, Some(NoAcuteOrStructuralUnsafety)), s(5, Some(OrganiseHelp))]).is_ok());
+        let weighed = [s(1, None), s(2, None), s(3, None), s(4, Some(NoAcuteOrStructuralUnsafety))];
+        assert_eq!(check_close(&weighed, false, None).unwrap_err()[0].field, "input.trackId");
+        let decided = [s(4, Some(NoAcuteOrStructuralUnsafety)), s(5, Some(OrganiseHelp))];
+        assert_eq!(check_close(&decided, false, None), Ok(ReportingCodeCloseReason::Decided));
+    }
+
+    #[test]
+    fn a_suspicion_steps_1_to_3_did_not_confirm_closes_without_a_report() {
+        let three = [s(1, None), s(2, None), s(3, None)];
+        let why = Some("Blauwe plek van de val op het schoolplein; school bevestigt.");
+        assert_eq!(check_close(&three, true, why), Ok(ReportingCodeCloseReason::SuspicionNotConfirmed));
+        let fields = |r: Result<ReportingCodeCloseReason, Vec<Violation>>| r.unwrap_err().into_iter().map(|v| v.field).collect::<Vec<_>>();
+        assert_eq!(fields(check_close(&three[..2], true, None)), ["input.suspicionNotConfirmed", "input.note"]);
+        let acute = [s(1, None), s(2, None), s(3, None), s(4, Some(AcuteOrStructuralUnsafety))];
+        assert_eq!(fields(check_close(&acute, true, why)), ["input.suspicionNotConfirmed"]);
+        let decided = [s(1, None), s(2, None), s(3, None), s(4, Some(NoAcuteOrStructuralUnsafety)), s(5, Some(OrganiseHelp))];
+        assert_eq!(fields(check_close(&decided, true, why)), ["input.suspicionNotConfirmed"]);
     }
 }
