@@ -133,12 +133,10 @@ pub async fn record_safety_assessment(
     if !scores.is_empty() {
         safety_scale_score::Entity::insert_many(scores).exec_without_returning(txn).await?;
     }
-    if assessment.judgement == SafetyJudgement::NotGoodEnough {
-        if open_track_of(txn, w.child_id).await?.is_none() {
-            let subject = TrackSubject { ground: w.ground.clone(), child_id: w.child_id, trajectory_id: Some(w.trajectory.id), family_id: w.trajectory.family_id };
-            let opened = OpenTrack { signal: ReportingCodeSignal::SafetyAssessment, description: None, safety_assessment_id: Some(assessment.id), opened_on: assessed_on };
-            insert_track(actor, txn, &subject, opened).await?;
-        }
+    if assessment.judgement == SafetyJudgement::NotGoodEnough && open_track_of(txn, w.child_id).await?.is_none() {
+        let subject = TrackSubject { ground: w.ground.clone(), child_id: w.child_id, trajectory_id: Some(w.trajectory.id), family_id: w.trajectory.family_id };
+        let opened = OpenTrack { signal: ReportingCodeSignal::SafetyAssessment, description: None, safety_assessment_id: Some(assessment.id), opened_on: assessed_on };
+        insert_track(actor, txn, &subject, opened).await?;
     }
     w.log(AccessAction::Create, "safety").await?;
     Ok(assessment)
