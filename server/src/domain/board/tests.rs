@@ -204,3 +204,138 @@ fn a_trajectory_closed_early_skips_what_it_never_reached() {
     assert_eq!(state(&f, "PREPARE_THE_CHILD"), (State::NotApplicable, Some("the trajectory closed before phase 3".into())));
     assert_eq!(state(&f, "CLOSE_THE_SUPPORT"), (State::Done, None), "closed is closed");
 }
+
+/// A record, as the board's facts see it, that shows one item done.
+type Setter = fn(&mut Facts);
+
+fn contact(f: &mut Facts, kind: ContactKind, on: &str, topics: &[ContactTopic], tasks: &[CoreTask]) {
+    f.contacts.push(HeldContact { kind, held_on: d(on), topics: topics.to_vec(), core_tasks: tasks.to_vec() });
+}
+
+fn climate(f: &mut Facts, phase: Phase, item: LivingClimateItem) {
+    f.living_climate.push((phase, vec![item]));
+}
+
+fn activity(f: &mut Facts, kind: ActivityKind, took_part: bool, continues: bool) {
+    f.activities.push(Activity { on: d("2026-11-05"), kind, child_took_part: took_part, continues_after_departure: continues });
+}
+
+/// For every one-off activity: the record that marks it done (phase 1 from 1 November, phase 2
+/// from 20 November, phase 3 from 10 December). The rhythms are in `each_rhythm_has_its_own_state`.
+const DONE_BY: &[(&str, Setter)] = &[
+    ("ACQUAINTANCE", |f| f.first_contact = true),
+    ("PARENT_TALK_ABOUT_CHILD", |f| contact(f, ContactKind::ParentTalk, "2026-11-03", &[], &[])),
+    ("GATHER_INFORMATION", |f| f.intake = true),
+    ("ASSESS_SAFETY", |f| f.assessments.push(Assessment { on: d("2026-11-03"), judgement: SafetyJudgement::GoodEnough, worker_score: None })),
+    ("CHILD_TALKS_PHASE_1", |f| contact(f, ContactKind::ChildTalk, "2026-11-04", &[], &[])),
+    ("SCREENING", |f| f.sdq_parent = true),
+    ("ACTION_PLAN", |f| f.action_plan = true),
+    ("WORKING_RELATIONSHIP", |f| {
+        f.support_agreed = true;
+        contact(f, ContactKind::ParentTalk, "2026-11-03", &[], &[]);
+    }),
+    ("NON_ACCOMPANYING_PARENT", |f| f.non_accompanying_parent = Some(NonAccompanyingParentOutcome::KeptInformed)),
+    ("ARRANGE_DAILY_BASICS", |f| climate(f, Phase1, LivingClimateItem::BasicCareArranged)),
+    ("SHOW_CHILD_AROUND", |f| climate(f, Phase1, LivingClimateItem::ChildShownAround)),
+    ("CALM_AND_STABILITY", |f| contact(f, ContactKind::ParentTalk, "2026-11-06", &[], &[LivingClimate])),
+    ("EXPLAIN_THE_NETWORK", |f| contact(f, ContactKind::ParentTalk, "2026-11-06", &[ContactTopic::ImportanceOfTheNetwork], &[])),
+    ("MAP_THE_NETWORK", |f| f.network_members = 1),
+    ("CONNECT_WITH_THE_NETWORK", |f| contact(f, ContactKind::NetworkContact, "2026-11-07", &[], &[])),
+    ("MAP_SERVICES", |f| f.existing_help_known = true),
+    ("START_REFERRAL", |f| f.screening_referred = true),
+    ("CHILD_IN_PARENT_TALKS", |f| contact(f, ContactKind::ParentTalk, "2026-11-25", &[], &[])),
+    ("SUPPORT_THE_PARENTS", |f| contact(f, ContactKind::ParentTalk, "2026-11-25", &[ContactTopic::ParentSupport], &[])),
+    ("HELP_PARENTS_HELP_THE_CHILD_COPE", |f| f.psycho_education.push((PsychoEducationAudience::Parent, true))),
+    ("PARENTING_SUPPORT", |f| contact(f, ContactKind::ParentTalk, "2026-11-25", &[ContactTopic::ParentingSupport], &[])),
+    ("SIGNS_OF_CONCERN_WITH_PARENTS", |f| contact(f, ContactKind::ParentTalk, "2026-11-25", &[ContactTopic::SignsOfConcern], &[])),
+    ("EVALUATE_WITH_PARENTS", |f| f.evaluations.push((d("2026-11-26"), true))),
+    ("MONITOR_LIVING_CLIMATE", |f| f.living_climate.push((Phase2, vec![]))),
+    ("PROVIDE_ACTIVITIES", |f| activity(f, ActivityKind::Play, false, false)),
+    ("ENCOURAGE_TAKING_PART", |f| activity(f, ActivityKind::Play, true, false)),
+    ("STRENGTHEN_THE_FAMILY_S_NETWORK", |f| contact(f, ContactKind::ParentTalk, "2026-11-25", &[ContactTopic::StrengtheningTheNetwork], &[])),
+    ("STRENGTHEN_SOCIAL_TIES", |f| activity(f, ActivityKind::Club, true, false)),
+    ("SUPPORT_CONTACT_WITH_FRIENDS", |f| contact(f, ContactKind::ChildTalk, "2026-11-25", &[ContactTopic::Friends], &[])),
+    ("REFER_TO_OUTSIDE_CARE", |f| {
+        f.screening_raised = true;
+        f.involvements.push((d("2026-11-22"), None));
+    }),
+    ("FOLLOW_OUTSIDE_HELP", |f| {
+        f.involvements.push((d("2026-10-01"), None));
+        contact(f, ContactKind::ParentTalk, "2026-11-25", &[], &[ChainCooperation]);
+    }),
+    ("COORDINATE_WITH_PROFESSIONALS", |f| {
+        f.involvements.push((d("2026-10-01"), None));
+        contact(f, ContactKind::ProfessionalConsultation, "2026-11-25", &[], &[]);
+    }),
+    ("REVIEW_WITH_THE_CHILD", |f| contact(f, ContactKind::ChildTalk, "2026-12-11", &[ContactTopic::WhatGoesWell], &[])),
+    ("PREPARE_THE_CHILD", |f| contact(f, ContactKind::ChildTalk, "2026-12-11", &[ContactTopic::PreparingDeparture], &[])),
+    ("CLOSE_THE_SUPPORT", |f| {
+        f.phase = Closed;
+        f.closed_on = Some(d("2026-12-14"));
+    }),
+    ("ARRANGE_FAREWELL", |f| contact(f, ContactKind::ChildTalk, "2026-12-11", &[ContactTopic::Farewell], &[])),
+    ("AGREE_ON_SAFETY_MONITORING", |f| f.safety_monitoring = true),
+    ("ARRANGE_HANDOVER", |f| f.aftercare = Some(AftercareDecision::AftercareByShelter)),
+    ("REVIEW_WITH_THE_PARENTS", |f| contact(f, ContactKind::ParentTalk, "2026-12-11", &[ContactTopic::WhatGoesWell], &[])),
+    ("PREPARE_THE_PARENTS", |f| contact(f, ContactKind::ParentTalk, "2026-12-11", &[ContactTopic::PreparingDeparture], &[])),
+    ("DISCUSS_RELAPSE_RISK", |f| contact(f, ContactKind::ParentTalk, "2026-12-11", &[ContactTopic::RelapseRisk], &[])),
+    ("SUPPORT_IN_THE_NEW_SITUATION", |f| contact(f, ContactKind::ParentTalk, "2026-12-11", &[ContactTopic::SupportAfterDeparture], &[])),
+    ("FOCUS_ON_DEPARTURE", |f| climate(f, Phase3, LivingClimateItem::FocusOnDeparture)),
+    ("CHILD_SAYS_GOODBYE", |f| activity(f, ActivityKind::Farewell, true, false)),
+    ("CONTINUITY_INTO_THE_NEW_SITUATION", |f| activity(f, ActivityKind::Sport, true, true)),
+    ("WHO_CAN_DO_WHAT", |f| f.network_support_known = true),
+    ("AGREEMENTS_FOR_AFTER_SUPPORT", |f| contact(f, ContactKind::NetworkContact, "2026-12-11", &[ContactTopic::NetworkAgreements], &[])),
+    ("OWN_STRENGTH_AND_HELP_NEEDED", |f| contact(f, ContactKind::ParentTalk, "2026-12-11", &[ContactTopic::OwnStrengthAndHelpNeeded], &[])),
+    ("AGREE_WITH_PROFESSIONALS", |f| {
+        f.involvements.push((d("2026-10-01"), None));
+        contact(f, ContactKind::ProfessionalConsultation, "2026-12-11", &[], &[]);
+    }),
+    ("ARRANGE_FOLLOW_UP_HELP", |f| {
+        f.aftercare = Some(AftercareDecision::WarmHandover);
+        f.handover_accepted = true;
+    }),
+];
+
+/// A child in phase 3 since 10 December, with its rhythms on time.
+fn in_phase_3() -> Facts {
+    Facts {
+        today: d("2026-12-12"),
+        phase: Phase3,
+        phase2_on: Some(d("2026-11-20")),
+        phase3_on: Some(d("2026-12-10")),
+        expected_departure_on: Some(d("2027-01-10")),
+        ..child(41)
+    }
+}
+
+#[test]
+fn every_one_off_activity_is_done_by_its_own_record() {
+    let rhythms: Vec<&str> = CATALOGUE.iter().filter(|i| matches!(i.rule, Rule::Rhythm { .. })).map(|i| i.key).collect();
+    let activities: Vec<&str> = CATALOGUE.iter().filter(|i| i.kind == ItemKind::Activity && !rhythms.contains(&i.key)).map(|i| i.key).collect();
+    assert_eq!(DONE_BY.iter().map(|(k, _)| *k).collect::<Vec<_>>(), activities, "one record per one-off activity, in catalogue order");
+    assert_eq!(rhythms, ["PARENT_TALKS_PHASE_1", "CHILD_TALKS", "SIGNS_OF_CONCERN", "EVALUATE_PROGRESS", "PARENT_TALKS", "PARENT_TALKS_PHASE_3"]);
+    let blank = in_phase_3();
+    let open: Vec<&str> = board(&blank).into_iter().filter(|i| i.kind == ItemKind::Activity && i.state == State::Done).map(|i| i.key).collect();
+    assert_eq!(open, Vec::<&str>::new(), "nothing recorded, nothing done");
+    for (key, record) in DONE_BY {
+        let mut f = in_phase_3();
+        record(&mut f);
+        let done: Vec<&str> = board(&f).into_iter().filter(|i| i.kind == ItemKind::Activity && i.done()).map(|i| i.key).collect();
+        assert!(done.contains(key), "{key} not done by its record");
+    }
+}
+
+#[test]
+fn items_of_a_phase_not_reached_are_later_and_of_a_phase_left_overdue() {
+    let f = child(10);
+    for i in board(&f) {
+        match i.phase {
+            Phase2 | Phase3 => assert_eq!(i.state, State::Later, "{}", i.key),
+            _ => assert_ne!(i.state, State::Later, "{}", i.key),
+        }
+    }
+    let f = in_phase_3();
+    for i in board(&f).into_iter().filter(|i| i.phase != Phase3 && i.state != State::NotApplicable) {
+        assert_eq!((i.state, i.reason.as_deref().unwrap_or("")), (State::Overdue, format!("not done in {}", phase_name(i.phase)).as_str()), "{}", i.key);
+    }
+}
