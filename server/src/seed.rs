@@ -7,13 +7,16 @@ use crate::{
     auth::Principal,
     cases::{
         Actor,
+        activities::{self, DecideAftercare, LivingClimateCheck, NonAccompanyingParentFindings, Participant, RecordActivity, RecordPsychoEducation},
         admission::{self, AdmitFamily, NewMember},
+        board::{self, ConfirmBoardResult},
+        consent::{self as consents, RecordConsent},
         contacts::{self, HeldDetails, RecordContact},
         intake::{self, RecordFirstContact, RecordIntake},
         network::{self, NetworkMemberDetails},
         plans::{self, NewAction, NewGoal, ProgressOnGoal, RecordActionPlan, RecordEvaluation},
-        safety::{self, RecordReportingCodeStep, RecordSafetyAssessment, RecordSafetyPlan, ScaleAnswer},
-        screening::{self, RecordScreening},
+        safety::{self, CloseReportingCodeTrack, OpenReportingCodeTrack, RecordReportingCodeStep, RecordSafetyAssessment, RecordSafetyPlan, ScaleAnswer},
+        screening::{self, RecordScreening, RecordScreeningFollowUp},
         trajectories::{self, AdvancePhase},
     },
     domain::screening::{Answer, Informant},
@@ -21,9 +24,11 @@ use crate::{
 };
 use chrono::{Days, NaiveDate, Utc};
 use entities::{
-    AftercareDecision, CareSetting, ContactKind, ContactTopic, CoreTask, EducationKind, EndReason, GoalStatus, LocationKind, MembershipRole,
-    NetworkRelation, Phase, Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex, SubGoal, access_log_head,
-    goal as goal_row, location, organisation, person, reporting_code_track, worker, worker_role,
+    ActivityKind, AftercareDecision, CareSetting, ConsentDecision, ConsentPurpose, ContactKind, ContactTopic, CoreTask, EducationKind, EndReason,
+    GoalStatus, LivingClimateItem, LocationKind, MembershipRole, NetworkRelation, NonAccompanyingParentOutcome, ParentRisk, Phase,
+    PsychoEducationAudience, PsychoEducationForm, ReportingCodeSignal, Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex,
+    SubGoal, access_log_head, custody, family_membership, goal as goal_row, location, organisation, person, reporting_code_track, trajectory, worker,
+    worker_role,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -341,9 +346,34 @@ impl DemoStory {
             participants: Vec::new(),
         })
         .await?;
+        self.talk(actor, txn, ContactKind::ParentTalk, 2, "Oudergesprek: hoe het met het kind gaat sinds de opname.").await?;
+        // The parents' consent to the child's own support; one child in five still lacks it.
+        if v % 5 != 0 {
+            let custodians: Vec<Uuid> = custody::Entity::find().filter(custody::Column::ChildId.eq(child)).all(txn).await?.iter().map(|c| c.custodian_id).collect();
+            // Who decides under the WGBO: the parents under 12, parents and child from 12, the child from 16.
+            let decided_by = match age {
+                16.. => vec![child],
+                12..=15 => custodians.into_iter().chain([child]).collect(),
+                _ => custodians,
+            };
+            consents::record_consent(actor, txn, RecordConsent {
+                child_id: child,
+                purpose: ConsentPurpose::ChildSupport,
+                partner_id: None,
+                partner_kind: None,
+                scope: Vec::new(),
+                decision: ConsentDecision::Given,
+                decided_by,
+                decided_on: Some(self.day(1)),
+                valid_until: None,
+                note: None,
+            })
+            .await?;
+        }
         if stay < 5 {
             return Ok(());
         }
+        self.phase_1_surroundings(actor, txn, v).await?;
         let assessed = safety::record_safety_assessment(actor, txn, assessment(child, Some(self.day(4)), age, v)).await?;
         if assessed.judgement == SafetyJudgement::NotGoodEnough {
             // "Niet goed genoeg" opened a Meldcode track.
@@ -376,7 +406,15 @@ impl DemoStory {
         })
         .await?;
         if (4..=17).contains(&age) && stay >= 10 {
-            screening::record_screening(actor, txn, parent_sdq(child, Some(self.day(9)), v)).await?;
+            let sdq = screening::record_screening(actor, txn, parent_sdq(child, Some(self.day(9)), v)).await?;
+            screening::record_screening_follow_up(actor, txn, RecordScreeningFollowUp {
+                screening_id: sdq.id,
+                discussed_with_parent_on: Some(self.day(10)),
+                discussed_with_child_on: (age >= 8).then(|| self.day(10)),
+                follow_up: None,
+                note: None,
+            })
+            .await?;
         }
         network::add_network_member(actor, txn, child, NetworkMemberDetails {
             name: "Oma Riet".into(),
@@ -417,8 +455,12 @@ impl DemoStory {
         let behind = if v % 3 == 0 { 21 } else { 0 };
         let mut day = 31;
         while day + behind <= stay {
-            if age >= 4 && (day - 31) % 14 == 0 {
-                self.talk(actor, txn, ContactKind::ChildTalk, day, "Kindgesprek: tekenen over thuis en school.").await?;
+            if (day - 31).is_multiple_of(14) {
+                if age >= 4 {
+                    self.talk(actor, txn, ContactKind::ChildTalk, day, "Kindgesprek: tekenen over thuis en school.").await?;
+                } else {
+                    self.talk(actor, txn, ContactKind::Observation, day, "Observatie: spel van moeder en kind op de groep.").await?;
+                }
             }
             self.talk(actor, txn, ContactKind::ParentTalk, day, "Oudergesprek over hoe het met het kind gaat.").await?;
             day += 7;
@@ -439,17 +481,127 @@ impl DemoStory {
             .await?;
             at += 42;
         }
+        self.phase_2_extras(actor, txn, age, v).await?;
         if stay > 90 && v % 2 == 0 {
             advance(AdvancePhase { expected_departure_on: Some(self.today + Days::new(21)), ..Default::default() }).await?;
+            self.talk(actor, txn, ContactKind::ParentTalk, stay, "Vertrek voorbereid: wat gaat goed, wat vraagt nog aandacht.").await?;
+            activities::decide_aftercare(actor, txn, DecideAftercare {
+                child_id: child,
+                decision: AftercareDecision::AftercareByShelter,
+                handover_id: None,
+                safety_monitoring: Some("De begeleider belt moeder de eerste zes weken elke week.".into()),
+                note: None,
+            })
+            .await?;
             if v % 4 == 0 {
-                advance(AdvancePhase {
-                    to: Some(Phase::Closed),
-                    end_reason: Some(EndReason::IndependentHousing),
-                    aftercare_decision: Some(AftercareDecision::AftercareByShelter),
-                    ..Default::default()
+                advance(AdvancePhase { to: Some(Phase::Closed), end_reason: Some(EndReason::IndependentHousing), ..Default::default() }).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Phase 1 beyond the child itself: the living climate checked, the father who stayed
+    /// behind looked into.
+    async fn phase_1_surroundings(&self, actor: Actor<'_>, txn: &DatabaseTransaction, v: u64) -> AppResult<()> {
+        let mut met = vec![LivingClimateItem::BasicCareArranged, LivingClimateItem::ChildShownAround, LivingClimateItem::HousingSafe];
+        if !v.is_multiple_of(3) {
+            met.push(LivingClimateItem::ChildFeelsWelcome);
+        }
+        activities::record_living_climate_check(actor, txn, LivingClimateCheck { child_id: self.child, checked_on: Some(self.day(3)), met, notes: None })
+            .await?;
+        let family = trajectory::Entity::find().filter(trajectory::Column::ChildId.eq(self.child)).one(txn).await?.map(|t| t.family_id);
+        let father = family_membership::Entity::find()
+            .filter(family_membership::Column::FamilyId.eq(family))
+            .filter(family_membership::Column::Role.eq(MembershipRole::NonAccompanyingParent))
+            .one(txn)
+            .await?;
+        let unsafe_father = v.is_multiple_of(2);
+        activities::record_non_accompanying_parent(actor, txn, self.child, NonAccompanyingParentFindings {
+            person_id: father.as_ref().map(|f| f.person_id),
+            name: father.is_none().then(|| "Vader (niet geregistreerd)".into()),
+            investigated_on: Some(self.day(4)),
+            has_custody: Some(father.is_some()),
+            risk: if unsafe_father { ParentRisk::Danger } else { ParentRisk::Concerns },
+            informed_how: (!unsafe_father).then(|| "Per brief over school en gezondheid, via de advocaat.".into()),
+            involvement: None,
+            contact_arrangement: (!unsafe_father).then(|| "Begeleid contact, eens per twee weken.".into()),
+            outcome: if unsafe_father { NonAccompanyingParentOutcome::NoContactUnsafe } else { NonAccompanyingParentOutcome::KeptInformed },
+            notes: None,
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Phase 2 beyond the talks: an activity, psycho-education for the mother, the living
+    /// climate monitored, a result confirmed; and for some a signal in a talk that the Meldcode
+    /// looks into and does not confirm.
+    async fn phase_2_extras(&self, actor: Actor<'_>, txn: &DatabaseTransaction, age: i32, v: u64) -> AppResult<()> {
+        let child = self.child;
+        let (kind, description) = if age >= 6 { (ActivityKind::Club, "Voetbaltraining bij de club in de wijk") } else { (ActivityKind::Play, "Spelochtend op de groep") };
+        activities::record_activity(actor, txn, RecordActivity {
+            kind,
+            description: description.into(),
+            held_on: Some(self.day(33)),
+            continues_after_departure: false,
+            children: vec![Participant { child_id: child, took_part: v % 4 != 1, parent_took_part: Some(age < 6) }],
+        })
+        .await?;
+        activities::record_psycho_education(actor, txn, RecordPsychoEducation {
+            child_id: child,
+            audience: PsychoEducationAudience::Parent,
+            form: PsychoEducationForm::Group,
+            external: false,
+            took_part: true,
+            offered_on: Some(self.day(34)),
+            topic: Some("Wat huiselijk geweld met kinderen doet".into()),
+            duration_minutes: Some(90),
+        })
+        .await?;
+        activities::record_living_climate_check(actor, txn, LivingClimateCheck {
+            child_id: child,
+            checked_on: Some(self.day(35)),
+            met: if v.is_multiple_of(3) { vec![] } else { vec![LivingClimateItem::ClimateSufficient] },
+            notes: None,
+        })
+        .await?;
+        board::confirm_board_result(actor, txn, ConfirmBoardResult {
+            child_id: child,
+            key: "WORKING_RELATIONSHIP_BEGUN".into(),
+            achieved_on: Some(self.day(20)),
+            note: Some("Moeder en begeleider werken goed samen.".into()),
+        })
+        .await?;
+        let open = reporting_code_track::Entity::find()
+            .filter(reporting_code_track::Column::ChildId.eq(child))
+            .filter(reporting_code_track::Column::ClosedOn.is_null())
+            .one(txn)
+            .await?;
+        if v % 5 == 2 && open.is_none() {
+            let track = safety::open_reporting_code_track(actor, txn, OpenReportingCodeTrack {
+                child_id: child,
+                signal: ReportingCodeSignal::Disclosure,
+                description: "In het kindgesprek vertelde het kind over slaan door een oom.".into(),
+                opened_on: Some(self.day(32)),
+            })
+            .await?;
+            for step in 1..=3 {
+                safety::record_reporting_code_step(actor, txn, RecordReportingCodeStep {
+                    track_id: track.id,
+                    step,
+                    recorded_on: Some(self.day(32 + step as u64)),
+                    outcome: "Signalen besproken; moeder en school gesproken.".into(),
+                    consulted_veilig_thuis: (step == 2).then_some(false),
+                    decision: None,
                 })
                 .await?;
             }
+            safety::close_reporting_code_track(actor, txn, CloseReportingCodeTrack {
+                track_id: track.id,
+                closed_on: Some(self.day(36)),
+                suspicion_not_confirmed: true,
+                note: Some("Het ging om een spel met de oom; geen andere signalen, school bevestigt.".into()),
+            })
+            .await?;
         }
         Ok(())
     }

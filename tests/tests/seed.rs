@@ -21,6 +21,34 @@ async fn the_demo_data_set_loads_once() {
     let lead = app.sign(&app.claims("de-haven", &[entities::Role::TeamLead], None));
     let data = app.gql(&lead, "{ families { totalCount } }", serde_json::json!({})).await;
     assert_eq!(data["families"]["totalCount"], 14);
+    // Every record of the method is in the demo, and the board reads them.
+    for (table, n) in [
+        ("non_accompanying_parent", entities::non_accompanying_parent::Entity::find().count(&app.db).await.unwrap()),
+        ("living_climate_check", entities::living_climate_check::Entity::find().count(&app.db).await.unwrap()),
+        ("child_activity", entities::child_activity::Entity::find().count(&app.db).await.unwrap()),
+        ("psycho_education", entities::psycho_education::Entity::find().count(&app.db).await.unwrap()),
+        ("board_result", entities::board_result::Entity::find().count(&app.db).await.unwrap()),
+        ("consent", entities::consent::Entity::find().count(&app.db).await.unwrap()),
+    ] {
+        assert!(n > 0, "no {table} in the demo");
+    }
+    let signals = entities::reporting_code_track::Entity::find()
+        .filter(entities::reporting_code_track::Column::CloseReason.eq(entities::ReportingCodeCloseReason::SuspicionNotConfirmed))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert!(signals > 0, "a Meldcode track closed without a report");
+    let q = "{ children(first: 100) { edges { node { board { key state } } } } }";
+    let children = app.gql(&lead, q, serde_json::json!({})).await;
+    let states = |key: &str| -> Vec<String> {
+        children["children"]["edges"].as_array().unwrap().iter()
+            .map(|e| e["node"]["board"].as_array().unwrap().iter().find(|i| i["key"] == key).unwrap()["state"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(states("NON_ACCOMPANYING_PARENT").contains(&"DONE".to_string()));
+    assert!(states("WORKING_RELATIONSHIP_BEGUN").contains(&"DONE".to_string()));
+    let consent = states("WORKING_RELATIONSHIP");
+    assert!(consent.iter().any(|s| s == "DONE") && consent.iter().any(|s| s != "DONE"), "some children still lack consent: {consent:?}");
 }
 
 #[tokio::test]
