@@ -352,4 +352,24 @@ async fn the_new_records_refuse_bad_input_on_their_field_and_write_nothing() {
         json!({ "input": { "childId": toddler, "met": ["HOUSING_SAFE"] } })).await;
     assert_eq!(c["recordLivingClimateCheck"]["met"], json!(["HOUSING_SAFE"]));
     assert_eq!(c["recordLivingClimateCheck"]["notMet"].as_array().unwrap().len(), 5, "the rest of phase 1's checklist");
+    let a = app.gql(t, "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { kind tookPart } }", json!({ "input": {
+        "kind": "OUTING", "description": "Naar de kinderboerderij", "children": [{ "childId": child, "tookPart": false }, { "childId": toddler, "tookPart": true }] } })).await;
+    assert_eq!(a["recordActivity"], json!([{ "kind": "OUTING", "tookPart": false }, { "kind": "OUTING", "tookPart": true }]), "in the order given");
+
+    // Every record written and read is in the access log, for the child it concerns.
+    let (child_id, toddler_id) = (uuid_of(&child), uuid_of(&toddler));
+    let log: Vec<(uuid::Uuid, entities::AccessAction, String)> = access_log(&app.db).await.into_iter().map(|e| (e.person_id, e.action, e.area)).collect();
+    use entities::AccessAction::{Create, Read};
+    for entry in [
+        (child_id, Create, "screening"), (child_id, Create, "psycho_education"), (toddler_id, Create, "living_climate"),
+        (toddler_id, Create, "activities"), (child_id, Create, "activities"),
+        (child_id, Read, "non_accompanying_parent"), (child_id, Read, "living_climate"), (child_id, Read, "activities"),
+        (child_id, Read, "psycho_education"), (toddler_id, Read, "activities"),
+    ] {
+        assert!(log.contains(&(entry.0, entry.1, entry.2.to_string())), "{entry:?} not logged");
+    }
+}
+
+fn uuid_of(child: &Value) -> uuid::Uuid {
+    server::api::ids::uuid_of(child.as_str().unwrap(), "Child").unwrap()
 }

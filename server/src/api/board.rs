@@ -89,14 +89,15 @@ pub struct BoardItem {
 
 impl From<board::BoardItem> for BoardItem {
     fn from(i: board::BoardItem) -> Self {
+        let item = i.item;
         Self {
             done: i.done(),
-            key: i.key,
-            core_task: i.core_task,
-            phase: i.phase,
-            kind: i.kind.into(),
-            importance: i.importance.into(),
-            description: i.description,
+            key: item.key,
+            core_task: item.core_task,
+            phase: item.phase,
+            kind: item.kind.into(),
+            importance: item.importance.into(),
+            description: item.description,
             state: i.state.into(),
             reason: i.reason,
         }

@@ -133,8 +133,12 @@ pub async fn record_living_climate_check(actor: Actor<'_>, txn: &DatabaseTransac
         .map(|(i, item)| Violation::new(format!("input.met[{i}]"), format!("{} is on the checklist of {}", item.as_str(), item.phase().as_str())))
         .collect();
     check(v)?;
-    let mut met = cmd.met;
-    met.dedup();
+    let mut met: Vec<LivingClimateItem> = Vec::with_capacity(cmd.met.len());
+    for item in cmd.met {
+        if !met.contains(&item) {
+            met.push(item);
+        }
+    }
     let saved = living_climate_check::ActiveModel::from(living_climate_check::Model {
         id: Uuid::now_v7(),
         organisation_id: w.organisation_id(),
@@ -188,8 +192,13 @@ pub async fn record_activity(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: R
         }
     }
     check(v)?;
-    let mut saved = Vec::new();
-    for (i, c) in cmd.children.iter().enumerate() {
+    // Trajectories are locked in one order (by child), so that two activities naming the same
+    // children cannot wait on each other; the records come back in the order given.
+    let mut order: Vec<usize> = (0..cmd.children.len()).collect();
+    order.sort_by_key(|&i| cmd.children[i].child_id);
+    let mut saved = Vec::with_capacity(order.len());
+    for i in order {
+        let c = &cmd.children[i];
         let w = RecordWrite::begin(actor, txn, c.child_id).await?;
         let held_on = record_date(cmd.held_on, w.trajectory.admission_date, &format!("input.children[{i}].heldOn"))?;
         let row = child_activity::ActiveModel::from(child_activity::Model {
@@ -209,9 +218,10 @@ pub async fn record_activity(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: R
         .insert(txn)
         .await?;
         w.log(AccessAction::Create, "activities").await?;
-        saved.push(row);
+        saved.push((i, row));
     }
-    Ok(saved)
+    saved.sort_by_key(|(i, _)| *i);
+    Ok(saved.into_iter().map(|(_, row)| row).collect())
 }
 
 /// Psycho-education offered to the child or a parent.

@@ -131,9 +131,6 @@ pub struct Facts {
     pub confirmed: HashSet<String>,
 }
 
-/// Why an item does not apply, or what it waits for.
-pub type Reason = String;
-
 /// How an item is decided.
 pub enum Rule {
     /// Done once, from the records; `applies` gives the reason when it does not apply.
@@ -160,17 +157,12 @@ pub struct Item {
     pub rule: Rule,
 }
 
-/// One line of the board.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line of the board: an item of the catalogue and where it stands for the child.
 pub struct BoardItem {
-    pub key: &'static str,
-    pub core_task: CoreTask,
-    pub phase: Phase,
-    pub kind: ItemKind,
-    pub importance: Importance,
-    pub description: &'static str,
+    pub item: &'static Item,
     pub state: State,
-    pub reason: Option<Reason>,
+    /// What it waits for, when it was or is due, or why it does not apply.
+    pub reason: Option<String>,
 }
 
 impl BoardItem {
@@ -185,16 +177,7 @@ pub fn board(f: &Facts) -> Vec<BoardItem> {
         .iter()
         .map(|item| {
             let (state, reason) = state_of(item, f);
-            BoardItem {
-                key: item.key,
-                core_task: item.core_task,
-                phase: item.phase,
-                kind: item.kind,
-                importance: item.importance,
-                description: item.description,
-                state,
-                reason,
-            }
+            BoardItem { item, state, reason }
         })
         .collect()
 }
@@ -272,7 +255,7 @@ impl Facts {
     }
 }
 
-fn state_of(item: &Item, f: &Facts) -> (State, Option<Reason>) {
+fn state_of(item: &Item, f: &Facts) -> (State, Option<String>) {
     let applies = match &item.rule {
         Rule::Once { applies, .. } | Rule::Rhythm { applies, .. } => applies(f),
         Rule::Confirmed => Ok(()),
@@ -331,7 +314,7 @@ fn item_done(item: &Item, f: &Facts) -> bool {
 }
 
 /// An item of a phase the child has left (or, when closed, never reached).
-fn past_phase(item: &Item, f: &Facts, done: bool) -> (State, Option<Reason>) {
+fn past_phase(item: &Item, f: &Facts, done: bool) -> (State, Option<String>) {
     if done {
         (State::Done, None)
     } else if !f.reached(item.phase) {

@@ -20,7 +20,7 @@ fn with_cadence(mut f: Facts, last: &CadenceFacts) -> Facts {
 }
 
 fn state(f: &Facts, key: &str) -> (State, Option<String>) {
-    let item = board(f).into_iter().find(|i| i.key == key).unwrap_or_else(|| panic!("no {key}"));
+    let item = board(f).into_iter().find(|i| i.item.key == key).unwrap_or_else(|| panic!("no {key}"));
     (item.state, item.reason)
 }
 
@@ -168,7 +168,7 @@ fn results_nobody_can_read_from_records_are_confirmed_by_a_worker() {
     assert_eq!(state(&f, "WORKING_RELATIONSHIP_BEGUN").0, State::Due);
     let confirmed = Facts { confirmed: ["WORKING_RELATIONSHIP_BEGUN".to_string()].into(), ..f };
     assert_eq!(state(&confirmed, "WORKING_RELATIONSHIP_BEGUN").0, State::Done);
-    assert!(board(&confirmed).iter().filter(|i| i.kind == ItemKind::Result).any(|i| i.state == State::Due));
+    assert!(board(&confirmed).iter().filter(|i| i.item.kind == ItemKind::Result).any(|i| i.state == State::Due));
 }
 
 #[test]
@@ -315,12 +315,12 @@ fn every_one_off_activity_is_done_by_its_own_record() {
     assert_eq!(DONE_BY.iter().map(|(k, _)| *k).collect::<Vec<_>>(), activities, "one record per one-off activity, in catalogue order");
     assert_eq!(rhythms, ["PARENT_TALKS_PHASE_1", "CHILD_TALKS", "SIGNS_OF_CONCERN", "EVALUATE_PROGRESS", "PARENT_TALKS", "PARENT_TALKS_PHASE_3"]);
     let blank = in_phase_3();
-    let open: Vec<&str> = board(&blank).into_iter().filter(|i| i.kind == ItemKind::Activity && i.state == State::Done).map(|i| i.key).collect();
+    let open: Vec<&str> = board(&blank).into_iter().filter(|i| i.item.kind == ItemKind::Activity && i.done()).map(|i| i.item.key).collect();
     assert_eq!(open, Vec::<&str>::new(), "nothing recorded, nothing done");
     for (key, record) in DONE_BY {
         let mut f = in_phase_3();
         record(&mut f);
-        let done: Vec<&str> = board(&f).into_iter().filter(|i| i.kind == ItemKind::Activity && i.done()).map(|i| i.key).collect();
+        let done: Vec<&str> = board(&f).into_iter().filter(|i| i.item.kind == ItemKind::Activity && i.done()).map(|i| i.item.key).collect();
         assert!(done.contains(key), "{key} not done by its record");
     }
 }
@@ -329,13 +329,14 @@ fn every_one_off_activity_is_done_by_its_own_record() {
 fn items_of_a_phase_not_reached_are_later_and_of_a_phase_left_overdue() {
     let f = child(10);
     for i in board(&f) {
-        match i.phase {
-            Phase2 | Phase3 => assert_eq!(i.state, State::Later, "{}", i.key),
-            _ => assert_ne!(i.state, State::Later, "{}", i.key),
+        match i.item.phase {
+            Phase2 | Phase3 => assert_eq!(i.state, State::Later, "{}", i.item.key),
+            _ => assert_ne!(i.state, State::Later, "{}", i.item.key),
         }
     }
     let f = in_phase_3();
-    for i in board(&f).into_iter().filter(|i| i.phase != Phase3 && i.state != State::NotApplicable) {
-        assert_eq!((i.state, i.reason.as_deref().unwrap_or("")), (State::Overdue, format!("not done in {}", phase_name(i.phase)).as_str()), "{}", i.key);
+    for i in board(&f).into_iter().filter(|i| i.item.phase != Phase3 && i.state != State::NotApplicable) {
+        let expected = format!("not done in {}", phase_name(i.item.phase));
+        assert_eq!((i.state, i.reason.as_deref().unwrap_or("")), (State::Overdue, expected.as_str()), "{}", i.item.key);
     }
 }
