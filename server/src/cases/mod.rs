@@ -17,6 +17,7 @@ pub mod handovers;
 pub mod intake;
 pub mod involvements;
 pub mod network;
+pub mod norms;
 pub mod partners;
 pub mod persons;
 pub mod plans;

@@ -6,6 +6,7 @@ pub mod board;
 pub mod cadence;
 pub mod consent;
 pub mod meldcode;
+pub mod norms;
 pub mod method;
 pub mod phase;
 pub mod reference_index;

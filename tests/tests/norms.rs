@@ -1,0 +1,129 @@
+//! Issue 13: the norm figures counted in SQL, on both sides of every boundary, on SQLite and
+//! PostgreSQL. (The GraphQL overview comes next; these call the counting directly.)
+
+use chrono::{Days, NaiveDate};
+use serde_json::{Value, json};
+use server::{
+    cases::norms::{self, Count, NormScope},
+    domain::norms::Period,
+};
+use tests::*;
+
+/// One child of its own family, born `age` years before the period's end, admitted on `admitted`.
+async fn child(app: &TestApp, org: &Org, admitted: NaiveDate, born: NaiveDate) -> (Value, uuid::Uuid) {
+    let mut input = without_bsn(family_input(org, 1));
+    input["admissionDate"] = json!(admitted.to_string());
+    input["members"][1]["dateOfBirth"] = json!(born.to_string());
+    let id = admit(app, org, input).await["children"][0]["id"].clone();
+    let uuid = server::api::ids::uuid_of(id.as_str().unwrap(), "Child").unwrap();
+    (id, uuid)
+}
+
+/// A first contact on `on`; `complete`: the confidant was explained too.
+async fn first_contact(app: &TestApp, org: &Org, child: &Value, on: NaiveDate, complete: bool) {
+    let q = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }";
+    app.gql(&org.worker_token, q, json!({ "input": { "childId": child, "contactOn": on.to_string(), "warmWelcome": true,
+        "houseRulesExplained": true, "complaintsProcedureExplained": true, "confidantExplained": complete, "networkMappedWithParent": true } })).await;
+}
+
+fn scope(org: &Org, period: Period) -> NormScope {
+    NormScope { organisation_id: org.org.id, period, location_id: None, location_kind: None, setting: None, age_band: None }
+}
+
+fn days(d: NaiveDate, n: u64) -> NaiveDate {
+    d + Days::new(n)
+}
+
+#[tokio::test]
+async fn norm_1_counts_a_first_contact_by_day_7_of_children_admitted_7_days_before_the_end() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (from, to) = (today() - Days::new(100), today() - Days::new(50));
+    let period = Period::parse(&format!("{from}..{to}")).unwrap();
+    let born = today() - Days::new(9 * 365);
+    let (a, a_id) = child(&app, &org, from, born).await;
+    first_contact(&app, &org, &a, days(from, 7), true).await;
+    let (b, b_id) = child(&app, &org, days(from, 1), born).await;
+    first_contact(&app, &org, &b, days(from, 9), false).await;
+    let (_, c_id) = child(&app, &org, to - Days::new(7), born).await; // the last day that counts
+    let (d, _) = child(&app, &org, to - Days::new(6), born).await; // had no full week in the period
+    first_contact(&app, &org, &d, to, true).await;
+    let (e, _) = child(&app, &org, from - Days::new(1), born).await; // admitted before the period
+    first_contact(&app, &org, &e, from, true).await;
+    // Another organisation's child is never counted.
+    let anker = tests::org(&app, "anker").await;
+    child(&app, &anker, from, born).await;
+
+    let s = scope(&org, period);
+    assert_eq!(norms::count(&app.db, "1", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 3 }));
+    let cases = norms::cases(&app.db, "1", &s, None, None, 10).await.unwrap();
+    let seen: Vec<(uuid::Uuid, bool, &str)> = cases.iter().map(|c| (c.child_id, c.met, c.reason.as_str())).collect();
+    assert_eq!(seen, [(a_id, true, "first contact on day 7"), (b_id, false, "first contact on day 8"), (c_id, false, "no first contact")]);
+    let missed = norms::cases(&app.db, "1", &s, Some(false), None, 10).await.unwrap();
+    assert_eq!(missed.iter().map(|c| c.child_id).collect::<Vec<_>>(), [b_id, c_id]);
+    let page = norms::cases(&app.db, "1", &s, None, Some(cases[0].trajectory_id), 1).await.unwrap();
+    assert_eq!(page[0].child_id, b_id, "paged after a trajectory");
+    // Norm 1a reads the same first contacts: child a's covered all four, b's not the confidant.
+    assert_eq!(norms::count(&app.db, "1a", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 3 }));
+    let reasons: Vec<String> = norms::cases(&app.db, "1a", &s, Some(false), None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons, ["first contact without all of welcome, house rules, complaints procedure and confidant", "no first contact"]);
+    assert_eq!(norms::count(&app.db, "1b", &s).await.unwrap(), None, "not recordable");
+}
+
+#[tokio::test]
+async fn norm_8_asks_for_a_plan_within_42_days_and_norm_7_for_a_talk_in_the_period_from_age_4() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (from, to) = (today() - Days::new(200), today() - Days::new(60));
+    let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
+    let plan = |child: Value, on: NaiveDate| json!({ "input": { "childId": child, "drawnUpOn": on.to_string(), "childLanguageSummary": "Plan",
+        "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } });
+    let q = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id } }";
+    // Four on the 4th birthday at the period's end, and one a day short of it.
+    let four = to - Days::new(4 * 365 + 1);
+    let (on_time, _) = child(&app, &org, from, four).await;
+    app.gql(&org.worker_token, q, plan(on_time.clone(), days(from, 42))).await;
+    let (late, _) = child(&app, &org, from, four).await;
+    app.gql(&org.worker_token, q, plan(late.clone(), days(from, 43))).await;
+    assert_eq!(norms::count(&app.db, "8", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
+
+    let talk = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    app.gql(&org.worker_token, talk, json!({ "input": { "childId": on_time, "kind": "CHILD_TALK", "heldOn": to.to_string(), "summary": "ok" } })).await;
+    app.gql(&org.worker_token, talk, json!({ "input": { "childId": late, "kind": "CHILD_TALK", "heldOn": days(to, 1).to_string(), "summary": "ok" } })).await;
+    child(&app, &org, from, to - Days::new(3 * 365)).await;
+    // The toddler is under 4: not counted; the talk a day after the period does not count.
+    assert_eq!(norms::count(&app.db, "7", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
+    let reasons: Vec<String> = norms::cases(&app.db, "7", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons, ["1 kindgesprek in the period", "no kindgesprek in the period"]);
+}
+
+#[tokio::test]
+async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_education_offered() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (from, to) = (today() - Days::new(200), today() - Days::new(60));
+    let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
+    let born = today() - Days::new(9 * 365);
+    let advance = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
+    let leave = |child: &Value, on: NaiveDate| json!({ "input": { "childId": child, "effectiveOn": on.to_string(), "phase1ExitReason": "Test van norm 6c." } });
+    let (six_weeks, _) = child(&app, &org, from, born).await;
+    app.gql(&org.worker_token, advance, leave(&six_weeks, days(from, 42))).await;
+    let (a_day_more, _) = child(&app, &org, from, born).await;
+    app.gql(&org.worker_token, advance, leave(&a_day_more, days(from, 43))).await;
+    let (after_the_period, _) = child(&app, &org, from, born).await;
+    app.gql(&org.worker_token, advance, leave(&after_the_period, days(to, 1))).await;
+    assert_eq!(norms::count(&app.db, "6c.2", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
+    let reasons: Vec<String> = norms::cases(&app.db, "6c.2", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons, ["left phase 1 on day 42", "left phase 1 on day 43"]);
+
+    // Psycho-education: every child above has 28 days and more in care; one is offered it in
+    // the period, one after it.
+    let q = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { id } }";
+    let offer = |child: &Value, on: NaiveDate| json!({ "input": { "childId": child, "audience": "PARENT", "form": "GROUP", "tookPart": true, "offeredOn": on.to_string() } });
+    app.gql(&org.worker_token, q, offer(&six_weeks, days(from, 50))).await;
+    app.gql(&org.worker_token, q, offer(&a_day_more, days(to, 1))).await;
+    // 27 days in care within the period are too few to count; 28 are enough.
+    child(&app, &org, to - Days::new(26), born).await;
+    child(&app, &org, to - Days::new(27), born).await;
+    assert_eq!(norms::count(&app.db, "10", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 4 }));
+}
