@@ -62,6 +62,8 @@ text_enum! {
         TeamLead = "TEAM_LEAD",
         /// Functioneel beheerder of the organisation.
         OrgAdmin = "ORG_ADMIN",
+        /// Kwaliteitsmedewerker: reads the norm figures and the children behind them, edits no case.
+        QualityOfficer = "QUALITY_OFFICER",
     }
 }
 

@@ -56,7 +56,9 @@ pub struct RequestMeta {
 /// One access to one person's record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AccessEvent {
-    pub person_id: Uuid,
+    /// The person whose record was touched; none for an aggregate read (figures without
+    /// person data, e.g. the norm overview).
+    pub person_id: Option<Uuid>,
     pub action: AccessAction,
     /// Which part of the record, e.g. `identity`, `trajectory`, `custody`.
     pub area: &'static str,
@@ -65,7 +67,12 @@ pub struct AccessEvent {
 
 impl AccessEvent {
     pub fn new(person_id: Uuid, action: AccessAction, area: &'static str, ground: &Ground) -> Self {
-        Self { person_id, action, area, ground: ground.label() }
+        Self { person_id: Some(person_id), action, area, ground: ground.label() }
+    }
+
+    /// A read of figures about many persons that shows none of them: logged without persons.
+    pub fn aggregate(area: &'static str, ground: &Ground) -> Self {
+        Self { person_id: None, action: AccessAction::Read, area, ground: ground.label() }
     }
 }
 
@@ -107,7 +114,7 @@ pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &Re
             areas.push(((e.action, &e.ground), e.area, Vec::new()));
             areas.len() - 1
         });
-        areas[i].2.push(e.person_id);
+        areas[i].2.extend(e.person_id);
     }
     // Areas of one action and ground that concern the same persons share a row.
     let mut groups: Vec<(AccessAction, &str, Vec<&str>, Vec<Uuid>)> = Vec::new();

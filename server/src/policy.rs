@@ -66,6 +66,15 @@ pub fn same_tenant(p: &Principal, organisation_id: Uuid, what: &'static str) -> 
     if p.organisation_id == organisation_id { Ok(()) } else { Err(AppError::NotFound(what)) }
 }
 
+/// Roles that read the norm figures of their organisation and the children behind them.
+const NORM_ROLES: [Role; 3] = [QualityOfficer, TeamLead, OrgAdmin];
+
+/// The norm figures (Normenkader) and their drill-down: the quality officer's work; team leads
+/// and admins too. The drill-down is a person read, logged per child shown.
+pub fn read_norm_figures(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &NORM_ROLES, "reading the norm figures")
+}
+
 pub fn read_cases(p: &Principal) -> AppResult<Ground> {
     with_role(p, &CASE_ROLES, "reading case files")
 }

@@ -454,7 +454,8 @@ pub async fn access_log(db: &DatabaseConnection) -> Vec<LogEntry> {
     events
         .into_iter()
         .flat_map(|e| {
-            let persons: Vec<Uuid> = e.persons.split(',').map(|p| p.parse().expect("a person id")).collect();
+            // An aggregate read (figures without person data) names no persons.
+            let persons: Vec<Uuid> = e.persons.split(',').filter(|p| !p.is_empty()).map(|p| p.parse().expect("a person id")).collect();
             let areas: Vec<String> = e.area.split(',').map(str::to_string).collect();
             areas.into_iter().flat_map(move |area| {
                 let e = e.clone();

@@ -7,6 +7,7 @@ use server::{
     cases::norms::{self, Count, NormScope},
     domain::norms::Period,
 };
+use sea_orm::EntityTrait;
 use tests::*;
 
 /// One child of its own family, born `age` years before the period's end, admitted on `admitted`.
@@ -126,4 +127,57 @@ async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_educati
     child(&app, &org, to - Days::new(26), born).await;
     child(&app, &org, to - Days::new(27), born).await;
     assert_eq!(norms::count(&app.db, "10", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 4 }));
+}
+
+const OVERVIEW: &str = "query($filter: NormFilter!) { normFigures(filter: $filter) { from to period figures { code nameNl numerator denominator share threshold status previousShare } } }";
+
+/// A quality officer reads the figures and the children behind a shortfall — by name only,
+/// each in the access log — and no case file; a worker reads no figures.
+#[tokio::test]
+async fn a_quality_officer_sees_the_figures_and_the_children_behind_them() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (from, to) = (today() - Days::new(100), today() - Days::new(50));
+    let born = today() - Days::new(9 * 365);
+    let (a, _) = child(&app, &org, days(from, 1), born).await;
+    first_contact(&app, &org, &a, days(from, 3), true).await;
+    let (late, late_id) = child(&app, &org, days(from, 2), born).await;
+    first_contact(&app, &org, &late, days(from, 12), true).await;
+    // The period before: one child, on time.
+    let (before, _) = child(&app, &org, from - Days::new(40), born).await;
+    first_contact(&app, &org, &before, from - Days::new(39), true).await;
+
+    let officer = app.sign(&app.claims("de-haven", &[entities::Role::QualityOfficer], None));
+    let filter = json!({ "filter": { "period": format!("{from}..{to}") } });
+    let overview = app.gql(&officer, OVERVIEW, filter.clone()).await["normFigures"].clone();
+    assert_eq!((overview["from"].as_str(), overview["to"].as_str()), (Some(from.to_string().as_str()), Some(to.to_string().as_str())));
+    let figure = |code: &str| overview["figures"].as_array().unwrap().iter().find(|f| f["code"] == code).unwrap().clone();
+    assert_eq!(figure("1"), json!({ "code": "1", "nameNl": "Eerste contact binnen 7 dagen", "numerator": 1, "denominator": 2,
+        "share": 0.5, "threshold": 0.95, "status": "NOT_MET", "previousShare": 1.0 }));
+    assert_eq!(figure("1b")["status"], "NOT_RECORDABLE");
+    assert_eq!((figure("7")["numerator"].clone(), figure("7")["status"].clone()), (json!(0), json!("NOT_MET")), "no kindgesprek held");
+    assert_eq!(figure("6c.2")["status"], "NO_DATA", "nobody left phase 1");
+
+    let q = "query($filter: NormFilter!) { normFigures(filter: $filter) { figures { code cases(met: false) { edges { node { childId givenName met reason } } } } } }";
+    let shortfall = app.gql(&officer, q, filter.clone()).await;
+    let one = shortfall["normFigures"]["figures"].as_array().unwrap().iter().find(|f| f["code"] == "1").unwrap().clone();
+    let nodes: Vec<Value> = one["cases"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect();
+    assert_eq!(nodes, [json!({ "childId": late, "givenName": "Kind0", "met": false, "reason": "first contact on day 10" })]);
+    // The overview is one event without persons; the child shown is logged by name.
+    let log = access_log(&app.db).await;
+    assert!(log.iter().any(|e| e.person_id == late_id && e.area == "norms"), "the child behind the figure is logged");
+    let aggregates = entities::access_event::Entity::find().all(&app.db).await.unwrap().into_iter().filter(|e| e.area == "norm-figures").collect::<Vec<_>>();
+    assert!(!aggregates.is_empty() && aggregates.iter().all(|e| e.persons.is_empty()), "aggregate reads name nobody");
+
+    // No case file for the quality officer; no figures for a worker; only one's own organisation.
+    let file = app.gql_error(&officer, "query($id: ID!) { child(id: $id) { firstContact { contactOn } } }", json!({ "id": late })).await;
+    assert_eq!(file["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(app.gql_error(&org.worker_token, OVERVIEW, filter).await["extensions"]["code"], "FORBIDDEN");
+    let other = json!({ "filter": { "period": "2026-Q3", "organisation": "anker" } });
+    assert_eq!(app.gql_error(&officer, OVERVIEW, other).await["extensions"]["code"], "FORBIDDEN");
+    let bad = app.gql_error(&officer, OVERVIEW, json!({ "filter": { "period": "2026-Q5" } })).await;
+    assert_eq!((bad["extensions"]["code"].as_str(), bad["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some("filter.period")));
+    // The sealed log still verifies with events that name nobody.
+    let verify = app.gql(&app.sign(&app.claims("de-haven", &[entities::Role::OrgAdmin], None)), "{ verifyAccessLog { valid entriesChecked } }", json!({})).await;
+    assert_eq!(verify["verifyAccessLog"]["valid"], true, "{verify}");
 }

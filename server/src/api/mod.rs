@@ -21,6 +21,7 @@ mod method;
 mod scalars;
 mod organisation;
 mod network;
+mod norms;
 mod pagination;
 mod partner_grants;
 mod partners;
@@ -61,7 +62,7 @@ pub struct Query(
 
 /// The method's catalogues.
 #[derive(MergedObject, Default)]
-pub struct MethodQuery(screening::ScreeningQuery, plans::PlanQuery);
+pub struct MethodQuery(screening::ScreeningQuery, plans::PlanQuery, norms::NormQuery);
 
 // The mutation root, merged from one part per area. The parts are grouped in a shallow tree,
 // not one long list: each merged part nests the resolver future of the next, and a list of

@@ -25,7 +25,7 @@ pub struct Page {
     pub backward: bool,
 }
 
-fn cursor(id: Uuid) -> String {
+pub fn cursor(id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(id.as_bytes())
 }
 

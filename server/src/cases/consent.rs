@@ -169,7 +169,7 @@ pub async fn override_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
         created_at: Utc::now(),
     };
     let saved = consent::ActiveModel::from(row).insert(txn).await?;
-    let event = AccessEvent { person_id: cmd.child_id, action: AccessAction::Create, area: "consent-override", ground: ground.label() };
+    let event = AccessEvent { person_id: Some(cmd.child_id), action: AccessAction::Create, area: "consent-override", ground: ground.label() };
     audit::append(txn, p, actor.meta, &[event]).await?;
     Ok(saved)
 }

@@ -316,7 +316,7 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
     let meta = RequestMeta { request_id: format!("inbox-{message_id}"), ..Default::default() };
     let events: Vec<AccessEvent> = children
         .into_iter()
-        .map(|c| AccessEvent { person_id: c, action: AccessAction::Update, area: AREA, ground: format!("partner-message:{message_id}") })
+        .map(|c| AccessEvent { person_id: Some(c), action: AccessAction::Update, area: AREA, ground: format!("partner-message:{message_id}") })
         .collect();
     audit::append(db, &actor, &meta, &events).await
 }
@@ -444,7 +444,7 @@ pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
     let others: Vec<AccessEvent> = built
         .others
         .iter()
-        .map(|(id, ground)| AccessEvent { person_id: *id, action: AccessAction::Export, area: "identity", ground: ground.clone() })
+        .map(|(id, ground)| AccessEvent { person_id: Some(*id), action: AccessAction::Export, area: "identity", ground: ground.clone() })
         .collect();
     audit::append(txn, p, actor.meta, &others).await?;
     let children = children_of(&h);

@@ -123,7 +123,7 @@ pub async fn queue<C: ConnectionTrait>(
         .iter()
         .flat_map(|permit| {
             permit.grounds.iter().map(|(part, ground)| AccessEvent {
-                person_id: permit.child_id,
+                person_id: Some(permit.child_id),
                 action: AccessAction::Export,
                 area: part.as_str(),
                 ground: ground.label(),

@@ -169,7 +169,7 @@ impl Registering<'_> {
     }
 
     async fn log<C: ConnectionTrait>(&self, db: &C, child_id: Uuid, action: AccessAction) -> AppResult<()> {
-        let event = AccessEvent { person_id: child_id, action, area: AREA, ground: self.ground.clone() };
+        let event = AccessEvent { person_id: Some(child_id), action, area: AREA, ground: self.ground.clone() };
         audit::append(db, self.actor, self.meta, &[event]).await
     }
 }
@@ -221,7 +221,7 @@ pub async fn expire_due<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResu
         a.updated_at = Set(now);
         a.update(db).await?;
         let actor = system_principal(s.organisation_id, "job:reference-index-expiry", None);
-        let event = AccessEvent { person_id: s.child_id, action: AccessAction::Update, area: AREA, ground: "job:signal-end-date".into() };
+        let event = AccessEvent { person_id: Some(s.child_id), action: AccessAction::Update, area: AREA, ground: "job:signal-end-date".into() };
         audit::append(db, &actor, &meta, &[event]).await?;
     }
     Ok(due.len())
@@ -271,7 +271,7 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
     .await?;
     let actor = system_principal(signal.organisation_id, &format!("partner:{}", partner.slug), Some(&partner.slug));
     let meta = RequestMeta { request_id: format!("inbox-{message_id}"), ..Default::default() };
-    let event = AccessEvent { person_id: signal.child_id, action: AccessAction::Create, area: AREA, ground: format!("partner-message:{message_id}") };
+    let event = AccessEvent { person_id: Some(signal.child_id), action: AccessAction::Create, area: AREA, ground: format!("partner-message:{message_id}") };
     audit::append(db, &actor, &meta, &[event]).await
 }
 
