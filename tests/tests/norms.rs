@@ -181,3 +181,61 @@ async fn a_quality_officer_sees_the_figures_and_the_children_behind_them() {
     let verify = app.gql(&app.sign(&app.claims("de-haven", &[entities::Role::OrgAdmin], None)), "{ verifyAccessLog { valid entriesChecked } }", json!({})).await;
     assert_eq!(verify["verifyAccessLog"]["valid"], true, "{verify}");
 }
+
+#[tokio::test]
+async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_and_network_contacts() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let t = &org.worker_token;
+    let (from, to) = (today() - Days::new(200), today() - Days::new(60));
+    let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
+    let born = today() - Days::new(9 * 365);
+    let assess = |child: &Value, on: NaiveDate| json!({ "input": { "childId": child, "assessedOn": on.to_string(), "worries": "w",
+        "safetyGoals": "g", "judgement": "GOOD_ENOUGH", "scores": [{ "respondent": "WORKER", "score": 6 }] } });
+    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }";
+    let (x, _) = child(&app, &org, from - Days::new(10), born).await;
+    app.gql(t, assessment, assess(&x, to - Days::new(90))).await;
+    let (y, _) = child(&app, &org, from - Days::new(10), born).await;
+    app.gql(t, assessment, assess(&y, to - Days::new(91))).await;
+    // Z left 30 days before the end: 90 days before leaving counts.
+    let (z, _) = child(&app, &org, from - Days::new(10), born).await;
+    app.gql(t, assessment, assess(&z, to - Days::new(120))).await;
+    app.gql(t, "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }", json!({ "input": {
+        "childId": z, "to": "CLOSED", "effectiveOn": (to - Days::new(30)).to_string(), "endReason": "INDEPENDENT_HOUSING",
+        "aftercareDecision": "NO_FOLLOW_UP_NEEDED" } })).await;
+    // W was in care 41 days of the period: too short for norm 3, enough for 2g and 11d.
+    child(&app, &org, to - Days::new(40), born).await;
+    assert_eq!(norms::count(&app.db, "3", &s).await.unwrap(), Some(Count { numerator: 2, denominator: 3 }));
+    let reasons: Vec<String> = norms::cases(&app.db, "3", &s, Some(false), None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons, ["last safety assessment 91 days before the period's end or leaving"]);
+
+    let activity = "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { id } }";
+    app.gql(t, activity, json!({ "input": { "kind": "CLUB", "description": "Voetbal", "heldOn": (from + Days::new(5)).to_string(),
+        "children": [{ "childId": x, "tookPart": true }, { "childId": y, "tookPart": false }] } })).await;
+    assert_eq!(norms::count(&app.db, "2g", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 4 }), "y was invited, did not take part");
+    let contact = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    let network = |c: &Value, on: NaiveDate| json!({ "input": { "childId": c, "kind": "NETWORK_CONTACT", "heldOn": on.to_string(), "summary": "Oma" } });
+    app.gql(t, contact, network(&x, to)).await;
+    app.gql(t, contact, network(&y, to + Days::new(1))).await;
+    assert_eq!(norms::count(&app.db, "11d.2", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 4 }));
+
+    // 9a: a trauma risk seen at the first contact asks for a CRIES-13 within 28 days, from age 8.
+    let anker = tests::org(&app, "anker").await;
+    let s = scope(&anker, s.period);
+    let cries: Vec<Value> = (1..=13).map(|i| json!({ "item": i, "answer": "NOT_AT_ALL" })).collect();
+    let screen = |c: &Value, on: NaiveDate| json!({ "input": { "childId": c, "instrument": "CRIES_13", "informant": "SELF", "administeredOn": on.to_string(), "answers": cries } });
+    let first = |c: &Value, trauma: bool| json!({ "input": { "childId": c, "contactOn": from.to_string(), "warmWelcome": true, "houseRulesExplained": true,
+        "complaintsProcedureExplained": true, "confidantExplained": true, "riskTrauma": trauma, "networkMappedWithParent": true } });
+    let fc = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }";
+    let scr = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id } }";
+    for (day, trauma, age_days) in [(28, true, 9 * 365), (29, true, 9 * 365), (5, false, 9 * 365), (5, true, 7 * 365)] {
+        let (c, _) = child(&app, &anker, from, today() - Days::new(age_days)).await;
+        app.gql(&anker.worker_token, fc, first(&c, trauma)).await;
+        if age_days >= 8 * 365 {
+            app.gql(&anker.worker_token, scr, screen(&c, from + Days::new(day))).await;
+        }
+    }
+    assert_eq!(norms::count(&app.db, "9a", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }), "no trauma seen, or under 8: not counted");
+    let reasons: Vec<String> = norms::cases(&app.db, "9a", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons, ["CRIES-13 on day 28", "CRIES-13 on day 29"]);
+}

@@ -10,8 +10,8 @@ use crate::domain::{
 };
 use chrono::Days;
 use entities::{
-    CareSetting, ContactKind, LocationKind, Phase, action_plan, contact, family, first_contact, location, person, phase_change, psycho_education,
-    trajectory,
+    CareSetting, ContactKind, LocationKind, Phase, action_plan, child_activity, contact, family, first_contact, location, person, phase_change,
+    psycho_education, safety_assessment, screening, trajectory,
 };
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult,
@@ -165,6 +165,72 @@ fn definition(code: &str) -> Option<Definition> {
             },
             met: || Expr::col(Alias::new("detail")).gt(0),
             reason: |met, _| if met { "psycho-education offered in the period".into() } else { "no psycho-education offered in the period".into() },
+        },
+        "2g" => Definition {
+            population: |sql, s| {
+                let took_part = Query::select()
+                    .expr(Func::count(Expr::col((child_activity::Entity, child_activity::Column::Id))))
+                    .from(child_activity::Entity)
+                    .and_where(Expr::col((child_activity::Entity, child_activity::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
+                    .and_where(Expr::col((child_activity::Entity, child_activity::Column::ChildTookPart)).eq(true))
+                    .and_where(Expr::col((child_activity::Entity, child_activity::Column::HeldOn)).between(s.period.from, s.period.to))
+                    .to_owned();
+                in_care(sql, s, 28).and_where(born_by(s, 4)).expr_as(Expr::from(took_part), Alias::new("detail")).to_owned()
+            },
+            met: || Expr::col(Alias::new("detail")).gt(0),
+            reason: |met, _| if met { "took part in an activity in the period".into() } else { "no activity taken part in during the period".into() },
+        },
+        "3" => Definition {
+            population: |sql, s| {
+                // Days from the latest assessment to the period's end, or to the day the child left.
+                let latest = Query::select()
+                    .expr(Func::max(Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn))))
+                    .from(safety_assessment::Entity)
+                    .and_where(Expr::col((safety_assessment::Entity, safety_assessment::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
+                    .and_where(Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn)).lte(s.period.to))
+                    .to_owned();
+                let end = trajectory_col(trajectory::Column::EndDate);
+                let until = Expr::case(Cond::all().add(end.clone().is_not_null()).add(end.clone().lt(s.period.to)), end).finally(Expr::val(s.period.to));
+                in_care(sql, s, 42).expr_as(sql.days(Expr::from(latest), until.into()), Alias::new("detail")).to_owned()
+            },
+            met: || Expr::col(Alias::new("detail")).lte(90),
+            reason: |_, days| match days {
+                Some(d) => format!("last safety assessment {d} days before the period's end or leaving"),
+                None => "no safety assessment".into(),
+            },
+        },
+        "9a" => Definition {
+            population: |sql, s| {
+                let cries = Query::select()
+                    .expr(Func::min(Expr::col((screening::Entity, screening::Column::AdministeredOn))))
+                    .from(screening::Entity)
+                    .and_where(Expr::col((screening::Entity, screening::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
+                    .and_where(Expr::col((screening::Entity, screening::Column::Instrument)).eq("CRIES_13"))
+                    .to_owned();
+                let trauma_seen = Query::select()
+                    .column(first_contact::Column::TrajectoryId)
+                    .from(first_contact::Entity)
+                    .and_where(Expr::col(first_contact::Column::RiskTrauma).eq(true))
+                    .to_owned();
+                admitted(s, 28)
+                    .and_where(born_by(s, 8))
+                    .and_where(trajectory_col(trajectory::Column::Id).in_subquery(trauma_seen))
+                    .expr_as(sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(cries)), Alias::new("detail"))
+                    .to_owned()
+            },
+            met: || Expr::col(Alias::new("detail")).lte(28),
+            reason: |_, days| match days {
+                Some(d) => format!("CRIES-13 on day {d}"),
+                None => "no CRIES-13".into(),
+            },
+        },
+        "11d.2" => Definition {
+            population: |sql, s| {
+                let contacts = held_in_period(s, ContactKind::NetworkContact);
+                in_care(sql, s, 28).expr_as(Expr::from(contacts), Alias::new("detail")).to_owned()
+            },
+            met: || Expr::col(Alias::new("detail")).gt(0),
+            reason: |met, _| if met { "a network contact in the period".into() } else { "no network contact in the period".into() },
         },
         _ => return None,
     })

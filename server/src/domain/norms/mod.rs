@@ -90,6 +90,24 @@ pub static CATALOGUE: &[Indicator] = &[
     ),
     not_recordable("1b", "1", "Risico's beoordeeld bij start", "Risks assessed at the start", "the first contact cannot tell \"no risk seen\" from \"not looked at\""),
     counted(
+        "2g",
+        "2g",
+        "Buitenschoolse activiteit",
+        "Activities outside school",
+        "children from 4 in care at least 28 days of the period",
+        "those with an activity they took part in during the period",
+        Some(0.75),
+    ),
+    counted(
+        "3",
+        "3",
+        "Veiligheid actueel in beeld",
+        "Safety currently in view",
+        "children in care at least 42 days of the period",
+        "those with a safety assessment in the 90 days up to the period's end (or their leaving)",
+        Some(0.90),
+    ),
+    counted(
         "6c.2",
         "6c",
         "Fase 1 binnen 6 weken",
@@ -117,6 +135,15 @@ pub static CATALOGUE: &[Indicator] = &[
         Some(0.90),
     ),
     counted(
+        "9a",
+        "9a",
+        "Traumascreening bij signalen",
+        "Trauma screening on signs",
+        "children from 8 admitted in the period at least 28 days before its end, with a trauma risk seen at the first contact",
+        "those who had a CRIES-13 within 28 days of admission",
+        Some(0.80),
+    ),
+    counted(
         "10",
         "10",
         "Psycho-educatie aangeboden",
@@ -124,6 +151,15 @@ pub static CATALOGUE: &[Indicator] = &[
         "children from 4 in care at least 28 days of the period",
         "those offered psycho-education (themselves or a parent) in the period",
         Some(0.50),
+    ),
+    counted(
+        "11d.2",
+        "11d",
+        "Contacten behouden",
+        "Contacts kept",
+        "children in care at least 28 days of the period",
+        "those with a contact with their network held in the period",
+        Some(0.75),
     ),
 ];
 
