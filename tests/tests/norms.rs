@@ -177,6 +177,10 @@ async fn a_quality_officer_sees_the_figures_and_the_children_behind_them() {
     assert_eq!(app.gql_error(&officer, OVERVIEW, other).await["extensions"]["code"], "FORBIDDEN");
     let bad = app.gql_error(&officer, OVERVIEW, json!({ "filter": { "period": "2026-Q5" } })).await;
     assert_eq!((bad["extensions"]["code"].as_str(), bad["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some("filter.period")));
+    let unknown = app.gql_error(&officer, OVERVIEW, json!({ "filter": { "period": "2026-Q3", "codes": ["1", "99"] } })).await;
+    assert_eq!(unknown["extensions"]["field"], "filter.codes");
+    let one = app.gql(&officer, OVERVIEW, json!({ "filter": { "period": format!("{from}..{to}"), "codes": ["1"] } })).await;
+    assert_eq!(one["normFigures"]["figures"].as_array().unwrap().len(), 1, "only the figure asked for");
     // The sealed log still verifies with events that name nobody.
     let verify = app.gql(&app.sign(&app.claims("de-haven", &[entities::Role::OrgAdmin], None)), "{ verifyAccessLog { valid entriesChecked } }", json!({})).await;
     assert_eq!(verify["verifyAccessLog"]["valid"], true, "{verify}");

@@ -190,3 +190,29 @@ async fn partner_fields_of_a_caseload_take_constant_statements() {
     assert_eq!(small, large, "2 children: {small} statements, 10 children: {large}");
     assert!(large <= 13, "{large} statements");
 }
+
+/// Issue 13: the norm overview takes a fixed number of statements (one per counted indicator
+/// and period, plus auth and the access log), however many children and records there are;
+/// so does one figure's drill-down page.
+#[tokio::test]
+async fn the_norm_overview_takes_constant_statements() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let officer = app.sign(&app.claims("haven", &[entities::Role::QualityOfficer], None));
+    let q = "{ normFigures(filter: { period: \"2026\" }) { figures { code numerator denominator previousShare } } }";
+    let drill = "{ normFigures(filter: { period: \"2026\", codes: [\"1\"] }) { figures { code cases(first: 20) { edges { node { givenName reason } } } } } }";
+    admit_with_records(&app, &org, 1).await;
+    app.gql(&officer, q, json!({})).await; // the first request of a token also looks up its user
+    let (small, _) = statements_for(&app, &officer, q).await;
+    let (small_drill, _) = statements_for(&app, &officer, drill).await;
+    for _ in 0..4 {
+        admit_with_records(&app, &org, 3).await;
+    }
+    let (large, data) = statements_for(&app, &officer, q).await;
+    let (large_drill, _) = statements_for(&app, &officer, drill).await;
+    let counted = data["normFigures"]["figures"].as_array().unwrap().iter().filter(|f| !f["denominator"].is_null()).count() as u64;
+    eprintln!("norm overview: {large} SQL statements for {counted} counted indicators; one figure's drill-down page: {large_drill}");
+    assert_eq!(small, large, "overview statement count grew with the data");
+    assert_eq!(small_drill, large_drill, "drill-down statement count grew with the data");
+    assert!(large <= 2 * counted + 4, "{large} statements");
+}

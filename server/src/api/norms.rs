@@ -36,6 +36,8 @@ pub struct NormFilter {
     pub setting: Option<CareSetting>,
     /// The child's age band at the end of the period.
     pub age_band: Option<AgeBand>,
+    /// Only these indicators (e.g. the one a user drills into); all when left out.
+    pub codes: Option<Vec<String>>,
 }
 
 /// Where a figure stands.
@@ -196,10 +198,14 @@ impl NormQuery {
             setting: filter.setting,
             age_band: filter.age_band.map(Into::into),
         };
+        if let Some(unknown) = filter.codes.iter().flatten().find(|c| !CATALOGUE.iter().any(|i| i.code == c.as_str())) {
+            return Err(AppError::invalid("filter.codes", format!("no indicator {unknown:?}")));
+        }
         let previous = NormScope { period: period.previous(), ..scope.clone() };
         ctx.state().audit.record(AccessEvent::aggregate("norm-figures", &ground));
         let mut figures = Vec::with_capacity(CATALOGUE.len());
-        for indicator in CATALOGUE {
+        let wanted = |code: &str| filter.codes.as_ref().is_none_or(|codes| codes.iter().any(|c| c == code));
+        for indicator in CATALOGUE.iter().filter(|i| wanted(i.code)) {
             let (count, before) = futures::try_join!(
                 norms::count(ctx.db(), indicator.code, &scope),
                 norms::count(ctx.db(), indicator.code, &previous)
