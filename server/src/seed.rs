@@ -186,6 +186,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
         create_worker(db, org.id, &format!("Dirk {prefix}"), &[Role::BehaviouralExpert]).await?;
         let lead = create_worker(db, org.id, &format!("Eva {prefix}"), &[Role::TeamLead, Role::ChildFamilyWorker]).await?;
         create_worker(db, org.id, &format!("Frank {prefix}"), &[Role::OrgAdmin]).await?;
+        create_worker(db, org.id, &format!("Greet {prefix}"), &[Role::QualityOfficer]).await?;
 
         let seeder = Seeder::new(db, &org, &lead);
         for i in 0..demo.families {

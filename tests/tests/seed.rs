@@ -49,6 +49,13 @@ async fn the_demo_data_set_loads_once() {
     assert!(states("WORKING_RELATIONSHIP_BEGUN").contains(&"DONE".to_string()));
     let consent = states("WORKING_RELATIONSHIP");
     assert!(consent.iter().any(|s| s == "DONE") && consent.iter().any(|s| s != "DONE"), "some children still lack consent: {consent:?}");
+    // The demo's quality officer sees figures over the year so far.
+    let officer = app.sign(&app.claims("de-haven", &[entities::Role::QualityOfficer], None));
+    let year = today().format("%Y").to_string();
+    let q = "query($p: String!) { normFigures(filter: { period: $p }) { figures { code denominator status } } }";
+    let figures = app.gql(&officer, q, serde_json::json!({ "p": year })).await["normFigures"]["figures"].clone();
+    let with_data = figures.as_array().unwrap().iter().filter(|f| f["denominator"].as_i64().is_some_and(|d| d > 0)).count();
+    assert!(with_data >= 5, "the demo gives figures: {figures}");
 }
 
 #[tokio::test]
