@@ -10,11 +10,11 @@ use crate::domain::{
 };
 use chrono::Days;
 use entities::{
-    CareSetting, ContactKind, LocationKind, Phase, action_plan, child_activity, contact, family, first_contact, location, person, phase_change,
-    psycho_education, safety_assessment, screening, trajectory,
+    CareSetting, ContactKind, LocationKind, Phase, action_plan, child_activity, contact, family, first_contact,
+    location, person, phase_change, psycho_education, safety_assessment, screening, trajectory,
 };
 use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DbErr, FromQueryResult,
+    ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, FromQueryResult,
     sea_query::{Alias, Asterisk, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr},
 };
 use uuid::Uuid;
@@ -75,12 +75,18 @@ fn definition(code: &str) -> Option<Definition> {
     Some(match code {
         "1" => Definition {
             population: |sql, s| {
-                let first = Query::select()
-                    .expr(Func::min(Expr::col((first_contact::Entity, first_contact::Column::ContactOn))))
-                    .from(first_contact::Entity)
-                    .and_where(Expr::col((first_contact::Entity, first_contact::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-                    .to_owned();
-                admitted(s, 7).expr_as(sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(first)), Alias::new("detail")).to_owned()
+                let first = of_trajectory(
+                    first_contact::Entity,
+                    Func::min(Expr::col((first_contact::Entity, first_contact::Column::ContactOn))),
+                    first_contact::Column::TrajectoryId,
+                )
+                .to_owned();
+                admitted(s, 7)
+                    .expr_as(
+                        sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(first)),
+                        Alias::new("detail"),
+                    )
+                    .to_owned()
             },
             met: || Expr::col(Alias::new("detail")).lte(7),
             reason: |_, days| match days {
@@ -95,32 +101,40 @@ fn definition(code: &str) -> Option<Definition> {
                     .add(Expr::col(first_contact::Column::HouseRulesExplained).eq(true))
                     .add(Expr::col(first_contact::Column::ComplaintsProcedureExplained).eq(true))
                     .add(Expr::col(first_contact::Column::ConfidantExplained).eq(true));
-                let complete = Query::select()
-                    .expr(Func::max(Expr::case(all_four, 1).finally(0)))
-                    .from(first_contact::Entity)
-                    .and_where(Expr::col((first_contact::Entity, first_contact::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-                    .to_owned();
+                let complete = of_trajectory(
+                    first_contact::Entity,
+                    Func::max(Expr::case(all_four, 1).finally(0)),
+                    first_contact::Column::TrajectoryId,
+                )
+                .to_owned();
                 admitted(s, 7).expr_as(Expr::from(complete), Alias::new("detail")).to_owned()
             },
             met: || Expr::col(Alias::new("detail")).eq(1),
             reason: |met, detail| match (met, detail) {
                 (true, _) => "welcome, house rules, complaints procedure and confidant covered".into(),
-                (false, Some(_)) => "first contact without all of welcome, house rules, complaints procedure and confidant".into(),
+                (false, Some(_)) => {
+                    "first contact without all of welcome, house rules, complaints procedure and confidant".into()
+                }
                 (false, None) => "no first contact".into(),
             },
         },
         "6c.2" => Definition {
             population: |sql, s| {
                 // The day the child first left phase 1, when that lies in the period.
-                let left = Query::select()
-                    .expr(Func::min(Expr::col((phase_change::Entity, phase_change::Column::EffectiveOn))))
-                    .from(phase_change::Entity)
-                    .and_where(Expr::col((phase_change::Entity, phase_change::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-                    .and_where(Expr::col((phase_change::Entity, phase_change::Column::FromPhase)).eq(Phase::Phase1.as_str()))
-                    .to_owned();
+                let left = of_trajectory(
+                    phase_change::Entity,
+                    Func::min(Expr::col((phase_change::Entity, phase_change::Column::EffectiveOn))),
+                    phase_change::Column::TrajectoryId,
+                )
+                .and_where(
+                    Expr::col((phase_change::Entity, phase_change::Column::FromPhase)).eq(Phase::Phase1.as_str()),
+                )
+                .to_owned();
                 let mut q = base(s);
-                q.and_where(Expr::expr(Expr::from(left.clone())).between(s.period.from, s.period.to))
-                    .expr_as(sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(left)), Alias::new("detail"));
+                q.and_where(Expr::expr(Expr::from(left.clone())).between(s.period.from, s.period.to)).expr_as(
+                    sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(left)),
+                    Alias::new("detail"),
+                );
                 q
             },
             met: || Expr::col(Alias::new("detail")).lte(crate::domain::phase::PHASE_1_MAX_DAYS),
@@ -140,12 +154,18 @@ fn definition(code: &str) -> Option<Definition> {
         },
         "8" => Definition {
             population: |sql, s| {
-                let plan = Query::select()
-                    .expr(Func::min(Expr::col((action_plan::Entity, action_plan::Column::DrawnUpOn))))
-                    .from(action_plan::Entity)
-                    .and_where(Expr::col((action_plan::Entity, action_plan::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-                    .to_owned();
-                admitted(s, 42).expr_as(sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(plan)), Alias::new("detail")).to_owned()
+                let plan = of_trajectory(
+                    action_plan::Entity,
+                    Func::min(Expr::col((action_plan::Entity, action_plan::Column::DrawnUpOn))),
+                    action_plan::Column::TrajectoryId,
+                )
+                .to_owned();
+                admitted(s, 42)
+                    .expr_as(
+                        sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(plan)),
+                        Alias::new("detail"),
+                    )
+                    .to_owned()
             },
             met: || Expr::col(Alias::new("detail")).lte(42),
             reason: |_, days| match days {
@@ -155,42 +175,73 @@ fn definition(code: &str) -> Option<Definition> {
         },
         "10" => Definition {
             population: |sql, s| {
-                let offered = Query::select()
-                    .expr(Func::count(Expr::col((psycho_education::Entity, psycho_education::Column::Id))))
-                    .from(psycho_education::Entity)
-                    .and_where(Expr::col((psycho_education::Entity, psycho_education::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-                    .and_where(Expr::col((psycho_education::Entity, psycho_education::Column::OfferedOn)).between(s.period.from, s.period.to))
-                    .to_owned();
-                in_care(sql, s, 28).and_where(born_by(s, 4)).expr_as(Expr::from(offered), Alias::new("detail")).to_owned()
+                let offered = of_trajectory(
+                    psycho_education::Entity,
+                    Func::count(Expr::col((psycho_education::Entity, psycho_education::Column::Id))),
+                    psycho_education::Column::TrajectoryId,
+                )
+                .and_where(
+                    Expr::col((psycho_education::Entity, psycho_education::Column::OfferedOn))
+                        .between(s.period.from, s.period.to),
+                )
+                .to_owned();
+                in_care(sql, s, 28)
+                    .and_where(born_by(s, 4))
+                    .expr_as(Expr::from(offered), Alias::new("detail"))
+                    .to_owned()
             },
             met: || Expr::col(Alias::new("detail")).gt(0),
-            reason: |met, _| if met { "psycho-education offered in the period".into() } else { "no psycho-education offered in the period".into() },
+            reason: |met, _| {
+                if met {
+                    "psycho-education offered in the period".into()
+                } else {
+                    "no psycho-education offered in the period".into()
+                }
+            },
         },
         "2g" => Definition {
             population: |sql, s| {
-                let took_part = Query::select()
-                    .expr(Func::count(Expr::col((child_activity::Entity, child_activity::Column::Id))))
-                    .from(child_activity::Entity)
-                    .and_where(Expr::col((child_activity::Entity, child_activity::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-                    .and_where(Expr::col((child_activity::Entity, child_activity::Column::ChildTookPart)).eq(true))
-                    .and_where(Expr::col((child_activity::Entity, child_activity::Column::HeldOn)).between(s.period.from, s.period.to))
-                    .to_owned();
-                in_care(sql, s, 28).and_where(born_by(s, 4)).expr_as(Expr::from(took_part), Alias::new("detail")).to_owned()
+                let took_part = of_trajectory(
+                    child_activity::Entity,
+                    Func::count(Expr::col((child_activity::Entity, child_activity::Column::Id))),
+                    child_activity::Column::TrajectoryId,
+                )
+                .and_where(Expr::col((child_activity::Entity, child_activity::Column::ChildTookPart)).eq(true))
+                .and_where(
+                    Expr::col((child_activity::Entity, child_activity::Column::HeldOn))
+                        .between(s.period.from, s.period.to),
+                )
+                .to_owned();
+                in_care(sql, s, 28)
+                    .and_where(born_by(s, 4))
+                    .expr_as(Expr::from(took_part), Alias::new("detail"))
+                    .to_owned()
             },
             met: || Expr::col(Alias::new("detail")).gt(0),
-            reason: |met, _| if met { "took part in an activity in the period".into() } else { "no activity taken part in during the period".into() },
+            reason: |met, _| {
+                if met {
+                    "took part in an activity in the period".into()
+                } else {
+                    "no activity taken part in during the period".into()
+                }
+            },
         },
         "3" => Definition {
             population: |sql, s| {
                 // Days from the latest assessment to the period's end, or to the day the child left.
-                let latest = Query::select()
-                    .expr(Func::max(Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn))))
-                    .from(safety_assessment::Entity)
-                    .and_where(Expr::col((safety_assessment::Entity, safety_assessment::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-                    .and_where(Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn)).lte(s.period.to))
-                    .to_owned();
+                let latest = of_trajectory(
+                    safety_assessment::Entity,
+                    Func::max(Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn))),
+                    safety_assessment::Column::TrajectoryId,
+                )
+                .and_where(
+                    Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn)).lte(s.period.to),
+                )
+                .to_owned();
                 let end = trajectory_col(trajectory::Column::EndDate);
-                let until = Expr::case(Cond::all().add(end.clone().is_not_null()).add(end.clone().lt(s.period.to)), end).finally(Expr::val(s.period.to));
+                let until =
+                    Expr::case(Cond::all().add(end.clone().is_not_null()).add(end.clone().lt(s.period.to)), end)
+                        .finally(Expr::val(s.period.to));
                 in_care(sql, s, 42).expr_as(sql.days(Expr::from(latest), until.into()), Alias::new("detail")).to_owned()
             },
             met: || Expr::col(Alias::new("detail")).lte(90),
@@ -201,12 +252,13 @@ fn definition(code: &str) -> Option<Definition> {
         },
         "9a" => Definition {
             population: |sql, s| {
-                let cries = Query::select()
-                    .expr(Func::min(Expr::col((screening::Entity, screening::Column::AdministeredOn))))
-                    .from(screening::Entity)
-                    .and_where(Expr::col((screening::Entity, screening::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-                    .and_where(Expr::col((screening::Entity, screening::Column::Instrument)).eq("CRIES_13"))
-                    .to_owned();
+                let cries = of_trajectory(
+                    screening::Entity,
+                    Func::min(Expr::col((screening::Entity, screening::Column::AdministeredOn))),
+                    screening::Column::TrajectoryId,
+                )
+                .and_where(Expr::col((screening::Entity, screening::Column::Instrument)).eq("CRIES_13"))
+                .to_owned();
                 let trauma_seen = Query::select()
                     .column(first_contact::Column::TrajectoryId)
                     .from(first_contact::Entity)
@@ -215,7 +267,10 @@ fn definition(code: &str) -> Option<Definition> {
                 admitted(s, 28)
                     .and_where(born_by(s, 8))
                     .and_where(trajectory_col(trajectory::Column::Id).in_subquery(trauma_seen))
-                    .expr_as(sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(cries)), Alias::new("detail"))
+                    .expr_as(
+                        sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(cries)),
+                        Alias::new("detail"),
+                    )
                     .to_owned()
             },
             met: || Expr::col(Alias::new("detail")).lte(28),
@@ -230,7 +285,9 @@ fn definition(code: &str) -> Option<Definition> {
                 in_care(sql, s, 28).expr_as(Expr::from(contacts), Alias::new("detail")).to_owned()
             },
             met: || Expr::col(Alias::new("detail")).gt(0),
-            reason: |met, _| if met { "a network contact in the period".into() } else { "no network contact in the period".into() },
+            reason: |met, _| {
+                if met { "a network contact in the period".into() } else { "no network contact in the period".into() }
+            },
         },
         _ => return None,
     })
@@ -275,22 +332,30 @@ fn base(s: &NormScope) -> SelectStatement {
             families.and_where(Expr::col(family::Column::LocationId).eq(l));
         }
         if let Some(kind) = s.location_kind {
-            families.and_where(Expr::col(family::Column::LocationId).in_subquery(
-                Query::select().column(location::Column::Id).from(location::Entity).and_where(Expr::col(location::Column::Kind).eq(kind.as_str())).to_owned(),
-            ));
+            families.and_where(
+                Expr::col(family::Column::LocationId).in_subquery(
+                    Query::select()
+                        .column(location::Column::Id)
+                        .from(location::Entity)
+                        .and_where(Expr::col(location::Column::Kind).eq(kind.as_str()))
+                        .to_owned(),
+                ),
+            );
         }
         q.and_where(trajectory_col(trajectory::Column::FamilyId).in_subquery(families));
     }
     if let Some(band) = s.age_band {
         let (after, on_or_before) = band.birth_dates(s.period.to);
-        q.and_where(trajectory_col(trajectory::Column::ChildId).in_subquery(
-            Query::select()
-                .column(person::Column::Id)
-                .from(person::Entity)
-                .and_where(Expr::col(person::Column::DateOfBirth).gt(after))
-                .and_where(Expr::col(person::Column::DateOfBirth).lte(on_or_before))
-                .to_owned(),
-        ));
+        q.and_where(
+            trajectory_col(trajectory::Column::ChildId).in_subquery(
+                Query::select()
+                    .column(person::Column::Id)
+                    .from(person::Entity)
+                    .and_where(Expr::col(person::Column::DateOfBirth).gt(after))
+                    .and_where(Expr::col(person::Column::DateOfBirth).lte(on_or_before))
+                    .to_owned(),
+            ),
+        );
     }
     q
 }
@@ -298,7 +363,9 @@ fn base(s: &NormScope) -> SelectStatement {
 /// A(P, N): admitted in the period at least `days` before its end, so every child had them.
 fn admitted(s: &NormScope, days: u64) -> SelectStatement {
     let mut q = base(s);
-    q.and_where(trajectory_col(trajectory::Column::AdmissionDate).between(s.period.from, s.period.to - Days::new(days)));
+    q.and_where(
+        trajectory_col(trajectory::Column::AdmissionDate).between(s.period.from, s.period.to - Days::new(days)),
+    );
     q
 }
 
@@ -309,9 +376,13 @@ fn in_care(sql: &Sql, s: &NormScope, days: u64) -> SelectStatement {
     let mut q = base(s);
     q.and_where(trajectory_col(trajectory::Column::AdmissionDate).lte(to - Days::new(span))).cond_where(
         Cond::any().add(trajectory_col(trajectory::Column::EndDate).is_null()).add(
-            Cond::all()
-                .add(trajectory_col(trajectory::Column::EndDate).gte(from + Days::new(span)))
-                .add(sql.days(trajectory_col(trajectory::Column::AdmissionDate), trajectory_col(trajectory::Column::EndDate)).gte(span as i64)),
+            Cond::all().add(trajectory_col(trajectory::Column::EndDate).gte(from + Days::new(span))).add(
+                sql.days(
+                    trajectory_col(trajectory::Column::AdmissionDate),
+                    trajectory_col(trajectory::Column::EndDate),
+                )
+                .gte(span as i64),
+            ),
         ),
     );
     q
@@ -328,15 +399,26 @@ fn born_by(s: &NormScope, years: i32) -> SimpleExpr {
     )
 }
 
+/// An aggregate over the rows of `entity` that belong to the outer query's trajectory, as a
+/// correlated subquery.
+fn of_trajectory<E: EntityTrait>(entity: E, aggregate: impl Into<Expr>, trajectory_id: E::Column) -> SelectStatement {
+    Query::select()
+        .expr(aggregate)
+        .from(entity)
+        .and_where(Expr::col((entity, trajectory_id)).equals((trajectory::Entity, trajectory::Column::Id)))
+        .to_owned()
+}
+
 /// How many contacts of `kind` were held with the trajectory's child in the period.
 fn held_in_period(s: &NormScope, kind: ContactKind) -> SelectStatement {
-    Query::select()
-        .expr(Func::count(Expr::col((contact::Entity, contact::Column::Id))))
-        .from(contact::Entity)
-        .and_where(Expr::col((contact::Entity, contact::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
-        .and_where(Expr::col((contact::Entity, contact::Column::Kind)).eq(kind.as_str()))
-        .and_where(Expr::col((contact::Entity, contact::Column::HeldOn)).between(s.period.from, s.period.to))
-        .to_owned()
+    of_trajectory(
+        contact::Entity,
+        Func::count(Expr::col((contact::Entity, contact::Column::Id))),
+        contact::Column::TrajectoryId,
+    )
+    .and_where(Expr::col((contact::Entity, contact::Column::Kind)).eq(kind.as_str()))
+    .and_where(Expr::col((contact::Entity, contact::Column::HeldOn)).between(s.period.from, s.period.to))
+    .to_owned()
 }
 
 /// The children of the population with `met` as 0 or 1.
@@ -356,7 +438,10 @@ pub async fn count<C: ConnectionTrait>(db: &C, code: &str, scope: &NormScope) ->
     let sql = Sql::new(db.get_database_backend());
     let q = Query::select()
         .expr_as(Func::count(Expr::col(Asterisk)), Alias::new("denominator"))
-        .expr_as(Func::coalesce([Expr::from(Func::sum(Expr::col(Alias::new("met")))), Expr::val(0)]), Alias::new("numerator"))
+        .expr_as(
+            Func::coalesce([Expr::from(Func::sum(Expr::col(Alias::new("met")))), Expr::val(0)]),
+            Alias::new("numerator"),
+        )
         .from_subquery(cases_query(&d, &sql, scope), Alias::new("cases"))
         .to_owned();
     let row = CountRow::find_by_statement(db.get_database_backend().build(&q)).one(db).await?;
@@ -376,7 +461,10 @@ pub async fn cases<C: ConnectionTrait>(
     let Some(d) = counted(code) else { return Ok(Vec::new()) };
     let sql = Sql::new(db.get_database_backend());
     let mut q = Query::select();
-    q.column(Asterisk).from_subquery(cases_query(&d, &sql, scope), Alias::new("cases")).order_by(Alias::new("trajectory_id"), Order::Asc).limit(first);
+    q.column(Asterisk)
+        .from_subquery(cases_query(&d, &sql, scope), Alias::new("cases"))
+        .order_by(Alias::new("trajectory_id"), Order::Asc)
+        .limit(first);
     if let Some(met) = met {
         q.and_where(Expr::col(Alias::new("met")).eq(i32::from(met)));
     }
@@ -418,7 +506,9 @@ mod tests {
     fn days_are_counted_the_same_way_on_both_databases() {
         let a = Expr::col(Alias::new("a"));
         let b = Expr::col(Alias::new("b"));
-        let q = |backend| backend_sql(backend, Query::select().expr(Sql::new(backend).days(a.clone(), b.clone())).to_owned());
+        let q = |backend| {
+            backend_sql(backend, Query::select().expr(Sql::new(backend).days(a.clone(), b.clone())).to_owned())
+        };
         assert_eq!(q(DatabaseBackend::Sqlite), r#"SELECT CAST(julianday("b") - julianday("a") AS INTEGER)"#);
         assert_eq!(q(DatabaseBackend::Postgres), r#"SELECT ("b" - "a")"#);
     }
