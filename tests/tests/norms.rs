@@ -117,6 +117,34 @@ async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_educati
     let reasons: Vec<String> = norms::cases(&app.db, "6c.2", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
     assert_eq!(reasons, ["left phase 1 on day 42", "left phase 1 on day 43"]);
 
+    // 6c: phase 1's activities recorded (not an exit reason), and the other parent looked into.
+    let toddler = today() - Days::new(2 * 365);
+    for looked_into in [true, false] {
+        let (c, _) = child(&app, &org, from, toddler).await;
+        first_contact(&app, &org, &c, days(from, 1), true).await;
+        let t = &org.worker_token;
+        app.gql(t, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }",
+            json!({ "input": { "childId": c, "heldOn": days(from, 2).to_string(), "educationKind": "DAY_CARE" } })).await;
+        app.gql(t, "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }", json!({ "input": {
+            "childId": c, "assessedOn": days(from, 3).to_string(), "worries": "w", "safetyGoals": "g", "judgement": "GOOD" } })).await;
+        app.gql(t, "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id } }", json!({ "input": {
+            "childId": c, "drawnUpOn": days(from, 10).to_string(), "childLanguageSummary": "Plan",
+            "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } })).await;
+        if looked_into {
+            app.gql(t, "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { id } }", json!({ "input": {
+                "childId": c, "name": "Vader", "investigatedOn": days(from, 4).to_string(), "risk": "DANGER", "outcome": "NO_CONTACT_UNSAFE" } })).await;
+        }
+        app.gql(t, advance, json!({ "input": { "childId": c, "effectiveOn": days(from, 20).to_string() } })).await;
+    }
+    assert_eq!(norms::count(&app.db, "6c", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 4 }));
+    let reasons: Vec<String> = norms::cases(&app.db, "6c", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons, [
+        "left phase 1 with an exit reason instead of all its activities",
+        "left phase 1 with an exit reason instead of all its activities",
+        "left phase 1 with its activities recorded",
+        "left phase 1 without looking into the parent who did not come along",
+    ]);
+
     // Psycho-education: every child above has 28 days and more in care; one is offered it in
     // the period, one after it.
     let q = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { id } }";

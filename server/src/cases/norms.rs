@@ -10,8 +10,9 @@ use crate::domain::{
 };
 use chrono::Days;
 use entities::{
-    CareSetting, ContactKind, LocationKind, Phase, action_plan, child_activity, contact, family, first_contact,
-    location, person, phase_change, psycho_education, safety_assessment, screening, trajectory,
+    CareSetting, ContactKind, LocationKind, MembershipRole, Phase, action_plan, child_activity, contact, family, family_membership,
+    first_contact, location, non_accompanying_parent, person, phase_change, psycho_education, safety_assessment, screening,
+    trajectory,
 };
 use sea_orm::{
     ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, FromQueryResult,
@@ -118,24 +119,46 @@ fn definition(code: &str) -> Option<Definition> {
                 (false, None) => "no first contact".into(),
             },
         },
+        "6c" => Definition {
+            population: |_, s| {
+                let caring_parents = Query::select()
+                    .expr(Func::count(Expr::col((family_membership::Entity, family_membership::Column::PersonId))))
+                    .from(family_membership::Entity)
+                    .and_where(
+                        Expr::col((family_membership::Entity, family_membership::Column::FamilyId))
+                            .equals((trajectory::Entity, trajectory::Column::FamilyId)),
+                    )
+                    .and_where(
+                        Expr::col((family_membership::Entity, family_membership::Column::Role))
+                            .eq(MembershipRole::CaringParent.as_str()),
+                    )
+                    .to_owned();
+                let parent_looked_into = of_trajectory(
+                    non_accompanying_parent::Entity,
+                    Expr::val(1),
+                    non_accompanying_parent::Column::TrajectoryId,
+                );
+                // 1: the activities recorded; 2: left with an exit reason instead; 3: the parent
+                // who did not come along was not looked into (IB 2167).
+                let outcome = Expr::case(trajectory_col(trajectory::Column::Phase1ExitReason).is_not_null(), 2)
+                    .case(
+                        Cond::all().add(Expr::from(caring_parents).lt(2)).add(Expr::exists(parent_looked_into).not()),
+                        3,
+                    )
+                    .finally(1);
+                left_phase_1_in(s).expr_as(outcome, Alias::new("detail")).to_owned()
+            },
+            met: || Expr::col(Alias::new("detail")).eq(1),
+            reason: |_, outcome| match outcome {
+                Some(1) => "left phase 1 with its activities recorded".into(),
+                Some(2) => "left phase 1 with an exit reason instead of all its activities".into(),
+                _ => "left phase 1 without looking into the parent who did not come along".into(),
+            },
+        },
         "6c.2" => Definition {
             population: |sql, s| {
-                // The day the child first left phase 1, when that lies in the period.
-                let left = of_trajectory(
-                    phase_change::Entity,
-                    Func::min(Expr::col((phase_change::Entity, phase_change::Column::EffectiveOn))),
-                    phase_change::Column::TrajectoryId,
-                )
-                .and_where(
-                    Expr::col((phase_change::Entity, phase_change::Column::FromPhase)).eq(Phase::Phase1.as_str()),
-                )
-                .to_owned();
-                let mut q = base(s);
-                q.and_where(Expr::expr(Expr::from(left.clone())).between(s.period.from, s.period.to)).expr_as(
-                    sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(left)),
-                    Alias::new("detail"),
-                );
-                q
+                let days = sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(left_phase_1()));
+                left_phase_1_in(s).expr_as(days, Alias::new("detail")).to_owned()
             },
             met: || Expr::col(Alias::new("detail")).lte(crate::domain::phase::PHASE_1_MAX_DAYS),
             reason: |_, days| format!("left phase 1 on day {}", days.unwrap_or_default()),
@@ -397,6 +420,24 @@ fn born_by(s: &NormScope, years: i32) -> SimpleExpr {
             .and_where(Expr::col(person::Column::DateOfBirth).lte(born_on_or_before(s.period.to, years)))
             .to_owned(),
     )
+}
+
+/// The day the child first left phase 1, as a correlated subquery.
+fn left_phase_1() -> SelectStatement {
+    of_trajectory(
+        phase_change::Entity,
+        Func::min(Expr::col((phase_change::Entity, phase_change::Column::EffectiveOn))),
+        phase_change::Column::TrajectoryId,
+    )
+    .and_where(Expr::col((phase_change::Entity, phase_change::Column::FromPhase)).eq(Phase::Phase1.as_str()))
+    .to_owned()
+}
+
+/// The children who first left phase 1 in the period.
+fn left_phase_1_in(s: &NormScope) -> SelectStatement {
+    let mut q = base(s);
+    q.and_where(Expr::expr(Expr::from(left_phase_1())).between(s.period.from, s.period.to));
+    q
 }
 
 /// An aggregate over the rows of `entity` that belong to the outer query's trajectory, as a

@@ -108,6 +108,15 @@ pub static CATALOGUE: &[Indicator] = &[
         Some(0.90),
     ),
     counted(
+        "6c",
+        "6c",
+        "Methodiektrouw fase 1",
+        "Faithful to the method in phase 1",
+        "children who left phase 1 in the period",
+        "those who left it with its activities recorded (no exit reason) and, when they came with one parent, the other looked into",
+        Some(0.80),
+    ),
+    counted(
         "6c.2",
         "6c",
         "Fase 1 binnen 6 weken",
