@@ -340,6 +340,11 @@ async fn a_family_s_placements_are_kept_when_it_moves() {
         { "location": { "name": "Ambulant team" }, "from": days_ago(10), "until": today().to_string() },
         { "location": { "name": "Safe house" }, "from": today().to_string(), "until": null },
     ]));
+    // Reading where a family stayed is a read of every member's record.
+    let q = "query($id: ID!) { family(id: $id) { placements { from } } }";
+    app.gql(&org.worker_token, q, json!({ "id": family["id"] })).await;
+    let read = access_log(&app.db).await.into_iter().filter(|e| e.area == "placement" && e.action == entities::AccessAction::Read).count();
+    assert_eq!(read, 6, "the mother and the child, for this query and the two moves that answered with the placements");
 }
 
 /// Families admitted before placements were kept get the placement they are in, from their

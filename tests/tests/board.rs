@@ -356,6 +356,22 @@ async fn the_new_records_refuse_bad_input_on_their_field_and_write_nothing() {
         "kind": "OUTING", "description": "Naar de kinderboerderij", "children": [{ "childId": child, "tookPart": false }, { "childId": toddler, "tookPart": true }] } })).await;
     assert_eq!(a["recordActivity"], json!([{ "kind": "OUTING", "tookPart": false }, { "kind": "OUTING", "tookPart": true }]), "in the order given");
 
+    // What was found about a registered parent is in that parent's log too, written and read.
+    let kevin = family["members"].as_array().unwrap().iter().find(|m| m["role"] == "NON_ACCOMPANYING_PARENT").unwrap()["person"]["id"].clone();
+    app.gql(t, parent, json!({ "input": { "childId": child, "personId": kevin, "risk": "CONCERNS", "outcome": "KEPT_INFORMED",
+        "informedHow": "Per brief." } })).await;
+    app.gql(t, "query($id: ID!) { child(id: $id) { nonAccompanyingParents { personId } } }", json!({ "id": child })).await;
+    let kevin_id = server::api::ids::uuid_of(kevin.as_str().unwrap(), "Person").unwrap();
+    let parent_log: Vec<(entities::AccessAction, String)> =
+        access_log(&app.db).await.into_iter().filter(|e| e.person_id == kevin_id).map(|e| (e.action, e.area)).collect();
+    for action in [entities::AccessAction::Create, entities::AccessAction::Read] {
+        assert!(parent_log.contains(&(action, "non_accompanying_parent".into())), "{action:?} of Kevin's part not logged");
+    }
+    // A note on a screening goes with a follow-up.
+    let follow = "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { id } }";
+    let sdq_id = app.gql(t, "query($id: ID!) { child(id: $id) { screenings { id } } }", json!({ "id": child })).await["child"]["screenings"][0]["id"].clone();
+    assert_eq!(refused(follow, json!({ "screeningId": sdq_id, "note": "besproken" })).await, bad("input.note"));
+
     // Every record written and read is in the access log, for the child it concerns.
     let (child_id, toddler_id) = (uuid_of(&child), uuid_of(&toddler));
     let log: Vec<(uuid::Uuid, entities::AccessAction, String)> = access_log(&app.db).await.into_iter().map(|e| (e.person_id, e.action, e.area)).collect();

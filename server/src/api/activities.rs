@@ -200,8 +200,13 @@ impl PsychoEducation {
 }
 
 pub async fn non_accompanying_parents_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<NonAccompanyingParent>> {
-    read_records(ctx, child_id, "non_accompanying_parent")?;
-    Ok(ctx.loader().load_one(NonAccompanyingParentsOf(child_id)).await?.unwrap_or_default().into_iter().map(NonAccompanyingParent).collect())
+    let ground = read_records(ctx, child_id, "non_accompanying_parent")?;
+    let found = ctx.loader().load_one(NonAccompanyingParentsOf(child_id)).await?.unwrap_or_default();
+    // What was found about a registered parent is part of that parent's record too.
+    for parent in found.iter().filter_map(|p| p.person_id) {
+        ctx.log_read(parent, "non_accompanying_parent", &ground);
+    }
+    Ok(found.into_iter().map(NonAccompanyingParent).collect())
 }
 
 pub async fn living_climate_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<LivingClimateCheck>> {

@@ -210,23 +210,22 @@ impl AgendaQuery {
             let records = records.get(&CadenceOf(t.id)).cloned().unwrap_or_default();
             let planned = contacts.get(&ContactsOf(t.child_id)).map_or(&[][..], |c| c.as_slice());
             let consents: Vec<_> = consents.get(&ConsentsOf(t.child_id)).into_iter().flatten().map(consent_record).collect();
-            items.extend(child_items(t, child, records, planned, (from, to.0), today));
-            let due = t.admission_date;
-            if !support_agreed(&consents, Utc::now()) && (due < today || (from..=to.0).contains(&due)) {
-                items.push(AgendaItem { kind: AgendaItemKind::ChildSupportConsent, due_on: due, overdue: due < today, child: child.clone(), contact: None });
-            }
+            let agreed = support_agreed(&consents, Utc::now());
+            items.extend(child_items(t, child, records, planned, agreed, (from, to.0), today));
         }
         items.sort_by_key(|i| (i.due_on, i.child.family_name.clone(), i.child.given_name.clone()));
         Ok(items)
     }
 }
 
-/// A child's agenda lines due in `window`, and everything overdue.
+/// A child's agenda lines due in `window`, and everything overdue: the cadence, the planned
+/// contacts, and — without the parents' consent to its support — that consent, due from admission.
 fn child_items(
     t: &trajectory::Model,
     child: &person::Model,
     records: CadenceRecords,
     contacts: &[contact::Model],
+    support_agreed: bool,
     (from, to): (NaiveDate, NaiveDate),
     today: NaiveDate,
 ) -> Vec<AgendaItem> {
@@ -242,5 +241,7 @@ fn child_items(
         .filter_map(|c| Some((c, c.planned_on?)))
         .filter(|(_, on)| shown(*on, *on < today))
         .map(|(c, on)| line(AgendaItemKind::PlannedContact, on, Some(c.clone())));
-    due.chain(planned).collect()
+    let consent = (!support_agreed && shown(t.admission_date, t.admission_date < today))
+        .then(|| line(AgendaItemKind::ChildSupportConsent, t.admission_date, None));
+    due.chain(planned).chain(consent).collect()
 }

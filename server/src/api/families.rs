@@ -103,7 +103,11 @@ impl Family {
     /// Verblijfsgeschiedenis: every location the family stayed at, oldest first (moves count
     /// for norm 2a).
     async fn placements(&self, ctx: &Context<'_>) -> AppResult<Vec<Placement>> {
-        policy::read_cases(ctx.principal()?)?;
+        let ground = policy::read_cases(ctx.principal()?)?;
+        // Where a family stayed is part of every member's record (a move is logged for each).
+        for (_, member) in ctx.loader().load_one(MembersOf(self.0.id)).await?.unwrap_or_default() {
+            ctx.log_read(member.id, "placement", &ground);
+        }
         Ok(ctx.loader().load_one(PlacementsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Placement).collect())
     }
     /// Meldcode tracks about children of the family who did not come to the shelter (norm 4);

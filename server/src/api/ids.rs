@@ -23,17 +23,14 @@ fn split(id: &str) -> Option<(String, Uuid)> {
     Some((kind.to_string(), Uuid::parse_str(uuid).ok()?))
 }
 
-/// Decodes an ID that must be of `kind`; anything else is a BAD_USER_INPUT on `field`.
 /// The UUID in a global id of `kind`, for callers outside GraphQL (the CLI, tests).
 pub fn uuid_of(raw: &str, kind: &str) -> Option<Uuid> {
     decode(&ID(raw.to_string()), kind, "id").ok()
 }
 
+/// Decodes an ID that must be of `kind`; anything else is a BAD_USER_INPUT on `field`.
 pub fn decode(id: &ID, kind: &str, field: &str) -> AppResult<Uuid> {
-    match split(id) {
-        Some((k, uuid)) if k == kind => Ok(uuid),
-        _ => Err(AppError::invalid(field, format!("not a {kind} id"))),
-    }
+    decode_any(id, &[kind], field)
 }
 
 /// Decodes an id of any of `kinds` (e.g. a Child or a Person id for the same person).

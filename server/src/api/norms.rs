@@ -13,8 +13,8 @@ use super::{
 };
 use crate::{
     audit::AccessEvent,
-    cases::norms::{self, Count, NormScope},
-    domain::norms::{CATALOGUE, Indicator, Measure, Period},
+    cases::norms::{self, Count, NormRequest, NormScope},
+    domain::norms::{Indicator, Measure},
     error::{AppError, AppResult},
     policy,
 };
@@ -185,33 +185,19 @@ impl NormQuery {
     async fn norm_figures(&self, ctx: &Context<'_>, filter: NormFilter) -> AppResult<NormOverview> {
         let p = ctx.principal()?;
         let ground = policy::read_norm_figures(p)?;
-        if filter.organisation.as_ref().is_some_and(|slug| *slug != p.organisation_slug) {
-            return Err(AppError::Forbidden("the figures of another organisation".into()));
-        }
-        let period = Period::parse(&filter.period).map_err(|e| AppError::invalid("filter.period", e.to_string()))?;
-        let decode = |id: Option<ID>, kind, field| id.map(|id| ids::decode(&id, kind, field)).transpose();
-        let scope = NormScope {
-            organisation_id: p.organisation_id,
-            period,
-            location_id: decode(filter.location_id, "Location", "filter.locationId")?,
+        let request = NormRequest {
+            period: filter.period,
+            organisation: filter.organisation,
+            location_id: filter.location_id.map(|id| ids::decode(&id, "Location", "filter.locationId")).transpose()?,
             location_kind: filter.location_kind,
             setting: filter.setting,
             age_band: filter.age_band.map(Into::into),
+            codes: filter.codes,
         };
-        if let Some(unknown) = filter.codes.iter().flatten().find(|c| !CATALOGUE.iter().any(|i| i.code == c.as_str())) {
-            return Err(AppError::invalid("filter.codes", format!("no indicator {unknown:?}")));
-        }
-        let previous = NormScope { period: period.previous(), ..scope.clone() };
+        let (scope, found) = norms::overview(ctx.db(), p, request).await?;
         ctx.state().audit.record(AccessEvent::aggregate("norm-figures", &ground));
-        let mut figures = Vec::with_capacity(CATALOGUE.len());
-        let wanted = |code: &str| filter.codes.as_ref().is_none_or(|codes| codes.iter().any(|c| c == code));
-        for indicator in CATALOGUE.iter().filter(|i| wanted(i.code)) {
-            let (count, before) = futures::try_join!(
-                norms::count(ctx.db(), indicator.code, &scope),
-                norms::count(ctx.db(), indicator.code, &previous)
-            )?;
-            figures.push(NormFigure { indicator, scope: scope.clone(), count, previous: before });
-        }
+        let period = scope.period;
+        let figures = found.into_iter().map(|f| NormFigure { indicator: f.indicator, scope: scope.clone(), count: f.count, previous: f.previous }).collect();
         Ok(NormOverview { from: Date(period.from), to: Date(period.to), period: period.label(), figures })
     }
 }

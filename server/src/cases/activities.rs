@@ -4,7 +4,7 @@
 
 use super::{
     Actor, trajectories,
-    records::{RecordWrite, check, record_date},
+    records::{RecordWrite, check, non_empty, record_date},
 };
 use crate::{
     audit::{self, AccessEvent},
@@ -19,10 +19,6 @@ use entities::{
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
-
-fn text(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
 
 /// What the investigation of the non-accompanying parent found.
 #[derive(Debug, Clone)]
@@ -52,9 +48,9 @@ pub async fn record_non_accompanying_parent(
 ) -> AppResult<non_accompanying_parent::Model> {
     let w = RecordWrite::begin(actor, txn, child_id).await?;
     let investigated_on = record_date(found.investigated_on, w.trajectory.admission_date, "input.investigatedOn")?;
-    let name = text(found.name);
-    let informed_how = text(found.informed_how);
-    let involvement = text(found.involvement);
+    let name = non_empty(found.name);
+    let informed_how = non_empty(found.informed_how);
+    let involvement = non_empty(found.involvement);
     let mut v = Vec::new();
     match (found.person_id, &name) {
         (None, None) if found.outcome != NonAccompanyingParentOutcome::NoParent => {
@@ -99,14 +95,18 @@ pub async fn record_non_accompanying_parent(
         risk: found.risk,
         informed_how,
         involvement,
-        contact_arrangement: text(found.contact_arrangement),
+        contact_arrangement: non_empty(found.contact_arrangement),
         outcome: found.outcome,
-        notes: text(found.notes),
+        notes: non_empty(found.notes),
         updated_at: now,
     })
     .insert(txn)
     .await?;
     w.log(AccessAction::Create, "non_accompanying_parent").await?;
+    if let Some(parent) = saved.person_id {
+        let event = AccessEvent::new(parent, AccessAction::Create, "non_accompanying_parent", &w.ground);
+        audit::append(txn, actor.principal, actor.meta, &[event]).await?;
+    }
     Ok(saved)
 }
 
@@ -149,7 +149,7 @@ pub async fn record_living_climate_check(actor: Actor<'_>, txn: &DatabaseTransac
         phase,
         checked_on,
         met: list_to_json(&met),
-        notes: text(cmd.notes),
+        notes: non_empty(cmd.notes),
     })
     .insert(txn)
     .await?;
@@ -200,7 +200,8 @@ pub async fn record_activity(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: R
     for i in order {
         let c = &cmd.children[i];
         let w = RecordWrite::begin(actor, txn, c.child_id).await?;
-        let held_on = record_date(cmd.held_on, w.trajectory.admission_date, &format!("input.children[{i}].heldOn"))?;
+        // One date for all: before this child's admission it is refused on the date itself.
+        let held_on = record_date(cmd.held_on, w.trajectory.admission_date, "input.heldOn")?;
         let row = child_activity::ActiveModel::from(child_activity::Model {
             id: Uuid::now_v7(),
             organisation_id: w.organisation_id(),
@@ -262,7 +263,7 @@ pub async fn record_psycho_education(actor: Actor<'_>, txn: &DatabaseTransaction
         form: cmd.form,
         external: cmd.external,
         took_part: cmd.took_part,
-        topic: text(cmd.topic),
+        topic: non_empty(cmd.topic),
         duration_minutes: cmd.duration_minutes,
     })
     .insert(txn)
@@ -303,8 +304,7 @@ pub async fn decide_aftercare(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
                 .one(txn)
                 .await?
                 .ok_or_else(|| AppError::invalid("input.handoverId", "no handover of this child's family"))?;
-            let children: Vec<Uuid> = serde_json::from_value(h.children.clone()).unwrap_or_default();
-            let problem = if !children.contains(&cmd.child_id) {
+            let problem = if !super::handovers::children_of(&h).contains(&cmd.child_id) {
                 Some("the handover does not include this child")
             } else if h.direction == HandoverDirection::Inflow {
                 Some("an inflow handover brought the child in; aftercare is an outflow or throughflow handover")
@@ -324,8 +324,8 @@ pub async fn decide_aftercare(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
     m.aftercare_decision = Set(Some(cmd.decision));
     m.aftercare_decided_on = Set(Some(Utc::now().date_naive()));
     m.aftercare_handover_id = Set(cmd.handover_id);
-    m.safety_monitoring = Set(text(cmd.safety_monitoring));
-    m.aftercare_note = Set(text(cmd.note));
+    m.safety_monitoring = Set(non_empty(cmd.safety_monitoring));
+    m.aftercare_note = Set(non_empty(cmd.note));
     m.updated_at = Set(Utc::now());
     let t = m.update(txn).await?;
     audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.child_id, AccessAction::Update, "trajectory", &ground)]).await?;

@@ -3,7 +3,7 @@
 
 use super::{
     Actor,
-    records::{RecordWrite, record_date},
+    records::{RecordWrite, non_empty, record_date},
 };
 use crate::{
     domain::{
@@ -179,7 +179,7 @@ pub async fn confirm_board_result(actor: Actor<'_>, txn: &DatabaseTransaction, c
         created_at: Utc::now(),
         key: item.key.into(),
         achieved_on,
-        note: cmd.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        note: non_empty(cmd.note),
     })
     .insert(txn)
     .await?;

@@ -1,7 +1,10 @@
 //! Ketenpartners: registering the organisation's chain partners and how messages are exchanged
 //! with them, and sending a failed message again.
 
-use super::{Actor, partners::non_empty, records::check};
+use super::{
+    Actor,
+    records::{check, non_empty},
+};
 use crate::{
     error::{AppError, AppResult, Violation},
     policy,

@@ -4,8 +4,8 @@
 
 use super::{
     Actor,
-    partners::{consent_subject, input_partner, non_empty, partner_in_org, permit},
-    records::RecordWrite,
+    partners::{consent_subject, input_partner, partner_in_org, permit},
+    records::{RecordWrite, non_empty},
 };
 use crate::{
     audit::{self, AccessEvent},

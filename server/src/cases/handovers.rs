@@ -4,10 +4,10 @@
 use super::{
     Actor,
     partners::{
-        consent_records, consent_subject, input_partner, non_empty, own_organisation, partner_in_org, permit_from, queue,
+        consent_records, consent_subject, input_partner, own_organisation, partner_in_org, permit_from, queue,
         system_principal,
     },
-    records::check,
+    records::{check, non_empty},
     trajectories,
 };
 use crate::{

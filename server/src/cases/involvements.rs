@@ -2,8 +2,8 @@
 
 use super::{
     Actor,
-    partners::{input_partner, non_empty},
-    records::check,
+    partners::input_partner,
+    records::{check, non_empty},
 };
 use crate::{
     audit::{self, AccessEvent},

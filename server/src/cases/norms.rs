@@ -4,9 +4,13 @@
 //! drill-down pages through it. Populations as in method-review §1: C(P) open in P, A(P,N)
 //! admitted in P at least N days before its end, L(P) closed in P.
 
-use crate::domain::{
-    age::{AgeBand, born_on_or_before},
-    norms::{Measure, Period, indicator},
+use crate::{
+    auth::Principal,
+    domain::{
+        age::{AgeBand, born_on_or_before},
+        norms::{CATALOGUE, Indicator, Measure, Period, indicator},
+    },
+    error::{AppError, AppResult},
 };
 use chrono::Days;
 use entities::{
@@ -30,6 +34,56 @@ pub struct NormScope {
     pub setting: Option<CareSetting>,
     /// The child's age band at the end of the period.
     pub age_band: Option<AgeBand>,
+}
+
+/// What a user asks for: a period (as written) and, optionally, part of the organisation and
+/// some of the indicators.
+#[derive(Debug, Clone, Default)]
+pub struct NormRequest {
+    pub period: String,
+    /// Organisation slug; the user's own when left out (another's is refused).
+    pub organisation: Option<String>,
+    pub location_id: Option<Uuid>,
+    pub location_kind: Option<LocationKind>,
+    pub setting: Option<CareSetting>,
+    pub age_band: Option<AgeBand>,
+    /// Only these indicator codes; all when left out.
+    pub codes: Option<Vec<String>>,
+}
+
+/// One indicator's figure over the period and the one before.
+pub struct Figure {
+    pub indicator: &'static Indicator,
+    pub count: Option<Count>,
+    pub previous: Option<Count>,
+}
+
+/// The figures a principal asked for, with the scope they were counted in (for the
+/// drill-down). Two statements per counted indicator, however much data there is.
+pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormRequest) -> AppResult<(NormScope, Vec<Figure>)> {
+    if req.organisation.as_ref().is_some_and(|slug| *slug != p.organisation_slug) {
+        return Err(AppError::Forbidden("the figures of another organisation".into()));
+    }
+    let period = Period::parse(&req.period).map_err(|e| AppError::invalid("filter.period", e.to_string()))?;
+    if let Some(unknown) = req.codes.iter().flatten().find(|c| indicator(c).is_none()) {
+        return Err(AppError::invalid("filter.codes", format!("no indicator {unknown:?}")));
+    }
+    let scope = NormScope {
+        organisation_id: p.organisation_id,
+        period,
+        location_id: req.location_id,
+        location_kind: req.location_kind,
+        setting: req.setting,
+        age_band: req.age_band,
+    };
+    let previous = NormScope { period: period.previous(), ..scope.clone() };
+    let wanted = |code: &str| req.codes.as_ref().is_none_or(|codes| codes.iter().any(|c| c == code));
+    let figures = futures::future::try_join_all(CATALOGUE.iter().filter(|i| wanted(i.code)).map(async |indicator| {
+        let (count, before) = futures::try_join!(count(db, indicator.code, &scope), count(db, indicator.code, &previous))?;
+        Ok::<_, DbErr>(Figure { indicator, count, previous: before })
+    }))
+    .await?;
+    Ok((scope, figures))
 }
 
 /// A figure: how many children are counted, and how many of them meet the indicator.
@@ -534,7 +588,6 @@ fn counted(code: &str) -> Option<Definition> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::norms::CATALOGUE;
 
     #[test]
     fn every_counted_indicator_has_a_query() {

@@ -21,11 +21,6 @@ pub async fn own_organisation<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult
     organisation::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound("organisation"))
 }
 
-/// A text field as given, trimmed; `None` when left out or blank.
-pub fn non_empty(s: Option<String>) -> Option<String> {
-    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
 /// One of the organisation's chain partners (NOT_FOUND otherwise).
 pub async fn partner_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
     chain_partner::Entity::find_by_id(id)

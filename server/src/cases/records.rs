@@ -69,6 +69,11 @@ pub fn record_date(date: Option<NaiveDate>, admission_date: NaiveDate, field: &s
     Ok(d)
 }
 
+/// A text field as given, trimmed; `None` when left out or blank.
+pub fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
 /// Fails with every violation collected, if there are any.
 pub fn check(violations: Vec<Violation>) -> AppResult<()> {
     if violations.is_empty() { Ok(()) } else { Err(AppError::BadUserInput(violations)) }

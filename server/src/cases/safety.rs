@@ -4,7 +4,7 @@
 
 use super::{
     Actor,
-    records::{RecordWrite, check, record_date},
+    records::{RecordWrite, check, non_empty, record_date},
 };
 use crate::{
     domain::{
@@ -264,7 +264,7 @@ pub async fn close_reporting_code_track(actor: Actor<'_>, txn: &DatabaseTransact
     let mut m: reporting_code_track::ActiveModel = track.into();
     m.closed_on = Set(Some(closed_on));
     m.close_reason = Set(Some(reason));
-    m.close_note = Set(cmd.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()));
+    m.close_note = Set(non_empty(cmd.note));
     m.updated_at = Set(Utc::now());
     let saved = m.update(txn).await?;
     subject.log(actor, txn, AccessAction::Update).await?;

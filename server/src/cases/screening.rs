@@ -3,7 +3,7 @@
 
 use super::{
     Actor,
-    records::{RecordWrite, check, record_date},
+    records::{RecordWrite, check, non_empty, record_date},
 };
 use crate::{
     domain::{
@@ -107,9 +107,11 @@ pub async fn record_screening_follow_up(
             _ => {}
         }
     }
-    let note = cmd.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if cmd.follow_up == Some(ScreeningFollowUp::NoFurtherStep) && note.is_none() {
-        v.push(Violation::new("input.note", "say why no further step follows"));
+    let note = non_empty(cmd.note);
+    match (cmd.follow_up, &note) {
+        (Some(ScreeningFollowUp::NoFurtherStep), None) => v.push(Violation::new("input.note", "say why no further step follows")),
+        (None, Some(_)) => v.push(Violation::new("input.note", "a note goes with a followUp")),
+        _ => {}
     }
     check(v)?;
     let mut m: screening_row::ActiveModel = found.into();

@@ -123,7 +123,8 @@ pub async fn for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child
 pub async fn phase1_activities<C: ConnectionTrait>(db: &C, t: &trajectory::Model) -> AppResult<Phase1Activities> {
     use entities::{action_plan, first_contact, intake, person, safety_assessment, screening};
     let born = person::Entity::find_by_id(t.child_id).one(db).await?.ok_or(AppError::NotFound("child"))?.date_of_birth;
-    let sdq_due = crate::domain::age::age_on(born, Utc::now().date_naive()) >= 4;
+    // The SDQ is for children from 4, as the kindgesprek (IB 436-439, 460-461).
+    let sdq_due = crate::domain::age::age_on(born, Utc::now().date_naive()) >= crate::domain::cadence::CHILD_TALK_FROM_AGE;
     Ok(Phase1Activities {
         first_contact: first_contact::Entity::find().filter(first_contact::Column::TrajectoryId.eq(t.id)).one(db).await?.is_some(),
         intake: intake::Entity::find().filter(intake::Column::TrajectoryId.eq(t.id)).one(db).await?.is_some(),

@@ -103,7 +103,7 @@ pub fn due_items(f: &CadenceFacts, today: NaiveDate) -> Vec<Due> {
 }
 
 /// The day a child turns 4: kindgesprekken start then.
-pub fn fourth_birthday(date_of_birth: NaiveDate) -> NaiveDate {
+fn fourth_birthday(date_of_birth: NaiveDate) -> NaiveDate {
     date_of_birth.checked_add_months(chrono::Months::new(12 * CHILD_TALK_FROM_AGE as u32)).unwrap_or(NaiveDate::MAX)
 }
 
