@@ -32,12 +32,8 @@ impl Bsn {
             return Err(BsnError::AllZeros);
         }
         // Weights 9..2 for the first eight digits, -1 for the last.
-        let sum: i32 = digits[..8]
-            .iter()
-            .zip((2..=9).rev())
-            .map(|(&d, w)| i32::from(d) * w)
-            .sum::<i32>()
-            - i32::from(digits[8]);
+        let sum: i32 =
+            digits[..8].iter().zip((2..=9).rev()).map(|(&d, w)| i32::from(d) * w).sum::<i32>() - i32::from(digits[8]);
         if sum % 11 != 0 {
             return Err(BsnError::Checksum);
         }
@@ -102,8 +98,7 @@ mod tests {
         for base in (100_000_000u32..100_002_000).step_by(7) {
             let s = base.to_string();
             let d: Vec<i64> = s.bytes().map(|b| i64::from(b - b'0')).collect();
-            let sum = 9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5]
-                + 3 * d[6] + 2 * d[7] - d[8];
+            let sum = 9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5] + 3 * d[6] + 2 * d[7] - d[8];
             assert_eq!(Bsn::parse(&s).is_ok(), sum % 11 == 0, "{s}");
         }
     }

@@ -1,5 +1,5 @@
 //! A verified message received from a chain partner; `message_id` (the sender's webhook-id) is unique per partner, so a message is applied once.
-use crate::{MessageKind};
+use crate::MessageKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

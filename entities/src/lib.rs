@@ -34,6 +34,7 @@ pub mod intake_participant;
 pub mod involvement;
 pub mod living_climate_check;
 pub mod location;
+pub mod municipality_access;
 pub mod network_member;
 pub mod non_accompanying_parent;
 pub mod organisation;

@@ -1,5 +1,5 @@
 //! Match or gezinsmatch from the Verwijsindex: another organisation is involved with this child or a sibling.
-use crate::{MatchKind};
+use crate::MatchKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

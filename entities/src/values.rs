@@ -650,7 +650,9 @@ text_enum! {
 }
 
 /// Contactpersoon of a partner.
-#[derive(Debug, Clone, async_graphql::SimpleObject, async_graphql::InputObject, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, async_graphql::SimpleObject, async_graphql::InputObject, serde::Serialize, serde::Deserialize,
+)]
 #[graphql(input_name = "ContactPersonInput")]
 pub struct ContactPerson {
     pub name: String,
@@ -665,7 +667,9 @@ pub struct ContactPerson {
 }
 
 /// Afspraak in a safety plan: who does what, when.
-#[derive(Debug, Clone, async_graphql::SimpleObject, async_graphql::InputObject, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, async_graphql::SimpleObject, async_graphql::InputObject, serde::Serialize, serde::Deserialize,
+)]
 #[graphql(input_name = "SafetyAgreementInput")]
 pub struct SafetyAgreement {
     pub who: String,

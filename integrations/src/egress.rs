@@ -37,7 +37,14 @@ impl EgressPolicy {
             return self.allow_loopback;
         }
         match ip {
-            IpAddr::V4(v4) => !(v4.is_private() || v4.is_link_local() || v4.is_unspecified() || v4.is_broadcast() || v4.is_multicast() || shared(v4)),
+            IpAddr::V4(v4) => {
+                !(v4.is_private()
+                    || v4.is_link_local()
+                    || v4.is_unspecified()
+                    || v4.is_broadcast()
+                    || v4.is_multicast()
+                    || shared(v4))
+            }
             IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast() || unique_local(v6) || link_local(v6)),
         }
     }
@@ -164,6 +171,9 @@ mod tests {
         let listed = EgressPolicy { allowed_hosts: vec!["10.1.2.3".into()], ..Default::default() };
         assert!(!refused(&listed, "http://10.1.2.3/") && refused(&listed, "http://10.1.2.4/"));
         let production = EgressPolicy { require_https: true, ..Default::default() };
-        assert!(refused(&production, "http://api.wijkteam.example/") && !refused(&production, "https://api.wijkteam.example/"));
+        assert!(
+            refused(&production, "http://api.wijkteam.example/")
+                && !refused(&production, "https://api.wijkteam.example/")
+        );
     }
 }

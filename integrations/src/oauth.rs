@@ -1,10 +1,7 @@
 //! OAuth2 client credentials for a partner's API: one token, cached until shortly before it
 //! expires, refreshed on demand (also when the partner answers 401 to a token we thought valid).
 
-use oauth2::{
-    AuthUrl, ClientId, ClientSecret, Scope, TokenResponse, TokenUrl,
-    basic::BasicClient,
-};
+use oauth2::{AuthUrl, ClientId, ClientSecret, Scope, TokenResponse, TokenUrl, basic::BasicClient};
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
@@ -61,7 +58,8 @@ impl TokenCache {
         for scope in &c.scopes {
             request = request.add_scope(Scope::new(scope.clone()));
         }
-        let response = request.request_async(&self.http).await.map_err(|e| anyhow::anyhow!("token request failed: {e}"))?;
+        let response =
+            request.request_async(&self.http).await.map_err(|e| anyhow::anyhow!("token request failed: {e}"))?;
         let lifetime = response.expires_in().unwrap_or(DEFAULT_LIFETIME);
         Ok((response.access_token().secret().clone(), lifetime))
     }
@@ -94,7 +92,8 @@ mod tests {
     }
 
     fn cache(url: String) -> TokenCache {
-        let creds = ClientCredentials { token_url: url, client_id: "us".into(), client_secret: "s".into(), scopes: vec![] };
+        let creds =
+            ClientCredentials { token_url: url, client_id: "us".into(), client_secret: "s".into(), scopes: vec![] };
         TokenCache::new(creds, reqwest::Client::new())
     }
 

@@ -17,8 +17,8 @@ use chrono::Utc;
 use entities::{MessageKind, MessageStatus, chain_partner, outbox_message};
 use futures::StreamExt;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, LockBehavior, LockType, Order, Query},
 };
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -41,7 +41,11 @@ pub struct NewMessage {
 
 /// Writes `message` to the outbox on `db` (the caller's transaction). Its id, a UUIDv7, is
 /// the message id partners see and the idempotency key.
-pub async fn enqueue<C: ConnectionTrait>(db: &C, id: Uuid, message: NewMessage) -> Result<outbox_message::Model, DbErr> {
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    message: NewMessage,
+) -> Result<outbox_message::Model, DbErr> {
     let now = Utc::now();
     let row = outbox_message::Model {
         id,
@@ -81,7 +85,9 @@ pub async fn claim(db: &DatabaseConnection, limit: u64, lease: Duration) -> Resu
         .from(outbox_message::Entity)
         .cond_where(
             Condition::any()
-                .add(C::Status.is_in([MessageStatus::Queued, MessageStatus::Failed]).and(C::NextAttemptAtMs.lte(now_ms)))
+                .add(
+                    C::Status.is_in([MessageStatus::Queued, MessageStatus::Failed]).and(C::NextAttemptAtMs.lte(now_ms)),
+                )
                 .add(C::Status.eq(MessageStatus::Sent).and(C::LeasedUntilMs.lt(now_ms))),
         )
         .order_by(C::NextAttemptAtMs, Order::Asc)
@@ -139,10 +145,19 @@ pub enum Outcome {
 /// Records the outcome of an attempt on a message still SENT under our claim: an
 /// acknowledgement may have overtaken it, which is then kept, and a worker whose claim was
 /// taken over records nothing.
-pub async fn record(db: &DatabaseConnection, message: &outbox_message::Model, outcome: Outcome, policy: &RetryPolicy) -> Result<(), DbErr> {
+pub async fn record(
+    db: &DatabaseConnection,
+    message: &outbox_message::Model,
+    outcome: Outcome,
+    policy: &RetryPolicy,
+) -> Result<(), DbErr> {
     let now = Utc::now();
-    let mut update =
-        outbox_message::ActiveModel { updated_at: Set(now), leased_until_ms: Set(None), claim_token: Set(None), ..Default::default() };
+    let mut update = outbox_message::ActiveModel {
+        updated_at: Set(now),
+        leased_until_ms: Set(None),
+        claim_token: Set(None),
+        ..Default::default()
+    };
     match outcome {
         Outcome::Delivered => {
             update.status = Set(MessageStatus::Delivered);
@@ -187,7 +202,11 @@ pub async fn acknowledge<C: ConnectionTrait>(db: &C, partner_id: Uuid, id: Uuid)
         .col_expr(outbox_message::Column::UpdatedAt, Expr::value(now))
         .filter(outbox_message::Column::Id.eq(id))
         .filter(outbox_message::Column::PartnerId.eq(partner_id))
-        .filter(outbox_message::Column::Status.is_in([MessageStatus::Sent, MessageStatus::Delivered, MessageStatus::Failed]))
+        .filter(outbox_message::Column::Status.is_in([
+            MessageStatus::Sent,
+            MessageStatus::Delivered,
+            MessageStatus::Failed,
+        ]))
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)
@@ -264,9 +283,13 @@ impl DeliveryWorker {
             return Ok(0);
         }
         let partner_ids: Vec<Uuid> = batch.iter().map(|m| m.partner_id).collect();
-        let partners: HashMap<Uuid, chain_partner::Model> =
-            chain_partner::Entity::find().filter(chain_partner::Column::Id.is_in(partner_ids)).all(&self.db).await?
-                .into_iter().map(|p| (p.id, p)).collect();
+        let partners: HashMap<Uuid, chain_partner::Model> = chain_partner::Entity::find()
+            .filter(chain_partner::Column::Id.is_in(partner_ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
         let count = batch.len();
         let claim_token = batch[0].claim_token.expect("a claimed message carries its claim");
         let sending = futures::stream::iter(batch)
@@ -303,24 +326,32 @@ impl DeliveryWorker {
         Ok(count)
     }
 
-    async fn attempt(&self, partner: Option<&chain_partner::Model>, message: &outbox_message::Model) -> Result<(), SendError> {
+    async fn attempt(
+        &self,
+        partner: Option<&chain_partner::Model>,
+        message: &outbox_message::Model,
+    ) -> Result<(), SendError> {
         let partner = partner.ok_or_else(|| SendError::Permanent("the partner no longer exists".into()))?;
         if !partner.active {
             return Err(SendError::Retryable("the partner is not active".into()));
         }
-        let path = adapter(partner.adapter)
-            .and_then(|a| a.outbound_path(message.kind))
-            .ok_or_else(|| SendError::Permanent(format!("{} does not take {} messages", partner.name, message.kind.as_str())))?;
+        let path = adapter(partner.adapter).and_then(|a| a.outbound_path(message.kind)).ok_or_else(|| {
+            SendError::Permanent(format!("{} does not take {} messages", partner.name, message.kind.as_str()))
+        })?;
         let endpoint = self.endpoint(partner)?;
         self.transport.send(&endpoint, path, &message.id.to_string(), &message.payload).await
     }
 
     fn endpoint(&self, p: &chain_partner::Model) -> Result<PartnerEndpoint, SendError> {
         let open = |sealed: &Option<String>, what: &str| -> Result<String, SendError> {
-            let sealed = sealed.as_ref().ok_or_else(|| SendError::Retryable(format!("no {what} configured for the partner")))?;
+            let sealed =
+                sealed.as_ref().ok_or_else(|| SendError::Retryable(format!("no {what} configured for the partner")))?;
             self.secrets.open(sealed).map_err(|e| SendError::Retryable(format!("{what}: {e}")))
         };
-        let base_url = p.endpoint_url.clone().ok_or_else(|| SendError::Retryable("no endpoint configured for the partner".into()))?;
+        let base_url = p
+            .endpoint_url
+            .clone()
+            .ok_or_else(|| SendError::Retryable("no endpoint configured for the partner".into()))?;
         let credentials = match (&p.token_url, &p.client_id) {
             (Some(token_url), Some(client_id)) => Some(ClientCredentials {
                 token_url: token_url.clone(),
@@ -330,7 +361,11 @@ impl DeliveryWorker {
             }),
             _ => None,
         };
-        Ok(PartnerEndpoint { base_url, credentials, signing_secret: open(&p.signing_secret_sealed, "signing secret")?.into_bytes() })
+        Ok(PartnerEndpoint {
+            base_url,
+            credentials,
+            signing_secret: open(&p.signing_secret_sealed, "signing secret")?.into_bytes(),
+        })
     }
 
     /// Runs until `shutdown` resolves: drains while there is work, then polls. On shutdown the

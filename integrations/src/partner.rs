@@ -72,7 +72,12 @@ impl Adapter for YouthTeamAdapter {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             sends: &[MessageKind::HandoverPackage],
-            receives: &[MessageKind::HandoverAcknowledged, MessageKind::HandoverAccepted, MessageKind::HandoverDeclined, MessageKind::Referral],
+            receives: &[
+                MessageKind::HandoverAcknowledged,
+                MessageKind::HandoverAccepted,
+                MessageKind::HandoverDeclined,
+                MessageKind::Referral,
+            ],
         }
     }
 
@@ -82,12 +87,14 @@ impl Adapter for YouthTeamAdapter {
 
     fn inbound_kind(&self, body: &[u8]) -> Result<MessageKind, String> {
         use crate::youth_team::TeamMessage;
-        serde_json::from_slice::<TeamMessage>(body).map(|m| match m {
-            TeamMessage::Acknowledged { .. } => MessageKind::HandoverAcknowledged,
-            TeamMessage::Accepted { .. } => MessageKind::HandoverAccepted,
-            TeamMessage::Declined { .. } => MessageKind::HandoverDeclined,
-            TeamMessage::Referral { .. } => MessageKind::Referral,
-        }).map_err(|e| e.to_string())
+        serde_json::from_slice::<TeamMessage>(body)
+            .map(|m| match m {
+                TeamMessage::Acknowledged { .. } => MessageKind::HandoverAcknowledged,
+                TeamMessage::Accepted { .. } => MessageKind::HandoverAccepted,
+                TeamMessage::Declined { .. } => MessageKind::HandoverDeclined,
+                TeamMessage::Referral { .. } => MessageKind::Referral,
+            })
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -45,7 +45,11 @@ mod tests {
     fn a_notice_is_name_date_of_birth_school_contact_and_code_word() {
         let n = HandleWithCareNotice {
             notice_id: Uuid::nil(),
-            child: NoticeChild { given_name: "Sam".into(), family_name: "Jansen".into(), date_of_birth: "2018-04-01".parse().unwrap() },
+            child: NoticeChild {
+                given_name: "Sam".into(),
+                family_name: "Jansen".into(),
+                date_of_birth: "2018-04-01".parse().unwrap(),
+            },
             school: "De Wilg".into(),
             contact_person: "Ilse".into(),
             code_word: CodeWord::HandleWithCare,

@@ -51,11 +51,7 @@ pub fn verify(secret: &[u8], headers: &HeaderMap, body: &[u8]) -> Result<String,
         WebhookError::InvalidPayload => SignatureError::Body,
         _ => SignatureError::Headers,
     })?;
-    headers
-        .get(HEADER_WEBHOOK_ID)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .ok_or(SignatureError::Headers)
+    headers.get(HEADER_WEBHOOK_ID).and_then(|v| v.to_str().ok()).map(str::to_string).ok_or(SignatureError::Headers)
 }
 
 #[cfg(test)]

@@ -82,7 +82,12 @@ impl Transport {
             let timestamp = chrono::Utc::now().timestamp();
             let headers = signing::sign(&endpoint.signing_secret, id, timestamp, body.as_bytes())
                 .map_err(|e| SendError::Permanent(e.to_string()))?;
-            let res = req.headers(headers).body(body.to_string()).send().await.map_err(|e| SendError::Retryable(describe(e)))?;
+            let res = req
+                .headers(headers)
+                .body(body.to_string())
+                .send()
+                .await
+                .map_err(|e| SendError::Retryable(describe(e)))?;
             let status = res.status();
             if status.is_success() {
                 return Ok(());
@@ -105,7 +110,13 @@ impl Transport {
 
 fn retryable(status: StatusCode) -> bool {
     status.is_server_error()
-        || matches!(status, StatusCode::UNAUTHORIZED | StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS | StatusCode::CONFLICT)
+        || matches!(
+            status,
+            StatusCode::UNAUTHORIZED
+                | StatusCode::REQUEST_TIMEOUT
+                | StatusCode::TOO_MANY_REQUESTS
+                | StatusCode::CONFLICT
+        )
 }
 
 /// A reqwest error without the URL's query or anything from the body.

@@ -164,7 +164,10 @@ pub enum TeamMessage {
 /// The published package schema, compiled.
 pub fn package_validator() -> jsonschema::Validator {
     let schema: serde_json::Value = serde_json::from_str(PACKAGE_SCHEMA).expect("the package schema is JSON");
-    jsonschema::options().should_validate_formats(true).build(&schema).expect("the package schema is a valid JSON Schema")
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the package schema is a valid JSON Schema")
 }
 
 /// Every way `package` departs from the published schema.
@@ -188,13 +191,43 @@ mod tests {
             question: "Ambulante begeleiding van moeder en kind".into(),
             meeting: Meeting { proposed_at: None, place: None, to_be_agreed: true },
             children: vec![ChildPackage {
-                identity: Identity { given_name: "Sam".into(), family_name: "J".into(), date_of_birth: "2018-01-01".parse().unwrap(), bsn: Some("111222333".into()) },
+                identity: Identity {
+                    given_name: "Sam".into(),
+                    family_name: "J".into(),
+                    date_of_birth: "2018-01-01".parse().unwrap(),
+                    bsn: Some("111222333".into()),
+                },
                 custody: Some(vec!["Sara J".into()]),
-                involved_professionals: Some(vec![Professional { organisation: Some("GGD".into()), name: None, role: "jeugdarts".into(), phone: None, email: None }]),
-                safety_plan: Some(SafetyPlan { version: 2, child_language_text: "Als mama en papa ruzie maken ga ik naar de buren.".into(), review_on: "2026-12-01".parse().unwrap() }),
-                goals: Some(vec![Goal { text: "Sam slaapt weer door".into(), core_task: "CHILD_SUPPORT".into(), status: Some("ACHIEVED".into()), score: Some(8) }]),
-                screening: Some(vec![ScreeningOutcome { instrument: "SDQ".into(), informant: "PARENT".into(), administered_on: "2026-11-01".parse().unwrap(), band: Some("BORDERLINE".into()), flag: None }]),
-                network: Some(vec![NetworkMember { name: "Oma".into(), relation: "GRANDPARENT".into(), role_for_child: None }]),
+                involved_professionals: Some(vec![Professional {
+                    organisation: Some("GGD".into()),
+                    name: None,
+                    role: "jeugdarts".into(),
+                    phone: None,
+                    email: None,
+                }]),
+                safety_plan: Some(SafetyPlan {
+                    version: 2,
+                    child_language_text: "Als mama en papa ruzie maken ga ik naar de buren.".into(),
+                    review_on: "2026-12-01".parse().unwrap(),
+                }),
+                goals: Some(vec![Goal {
+                    text: "Sam slaapt weer door".into(),
+                    core_task: "CHILD_SUPPORT".into(),
+                    status: Some("ACHIEVED".into()),
+                    score: Some(8),
+                }]),
+                screening: Some(vec![ScreeningOutcome {
+                    instrument: "SDQ".into(),
+                    informant: "PARENT".into(),
+                    administered_on: "2026-11-01".parse().unwrap(),
+                    band: Some("BORDERLINE".into()),
+                    flag: None,
+                }]),
+                network: Some(vec![NetworkMember {
+                    name: "Oma".into(),
+                    relation: "GRANDPARENT".into(),
+                    role_for_child: None,
+                }]),
             }],
             went_well: Some("Sam ging graag naar school".into()),
             open_worries: None,
@@ -208,7 +241,15 @@ mod tests {
         let package = serde_json::to_value(full()).unwrap();
         assert_eq!(schema_errors(&v, &package), Vec::<String>::new());
         let mut minimal = full();
-        minimal.children[0] = ChildPackage { identity: minimal.children[0].identity.clone(), custody: None, involved_professionals: None, safety_plan: None, goals: None, screening: None, network: None };
+        minimal.children[0] = ChildPackage {
+            identity: minimal.children[0].identity.clone(),
+            custody: None,
+            involved_professionals: None,
+            safety_plan: None,
+            goals: None,
+            screening: None,
+            network: None,
+        };
         assert!(schema_errors(&v, &serde_json::to_value(minimal).unwrap()).is_empty());
         let mut with_address = package.clone();
         with_address["children"][0]["address"] = json!("Geheimstraat 1");

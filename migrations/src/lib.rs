@@ -20,6 +20,7 @@ mod m20261127_000014_contact_details;
 mod m20261127_000015_screening_follow_up;
 mod m20261127_000016_method_activities;
 mod m20261127_000017_meldcode_signals;
+mod m20261127_000018_municipality_access;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_screening_follow_up::Migration),
             Box::new(m20261127_000016_method_activities::Migration),
             Box::new(m20261127_000017_meldcode_signals::Migration),
+            Box::new(m20261127_000018_municipality_access::Migration),
         ]
     }
 }

@@ -158,8 +158,16 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
-            "phase_change", "trajectory", "custody", "family_membership", "person", "family",
-            "worker_role", "worker", "location", "organisation",
+            "phase_change",
+            "trajectory",
+            "custody",
+            "family_membership",
+            "person",
+            "family",
+            "worker_role",
+            "worker",
+            "location",
+            "organisation",
         ] {
             m.drop_table(Table::drop().table(table).take()).await?;
         }

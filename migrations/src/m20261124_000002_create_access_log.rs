@@ -80,7 +80,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         if m.get_database_backend() == DbBackend::Postgres {
             m.get_connection()
-                .execute_unprepared("DROP TRIGGER access_log_no_update ON access_log; DROP FUNCTION access_log_append_only();")
+                .execute_unprepared(
+                    "DROP TRIGGER access_log_no_update ON access_log; DROP FUNCTION access_log_append_only();",
+                )
                 .await?;
         }
         m.drop_table(Table::drop().table("access_log_head").take()).await?;

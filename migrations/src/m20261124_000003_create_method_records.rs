@@ -174,10 +174,8 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("screening", &["child_id"], false)).await?;
 
-        m.create_table(
-            child_record("action_plan").col(date("drawn_up_on")).col(text("child_language_summary")).take(),
-        )
-        .await?;
+        m.create_table(child_record("action_plan").col(date("drawn_up_on")).col(text("child_language_summary")).take())
+            .await?;
         m.create_index(index("action_plan", &["trajectory_id"], true)).await?;
         m.create_table(
             part_of("goal", "plan_id", "action_plan")
@@ -265,9 +263,22 @@ impl MigrationTrait for Migration {
             m.alter_table(Table::alter().table("trajectory").drop_column(column).take()).await?;
         }
         for table in [
-            "network_member", "goal_progress", "evaluation", "goal_action", "goal", "action_plan", "screening",
-            "reporting_code_step", "reporting_code_track", "safety_plan", "safety_scale_score", "safety_assessment",
-            "contact", "intake_participant", "intake", "first_contact",
+            "network_member",
+            "goal_progress",
+            "evaluation",
+            "goal_action",
+            "goal",
+            "action_plan",
+            "screening",
+            "reporting_code_step",
+            "reporting_code_track",
+            "safety_plan",
+            "safety_scale_score",
+            "safety_assessment",
+            "contact",
+            "intake_participant",
+            "intake",
+            "first_contact",
         ] {
             m.drop_table(Table::drop().table(table).take()).await?;
         }

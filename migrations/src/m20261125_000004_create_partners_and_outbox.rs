@@ -178,10 +178,20 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for column in ["reference_index_register_at_admission", "reference_index_contact_phone", "reference_index_contact_email"] {
+        for column in
+            ["reference_index_register_at_admission", "reference_index_contact_phone", "reference_index_contact_email"]
+        {
             m.alter_table(Table::alter().table("organisation").drop_column(column).take()).await?;
         }
-        for t in ["reference_index_match", "reference_index_signal", "inbox_message", "outbox_message", "consent", "involvement", "chain_partner"] {
+        for t in [
+            "reference_index_match",
+            "reference_index_signal",
+            "inbox_message",
+            "outbox_message",
+            "consent",
+            "involvement",
+            "chain_partner",
+        ] {
             m.drop_table(Table::drop().table(t).take()).await?;
         }
         Ok(())

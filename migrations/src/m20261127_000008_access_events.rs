@@ -86,7 +86,9 @@ impl MigrationTrait for Migration {
         m.create_index(index("access_event", &["organisation_id", "seq"], true)).await?;
         // The sequencer's queue: the events not sealed yet, in id order.
         m.get_connection()
-            .execute_unprepared("CREATE INDEX ix_access_event_unsealed ON access_event (organisation_id, id) WHERE seq IS NULL")
+            .execute_unprepared(
+                "CREATE INDEX ix_access_event_unsealed ON access_event (organisation_id, id) WHERE seq IS NULL",
+            )
             .await?;
         m.create_table(
             Table::create()
@@ -139,8 +141,10 @@ impl MigrationTrait for Migration {
             .await?;
         match m.get_database_backend() {
             DbBackend::Postgres => {
-                db.execute_unprepared("DROP TRIGGER access_log_no_update ON access_log; DROP FUNCTION access_log_append_only();")
-                    .await?;
+                db.execute_unprepared(
+                    "DROP TRIGGER access_log_no_update ON access_log; DROP FUNCTION access_log_append_only();",
+                )
+                .await?;
                 db.execute_unprepared(GUARDS_POSTGRES).await?;
             }
             _ => {

@@ -29,7 +29,10 @@ impl MigrationTrait for Migration {
             )));
         }
         m.drop_index(Index::drop().name("ix_person_organisation_id_bsn").table("person").to_owned()).await?;
-        db.execute_unprepared("CREATE UNIQUE INDEX ux_person_bsn ON person (organisation_id, bsn) WHERE bsn IS NOT NULL").await?;
+        db.execute_unprepared(
+            "CREATE UNIQUE INDEX ux_person_bsn ON person (organisation_id, bsn) WHERE bsn IS NOT NULL",
+        )
+        .await?;
         Ok(())
     }
 

@@ -12,7 +12,8 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, JsonValue, Statement};
 pub struct Migration;
 
 /// Old letter → the method's letter of the same meaning.
-const BY_MEANING: [(&str, &str); 7] = [("A", "A"), ("B", "C"), ("C", "B"), ("F", "D"), ("G", "E"), ("H", "H"), ("J", "J")];
+const BY_MEANING: [(&str, &str); 7] =
+    [("A", "A"), ("B", "C"), ("C", "B"), ("F", "D"), ("G", "E"), ("H", "H"), ("J", "J")];
 /// Old letters without a counterpart, with what they meant.
 const WITHOUT: [(&str, &str); 3] = [
     ("D", "School of kinderopvang loopt door"),
@@ -84,8 +85,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.alter_table(Table::alter().table(Alias::new("goal")).add_column(ColumnDef::new(Alias::new("review_note")).text().null()).to_owned())
-            .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("goal"))
+                .add_column(ColumnDef::new(Alias::new("review_note")).text().null())
+                .to_owned(),
+        )
+        .await?;
         rewrite(m, |old, _| {
             let (letters, note) = remap(&old);
             (letters, Some(note))

@@ -3,8 +3,8 @@
 //! family gets the placement it is in, from its admission.
 
 use crate::{fk, index};
-use sea_orm_migration::{prelude::*, schema::*};
 use sea_orm_migration::sea_orm::ConnectionTrait;
+use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -10,7 +10,9 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for column in [integer_null("duration_minutes"), json("topics").default("[]").take(), boolean_null("individual")] {
+        for column in
+            [integer_null("duration_minutes"), json("topics").default("[]").take(), boolean_null("individual")]
+        {
             m.alter_table(Table::alter().table("contact").add_column(column).take()).await?;
         }
         Ok(())

@@ -10,7 +10,8 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const TABLES: [&str; 5] = ["non_accompanying_parent", "living_climate_check", "child_activity", "psycho_education", "board_result"];
+const TABLES: [&str; 5] =
+    ["non_accompanying_parent", "living_climate_check", "child_activity", "psycho_education", "board_result"];
 
 /// The columns every record of a child's trajectory has first.
 fn record(name: &'static str) -> TableCreateStatement {
@@ -80,12 +81,17 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_table(record("board_result").col(string_len("key", 60)).col(date("achieved_on")).col(text_null("note")).take()).await?;
+        m.create_table(
+            record("board_result").col(string_len("key", 60)).col(date("achieved_on")).col(text_null("note")).take(),
+        )
+        .await?;
         for table in TABLES {
             m.create_index(index(table, &["child_id"], false)).await?;
         }
         m.create_index(index("board_result", &["trajectory_id", "key"], true)).await?;
-        for column in [date_null("aftercare_decided_on"), uuid_null("aftercare_handover_id"), text_null("safety_monitoring")] {
+        for column in
+            [date_null("aftercare_decided_on"), uuid_null("aftercare_handover_id"), text_null("safety_monitoring")]
+        {
             m.alter_table(Table::alter().table("trajectory").add_column(column).take()).await?;
         }
         m.alter_table(Table::alter().table("screening").add_column(string_len_null("filled_in_by", 40)).take()).await?;

@@ -80,9 +80,29 @@ fn copy_steps(from: &'static str, to: &'static str) -> Result<InsertStatement, D
         .take())
 }
 
-const STEP_COLUMNS: [&str; 9] = ["id", "track_id", "created_at", "step", "recorded_on", "worker_id", "outcome", "consulted_veilig_thuis", "decision"];
-const OLD_COLUMNS: [&str; 10] =
-    ["id", "organisation_id", "child_id", "trajectory_id", "recorded_by_worker_id", "created_at", "updated_at", "safety_assessment_id", "opened_on", "closed_on"];
+const STEP_COLUMNS: [&str; 9] = [
+    "id",
+    "track_id",
+    "created_at",
+    "step",
+    "recorded_on",
+    "worker_id",
+    "outcome",
+    "consulted_veilig_thuis",
+    "decision",
+];
+const OLD_COLUMNS: [&str; 10] = [
+    "id",
+    "organisation_id",
+    "child_id",
+    "trajectory_id",
+    "recorded_by_worker_id",
+    "created_at",
+    "updated_at",
+    "safety_assessment_id",
+    "opened_on",
+    "closed_on",
+];
 
 /// Rebuilds both tables into the shape `signals` says, copying the rows through `copy_tracks`
 /// (an INSERT … SELECT from the old track table into "reporting_code_track_new").
@@ -114,14 +134,14 @@ impl MigrationTrait for Migration {
         let mut columns: Vec<&str> = OLD_COLUMNS.to_vec();
         columns.extend(["family_id", "signal", "close_reason"]);
         let mut select = Query::select();
-        select.columns(OLD_COLUMNS.map(|c| (Alias::new(TRACK), Alias::new(c)))).from(TRACK).inner_join(
-            "trajectory",
-            Expr::col(("trajectory", "id")).equals((TRACK, "trajectory_id")),
-        );
         select
-            .expr(Expr::col(("trajectory", "family_id")))
-            .expr(Expr::val("SAFETY_ASSESSMENT"))
-            .expr(Expr::case(Expr::col((TRACK, "closed_on")).is_null(), Expr::value(Option::<String>::None)).finally(Expr::val("DECIDED")));
+            .columns(OLD_COLUMNS.map(|c| (Alias::new(TRACK), Alias::new(c))))
+            .from(TRACK)
+            .inner_join("trajectory", Expr::col(("trajectory", "id")).equals((TRACK, "trajectory_id")));
+        select.expr(Expr::col(("trajectory", "family_id"))).expr(Expr::val("SAFETY_ASSESSMENT")).expr(
+            Expr::case(Expr::col((TRACK, "closed_on")).is_null(), Expr::value(Option::<String>::None))
+                .finally(Expr::val("DECIDED")),
+        );
         let copy = Query::insert()
             .into_table("reporting_code_track_new")
             .columns(columns)
@@ -137,9 +157,16 @@ impl MigrationTrait for Migration {
         let unheld = Query::select()
             .column("id")
             .from(TRACK)
-            .cond_where(Condition::any().add(Expr::col("safety_assessment_id").is_null()).add(Expr::col("trajectory_id").is_null()))
+            .cond_where(
+                Condition::any()
+                    .add(Expr::col("safety_assessment_id").is_null())
+                    .add(Expr::col("trajectory_id").is_null()),
+            )
             .take();
-        db.execute(&Query::delete().from_table(STEP).and_where(Expr::col("track_id").in_subquery(unheld.clone())).take()).await?;
+        db.execute(
+            &Query::delete().from_table(STEP).and_where(Expr::col("track_id").in_subquery(unheld.clone())).take(),
+        )
+        .await?;
         db.execute(&Query::delete().from_table(TRACK).and_where(Expr::col("id").in_subquery(unheld)).take()).await?;
         let copy = Query::insert()
             .into_table("reporting_code_track_new")

@@ -29,8 +29,9 @@ use p256::ecdsa::{
     signature::{Signer, Verifier},
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, TransactionTrait,
     sea_query::{BinOper, Expr, ExprTrait, Query, SubQueryStatement},
 };
 use serde::{Deserialize, Serialize};
@@ -63,16 +64,26 @@ pub struct AccessEvent {
     /// Which part of the record, e.g. `identity`, `trajectory`, `custody`.
     pub area: &'static str,
     pub ground: String,
+    /// The organisation whose log holds the event when it is not the reader's own (a
+    /// municipality reading an organisation's figures).
+    pub organisation_id: Option<Uuid>,
 }
 
 impl AccessEvent {
     pub fn new(person_id: Uuid, action: AccessAction, area: &'static str, ground: &Ground) -> Self {
-        Self { person_id: Some(person_id), action, area, ground: ground.label() }
+        Self { person_id: Some(person_id), action, area, ground: ground.label(), organisation_id: None }
     }
 
-    /// A read of figures about many persons that shows none of them: logged without persons.
-    pub fn aggregate(area: &'static str, ground: &Ground) -> Self {
-        Self { person_id: None, action: AccessAction::Read, area, ground: ground.label() }
+    /// A read of figures about many persons of `organisation_id` that shows none of them:
+    /// logged without persons, in that organisation's log.
+    pub fn aggregate(area: &'static str, ground: &Ground, organisation_id: Uuid) -> Self {
+        Self {
+            person_id: None,
+            action: AccessAction::Read,
+            area,
+            ground: ground.label(),
+            organisation_id: Some(organisation_id),
+        }
     }
 }
 
@@ -102,37 +113,44 @@ impl AuditBuffer {
 /// of persons, naming the parts of their records read (`area`, comma-separated: a page that
 /// shows the children's identity and trajectory is one row, not two). No shared row is
 /// touched, so appends of one organisation run side by side.
-pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &RequestMeta, events: &[AccessEvent]) -> AppResult<()> {
+pub async fn append<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    meta: &RequestMeta,
+    events: &[AccessEvent],
+) -> AppResult<()> {
     if events.is_empty() {
         return Ok(());
     }
-    // The persons of each action, ground and area, in the order they first occur.
-    let mut areas: Vec<((AccessAction, &str), &str, Vec<Uuid>)> = Vec::new();
-    let mut index: HashMap<(AccessAction, &str, &str), usize> = HashMap::new();
+    // The persons of each organisation, action, ground and area, in the order they first occur.
+    type Key<'a> = (Uuid, AccessAction, &'a str);
+    let mut areas: Vec<(Key, &str, Vec<Uuid>)> = Vec::new();
+    let mut index: HashMap<(Key, &str), usize> = HashMap::new();
     for e in events {
-        let i = *index.entry((e.action, &e.ground, e.area)).or_insert_with(|| {
-            areas.push(((e.action, &e.ground), e.area, Vec::new()));
+        let key = (e.organisation_id.unwrap_or(principal.organisation_id), e.action, e.ground.as_str());
+        let i = *index.entry((key, e.area)).or_insert_with(|| {
+            areas.push((key, e.area, Vec::new()));
             areas.len() - 1
         });
         areas[i].2.extend(e.person_id);
     }
-    // Areas of one action and ground that concern the same persons share a row.
-    let mut groups: Vec<(AccessAction, &str, Vec<&str>, Vec<Uuid>)> = Vec::new();
-    for ((action, ground), area, mut ids) in areas {
+    // Areas of one organisation, action and ground that concern the same persons share a row.
+    let mut groups: Vec<(Key, Vec<&str>, Vec<Uuid>)> = Vec::new();
+    for (key, area, mut ids) in areas {
         ids.sort();
         ids.dedup();
-        match groups.iter_mut().find(|g| g.0 == action && g.1 == ground && g.3 == ids) {
-            Some(group) => group.2.push(area),
-            None => groups.push((action, ground, vec![area], ids)),
+        match groups.iter_mut().find(|g| g.0 == key && g.2 == ids) {
+            Some(group) => group.1.push(area),
+            None => groups.push((key, vec![area], ids)),
         }
     }
     let occurred_at = Utc::now().trunc_subsecs(6);
     let roles = principal.roles_label();
     let mut rows = Vec::with_capacity(groups.len());
-    for (action, ground, areas, ids) in groups {
+    for ((organisation_id, action, ground), areas, ids) in groups {
         rows.push(access_event::ActiveModel::from(access_event::Model {
             id: Uuid::now_v7(),
-            organisation_id: principal.organisation_id,
+            organisation_id,
             occurred_at,
             actor_subject: principal.subject.clone(),
             actor_worker_id: principal.worker_id,
@@ -156,7 +174,12 @@ pub async fn append<C: ConnectionTrait>(db: &C, principal: &Principal, meta: &Re
 
 /// Writes the buffered reads of a request. When this fails the request fails: nothing is read
 /// without its log entry.
-pub async fn flush(db: &DatabaseConnection, principal: &Principal, meta: &RequestMeta, buffer: &AuditBuffer) -> AppResult<()> {
+pub async fn flush(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    meta: &RequestMeta,
+    buffer: &AuditBuffer,
+) -> AppResult<()> {
     append(db, principal, meta, &buffer.take()).await
 }
 
@@ -221,7 +244,14 @@ impl Checkpoint {
 
 impl From<access_checkpoint::Model> for Checkpoint {
     fn from(m: access_checkpoint::Model) -> Self {
-        Self { organisation_id: m.organisation_id, size: m.size, root: m.root, signed_at: m.signed_at, key_id: m.key_id, signature: m.signature }
+        Self {
+            organisation_id: m.organisation_id,
+            size: m.size,
+            root: m.root,
+            signed_at: m.signed_at,
+            key_id: m.key_id,
+            signature: m.signature,
+        }
     }
 }
 
@@ -236,7 +266,8 @@ impl Sealer {
 
     fn sign(&self, organisation_id: Uuid, size: i64, root: &str) -> Checkpoint {
         let signed_at = Utc::now().trunc_subsecs(6);
-        let signature: Signature = self.key.sign(Checkpoint::statement(organisation_id, size, root, &signed_at).as_bytes());
+        let signature: Signature =
+            self.key.sign(Checkpoint::statement(organisation_id, size, root, &signed_at).as_bytes());
         Checkpoint {
             organisation_id,
             size,
@@ -338,7 +369,8 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
         txn.rollback().await?;
         return Ok(0);
     }
-    let new_head = access_log_head::ActiveModel { organisation_id: Set(organisation_id), seq: Set(seq), hash: Set(prev.clone()) };
+    let new_head =
+        access_log_head::ActiveModel { organisation_id: Set(organisation_id), seq: Set(seq), hash: Set(prev.clone()) };
     match head {
         Some(_) => access_log_head::Entity::update(new_head).exec(&txn).await.map(drop)?,
         None => access_log_head::Entity::insert(new_head).exec(&txn).await.map(drop)?,
@@ -358,7 +390,9 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
     // Published outside the database: the service log and the copies directory.
     tracing::info!(organisation = %organisation_id, size = checkpoint.size, root = %checkpoint.root,
         signature = %checkpoint.signature, key_id = %checkpoint.key_id, "access-log checkpoint");
-    sealer.keep_copy(&checkpoint).map_err(|e| AppError::internal(anyhow::anyhow!("keeping a copy of the checkpoint: {e}")))?;
+    sealer
+        .keep_copy(&checkpoint)
+        .map_err(|e| AppError::internal(anyhow::anyhow!("keeping a copy of the checkpoint: {e}")))?;
     Ok(sealed)
 }
 
@@ -394,8 +428,10 @@ pub fn naming(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condit
         // sealed events only. `x::uuid[]` is written `CAST(x AS uuid ARRAY)`: sea-query reads
         // brackets in a custom expression as quotes.
         DbBackend::Postgres => of_organisation.add(access_event::Column::Seq.is_not_null()).add(
-            Expr::cust(r#"CAST(string_to_array("access_event"."persons", ',') AS uuid ARRAY)"#)
-                .binary(BinOper::Custom("@>"), Expr::cust_with_values("CAST($1 AS uuid ARRAY)", [format!("{{{person}}}")])),
+            Expr::cust(r#"CAST(string_to_array("access_event"."persons", ',') AS uuid ARRAY)"#).binary(
+                BinOper::Custom("@>"),
+                Expr::cust_with_values("CAST($1 AS uuid ARRAY)", [format!("{{{person}}}")]),
+            ),
         ),
         _ => of_organisation.add(
             access_event::Column::Id.in_subquery(
@@ -437,7 +473,10 @@ fn persons(e: &access_event::Model) -> impl Iterator<Item = Uuid> + '_ {
 }
 
 /// The persons indexed for each event, sorted.
-async fn persons_of<C: ConnectionTrait>(db: &C, events: impl Iterator<Item = Uuid>) -> AppResult<HashMap<Uuid, Vec<Uuid>>> {
+async fn persons_of<C: ConnectionTrait>(
+    db: &C,
+    events: impl Iterator<Item = Uuid>,
+) -> AppResult<HashMap<Uuid, Vec<Uuid>>> {
     let rows: Vec<(Uuid, Uuid)> = access_event_person::Entity::find()
         .select_only()
         .column(access_event_person::Column::EventId)
@@ -503,10 +542,18 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
         .into_iter()
         .map(Checkpoint::from)
         .collect();
-    let copy = sealer.last_copy(organisation_id).map_err(|e| AppError::internal(anyhow::anyhow!("reading the checkpoint copies: {e}")))?;
+    let copy = sealer
+        .last_copy(organisation_id)
+        .map_err(|e| AppError::internal(anyhow::anyhow!("reading the checkpoint copies: {e}")))?;
     checkpoints.extend(copy);
     let broken = |seq: i64, checked: i64, checkpoint_size, problem: String| {
-        Ok(ChainReport { entries_checked: checked, valid: false, first_broken_seq: Some(seq), checkpoint_size, problem: Some(problem) })
+        Ok(ChainReport {
+            entries_checked: checked,
+            valid: false,
+            first_broken_seq: Some(seq),
+            checkpoint_size,
+            problem: Some(problem),
+        })
     };
     if let Some(c) = checkpoints.iter().find(|c| !sealer.signed(c)) {
         return broken(c.size, 0, None, format!("checkpoint {} is not signed by this installation's key", c.size));
@@ -533,17 +580,32 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
             let linked = e.seq == Some(expected) && e.prev_hash.as_deref() == Some(prev.as_str());
             let hash = event_hash(&prev, expected, &e);
             if !linked || e.hash.as_deref() != Some(hash.as_str()) {
-                return broken(expected, expected - 1, newest, format!("entry {expected} was changed, removed or re-chained"));
+                return broken(
+                    expected,
+                    expected - 1,
+                    newest,
+                    format!("entry {expected} was changed, removed or re-chained"),
+                );
             }
             if let Some(indexed) = &indexed {
                 let mut named: Vec<Uuid> = persons(&e).collect();
                 named.sort();
                 if indexed.get(&e.id).map_or(&[][..], Vec::as_slice) != named.as_slice() {
-                    return broken(expected, expected - 1, newest, format!("the persons indexed for entry {expected} were changed"));
+                    return broken(
+                        expected,
+                        expected - 1,
+                        newest,
+                        format!("the persons indexed for entry {expected} were changed"),
+                    );
                 }
             }
             if roots.get(&expected).is_some_and(|root| *root != hash) {
-                return broken(expected, expected, newest, format!("entry {expected} does not match the checkpoint of that size"));
+                return broken(
+                    expected,
+                    expected,
+                    newest,
+                    format!("entry {expected} does not match the checkpoint of that size"),
+                );
             }
             prev = hash;
             expected += 1;
@@ -551,14 +613,25 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
     }
     let checked = expected - 1;
     if let Some(size) = newest.filter(|size| *size > checked) {
-        return broken(expected, checked, newest, format!("the chain ends at {checked} but was signed at {size}: entries were removed"));
+        return broken(
+            expected,
+            checked,
+            newest,
+            format!("the chain ends at {checked} but was signed at {size}: entries were removed"),
+        );
     }
     // The head guards the newest entries between checkpoints.
     let head = access_log_head::Entity::find_by_id(organisation_id).one(db).await?;
     if !head.map_or(checked == 0, |h| h.seq == checked && h.hash == prev) {
         return broken(expected, checked, newest, "the chain's head does not match its last entry".into());
     }
-    Ok(ChainReport { entries_checked: checked, valid: true, first_broken_seq: None, checkpoint_size: newest, problem: None })
+    Ok(ChainReport {
+        entries_checked: checked,
+        valid: true,
+        first_broken_seq: None,
+        checkpoint_size: newest,
+        problem: None,
+    })
 }
 
 #[cfg(test)]

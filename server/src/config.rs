@@ -111,7 +111,12 @@ pub struct DeliveryConfig {
 
 impl Default for PartnersConfig {
     fn default() -> Self {
-        Self { secrets_key: None, secrets_key_path: PathBuf::from("veerkracht-secrets.key"), public_base_url: None, allowed_hosts: Vec::new() }
+        Self {
+            secrets_key: None,
+            secrets_key_path: PathBuf::from("veerkracht-secrets.key"),
+            public_base_url: None,
+            allowed_hosts: Vec::new(),
+        }
     }
 }
 
@@ -132,7 +137,11 @@ impl Default for DeliveryConfig {
 }
 
 impl DeliveryConfig {
-    fn worker_settings(&self, egress: integrations::egress::EgressPolicy, shutdown_grace: u64) -> integrations::outbox::WorkerSettings {
+    fn worker_settings(
+        &self,
+        egress: integrations::egress::EgressPolicy,
+        shutdown_grace: u64,
+    ) -> integrations::outbox::WorkerSettings {
         use std::time::Duration;
         integrations::outbox::WorkerSettings {
             retry: integrations::backoff::RetryPolicy {
@@ -298,7 +307,10 @@ impl Config {
         if let Some(key) = &self.partners.secrets_key {
             return Ok(SecretBox::from_base64(key)?);
         }
-        anyhow::ensure!(self.development(), "partners.secrets_key (VEERKRACHT_PARTNERS__SECRETS_KEY) is required in production");
+        anyhow::ensure!(
+            self.development(),
+            "partners.secrets_key (VEERKRACHT_PARTNERS__SECRETS_KEY) is required in production"
+        );
         let path = &self.partners.secrets_key_path;
         let key = match std::fs::read_to_string(path) {
             Ok(k) => k,
@@ -321,7 +333,10 @@ impl Config {
         let pem = match &self.audit.checkpoint_key {
             Some(pem) => pem.clone(),
             None => {
-                anyhow::ensure!(self.development(), "audit.checkpoint_key (VEERKRACHT_AUDIT__CHECKPOINT_KEY) is required in production");
+                anyhow::ensure!(
+                    self.development(),
+                    "audit.checkpoint_key (VEERKRACHT_AUDIT__CHECKPOINT_KEY) is required in production"
+                );
                 crate::keys::load_or_create(&self.audit.checkpoint_key_path)?
             }
         };

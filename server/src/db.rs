@@ -45,7 +45,11 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> anyhow::Result<D
 /// writer: WAL lets them read a committed snapshot while the writer writes, so reads run in
 /// parallel and never queue behind a write. On PostgreSQL (and for an in-memory SQLite
 /// database, which a second pool cannot see) the writer's pool itself.
-pub async fn connect_reader(config: &Config, writer: &DatabaseConnection, metrics: Arc<Metrics>) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect_reader(
+    config: &Config,
+    writer: &DatabaseConnection,
+    metrics: Arc<Metrics>,
+) -> anyhow::Result<DatabaseConnection> {
     if !config.is_sqlite() || config.database_url.contains(":memory:") || config.database_url.contains("mode=memory") {
         return Ok(writer.clone());
     }
@@ -118,8 +122,5 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// One line per migration: its name and whether it is applied.
 pub async fn migration_status(db: &DatabaseConnection) -> anyhow::Result<Vec<(String, bool)>> {
     let list = Migrator::get_migration_with_status(db).await?;
-    Ok(list
-        .iter()
-        .map(|m| (m.name().to_string(), m.status() == migrations::MigrationStatus::Applied))
-        .collect())
+    Ok(list.iter().map(|m| (m.name().to_string(), m.status() == migrations::MigrationStatus::Applied)).collect())
 }

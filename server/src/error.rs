@@ -90,11 +90,14 @@ impl axum::response::IntoResponse for AppError {
         }
         let status = self.status();
         let fields: Vec<_> = match &self {
-            Self::BadUserInput(v) => v.iter().map(|v| serde_json::json!({ "field": v.field, "message": v.message })).collect(),
+            Self::BadUserInput(v) => {
+                v.iter().map(|v| serde_json::json!({ "field": v.field, "message": v.message })).collect()
+            }
             Self::Taken(v) => vec![serde_json::json!({ "field": v.field, "message": v.message })],
             _ => vec![],
         };
-        let body = serde_json::json!({ "error": { "code": self.code(), "message": self.to_string(), "fields": fields } });
+        let body =
+            serde_json::json!({ "error": { "code": self.code(), "message": self.to_string(), "fields": fields } });
         (status, axum::Json(body)).into_response()
     }
 }
@@ -127,7 +130,11 @@ fn unreachable(err: &sea_orm::DbErr) -> bool {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
             **e,
-            SqlxError::Io(_) | SqlxError::Tls(_) | SqlxError::PoolTimedOut | SqlxError::PoolClosed | SqlxError::WorkerCrashed
+            SqlxError::Io(_)
+                | SqlxError::Tls(_)
+                | SqlxError::PoolTimedOut
+                | SqlxError::PoolClosed
+                | SqlxError::WorkerCrashed
         ),
         _ => false,
     }

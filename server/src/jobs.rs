@@ -39,7 +39,12 @@ pub fn spawn(
 }
 
 /// Seals new access-log events into their organisation's chain every `every`.
-pub fn spawn_sequencer(db: DatabaseConnection, sealer: Arc<Sealer>, every: Duration, stop: impl Future<Output = ()> + Send + 'static) {
+pub fn spawn_sequencer(
+    db: DatabaseConnection,
+    sealer: Arc<Sealer>,
+    every: Duration,
+    stop: impl Future<Output = ()> + Send + 'static,
+) {
     tokio::spawn(async move {
         tokio::pin!(stop);
         loop {

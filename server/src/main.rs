@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use entities::{Role, organisation, worker, worker_role};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Query};
 use server::{
-    auth::{Claims, dev_issuer::DevIssuer},
+    auth::{Claims, MUNICIPALITY_ROLE, dev_issuer::DevIssuer},
     config::{Config, LogFormat},
     db,
     metrics::Metrics,
@@ -13,7 +13,11 @@ use server::{
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "veerkracht", version, about = "Veerkracht backend: every child in the shelter a client in their own right")]
+#[command(
+    name = "veerkracht",
+    version,
+    about = "Veerkracht backend: every child in the shelter a client in their own right"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -44,12 +48,16 @@ enum Command {
     },
     /// Print a bearer token signed by the local development issuer.
     DevToken {
-        /// Organisation slug, e.g. `de-haven`.
-        #[arg(long)]
-        organisation: String,
-        /// CHILD_FAMILY_WORKER, BEHAVIOURAL_EXPERT, TEAM_LEAD or ORG_ADMIN.
+        /// Organisation slug, e.g. `de-haven` (not for a municipality user).
+        #[arg(long, required_unless_present = "municipality")]
+        organisation: Option<String>,
+        /// CHILD_FAMILY_WORKER, BEHAVIOURAL_EXPERT, TEAM_LEAD, ORG_ADMIN, QUALITY_OFFICER, or
+        /// MUNICIPALITY (with --municipality).
         #[arg(long)]
         role: String,
+        /// Municipality slug, e.g. `utrecht`, for a municipality user (role MUNICIPALITY).
+        #[arg(long)]
+        municipality: Option<String>,
         /// Worker id (UUID or GraphQL id); by default a worker of the organisation with that role.
         #[arg(long)]
         worker: Option<String>,
@@ -126,9 +134,13 @@ async fn main() -> anyhow::Result<()> {
                     tracing::info!("demo data loaded");
                 }
                 db.close().await?;
-                eprintln!("Demo data ready. Get a token with:\n  cargo run -- dev-token --organisation de-haven --role TEAM_LEAD");
+                eprintln!(
+                    "Demo data ready. Get a token with:\n  cargo run -- dev-token --organisation de-haven --role TEAM_LEAD"
+                );
             }
-            let listener = tokio::net::TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .with_context(|| format!("binding {}", config.listen))?;
             eprintln!("Veerkracht listening on http://{}", listener.local_addr()?);
             server::http::serve(config, listener, shutdown_signal()).await
         }
@@ -161,8 +173,31 @@ async fn main() -> anyhow::Result<()> {
             println!("benchmark data loaded: {families} families in organisation {organisation}");
             Ok(())
         }
-        Command::DevToken { organisation, role, worker, partner, minutes } => {
+        Command::DevToken { organisation, role, municipality, worker, partner, minutes } => {
             anyhow::ensure!(config.dev_issuer_enabled(), "the development issuer is switched off (auth.dev_issuer)");
+            let issuer = DevIssuer::load_or_create(&config.auth.dev_key_path)?;
+            let now = chrono::Utc::now().timestamp();
+            if role == MUNICIPALITY_ROLE {
+                let municipality = municipality.context("a municipality user needs --municipality, e.g. utrecht")?;
+                let claims = Claims {
+                    iss: config.auth.issuer.clone(),
+                    aud: config.auth.audience.clone(),
+                    sub: format!("dev-municipality-{municipality}"),
+                    exp: now + minutes * 60,
+                    iat: Some(now),
+                    nbf: None,
+                    org: String::new(),
+                    roles: vec![role],
+                    worker_id: None,
+                    partner: None,
+                    municipality: Some(municipality),
+                    name: None,
+                };
+                println!("{}", issuer.sign(&claims)?);
+                return Ok(());
+            }
+            anyhow::ensure!(municipality.is_none(), "--municipality goes with --role MUNICIPALITY");
+            let organisation = organisation.context("--organisation is required")?;
             let role = Role::parse(&role).with_context(|| format!("unknown role {role}"))?;
             let db = connect(&config).await?;
             db::migrate(&db).await?;
@@ -170,23 +205,28 @@ async fn main() -> anyhow::Result<()> {
                 .filter(organisation::Column::Slug.eq(&organisation))
                 .one(&db)
                 .await?
-                .with_context(|| format!("no organisation {organisation:?}; load demo data with `veerkracht seed-demo`"))?;
+                .with_context(|| {
+                    format!("no organisation {organisation:?}; load demo data with `veerkracht seed-demo`")
+                })?;
             let worker_id = match (worker, &partner) {
                 (Some(w), _) => Some(parse_worker_id(&w)?),
                 (None, Some(_)) => None,
                 (None, None) => worker::Entity::find()
                     .filter(worker::Column::OrganisationId.eq(org.id))
                     .filter(worker::Column::Active.eq(true))
-                    .filter(worker::Column::Id.in_subquery(
-                        Query::select().column(worker_role::Column::WorkerId).from(worker_role::Entity)
-                            .and_where(worker_role::Column::Role.eq(role)).to_owned(),
-                    ))
+                    .filter(
+                        worker::Column::Id.in_subquery(
+                            Query::select()
+                                .column(worker_role::Column::WorkerId)
+                                .from(worker_role::Entity)
+                                .and_where(worker_role::Column::Role.eq(role))
+                                .to_owned(),
+                        ),
+                    )
                     .one(&db)
                     .await?
                     .map(|w| w.id),
             };
-            let issuer = DevIssuer::load_or_create(&config.auth.dev_key_path)?;
-            let now = chrono::Utc::now().timestamp();
             let subject = worker_id.map_or_else(|| format!("dev-{}", role.as_str().to_lowercase()), |w| w.to_string());
             let claims = Claims {
                 iss: config.auth.issuer.clone(),
@@ -194,11 +234,12 @@ async fn main() -> anyhow::Result<()> {
                 sub: subject,
                 exp: now + minutes * 60,
                 iat: Some(now),
-            nbf: None,
+                nbf: None,
                 org: org.slug,
                 roles: vec![role.as_str().to_string()],
                 worker_id,
                 partner,
+                municipality: None,
                 name: None,
             };
             println!("{}", issuer.sign(&claims)?);
@@ -227,7 +268,9 @@ async fn main() -> anyhow::Result<()> {
         Command::ExpireSignals => {
             let db = connect(&config).await?;
             db::migrate(&db).await?;
-            let n = server::cases::reference_index::expire_due(&db, chrono::Utc::now().date_naive()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let n = server::cases::reference_index::expire_due(&db, chrono::Utc::now().date_naive())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{n} signals expired");
             Ok(())
         }
@@ -236,7 +279,9 @@ async fn main() -> anyhow::Result<()> {
             let port = match partner {
                 Simulated::Verwijsindex { port } | Simulated::School { port } | Simulated::YouthTeam { port } => port,
             };
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.with_context(|| format!("binding port {port}"))?;
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .with_context(|| format!("binding port {port}"))?;
             // Each simulator's server task holds it; the handle is not needed here.
             let (name, addr) = match partner {
                 Simulated::Verwijsindex { .. } => ("Verwijsindex", Verwijsindex::start(listener).await?.1),
@@ -256,11 +301,17 @@ async fn main() -> anyhow::Result<()> {
                 server::audit::seal(&db, &sealer, org.id).await.map_err(failed)?;
                 let report = server::audit::verify(&db, &sealer, org.id).await.map_err(failed)?;
                 all_valid &= report.valid;
-                let checkpoint = report.checkpoint_size.map_or("no checkpoint".into(), |n| format!("checkpoint at {n}"));
-                println!("{}: {} entries, {checkpoint}, {}", org.slug, report.entries_checked, match &report.problem {
-                    None => "chain intact".to_string(),
-                    Some(problem) => format!("BROKEN: {problem}"),
-                });
+                let checkpoint =
+                    report.checkpoint_size.map_or("no checkpoint".into(), |n| format!("checkpoint at {n}"));
+                println!(
+                    "{}: {} entries, {checkpoint}, {}",
+                    org.slug,
+                    report.entries_checked,
+                    match &report.problem {
+                        None => "chain intact".to_string(),
+                        Some(problem) => format!("BROKEN: {problem}"),
+                    }
+                );
             }
             anyhow::ensure!(all_valid, "the access log has been altered");
             Ok(())
@@ -285,7 +336,8 @@ async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection>
 }
 
 fn init_tracing(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match config.log_format() {
         LogFormat::Json => builder.json().init(),

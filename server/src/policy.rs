@@ -19,6 +19,8 @@ pub enum Ground {
     ResponsibleWorker,
     /// A partner user acting under a partner grant.
     Grant(Uuid),
+    /// A municipality user reading aggregates the organisation granted it.
+    MunicipalityAccess(Uuid),
 }
 
 impl Ground {
@@ -27,6 +29,7 @@ impl Ground {
             Ground::Role(r) => format!("role:{}", r.as_str()),
             Ground::ResponsibleWorker => "relationship:responsible-worker".into(),
             Ground::Grant(id) => format!("grant:{id}"),
+            Ground::MunicipalityAccess(id) => format!("municipality-access:{id}"),
         }
     }
 }
@@ -48,10 +51,16 @@ fn forbidden(what: &str) -> AppError {
     AppError::Forbidden(format!("your role does not allow {what}"))
 }
 
-/// A worker of the organisation; partner users only reach what a grant gives them.
+/// A worker of the organisation; partner users only reach what a grant gives them, municipality
+/// users only the aggregates granted to them.
 pub fn organisation_member(p: &Principal) -> AppResult<()> {
     if p.partner.is_some() {
         return Err(AppError::Forbidden("partner users can only reach what a grant gives them".into()));
+    }
+    if p.municipality.is_some() {
+        return Err(AppError::Forbidden(
+            "municipality users read only the aggregate norm figures granted to them".into(),
+        ));
     }
     Ok(())
 }
@@ -75,6 +84,26 @@ pub fn read_norm_figures(p: &Principal) -> AppResult<Ground> {
     with_role(p, &NORM_ROLES, "reading the norm figures")
 }
 
+/// A municipality reads the aggregate figures of an organisation that granted it access (and
+/// has not revoked it); never the children behind them (`read_norm_figures` refuses it).
+pub fn read_municipal_norm_figures(
+    p: &Principal,
+    access: Option<&entities::municipality_access::Model>,
+) -> AppResult<Ground> {
+    let refused =
+        || AppError::Forbidden("this organisation has not granted your municipality access to its figures".into());
+    let municipality = p.municipality.as_deref().ok_or_else(|| forbidden("reading figures as a municipality"))?;
+    match access {
+        Some(a) if a.municipality == municipality && a.revoked_at.is_none() => Ok(Ground::MunicipalityAccess(a.id)),
+        _ => Err(refused()),
+    }
+}
+
+/// Which municipalities may read the figures: the organisation's admin decides.
+pub fn manage_municipality_access(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &[OrgAdmin], "granting municipalities access to the figures")
+}
+
 pub fn read_cases(p: &Principal) -> AppResult<Ground> {
     with_role(p, &CASE_ROLES, "reading case files")
 }
@@ -96,9 +125,11 @@ pub fn read_safety_plan(p: &Principal, responsible_worker_id: Uuid) -> AppResult
     if p.worker_id == Some(responsible_worker_id) && p.has_role(ChildFamilyWorker) {
         return Ok(Ground::ResponsibleWorker);
     }
-    first_role(p, &[TeamLead, BehaviouralExpert])
-        .map(Ground::Role)
-        .ok_or_else(|| AppError::Forbidden("only the responsible worker, a team lead or the behavioural expert reads the safety plan".into()))
+    first_role(p, &[TeamLead, BehaviouralExpert]).map(Ground::Role).ok_or_else(|| {
+        AppError::Forbidden(
+            "only the responsible worker, a team lead or the behavioural expert reads the safety plan".into(),
+        )
+    })
 }
 
 /// A worker's agenda: their own for anyone working with case files; another worker's for a
@@ -210,6 +241,7 @@ mod tests {
             worker_id: Some(Uuid::from_u128(1)),
             roles: roles.to_vec(),
             partner: None,
+            municipality: None,
         }
     }
 
@@ -226,6 +258,33 @@ mod tests {
         p.partner = Some("wijkteam".into());
         assert!(read_cases(&p).is_err());
         assert!(!see_secret_address(&p));
+    }
+
+    #[test]
+    fn a_municipality_reads_granted_aggregates_and_nothing_else() {
+        let mut p = principal(&[]);
+        p.worker_id = None;
+        p.municipality = Some("utrecht".into());
+        let access = |municipality: &str, revoked: bool| entities::municipality_access::Model {
+            id: Uuid::from_u128(7),
+            organisation_id: Uuid::from_u128(9),
+            municipality: municipality.into(),
+            granted_by_worker_id: None,
+            granted_at: chrono::Utc::now(),
+            revoked_by_worker_id: None,
+            revoked_at: revoked.then(chrono::Utc::now),
+        };
+        assert_eq!(
+            read_municipal_norm_figures(&p, Some(&access("utrecht", false))).unwrap(),
+            Ground::MunicipalityAccess(Uuid::from_u128(7))
+        );
+        assert!(read_municipal_norm_figures(&p, Some(&access("utrecht", true))).is_err());
+        assert!(read_municipal_norm_figures(&p, Some(&access("amersfoort", false))).is_err());
+        assert!(read_municipal_norm_figures(&p, None).is_err());
+        assert!(read_norm_figures(&p).is_err(), "no drill-down");
+        assert!(read_cases(&p).is_err());
+        assert!(organisation_member(&p).is_err());
+        assert!(read_municipal_norm_figures(&principal(&[QualityOfficer]), Some(&access("utrecht", false))).is_err());
     }
 
     #[test]

@@ -7,15 +7,22 @@ use crate::{
     auth::Principal,
     cases::{
         Actor,
-        activities::{self, DecideAftercare, LivingClimateCheck, NonAccompanyingParentFindings, Participant, RecordActivity, RecordPsychoEducation},
+        activities::{
+            self, DecideAftercare, LivingClimateCheck, NonAccompanyingParentFindings, Participant, RecordActivity,
+            RecordPsychoEducation,
+        },
         admission::{self, AdmitFamily, NewMember},
         board::{self, ConfirmBoardResult},
         consent::{self as consents, RecordConsent},
         contacts::{self, HeldDetails, RecordContact},
         intake::{self, RecordFirstContact, RecordIntake},
+        municipality_access,
         network::{self, NetworkMemberDetails},
         plans::{self, NewAction, NewGoal, ProgressOnGoal, RecordActionPlan, RecordEvaluation},
-        safety::{self, CloseReportingCodeTrack, OpenReportingCodeTrack, RecordReportingCodeStep, RecordSafetyAssessment, RecordSafetyPlan, ScaleAnswer},
+        safety::{
+            self, CloseReportingCodeTrack, OpenReportingCodeTrack, RecordReportingCodeStep, RecordSafetyAssessment,
+            RecordSafetyPlan, ScaleAnswer,
+        },
         screening::{self, RecordScreening, RecordScreeningFollowUp},
         trajectories::{self, AdvancePhase},
     },
@@ -24,19 +31,25 @@ use crate::{
 };
 use chrono::{Days, NaiveDate, Utc};
 use entities::{
-    ActivityKind, AftercareDecision, CareSetting, ConsentDecision, ConsentPurpose, ContactKind, ContactTopic, CoreTask, EducationKind, EndReason,
-    GoalStatus, LivingClimateItem, LocationKind, MembershipRole, NetworkRelation, NonAccompanyingParentOutcome, ParentRisk, Phase,
-    PsychoEducationAudience, PsychoEducationForm, ReportingCodeSignal, Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex,
-    SubGoal, access_log_head, custody, family_membership, goal as goal_row, location, organisation, person, reporting_code_track, trajectory, worker,
+    ActivityKind, AftercareDecision, CareSetting, ConsentDecision, ConsentPurpose, ContactKind, ContactTopic, CoreTask,
+    EducationKind, EndReason, GoalStatus, LivingClimateItem, LocationKind, MembershipRole, NetworkRelation,
+    NonAccompanyingParentOutcome, ParentRisk, Phase, PsychoEducationAudience, PsychoEducationForm, ReportingCodeSignal,
+    Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex, SubGoal, access_log_head, custody,
+    family_membership, goal as goal_row, location, organisation, person, reporting_code_track, trajectory, worker,
     worker_role,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
 /// Creates an organisation together with the head of its access-log chain.
-pub async fn create_organisation(db: &DatabaseConnection, slug: &str, name: &str) -> anyhow::Result<organisation::Model> {
+pub async fn create_organisation(
+    db: &DatabaseConnection,
+    slug: &str,
+    name: &str,
+) -> anyhow::Result<organisation::Model> {
     let now = Utc::now();
     let txn = db.begin().await?;
     let org = organisation::ActiveModel::from(organisation::Model {
@@ -51,9 +64,13 @@ pub async fn create_organisation(db: &DatabaseConnection, slug: &str, name: &str
     })
     .insert(&txn)
     .await?;
-    access_log_head::ActiveModel::from(access_log_head::Model { organisation_id: org.id, seq: 0, hash: GENESIS_HASH.into() })
-        .insert(&txn)
-        .await?;
+    access_log_head::ActiveModel::from(access_log_head::Model {
+        organisation_id: org.id,
+        seq: 0,
+        hash: GENESIS_HASH.into(),
+    })
+    .insert(&txn)
+    .await?;
     txn.commit().await?;
     Ok(org)
 }
@@ -68,7 +85,11 @@ pub struct NewLocation<'a> {
     pub city: &'a str,
 }
 
-pub async fn create_location(db: &DatabaseConnection, organisation_id: Uuid, l: NewLocation<'_>) -> anyhow::Result<location::Model> {
+pub async fn create_location(
+    db: &DatabaseConnection,
+    organisation_id: Uuid,
+    l: NewLocation<'_>,
+) -> anyhow::Result<location::Model> {
     let now = Utc::now();
     Ok(location::ActiveModel::from(location::Model {
         id: Uuid::now_v7(),
@@ -87,7 +108,12 @@ pub async fn create_location(db: &DatabaseConnection, organisation_id: Uuid, l: 
     .await?)
 }
 
-pub async fn create_worker(db: &DatabaseConnection, organisation_id: Uuid, name: &str, roles: &[Role]) -> anyhow::Result<worker::Model> {
+pub async fn create_worker(
+    db: &DatabaseConnection,
+    organisation_id: Uuid,
+    name: &str,
+    roles: &[Role],
+) -> anyhow::Result<worker::Model> {
     let now = Utc::now();
     let txn = db.begin().await?;
     let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
@@ -124,13 +150,34 @@ impl Lcg {
     }
 }
 
-const GIVEN_GIRLS: &[&str] = &["Noor", "Emma", "Saar", "Yara", "Fenna", "Sofie", "Aya", "Lina", "Zoë", "Mila", "Fatima", "Tess"];
-const GIVEN_BOYS: &[&str] = &["Daan", "Sem", "Liam", "Noah", "Mohammed", "Finn", "Levi", "Adam", "Milan", "Luuk", "Yusuf", "Bram"];
-const ADULT_WOMEN: &[&str] = &["Sanne", "Fleur", "Amina", "Marieke", "Nadia", "Esther", "Samira", "Inge", "Priya", "Monique"];
+const GIVEN_GIRLS: &[&str] =
+    &["Noor", "Emma", "Saar", "Yara", "Fenna", "Sofie", "Aya", "Lina", "Zoë", "Mila", "Fatima", "Tess"];
+const GIVEN_BOYS: &[&str] =
+    &["Daan", "Sem", "Liam", "Noah", "Mohammed", "Finn", "Levi", "Adam", "Milan", "Luuk", "Yusuf", "Bram"];
+const ADULT_WOMEN: &[&str] =
+    &["Sanne", "Fleur", "Amina", "Marieke", "Nadia", "Esther", "Samira", "Inge", "Priya", "Monique"];
 const ADULT_MEN: &[&str] = &["Kevin", "Rachid", "Jeroen", "Dennis", "Mehmet", "Patrick", "Sander", "Youssef"];
 const FAMILY_NAMES: &[&str] = &[
-    "de Vries", "Jansen", "Bakker", "Visser", "El Amrani", "Yilmaz", "Smit", "Meijer", "de Boer", "Mulder",
-    "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Kaya", "Brouwer", "de Groot", "Öztürk", "van Dijk",
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "El Amrani",
+    "Yilmaz",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Kaya",
+    "Brouwer",
+    "de Groot",
+    "Öztürk",
+    "van Dijk",
 ];
 
 struct DemoOrg {
@@ -139,6 +186,8 @@ struct DemoOrg {
     kind: LocationKind,
     locations: &'static [(&'static str, CareSetting, bool, &'static str, &'static str, &'static str)],
     families: usize,
+    /// A municipality the organisation lets read its figures.
+    municipality: Option<&'static str>,
 }
 
 const DEMO: &[DemoOrg] = &[
@@ -151,6 +200,7 @@ const DEMO: &[DemoOrg] = &[
             ("De Haven Ambulant", CareSetting::Ambulant, false, "Hereweg 12", "9725 AE", "Groningen"),
         ],
         families: 14,
+        municipality: Some("utrecht"),
     },
     DemoOrg {
         slug: "het-anker",
@@ -161,6 +211,7 @@ const DEMO: &[DemoOrg] = &[
             ("Gezinshuis De Linde", CareSetting::Residential, false, "Lindelaan 40", "8012 CD", "Zwolle"),
         ],
         families: 8,
+        municipality: None,
     },
 ];
 
@@ -175,7 +226,15 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
         let org = create_organisation(db, demo.slug, demo.name).await?;
         let mut locations = Vec::new();
         for (name, setting, secret, street, postal_code, city) in demo.locations {
-            let l = NewLocation { name, kind: demo.kind, setting: *setting, secret_address: *secret, street, postal_code, city };
+            let l = NewLocation {
+                name,
+                kind: demo.kind,
+                setting: *setting,
+                secret_address: *secret,
+                street,
+                postal_code,
+                city,
+            };
             locations.push(create_location(db, org.id, l).await?);
         }
         let prefix = if demo.slug == "de-haven" { "Haven" } else { "Anker" };
@@ -184,16 +243,32 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
             cfw.push(create_worker(db, org.id, &format!("{n} {prefix}"), &[Role::ChildFamilyWorker]).await?);
         }
         create_worker(db, org.id, &format!("Dirk {prefix}"), &[Role::BehaviouralExpert]).await?;
-        let lead = create_worker(db, org.id, &format!("Eva {prefix}"), &[Role::TeamLead, Role::ChildFamilyWorker]).await?;
-        create_worker(db, org.id, &format!("Frank {prefix}"), &[Role::OrgAdmin]).await?;
+        let lead =
+            create_worker(db, org.id, &format!("Eva {prefix}"), &[Role::TeamLead, Role::ChildFamilyWorker]).await?;
+        let admin = create_worker(db, org.id, &format!("Frank {prefix}"), &[Role::OrgAdmin]).await?;
         create_worker(db, org.id, &format!("Greet {prefix}"), &[Role::QualityOfficer]).await?;
 
         let seeder = Seeder::new(db, &org, &lead);
+        if let Some(municipality) = demo.municipality {
+            // The admin lets the municipality read the figures (aggregates only).
+            let principal =
+                Principal { worker_id: Some(admin.id), roles: vec![Role::OrgAdmin], ..seeder.principal.clone() };
+            let meta = Seeder::meta();
+            let txn = db.begin().await?;
+            municipality_access::grant(Actor { principal: &principal, meta: &meta }, &txn, municipality.into()).await?;
+            txn.commit().await?;
+        }
         for i in 0..demo.families {
             let family = families.next(i, &locations, &cfw);
             let admitted = family.admission_date.expect("generated families have an admission date");
             for (c, child) in seeder.admit(family).await?.iter().enumerate() {
-                let story = DemoStory { child: child.id, born: child.date_of_birth, admitted, today: families.today, variant: (i + c) as u64 };
+                let story = DemoStory {
+                    child: child.id,
+                    born: child.date_of_birth,
+                    admitted,
+                    today: families.today,
+                    variant: (i + c) as u64,
+                };
                 let meta = Seeder::meta();
                 let txn = db.begin().await?;
                 story.record(seeder.actor(&meta), &txn).await?;
@@ -251,7 +326,12 @@ pub async fn seed_bench(db: &DatabaseConnection, slug: &str, families: usize) ->
 
 /// What the deeper benchmark page reads of every child: a safety assessment (with the worker's
 /// and, from 4, the child's scale answer) and, from 4 to 17, an SDQ screening by the parent.
-async fn bench_records(actor: Actor<'_>, txn: &DatabaseTransaction, child: &person::Model, variant: u64) -> AppResult<()> {
+async fn bench_records(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    child: &person::Model,
+    variant: u64,
+) -> AppResult<()> {
     let age = crate::domain::age::age_on(child.date_of_birth, Utc::now().date_naive());
     safety::record_safety_assessment(actor, txn, assessment(child.id, None, age, variant)).await?;
     if (4..=17).contains(&age) {
@@ -264,7 +344,8 @@ async fn bench_records(actor: Actor<'_>, txn: &DatabaseTransaction, child: &pers
 /// from 4, the child's; "niet goed genoeg" for one child in five.
 fn assessment(child_id: Uuid, assessed_on: Option<NaiveDate>, age: i32, variant: u64) -> RecordSafetyAssessment {
     let not_good_enough = variant.is_multiple_of(5);
-    let score = |respondent, score| ScaleAnswer { respondent, respondent_person_id: None, respondent_name: None, score };
+    let score =
+        |respondent, score| ScaleAnswer { respondent, respondent_person_id: None, respondent_name: None, score };
     let mut scores = vec![score(SafetyRespondent::Worker, if not_good_enough { 3 } else { 6 })];
     if age >= 4 {
         scores.push(score(SafetyRespondent::Child, 5 + (variant % 4) as i32));
@@ -285,8 +366,17 @@ fn assessment(child_id: Uuid, assessed_on: Option<NaiveDate>, age: i32, variant:
 /// An SDQ filled in by a parent, its answers varying with `variant`.
 fn parent_sdq(child_id: Uuid, administered_on: Option<NaiveDate>, variant: u64) -> RecordScreening {
     const OPTIONS: [&str; 3] = ["NOT_TRUE", "SOMEWHAT_TRUE", "CERTAINLY_TRUE"];
-    let answers = (1..=25u64).map(|i| Answer { item: i as u32, answer: OPTIONS[((i * 7 + variant) % 5).min(2) as usize].into() }).collect();
-    RecordScreening { child_id, instrument: "SDQ".into(), informant: Informant::Parent, administered_on, answers, filled_in_by: None }
+    let answers = (1..=25u64)
+        .map(|i| Answer { item: i as u32, answer: OPTIONS[((i * 7 + variant) % 5).min(2) as usize].into() })
+        .collect();
+    RecordScreening {
+        child_id,
+        instrument: "SDQ".into(),
+        informant: Informant::Parent,
+        administered_on,
+        answers,
+        filled_in_by: None,
+    }
 }
 
 /// The method's records for one demo child, as far as its time in the shelter allows: phase 1
@@ -312,70 +402,92 @@ impl DemoStory {
         let stay = (self.today - self.admitted).num_days().max(0) as u64;
         let age = crate::domain::age::age_on(self.born, self.today);
         let (child, v) = (self.child, self.variant);
-        intake::record_first_contact(actor, txn, RecordFirstContact {
-            child_id: child,
-            contact_on: Some(self.day(0)),
-            warm_welcome: true,
-            house_rules_explained: true,
-            complaints_procedure_explained: true,
-            confidant_explained: v % 4 != 0,
-            risk_violence: true,
-            risk_trauma: v % 3 == 0,
-            risk_development: false,
-            risk_notes: None,
-            network_mapped_with_parent: stay >= 2,
-            notes: None,
-        })
+        intake::record_first_contact(
+            actor,
+            txn,
+            RecordFirstContact {
+                child_id: child,
+                contact_on: Some(self.day(0)),
+                warm_welcome: true,
+                house_rules_explained: true,
+                complaints_procedure_explained: true,
+                confidant_explained: v % 4 != 0,
+                risk_violence: true,
+                risk_trauma: v % 3 == 0,
+                risk_development: false,
+                risk_notes: None,
+                network_mapped_with_parent: stay >= 2,
+                notes: None,
+            },
+        )
         .await?;
         if stay < 3 {
             return Ok(());
         }
         let young = age < 4;
-        intake::record_intake(actor, txn, RecordIntake {
-            child_id: child,
-            held_on: Some(self.day(2)),
-            education_kind: if young { EducationKind::DayCare } else { EducationKind::School },
-            education_name: Some(if young { "Kinderopvang Het Speelhuis" } else { "Basisschool De Regenboog" }.into()),
-            education_contact_name: Some("Mw. Bakker".into()),
-            education_contact_phone: None,
-            education_contact_email: None,
-            clubs: None,
-            health: Some("Jeugdarts: inentingen bijgewerkt".into()),
-            existing_help: None,
-            custody_situation: None,
-            child_experience: (!young).then(|| "Het is hier druk, maar ik slaap wel beter.".into()),
-            participants: Vec::new(),
-        })
+        intake::record_intake(
+            actor,
+            txn,
+            RecordIntake {
+                child_id: child,
+                held_on: Some(self.day(2)),
+                education_kind: if young { EducationKind::DayCare } else { EducationKind::School },
+                education_name: Some(
+                    if young { "Kinderopvang Het Speelhuis" } else { "Basisschool De Regenboog" }.into(),
+                ),
+                education_contact_name: Some("Mw. Bakker".into()),
+                education_contact_phone: None,
+                education_contact_email: None,
+                clubs: None,
+                health: Some("Jeugdarts: inentingen bijgewerkt".into()),
+                existing_help: None,
+                custody_situation: None,
+                child_experience: (!young).then(|| "Het is hier druk, maar ik slaap wel beter.".into()),
+                participants: Vec::new(),
+            },
+        )
         .await?;
-        self.talk(actor, txn, ContactKind::ParentTalk, 2, "Oudergesprek: hoe het met het kind gaat sinds de opname.").await?;
+        self.talk(actor, txn, ContactKind::ParentTalk, 2, "Oudergesprek: hoe het met het kind gaat sinds de opname.")
+            .await?;
         // The parents' consent to the child's own support; one child in five still lacks it.
         if v % 5 != 0 {
-            let custodians: Vec<Uuid> = custody::Entity::find().filter(custody::Column::ChildId.eq(child)).all(txn).await?.iter().map(|c| c.custodian_id).collect();
+            let custodians: Vec<Uuid> = custody::Entity::find()
+                .filter(custody::Column::ChildId.eq(child))
+                .all(txn)
+                .await?
+                .iter()
+                .map(|c| c.custodian_id)
+                .collect();
             // Who decides under the WGBO: the parents under 12, parents and child from 12, the child from 16.
             let decided_by = match age {
                 16.. => vec![child],
                 12..=15 => custodians.into_iter().chain([child]).collect(),
                 _ => custodians,
             };
-            consents::record_consent(actor, txn, RecordConsent {
-                child_id: child,
-                purpose: ConsentPurpose::ChildSupport,
-                partner_id: None,
-                partner_kind: None,
-                scope: Vec::new(),
-                decision: ConsentDecision::Given,
-                decided_by,
-                decided_on: Some(self.day(1)),
-                valid_until: None,
-                note: None,
-            })
+            consents::record_consent(
+                actor,
+                txn,
+                RecordConsent {
+                    child_id: child,
+                    purpose: ConsentPurpose::ChildSupport,
+                    partner_id: None,
+                    partner_kind: None,
+                    scope: Vec::new(),
+                    decision: ConsentDecision::Given,
+                    decided_by,
+                    decided_on: Some(self.day(1)),
+                    valid_until: None,
+                    note: None,
+                },
+            )
             .await?;
         }
         if stay < 5 {
             return Ok(());
         }
         self.phase_1_surroundings(actor, txn, v).await?;
-        let assessed = safety::record_safety_assessment(actor, txn, assessment(child, Some(self.day(4)), age, v)).await?;
+        let assessed =
+            safety::record_safety_assessment(actor, txn, assessment(child, Some(self.day(4)), age, v)).await?;
         if assessed.judgement == SafetyJudgement::NotGoodEnough {
             // "Niet goed genoeg" opened a Meldcode track.
             let track = reporting_code_track::Entity::find()
@@ -387,70 +499,109 @@ impl DemoStory {
                 (1, "Signalen in kaart gebracht met de kindcheck.", None),
                 (2, "Overlegd met de aandachtsfunctionaris en Veilig Thuis.", Some(true)),
             ] {
-                safety::record_reporting_code_step(actor, txn, RecordReportingCodeStep {
-                    track_id: track.id,
-                    step,
-                    recorded_on: Some(self.day(4 + step as u64)),
-                    outcome: outcome.into(),
-                    consulted_veilig_thuis,
-                    decision: None,
-                })
+                safety::record_reporting_code_step(
+                    actor,
+                    txn,
+                    RecordReportingCodeStep {
+                        track_id: track.id,
+                        step,
+                        recorded_on: Some(self.day(4 + step as u64)),
+                        outcome: outcome.into(),
+                        consulted_veilig_thuis,
+                        decision: None,
+                    },
+                )
                 .await?;
             }
         }
-        safety::record_safety_plan(actor, txn, RecordSafetyPlan {
-            child_id: child,
-            child_language_text: "Als ik me niet veilig voel, ga ik naar mama of naar de begeleider op de groep.".into(),
-            agreements: vec![SafetyAgreement { who: "moeder".into(), what: "haalt het kind zelf op van school".into(), when: Some("elke dag".into()) }],
-            agreed_by: vec!["moeder".into(), "begeleider".into()],
-            review_on: self.today + Days::new(14 + v % 14),
-        })
+        safety::record_safety_plan(
+            actor,
+            txn,
+            RecordSafetyPlan {
+                child_id: child,
+                child_language_text: "Als ik me niet veilig voel, ga ik naar mama of naar de begeleider op de groep."
+                    .into(),
+                agreements: vec![SafetyAgreement {
+                    who: "moeder".into(),
+                    what: "haalt het kind zelf op van school".into(),
+                    when: Some("elke dag".into()),
+                }],
+                agreed_by: vec!["moeder".into(), "begeleider".into()],
+                review_on: self.today + Days::new(14 + v % 14),
+            },
+        )
         .await?;
         if (4..=17).contains(&age) && stay >= 10 {
             let sdq = screening::record_screening(actor, txn, parent_sdq(child, Some(self.day(9)), v)).await?;
-            screening::record_screening_follow_up(actor, txn, RecordScreeningFollowUp {
-                screening_id: sdq.id,
-                discussed_with_parent_on: Some(self.day(10)),
-                discussed_with_child_on: (age >= 8).then(|| self.day(10)),
-                follow_up: None,
-                note: None,
-            })
+            screening::record_screening_follow_up(
+                actor,
+                txn,
+                RecordScreeningFollowUp {
+                    screening_id: sdq.id,
+                    discussed_with_parent_on: Some(self.day(10)),
+                    discussed_with_child_on: (age >= 8).then(|| self.day(10)),
+                    follow_up: None,
+                    note: None,
+                },
+            )
             .await?;
         }
-        network::add_network_member(actor, txn, child, NetworkMemberDetails {
-            name: "Oma Riet".into(),
-            relation: NetworkRelation::Family,
-            person_id: None,
-            role_for_child: Some("logeeradres in de vakanties".into()),
-            contact_safe: true,
-            restrictions: None,
-            contact_details: None,
-            what_they_can_do: Some("oppassen op woensdag".into()),
-            agreed_to_be_named: true,
-        })
+        network::add_network_member(
+            actor,
+            txn,
+            child,
+            NetworkMemberDetails {
+                name: "Oma Riet".into(),
+                relation: NetworkRelation::Family,
+                person_id: None,
+                role_for_child: Some("logeeradres in de vakanties".into()),
+                contact_safe: true,
+                restrictions: None,
+                contact_details: None,
+                what_they_can_do: Some("oppassen op woensdag".into()),
+                agreed_to_be_named: true,
+            },
+        )
         .await?;
         if stay < 14 {
             return Ok(());
         }
-        let goal = |text: &str, sub_goals, core_task, actions| NewGoal { text: text.into(), sub_goals, core_task, actions };
-        let plan = plans::record_action_plan(actor, txn, RecordActionPlan {
-            child_id: child,
-            drawn_up_on: Some(self.day(14)),
-            child_language_summary: "We zorgen samen dat je je veilig voelt en dat je weer fijn naar school gaat.".into(),
-            goals: vec![
-                goal("Veilig wonen en slapen", vec![SubGoal::A, SubGoal::B], CoreTask::ChildInView, vec![NewAction {
-                    description: "Veiligheidsplan met het kind bespreken".into(),
-                    owner: "begeleider".into(),
-                    due_on: self.day(21),
-                }]),
-                goal("Mama en kind praten over wat er gebeurd is", vec![SubGoal::C, SubGoal::D, SubGoal::G], CoreTask::ParentsAndParenting, vec![]),
-            ],
-        })
+        let goal =
+            |text: &str, sub_goals, core_task, actions| NewGoal { text: text.into(), sub_goals, core_task, actions };
+        let plan = plans::record_action_plan(
+            actor,
+            txn,
+            RecordActionPlan {
+                child_id: child,
+                drawn_up_on: Some(self.day(14)),
+                child_language_summary: "We zorgen samen dat je je veilig voelt en dat je weer fijn naar school gaat."
+                    .into(),
+                goals: vec![
+                    goal(
+                        "Veilig wonen en slapen",
+                        vec![SubGoal::A, SubGoal::B],
+                        CoreTask::ChildInView,
+                        vec![NewAction {
+                            description: "Veiligheidsplan met het kind bespreken".into(),
+                            owner: "begeleider".into(),
+                            due_on: self.day(21),
+                        }],
+                    ),
+                    goal(
+                        "Mama en kind praten over wat er gebeurd is",
+                        vec![SubGoal::C, SubGoal::D, SubGoal::G],
+                        CoreTask::ParentsAndParenting,
+                        vec![],
+                    ),
+                ],
+            },
+        )
         .await?;
         if stay <= 35 {
             return Ok(());
         }
-        let advance = |cmd: AdvancePhase| trajectories::advance_phase(actor, txn, AdvancePhase { child_id: child, ..cmd });
+        let advance =
+            |cmd: AdvancePhase| trajectories::advance_phase(actor, txn, AdvancePhase { child_id: child, ..cmd });
         advance(AdvancePhase { effective_on: Some(self.day(30)), ..Default::default() }).await?;
         // Talks on cadence since phase 2, except that some children fall behind lately.
         let behind = if v % 3 == 0 { 21 } else { 0 };
@@ -458,44 +609,83 @@ impl DemoStory {
         while day + behind <= stay {
             if (day - 31).is_multiple_of(14) {
                 if age >= 4 {
-                    self.talk(actor, txn, ContactKind::ChildTalk, day, "Kindgesprek: tekenen over thuis en school.").await?;
+                    self.talk(actor, txn, ContactKind::ChildTalk, day, "Kindgesprek: tekenen over thuis en school.")
+                        .await?;
                 } else {
-                    self.talk(actor, txn, ContactKind::Observation, day, "Observatie: spel van moeder en kind op de groep.").await?;
+                    self.talk(
+                        actor,
+                        txn,
+                        ContactKind::Observation,
+                        day,
+                        "Observatie: spel van moeder en kind op de groep.",
+                    )
+                    .await?;
                 }
             }
             self.talk(actor, txn, ContactKind::ParentTalk, day, "Oudergesprek over hoe het met het kind gaat.").await?;
             day += 7;
         }
-        let goals = goal_row::Entity::find().filter(goal_row::Column::PlanId.eq(plan.id)).order_by_asc(goal_row::Column::Id).all(txn).await?;
+        let goals = goal_row::Entity::find()
+            .filter(goal_row::Column::PlanId.eq(plan.id))
+            .order_by_asc(goal_row::Column::Id)
+            .all(txn)
+            .await?;
         let mut at = 14 + 42;
         while at <= stay {
-            let progress =
-                goals.iter().map(|g| ProgressOnGoal { goal_id: g.id, score: Some(4 + (at / 42) as i32), status: GoalStatus::InProgress }).collect();
-            plans::record_evaluation(actor, txn, RecordEvaluation {
-                plan_id: plan.id,
-                held_on: Some(self.day(at)),
-                parent_took_part: true,
-                child_took_part: age >= 4,
-                notes: None,
-                progress,
-            })
+            let progress = goals
+                .iter()
+                .map(|g| ProgressOnGoal {
+                    goal_id: g.id,
+                    score: Some(4 + (at / 42) as i32),
+                    status: GoalStatus::InProgress,
+                })
+                .collect();
+            plans::record_evaluation(
+                actor,
+                txn,
+                RecordEvaluation {
+                    plan_id: plan.id,
+                    held_on: Some(self.day(at)),
+                    parent_took_part: true,
+                    child_took_part: age >= 4,
+                    notes: None,
+                    progress,
+                },
+            )
             .await?;
             at += 42;
         }
         self.phase_2_extras(actor, txn, age, v).await?;
         if stay > 90 && v % 2 == 0 {
-            advance(AdvancePhase { expected_departure_on: Some(self.today + Days::new(21)), ..Default::default() }).await?;
-            self.talk(actor, txn, ContactKind::ParentTalk, stay, "Vertrek voorbereid: wat gaat goed, wat vraagt nog aandacht.").await?;
-            activities::decide_aftercare(actor, txn, DecideAftercare {
-                child_id: child,
-                decision: AftercareDecision::AftercareByShelter,
-                handover_id: None,
-                safety_monitoring: Some("De begeleider belt moeder de eerste zes weken elke week.".into()),
-                note: None,
-            })
+            advance(AdvancePhase { expected_departure_on: Some(self.today + Days::new(21)), ..Default::default() })
+                .await?;
+            self.talk(
+                actor,
+                txn,
+                ContactKind::ParentTalk,
+                stay,
+                "Vertrek voorbereid: wat gaat goed, wat vraagt nog aandacht.",
+            )
+            .await?;
+            activities::decide_aftercare(
+                actor,
+                txn,
+                DecideAftercare {
+                    child_id: child,
+                    decision: AftercareDecision::AftercareByShelter,
+                    handover_id: None,
+                    safety_monitoring: Some("De begeleider belt moeder de eerste zes weken elke week.".into()),
+                    note: None,
+                },
+            )
             .await?;
             if v % 4 == 0 {
-                advance(AdvancePhase { to: Some(Phase::Closed), end_reason: Some(EndReason::IndependentHousing), ..Default::default() }).await?;
+                advance(AdvancePhase {
+                    to: Some(Phase::Closed),
+                    end_reason: Some(EndReason::IndependentHousing),
+                    ..Default::default()
+                })
+                .await?;
             }
         }
         Ok(())
@@ -504,31 +694,52 @@ impl DemoStory {
     /// Phase 1 beyond the child itself: the living climate checked, the father who stayed
     /// behind looked into.
     async fn phase_1_surroundings(&self, actor: Actor<'_>, txn: &DatabaseTransaction, v: u64) -> AppResult<()> {
-        let mut met = vec![LivingClimateItem::BasicCareArranged, LivingClimateItem::ChildShownAround, LivingClimateItem::HousingSafe];
+        let mut met = vec![
+            LivingClimateItem::BasicCareArranged,
+            LivingClimateItem::ChildShownAround,
+            LivingClimateItem::HousingSafe,
+        ];
         if !v.is_multiple_of(3) {
             met.push(LivingClimateItem::ChildFeelsWelcome);
         }
-        activities::record_living_climate_check(actor, txn, LivingClimateCheck { child_id: self.child, checked_on: Some(self.day(3)), met, notes: None })
-            .await?;
-        let family = trajectory::Entity::find().filter(trajectory::Column::ChildId.eq(self.child)).one(txn).await?.map(|t| t.family_id);
+        activities::record_living_climate_check(
+            actor,
+            txn,
+            LivingClimateCheck { child_id: self.child, checked_on: Some(self.day(3)), met, notes: None },
+        )
+        .await?;
+        let family = trajectory::Entity::find()
+            .filter(trajectory::Column::ChildId.eq(self.child))
+            .one(txn)
+            .await?
+            .map(|t| t.family_id);
         let father = family_membership::Entity::find()
             .filter(family_membership::Column::FamilyId.eq(family))
             .filter(family_membership::Column::Role.eq(MembershipRole::NonAccompanyingParent))
             .one(txn)
             .await?;
         let unsafe_father = v.is_multiple_of(2);
-        activities::record_non_accompanying_parent(actor, txn, self.child, NonAccompanyingParentFindings {
-            person_id: father.as_ref().map(|f| f.person_id),
-            name: father.is_none().then(|| "Vader (niet geregistreerd)".into()),
-            investigated_on: Some(self.day(4)),
-            has_custody: Some(father.is_some()),
-            risk: if unsafe_father { ParentRisk::Danger } else { ParentRisk::Concerns },
-            informed_how: (!unsafe_father).then(|| "Per brief over school en gezondheid, via de advocaat.".into()),
-            involvement: None,
-            contact_arrangement: (!unsafe_father).then(|| "Begeleid contact, eens per twee weken.".into()),
-            outcome: if unsafe_father { NonAccompanyingParentOutcome::NoContactUnsafe } else { NonAccompanyingParentOutcome::KeptInformed },
-            notes: None,
-        })
+        activities::record_non_accompanying_parent(
+            actor,
+            txn,
+            self.child,
+            NonAccompanyingParentFindings {
+                person_id: father.as_ref().map(|f| f.person_id),
+                name: father.is_none().then(|| "Vader (niet geregistreerd)".into()),
+                investigated_on: Some(self.day(4)),
+                has_custody: Some(father.is_some()),
+                risk: if unsafe_father { ParentRisk::Danger } else { ParentRisk::Concerns },
+                informed_how: (!unsafe_father).then(|| "Per brief over school en gezondheid, via de advocaat.".into()),
+                involvement: None,
+                contact_arrangement: (!unsafe_father).then(|| "Begeleid contact, eens per twee weken.".into()),
+                outcome: if unsafe_father {
+                    NonAccompanyingParentOutcome::NoContactUnsafe
+                } else {
+                    NonAccompanyingParentOutcome::KeptInformed
+                },
+                notes: None,
+            },
+        )
         .await?;
         Ok(())
     }
@@ -538,39 +749,59 @@ impl DemoStory {
     /// looks into and does not confirm.
     async fn phase_2_extras(&self, actor: Actor<'_>, txn: &DatabaseTransaction, age: i32, v: u64) -> AppResult<()> {
         let child = self.child;
-        let (kind, description) = if age >= 6 { (ActivityKind::Club, "Voetbaltraining bij de club in de wijk") } else { (ActivityKind::Play, "Spelochtend op de groep") };
-        activities::record_activity(actor, txn, RecordActivity {
-            kind,
-            description: description.into(),
-            held_on: Some(self.day(33)),
-            continues_after_departure: false,
-            children: vec![Participant { child_id: child, took_part: v % 4 != 1, parent_took_part: Some(age < 6) }],
-        })
+        let (kind, description) = if age >= 6 {
+            (ActivityKind::Club, "Voetbaltraining bij de club in de wijk")
+        } else {
+            (ActivityKind::Play, "Spelochtend op de groep")
+        };
+        activities::record_activity(
+            actor,
+            txn,
+            RecordActivity {
+                kind,
+                description: description.into(),
+                held_on: Some(self.day(33)),
+                continues_after_departure: false,
+                children: vec![Participant { child_id: child, took_part: v % 4 != 1, parent_took_part: Some(age < 6) }],
+            },
+        )
         .await?;
-        activities::record_psycho_education(actor, txn, RecordPsychoEducation {
-            child_id: child,
-            audience: PsychoEducationAudience::Parent,
-            form: PsychoEducationForm::Group,
-            external: false,
-            took_part: true,
-            offered_on: Some(self.day(34)),
-            topic: Some("Wat huiselijk geweld met kinderen doet".into()),
-            duration_minutes: Some(90),
-        })
+        activities::record_psycho_education(
+            actor,
+            txn,
+            RecordPsychoEducation {
+                child_id: child,
+                audience: PsychoEducationAudience::Parent,
+                form: PsychoEducationForm::Group,
+                external: false,
+                took_part: true,
+                offered_on: Some(self.day(34)),
+                topic: Some("Wat huiselijk geweld met kinderen doet".into()),
+                duration_minutes: Some(90),
+            },
+        )
         .await?;
-        activities::record_living_climate_check(actor, txn, LivingClimateCheck {
-            child_id: child,
-            checked_on: Some(self.day(35)),
-            met: if v.is_multiple_of(3) { vec![] } else { vec![LivingClimateItem::ClimateSufficient] },
-            notes: None,
-        })
+        activities::record_living_climate_check(
+            actor,
+            txn,
+            LivingClimateCheck {
+                child_id: child,
+                checked_on: Some(self.day(35)),
+                met: if v.is_multiple_of(3) { vec![] } else { vec![LivingClimateItem::ClimateSufficient] },
+                notes: None,
+            },
+        )
         .await?;
-        board::confirm_board_result(actor, txn, ConfirmBoardResult {
-            child_id: child,
-            key: "WORKING_RELATIONSHIP_BEGUN".into(),
-            achieved_on: Some(self.day(20)),
-            note: Some("Moeder en begeleider werken goed samen.".into()),
-        })
+        board::confirm_board_result(
+            actor,
+            txn,
+            ConfirmBoardResult {
+                child_id: child,
+                key: "WORKING_RELATIONSHIP_BEGUN".into(),
+                achieved_on: Some(self.day(20)),
+                note: Some("Moeder en begeleider werken goed samen.".into()),
+            },
+        )
         .await?;
         let open = reporting_code_track::Entity::find()
             .filter(reporting_code_track::Column::ChildId.eq(child))
@@ -578,55 +809,80 @@ impl DemoStory {
             .one(txn)
             .await?;
         if v % 5 == 2 && open.is_none() {
-            let track = safety::open_reporting_code_track(actor, txn, OpenReportingCodeTrack {
-                child_id: child,
-                signal: ReportingCodeSignal::Disclosure,
-                description: "In het kindgesprek vertelde het kind over slaan door een oom.".into(),
-                opened_on: Some(self.day(32)),
-            })
+            let track = safety::open_reporting_code_track(
+                actor,
+                txn,
+                OpenReportingCodeTrack {
+                    child_id: child,
+                    signal: ReportingCodeSignal::Disclosure,
+                    description: "In het kindgesprek vertelde het kind over slaan door een oom.".into(),
+                    opened_on: Some(self.day(32)),
+                },
+            )
             .await?;
             for step in 1..=3 {
-                safety::record_reporting_code_step(actor, txn, RecordReportingCodeStep {
-                    track_id: track.id,
-                    step,
-                    recorded_on: Some(self.day(32 + step as u64)),
-                    outcome: "Signalen besproken; moeder en school gesproken.".into(),
-                    consulted_veilig_thuis: (step == 2).then_some(false),
-                    decision: None,
-                })
+                safety::record_reporting_code_step(
+                    actor,
+                    txn,
+                    RecordReportingCodeStep {
+                        track_id: track.id,
+                        step,
+                        recorded_on: Some(self.day(32 + step as u64)),
+                        outcome: "Signalen besproken; moeder en school gesproken.".into(),
+                        consulted_veilig_thuis: (step == 2).then_some(false),
+                        decision: None,
+                    },
+                )
                 .await?;
             }
-            safety::close_reporting_code_track(actor, txn, CloseReportingCodeTrack {
-                track_id: track.id,
-                closed_on: Some(self.day(36)),
-                suspicion_not_confirmed: true,
-                note: Some("Het ging om een spel met de oom; geen andere signalen, school bevestigt.".into()),
-            })
+            safety::close_reporting_code_track(
+                actor,
+                txn,
+                CloseReportingCodeTrack {
+                    track_id: track.id,
+                    closed_on: Some(self.day(36)),
+                    suspicion_not_confirmed: true,
+                    note: Some("Het ging om een spel met de oom; geen andere signalen, school bevestigt.".into()),
+                },
+            )
             .await?;
         }
         Ok(())
     }
 
-    async fn talk(&self, actor: Actor<'_>, txn: &DatabaseTransaction, kind: ContactKind, day: u64, summary: &str) -> AppResult<()> {
-        contacts::record_contact(actor, txn, RecordContact {
-            child_id: self.child,
-            kind,
-            planned_on: None,
-            held_on: Some(self.day(day)),
-            participants: vec!["moeder".into(), "begeleider".into()],
-            core_tasks: vec![CoreTask::ChildInView],
-            summary: Some(summary.into()),
-            agreements: None,
-            details: HeldDetails {
-                duration_minutes: Some(if kind == ContactKind::ChildTalk { 30 } else { 45 }),
-                topics: match kind {
-                    ContactKind::ParentTalk if self.variant.is_multiple_of(2) => vec![ContactTopic::HelpingTheChildCope],
-                    ContactKind::ParentTalk => vec![ContactTopic::ParentingSupport],
-                    _ => vec![],
+    async fn talk(
+        &self,
+        actor: Actor<'_>,
+        txn: &DatabaseTransaction,
+        kind: ContactKind,
+        day: u64,
+        summary: &str,
+    ) -> AppResult<()> {
+        contacts::record_contact(
+            actor,
+            txn,
+            RecordContact {
+                child_id: self.child,
+                kind,
+                planned_on: None,
+                held_on: Some(self.day(day)),
+                participants: vec!["moeder".into(), "begeleider".into()],
+                core_tasks: vec![CoreTask::ChildInView],
+                summary: Some(summary.into()),
+                agreements: None,
+                details: HeldDetails {
+                    duration_minutes: Some(if kind == ContactKind::ChildTalk { 30 } else { 45 }),
+                    topics: match kind {
+                        ContactKind::ParentTalk if self.variant.is_multiple_of(2) => {
+                            vec![ContactTopic::HelpingTheChildCope]
+                        }
+                        ContactKind::ParentTalk => vec![ContactTopic::ParentingSupport],
+                        _ => vec![],
+                    },
+                    individual: (kind == ContactKind::ChildTalk).then_some(true),
                 },
-                individual: (kind == ContactKind::ChildTalk).then_some(true),
             },
-        })
+        )
         .await?;
         Ok(())
     }
@@ -663,14 +919,23 @@ impl FamilyGenerator {
             responsible_worker_id: None,
         };
         let mother_born = date(admitted, 25 + rng.next(18), rng);
-        let mut members =
-            vec![NewMember { bsn: Some(bsn(&mut self.next_bsn)), ..member(Some("mother"), MembershipRole::CaringParent, rng.pick(ADULT_WOMEN), mother_born, Sex::Female) }];
+        let mut members = vec![NewMember {
+            bsn: Some(bsn(&mut self.next_bsn)),
+            ..member(Some("mother"), MembershipRole::CaringParent, rng.pick(ADULT_WOMEN), mother_born, Sex::Female)
+        }];
         let father_has_custody = rng.next(2) == 0;
         if father_has_custody {
             let born = date(admitted, 27 + rng.next(20), rng);
-            members.push(member(Some("father"), MembershipRole::NonAccompanyingParent, rng.pick(ADULT_MEN), born, Sex::Male));
+            members.push(member(
+                Some("father"),
+                MembershipRole::NonAccompanyingParent,
+                rng.pick(ADULT_MEN),
+                born,
+                Sex::Male,
+            ));
         }
-        let custodians: Vec<String> = if father_has_custody { vec!["mother".into(), "father".into()] } else { vec!["mother".into()] };
+        let custodians: Vec<String> =
+            if father_has_custody { vec!["mother".into(), "father".into()] } else { vec!["mother".into()] };
         for c in 0..=rng.next(4) {
             // Spread ages over every band: 0–17 in turn, shuffled a little.
             let age = ((i as u64) * 5 + c * 7 + rng.next(3)) % 18;
@@ -731,12 +996,17 @@ impl<'a> Seeder<'a> {
             worker_id: Some(lead.id),
             roles: vec![Role::TeamLead, Role::ChildFamilyWorker],
             partner: None,
+            municipality: None,
         };
         Self { db, principal }
     }
 
     fn meta() -> RequestMeta {
-        RequestMeta { request_id: format!("seed-{}", Uuid::now_v7()), client_address: None, user_agent: Some("veerkracht seed".into()) }
+        RequestMeta {
+            request_id: format!("seed-{}", Uuid::now_v7()),
+            client_address: None,
+            user_agent: Some("veerkracht seed".into()),
+        }
     }
 
     fn actor<'m>(&'m self, meta: &'m RequestMeta) -> Actor<'m> {

@@ -6,16 +6,16 @@
 
 use chrono::{Days, NaiveDate, Utc};
 use entities::{AccessAction, CareSetting, LocationKind, Role, access_event, location, organisation, person, worker};
-use std::collections::BTreeSet;
 use sea_orm::{ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use server::{
-    http::AppState,
+    api::ids,
     auth::{Claims, dev_issuer::DevIssuer},
     config::Config,
-    api::ids,
+    http::AppState,
     seed::{self, NewLocation},
 };
+use std::collections::BTreeSet;
 use tokio::{net::TcpListener, sync::oneshot};
 use uuid::Uuid;
 
@@ -80,10 +80,10 @@ async fn drop_stale_databases(conn: &DatabaseConnection) {
             .expect("list test databases");
         for row in rows {
             let name: String = row.try_get("", "datname").expect("datname");
-            let started = Uuid::parse_str(&name["vk_test_".len()..])
-                .ok()
-                .and_then(|id| id.get_timestamp())
-                .map(|t| { let (secs, nanos) = t.to_unix(); secs as i64 * 1000 + i64::from(nanos / 1_000_000) });
+            let started = Uuid::parse_str(&name["vk_test_".len()..]).ok().and_then(|id| id.get_timestamp()).map(|t| {
+                let (secs, nanos) = t.to_unix();
+                secs as i64 * 1000 + i64::from(nanos / 1_000_000)
+            });
             if started.is_some_and(|t| t < hour_ago) {
                 conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok();
             }
@@ -139,7 +139,17 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         .expect("server runs");
     });
     let issuer = DevIssuer::load_or_create(&config.auth.dev_key_path).expect("dev key");
-    TestApp { addr, client: reqwest::Client::new(), db, config, issuer, log_reader, shutdown: Some(tx), server: Some(server), _dir: dir }
+    TestApp {
+        addr,
+        client: reqwest::Client::new(),
+        db,
+        config,
+        issuer,
+        log_reader,
+        shutdown: Some(tx),
+        server: Some(server),
+        _dir: dir,
+    }
 }
 
 impl TestApp {
@@ -169,8 +179,20 @@ impl TestApp {
             roles: roles.iter().map(|r| r.as_str().to_string()).collect(),
             worker_id: worker,
             partner: None,
+            municipality: None,
             name: None,
         }
+    }
+
+    /// A municipality user's token: role MUNICIPALITY, no organisation.
+    pub fn municipality_token(&self, municipality: &str) -> String {
+        let claims = Claims {
+            roles: vec![server::auth::MUNICIPALITY_ROLE.into()],
+            municipality: Some(municipality.into()),
+            sub: format!("{municipality}-user"),
+            ..self.claims("", &[], None)
+        };
+        self.sign(&claims)
     }
 
     pub fn sign(&self, claims: &Claims) -> String {
@@ -216,7 +238,10 @@ impl TestApp {
                 unlogged.push(Value::Object(fields.clone()));
             }
         });
-        assert!(unlogged.is_empty(), "persons shown but not in the access log of request {request_id}: {unlogged:?} (logged: {logged:?})");
+        assert!(
+            unlogged.is_empty(),
+            "persons shown but not in the access log of request {request_id}: {unlogged:?} (logged: {logged:?})"
+        );
     }
 
     /// POSTs a GraphQL request that must succeed; returns `data`.
@@ -291,9 +316,7 @@ fn persons_shown(fields: &serde_json::Map<String, Value>, persons: &[person::Mod
     let texts: Vec<&str> = fields.values().filter_map(Value::as_str).collect();
     persons
         .iter()
-        .filter(|p| {
-            texts.contains(&p.given_name.as_str()) || p.bsn.as_deref().is_some_and(|bsn| texts.contains(&bsn))
-        })
+        .filter(|p| texts.contains(&p.given_name.as_str()) || p.bsn.as_deref().is_some_and(|bsn| texts.contains(&bsn)))
         .map(|p| p.id)
         .collect()
 }
@@ -328,16 +351,39 @@ impl Org {
 pub async fn org(app: &TestApp, slug: &str) -> Org {
     let db = &app.db;
     let org = seed::create_organisation(db, slug, &format!("Organisation {slug}")).await.unwrap();
-    let secret_location = seed::create_location(db, org.id, NewLocation {
-        name: "Safe house", kind: LocationKind::Vo, setting: CareSetting::Residential, secret_address: true,
-        street: "Geheimstraat 1", postal_code: "1234 AB", city: "Utrecht",
-    }).await.unwrap();
-    let ambulant_location = seed::create_location(db, org.id, NewLocation {
-        name: "Ambulant team", kind: LocationKind::Vo, setting: CareSetting::Ambulant, secret_address: false,
-        street: "Open 2", postal_code: "1234 AC", city: "Utrecht",
-    }).await.unwrap();
+    let secret_location = seed::create_location(
+        db,
+        org.id,
+        NewLocation {
+            name: "Safe house",
+            kind: LocationKind::Vo,
+            setting: CareSetting::Residential,
+            secret_address: true,
+            street: "Geheimstraat 1",
+            postal_code: "1234 AB",
+            city: "Utrecht",
+        },
+    )
+    .await
+    .unwrap();
+    let ambulant_location = seed::create_location(
+        db,
+        org.id,
+        NewLocation {
+            name: "Ambulant team",
+            kind: LocationKind::Vo,
+            setting: CareSetting::Ambulant,
+            secret_address: false,
+            street: "Open 2",
+            postal_code: "1234 AC",
+            city: "Utrecht",
+        },
+    )
+    .await
+    .unwrap();
     let worker = seed::create_worker(db, org.id, &format!("Wendy {slug}"), &[Role::ChildFamilyWorker]).await.unwrap();
-    let other_worker = seed::create_worker(db, org.id, &format!("Olaf {slug}"), &[Role::ChildFamilyWorker]).await.unwrap();
+    let other_worker =
+        seed::create_worker(db, org.id, &format!("Olaf {slug}"), &[Role::ChildFamilyWorker]).await.unwrap();
     let expert = seed::create_worker(db, org.id, &format!("Gerda {slug}"), &[Role::BehaviouralExpert]).await.unwrap();
     let lead = seed::create_worker(db, org.id, &format!("Tom {slug}"), &[Role::TeamLead]).await.unwrap();
     let admin = seed::create_worker(db, org.id, &format!("Ada {slug}"), &[Role::OrgAdmin]).await.unwrap();
@@ -348,7 +394,14 @@ pub async fn org(app: &TestApp, slug: &str) -> Org {
         expert_token: token(&expert, Role::BehaviouralExpert),
         lead_token: token(&lead, Role::TeamLead),
         admin_token: token(&admin, Role::OrgAdmin),
-        org, secret_location, ambulant_location, worker, other_worker, expert, lead, admin,
+        org,
+        secret_location,
+        ambulant_location,
+        worker,
+        other_worker,
+        expert,
+        lead,
+        admin,
     }
 }
 
@@ -450,12 +503,14 @@ pub struct LogEntry {
 /// The whole access log, in the order it was written (events by id, then their areas, then
 /// their persons).
 pub async fn access_log(db: &DatabaseConnection) -> Vec<LogEntry> {
-    let events = access_event::Entity::find().order_by_asc(access_event::Column::Id).all(db).await.expect("access events");
+    let events =
+        access_event::Entity::find().order_by_asc(access_event::Column::Id).all(db).await.expect("access events");
     events
         .into_iter()
         .flat_map(|e| {
             // An aggregate read (figures without person data) names no persons.
-            let persons: Vec<Uuid> = e.persons.split(',').filter(|p| !p.is_empty()).map(|p| p.parse().expect("a person id")).collect();
+            let persons: Vec<Uuid> =
+                e.persons.split(',').filter(|p| !p.is_empty()).map(|p| p.parse().expect("a person id")).collect();
             let areas: Vec<String> = e.area.split(',').map(str::to_string).collect();
             areas.into_iter().flat_map(move |area| {
                 let e = e.clone();

@@ -153,14 +153,24 @@ impl Common {
 
     /// Checks availability, the bearer token and the signature, and records the message.
     /// Returns the client, the message id and whether it was seen before.
-    pub async fn accept(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<(SimClient, String, bool), Refusal> {
+    pub async fn accept(
+        &self,
+        path: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(SimClient, String, bool), Refusal> {
         let accepted = self.check_and_record(path, headers, body);
         let delay = *lock(&self.response_delay);
         tokio::time::sleep(delay).await;
         accepted
     }
 
-    fn check_and_record(&self, path: &str, headers: &HeaderMap, body: &[u8]) -> Result<(SimClient, String, bool), Refusal> {
+    fn check_and_record(
+        &self,
+        path: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(SimClient, String, bool), Refusal> {
         if let Availability::Failing(status) = *lock(&self.availability) {
             return Err(Refusal(status, "temporarily unavailable".into()));
         }
@@ -173,12 +183,19 @@ impl Common {
             Some((client, expires)) if *expires > Instant::now() => client.clone(),
             _ => return Err(Refusal(StatusCode::UNAUTHORIZED, "invalid or expired token".into())),
         };
-        let client = self.client(&client_id).ok_or_else(|| Refusal(StatusCode::UNAUTHORIZED, "unknown client".into()))?;
+        let client =
+            self.client(&client_id).ok_or_else(|| Refusal(StatusCode::UNAUTHORIZED, "unknown client".into()))?;
         let id = signing::verify(client.signing_secret.as_bytes(), headers, body)
             .map_err(|e| Refusal(StatusCode::UNAUTHORIZED, e.to_string()))?;
         let duplicate = !lock(&self.seen).insert((client_id.clone(), id.clone()));
         let json = serde_json::from_slice(body).map_err(|e| Refusal(StatusCode::BAD_REQUEST, e.to_string()))?;
-        lock(&self.received).push(Received { client_id, message_id: id.clone(), path: path.into(), body: json, duplicate });
+        lock(&self.received).push(Received {
+            client_id,
+            message_id: id.clone(),
+            path: path.into(),
+            body: json,
+            duplicate,
+        });
         Ok((client, id, duplicate))
     }
 
@@ -214,10 +231,19 @@ impl Common {
         let id = format!("msg_{}", Uuid::now_v7().simple());
         let text = body.to_string();
         for attempt in 0..5u32 {
-            let Ok(headers) = signing::sign(client.signing_secret.as_bytes(), &id, chrono::Utc::now().timestamp(), text.as_bytes()) else {
+            let Ok(headers) =
+                signing::sign(client.signing_secret.as_bytes(), &id, chrono::Utc::now().timestamp(), text.as_bytes())
+            else {
                 return;
             };
-            let res = self.http.post(url).headers(headers).header("content-type", "application/json").body(text.clone()).send().await;
+            let res = self
+                .http
+                .post(url)
+                .headers(headers)
+                .header("content-type", "application/json")
+                .body(text.clone())
+                .send()
+                .await;
             let status = res.map(|r| r.status()).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             if !status.is_server_error() {
                 return;
@@ -262,7 +288,8 @@ async fn token(State(common): State<Arc<Common>>, headers: HeaderMap, body: Stri
         .collect();
     match common.issue_token(&headers, &form) {
         Ok((token, expires_in)) => {
-            Json(serde_json::json!({ "access_token": token, "token_type": "bearer", "expires_in": expires_in })).into_response()
+            Json(serde_json::json!({ "access_token": token, "token_type": "bearer", "expires_in": expires_in }))
+                .into_response()
         }
         Err(r) => (r.0, Json(serde_json::json!({ "error": r.1 }))).into_response(),
     }
@@ -276,10 +303,7 @@ async fn register_client(State(common): State<Arc<Common>>, Json(client): Json<S
 /// The routes every simulator has: `POST /oauth/token` and `POST /_sim/clients` (to register
 /// an organisation from the demo).
 pub fn common_routes(common: Arc<Common>) -> Router {
-    Router::new()
-        .route("/oauth/token", post(token))
-        .route("/_sim/clients", post(register_client))
-        .with_state(common)
+    Router::new().route("/oauth/token", post(token)).route("/_sim/clients", post(register_client)).with_state(common)
 }
 
 /// Serves `router` on `listener` in the background; returns the address.

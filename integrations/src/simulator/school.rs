@@ -3,7 +3,13 @@
 
 use super::{Common, Refusal, common_routes};
 use crate::school::{CODE_WORD, NOTICE_PATH};
-use axum::{Router, body::Bytes, extract::State, http::{HeaderMap, StatusCode}, routing::post};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    routing::post,
+};
 use serde_json::Value;
 use std::{
     net::SocketAddr,
@@ -44,7 +50,10 @@ impl School {
     }
 
     pub fn router(self: &Arc<Self>) -> Router {
-        Router::new().route(NOTICE_PATH, post(notice)).with_state(self.clone()).merge(common_routes(self.common.clone()))
+        Router::new()
+            .route(NOTICE_PATH, post(notice))
+            .with_state(self.clone())
+            .merge(common_routes(self.common.clone()))
     }
 
     pub async fn start(listener: tokio::net::TcpListener) -> std::io::Result<(Arc<Self>, SocketAddr)> {

@@ -133,7 +133,8 @@ async fn register(State(vi): State<Arc<Verwijsindex>>, headers: HeaderMap, body:
     if duplicate {
         return Ok(StatusCode::OK);
     }
-    let r: Registration = serde_json::from_slice(&body).map_err(|e| Refusal(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let r: Registration =
+        serde_json::from_slice(&body).map_err(|e| Refusal(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     Verwijsindex::check(&r).map_err(|e| Refusal(StatusCode::UNPROCESSABLE_ENTITY, e))?;
     let notices = vi.register(&client, &id, r);
     // Callbacks go out after the answer, as a real index would process asynchronously.
@@ -144,7 +145,8 @@ async fn register(State(vi): State<Arc<Verwijsindex>>, headers: HeaderMap, body:
 
 async fn withdraw(State(vi): State<Arc<Verwijsindex>>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, Refusal> {
     let (client, _, _) = vi.common.accept(WITHDRAW_PATH, &headers, &body).await?;
-    let w: Withdrawal = serde_json::from_slice(&body).map_err(|e| Refusal(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
+    let w: Withdrawal =
+        serde_json::from_slice(&body).map_err(|e| Refusal(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?;
     match lock(&vi.signals).get_mut(&w.signal_id) {
         Some(s) if s.client_id == client.client_id => s.active = false,
         _ => return Err(Refusal(StatusCode::NOT_FOUND, "no such signal of yours".into())),
@@ -182,4 +184,3 @@ impl Verwijsindex {
         Ok((vi, addr))
     }
 }
-

@@ -4,7 +4,13 @@
 
 use super::{Common, Refusal, common_routes};
 use crate::youth_team::{HANDOVER_PATH, TeamMessage, package_validator, schema_errors};
-use axum::{Router, body::Bytes, extract::State, http::{HeaderMap, StatusCode}, routing::post};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    routing::post,
+};
 use serde_json::Value;
 use std::{
     net::SocketAddr,

@@ -13,9 +13,7 @@ use crate::{
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{AccessAction, access_event};
-use sea_orm::{
-    EntityTrait, QueryFilter,
-};
+use sea_orm::{EntityTrait, QueryFilter};
 
 /// Result of walking an organisation's chain and holding it against its signed checkpoints.
 #[derive(SimpleObject)]
@@ -118,7 +116,11 @@ impl AccessLogQuery {
         // The newest events are sealed first, so that every entry has its place in the chain.
         audit::seal(&ctx.state().writer, &ctx.state().settings.sealer, p.organisation_id).await?;
         let backend = ctx.db().get_database_backend();
-        let total = TotalCount::of(ctx, &access_event::Entity::find().filter(audit::naming(backend, p.organisation_id, person)), access_event::Column::Id);
+        let total = TotalCount::of(
+            ctx,
+            &access_event::Entity::find().filter(audit::naming(backend, p.organisation_id, person)),
+            access_event::Column::Id,
+        );
         let select = access_event::Entity::find().filter(audit::naming_in_order(backend, p.organisation_id, person));
         let (rows, prev, next) = pagination::fetch(ctx, select, access_event::Column::Id, &page).await?;
         Ok(pagination::connection(rows, prev, next, total, |e| e.id, AccessLogEntry))

@@ -4,8 +4,8 @@
 
 use super::{
     children::Child,
-    context::in_transaction,
     context::ContextExt,
+    context::in_transaction,
     ids,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
@@ -14,14 +14,18 @@ use super::{
 use crate::{
     cases::{
         self,
-        activities::{DecideAftercare, LivingClimateCheck as Check, NonAccompanyingParentFindings, Participant, RecordActivity, RecordPsychoEducation},
+        activities::{
+            DecideAftercare, LivingClimateCheck as Check, NonAccompanyingParentFindings, Participant, RecordActivity,
+            RecordPsychoEducation,
+        },
     },
     error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{
-    ActivityKind, AftercareDecision, LivingClimateItem, NonAccompanyingParentOutcome, ParentRisk, Phase, PsychoEducationAudience,
-    PsychoEducationForm, child_activity, list_from_json, living_climate_check, non_accompanying_parent, psycho_education,
+    ActivityKind, AftercareDecision, LivingClimateItem, NonAccompanyingParentOutcome, ParentRisk, Phase,
+    PsychoEducationAudience, PsychoEducationForm, child_activity, list_from_json, living_climate_check,
+    non_accompanying_parent, psycho_education,
 };
 use sea_orm::Iterable;
 use uuid::Uuid;
@@ -211,17 +215,38 @@ pub async fn non_accompanying_parents_of(ctx: &Context<'_>, child_id: Uuid) -> A
 
 pub async fn living_climate_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<LivingClimateCheck>> {
     read_records(ctx, child_id, "living_climate")?;
-    Ok(ctx.loader().load_one(LivingClimateOf(child_id)).await?.unwrap_or_default().into_iter().map(LivingClimateCheck).collect())
+    Ok(ctx
+        .loader()
+        .load_one(LivingClimateOf(child_id))
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(LivingClimateCheck)
+        .collect())
 }
 
 pub async fn activities_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<ChildActivity>> {
     read_records(ctx, child_id, "activities")?;
-    Ok(ctx.loader().load_one(ActivitiesOf(child_id)).await?.unwrap_or_default().into_iter().map(ChildActivity).collect())
+    Ok(ctx
+        .loader()
+        .load_one(ActivitiesOf(child_id))
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(ChildActivity)
+        .collect())
 }
 
 pub async fn psycho_education_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<PsychoEducation>> {
     read_records(ctx, child_id, "psycho_education")?;
-    Ok(ctx.loader().load_one(PsychoEducationOf(child_id)).await?.unwrap_or_default().into_iter().map(PsychoEducation).collect())
+    Ok(ctx
+        .loader()
+        .load_one(PsychoEducationOf(child_id))
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(PsychoEducation)
+        .collect())
 }
 
 #[derive(InputObject)]
@@ -306,7 +331,11 @@ pub struct ActivityMutation;
 impl ActivityMutation {
     /// Records what looking into the non-accompanying parent found (Ouders en opvoeding, fase
     /// 1; IB 2167): always done when a child came with one parent.
-    async fn record_non_accompanying_parent(&self, ctx: &Context<'_>, input: RecordNonAccompanyingParentInput) -> AppResult<NonAccompanyingParent> {
+    async fn record_non_accompanying_parent(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordNonAccompanyingParentInput,
+    ) -> AppResult<NonAccompanyingParent> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let person_id = input.person_id.as_ref().map(|id| ids::decode(id, "Person", "input.personId")).transpose()?;
         let found = NonAccompanyingParentFindings {
@@ -321,20 +350,30 @@ impl ActivityMutation {
             outcome: input.outcome,
             notes: input.notes,
         };
-        let saved = in_transaction(ctx, async |actor, txn| cases::activities::record_non_accompanying_parent(actor, txn, child_id, found).await).await?;
+        let saved = in_transaction(ctx, async |actor, txn| {
+            cases::activities::record_non_accompanying_parent(actor, txn, child_id, found).await
+        })
+        .await?;
         Ok(NonAccompanyingParent(saved))
     }
 
     /// Records the living-climate checklist of the child's current phase (Positief leef- en
     /// opvoedklimaat): items of another phase's list are refused.
-    async fn record_living_climate_check(&self, ctx: &Context<'_>, input: RecordLivingClimateCheckInput) -> AppResult<LivingClimateCheck> {
+    async fn record_living_climate_check(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordLivingClimateCheckInput,
+    ) -> AppResult<LivingClimateCheck> {
         let command = Check {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             checked_on: input.checked_on.map(|d| d.0),
             met: input.met,
             notes: input.notes,
         };
-        let saved = in_transaction(ctx, async |actor, txn| cases::activities::record_living_climate_check(actor, txn, command).await).await?;
+        let saved = in_transaction(ctx, async |actor, txn| {
+            cases::activities::record_living_climate_check(actor, txn, command).await
+        })
+        .await?;
         Ok(LivingClimateCheck(saved))
     }
 
@@ -358,12 +397,18 @@ impl ActivityMutation {
             continues_after_departure: input.continues_after_departure,
             children,
         };
-        let saved = in_transaction(ctx, async |actor, txn| cases::activities::record_activity(actor, txn, command).await).await?;
+        let saved =
+            in_transaction(ctx, async |actor, txn| cases::activities::record_activity(actor, txn, command).await)
+                .await?;
         Ok(saved.into_iter().map(ChildActivity).collect())
     }
 
     /// Records psycho-education offered to the child or a parent (norm 10).
-    async fn record_psycho_education(&self, ctx: &Context<'_>, input: RecordPsychoEducationInput) -> AppResult<PsychoEducation> {
+    async fn record_psycho_education(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordPsychoEducationInput,
+    ) -> AppResult<PsychoEducation> {
         let command = RecordPsychoEducation {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             audience: input.audience,
@@ -374,7 +419,10 @@ impl ActivityMutation {
             topic: input.topic,
             duration_minutes: input.duration_minutes,
         };
-        let saved = in_transaction(ctx, async |actor, txn| cases::activities::record_psycho_education(actor, txn, command).await).await?;
+        let saved = in_transaction(ctx, async |actor, txn| {
+            cases::activities::record_psycho_education(actor, txn, command).await
+        })
+        .await?;
         Ok(PsychoEducation(saved))
     }
 
@@ -384,11 +432,16 @@ impl ActivityMutation {
         let command = DecideAftercare {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             decision: input.decision,
-            handover_id: input.handover_id.as_ref().map(|id| ids::decode(id, "Handover", "input.handoverId")).transpose()?,
+            handover_id: input
+                .handover_id
+                .as_ref()
+                .map(|id| ids::decode(id, "Handover", "input.handoverId"))
+                .transpose()?,
             safety_monitoring: input.safety_monitoring,
             note: input.note,
         };
-        let t = in_transaction(ctx, async |actor, txn| cases::activities::decide_aftercare(actor, txn, command).await).await?;
+        let t = in_transaction(ctx, async |actor, txn| cases::activities::decide_aftercare(actor, txn, command).await)
+            .await?;
         Child::changed(ctx, t).await
     }
 }

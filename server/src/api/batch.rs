@@ -15,10 +15,7 @@ use std::{
     any::{Any, TypeId},
     collections::{HashMap, HashSet},
     hash::Hash,
-    sync::{
-        Arc, Mutex, MutexGuard,
-        atomic::Ordering,
-    },
+    sync::{Arc, Mutex, MutexGuard, atomic::Ordering},
     task::{Context, Poll, Wake, Waker},
 };
 use tracing::Instrument;
@@ -134,7 +131,12 @@ impl<T> Shared<T> {
 
 impl<T: Send + Sync + 'static> Batcher<T> {
     pub fn new(loader: T) -> Self {
-        Self { shared: Arc::new(Shared { loader, state: Mutex::new(State { primed: HashMap::new(), queued: HashMap::new(), in_flight: 0, driver: None }) }) }
+        Self {
+            shared: Arc::new(Shared {
+                loader,
+                state: Mutex::new(State { primed: HashMap::new(), queued: HashMap::new(), in_flight: 0, driver: None }),
+            }),
+        }
     }
 
     pub async fn load_one<K>(&self, key: K) -> Result<Option<T::Value>, T::Error>
@@ -156,7 +158,9 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         let (tx, rx) = oneshot::channel();
         {
             let mut state = self.shared.lock();
-            if let Some(primed) = state.primed.get(&TypeId::of::<K>()).and_then(|p| p.downcast_ref::<HashMap<K, T::Value>>()) {
+            if let Some(primed) =
+                state.primed.get(&TypeId::of::<K>()).and_then(|p| p.downcast_ref::<HashMap<K, T::Value>>())
+            {
                 keys.retain(|k| match primed.get(k) {
                     Some(v) => {
                         out.insert(k.clone(), v.clone());
@@ -168,10 +172,9 @@ impl<T: Send + Sync + 'static> Batcher<T> {
             if keys.is_empty() {
                 return Ok(out);
             }
-            let queue = state
-                .queued
-                .entry(TypeId::of::<K>())
-                .or_insert_with(|| Box::new(Pending::<K, T::Value, T::Error> { keys: HashSet::new(), waiters: Vec::new() }));
+            let queue = state.queued.entry(TypeId::of::<K>()).or_insert_with(|| {
+                Box::new(Pending::<K, T::Value, T::Error> { keys: HashSet::new(), waiters: Vec::new() })
+            });
             let pending = (&mut **queue as &mut dyn Any)
                 .downcast_mut::<Pending<K, T::Value, T::Error>>()
                 .expect("queues are keyed by their key type");
@@ -198,7 +201,10 @@ impl<T: Send + Sync + 'static> Batcher<T> {
     {
         let mut state = self.shared.lock();
         let primed = state.primed.entry(TypeId::of::<K>()).or_insert_with(|| Box::new(HashMap::<K, T::Value>::new()));
-        primed.downcast_mut::<HashMap<K, T::Value>>().expect("primed answers are keyed by their key type").extend(answers);
+        primed
+            .downcast_mut::<HashMap<K, T::Value>>()
+            .expect("primed answers are keyed by their key type")
+            .extend(answers);
     }
 
     /// Every queued key as a wave, one batch per key type, counted as in flight.
@@ -367,7 +373,9 @@ mod tests {
     async fn one_batch_per_level_however_slow_the_resolvers() {
         let b = Batcher::new(Doubler::default());
         let out = b
-            .run(futures::future::join_all((0..40).map(|n| resolve(&b, n, Duration::from_micros(300 * u64::from(n % 3))))))
+            .run(futures::future::join_all(
+                (0..40).map(|n| resolve(&b, n, Duration::from_micros(300 * u64::from(n % 3)))),
+            ))
             .await;
         assert_eq!(out[3], (3 * 2 + 1000) * 2);
         let batches = b.shared.loader.batches.lock().unwrap().clone();

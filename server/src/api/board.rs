@@ -110,7 +110,18 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
     let l = ctx.loader();
     let t = l.load_one(TrajectoryOf(child.id)).await?.ok_or(AppError::NotFound("child"))?;
     let key = child.id;
-    let (first_contacts, intakes, involvements, screenings, assessments, safety_plans, tracks, plans, contacts, network) = futures::try_join!(
+    let (
+        first_contacts,
+        intakes,
+        involvements,
+        screenings,
+        assessments,
+        safety_plans,
+        tracks,
+        plans,
+        contacts,
+        network,
+    ) = futures::try_join!(
         l.load_one(FirstContactOf(key)),
         l.load_one(IntakeOf(key)),
         l.load_one(InvolvementsOf(key)),
@@ -199,14 +210,20 @@ pub struct BoardMutation;
 impl BoardMutation {
     /// Resultaat behaald: confirms a result of bijlage 1 that no record can show (e.g. "Ouders
     /// voelen zich gesteund"). Results and activities the records show are refused on `key`.
-    async fn confirm_board_result(&self, ctx: &Context<'_>, input: ConfirmBoardResultInput) -> AppResult<ConfirmedBoardResult> {
+    async fn confirm_board_result(
+        &self,
+        ctx: &Context<'_>,
+        input: ConfirmBoardResultInput,
+    ) -> AppResult<ConfirmedBoardResult> {
         let command = ConfirmBoardResult {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             key: input.key,
             achieved_on: input.achieved_on.map(|d| d.0),
             note: input.note,
         };
-        let saved = in_transaction(ctx, async |actor, txn| cases::board::confirm_board_result(actor, txn, command).await).await?;
+        let saved =
+            in_transaction(ctx, async |actor, txn| cases::board::confirm_board_result(actor, txn, command).await)
+                .await?;
         Ok(ConfirmedBoardResult { key: saved.key, achieved_on: Date(saved.achieved_on), note: saved.note })
     }
 }

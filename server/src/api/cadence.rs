@@ -1,15 +1,15 @@
 //! The cadence of the method in the API: per child what is due next, and a worker's `agenda`.
 
+use super::batch::Load;
 use super::{
     children::Child,
     consent::ConsentsOf,
-    context::ContextExt,
     contacts::{Contact, ContactsOf},
+    context::ContextExt,
     ids,
     loaders::{PersonId, TrajectoryOf},
     scalars::Date,
 };
-use super::batch::Load;
 use crate::{
     cases::{
         caseload::{self, CadenceRecords, facts},
@@ -180,11 +180,19 @@ impl AgendaQuery {
     /// Agenda: the due and overdue items across a worker's caseload (the children they are
     /// responsible worker for): everything due from `from` to `to`, plus everything overdue.
     /// The viewer's own agenda when `workerId` is left out; another worker's for a team lead.
-    async fn agenda(&self, ctx: &Context<'_>, worker_id: Option<ID>, from: Option<Date>, to: Date) -> AppResult<Vec<AgendaItem>> {
+    async fn agenda(
+        &self,
+        ctx: &Context<'_>,
+        worker_id: Option<ID>,
+        from: Option<Date>,
+        to: Date,
+    ) -> AppResult<Vec<AgendaItem>> {
         let p = ctx.principal()?;
         let worker = match &worker_id {
             Some(id) => ids::decode(id, "Worker", "workerId")?,
-            None => p.worker_id.ok_or_else(|| AppError::invalid("workerId", "your token names no worker; give a workerId"))?,
+            None => p
+                .worker_id
+                .ok_or_else(|| AppError::invalid("workerId", "your token names no worker; give a workerId"))?,
         };
         let ground = policy::read_agenda(p, worker)?;
         let today = today();
@@ -209,7 +217,8 @@ impl AgendaQuery {
             ctx.log_read(child.id, "agenda", &ground);
             let records = records.get(&CadenceOf(t.id)).cloned().unwrap_or_default();
             let planned = contacts.get(&ContactsOf(t.child_id)).map_or(&[][..], |c| c.as_slice());
-            let consents: Vec<_> = consents.get(&ConsentsOf(t.child_id)).into_iter().flatten().map(consent_record).collect();
+            let consents: Vec<_> =
+                consents.get(&ConsentsOf(t.child_id)).into_iter().flatten().map(consent_record).collect();
             let agreed = support_agreed(&consents, Utc::now());
             items.extend(child_items(t, child, records, planned, agreed, (from, to.0), today));
         }
@@ -230,7 +239,13 @@ fn child_items(
     today: NaiveDate,
 ) -> Vec<AgendaItem> {
     let shown = |d: NaiveDate, overdue: bool| overdue || (from..=to).contains(&d);
-    let line = |kind, due_on: NaiveDate, contact| AgendaItem { kind, due_on, overdue: due_on < today, child: child.clone(), contact };
+    let line = |kind, due_on: NaiveDate, contact| AgendaItem {
+        kind,
+        due_on,
+        overdue: due_on < today,
+        child: child.clone(),
+        contact,
+    };
     let due = cadence::due_items(&facts(t, child.date_of_birth, records), today)
         .into_iter()
         .filter(|d| shown(d.due_on, d.overdue(today)))

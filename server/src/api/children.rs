@@ -39,7 +39,8 @@ impl Child {
     pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
         let ground = policy::read_cases(ctx.principal()?)?;
         let (person, trajectory) =
-            futures::future::try_join(ctx.loader().load_one(PersonId(id)), ctx.loader().load_one(TrajectoryOf(id))).await?;
+            futures::future::try_join(ctx.loader().load_one(PersonId(id)), ctx.loader().load_one(TrajectoryOf(id)))
+                .await?;
         match (person, trajectory) {
             (Some(p), Some(_)) => {
                 ctx.log_read(p.id, "identity", &ground);
@@ -108,7 +109,12 @@ impl Child {
     }
     /// Contacten in the current trajectory, newest first; of one kind, or only held or only
     /// planned ones, when asked.
-    async fn contacts(&self, ctx: &Context<'_>, kind: Option<ContactKind>, held: Option<bool>) -> AppResult<Vec<super::contacts::Contact>> {
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        kind: Option<ContactKind>,
+        held: Option<bool>,
+    ) -> AppResult<Vec<super::contacts::Contact>> {
         let t = self.trajectory_model(ctx).await?;
         super::contacts::contacts_of(ctx, self.0.id, t.id, kind, held).await
     }
@@ -159,7 +165,10 @@ impl Child {
         super::consent::consents_of(ctx, self.0.id).await
     }
     /// Signalen in de Verwijsindex, with their matches.
-    async fn reference_index_signals(&self, ctx: &Context<'_>) -> AppResult<Vec<super::reference_index::ReferenceIndexSignal>> {
+    async fn reference_index_signals(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<super::reference_index::ReferenceIndexSignal>> {
         super::reference_index::signals_of(ctx, self.0.id).await
     }
     /// Partner grants: which partners co-run the intake, until when.
@@ -175,11 +184,17 @@ impl Child {
         super::handle_with_care::enrolment_of(ctx, self.0.id).await
     }
     /// Handle with Care notices sent to the child's school.
-    async fn handle_with_care_notices(&self, ctx: &Context<'_>) -> AppResult<Vec<super::handle_with_care::HandleWithCareNotice>> {
+    async fn handle_with_care_notices(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<super::handle_with_care::HandleWithCareNotice>> {
         super::handle_with_care::notices_of(ctx, self.0.id).await
     }
     /// Onderzoek niet-meegekomen ouder: what looking into the parent who did not come along found.
-    async fn non_accompanying_parents(&self, ctx: &Context<'_>) -> AppResult<Vec<super::activities::NonAccompanyingParent>> {
+    async fn non_accompanying_parents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<super::activities::NonAccompanyingParent>> {
         super::activities::non_accompanying_parents_of(ctx, self.0.id).await
     }
     /// Leef- en opvoedklimaat: the checklist per phase as found, newest last.
@@ -379,7 +394,9 @@ impl ChildQuery {
         let (rows, prev, next) = pagination::fetch(ctx, select, trajectory::Column::Id, &page).await?;
         let persons = ctx.loader().load_many(rows.iter().map(|t| PersonId(t.child_id))).await?;
         // An open trajectory is its child's current one (a closed one may not be).
-        ctx.loader().prime_many(rows.iter().filter(|t| t.phase != Phase::Closed).map(|t| (TrajectoryOf(t.child_id), t.clone())));
+        ctx.loader().prime_many(
+            rows.iter().filter(|t| t.phase != Phase::Closed).map(|t| (TrajectoryOf(t.child_id), t.clone())),
+        );
         let children: Vec<(Uuid, person::Model)> =
             rows.iter().filter_map(|t| Some((t.id, persons.get(&PersonId(t.child_id))?.clone()))).collect();
         for (_, c) in &children {
@@ -428,12 +445,18 @@ pub struct ChildMutation;
 #[Object]
 impl ChildMutation {
     /// Makes a worker the child's responsible kind- en gezinsbegeleider.
-    async fn assign_responsible_worker(&self, ctx: &Context<'_>, input: AssignResponsibleWorkerInput) -> AppResult<Child> {
+    async fn assign_responsible_worker(
+        &self,
+        ctx: &Context<'_>,
+        input: AssignResponsibleWorkerInput,
+    ) -> AppResult<Child> {
         let command = AssignResponsibleWorker {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             worker_id: ids::decode(&input.worker_id, "Worker", "input.workerId")?,
         };
-        let t = in_transaction(ctx, async |actor, txn| trajectories::assign_responsible_worker(actor, txn, command).await).await?;
+        let t =
+            in_transaction(ctx, async |actor, txn| trajectories::assign_responsible_worker(actor, txn, command).await)
+                .await?;
         Child::changed(ctx, t).await
     }
 
@@ -459,10 +482,17 @@ impl ChildMutation {
 
     /// Moves the expected departure (verwachte vertrekdatum) of a child in phase 3. Only the
     /// responsible worker or a team lead.
-    async fn change_expected_departure(&self, ctx: &Context<'_>, input: ChangeExpectedDepartureInput) -> AppResult<Child> {
+    async fn change_expected_departure(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangeExpectedDepartureInput,
+    ) -> AppResult<Child> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let on = input.expected_departure_on.0;
-        let t = in_transaction(ctx, async |actor, txn| trajectories::change_expected_departure(actor, txn, child_id, on).await).await?;
+        let t = in_transaction(ctx, async |actor, txn| {
+            trajectories::change_expected_departure(actor, txn, child_id, on).await
+        })
+        .await?;
         Child::changed(ctx, t).await
     }
 }

@@ -56,7 +56,11 @@ impl Consent {
     }
     /// The persons who decided (the child and/or the custodial parents).
     async fn decided_by(&self) -> Vec<ID> {
-        serde_json::from_value::<Vec<Uuid>>(self.0.given_by.clone()).unwrap_or_default().into_iter().map(|p| ids::encode("Person", p)).collect()
+        serde_json::from_value::<Vec<Uuid>>(self.0.given_by.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| ids::encode("Person", p))
+            .collect()
     }
     /// Why an override was needed, or what was said with a refusal.
     async fn reason(&self) -> Option<&str> {
@@ -187,7 +191,11 @@ impl ConsentMutation {
         let command = OverrideConsent {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             purpose: input.purpose,
-            partner_id: input.partner_id.as_ref().map(|id| ids::decode(id, "ChainPartner", "input.partnerId")).transpose()?,
+            partner_id: input
+                .partner_id
+                .as_ref()
+                .map(|id| ids::decode(id, "ChainPartner", "input.partnerId"))
+                .transpose()?,
             scope: input.scope,
             reason: input.reason,
             valid_until: input.valid_until.map(|d| d.0),

@@ -150,7 +150,11 @@ impl RecordContactInput {
             core_tasks: self.core_tasks,
             summary: self.summary,
             agreements: self.agreements,
-            details: HeldDetails { duration_minutes: self.duration_minutes, topics: self.topics, individual: self.individual },
+            details: HeldDetails {
+                duration_minutes: self.duration_minutes,
+                topics: self.topics,
+                individual: self.individual,
+            },
         })
     }
 }
@@ -175,8 +179,14 @@ impl ContactMutation {
             core_tasks: input.core_tasks,
             summary: input.summary,
             agreements: input.agreements,
-            details: HeldDetails { duration_minutes: input.duration_minutes, topics: input.topics, individual: input.individual },
+            details: HeldDetails {
+                duration_minutes: input.duration_minutes,
+                topics: input.topics,
+                individual: input.individual,
+            },
         };
-        in_transaction(ctx, async |actor, txn| contacts::record_contact_held(actor, txn, command).await).await.map(Contact)
+        in_transaction(ctx, async |actor, txn| contacts::record_contact_held(actor, txn, command).await)
+            .await
+            .map(Contact)
     }
 }

@@ -2,9 +2,9 @@
 
 use super::{batch::Batcher, loaders::Loaders};
 use crate::{
-    cases::Actor,
     audit::{AccessEvent, AuditBuffer, RequestMeta},
     auth::Principal,
+    cases::Actor,
     error::{AppError, AppResult},
     policy::Ground,
 };
@@ -39,7 +39,11 @@ impl ApiSettings {
             max_aliases: config.limits.max_aliases,
             secrets: Arc::new(config.secrets()?),
             egress: Arc::new(config.egress()),
-            public_base_url: config.partners.public_base_url.clone().unwrap_or_else(|| format!("http://{}", config.listen)),
+            public_base_url: config
+                .partners
+                .public_base_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", config.listen)),
             sealer: Arc::new(config.sealer()?),
         })
     }
@@ -75,10 +79,7 @@ pub trait ContextExt {
     }
 
     fn principal(&self) -> AppResult<&Principal> {
-        self.state()
-            .principal
-            .as_ref()
-            .ok_or_else(|| AppError::Unauthenticated("a bearer token is required".into()))
+        self.state().principal.as_ref().ok_or_else(|| AppError::Unauthenticated("a bearer token is required".into()))
     }
 
     /// Records a read of part of a person's record in the request's access log.

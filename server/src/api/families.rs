@@ -108,7 +108,14 @@ impl Family {
         for (_, member) in ctx.loader().load_one(MembersOf(self.0.id)).await?.unwrap_or_default() {
             ctx.log_read(member.id, "placement", &ground);
         }
-        Ok(ctx.loader().load_one(PlacementsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Placement).collect())
+        Ok(ctx
+            .loader()
+            .load_one(PlacementsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Placement)
+            .collect())
     }
     /// Meldcode tracks about children of the family who did not come to the shelter (norm 4);
     /// an admitted child's tracks are on `Child.reportingCodeTracks`.
@@ -246,9 +253,15 @@ impl AdmitFamilyInput {
     fn command(self) -> AppResult<AdmitFamily> {
         let location_id = ids::decode(&self.location_id, "Location", "input.locationId")?;
         let mut v = Vec::new();
-        let responsible_worker_id = self.responsible_worker_id.and_then(|id| decode_into(&id, "Worker", "input.responsibleWorkerId", &mut v));
+        let responsible_worker_id =
+            self.responsible_worker_id.and_then(|id| decode_into(&id, "Worker", "input.responsibleWorkerId", &mut v));
         let referral_id = self.referral_id.and_then(|id| decode_into(&id, "Referral", "input.referralId", &mut v));
-        let members = self.members.into_iter().enumerate().map(|(i, m)| m.command(&format!("input.members[{i}]"), &mut v)).collect();
+        let members = self
+            .members
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| m.command(&format!("input.members[{i}]"), &mut v))
+            .collect();
         check(v)?;
         Ok(AdmitFamily {
             location_id,
@@ -286,7 +299,13 @@ impl AddFamilyMemberInput {
         let custodian_ids = list(&self.custodian_ids, "Person", "input.custodianIds", &mut v);
         let custody_over_child_ids = list(&self.custody_over_child_ids, "Child", "input.custodyOverChildIds", &mut v);
         check(v)?;
-        Ok(AddFamilyMember { family_id, member, custodian_ids, custody_over_child_ids, admission_date: self.admission_date.map(|d| d.0) })
+        Ok(AddFamilyMember {
+            family_id,
+            member,
+            custodian_ids,
+            custody_over_child_ids,
+            admission_date: self.admission_date.map(|d| d.0),
+        })
     }
 }
 
@@ -307,7 +326,8 @@ impl FamilyMutation {
     /// phase 1 for every child, each with a responsible worker. All or nothing.
     async fn admit_family(&self, ctx: &Context<'_>, input: AdmitFamilyInput) -> AppResult<Family> {
         let command = input.command()?;
-        let admitted = in_transaction(ctx, async |actor, txn| admission::admit_family(actor, txn, command).await).await?;
+        let admitted =
+            in_transaction(ctx, async |actor, txn| admission::admit_family(actor, txn, command).await).await?;
         Ok(Family(admitted.family))
     }
 
@@ -315,7 +335,9 @@ impl FamilyMutation {
     /// given custody over children of the family.
     async fn add_family_member(&self, ctx: &Context<'_>, input: AddFamilyMemberInput) -> AppResult<Family> {
         let command = input.command()?;
-        in_transaction(ctx, async |actor, txn| admission::add_family_member(actor, txn, command).await).await.map(Family)
+        in_transaction(ctx, async |actor, txn| admission::add_family_member(actor, txn, command).await)
+            .await
+            .map(Family)
     }
 
     /// Verhuizing: the family moves to another location of the organisation.

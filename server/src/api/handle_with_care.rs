@@ -99,7 +99,14 @@ pub async fn enrolment_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Option
 
 pub async fn notices_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<HandleWithCareNotice>> {
     read_records(ctx, child_id, AREA)?;
-    Ok(ctx.loader().load_one(NoticesOf(child_id)).await?.unwrap_or_default().into_iter().map(HandleWithCareNotice).collect())
+    Ok(ctx
+        .loader()
+        .load_one(NoticesOf(child_id))
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(HandleWithCareNotice)
+        .collect())
 }
 
 #[derive(InputObject)]
@@ -132,35 +139,55 @@ pub struct HandleWithCareMutation;
 impl HandleWithCareMutation {
     /// Records a cooperation agreement with a partner (admin or team lead), e.g. a school's
     /// Handle with Care agreement.
-    async fn record_cooperation_agreement(&self, ctx: &Context<'_>, input: CooperationAgreementInput) -> AppResult<ChainPartner> {
+    async fn record_cooperation_agreement(
+        &self,
+        ctx: &Context<'_>,
+        input: CooperationAgreementInput,
+    ) -> AppResult<ChainPartner> {
         let command = RecordCooperationAgreement {
             partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
             signed_on: input.signed_on.0,
             valid_until: input.valid_until.map(|d| d.0),
         };
-        in_transaction(ctx, async |actor, txn| handle_with_care::record_cooperation_agreement(actor, txn, command).await).await.map(ChainPartner)
+        in_transaction(ctx, async |actor, txn| {
+            handle_with_care::record_cooperation_agreement(actor, txn, command).await
+        })
+        .await
+        .map(ChainPartner)
     }
 
     /// Records the child's school and, when known, that the parents were informed.
-    async fn record_school_enrolment(&self, ctx: &Context<'_>, input: SchoolEnrolmentInput) -> AppResult<SchoolEnrolment> {
+    async fn record_school_enrolment(
+        &self,
+        ctx: &Context<'_>,
+        input: SchoolEnrolmentInput,
+    ) -> AppResult<SchoolEnrolment> {
         let command = RecordSchoolEnrolment {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             school_id: ids::decode(&input.school_id, "ChainPartner", "input.schoolId")?,
             parents_informed_on: input.parents_informed_on.map(|d| d.0),
         };
-        in_transaction(ctx, async |actor, txn| handle_with_care::record_school_enrolment(actor, txn, command).await).await.map(SchoolEnrolment)
+        in_transaction(ctx, async |actor, txn| handle_with_care::record_school_enrolment(actor, txn, command).await)
+            .await
+            .map(SchoolEnrolment)
     }
 
     /// Sends the school's designated contact person a Handle with Care notice (name, date of
     /// birth, school, code word — nothing else) and plans a driegesprek for the next school
     /// day. Needs the child's school, an agreement in force with it, parents informed, and
     /// consent (purpose HANDLE_WITH_CARE, part IDENTITY) or an override.
-    async fn send_handle_with_care(&self, ctx: &Context<'_>, input: SendHandleWithCareInput) -> AppResult<HandleWithCareNotice> {
+    async fn send_handle_with_care(
+        &self,
+        ctx: &Context<'_>,
+        input: SendHandleWithCareInput,
+    ) -> AppResult<HandleWithCareNotice> {
         let command = SendHandleWithCare {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             incident_kind: input.incident_kind,
             occurred_at: input.occurred_at,
         };
-        in_transaction(ctx, async |actor, txn| handle_with_care::send_handle_with_care(actor, txn, command).await).await.map(HandleWithCareNotice)
+        in_transaction(ctx, async |actor, txn| handle_with_care::send_handle_with_care(actor, txn, command).await)
+            .await
+            .map(HandleWithCareNotice)
     }
 }

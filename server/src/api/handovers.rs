@@ -19,8 +19,7 @@ use crate::{
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{
-    ConsentScope, HandoverDirection, HandoverStatus, MessageStatus,
-    ReferralStatus, handover as handover_row, referral,
+    ConsentScope, HandoverDirection, HandoverStatus, MessageStatus, ReferralStatus, handover as handover_row, referral,
 };
 use integrations::youth_team::TeamMessage;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -164,7 +163,13 @@ impl Referral {
         match self.message() {
             Some(TeamMessage::Referral { members, .. }) => members
                 .into_iter()
-                .map(|m| ReferredMember { role: m.role, given_name: m.given_name, family_name: m.family_name, date_of_birth: Date(m.date_of_birth), bsn: m.bsn })
+                .map(|m| ReferredMember {
+                    role: m.role,
+                    given_name: m.given_name,
+                    family_name: m.family_name,
+                    date_of_birth: Date(m.date_of_birth),
+                    bsn: m.bsn,
+                })
                 .collect(),
             _ => vec![],
         }
@@ -278,7 +283,10 @@ impl HandoverMutation {
         let family_id = decode_into(&input.family_id, "Family", "input.familyId", &mut v);
         let partner_id = decode_into(&input.partner_id, "ChainPartner", "input.partnerId", &mut v);
         let child_ids: Option<Vec<Uuid>> = input.child_ids.as_ref().map(|ids| {
-            ids.iter().enumerate().filter_map(|(i, id)| decode_into(id, "Child", &format!("input.childIds[{i}]"), &mut v)).collect()
+            ids.iter()
+                .enumerate()
+                .filter_map(|(i, id)| decode_into(id, "Child", &format!("input.childIds[{i}]"), &mut v))
+                .collect()
         });
         check(v)?;
         let command = DraftHandover {
@@ -304,9 +312,17 @@ impl HandoverMutation {
     }
 
     /// Records the joint meeting (warme overdracht in person) after the receiver accepted.
-    async fn record_handover_meeting(&self, ctx: &Context<'_>, input: RecordHandoverMeetingInput) -> AppResult<Handover> {
+    async fn record_handover_meeting(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordHandoverMeetingInput,
+    ) -> AppResult<Handover> {
         let id = ids::decode(&input.id, "Handover", "input.id")?;
-        in_transaction(ctx, async |actor, txn| handovers::record_meeting(actor, txn, id, input.held_on.0, input.notes).await).await.map(Handover)
+        in_transaction(ctx, async |actor, txn| {
+            handovers::record_meeting(actor, txn, id, input.held_on.0, input.notes).await
+        })
+        .await
+        .map(Handover)
     }
 
     /// Closes a handover after the joint meeting.

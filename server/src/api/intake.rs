@@ -28,7 +28,11 @@ crate::child_records_loader!(
 crate::parts_loader!(ParticipantsOf, intake_participant, IntakeId, intake_id);
 
 /// The child's first contact in the current trajectory, if recorded.
-pub async fn first_contact_of(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -> AppResult<Option<FirstContact>> {
+pub async fn first_contact_of(
+    ctx: &Context<'_>,
+    child_id: Uuid,
+    trajectory_id: Uuid,
+) -> AppResult<Option<FirstContact>> {
     read_records(ctx, child_id, "first-contact")?;
     let all = ctx.loader().load_one(FirstContactOf(child_id)).await?.unwrap_or_default();
     Ok(all.into_iter().find(|r| r.trajectory_id == trajectory_id).map(FirstContact))
@@ -238,7 +242,9 @@ impl RecordIntakeInput {
             .into_iter()
             .enumerate()
             .map(|(i, p)| NewParticipant {
-                worker_id: p.worker_id.and_then(|id| decode_into(&id, "Worker", &format!("input.participants[{i}].workerId"), &mut v)),
+                worker_id: p
+                    .worker_id
+                    .and_then(|id| decode_into(&id, "Worker", &format!("input.participants[{i}].workerId"), &mut v)),
                 name: p.name,
                 organisation_name: p.organisation_name,
                 role: p.role,

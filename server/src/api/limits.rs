@@ -18,7 +18,9 @@ pub fn check_aliases(request: &mut Request, max: usize) -> Result<(), ServerErro
     // A document that does not parse is left to execution, which reports it.
     let Ok(doc) = request.parsed_query() else { return Ok(()) };
     match count_aliases(doc) {
-        count if count > max => Err(ServerError::new(format!("the query uses {count} aliases; at most {max} are allowed"), None)),
+        count if count > max => {
+            Err(ServerError::new(format!("the query uses {count} aliases; at most {max} are allowed"), None))
+        }
         _ => Ok(()),
     }
 }
@@ -31,7 +33,11 @@ pub fn check_text(request: &mut Request) -> Result<(), ServerError> {
     if found.is_none()
         && let Ok(doc) = request.parsed_query()
     {
-        let sets = doc.operations.iter().map(|(_, op)| &op.node.selection_set.node).chain(doc.fragments.values().map(|f| &f.node.selection_set.node));
+        let sets = doc
+            .operations
+            .iter()
+            .map(|(_, op)| &op.node.selection_set.node)
+            .chain(doc.fragments.values().map(|f| &f.node.selection_set.node));
         found = sets.into_iter().find_map(nul_in_arguments);
     }
     let Some(field) = found else { return Ok(()) };
@@ -60,7 +66,8 @@ fn nul_in_arguments(set: &SelectionSet) -> Option<String> {
             .iter()
             .find_map(|(name, value)| {
                 // Variables in the literal are checked with the request's variables.
-                let literal = value.node.clone().into_const_with(|_| Ok::<_, std::convert::Infallible>(Value::Null)).ok()?;
+                let literal =
+                    value.node.clone().into_const_with(|_| Ok::<_, std::convert::Infallible>(Value::Null)).ok()?;
                 nul_in(&literal, name.node.to_string())
             })
             .or_else(|| nul_in_arguments(&f.node.selection_set.node)),
@@ -105,7 +112,10 @@ mod tests {
         };
         let q = "mutation($input: X!) { a(input: $input) { id } }";
         assert_eq!(field(q, serde_json::json!({ "input": { "summary": "ok" } })), None);
-        assert_eq!(field(q, serde_json::json!({ "input": { "tags": ["ok", "a\u{0}b"] } })).as_deref(), Some("\"input.tags[1]\""));
+        assert_eq!(
+            field(q, serde_json::json!({ "input": { "tags": ["ok", "a\u{0}b"] } })).as_deref(),
+            Some("\"input.tags[1]\"")
+        );
         let inline = "mutation { a(input: { notes: { text: \"x\\u0000\" } }) { id } }";
         assert_eq!(field(inline, serde_json::json!({})).as_deref(), Some("\"input.notes.text\""));
     }

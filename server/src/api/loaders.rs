@@ -3,12 +3,12 @@
 
 use super::batch::Load;
 use entities::{
-    MembershipRole, Role, chain_partner, custody, family, family_membership, handover, location, organisation, outbox_message, person,
-    phase_change, trajectory, worker, worker_role,
+    MembershipRole, Role, chain_partner, custody, family, family_membership, handover, location, organisation,
+    outbox_message, person, phase_change, trajectory, worker, worker_role,
 };
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    RelationTrait,
+    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, RelationTrait,
     sea_query::{Expr, ExprTrait},
 };
 use std::{collections::HashMap, hash::Hash, sync::Arc};
@@ -124,7 +124,9 @@ impl Load<MembersOf> for Loaders {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[MembersOf]) -> LoadResult<MembersOf, Self::Value> {
-        Ok(group(self.members(ids(keys), None).await?.into_iter().map(|(family, role, p)| (MembersOf(family), (role, p)))))
+        Ok(group(
+            self.members(ids(keys), None).await?.into_iter().map(|(family, role, p)| (MembersOf(family), (role, p))),
+        ))
     }
 }
 
@@ -143,7 +145,11 @@ impl Loaders {
     /// statement. SQLite plans joins without statistics and drove this one from every person
     /// of the organisation (800 ms instead of 1 ms at 20,000 families); its CROSS JOIN keeps
     /// the memberships the outer loop.
-    async fn members(&self, families: Vec<Uuid>, role: Option<MembershipRole>) -> Result<Vec<(Uuid, MembershipRole, person::Model)>, DbErr> {
+    async fn members(
+        &self,
+        families: Vec<Uuid>,
+        role: Option<MembershipRole>,
+    ) -> Result<Vec<(Uuid, MembershipRole, person::Model)>, DbErr> {
         let join = match self.db.get_database_backend() {
             DbBackend::Sqlite => JoinType::CrossJoin,
             _ => JoinType::InnerJoin,
@@ -151,7 +157,10 @@ impl Loaders {
         let rows = family_membership::Entity::find()
             .join(join, family_membership::Relation::Person.def())
             // The join's condition, in WHERE too: sea-query writes a CROSS JOIN without its ON.
-            .filter(Expr::col((person::Entity, person::Column::Id)).equals((family_membership::Entity, family_membership::Column::PersonId)))
+            .filter(
+                Expr::col((person::Entity, person::Column::Id))
+                    .equals((family_membership::Entity, family_membership::Column::PersonId)),
+            )
             .filter(family_membership::Column::FamilyId.is_in(families))
             .apply_if(role, |q, role| q.filter(family_membership::Column::Role.eq(role)))
             .filter(person::Column::OrganisationId.eq(self.organisation_id))
@@ -208,7 +217,9 @@ impl Load<CustodiansOf> for Loaders {
             .all(&self.db)
             .await?;
         let persons = self.persons(links.iter().map(|c| c.custodian_id)).await?;
-        Ok(group(links.into_iter().filter_map(|c| Some((CustodiansOf(c.child_id), persons.get(&c.custodian_id)?.clone())))))
+        Ok(group(
+            links.into_iter().filter_map(|c| Some((CustodiansOf(c.child_id), persons.get(&c.custodian_id)?.clone()))),
+        ))
     }
 }
 

@@ -18,18 +18,18 @@ mod intake;
 mod limits;
 pub mod loaders;
 mod method;
-mod scalars;
-mod organisation;
 mod network;
 mod norms;
+mod organisation;
 mod pagination;
 mod partner_grants;
 mod partners;
+mod persons;
 mod plans;
 mod reference_index;
 mod safety;
+mod scalars;
 mod screening;
-mod persons;
 
 use crate::{
     audit::{self, AuditBuffer, RequestMeta},
@@ -62,7 +62,7 @@ pub struct Query(
 
 /// The method's catalogues.
 #[derive(MergedObject, Default)]
-pub struct MethodQuery(screening::ScreeningQuery, plans::PlanQuery, norms::NormQuery);
+pub struct MethodQuery(screening::ScreeningQuery, plans::PlanQuery, norms::NormQuery, norms::MunicipalityAccessQuery);
 
 // The mutation root, merged from one part per area. The parts are grouped in a shallow tree,
 // not one long list: each merged part nests the resolver future of the next, and a list of
@@ -89,7 +89,7 @@ pub struct MethodMutation(
 
 /// The board and the records it reads that came with it.
 #[derive(MergedObject, Default)]
-pub struct BoardMutationGroup(activities::ActivityMutation, board::BoardMutation);
+pub struct BoardMutationGroup(activities::ActivityMutation, board::BoardMutation, norms::NormMutation);
 
 /// Chain partners and what is shared with them.
 #[derive(MergedObject, Default)]
@@ -136,7 +136,9 @@ pub async fn execute(
     settings: &context::ApiSettings,
     mut request: async_graphql::Request,
 ) -> AppResult<async_graphql::Response> {
-    if let Err(e) = limits::check_aliases(&mut request, settings.max_aliases).and_then(|()| limits::check_text(&mut request)) {
+    if let Err(e) =
+        limits::check_aliases(&mut request, settings.max_aliases).and_then(|()| limits::check_text(&mut request))
+    {
         return Ok(async_graphql::Response::from_errors(vec![e]));
     }
     let audit_buffer = Arc::new(AuditBuffer::default());

@@ -131,14 +131,22 @@ impl NetworkMutation {
     async fn add_network_member(&self, ctx: &Context<'_>, input: AddNetworkMemberInput) -> AppResult<NetworkMember> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let member = input.member.details()?;
-        in_transaction(ctx, async |actor, txn| network::add_network_member(actor, txn, child_id, member).await).await.map(NetworkMember)
+        in_transaction(ctx, async |actor, txn| network::add_network_member(actor, txn, child_id, member).await)
+            .await
+            .map(NetworkMember)
     }
 
     /// Replaces what is recorded about a network member.
-    async fn update_network_member(&self, ctx: &Context<'_>, input: UpdateNetworkMemberInput) -> AppResult<NetworkMember> {
+    async fn update_network_member(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateNetworkMemberInput,
+    ) -> AppResult<NetworkMember> {
         let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
         let member = input.member.details()?;
-        in_transaction(ctx, async |actor, txn| network::update_network_member(actor, txn, id, member).await).await.map(NetworkMember)
+        in_transaction(ctx, async |actor, txn| network::update_network_member(actor, txn, id, member).await)
+            .await
+            .map(NetworkMember)
     }
 
     /// Removes a person from the child's network; returns the id removed.

@@ -5,16 +5,19 @@
 
 use super::{
     children::AgeBand,
-    context::ContextExt,
+    context::{ContextExt, in_transaction},
     ids,
-    loaders::PersonId,
+    loaders::{PersonId, WorkerId},
     pagination,
     scalars::Date,
 };
 use crate::{
     audit::AccessEvent,
-    cases::norms::{self, Count, NormRequest, NormScope},
-    domain::norms::{Indicator, Measure},
+    cases::{
+        municipality_access as municipality_access_cases,
+        norms::{self, NormRequest, NormScope, Subject},
+    },
+    domain::norms::{Better, Count, Indicator, Measure, Ratio, Status},
     error::{AppError, AppResult},
     policy,
 };
@@ -22,7 +25,8 @@ use async_graphql::{
     Context, Enum, ID, InputObject, Object, SimpleObject,
     connection::{Connection, Edge},
 };
-use entities::{CareSetting, LocationKind};
+use chrono::{DateTime, Utc};
+use entities::{CareSetting, LocationKind, municipality_access};
 
 /// Which figures: a period and, optionally, part of the organisation.
 #[derive(InputObject)]
@@ -42,16 +46,29 @@ pub struct NormFilter {
 
 /// Where a figure stands.
 #[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+#[graphql(remote = "Status")]
 pub enum NormStatus {
     /// At or beyond the threshold.
     Met,
     NotMet,
+    /// A figure to follow over time: the sources set no threshold.
+    NoThreshold,
     /// Nobody in the denominator in this period.
     NoData,
     /// The records the indicator needs are not kept.
     NotRecordable,
-    /// A count too small to show without pointing at persons.
+    /// A count from 1 to 4, too small to show a municipality without pointing at persons:
+    /// the numbers are left out.
     Suppressed,
+}
+
+/// What a figure is.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum NormRatio {
+    /// The share of those counted who meet it, 0 to 1.
+    Share,
+    /// A mean per child counted (moves, days, hours).
+    Mean,
 }
 
 /// The figures of one period.
@@ -68,12 +85,20 @@ pub struct NormOverview {
 pub struct NormFigure {
     indicator: &'static Indicator,
     scope: NormScope,
+    /// None when nothing may be shown (not recordable, or suppressed).
     count: Option<Count>,
     previous: Option<Count>,
+    status: Status,
 }
 
-fn share(c: Count) -> Option<f64> {
-    (c.denominator > 0).then(|| c.numerator as f64 / c.denominator as f64)
+impl NormFigure {
+    /// For an aggregate-only reader (a municipality) a small count is suppressed, this
+    /// period's and the previous one's alike.
+    pub fn new(f: norms::Figure, scope: NormScope, aggregate_only: bool) -> Self {
+        let status = f.indicator.status(f.count, aggregate_only);
+        let shown = |c: Option<Count>| c.filter(|_| f.indicator.status(c, aggregate_only) != Status::Suppressed);
+        Self { indicator: f.indicator, scope, count: shown(f.count), previous: shown(f.previous), status }
+    }
 }
 
 #[Object]
@@ -107,23 +132,27 @@ impl NormFigure {
     async fn denominator(&self) -> Option<i64> {
         self.count.map(|c| c.denominator)
     }
-    /// Numerator over denominator, 0 to 1.
+    /// The figure: numerator over denominator (0 to 1) for a SHARE; the mean per child for a
+    /// MEAN (e.g. hours).
     async fn share(&self) -> Option<f64> {
-        self.count.and_then(share)
+        self.count.and_then(|c| self.indicator.figure(c))
     }
-    /// The share that counts as met.
+    async fn ratio(&self) -> NormRatio {
+        match self.indicator.ratio {
+            Ratio::Share => NormRatio::Share,
+            Ratio::Mean { .. } => NormRatio::Mean,
+        }
+    }
+    /// The figure that counts as met; none for a trend the sources set no threshold for.
     async fn threshold(&self) -> Option<f64> {
         self.indicator.threshold
     }
+    /// Whether a higher figure is better (false for e.g. moves per child).
+    async fn higher_is_better(&self) -> bool {
+        self.indicator.better == Better::Higher
+    }
     async fn status(&self) -> NormStatus {
-        match (self.indicator.measure, self.count.and_then(share)) {
-            (Measure::NotRecordable(_), _) => NormStatus::NotRecordable,
-            (_, None) => NormStatus::NoData,
-            (_, Some(s)) => match self.indicator.met(s) {
-                Some(false) => NormStatus::NotMet,
-                _ => NormStatus::Met,
-            },
-        }
+        self.status.into()
     }
     /// Why the records cannot count it, for a NOT_RECORDABLE figure.
     async fn not_recordable_because(&self) -> Option<&str> {
@@ -134,41 +163,60 @@ impl NormFigure {
     }
     /// The same figure over the previous period of the same kind (the trend).
     async fn previous_share(&self) -> Option<f64> {
-        self.previous.and_then(share)
+        self.previous.and_then(|c| self.indicator.figure(c))
     }
     /// The children behind the figure, each with why it is in or out; those that meet it or
     /// those that do not when `met` is given. Every child shown is in the access log.
-    async fn cases(&self, ctx: &Context<'_>, met: Option<bool>, first: Option<i32>, after: Option<String>) -> AppResult<Connection<String, NormCase>> {
+    async fn cases(
+        &self,
+        ctx: &Context<'_>,
+        met: Option<bool>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<String, NormCase>> {
         let ground = policy::read_norm_figures(ctx.principal()?)?;
         let page = pagination::page(first, after, None, None, ctx.state().max_page_size)?;
-        let mut found = norms::cases(ctx.db(), self.indicator.code, &self.scope, met, page.after, page.limit + 1).await?;
+        let mut found =
+            norms::cases(ctx.db(), self.indicator.code, &self.scope, met, page.after, page.limit + 1).await?;
         let more = found.len() as u64 > page.limit;
         found.truncate(page.limit as usize);
-        let persons = ctx.loader().load_many(found.iter().map(|c| PersonId(c.child_id))).await?;
+        let subjects = |worker: bool| {
+            found.iter().filter_map(move |c| match c.subject {
+                Subject::Child(id) if !worker => Some(id),
+                Subject::Worker(id) if worker => Some(id),
+                _ => None,
+            })
+        };
+        let persons = ctx.loader().load_many(subjects(false).map(PersonId)).await?;
+        let workers = ctx.loader().load_many(subjects(true).map(WorkerId)).await?;
+        let missing = |what: &str, id| AppError::internal(anyhow::anyhow!("{what} {id} not found"));
         let mut connection = Connection::new(page.after.is_some(), more);
         for c in found {
-            let person = persons.get(&PersonId(c.child_id)).ok_or_else(|| AppError::internal(anyhow::anyhow!("child {} not found", c.child_id)))?;
-            ctx.log_read(c.child_id, "norms", &ground);
-            let case = NormCase {
-                child_id: ids::encode("Child", c.child_id),
-                given_name: person.given_name.clone(),
-                family_name: person.family_name.clone(),
-                met: c.met,
-                reason: c.reason,
+            let (child_id, worker_id, name) = match c.subject {
+                Subject::Child(id) => {
+                    let person = persons.get(&PersonId(id)).ok_or_else(|| missing("child", id))?;
+                    ctx.log_read(id, "norms", &ground);
+                    (Some(ids::encode("Child", id)), None, format!("{} {}", person.given_name, person.family_name))
+                }
+                Subject::Worker(id) => {
+                    let worker = workers.get(&WorkerId(id)).ok_or_else(|| missing("worker", id))?;
+                    (None, Some(ids::encode("Worker", id)), worker.name.clone())
+                }
             };
-            connection.edges.push(Edge::new(pagination::cursor(c.trajectory_id), case));
+            let case = NormCase { child_id, worker_id, name, met: c.met, reason: c.reason };
+            connection.edges.push(Edge::new(pagination::cursor(c.key), case));
         }
         Ok(connection)
     }
 }
 
-/// A child behind a figure: who, and why it is in or out. Only the name: the quality officer
-/// follows up with the child's worker, who has the file.
+/// A child (or, for SKJ registration, a worker) behind a figure: who, and why it is in or
+/// out. Only the name: the quality officer follows up with the child's worker, who has the file.
 #[derive(SimpleObject)]
 pub struct NormCase {
-    pub child_id: ID,
-    pub given_name: String,
-    pub family_name: String,
+    pub child_id: Option<ID>,
+    pub worker_id: Option<ID>,
+    pub name: String,
     /// Counted in the numerator.
     pub met: bool,
     /// E.g. "first contact on day 9".
@@ -181,10 +229,10 @@ pub struct NormQuery;
 #[Object]
 impl NormQuery {
     /// Normenkader: the figures of the indicators over a period, with threshold, status and
-    /// the previous period's share; `cases` on a figure lists the children behind it.
+    /// the previous period's share; `cases` on a figure lists the children behind it. A
+    /// municipality user names an organisation that granted it access and sees aggregates only.
     async fn norm_figures(&self, ctx: &Context<'_>, filter: NormFilter) -> AppResult<NormOverview> {
         let p = ctx.principal()?;
-        let ground = policy::read_norm_figures(p)?;
         let request = NormRequest {
             period: filter.period,
             organisation: filter.organisation,
@@ -194,10 +242,78 @@ impl NormQuery {
             age_band: filter.age_band.map(Into::into),
             codes: filter.codes,
         };
-        let (scope, found) = norms::overview(ctx.db(), p, request).await?;
-        ctx.state().audit.record(AccessEvent::aggregate("norm-figures", &ground));
-        let period = scope.period;
-        let figures = found.into_iter().map(|f| NormFigure { indicator: f.indicator, scope: scope.clone(), count: f.count, previous: f.previous }).collect();
+        let overview = norms::overview(ctx.db(), p, request).await?;
+        ctx.state().audit.record(AccessEvent::aggregate(
+            "norm-figures",
+            &overview.ground,
+            overview.scope.organisation_id,
+        ));
+        let period = overview.scope.period;
+        let (scope, aggregate_only) = (overview.scope, overview.aggregate_only);
+        let figures = overview.figures.into_iter().map(|f| NormFigure::new(f, scope.clone(), aggregate_only)).collect();
         Ok(NormOverview { from: Date(period.from), to: Date(period.to), period: period.label(), figures })
+    }
+}
+
+/// Inzage gemeente: a municipality that may read the organisation's figures (aggregates only,
+/// counts of 1 to 4 suppressed, never a child).
+#[derive(SimpleObject)]
+pub struct MunicipalityAccess {
+    pub id: ID,
+    /// The municipality's slug, as in its users' tokens (e.g. `utrecht`).
+    pub municipality: String,
+    pub granted_at: DateTime<Utc>,
+    /// None while the access stands.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<municipality_access::Model> for MunicipalityAccess {
+    fn from(m: municipality_access::Model) -> Self {
+        Self {
+            id: ids::encode("MunicipalityAccess", m.id),
+            municipality: m.municipality,
+            granted_at: m.granted_at,
+            revoked_at: m.revoked_at,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct MunicipalityAccessQuery;
+
+#[Object]
+impl MunicipalityAccessQuery {
+    /// The municipalities granted access to the figures, standing and revoked (org admin).
+    async fn municipality_access(&self, ctx: &Context<'_>) -> AppResult<Vec<MunicipalityAccess>> {
+        Ok(municipality_access_cases::list(ctx.actor()?, ctx.db()).await?.into_iter().map(Into::into).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct NormMutation;
+
+#[Object]
+impl NormMutation {
+    /// Lets a municipality's users read the organisation's norm figures, aggregates only (org
+    /// admin).
+    async fn grant_municipality_access(
+        &self,
+        ctx: &Context<'_>,
+        municipality: String,
+    ) -> AppResult<MunicipalityAccess> {
+        in_transaction(ctx, async |actor, txn| municipality_access_cases::grant(actor, txn, municipality).await)
+            .await
+            .map(Into::into)
+    }
+
+    /// Takes a municipality's access back.
+    async fn revoke_municipality_access(
+        &self,
+        ctx: &Context<'_>,
+        municipality: String,
+    ) -> AppResult<MunicipalityAccess> {
+        in_transaction(ctx, async |actor, txn| municipality_access_cases::revoke(actor, txn, &municipality).await)
+            .await
+            .map(Into::into)
     }
 }

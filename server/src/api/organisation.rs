@@ -1,14 +1,17 @@
 //! The organisation itself: viewer, locations and workers.
 
+use super::scalars::Date;
 use super::{
     context::ContextExt,
     ids,
     loaders::{LocationId, OrganisationId, RolesOf, WorkerId},
     pagination::{self, Conn, TotalCount},
 };
-use crate::{error::{AppError, AppResult}, policy};
+use crate::{
+    error::{AppError, AppResult},
+    policy,
+};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use super::scalars::Date;
 use chrono::Utc;
 use entities::{CareSetting, LocationKind, Role, location, organisation, worker, worker_role};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait, sea_query::Query};

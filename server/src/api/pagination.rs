@@ -37,7 +37,13 @@ fn decode_cursor(raw: &str, field: &str) -> AppResult<Uuid> {
         .ok_or_else(|| AppError::invalid(field, "not a cursor from this connection"))
 }
 
-pub fn page(first: Option<i32>, after: Option<String>, last: Option<i32>, before: Option<String>, max: u64) -> AppResult<Page> {
+pub fn page(
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+    max: u64,
+) -> AppResult<Page> {
     let size = |n: i32, field: &str| -> AppResult<u64> {
         match u64::try_from(n) {
             Ok(n) if n <= max => Ok(n),
@@ -52,12 +58,22 @@ pub fn page(first: Option<i32>, after: Option<String>, last: Option<i32>, before
     let before = before.as_deref().map(|c| decode_cursor(c, "before")).transpose()?;
     Ok(match (first, last) {
         (_, Some(last)) => Page { after, before, limit: size(last, "last")?, backward: true },
-        (first, None) => Page { after, before, limit: first.map_or(Ok(DEFAULT_PAGE_SIZE.min(max)), |f| size(f, "first"))?, backward: false },
+        (first, None) => Page {
+            after,
+            before,
+            limit: first.map_or(Ok(DEFAULT_PAGE_SIZE.min(max)), |f| size(f, "first"))?,
+            backward: false,
+        },
     })
 }
 
 /// Fetches one page of `select` ordered by `id`, plus whether pages exist before and after.
-pub async fn fetch<E, C>(ctx: &Context<'_>, select: Select<E>, id: C, page: &Page) -> AppResult<(Vec<E::Model>, bool, bool)>
+pub async fn fetch<E, C>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    id: C,
+    page: &Page,
+) -> AppResult<(Vec<E::Model>, bool, bool)>
 where
     E: EntityTrait,
     C: ColumnTrait,

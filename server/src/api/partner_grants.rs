@@ -25,7 +25,6 @@ use entities::{MembershipRole, intake, intake_observation, partner_grant};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-
 crate::child_records_loader!(
     /// The partner grants on a child.
     GrantsOf,
@@ -79,7 +78,13 @@ pub struct IntakeObservation {
 
 impl From<intake_observation::Model> for IntakeObservation {
     fn from(m: intake_observation::Model) -> Self {
-        Self { id: ids::encode("IntakeObservation", m.id), author: m.author, observation: m.observation, agreements: m.agreements, created_at: m.created_at }
+        Self {
+            id: ids::encode("IntakeObservation", m.id),
+            author: m.author,
+            observation: m.observation,
+            agreements: m.agreements,
+            created_at: m.created_at,
+        }
     }
 }
 
@@ -147,7 +152,8 @@ impl GrantedIntake {
     }
     /// The intake as recorded so far (none yet when the conversation is still to come).
     async fn intake(&self, ctx: &Context<'_>) -> AppResult<Option<Intake>> {
-        let found = intake::Entity::find().filter(intake::Column::TrajectoryId.eq(self.0.trajectory.id)).one(ctx.db()).await?;
+        let found =
+            intake::Entity::find().filter(intake::Column::TrajectoryId.eq(self.0.trajectory.id)).one(ctx.db()).await?;
         Ok(found.map(Intake::from))
     }
     async fn observations(&self, ctx: &Context<'_>) -> AppResult<Vec<IntakeObservation>> {
@@ -210,7 +216,11 @@ impl PartnerGrantMutation {
     }
 
     /// For a partner user: adds an observation (and agreements) to the granted intake.
-    async fn add_intake_observation(&self, ctx: &Context<'_>, input: AddIntakeObservationInput) -> AppResult<IntakeObservation> {
+    async fn add_intake_observation(
+        &self,
+        ctx: &Context<'_>,
+        input: AddIntakeObservationInput,
+    ) -> AppResult<IntakeObservation> {
         let command = AddObservation {
             grant_id: ids::decode(&input.grant_id, "PartnerGrant", "input.grantId")?,
             observation: input.observation,

@@ -3,8 +3,8 @@
 
 use super::{
     context::{ContextExt, in_transaction},
-    loaders::{ChainPartnerId, OutboxMessageId},
     ids,
+    loaders::{ChainPartnerId, OutboxMessageId},
     method::{read_records, recorded_by},
     organisation::Worker,
     pagination::{self, Conn, TotalCount},
@@ -24,9 +24,7 @@ use entities::{
     ContactPerson, MessageKind, MessageStatus, PartnerAdapter, PartnerKind, chain_partner, involvement, outbox_message,
 };
 use integrations::partner::adapter;
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -56,8 +54,6 @@ impl ChainPartner {
         ctx.loader().load_one(ChainPartnerId(id)).await?.map(Self).ok_or(AppError::NotFound("chain partner"))
     }
 }
-
-
 
 #[Object]
 impl ChainPartner {
@@ -159,7 +155,14 @@ impl Involvement {
 
 pub async fn involvements_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<Involvement>> {
     read_records(ctx, child_id, "involvements")?;
-    Ok(ctx.loader().load_one(InvolvementsOf(child_id)).await?.unwrap_or_default().into_iter().map(Involvement).collect())
+    Ok(ctx
+        .loader()
+        .load_one(InvolvementsOf(child_id))
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(Involvement)
+        .collect())
 }
 
 /// A message to a chain partner and how far its delivery got. The content is not shown:
@@ -267,7 +270,8 @@ impl PartnerQuery {
         policy::read_partner_messages(p)?;
         let page = pagination::page(first, after, last, before, ctx.state().max_page_size)?;
         let f = filter.unwrap_or_default();
-        let partner = f.partner_id.as_ref().map(|id| ids::decode(id, "ChainPartner", "filter.partnerId")).transpose()?;
+        let partner =
+            f.partner_id.as_ref().map(|id| ids::decode(id, "ChainPartner", "filter.partnerId")).transpose()?;
         let child = f.child_id.as_ref().map(|id| ids::decode(id, "Child", "filter.childId")).transpose()?;
         let select = outbox_message::Entity::find()
             .filter(outbox_message::Column::OrganisationId.eq(p.organisation_id))
@@ -363,7 +367,18 @@ impl PartnerMutation {
                 active: Some(input.active),
             },
         };
-        in_transaction(ctx, async |actor, txn| chain_partners::register_partner(actor, txn, &ctx.state().settings.secrets, &ctx.state().settings.egress, command).await).await.map(ChainPartner)
+        in_transaction(ctx, async |actor, txn| {
+            chain_partners::register_partner(
+                actor,
+                txn,
+                &ctx.state().settings.secrets,
+                &ctx.state().settings.egress,
+                command,
+            )
+            .await
+        })
+        .await
+        .map(ChainPartner)
     }
 
     /// Changes a partner; secrets given replace the stored ones.
@@ -383,7 +398,18 @@ impl PartnerMutation {
                 active: input.active,
             },
         };
-        in_transaction(ctx, async |actor, txn| chain_partners::change_partner(actor, txn, &ctx.state().settings.secrets, &ctx.state().settings.egress, command).await).await.map(ChainPartner)
+        in_transaction(ctx, async |actor, txn| {
+            chain_partners::change_partner(
+                actor,
+                txn,
+                &ctx.state().settings.secrets,
+                &ctx.state().settings.egress,
+                command,
+            )
+            .await
+        })
+        .await
+        .map(ChainPartner)
     }
 
     /// Records that a partner or professional is involved with a child.
@@ -397,18 +423,26 @@ impl PartnerMutation {
             email: input.email,
             since: input.since.map(|d| d.0),
         };
-        in_transaction(ctx, async |actor, txn| involvements::add_involvement(actor, txn, command).await).await.map(Involvement)
+        in_transaction(ctx, async |actor, txn| involvements::add_involvement(actor, txn, command).await)
+            .await
+            .map(Involvement)
     }
 
     /// Records that an involvement ended.
     async fn end_involvement(&self, ctx: &Context<'_>, input: EndInvolvementInput) -> AppResult<Involvement> {
         let id = ids::decode(&input.id, "Involvement", "input.id")?;
-        in_transaction(ctx, async |actor, txn| involvements::end_involvement(actor, txn, id, input.until.map(|d| d.0)).await).await.map(Involvement)
+        in_transaction(ctx, async |actor, txn| {
+            involvements::end_involvement(actor, txn, id, input.until.map(|d| d.0)).await
+        })
+        .await
+        .map(Involvement)
     }
 
     /// Puts a failed or dead message back in the queue, attempts counted from zero (admin).
     async fn retry_partner_message(&self, ctx: &Context<'_>, id: ID) -> AppResult<PartnerMessage> {
         let id = ids::decode(&id, "PartnerMessage", "id")?;
-        in_transaction(ctx, async |actor, txn| chain_partners::retry_message(actor, txn, id).await).await.map(PartnerMessage)
+        in_transaction(ctx, async |actor, txn| chain_partners::retry_message(actor, txn, id).await)
+            .await
+            .map(PartnerMessage)
     }
 }

@@ -1,6 +1,11 @@
 //! Persons (persoon): the identity part of a child's or adult's record.
 
-use super::{context::{ContextExt, in_transaction}, ids, loaders::PersonId, scalars::Date};
+use super::{
+    context::{ContextExt, in_transaction},
+    ids,
+    loaders::PersonId,
+    scalars::Date,
+};
 use crate::{
     cases::persons::{self, UpdatePerson},
     domain::age::age_on,
@@ -64,7 +69,6 @@ impl Person {
     }
 }
 
-
 #[derive(InputObject)]
 pub struct UpdatePersonInput {
     pub id: ID,
@@ -103,7 +107,8 @@ impl PersonMutation {
             sex: input.sex,
             gender_identity: change(input.gender_identity),
         };
-        let (updated, ground) = in_transaction(ctx, async |actor, txn| persons::update_person(actor, txn, command).await).await?;
+        let (updated, ground) =
+            in_transaction(ctx, async |actor, txn| persons::update_person(actor, txn, command).await).await?;
         Ok(Person::read(ctx, updated, &ground))
     }
 }

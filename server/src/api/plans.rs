@@ -14,7 +14,9 @@ use crate::{
     error::AppResult,
 };
 use async_graphql::{Context, ID, InputObject, Object};
-use entities::{CoreTask, GoalStatus, SubGoal, action_plan, evaluation, goal, goal_action, goal_progress, list_from_json};
+use entities::{
+    CoreTask, GoalStatus, SubGoal, action_plan, evaluation, goal, goal_action, goal_progress, list_from_json,
+};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -48,7 +50,14 @@ impl ActionPlan {
     }
     /// Evaluaties, oldest first.
     async fn evaluations(&self, ctx: &Context<'_>) -> AppResult<Vec<Evaluation>> {
-        Ok(ctx.loader().load_one(EvaluationsOf(self.0.id)).await?.unwrap_or_default().into_iter().map(Evaluation).collect())
+        Ok(ctx
+            .loader()
+            .load_one(EvaluationsOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Evaluation)
+            .collect())
     }
     async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
         recorded_by(ctx, self.0.recorded_by_worker_id).await
@@ -133,7 +142,14 @@ impl Evaluation {
     }
     /// Voortgang per doel.
     async fn progress(&self, ctx: &Context<'_>) -> AppResult<Vec<GoalProgress>> {
-        Ok(ctx.loader().load_one(ProgressOf(self.0.id)).await?.unwrap_or_default().into_iter().map(GoalProgress).collect())
+        Ok(ctx
+            .loader()
+            .load_one(ProgressOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(GoalProgress)
+            .collect())
     }
     async fn recorded_by(&self, ctx: &Context<'_>) -> AppResult<Option<Worker>> {
         recorded_by(ctx, self.0.recorded_by_worker_id).await
@@ -265,7 +281,11 @@ impl GoalInput {
             text: self.text,
             sub_goals: self.sub_goals,
             core_task: self.core_task,
-            actions: self.actions.into_iter().map(|a| NewAction { description: a.description, owner: a.owner, due_on: a.due_on.0 }).collect(),
+            actions: self
+                .actions
+                .into_iter()
+                .map(|a| NewAction { description: a.description, owner: a.owner, due_on: a.due_on.0 })
+                .collect(),
         }
     }
 }
@@ -328,13 +348,17 @@ impl PlanMutation {
             child_language_summary: input.child_language_summary,
             goals: input.goals.into_iter().map(GoalInput::command).collect(),
         };
-        in_transaction(ctx, async |actor, txn| plans::record_action_plan(actor, txn, command).await).await.map(ActionPlan)
+        in_transaction(ctx, async |actor, txn| plans::record_action_plan(actor, txn, command).await)
+            .await
+            .map(ActionPlan)
     }
 
     /// Adds a goal (with its actions) to a plan.
     async fn add_goal(&self, ctx: &Context<'_>, input: AddGoalInput) -> AppResult<Goal> {
         let plan_id = ids::decode(&input.plan_id, "ActionPlan", "input.planId")?;
-        in_transaction(ctx, async |actor, txn| plans::add_goal(actor, txn, plan_id, input.goal.command()).await).await.map(Goal)
+        in_transaction(ctx, async |actor, txn| plans::add_goal(actor, txn, plan_id, input.goal.command()).await)
+            .await
+            .map(Goal)
     }
 
     /// Rewords a goal or ties it to other sub-goals or another core task (bijstellen).
@@ -351,12 +375,18 @@ impl PlanMutation {
     /// Marks an action done.
     async fn record_action_done(&self, ctx: &Context<'_>, input: RecordActionDoneInput) -> AppResult<GoalAction> {
         let action_id = ids::decode(&input.action_id, "GoalAction", "input.actionId")?;
-        in_transaction(ctx, async |actor, txn| plans::record_action_done(actor, txn, action_id, input.done_on.map(|d| d.0)).await).await.map(GoalAction)
+        in_transaction(ctx, async |actor, txn| {
+            plans::record_action_done(actor, txn, action_id, input.done_on.map(|d| d.0)).await
+        })
+        .await
+        .map(GoalAction)
     }
 
     /// Records an evaluation of the plan with progress on every goal and who took part.
     async fn record_evaluation(&self, ctx: &Context<'_>, input: RecordEvaluationInput) -> AppResult<Evaluation> {
         let command = input.into_command()?;
-        in_transaction(ctx, async |actor, txn| plans::record_evaluation(actor, txn, command).await).await.map(Evaluation)
+        in_transaction(ctx, async |actor, txn| plans::record_evaluation(actor, txn, command).await)
+            .await
+            .map(Evaluation)
     }
 }

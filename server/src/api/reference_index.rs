@@ -3,8 +3,8 @@
 
 use super::{
     context::{ContextExt, in_transaction},
-    loaders::MessagesAbout,
     ids,
+    loaders::MessagesAbout,
     method::{read_records, recorded_by},
     organisation::Worker,
     partners::PartnerMessage,
@@ -20,7 +20,9 @@ use crate::{
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{MatchKind, SignalStatus, WithdrawalReason, organisation, reference_index_match, reference_index_signal};
+use entities::{
+    MatchKind, SignalStatus, WithdrawalReason, organisation, reference_index_match, reference_index_signal,
+};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -94,7 +96,14 @@ impl ReferenceIndexSignal {
     }
     /// Matches and family matches the Verwijsindex reported.
     async fn matches(&self, ctx: &Context<'_>) -> AppResult<Vec<ReferenceIndexMatch>> {
-        Ok(ctx.loader().load_one(MatchesOf(self.0.id)).await?.unwrap_or_default().into_iter().map(ReferenceIndexMatch).collect())
+        Ok(ctx
+            .loader()
+            .load_one(MatchesOf(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(ReferenceIndexMatch)
+            .collect())
     }
     /// The messages to the Verwijsindex about this signal, with their delivery status.
     async fn messages(&self, ctx: &Context<'_>) -> AppResult<Vec<PartnerMessage>> {
@@ -136,7 +145,14 @@ impl ReferenceIndexMatch {
 
 pub async fn signals_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec<ReferenceIndexSignal>> {
     read_records(ctx, child_id, AREA)?;
-    Ok(ctx.loader().load_one(SignalsOf(child_id)).await?.unwrap_or_default().into_iter().map(ReferenceIndexSignal).collect())
+    Ok(ctx
+        .loader()
+        .load_one(SignalsOf(child_id))
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .map(ReferenceIndexSignal)
+        .collect())
 }
 
 /// The organisation's Verwijsindex practice.
@@ -216,40 +232,68 @@ pub struct ReferenceIndexMutation;
 impl ReferenceIndexMutation {
     /// Registers a signal for the child in the Verwijsindex (BSN required). Only the fact of
     /// involvement and how to reach us is sent.
-    async fn register_reference_index_signal(&self, ctx: &Context<'_>, input: RegisterReferenceIndexSignalInput) -> AppResult<ReferenceIndexSignal> {
+    async fn register_reference_index_signal(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterReferenceIndexSignalInput,
+    ) -> AppResult<ReferenceIndexSignal> {
         let command = RegisterSignal {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
-            contact_worker_id: input.contact_worker_id.map(|id| ids::decode(&id, "Worker", "input.contactWorkerId")).transpose()?,
+            contact_worker_id: input
+                .contact_worker_id
+                .map(|id| ids::decode(&id, "Worker", "input.contactWorkerId"))
+                .transpose()?,
             contact_phone: input.contact_phone,
             contact_email: input.contact_email,
             start_on: input.start_on.map(|d| d.0),
             end_on: input.end_on.map(|d| d.0),
         };
-        in_transaction(ctx, async |actor, txn| reference_index::register_signal(actor, txn, command).await).await.map(ReferenceIndexSignal)
+        in_transaction(ctx, async |actor, txn| reference_index::register_signal(actor, txn, command).await)
+            .await
+            .map(ReferenceIndexSignal)
     }
 
     /// Withdraws a signal; the Verwijsindex gets the reason code only.
-    async fn withdraw_reference_index_signal(&self, ctx: &Context<'_>, input: WithdrawReferenceIndexSignalInput) -> AppResult<ReferenceIndexSignal> {
+    async fn withdraw_reference_index_signal(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawReferenceIndexSignalInput,
+    ) -> AppResult<ReferenceIndexSignal> {
         let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
-        in_transaction(ctx, async |actor, txn| reference_index::withdraw_signal(actor, txn, id, input.reason, input.note).await).await.map(ReferenceIndexSignal)
+        in_transaction(ctx, async |actor, txn| {
+            reference_index::withdraw_signal(actor, txn, id, input.reason, input.note).await
+        })
+        .await
+        .map(ReferenceIndexSignal)
     }
 
     /// Records that the parent (and the child from 12) were told of the registration, by you.
-    async fn record_reference_index_informed(&self, ctx: &Context<'_>, input: RecordReferenceIndexInformedInput) -> AppResult<ReferenceIndexSignal> {
+    async fn record_reference_index_informed(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordReferenceIndexInformedInput,
+    ) -> AppResult<ReferenceIndexSignal> {
         let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
         let (parent, child) = (input.parent_informed_on.map(|d| d.0), input.child_informed_on.map(|d| d.0));
-        in_transaction(ctx, async |actor, txn| reference_index::record_informed(actor, txn, id, parent, child).await).await.map(ReferenceIndexSignal)
+        in_transaction(ctx, async |actor, txn| reference_index::record_informed(actor, txn, id, parent, child).await)
+            .await
+            .map(ReferenceIndexSignal)
     }
 
     /// Sets the organisation's Verwijsindex practice (admin or team lead). Registering at
     /// admission needs an active Verwijsindex partner.
-    async fn set_reference_index_policy(&self, ctx: &Context<'_>, input: ReferenceIndexPolicyInput) -> AppResult<ReferenceIndexPolicy> {
+    async fn set_reference_index_policy(
+        &self,
+        ctx: &Context<'_>,
+        input: ReferenceIndexPolicyInput,
+    ) -> AppResult<ReferenceIndexPolicy> {
         let command = SetPolicy {
             register_at_admission: input.register_at_admission,
             contact_phone: input.contact_phone,
             contact_email: input.contact_email,
         };
-        let saved = in_transaction(ctx, async |actor, txn| reference_index::set_policy(actor, txn, command).await).await?;
+        let saved =
+            in_transaction(ctx, async |actor, txn| reference_index::set_policy(actor, txn, command).await).await?;
         Ok((&saved).into())
     }
 }

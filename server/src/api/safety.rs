@@ -10,15 +10,19 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    cases::safety::{self, CloseReportingCodeTrack, OpenReportingCodeTrack, RecordReportingCodeStep, RecordSafetyAssessment, RecordSafetyPlan, ScaleAnswer},
+    cases::safety::{
+        self, CloseReportingCodeTrack, OpenReportingCodeTrack, RecordReportingCodeStep, RecordSafetyAssessment,
+        RecordSafetyPlan, ScaleAnswer,
+    },
     error::{AppError, AppResult},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 use entities::{
-    MeldcodeDecision, ReportingCodeCloseReason, ReportingCodeSignal, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, list_from_json, reporting_code_step,
-    reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
+    MeldcodeDecision, ReportingCodeCloseReason, ReportingCodeSignal, SafetyAgreement, SafetyJudgement,
+    SafetyRespondent, SafetyTool, list_from_json, reporting_code_step, reporting_code_track, safety_assessment,
+    safety_plan, safety_scale_score,
 };
 use uuid::Uuid;
 
@@ -223,12 +227,20 @@ impl ReportingCodeStep {
     }
 }
 
-fn current_trajectory<T>(list: Vec<T>, trajectory_id: Uuid, of: impl Fn(&T) -> Uuid) -> impl DoubleEndedIterator<Item = T> {
+fn current_trajectory<T>(
+    list: Vec<T>,
+    trajectory_id: Uuid,
+    of: impl Fn(&T) -> Uuid,
+) -> impl DoubleEndedIterator<Item = T> {
     list.into_iter().filter(move |r| of(r) == trajectory_id)
 }
 
 /// Assessments of the current trajectory, newest first.
-pub async fn assessments_of(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -> AppResult<Vec<SafetyAssessment>> {
+pub async fn assessments_of(
+    ctx: &Context<'_>,
+    child_id: Uuid,
+    trajectory_id: Uuid,
+) -> AppResult<Vec<SafetyAssessment>> {
     read_records(ctx, child_id, "safety")?;
     let all = ctx.loader().load_one(AssessmentsOf(child_id)).await?.unwrap_or_default();
     let mut list: Vec<_> = current_trajectory(all, trajectory_id, |a| a.trajectory_id).map(SafetyAssessment).collect();
@@ -306,9 +318,9 @@ impl RecordSafetyAssessmentInput {
             .into_iter()
             .enumerate()
             .map(|(i, s)| ScaleAnswer {
-                respondent_person_id: s
-                    .respondent_person_id
-                    .and_then(|id| decode_into(&id, "Person", &format!("input.scores[{i}].respondentPersonId"), &mut v)),
+                respondent_person_id: s.respondent_person_id.and_then(|id| {
+                    decode_into(&id, "Person", &format!("input.scores[{i}].respondentPersonId"), &mut v)
+                }),
                 respondent: s.respondent,
                 respondent_name: s.respondent_name,
                 score: s.score,
@@ -384,9 +396,15 @@ pub struct SafetyMutation;
 impl SafetyMutation {
     /// Records a safety assessment with its scale answers. A judgement "niet goed genoeg"
     /// opens a Meldcode track (unless one is open already), in the same transaction.
-    async fn record_safety_assessment(&self, ctx: &Context<'_>, input: RecordSafetyAssessmentInput) -> AppResult<SafetyAssessment> {
+    async fn record_safety_assessment(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordSafetyAssessmentInput,
+    ) -> AppResult<SafetyAssessment> {
         let command = input.into_command()?;
-        in_transaction(ctx, async |actor, txn| safety::record_safety_assessment(actor, txn, command).await).await.map(SafetyAssessment)
+        in_transaction(ctx, async |actor, txn| safety::record_safety_assessment(actor, txn, command).await)
+            .await
+            .map(SafetyAssessment)
     }
 
     /// Records a new version of the child's safety plan; it becomes the current one. Only the
@@ -399,11 +417,17 @@ impl SafetyMutation {
             agreed_by: input.agreed_by,
             review_on: input.review_on.0,
         };
-        in_transaction(ctx, async |actor, txn| safety::record_safety_plan(actor, txn, command).await).await.map(SafetyPlan)
+        in_transaction(ctx, async |actor, txn| safety::record_safety_plan(actor, txn, command).await)
+            .await
+            .map(SafetyPlan)
     }
 
     /// Records a step of a Meldcode track (who: the viewer; when; outcome; decision).
-    async fn record_reporting_code_step(&self, ctx: &Context<'_>, input: RecordReportingCodeStepInput) -> AppResult<ReportingCodeTrack> {
+    async fn record_reporting_code_step(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordReportingCodeStepInput,
+    ) -> AppResult<ReportingCodeTrack> {
         let command = RecordReportingCodeStep {
             track_id: ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?,
             step: input.step,
@@ -412,31 +436,45 @@ impl SafetyMutation {
             consulted_veilig_thuis: input.consulted_veilig_thuis,
             decision: input.decision,
         };
-        in_transaction(ctx, async |actor, txn| safety::record_reporting_code_step(actor, txn, command).await).await.map(ReportingCodeTrack)
+        in_transaction(ctx, async |actor, txn| safety::record_reporting_code_step(actor, txn, command).await)
+            .await
+            .map(ReportingCodeTrack)
     }
 
     /// Closes a Meldcode track: once step 5 is decided, or without a report when steps 1 to 3
     /// did not confirm the suspicion.
-    async fn close_reporting_code_track(&self, ctx: &Context<'_>, input: CloseReportingCodeTrackInput) -> AppResult<ReportingCodeTrack> {
+    async fn close_reporting_code_track(
+        &self,
+        ctx: &Context<'_>,
+        input: CloseReportingCodeTrackInput,
+    ) -> AppResult<ReportingCodeTrack> {
         let command = CloseReportingCodeTrack {
             track_id: ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?,
             closed_on: input.closed_on.map(|d| d.0),
             suspicion_not_confirmed: input.suspicion_not_confirmed,
             note: input.note,
         };
-        in_transaction(ctx, async |actor, txn| safety::close_reporting_code_track(actor, txn, command).await).await.map(ReportingCodeTrack)
+        in_transaction(ctx, async |actor, txn| safety::close_reporting_code_track(actor, txn, command).await)
+            .await
+            .map(ReportingCodeTrack)
     }
 
     /// Opens a Meldcode track on a signal: a risk at the first contact, a disclosure, an
     /// observation, a report by others — for an admitted child, or for a child of the family
     /// who did not come to the shelter (role CHILD_NOT_ADMITTED; norm 4).
-    async fn open_reporting_code_track(&self, ctx: &Context<'_>, input: OpenReportingCodeTrackInput) -> AppResult<ReportingCodeTrack> {
+    async fn open_reporting_code_track(
+        &self,
+        ctx: &Context<'_>,
+        input: OpenReportingCodeTrackInput,
+    ) -> AppResult<ReportingCodeTrack> {
         let command = OpenReportingCodeTrack {
             child_id: ids::decode_any(&input.child_id, &["Child", "Person"], "input.childId")?,
             signal: input.signal,
             description: input.description,
             opened_on: input.opened_on.map(|d| d.0),
         };
-        in_transaction(ctx, async |actor, txn| safety::open_reporting_code_track(actor, txn, command).await).await.map(ReportingCodeTrack)
+        in_transaction(ctx, async |actor, txn| safety::open_reporting_code_track(actor, txn, command).await)
+            .await
+            .map(ReportingCodeTrack)
     }
 }

@@ -80,7 +80,13 @@ pub struct ScoreView {
 
 impl From<&ScaleScore> for ScoreView {
     fn from(s: &ScaleScore) -> Self {
-        Self { code: s.code.clone(), score: s.score as i32, answered: s.answered as i32, prorated: s.prorated, band: s.band.map(Into::into) }
+        Self {
+            code: s.code.clone(),
+            score: s.score as i32,
+            answered: s.answered as i32,
+            prorated: s.prorated,
+            band: s.band.map(Into::into),
+        }
     }
 }
 
@@ -219,7 +225,11 @@ impl ScreeningQuery {
                 name: i.name.clone(),
                 item_count: i.item_count as i32,
                 answer_options: i.options.iter().map(|o| o.code.clone()).collect(),
-                forms: i.informants.iter().map(|f| ScreeningForm { informant: f.informant.into(), min_age: f.min_age, max_age: f.max_age }).collect(),
+                forms: i
+                    .informants
+                    .iter()
+                    .map(|f| ScreeningForm { informant: f.informant.into(), min_age: f.min_age, max_age: f.max_age })
+                    .collect(),
                 subscales: i.subscales.iter().map(|s| s.code.clone()).collect(),
             })
             .collect())
@@ -239,16 +249,26 @@ impl ScreeningMutation {
             informant: input.informant.into(),
             administered_on: input.administered_on.map(|d| d.0),
             // Negative item numbers become 0, which the engine reports as an unknown item.
-            answers: input.answers.into_iter().map(|a| Answer { item: u32::try_from(a.item).unwrap_or(0), answer: a.answer }).collect(),
+            answers: input
+                .answers
+                .into_iter()
+                .map(|a| Answer { item: u32::try_from(a.item).unwrap_or(0), answer: a.answer })
+                .collect(),
             filled_in_by: input.filled_in_by,
         };
-        let saved = in_transaction(ctx, async |actor, txn| cases::screening::record_screening(actor, txn, command).await).await?;
+        let saved =
+            in_transaction(ctx, async |actor, txn| cases::screening::record_screening(actor, txn, command).await)
+                .await?;
         Screening::new(saved)
     }
 
     /// Records that the result was discussed with the parent and the child, and what follows
     /// it (a raised score asks for further assessment, a referral, or a reasoned decision).
-    async fn record_screening_follow_up(&self, ctx: &Context<'_>, input: RecordScreeningFollowUpInput) -> AppResult<Screening> {
+    async fn record_screening_follow_up(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordScreeningFollowUpInput,
+    ) -> AppResult<Screening> {
         let command = RecordScreeningFollowUp {
             screening_id: ids::decode(&input.screening_id, "Screening", "input.screeningId")?,
             discussed_with_parent_on: input.discussed_with_parent_on.map(|d| d.0),
@@ -256,7 +276,10 @@ impl ScreeningMutation {
             follow_up: input.follow_up,
             note: input.note,
         };
-        let saved = in_transaction(ctx, async |actor, txn| cases::screening::record_screening_follow_up(actor, txn, command).await).await?;
+        let saved = in_transaction(ctx, async |actor, txn| {
+            cases::screening::record_screening_follow_up(actor, txn, command).await
+        })
+        .await?;
         Screening::new(saved)
     }
 }

@@ -115,19 +115,17 @@ impl JwtValidator {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
-        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
-            .map(|data| data.claims)
-            .map_err(|e| {
-                use jsonwebtoken::errors::ErrorKind::*;
-                match e.kind() {
-                    ExpiredSignature => unauthenticated("token expired"),
-                    InvalidAudience => unauthenticated("token audience not accepted"),
-                    InvalidIssuer => unauthenticated("token issuer not accepted"),
-                    InvalidSignature => unauthenticated("token signature invalid"),
-                    ImmatureSignature => unauthenticated("token not valid yet (nbf)"),
-                    _ => unauthenticated("token invalid"),
-                }
-            })?;
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation).map(|data| data.claims).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind::*;
+            match e.kind() {
+                ExpiredSignature => unauthenticated("token expired"),
+                InvalidAudience => unauthenticated("token audience not accepted"),
+                InvalidIssuer => unauthenticated("token issuer not accepted"),
+                InvalidSignature => unauthenticated("token signature invalid"),
+                ImmatureSignature => unauthenticated("token not valid yet (nbf)"),
+                _ => unauthenticated("token invalid"),
+            }
+        })?;
         let now = jsonwebtoken::get_current_timestamp();
         if claims.iat.and_then(|iat| u64::try_from(iat).ok()).is_some_and(|iat| iat > now + LEEWAY_SECONDS) {
             return Err(unauthenticated("token issued in the future (iat)"));
@@ -180,9 +178,14 @@ impl JwtValidator {
         let url = match &self.inner.jwks_url {
             JwksSource::Url(url) => url.clone(),
             JwksSource::Discover => {
-                let config_url = format!("{}/.well-known/openid-configuration", self.inner.issuer.trim_end_matches('/'));
-                let doc: serde_json::Value = self.inner.http.get(config_url).send().await?.error_for_status()?.json().await?;
-                doc["jwks_uri"].as_str().ok_or_else(|| anyhow::anyhow!("no jwks_uri in OpenID configuration"))?.to_string()
+                let config_url =
+                    format!("{}/.well-known/openid-configuration", self.inner.issuer.trim_end_matches('/'));
+                let doc: serde_json::Value =
+                    self.inner.http.get(config_url).send().await?.error_for_status()?.json().await?;
+                doc["jwks_uri"]
+                    .as_str()
+                    .ok_or_else(|| anyhow::anyhow!("no jwks_uri in OpenID configuration"))?
+                    .to_string()
             }
         };
         let set: JwkSet = self.inner.http.get(url).send().await?.error_for_status()?.json().await?;

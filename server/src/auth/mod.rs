@@ -26,7 +26,8 @@ pub struct Claims {
     /// Not valid before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nbf: Option<i64>,
-    /// Slug of the shelter organisation the user acts within.
+    /// Slug of the shelter organisation the user acts within (none for a municipality user).
+    #[serde(default)]
     pub org: String,
     #[serde(default)]
     pub roles: Vec<String>,
@@ -36,9 +37,16 @@ pub struct Claims {
     /// Slug of the chain partner a partner user works for (e.g. a neighbourhood team).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner: Option<String>,
+    /// Slug of the municipality a municipality user works for (e.g. `utrecht`), with the role
+    /// `MUNICIPALITY`: aggregate norm figures of the organisations that granted it access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+/// The token role of a municipality user (gemeente): not a role of the organisation's workers.
+pub const MUNICIPALITY_ROLE: &str = "MUNICIPALITY";
 
 /// Who is making the request.
 #[derive(Debug, Clone)]
@@ -49,6 +57,9 @@ pub struct Principal {
     pub worker_id: Option<Uuid>,
     pub roles: Vec<Role>,
     pub partner: Option<String>,
+    /// A municipality user: belongs to no organisation (its id is nil, so that nothing of an
+    /// organisation is found) and reads only what `policy` lets a municipality read.
+    pub municipality: Option<String>,
 }
 
 impl Principal {
@@ -57,6 +68,9 @@ impl Principal {
     }
 
     pub fn roles_label(&self) -> String {
+        if self.municipality.is_some() {
+            return MUNICIPALITY_ROLE.into();
+        }
         self.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
     }
 }
@@ -71,6 +85,9 @@ impl Principal {
 /// family worker). Users without a worker record (partner users) act in the token's roles.
 pub async fn resolve_principal(db: &DatabaseConnection, claims: Claims) -> AppResult<Principal> {
     let unknown = || AppError::Unauthenticated("the token's organisation or worker is not known here".into());
+    if let Some(municipality) = claims.municipality {
+        return municipality_principal(claims.sub, municipality, &claims.roles, claims.worker_id, claims.partner);
+    }
     let claimed = claims
         .roles
         .iter()
@@ -88,7 +105,10 @@ pub async fn resolve_principal(db: &DatabaseConnection, claims: Claims) -> AppRe
                 .join(JoinType::InnerJoin, worker::Relation::Organisation.def())
                 .join_rev(
                     JoinType::LeftJoin,
-                    worker_role::Entity::belongs_to(worker::Entity).from(worker_role::Column::WorkerId).to(worker::Column::Id).into(),
+                    worker_role::Entity::belongs_to(worker::Entity)
+                        .from(worker_role::Column::WorkerId)
+                        .to(worker::Column::Id)
+                        .into(),
                 )
                 .order_by_asc(worker_role::Column::Role)
                 .into_tuple()
@@ -118,5 +138,30 @@ pub async fn resolve_principal(db: &DatabaseConnection, claims: Claims) -> AppRe
         worker_id: claims.worker_id,
         roles,
         partner: claims.partner,
+        municipality: None,
+    })
+}
+
+/// A municipality user: the role MUNICIPALITY and nothing else, no worker, no partner.
+fn municipality_principal(
+    subject: String,
+    municipality: String,
+    roles: &[String],
+    worker_id: Option<Uuid>,
+    partner: Option<String>,
+) -> AppResult<Principal> {
+    if roles.iter().any(|r| r != MUNICIPALITY_ROLE) || roles.is_empty() || worker_id.is_some() || partner.is_some() {
+        return Err(AppError::Unauthenticated(format!(
+            "a token with a municipality claim carries the role {MUNICIPALITY_ROLE} only, and no worker or partner"
+        )));
+    }
+    Ok(Principal {
+        subject,
+        organisation_id: Uuid::nil(),
+        organisation_slug: String::new(),
+        worker_id: None,
+        roles: Vec::new(),
+        partner: None,
+        municipality: Some(municipality),
     })
 }

@@ -3,8 +3,9 @@
 //! psycho-education, and the aftercare decision taken in phase 3.
 
 use super::{
-    Actor, trajectories,
+    Actor,
     records::{RecordWrite, check, non_empty, record_date},
+    trajectories,
 };
 use crate::{
     audit::{self, AccessEvent},
@@ -13,9 +14,10 @@ use crate::{
 };
 use chrono::{NaiveDate, Utc};
 use entities::{
-    AccessAction, ActivityKind, AftercareDecision, HandoverDirection, HandoverStatus, LivingClimateItem, MembershipRole, NonAccompanyingParentOutcome,
-    ParentRisk, Phase, PsychoEducationAudience, PsychoEducationForm, child_activity, family_membership, handover, list_to_json, living_climate_check,
-    non_accompanying_parent, psycho_education, trajectory,
+    AccessAction, ActivityKind, AftercareDecision, HandoverDirection, HandoverStatus, LivingClimateItem,
+    MembershipRole, NonAccompanyingParentOutcome, ParentRisk, Phase, PsychoEducationAudience, PsychoEducationForm,
+    child_activity, family_membership, handover, list_to_json, living_climate_check, non_accompanying_parent,
+    psycho_education, trajectory,
 };
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
@@ -62,7 +64,9 @@ pub async fn record_non_accompanying_parent(
     if found.risk == ParentRisk::Danger && found.outcome == NonAccompanyingParentOutcome::Involved {
         v.push(Violation::new("input.outcome", "a parent who is a danger to the child is not involved in its support"));
     }
-    if matches!(found.outcome, NonAccompanyingParentOutcome::Involved | NonAccompanyingParentOutcome::KeptInformed) && informed_how.is_none() {
+    if matches!(found.outcome, NonAccompanyingParentOutcome::Involved | NonAccompanyingParentOutcome::KeptInformed)
+        && informed_how.is_none()
+    {
         v.push(Violation::new("input.informedHow", "say how the parent is kept informed"));
     }
     if found.outcome == NonAccompanyingParentOutcome::Involved && involvement.is_none() {
@@ -121,7 +125,11 @@ pub struct LivingClimateCheck {
     pub notes: Option<String>,
 }
 
-pub async fn record_living_climate_check(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: LivingClimateCheck) -> AppResult<living_climate_check::Model> {
+pub async fn record_living_climate_check(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: LivingClimateCheck,
+) -> AppResult<living_climate_check::Model> {
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     let checked_on = record_date(cmd.checked_on, w.trajectory.admission_date, "input.checkedOn")?;
     let phase = w.trajectory.phase;
@@ -130,7 +138,12 @@ pub async fn record_living_climate_check(actor: Actor<'_>, txn: &DatabaseTransac
         .iter()
         .enumerate()
         .filter(|(_, item)| item.phase() != phase)
-        .map(|(i, item)| Violation::new(format!("input.met[{i}]"), format!("{} is on the checklist of {}", item.as_str(), item.phase().as_str())))
+        .map(|(i, item)| {
+            Violation::new(
+                format!("input.met[{i}]"),
+                format!("{} is on the checklist of {}", item.as_str(), item.phase().as_str()),
+            )
+        })
         .collect();
     check(v)?;
     let mut met: Vec<LivingClimateItem> = Vec::with_capacity(cmd.met.len());
@@ -178,7 +191,11 @@ pub struct RecordActivity {
 
 /// Records an activity once per child invited (IB 2391-2398), each child's record written and
 /// logged on its own.
-pub async fn record_activity(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordActivity) -> AppResult<Vec<child_activity::Model>> {
+pub async fn record_activity(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordActivity,
+) -> AppResult<Vec<child_activity::Model>> {
     let mut v = Vec::new();
     if cmd.description.trim().is_empty() {
         v.push(Violation::new("input.description", "say what the activity was"));
@@ -241,13 +258,21 @@ pub struct RecordPsychoEducation {
 
 /// Records psycho-education offered (and whether it was taken up) for norm 10; a session
 /// nobody took part in has no duration.
-pub async fn record_psycho_education(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordPsychoEducation) -> AppResult<psycho_education::Model> {
+pub async fn record_psycho_education(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordPsychoEducation,
+) -> AppResult<psycho_education::Model> {
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     let offered_on = record_date(cmd.offered_on, w.trajectory.admission_date, "input.offeredOn")?;
     let mut v = Vec::new();
     match cmd.duration_minutes {
-        Some(m) if !(1..=600).contains(&m) => v.push(Violation::new("input.durationMinutes", "between 1 and 600 minutes")),
-        Some(_) if !cmd.took_part => v.push(Violation::new("input.durationMinutes", "only for psycho-education that was taken part in")),
+        Some(m) if !(1..=600).contains(&m) => {
+            v.push(Violation::new("input.durationMinutes", "between 1 and 600 minutes"))
+        }
+        Some(_) if !cmd.took_part => {
+            v.push(Violation::new("input.durationMinutes", "only for psycho-education that was taken part in"))
+        }
         _ => {}
     }
     check(v)?;
@@ -288,15 +313,24 @@ pub struct DecideAftercare {
 /// needs no decision of its own. A warm handover names the handover, which must be an outflow
 /// or throughflow handover of this child that was not declined. Only the responsible worker or
 /// a team lead.
-pub async fn decide_aftercare(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: DecideAftercare) -> AppResult<trajectory::Model> {
+pub async fn decide_aftercare(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: DecideAftercare,
+) -> AppResult<trajectory::Model> {
     let p = actor.principal;
     let t = trajectories::for_update(txn, p.organisation_id, cmd.child_id).await?;
     let ground = policy::change_phase(p, t.responsible_worker_id)?;
     if t.phase != Phase::Phase3 {
-        return Err(AppError::Conflict(format!("aftercare is decided in phase 3; the trajectory is in {}", t.phase.as_str())));
+        return Err(AppError::Conflict(format!(
+            "aftercare is decided in phase 3; the trajectory is in {}",
+            t.phase.as_str()
+        )));
     }
     match (cmd.decision, cmd.handover_id) {
-        (AftercareDecision::WarmHandover, None) => return Err(AppError::invalid("input.handoverId", "a warm handover names its handover")),
+        (AftercareDecision::WarmHandover, None) => {
+            return Err(AppError::invalid("input.handoverId", "a warm handover names its handover"));
+        }
         (AftercareDecision::WarmHandover, Some(id)) => {
             let h = handover::Entity::find_by_id(id)
                 .filter(handover::Column::OrganisationId.eq(p.organisation_id))
@@ -328,6 +362,7 @@ pub async fn decide_aftercare(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
     m.aftercare_note = Set(non_empty(cmd.note));
     m.updated_at = Set(Utc::now());
     let t = m.update(txn).await?;
-    audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+    audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.child_id, AccessAction::Update, "trajectory", &ground)])
+        .await?;
     Ok(t)
 }

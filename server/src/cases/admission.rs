@@ -10,10 +10,13 @@ use crate::{
 };
 use chrono::{NaiveDate, Utc};
 use entities::{
-    AccessAction, CareSetting, MembershipRole, Sex, custody, family, family_membership, location, person, phase_change, placement, trajectory,
+    AccessAction, CareSetting, MembershipRole, Sex, custody, family, family_membership, location, person, phase_change,
+    placement, trajectory,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use uuid::Uuid;
@@ -107,9 +110,15 @@ pub async fn admit_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Admi
         let field = format!("input.members[{i}].responsibleWorkerId");
         let own = m.responsible_worker_id;
         match (m.role, own.or(cmd.responsible_worker_id)) {
-            (MembershipRole::Child, Some(w)) => child_workers.push((w, own.map_or("input.responsibleWorkerId".into(), |_| field))),
-            (MembershipRole::Child, None) => violations.push(Violation::new(field, "every child needs a responsible worker")),
-            (_, _) if own.is_some() => violations.push(Violation::new(field, "only children have a responsible worker")),
+            (MembershipRole::Child, Some(w)) => {
+                child_workers.push((w, own.map_or("input.responsibleWorkerId".into(), |_| field)))
+            }
+            (MembershipRole::Child, None) => {
+                violations.push(Violation::new(field, "every child needs a responsible worker"))
+            }
+            (_, _) if own.is_some() => {
+                violations.push(Violation::new(field, "only children have a responsible worker"))
+            }
             _ => {}
         }
     }
@@ -127,7 +136,14 @@ pub async fn admit_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Admi
     trajectories::check_responsible_workers(txn, org, &child_workers).await?;
 
     let now = Utc::now();
-    let family = family::Model { id: Uuid::now_v7(), organisation_id: org, location_id: location.id, admitted_on: admission_date, created_at: now, updated_at: now };
+    let family = family::Model {
+        id: Uuid::now_v7(),
+        organisation_id: org,
+        location_id: location.id,
+        admitted_on: admission_date,
+        created_at: now,
+        updated_at: now,
+    };
     let setting = cmd.setting.unwrap_or(location.setting);
     let mut rows = NewRows::default();
     let persons: Vec<person::Model> =
@@ -143,14 +159,19 @@ pub async fn admit_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Admi
         if m.role == MembershipRole::Child {
             let worker = workers.next().expect("one worker per child was checked above");
             children.push((person.clone(), worker));
-            rows.trajectory(trajectories::open(org, person.id, family.id, worker, setting, admission_date, p.worker_id), &ground);
+            rows.trajectory(
+                trajectories::open(org, person.id, family.id, worker, setting, admission_date, p.worker_id),
+                &ground,
+            );
         }
     }
     for (i, person) in persons.into_iter().enumerate() {
         rows.person(person, format!("input.members[{i}].bsn"));
     }
     let family = family::ActiveModel::from(family).insert(txn).await?;
-    placement::Entity::insert(placement(&family, family.location_id, admission_date)).exec_without_returning(txn).await?;
+    placement::Entity::insert(placement(&family, family.location_id, admission_date))
+        .exec_without_returning(txn)
+        .await?;
     let events = rows.insert(txn).await?;
     audit::append(txn, p, actor.meta, &events).await?;
     reference_index::register_at_admission(txn, p, actor.meta, &ground, &children).await?;
@@ -175,7 +196,11 @@ pub struct AddFamilyMember {
 
 /// Adds a person to a family: a child gets a trajectory in phase 1; an adult can be given
 /// custody over children of the family.
-pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: AddFamilyMember) -> AppResult<family::Model> {
+pub async fn add_family_member(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: AddFamilyMember,
+) -> AppResult<family::Model> {
     let p = actor.principal;
     let ground = policy::edit_cases(p)?;
     let org = p.organisation_id;
@@ -205,8 +230,12 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
         v.push(Violation::new("input.admissionDate", "the admission date lies in the future"));
     }
     match (is_child, m.responsible_worker_id) {
-        (true, None) => v.push(Violation::new("input.member.responsibleWorkerId", "every child needs a responsible worker")),
-        (false, Some(_)) => v.push(Violation::new("input.member.responsibleWorkerId", "only children have a responsible worker")),
+        (true, None) => {
+            v.push(Violation::new("input.member.responsibleWorkerId", "every child needs a responsible worker"))
+        }
+        (false, Some(_)) => {
+            v.push(Violation::new("input.member.responsibleWorkerId", "only children have a responsible worker"))
+        }
         _ => {}
     }
     if !v.is_empty() {
@@ -222,7 +251,13 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
     let member = |id: Uuid| members.iter().find(|(ms, _)| ms.person_id == id);
     for (i, c) in cmd.custodian_ids.iter().enumerate() {
         match member(*c) {
-            Some((ms, Some(adult))) => admission::check_custodian(ms.role, adult.date_of_birth, today, &format!("input.custodianIds[{i}]"), &mut v),
+            Some((ms, Some(adult))) => admission::check_custodian(
+                ms.role,
+                adult.date_of_birth,
+                today,
+                &format!("input.custodianIds[{i}]"),
+                &mut v,
+            ),
             _ => v.push(Violation::new(format!("input.custodianIds[{i}]"), "not a member of this family")),
         }
     }
@@ -235,7 +270,8 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
         return Err(AppError::BadUserInput(v));
     }
     if let Some(worker) = m.responsible_worker_id {
-        trajectories::check_responsible_workers(txn, org, &[(worker, "input.member.responsibleWorkerId".into())]).await?;
+        trajectories::check_responsible_workers(txn, org, &[(worker, "input.member.responsibleWorkerId".into())])
+            .await?;
     }
     let person = m.person(org, bsn.map(|b| b.to_string()));
     let mut rows = NewRows::default();
@@ -249,7 +285,10 @@ pub async fn add_family_member(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
     }
     if let Some(worker) = m.responsible_worker_id {
         let location = location_in_org(txn, org, family.location_id).await?;
-        rows.trajectory(trajectories::open(org, person.id, family.id, worker, location.setting, admission_date, p.worker_id), &ground);
+        rows.trajectory(
+            trajectories::open(org, person.id, family.id, worker, location.setting, admission_date, p.worker_id),
+            &ground,
+        );
     }
     rows.person(person, "input.member.bsn".into());
     let events = rows.insert(txn).await?;
@@ -294,7 +333,10 @@ pub async fn move_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: MoveF
     if let Some(c) = &current
         && moved_on < c.from_date
     {
-        return Err(AppError::invalid("input.movedOn", format!("before the family came to its current location on {}", c.from_date)));
+        return Err(AppError::invalid(
+            "input.movedOn",
+            format!("before the family came to its current location on {}", c.from_date),
+        ));
     }
     if let Some(c) = current {
         let mut ended: placement::ActiveModel = c.into();
@@ -302,12 +344,14 @@ pub async fn move_family(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: MoveF
         ended.update(txn).await?;
     }
     placement::Entity::insert(placement(&family, cmd.location_id, moved_on)).exec_without_returning(txn).await?;
-    let members = family_membership::Entity::find().filter(family_membership::Column::FamilyId.eq(family.id)).all(txn).await?;
+    let members =
+        family_membership::Entity::find().filter(family_membership::Column::FamilyId.eq(family.id)).all(txn).await?;
     let mut m: family::ActiveModel = family.into();
     m.location_id = Set(cmd.location_id);
     m.updated_at = Set(Utc::now());
     let family = m.update(txn).await?;
-    let events: Vec<_> = members.iter().map(|ms| AccessEvent::new(ms.person_id, AccessAction::Update, "placement", &ground)).collect();
+    let events: Vec<_> =
+        members.iter().map(|ms| AccessEvent::new(ms.person_id, AccessAction::Update, "placement", &ground)).collect();
     audit::append(txn, p, actor.meta, &events).await?;
     Ok(family)
 }
@@ -380,13 +424,24 @@ impl NewRows {
 
     fn membership(&mut self, family_id: Uuid, person_id: Uuid, role: MembershipRole) {
         let now = Utc::now();
-        self.memberships
-            .push(family_membership::Model { id: Uuid::now_v7(), family_id, person_id, role, created_at: now, updated_at: now }.into());
+        self.memberships.push(
+            family_membership::Model {
+                id: Uuid::now_v7(),
+                family_id,
+                person_id,
+                role,
+                created_at: now,
+                updated_at: now,
+            }
+            .into(),
+        );
     }
 
     fn custody(&mut self, child_id: Uuid, custodian_id: Uuid, ground: &Ground) {
         let now = Utc::now();
-        self.custody.push(custody::Model { id: Uuid::now_v7(), child_id, custodian_id, created_at: now, updated_at: now }.into());
+        self.custody.push(
+            custody::Model { id: Uuid::now_v7(), child_id, custodian_id, created_at: now, updated_at: now }.into(),
+        );
         self.events.push(AccessEvent::new(child_id, AccessAction::Create, "custody", ground));
     }
 
@@ -430,4 +485,3 @@ async fn location_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: 
         .await?
         .ok_or(AppError::NotFound("location"))
 }
-

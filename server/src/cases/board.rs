@@ -17,10 +17,11 @@ use crate::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{
-    AccessAction, ContactTopic, CoreTask, HandoverStatus, MembershipRole, Phase, ScreeningFollowUp, SignalStatus, action_plan, board_result, child_activity,
-    contact, evaluation, first_contact, goal_action, handover, intake, involvement, list_from_json, living_climate_check, network_member,
-    non_accompanying_parent, person, phase_change, psycho_education, reference_index_signal, reporting_code_track, safety_assessment, safety_plan,
-    safety_scale_score, screening, trajectory, SafetyRespondent,
+    AccessAction, ContactTopic, CoreTask, HandoverStatus, MembershipRole, Phase, SafetyRespondent, ScreeningFollowUp,
+    SignalStatus, action_plan, board_result, child_activity, contact, evaluation, first_contact, goal_action, handover,
+    intake, involvement, list_from_json, living_climate_check, network_member, non_accompanying_parent, person,
+    phase_change, psycho_education, reference_index_signal, reporting_code_track, safety_assessment, safety_plan,
+    safety_scale_score, screening, trajectory,
 };
 use sea_orm::{ActiveModelTrait, DatabaseTransaction};
 use uuid::Uuid;
@@ -63,12 +64,15 @@ pub struct BoardRecords {
 pub fn facts(child: &person::Model, t: &trajectory::Model, r: BoardRecords, now: DateTime<Utc>) -> Facts {
     let today = now.date_naive();
     let current = t.id;
-    let first_entry = |phase: Phase| r.phase_history.iter().filter(|c| c.to_phase == phase).map(|c| c.effective_on).min();
+    let first_entry =
+        |phase: Phase| r.phase_history.iter().filter(|c| c.to_phase == phase).map(|c| c.effective_on).min();
     let first_contact = r.first_contacts.iter().find(|x| x.trajectory_id == current);
     let screenings: Vec<_> = r.screenings.iter().filter(|x| x.trajectory_id == current).collect();
-    let sdq = |informant: Informant| screenings.iter().any(|s| s.instrument == "SDQ" && s.informant == informant.as_str());
+    let sdq =
+        |informant: Informant| screenings.iter().any(|s| s.instrument == "SDQ" && s.informant == informant.as_str());
     let raised = |s: &screening::Model| {
-        serde_json::from_value::<Outcome>(s.result.clone()).is_ok_and(|o| o.flag.is_some() || matches!(o.total.band, Some(Band::Borderline | Band::Abnormal)))
+        serde_json::from_value::<Outcome>(s.result.clone())
+            .is_ok_and(|o| o.flag.is_some() || matches!(o.total.band, Some(Band::Borderline | Band::Abnormal)))
     };
     let assessments: Vec<_> = r.assessments.iter().filter(|x| x.trajectory_id == current).collect();
     let plans: Vec<Uuid> = r.plans.iter().filter(|x| x.trajectory_id == current).map(|p| p.id).collect();
@@ -78,7 +82,11 @@ pub fn facts(child: &person::Model, t: &trajectory::Model, r: BoardRecords, now:
         .map(|a| Assessment {
             on: a.assessed_on,
             judgement: a.judgement,
-            worker_score: r.scores.iter().find(|s| s.assessment_id == a.id && s.respondent == SafetyRespondent::Worker).map(|s| s.score),
+            worker_score: r
+                .scores
+                .iter()
+                .find(|s| s.assessment_id == a.id && s.respondent == SafetyRespondent::Worker)
+                .map(|s| s.score),
         })
         .collect();
     assessments_sorted.sort_by_key(|a| a.on);
@@ -108,24 +116,42 @@ pub fn facts(child: &person::Model, t: &trajectory::Model, r: BoardRecords, now:
         first_contact: first_contact.is_some(),
         house_rules_explained: first_contact.is_some_and(|f| f.house_rules_explained),
         intake: r.intakes.iter().any(|x| x.trajectory_id == current),
-        existing_help_known: r.intakes.iter().any(|x| x.trajectory_id == current && x.existing_help.as_deref().is_some_and(|h| !h.trim().is_empty())),
+        existing_help_known: r
+            .intakes
+            .iter()
+            .any(|x| x.trajectory_id == current && x.existing_help.as_deref().is_some_and(|h| !h.trim().is_empty())),
         involvements: r.involvements.iter().map(|i| (i.since, i.until)).collect(),
         sdq_parent: sdq(Informant::Parent),
         sdq_self: sdq(Informant::SelfReport),
         screening_discussed: screenings.iter().any(|s| s.instrument == "SDQ" && s.discussed_with_parent_on.is_some()),
         screening_raised: screenings.iter().any(|s| raised(s)),
-        screening_referred: screenings.iter().any(|s| matches!(s.follow_up, Some(ScreeningFollowUp::FurtherAssessment | ScreeningFollowUp::Referral))),
+        screening_referred: screenings
+            .iter()
+            .any(|s| matches!(s.follow_up, Some(ScreeningFollowUp::FurtherAssessment | ScreeningFollowUp::Referral))),
         assessments: assessments_sorted,
         safety_plan: r.safety_plans.iter().any(|x| x.trajectory_id == current),
         reporting_code_track: r.tracks.iter().any(|x| x.trajectory_id == Some(current)),
         action_plan: !plans.is_empty(),
         goal_actions: !r.actions.is_empty(),
-        evaluations: r.evaluations.iter().filter(|e| plans.contains(&e.plan_id)).map(|e| (e.held_on, e.parent_took_part)).collect(),
+        evaluations: r
+            .evaluations
+            .iter()
+            .filter(|e| plans.contains(&e.plan_id))
+            .map(|e| (e.held_on, e.parent_took_part))
+            .collect(),
         network_members: r.network.len(),
-        network_support_known: r.network.iter().any(|m| m.what_they_can_do.as_deref().is_some_and(|w| !w.trim().is_empty())),
+        network_support_known: r
+            .network
+            .iter()
+            .any(|m| m.what_they_can_do.as_deref().is_some_and(|w| !w.trim().is_empty())),
         support_agreed: support_agreed(&r.consents, now),
         came_with_one_parent: r.family_roles.iter().filter(|role| **role == MembershipRole::CaringParent).count() < 2,
-        non_accompanying_parent: r.non_accompanying_parents.iter().filter(|x| x.trajectory_id == current).max_by_key(|x| x.investigated_on).map(|x| x.outcome),
+        non_accompanying_parent: r
+            .non_accompanying_parents
+            .iter()
+            .filter(|x| x.trajectory_id == current)
+            .max_by_key(|x| x.investigated_on)
+            .map(|x| x.outcome),
         living_climate: r
             .living_climate
             .iter()
@@ -136,17 +162,29 @@ pub fn facts(child: &person::Model, t: &trajectory::Model, r: BoardRecords, now:
             .activities
             .iter()
             .filter(|x| x.trajectory_id == current)
-            .map(|a| Activity { on: a.held_on, kind: a.kind, child_took_part: a.child_took_part, continues_after_departure: a.continues_after_departure })
+            .map(|a| Activity {
+                on: a.held_on,
+                kind: a.kind,
+                child_took_part: a.child_took_part,
+                continues_after_departure: a.continues_after_departure,
+            })
             .collect(),
-        psycho_education: r.psycho_education.iter().filter(|x| x.trajectory_id == current).map(|p| (p.audience, p.took_part)).collect(),
+        psycho_education: r
+            .psycho_education
+            .iter()
+            .filter(|x| x.trajectory_id == current)
+            .map(|p| (p.audience, p.took_part))
+            .collect(),
         registered_in_reference_index: r.signals.iter().any(|s| s.status == SignalStatus::Registered),
         aftercare: t.aftercare_decision,
-        handover_accepted: r
-            .aftercare_handover
-            .as_ref()
-            .is_some_and(|h| matches!(h.status, HandoverStatus::Accepted | HandoverStatus::MeetingHeld | HandoverStatus::Completed)),
+        handover_accepted: r.aftercare_handover.as_ref().is_some_and(|h| {
+            matches!(h.status, HandoverStatus::Accepted | HandoverStatus::MeetingHeld | HandoverStatus::Completed)
+        }),
         safety_monitoring: t.safety_monitoring.as_deref().is_some_and(|s| !s.trim().is_empty())
-            || r.aftercare_handover.as_ref().and_then(|h| h.safety_monitoring.as_deref()).is_some_and(|s| !s.trim().is_empty()),
+            || r.aftercare_handover
+                .as_ref()
+                .and_then(|h| h.safety_monitoring.as_deref())
+                .is_some_and(|s| !s.trim().is_empty()),
         confirmed: r.confirmed.iter().filter(|x| x.trajectory_id == current).map(|x| x.key.clone()).collect(),
     }
 }
@@ -163,8 +201,15 @@ pub struct ConfirmBoardResult {
 
 /// Confirms a result of bijlage 1 that no record shows (e.g. "Kind voelt zich welkom"). Results
 /// the records show, and activities, cannot be confirmed by hand: their records decide.
-pub async fn confirm_board_result(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: ConfirmBoardResult) -> AppResult<board_result::Model> {
-    let item = board::CATALOGUE.iter().find(|i| i.key == cmd.key).ok_or_else(|| AppError::invalid("input.key", "no such board item"))?;
+pub async fn confirm_board_result(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: ConfirmBoardResult,
+) -> AppResult<board_result::Model> {
+    let item = board::CATALOGUE
+        .iter()
+        .find(|i| i.key == cmd.key)
+        .ok_or_else(|| AppError::invalid("input.key", "no such board item"))?;
     if item.kind != ItemKind::Result || !matches!(item.rule, Rule::Confirmed) {
         return Err(AppError::invalid("input.key", "this item is read from the records; record those instead"));
     }

@@ -5,15 +5,16 @@
 use crate::domain::{
     age::{AgeBand, born_on_or_before},
     cadence::{
-        CHILD_TALK_EVERY_DAYS, CHILD_TALK_FROM_AGE, CadenceFacts, EVALUATION_EVERY_DAYS, PARENT_TALK_EVERY_DAYS, PARENT_TALK_KINDS,
-        SEEN_WITH_PARENT_KINDS,
+        CHILD_TALK_EVERY_DAYS, CHILD_TALK_FROM_AGE, CadenceFacts, EVALUATION_EVERY_DAYS, PARENT_TALK_EVERY_DAYS,
+        PARENT_TALK_KINDS, SEEN_WITH_PARENT_KINDS,
     },
     phase::PHASE_1_MAX_DAYS,
 };
 use chrono::{Days, NaiveDate};
 use entities::{ContactKind, Phase, action_plan, contact, evaluation, family, person, safety_plan, trajectory};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select,
     sea_query::{Alias, Expr, ExprTrait, Func, Query, SelectStatement},
 };
 use std::collections::HashMap;
@@ -40,26 +41,37 @@ pub fn select_children(organisation_id: Uuid, f: &CaseloadFilter, today: NaiveDa
     trajectory::Entity::find()
         .filter(trajectory::Column::OrganisationId.eq(organisation_id))
         .apply_if(f.phase, |q, ph| q.filter(trajectory::Column::Phase.eq(ph)))
-        .apply_if((f.phase.is_none() && !f.include_closed).then_some(()), |q, _| q.filter(trajectory::Column::Phase.ne(Phase::Closed)))
+        .apply_if((f.phase.is_none() && !f.include_closed).then_some(()), |q, _| {
+            q.filter(trajectory::Column::Phase.ne(Phase::Closed))
+        })
         .apply_if(f.responsible_worker_id, |q, w| q.filter(trajectory::Column::ResponsibleWorkerId.eq(w)))
         .apply_if(f.location_id, |q, l| {
-            q.filter(trajectory::Column::FamilyId.in_subquery(
-                Query::select().column(family::Column::Id).from(family::Entity).and_where(family::Column::LocationId.eq(l)).to_owned(),
-            ))
+            q.filter(
+                trajectory::Column::FamilyId.in_subquery(
+                    Query::select()
+                        .column(family::Column::Id)
+                        .from(family::Entity)
+                        .and_where(family::Column::LocationId.eq(l))
+                        .to_owned(),
+                ),
+            )
         })
         .apply_if(f.age_band, |q, band| {
             let (after, on_or_before) = band.birth_dates(today);
-            q.filter(trajectory::Column::ChildId.in_subquery(
-                Query::select()
-                    .column(person::Column::Id)
-                    .from(person::Entity)
-                    .and_where(person::Column::DateOfBirth.gt(after))
-                    .and_where(person::Column::DateOfBirth.lte(on_or_before))
-                    .to_owned(),
-            ))
+            q.filter(
+                trajectory::Column::ChildId.in_subquery(
+                    Query::select()
+                        .column(person::Column::Id)
+                        .from(person::Entity)
+                        .and_where(person::Column::DateOfBirth.gt(after))
+                        .and_where(person::Column::DateOfBirth.lte(on_or_before))
+                        .to_owned(),
+                ),
+            )
         })
         .apply_if(f.phase1_overdue, |q, overdue| {
-            let late = trajectory::Column::Phase.eq(Phase::Phase1).and(trajectory::Column::AdmissionDate.lt(overdue_before));
+            let late =
+                trajectory::Column::Phase.eq(Phase::Phase1).and(trajectory::Column::AdmissionDate.lt(overdue_before));
             q.filter(if overdue { late } else { late.not() })
         })
         .apply_if(f.overdue, |q, overdue| {
@@ -69,7 +81,11 @@ pub fn select_children(organisation_id: Uuid, f: &CaseloadFilter, today: NaiveDa
 }
 
 /// A worker's caseload: the open trajectories they are responsible worker for.
-pub async fn open_trajectories_of<C: ConnectionTrait>(db: &C, organisation_id: Uuid, worker_id: Uuid) -> Result<Vec<trajectory::Model>, DbErr> {
+pub async fn open_trajectories_of<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    worker_id: Uuid,
+) -> Result<Vec<trajectory::Model>, DbErr> {
     trajectory::Entity::find()
         .filter(trajectory::Column::OrganisationId.eq(organisation_id))
         .filter(trajectory::Column::ResponsibleWorkerId.eq(worker_id))
@@ -102,9 +118,15 @@ pub async fn cadence_records<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result
         .column_as(Expr::from(Func::max(Expr::col(contact::Column::HeldOn))), "last")
         .filter(contact::Column::TrajectoryId.is_in(ids.clone()))
         // By child too, so that the (child, kind, held_on) index serves the lookup.
-        .filter(contact::Column::ChildId.in_subquery(
-            Query::select().column(trajectory::Column::ChildId).from(trajectory::Entity).and_where(trajectory::Column::Id.is_in(ids.clone())).to_owned(),
-        ))
+        .filter(
+            contact::Column::ChildId.in_subquery(
+                Query::select()
+                    .column(trajectory::Column::ChildId)
+                    .from(trajectory::Entity)
+                    .and_where(trajectory::Column::Id.is_in(ids.clone()))
+                    .to_owned(),
+            ),
+        )
         .filter(contact::Column::HeldOn.is_not_null())
         .group_by(contact::Column::TrajectoryId)
         .group_by(contact::Column::Kind)
@@ -186,8 +208,14 @@ fn last_contact(kinds: &[ContactKind]) -> SelectStatement {
     Query::select()
         .expr(Func::max(Expr::col((contact::Entity, contact::Column::HeldOn))))
         .from(contact::Entity)
-        .and_where(Expr::col((contact::Entity, contact::Column::ChildId)).equals((trajectory::Entity, trajectory::Column::ChildId)))
-        .and_where(Expr::col((contact::Entity, contact::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
+        .and_where(
+            Expr::col((contact::Entity, contact::Column::ChildId))
+                .equals((trajectory::Entity, trajectory::Column::ChildId)),
+        )
+        .and_where(
+            Expr::col((contact::Entity, contact::Column::TrajectoryId))
+                .equals((trajectory::Entity, trajectory::Column::Id)),
+        )
         .and_where(Expr::col((contact::Entity, contact::Column::Kind)).is_in(kinds.iter().map(|k| k.as_str())))
         .to_owned()
 }
@@ -199,7 +227,11 @@ pub fn overdue_condition(today: NaiveDate) -> Condition {
     let since = |last: SelectStatement, otherwise: Expr| Expr::expr(Func::coalesce([Expr::from(last), otherwise]));
     let born = |cond: fn(person::Column, NaiveDate) -> sea_orm::sea_query::SimpleExpr, on: NaiveDate| {
         trajectory::Column::ChildId.in_subquery(
-            Query::select().column(person::Column::Id).from(person::Entity).and_where(cond(person::Column::DateOfBirth, on)).to_owned(),
+            Query::select()
+                .column(person::Column::Id)
+                .from(person::Entity)
+                .and_where(cond(person::Column::DateOfBirth, on))
+                .to_owned(),
         )
     };
     let four_today = born_on_or_before(today, CHILD_TALK_FROM_AGE);
@@ -208,36 +240,52 @@ pub fn overdue_condition(today: NaiveDate) -> Condition {
     // whichever is later: late when both lie before `talk_by`.
     let child_talk_late = Condition::all()
         .add(born(|c, d| c.lte(d), four_today))
-        .add(since(last_contact(&[ContactKind::ChildTalk]), trajectory_col(trajectory::Column::AdmissionDate)).lt(talk_by))
+        .add(
+            since(last_contact(&[ContactKind::ChildTalk]), trajectory_col(trajectory::Column::AdmissionDate))
+                .lt(talk_by),
+        )
         .add(
             Condition::any()
                 .add(Expr::from(last_contact(&[ContactKind::ChildTalk])).is_not_null())
                 .add(born(|c, d| c.lte(d), born_on_or_before(talk_by - Days::new(1), CHILD_TALK_FROM_AGE))),
         );
-    let seen_with_parent_late = Condition::all()
-        .add(born(|c, d| c.gt(d), four_today))
-        .add(since(last_contact(&SEEN_WITH_PARENT_KINDS), trajectory_col(trajectory::Column::AdmissionDate)).lt(talk_by));
+    let seen_with_parent_late = Condition::all().add(born(|c, d| c.gt(d), four_today)).add(
+        since(last_contact(&SEEN_WITH_PARENT_KINDS), trajectory_col(trajectory::Column::AdmissionDate)).lt(talk_by),
+    );
     let newest_plan_version = Query::select()
         .expr(Func::max(Expr::col((Alias::new("newest"), safety_plan::Column::Version))))
         .from_as(safety_plan::Entity, Alias::new("newest"))
-        .and_where(Expr::col((Alias::new("newest"), safety_plan::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
+        .and_where(
+            Expr::col((Alias::new("newest"), safety_plan::Column::TrajectoryId))
+                .equals((trajectory::Entity, trajectory::Column::Id)),
+        )
         .to_owned();
     let safety_plan_review_late = Expr::exists(
         Query::select()
             .expr(Expr::val(1))
             .from(safety_plan::Entity)
-            .and_where(Expr::col((safety_plan::Entity, safety_plan::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)))
+            .and_where(
+                Expr::col((safety_plan::Entity, safety_plan::Column::TrajectoryId))
+                    .equals((trajectory::Entity, trajectory::Column::Id)),
+            )
             .and_where(Expr::col((safety_plan::Entity, safety_plan::Column::ReviewOn)).lt(today))
-            .and_where(Expr::col((safety_plan::Entity, safety_plan::Column::Version)).eq(Expr::from(newest_plan_version)))
+            .and_where(
+                Expr::col((safety_plan::Entity, safety_plan::Column::Version)).eq(Expr::from(newest_plan_version)),
+            )
             .to_owned(),
     );
-    let parent_talk_late =
-        since(last_contact(&PARENT_TALK_KINDS), trajectory_col(trajectory::Column::AdmissionDate)).lt(before(PARENT_TALK_EVERY_DAYS));
+    let parent_talk_late = since(last_contact(&PARENT_TALK_KINDS), trajectory_col(trajectory::Column::AdmissionDate))
+        .lt(before(PARENT_TALK_EVERY_DAYS));
     let plan_of_trajectory = |q: &mut SelectStatement| {
-        q.and_where(Expr::col((action_plan::Entity, action_plan::Column::TrajectoryId)).equals((trajectory::Entity, trajectory::Column::Id)));
+        q.and_where(
+            Expr::col((action_plan::Entity, action_plan::Column::TrajectoryId))
+                .equals((trajectory::Entity, trajectory::Column::Id)),
+        );
     };
     let mut first_plan = Query::select();
-    first_plan.expr(Func::min(Expr::col((action_plan::Entity, action_plan::Column::DrawnUpOn)))).from(action_plan::Entity);
+    first_plan
+        .expr(Func::min(Expr::col((action_plan::Entity, action_plan::Column::DrawnUpOn))))
+        .from(action_plan::Entity);
     plan_of_trajectory(&mut first_plan);
     let mut last_evaluation = Query::select();
     last_evaluation
@@ -245,7 +293,8 @@ pub fn overdue_condition(today: NaiveDate) -> Condition {
         .from(evaluation::Entity)
         .inner_join(
             action_plan::Entity,
-            Expr::col((action_plan::Entity, action_plan::Column::Id)).equals((evaluation::Entity, evaluation::Column::PlanId)),
+            Expr::col((action_plan::Entity, action_plan::Column::Id))
+                .equals((evaluation::Entity, evaluation::Column::PlanId)),
         );
     plan_of_trajectory(&mut last_evaluation);
     // Without a plan nothing is due; EXISTS keeps the condition false rather than NULL, so

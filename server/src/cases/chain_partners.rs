@@ -12,7 +12,10 @@ use crate::{
 use chrono::Utc;
 use entities::{ContactPerson, PartnerAdapter, PartnerKind, chain_partner, outbox_message};
 use integrations::{egress::EgressPolicy, outbox, secrets::SecretBox};
-use sea_orm::{ActiveModelTrait, sea_query::OnConflict, ActiveValue::Unchanged, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Unchanged, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
+};
 use uuid::Uuid;
 
 /// How messages go to a partner; on a change, fields left `None` stay as they are.
@@ -59,9 +62,7 @@ pub async fn register_partner(
     policy::manage_partners(p)?;
     let now = Utc::now();
     let mut v = Vec::new();
-    let slug_ok = (2..=60).contains(&cmd.slug.len())
-        && cmd.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !slug_ok {
+    if !crate::domain::is_slug(&cmd.slug) {
         v.push(Violation::new("input.slug", "2–60 lowercase letters, digits or dashes"));
     }
     let mut model = chain_partner::Model {
@@ -88,7 +89,11 @@ pub async fn register_partner(
     check(v)?;
     // The unique index decides, also between simultaneous requests for one slug.
     let inserted = chain_partner::Entity::insert(chain_partner::ActiveModel::from(model.clone()))
-        .on_conflict(OnConflict::columns([chain_partner::Column::OrganisationId, chain_partner::Column::Slug]).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::columns([chain_partner::Column::OrganisationId, chain_partner::Column::Slug])
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(txn)
         .await?;
     if inserted == 0 {
@@ -128,17 +133,27 @@ pub async fn retry_message(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
     let p = actor.principal;
     policy::retry_partner_message(p)?;
     let find = || {
-        outbox_message::Entity::find_by_id(id).filter(outbox_message::Column::OrganisationId.eq(p.organisation_id)).one(txn)
+        outbox_message::Entity::find_by_id(id)
+            .filter(outbox_message::Column::OrganisationId.eq(p.organisation_id))
+            .one(txn)
     };
     let found = find().await?.ok_or(AppError::NotFound("partner message"))?;
     if !outbox::retry(txn, found.id).await? {
-        return Err(AppError::Conflict(format!("only failed or dead messages are retried; this one is {}", found.status.as_str())));
+        return Err(AppError::Conflict(format!(
+            "only failed or dead messages are retried; this one is {}",
+            found.status.as_str()
+        )));
     }
     find().await?.ok_or(AppError::NotFound("partner message"))
 }
 
 /// Applies `s` to the partner as it will be stored and checks the result.
-fn apply(m: &mut chain_partner::Model, s: PartnerSettings, secrets: &SecretBox, v: &mut Vec<Violation>) -> AppResult<()> {
+fn apply(
+    m: &mut chain_partner::Model,
+    s: PartnerSettings,
+    secrets: &SecretBox,
+    v: &mut Vec<Violation>,
+) -> AppResult<()> {
     m.adapter = s.adapter.unwrap_or(m.adapter);
     if s.endpoint_url.is_some() {
         m.endpoint_url = non_empty(s.endpoint_url);

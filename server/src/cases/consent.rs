@@ -13,7 +13,9 @@ use crate::{
 };
 use chrono::{Days, NaiveDate, Utc};
 use entities::{AccessAction, ConsentDecision, ConsentPurpose, ConsentScope, PartnerKind, consent, list_to_json};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+};
 use uuid::Uuid;
 
 /// An override is for the sharing at hand: it lapses after this many days unless shorter.
@@ -42,7 +44,11 @@ pub struct RecordConsent {
 
 /// Records consent given or refused. Who must decide follows the WGBO ages; the error names who
 /// is missing.
-pub async fn record_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordConsent) -> AppResult<consent::Model> {
+pub async fn record_consent(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordConsent,
+) -> AppResult<consent::Model> {
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     let today = Utc::now().date_naive();
     let mut v = Vec::new();
@@ -91,7 +97,12 @@ pub async fn record_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Re
 }
 
 /// Records that consent was withdrawn; from then on it carries no share.
-pub async fn withdraw_consent(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid, reason: &str) -> AppResult<consent::Model> {
+pub async fn withdraw_consent(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    reason: &str,
+) -> AppResult<consent::Model> {
     if reason.trim().is_empty() {
         return Err(AppError::invalid("input.reason", "say why consent was withdrawn"));
     }
@@ -131,7 +142,11 @@ pub struct OverrideConsent {
 
 /// A team lead or the behavioural expert records the reason; it is in the access log and
 /// lapses within 14 days.
-pub async fn override_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: OverrideConsent) -> AppResult<consent::Model> {
+pub async fn override_consent(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: OverrideConsent,
+) -> AppResult<consent::Model> {
     let p = actor.principal;
     let ground = policy::override_consent(p)?;
     let today = Utc::now().date_naive();
@@ -169,20 +184,35 @@ pub async fn override_consent(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: 
         created_at: Utc::now(),
     };
     let saved = consent::ActiveModel::from(row).insert(txn).await?;
-    let event = AccessEvent { person_id: Some(cmd.child_id), action: AccessAction::Create, area: "consent-override", ground: ground.label() };
+    let event = AccessEvent {
+        person_id: Some(cmd.child_id),
+        action: AccessAction::Create,
+        area: "consent-override",
+        ground: ground.label(),
+        organisation_id: None,
+    };
     audit::append(txn, p, actor.meta, &[event]).await?;
     Ok(saved)
 }
 
 /// Checks the target (one partner or a kind of partner) and the scope of a share; consent to
 /// the child's support names neither.
-fn check_target(purpose: ConsentPurpose, partner: Option<Uuid>, kind: Option<PartnerKind>, scope: &[ConsentScope], v: &mut Vec<Violation>) {
+fn check_target(
+    purpose: ConsentPurpose,
+    partner: Option<Uuid>,
+    kind: Option<PartnerKind>,
+    scope: &[ConsentScope],
+    v: &mut Vec<Violation>,
+) {
     if purpose == ConsentPurpose::ChildSupport {
         if partner.is_some() || kind.is_some() {
             v.push(Violation::new("input.partnerId", "consent to the child's support names no partner"));
         }
         if !scope.is_empty() {
-            v.push(Violation::new("input.scope", "consent to the child's support covers the support, not parts of the record"));
+            v.push(Violation::new(
+                "input.scope",
+                "consent to the child's support covers the support, not parts of the record",
+            ));
         }
         return;
     }

@@ -54,7 +54,10 @@ impl HeldDetails {
             v.push(Violation::new("input.durationMinutes", "a contact still to be held has no duration yet"));
         }
         if self.individual.is_some() && kind != ContactKind::ChildTalk {
-            v.push(Violation::new("input.individual", "only a kindgesprek is held with the child alone or with siblings"));
+            v.push(Violation::new(
+                "input.individual",
+                "only a kindgesprek is held with the child alone or with siblings",
+            ));
         }
     }
 
@@ -65,7 +68,11 @@ impl HeldDetails {
     }
 }
 
-pub async fn record_contact(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordContact) -> AppResult<contact::Model> {
+pub async fn record_contact(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordContact,
+) -> AppResult<contact::Model> {
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     let saved = insert_contact(&w, cmd).await?;
     w.log(AccessAction::Create, AREA).await?;
@@ -131,8 +138,14 @@ pub struct RecordContactHeld {
     pub details: HeldDetails,
 }
 
-pub async fn record_contact_held(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordContactHeld) -> AppResult<contact::Model> {
-    let of_organisation = |id| contact::Entity::find_by_id(id).filter(contact::Column::OrganisationId.eq(actor.principal.organisation_id));
+pub async fn record_contact_held(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordContactHeld,
+) -> AppResult<contact::Model> {
+    let of_organisation = |id| {
+        contact::Entity::find_by_id(id).filter(contact::Column::OrganisationId.eq(actor.principal.organisation_id))
+    };
     let planned = of_organisation(cmd.contact_id).one(txn).await?.ok_or(AppError::NotFound("contact"))?;
     let w = RecordWrite::begin(actor, txn, planned.child_id).await?;
     // Read again under the trajectory's lock, so that two workers cannot both mark it held.

@@ -16,7 +16,8 @@ use crate::{
 use chrono::{Days, NaiveDate, Utc};
 use entities::{AccessAction, ConsentPurpose, ConsentScope, intake_observation, partner_grant, person, trajectory};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use uuid::Uuid;
 
@@ -38,7 +39,11 @@ pub struct CreateGrant {
 }
 
 /// Needs consent of purpose CO_RUN_INTAKE covering INTAKE and IDENTITY for that partner.
-pub async fn create_grant(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: CreateGrant) -> AppResult<partner_grant::Model> {
+pub async fn create_grant(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: CreateGrant,
+) -> AppResult<partner_grant::Model> {
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     policy::grant_partner_access(actor.principal, w.trajectory.responsible_worker_id)?;
     let today = Utc::now().date_naive();
@@ -90,13 +95,18 @@ pub async fn revoke_grant(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid)
 
 /// The grant a partner user names, checked for them: theirs, running, the partner active and
 /// the consent behind it still standing (it may have been withdrawn since).
-pub async fn use_grant<C: ConnectionTrait>(principal: &Principal, db: &C, id: Uuid) -> AppResult<(partner_grant::Model, Ground)> {
+pub async fn use_grant<C: ConnectionTrait>(
+    principal: &Principal,
+    db: &C,
+    id: Uuid,
+) -> AppResult<(partner_grant::Model, Ground)> {
     let grant = partner_grant::Entity::find_by_id(id)
         .filter(partner_grant::Column::OrganisationId.eq(principal.organisation_id))
         .one(db)
         .await?
         .ok_or(AppError::NotFound("grant"))?;
-    let partner = partner_in_org(db, grant.organisation_id, grant.partner_id).await.map_err(|_| AppError::NotFound("grant"))?;
+    let partner =
+        partner_in_org(db, grant.organisation_id, grant.partner_id).await.map_err(|_| AppError::NotFound("grant"))?;
     let ground = policy::use_partner_grant(principal, &grant, &partner.slug, Utc::now().date_naive())?;
     if !partner.active {
         return Err(AppError::Forbidden("the partner is no longer active".into()));
@@ -115,7 +125,11 @@ pub struct GrantedIntake {
     pub ground: Ground,
 }
 
-pub async fn granted_intake<C: ConnectionTrait>(principal: &Principal, db: &C, grant_id: Uuid) -> AppResult<GrantedIntake> {
+pub async fn granted_intake<C: ConnectionTrait>(
+    principal: &Principal,
+    db: &C,
+    grant_id: Uuid,
+) -> AppResult<GrantedIntake> {
     let (grant, ground) = use_grant(principal, db, grant_id).await?;
     let child = person::Entity::find_by_id(grant.child_id).one(db).await?.ok_or(AppError::NotFound("child"))?;
     let trajectory = super::trajectories::current(db, grant.organisation_id, grant.child_id).await?;
@@ -130,7 +144,11 @@ pub struct AddObservation {
     pub agreements: Option<String>,
 }
 
-pub async fn add_observation(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: AddObservation) -> AppResult<intake_observation::Model> {
+pub async fn add_observation(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: AddObservation,
+) -> AppResult<intake_observation::Model> {
     if cmd.observation.trim().is_empty() {
         return Err(AppError::invalid("input.observation", "write the observation"));
     }
@@ -148,6 +166,7 @@ pub async fn add_observation(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: A
     })
     .insert(txn)
     .await?;
-    audit::append(txn, p, actor.meta, &[AccessEvent::new(grant.child_id, AccessAction::Create, "intake", &ground)]).await?;
+    audit::append(txn, p, actor.meta, &[AccessEvent::new(grant.child_id, AccessAction::Create, "intake", &ground)])
+        .await?;
     Ok(saved)
 }

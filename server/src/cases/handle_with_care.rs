@@ -15,8 +15,8 @@ use crate::{
 };
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use entities::{
-    AccessAction, ConsentPurpose, ConsentScope, ContactKind, ContactPerson, IncidentKind, MessageKind, PartnerAdapter, PartnerKind, chain_partner,
-    handle_with_care_notice, school_enrolment, worker,
+    AccessAction, ConsentPurpose, ConsentScope, ContactKind, ContactPerson, IncidentKind, MessageKind, PartnerAdapter,
+    PartnerKind, chain_partner, handle_with_care_notice, school_enrolment, worker,
 };
 use integrations::school::{CodeWord, HandleWithCareNotice as Notice, NoticeChild};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -78,7 +78,8 @@ pub async fn record_school_enrolment(
         return Err(AppError::invalid("input.parentsInformedOn", "this date lies in the future"));
     }
     let now = Utc::now();
-    let existing = school_enrolment::Entity::find().filter(school_enrolment::Column::ChildId.eq(w.child_id)).one(txn).await?;
+    let existing =
+        school_enrolment::Entity::find().filter(school_enrolment::Column::ChildId.eq(w.child_id)).one(txn).await?;
     let is_new = existing.is_none();
     let mut m = existing.unwrap_or(school_enrolment::Model {
         id: Uuid::now_v7(),
@@ -130,50 +131,79 @@ pub async fn send_handle_with_care(
         .filter(school_enrolment::Column::ChildId.eq(w.child_id))
         .one(txn)
         .await?
-        .ok_or_else(|| AppError::invalid("input.childId", "no school is known for this child; record it with recordSchoolEnrolment"))?;
+        .ok_or_else(|| {
+            AppError::invalid(
+                "input.childId",
+                "no school is known for this child; record it with recordSchoolEnrolment",
+            )
+        })?;
     let school = partner_in_org(txn, org, enrolment.partner_id).await?;
     if !agreement_in_force(&school, now.date_naive()) {
-        return Err(AppError::invalid("input.childId", format!("there is no Handle with Care agreement in force with {}", school.name)));
+        return Err(AppError::invalid(
+            "input.childId",
+            format!("there is no Handle with Care agreement in force with {}", school.name),
+        ));
     }
     if enrolment.parents_informed_on.is_none() {
         return Err(AppError::invalid("input.childId", "the parents have not been informed about Handle with Care"));
     }
     if !school.active || school.adapter != PartnerAdapter::School {
-        return Err(AppError::invalid("input.childId", format!("{} has no active Handle with Care connection", school.name)));
+        return Err(AppError::invalid(
+            "input.childId",
+            format!("{} has no active Handle with Care connection", school.name),
+        ));
     }
     let contacts: Vec<ContactPerson> = serde_json::from_value(school.contact_persons.clone()).unwrap_or_default();
-    let contact = contacts
-        .into_iter()
-        .find(|c| c.handle_with_care)
-        .ok_or_else(|| AppError::invalid("input.childId", format!("{} has no designated Handle with Care contact person", school.name)))?;
+    let contact = contacts.into_iter().find(|c| c.handle_with_care).ok_or_else(|| {
+        AppError::invalid("input.childId", format!("{} has no designated Handle with Care contact person", school.name))
+    })?;
     let (child, subject) = consent_subject(txn, org, w.child_id).await?;
     let permit = permit(txn, &subject, &school, ConsentPurpose::HandleWithCare, &[ConsentScope::Identity], now).await?;
     let notice_id = Uuid::now_v7();
     let notice = Notice {
         notice_id,
-        child: NoticeChild { given_name: child.given_name.clone(), family_name: child.family_name.clone(), date_of_birth: child.date_of_birth },
+        child: NoticeChild {
+            given_name: child.given_name.clone(),
+            family_name: child.family_name.clone(),
+            date_of_birth: child.date_of_birth,
+        },
         school: school.name.clone(),
         contact_person: contact.name.clone(),
         code_word: CodeWord::HandleWithCare,
     };
-    let message =
-        queue(txn, actor.principal, actor.meta, std::slice::from_ref(&permit), MessageKind::HandleWithCareNotice, Some(notice_id), &notice).await?;
+    let message = queue(
+        txn,
+        actor.principal,
+        actor.meta,
+        std::slice::from_ref(&permit),
+        MessageKind::HandleWithCareNotice,
+        Some(notice_id),
+        &notice,
+    )
+    .await?;
     let due_by = next_school_day_start(cmd.occurred_at);
     let worker_name = match w.worker_id() {
         Some(id) => worker::Entity::find_by_id(id).one(txn).await?.map(|w| w.name),
         None => None,
     };
-    let talk = contacts::insert_contact(&w, RecordContact {
-        child_id: w.child_id,
-        kind: ContactKind::ThreeWayTalk,
-        planned_on: Some(due_by.date_naive().max(now.date_naive())),
-        held_on: None,
-        participants: ["parent".to_string()].into_iter().chain(worker_name).chain([format!("{} ({})", contact.name, school.name)]).collect(),
-        core_tasks: vec![],
-        summary: None,
-        agreements: None,
-        details: Default::default(),
-    })
+    let talk = contacts::insert_contact(
+        &w,
+        RecordContact {
+            child_id: w.child_id,
+            kind: ContactKind::ThreeWayTalk,
+            planned_on: Some(due_by.date_naive().max(now.date_naive())),
+            held_on: None,
+            participants: ["parent".to_string()]
+                .into_iter()
+                .chain(worker_name)
+                .chain([format!("{} ({})", contact.name, school.name)])
+                .collect(),
+            core_tasks: vec![],
+            summary: None,
+            agreements: None,
+            details: Default::default(),
+        },
+    )
     .await?;
     let saved = handle_with_care_notice::ActiveModel::from(handle_with_care_notice::Model {
         id: notice_id,

@@ -19,15 +19,19 @@ use crate::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{
-    AccessAction, ConsentPurpose, ConsentScope, HandoverDirection, HandoverStatus, MembershipRole, MessageKind, PartnerAdapter,
-    PartnerKind, ReferralStatus, action_plan, chain_partner, family, family_membership, goal, goal_progress, handover, involvement,
-    network_member, organisation, person, referral, safety_plan, screening, trajectory, worker,
+    AccessAction, ConsentPurpose, ConsentScope, HandoverDirection, HandoverStatus, MembershipRole, MessageKind,
+    PartnerAdapter, PartnerKind, ReferralStatus, action_plan, chain_partner, family, family_membership, goal,
+    goal_progress, handover, involvement, network_member, organisation, person, referral, safety_plan, screening,
+    trajectory, worker,
 };
 use integrations::{
     outbox,
     youth_team::{self, ChildPackage, Direction, HandoverPackage, Identity, Meeting, TeamMessage},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 pub const AREA: &str = "handover";
@@ -44,7 +48,14 @@ const OPTIONAL_PARTS: [ConsentScope; 6] = [
 
 /// Receivers that may use the BSN (they work under the Jeugdwet or the Wgbo).
 fn may_use_bsn(kind: PartnerKind) -> bool {
-    matches!(kind, PartnerKind::YouthTeam | PartnerKind::YouthCare | PartnerKind::Ggz | PartnerKind::VeiligThuis | PartnerKind::Health)
+    matches!(
+        kind,
+        PartnerKind::YouthTeam
+            | PartnerKind::YouthCare
+            | PartnerKind::Ggz
+            | PartnerKind::VeiligThuis
+            | PartnerKind::Health
+    )
 }
 
 pub fn children_of(h: &handover::Model) -> Vec<Uuid> {
@@ -87,8 +98,9 @@ pub async fn build<C: ConnectionTrait>(
     for child_id in children_of(h) {
         let (child, subject) = consent_subject(db, organisation.id, child_id).await?;
         let consents = consent_records(db, child_id).await?;
-        let mut child_permit = permit_from(&consents, &subject, partner, ConsentPurpose::Handover, &[ConsentScope::Identity], at)
-            .map_err(|e| AppError::Forbidden(format!("{} {}: {e}", child.given_name, child.family_name)))?;
+        let mut child_permit =
+            permit_from(&consents, &subject, partner, ConsentPurpose::Handover, &[ConsentScope::Identity], at)
+                .map_err(|e| AppError::Forbidden(format!("{} {}: {e}", child.given_name, child.family_name)))?;
         let mut package = ChildPackage {
             identity: Identity {
                 given_name: child.given_name.clone(),
@@ -140,7 +152,11 @@ pub async fn build<C: ConnectionTrait>(
         },
         reason: h.reason.clone(),
         question: h.question.clone(),
-        meeting: Meeting { proposed_at: h.meeting_proposed_at, place: h.meeting_place.clone(), to_be_agreed: h.meeting_proposed_at.is_none() },
+        meeting: Meeting {
+            proposed_at: h.meeting_proposed_at,
+            place: h.meeting_place.clone(),
+            to_be_agreed: h.meeting_proposed_at.is_none(),
+        },
         children,
         went_well: h.went_well.clone(),
         open_worries: h.open_worries.clone(),
@@ -151,7 +167,13 @@ pub async fn build<C: ConnectionTrait>(
 
 /// Puts one consented part of the child's record into the package; returns the other persons
 /// it names.
-async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::Model, custodians: &[Uuid], part: ConsentScope) -> AppResult<Vec<Uuid>> {
+async fn fill<C: ConnectionTrait>(
+    db: &C,
+    p: &mut ChildPackage,
+    child: &person::Model,
+    custodians: &[Uuid],
+    part: ConsentScope,
+) -> AppResult<Vec<Uuid>> {
     match part {
         ConsentScope::Custody => {
             let persons = person::Entity::find().filter(person::Column::Id.is_in(custodians.to_vec())).all(db).await?;
@@ -171,7 +193,10 @@ async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::
             p.involved_professionals = Some(
                 rows.into_iter()
                     .map(|r| youth_team::Professional {
-                        organisation: r.partner_id.and_then(|id| partners.iter().find(|x| x.id == id)).map(|x| x.name.clone()),
+                        organisation: r
+                            .partner_id
+                            .and_then(|id| partners.iter().find(|x| x.id == id))
+                            .map(|x| x.name.clone()),
                         name: r.professional_name,
                         role: r.role,
                         phone: r.phone,
@@ -186,17 +211,31 @@ async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::
                 .order_by_desc(safety_plan::Column::Version)
                 .one(db)
                 .await?;
-            p.safety_plan = plan.map(|s| youth_team::SafetyPlan { version: s.version, child_language_text: s.child_language_text, review_on: s.review_on });
+            p.safety_plan = plan.map(|s| youth_team::SafetyPlan {
+                version: s.version,
+                child_language_text: s.child_language_text,
+                review_on: s.review_on,
+            });
         }
         ConsentScope::Goals => {
-            let trajectory = trajectory::Entity::find().filter(trajectory::Column::ChildId.eq(child.id)).order_by_desc(trajectory::Column::Id).one(db).await?;
+            let trajectory = trajectory::Entity::find()
+                .filter(trajectory::Column::ChildId.eq(child.id))
+                .order_by_desc(trajectory::Column::Id)
+                .one(db)
+                .await?;
             let plan = match trajectory {
-                Some(t) => action_plan::Entity::find().filter(action_plan::Column::TrajectoryId.eq(t.id)).one(db).await?,
+                Some(t) => {
+                    action_plan::Entity::find().filter(action_plan::Column::TrajectoryId.eq(t.id)).one(db).await?
+                }
                 None => None,
             };
             let mut goals = Vec::new();
             if let Some(plan) = plan {
-                let rows = goal::Entity::find().filter(goal::Column::PlanId.eq(plan.id)).order_by_asc(goal::Column::Id).all(db).await?;
+                let rows = goal::Entity::find()
+                    .filter(goal::Column::PlanId.eq(plan.id))
+                    .order_by_asc(goal::Column::Id)
+                    .all(db)
+                    .await?;
                 let progress = goal_progress::Entity::find()
                     .filter(goal_progress::Column::GoalId.is_in(rows.iter().map(|g| g.id)))
                     .order_by_desc(goal_progress::Column::Id)
@@ -215,7 +254,11 @@ async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::
             p.goals = Some(goals);
         }
         ConsentScope::Screening => {
-            let rows = screening::Entity::find().filter(screening::Column::ChildId.eq(child.id)).order_by_asc(screening::Column::Id).all(db).await?;
+            let rows = screening::Entity::find()
+                .filter(screening::Column::ChildId.eq(child.id))
+                .order_by_asc(screening::Column::Id)
+                .all(db)
+                .await?;
             p.screening = Some(
                 rows.into_iter()
                     .map(|s| {
@@ -244,7 +287,11 @@ async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::
                 .await?;
             p.network = Some(
                 rows.into_iter()
-                    .map(|m| youth_team::NetworkMember { name: m.name, relation: m.relation.as_str().into(), role_for_child: m.role_for_child })
+                    .map(|m| youth_team::NetworkMember {
+                        name: m.name,
+                        relation: m.relation.as_str().into(),
+                        role_for_child: m.role_for_child,
+                    })
                     .collect(),
             );
         }
@@ -254,7 +301,12 @@ async fn fill<C: ConnectionTrait>(db: &C, p: &mut ChildPackage, child: &person::
 }
 
 /// Applies a youth team's message, in the inbox transaction.
-pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, message_id: &str, message: TeamMessage) -> AppResult<()> {
+pub async fn apply<C: ConnectionTrait>(
+    db: &C,
+    partner: &chain_partner::Model,
+    message_id: &str,
+    message: TeamMessage,
+) -> AppResult<()> {
     let now = Utc::now();
     let (handover_id, next, decline_reason) = match message {
         TeamMessage::Referral { referral_id, .. } => {
@@ -316,7 +368,13 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
     let meta = RequestMeta { request_id: format!("inbox-{message_id}"), ..Default::default() };
     let events: Vec<AccessEvent> = children
         .into_iter()
-        .map(|c| AccessEvent { person_id: Some(c), action: AccessAction::Update, area: AREA, ground: format!("partner-message:{message_id}") })
+        .map(|c| AccessEvent {
+            person_id: Some(c),
+            action: AccessAction::Update,
+            area: AREA,
+            ground: format!("partner-message:{message_id}"),
+            organisation_id: None,
+        })
         .collect();
     audit::append(db, &actor, &meta, &events).await
 }
@@ -341,7 +399,11 @@ pub struct DraftHandover {
     pub safety_monitoring: Option<String>,
 }
 
-pub async fn draft_handover(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: DraftHandover) -> AppResult<handover::Model> {
+pub async fn draft_handover(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: DraftHandover,
+) -> AppResult<handover::Model> {
     let p = actor.principal;
     let ground = policy::record_method(p)?;
     let mut v = Vec::new();
@@ -440,11 +502,18 @@ pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
     let org = own_organisation(txn, p.organisation_id).await?;
     let contact = contact(txn, h.created_by_worker_id.or(p.worker_id)).await?;
     let built = build(txn, p, &org, &h, &partner, contact.as_ref(), Utc::now()).await?;
-    let message = queue(txn, p, actor.meta, &built.permits, MessageKind::HandoverPackage, Some(h.id), &built.package).await?;
+    let message =
+        queue(txn, p, actor.meta, &built.permits, MessageKind::HandoverPackage, Some(h.id), &built.package).await?;
     let others: Vec<AccessEvent> = built
         .others
         .iter()
-        .map(|(id, ground)| AccessEvent { person_id: Some(*id), action: AccessAction::Export, area: "identity", ground: ground.clone() })
+        .map(|(id, ground)| AccessEvent {
+            person_id: Some(*id),
+            action: AccessAction::Export,
+            area: "identity",
+            ground: ground.clone(),
+            organisation_id: None,
+        })
         .collect();
     audit::append(txn, p, actor.meta, &others).await?;
     let children = children_of(&h);
@@ -458,7 +527,13 @@ pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
 }
 
 /// Records the joint meeting (warme overdracht in person) after the receiver accepted.
-pub async fn record_meeting(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid, held_on: NaiveDate, notes: Option<String>) -> AppResult<handover::Model> {
+pub async fn record_meeting(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    held_on: NaiveDate,
+    notes: Option<String>,
+) -> AppResult<handover::Model> {
     policy::record_method(actor.principal)?;
     if held_on > Utc::now().date_naive() {
         return Err(AppError::invalid("input.heldOn", "this date lies in the future"));
@@ -488,7 +563,11 @@ async fn advance(
     let ground = policy::record_method(p)?;
     let h = handover_for_update(txn, p.organisation_id, id).await?;
     if h.status != from {
-        return Err(AppError::Conflict(format!("the handover is {}; this step needs {}", h.status.as_str(), from.as_str())));
+        return Err(AppError::Conflict(format!(
+            "the handover is {}; this step needs {}",
+            h.status.as_str(),
+            from.as_str()
+        )));
     }
     let children = children_of(&h);
     let mut a: handover::ActiveModel = h.into();
@@ -501,7 +580,13 @@ async fn advance(
 }
 
 /// Logs a change of the handover in each child's record.
-async fn log_children(actor: Actor<'_>, txn: &DatabaseTransaction, children: &[Uuid], action: AccessAction, ground: &Ground) -> AppResult<()> {
+async fn log_children(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    children: &[Uuid],
+    action: AccessAction,
+    ground: &Ground,
+) -> AppResult<()> {
     let events: Vec<AccessEvent> = children.iter().map(|c| AccessEvent::new(*c, action, AREA, ground)).collect();
     audit::append(txn, actor.principal, actor.meta, &events).await
 }
@@ -528,7 +613,12 @@ async fn contact<C: ConnectionTrait>(db: &C, worker_id: Option<Uuid>) -> AppResu
 /// A referral (aanmelding) that no one has handled yet, locked until the caller's transaction
 /// ends (two workers admitting one referral at once: one admission, the other a CONFLICT);
 /// `missing` is the error when there is none.
-async fn received_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid, missing: AppError) -> AppResult<referral::Model> {
+async fn received_referral<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    id: Uuid,
+    missing: AppError,
+) -> AppResult<referral::Model> {
     let r = referral::Entity::find_by_id(id)
         .filter(referral::Column::OrganisationId.eq(organisation_id))
         .lock_exclusive()
@@ -542,8 +632,15 @@ async fn received_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id
 }
 
 /// Marks a partner's referral (aanmelding) as admitted into `family_id`.
-pub async fn admit_referral<C: ConnectionTrait>(db: &C, organisation_id: Uuid, referral_id: Uuid, family_id: Uuid) -> AppResult<()> {
-    let r = received_referral(db, organisation_id, referral_id, AppError::invalid("input.referralId", "no such referral")).await?;
+pub async fn admit_referral<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    referral_id: Uuid,
+    family_id: Uuid,
+) -> AppResult<()> {
+    let r =
+        received_referral(db, organisation_id, referral_id, AppError::invalid("input.referralId", "no such referral"))
+            .await?;
     let mut a: referral::ActiveModel = r.into();
     a.status = Set(ReferralStatus::Admitted);
     a.family_id = Set(Some(family_id));

@@ -33,10 +33,15 @@ pub struct RecordFirstContact {
 }
 
 /// Records (or corrects) the child's first contact in the current trajectory.
-pub async fn record_first_contact(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordFirstContact) -> AppResult<first_contact::Model> {
+pub async fn record_first_contact(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordFirstContact,
+) -> AppResult<first_contact::Model> {
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     let contact_on = record_date(cmd.contact_on, w.trajectory.admission_date, "input.contactOn")?;
-    let existing = first_contact::Entity::find().filter(first_contact::Column::TrajectoryId.eq(w.trajectory.id)).one(txn).await?;
+    let existing =
+        first_contact::Entity::find().filter(first_contact::Column::TrajectoryId.eq(w.trajectory.id)).one(txn).await?;
     let now = Utc::now();
     let mut m = match &existing {
         Some(e) => first_contact::ActiveModel::from(e.clone()),
@@ -123,9 +128,15 @@ pub async fn record_intake(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Rec
     check(v)?;
     for (i, p) in cmd.participants.iter().enumerate() {
         if let Some(id) = p.worker_id {
-            let found = worker::Entity::find_by_id(id).filter(worker::Column::OrganisationId.eq(w.organisation_id())).one(txn).await?;
+            let found = worker::Entity::find_by_id(id)
+                .filter(worker::Column::OrganisationId.eq(w.organisation_id()))
+                .one(txn)
+                .await?;
             if found.is_none() {
-                return Err(AppError::invalid(format!("input.participants[{i}].workerId"), "not a worker of your organisation"));
+                return Err(AppError::invalid(
+                    format!("input.participants[{i}].workerId"),
+                    "not a worker of your organisation",
+                ));
             }
         }
     }
@@ -160,7 +171,10 @@ pub async fn record_intake(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Rec
         Some(_) => (m.update(txn).await?, AccessAction::Update),
         None => (m.insert(txn).await?, AccessAction::Create),
     };
-    intake_participant::Entity::delete_many().filter(intake_participant::Column::IntakeId.eq(saved.id)).exec(txn).await?;
+    intake_participant::Entity::delete_many()
+        .filter(intake_participant::Column::IntakeId.eq(saved.id))
+        .exec(txn)
+        .await?;
     let rows: Vec<intake_participant::ActiveModel> = cmd
         .participants
         .into_iter()

@@ -31,7 +31,11 @@ pub struct AddInvolvement {
     pub since: Option<NaiveDate>,
 }
 
-pub async fn add_involvement(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: AddInvolvement) -> AppResult<involvement::Model> {
+pub async fn add_involvement(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: AddInvolvement,
+) -> AppResult<involvement::Model> {
     let p = actor.principal;
     let ground = policy::manage_involvements(p)?;
     let mut v = Vec::new();
@@ -74,7 +78,12 @@ pub async fn add_involvement(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: A
 }
 
 /// Records that an involvement ended; `until` is today when left out.
-pub async fn end_involvement(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid, until: Option<NaiveDate>) -> AppResult<involvement::Model> {
+pub async fn end_involvement(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    until: Option<NaiveDate>,
+) -> AppResult<involvement::Model> {
     let p = actor.principal;
     let ground = policy::manage_involvements(p)?;
     let found = involvement::Entity::find_by_id(id)

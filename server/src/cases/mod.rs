@@ -16,6 +16,7 @@ pub mod handle_with_care;
 pub mod handovers;
 pub mod intake;
 pub mod involvements;
+pub mod municipality_access;
 pub mod network;
 pub mod norms;
 pub mod partners;

@@ -85,7 +85,10 @@ async fn check_member(w: &RecordWrite<'_>, m: &NetworkMemberDetails) -> AppResul
     }
     check(v)?;
     if let Some(p) = m.person_id {
-        let found = person::Entity::find_by_id(p).filter(person::Column::OrganisationId.eq(w.organisation_id())).one(w.txn).await?;
+        let found = person::Entity::find_by_id(p)
+            .filter(person::Column::OrganisationId.eq(w.organisation_id()))
+            .one(w.txn)
+            .await?;
         if found.is_none() {
             return Err(AppError::invalid("input.member.personId", "no such person in your organisation"));
         }

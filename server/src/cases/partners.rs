@@ -9,8 +9,8 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use entities::{
-    AccessAction, ConsentPurpose, ConsentScope, MessageKind, chain_partner, consent, custody, list_from_json, organisation,
-    outbox_message, person,
+    AccessAction, ConsentPurpose, ConsentScope, MessageKind, chain_partner, consent, custody, list_from_json,
+    organisation, outbox_message, person,
 };
 use integrations::outbox::{self, NewMessage};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -22,7 +22,11 @@ pub async fn own_organisation<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult
 }
 
 /// One of the organisation's chain partners (NOT_FOUND otherwise).
-pub async fn partner_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<chain_partner::Model> {
+pub async fn partner_in_org<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    id: Uuid,
+) -> AppResult<chain_partner::Model> {
     chain_partner::Entity::find_by_id(id)
         .filter(chain_partner::Column::OrganisationId.eq(organisation_id))
         .one(db)
@@ -31,7 +35,12 @@ pub async fn partner_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, i
 }
 
 /// A partner named in an input `field`: one of the organisation's, or a field error.
-pub async fn input_partner<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid, field: &str) -> AppResult<chain_partner::Model> {
+pub async fn input_partner<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    id: Uuid,
+    field: &str,
+) -> AppResult<chain_partner::Model> {
     match partner_in_org(db, organisation_id, id).await {
         Err(AppError::NotFound(_)) => Err(AppError::invalid(field, "no such partner")),
         other => other,
@@ -39,7 +48,11 @@ pub async fn input_partner<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id
 }
 
 /// The child of `organisation_id` with the persons who have custody.
-pub async fn consent_subject<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<(person::Model, ConsentSubject)> {
+pub async fn consent_subject<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    child_id: Uuid,
+) -> AppResult<(person::Model, ConsentSubject)> {
     let child = person::Entity::find_by_id(child_id)
         .filter(person::Column::OrganisationId.eq(organisation_id))
         .one(db)
@@ -85,7 +98,11 @@ pub async fn permit<C: ConnectionTrait>(
 
 /// The child's consent records in the order they were made.
 pub async fn consent_records<C: ConnectionTrait>(db: &C, child_id: Uuid) -> AppResult<Vec<ConsentRecord>> {
-    let consents = consent::Entity::find().filter(consent::Column::ChildId.eq(child_id)).order_by_asc(consent::Column::Id).all(db).await?;
+    let consents = consent::Entity::find()
+        .filter(consent::Column::ChildId.eq(child_id))
+        .order_by_asc(consent::Column::Id)
+        .all(db)
+        .await?;
     Ok(consents.iter().map(consent_record).collect())
 }
 
@@ -122,6 +139,7 @@ pub async fn queue<C: ConnectionTrait>(
                 action: AccessAction::Export,
                 area: part.as_str(),
                 ground: ground.label(),
+                organisation_id: None,
             })
         })
         .collect();
@@ -149,5 +167,6 @@ pub fn system_principal(organisation_id: Uuid, actor: &str, partner: Option<&str
         worker_id: None,
         roles: vec![],
         partner: partner.map(str::to_string),
+        municipality: None,
     }
 }

@@ -12,7 +12,10 @@ use crate::{
 };
 use chrono::{NaiveDate, Utc};
 use entities::{AccessAction, Sex, custody, person, trajectory};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    SqlErr,
+};
 use uuid::Uuid;
 
 /// A correction of a person's record. `None` leaves a field as it is; for the optional fields,
@@ -30,7 +33,11 @@ pub struct UpdatePerson {
 
 /// Corrects a person's record; the change is in the access log. Returns the record and the
 /// ground on which the actor may read it.
-pub async fn update_person(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: UpdatePerson) -> AppResult<(person::Model, Ground)> {
+pub async fn update_person(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: UpdatePerson,
+) -> AppResult<(person::Model, Ground)> {
     let p = actor.principal;
     let ground = policy::edit_cases(p)?;
     let current = person::Entity::find_by_id(cmd.id)
@@ -80,9 +87,10 @@ pub async fn update_person(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Upd
     // The unique index `ux_person_bsn` decides whether the BSN is free (a look first would
     // race with another registration of it).
     let updated = model.update(txn).await.map_err(|e| match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::Taken(Violation::new("input.bsn", "a person with this BSN is already registered in your organisation"))
-        }
+        Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Taken(Violation::new(
+            "input.bsn",
+            "a person with this BSN is already registered in your organisation",
+        )),
         _ => e.into(),
     })?;
     audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.id, AccessAction::Update, "identity", &ground)]).await?;
@@ -91,7 +99,12 @@ pub async fn update_person(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Upd
 
 /// A corrected date of birth must keep the record consistent: a child with a trajectory
 /// stays under 18 at admission, and a custodian stays an adult.
-async fn check_dob_still_fits<C: ConnectionTrait>(db: &C, id: Uuid, dob: NaiveDate, v: &mut Vec<Violation>) -> AppResult<()> {
+async fn check_dob_still_fits<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    dob: NaiveDate,
+    v: &mut Vec<Violation>,
+) -> AppResult<()> {
     let trajectories = trajectory::Entity::find().filter(trajectory::Column::ChildId.eq(id)).all(db).await?;
     if trajectories.iter().any(|t| age_on(dob, t.admission_date) >= AGE_OF_MAJORITY) {
         v.push(Violation::new("input.dateOfBirth", "a child must be under 18 at admission"));

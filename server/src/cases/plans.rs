@@ -7,7 +7,10 @@ use super::{
 };
 use crate::error::{AppError, AppResult, Violation};
 use chrono::{NaiveDate, Utc};
-use entities::{AccessAction, CoreTask, GoalStatus, SubGoal, action_plan, evaluation, goal, goal_action, goal_progress, list_to_json};
+use entities::{
+    AccessAction, CoreTask, GoalStatus, SubGoal, action_plan, evaluation, goal, goal_action, goal_progress,
+    list_to_json,
+};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -43,7 +46,11 @@ pub struct RecordActionPlan {
 }
 
 /// Draws up the child's action plan with its first goals and actions.
-pub async fn record_action_plan(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordActionPlan) -> AppResult<action_plan::Model> {
+pub async fn record_action_plan(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordActionPlan,
+) -> AppResult<action_plan::Model> {
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     let drawn_up_on = record_date(cmd.drawn_up_on, w.trajectory.admission_date, "input.drawnUpOn")?;
     let mut v = Vec::new();
@@ -57,7 +64,8 @@ pub async fn record_action_plan(actor: Actor<'_>, txn: &DatabaseTransaction, cmd
         check_goal(g, &format!("input.goals[{i}]"), &mut v);
     }
     check(v)?;
-    let existing = action_plan::Entity::find().filter(action_plan::Column::TrajectoryId.eq(w.trajectory.id)).one(txn).await?;
+    let existing =
+        action_plan::Entity::find().filter(action_plan::Column::TrajectoryId.eq(w.trajectory.id)).one(txn).await?;
     if existing.is_some() {
         return Err(AppError::Conflict("the child has an action plan; add goals to it with addGoal".into()));
     }
@@ -83,7 +91,12 @@ pub async fn record_action_plan(actor: Actor<'_>, txn: &DatabaseTransaction, cmd
 }
 
 /// Adds a goal (with its actions) to a plan.
-pub async fn add_goal(actor: Actor<'_>, txn: &DatabaseTransaction, plan_id: Uuid, goal: NewGoal) -> AppResult<goal::Model> {
+pub async fn add_goal(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    plan_id: Uuid,
+    goal: NewGoal,
+) -> AppResult<goal::Model> {
     let (w, plan) = plan_for_write(actor, txn, plan_id).await?;
     let mut v = Vec::new();
     check_goal(&goal, "input.goal", &mut v);
@@ -186,7 +199,11 @@ pub struct RecordEvaluation {
 }
 
 /// Records an evaluation of the plan with progress on every goal and who took part.
-pub async fn record_evaluation(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordEvaluation) -> AppResult<evaluation::Model> {
+pub async fn record_evaluation(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordEvaluation,
+) -> AppResult<evaluation::Model> {
     let (w, plan) = plan_for_write(actor, txn, cmd.plan_id).await?;
     let held_on = record_date(cmd.held_on, plan.drawn_up_on, "input.heldOn")?;
     let goals = goal::Entity::find().filter(goal::Column::PlanId.eq(plan.id)).all(txn).await?;
@@ -224,8 +241,15 @@ pub async fn record_evaluation(actor: Actor<'_>, txn: &DatabaseTransaction, cmd:
         .progress
         .into_iter()
         .map(|p| {
-            goal_progress::Model { id: Uuid::now_v7(), evaluation_id: saved.id, goal_id: p.goal_id, score: p.score, status: p.status, created_at: now }
-                .into()
+            goal_progress::Model {
+                id: Uuid::now_v7(),
+                evaluation_id: saved.id,
+                goal_id: p.goal_id,
+                score: p.score,
+                status: p.status,
+                created_at: now,
+            }
+            .into()
         })
         .collect();
     if !progress.is_empty() {
@@ -303,7 +327,11 @@ async fn goal_for_write<'a>(
 
 /// A plan of the actor's organisation in the child's current trajectory, with a write opened on
 /// its child.
-async fn plan_for_write<'a>(actor: Actor<'a>, txn: &'a DatabaseTransaction, id: Uuid) -> AppResult<(RecordWrite<'a>, action_plan::Model)> {
+async fn plan_for_write<'a>(
+    actor: Actor<'a>,
+    txn: &'a DatabaseTransaction,
+    id: Uuid,
+) -> AppResult<(RecordWrite<'a>, action_plan::Model)> {
     let plan = action_plan::Entity::find_by_id(id)
         .filter(action_plan::Column::OrganisationId.eq(actor.principal.organisation_id))
         .one(txn)

@@ -15,7 +15,11 @@ use uuid::Uuid;
 
 /// Checks that `principal` may record the method for the child, and finds and locks the child's
 /// trajectory in their organisation (NOT_FOUND otherwise), which must be open.
-async fn open(principal: &Principal, txn: &DatabaseTransaction, child_id: Uuid) -> AppResult<(Ground, trajectory::Model)> {
+async fn open(
+    principal: &Principal,
+    txn: &DatabaseTransaction,
+    child_id: Uuid,
+) -> AppResult<(Ground, trajectory::Model)> {
     let ground = policy::record_method(principal)?;
     let trajectory = trajectories::for_update(txn, principal.organisation_id, child_id).await?;
     if trajectory.phase == Phase::Closed {

@@ -15,14 +15,17 @@ use crate::{
 };
 use chrono::{NaiveDate, Utc};
 use entities::{
-    AccessAction, ConsentPurpose, ConsentScope, MatchKind, MessageKind, PartnerKind, SignalStatus, WithdrawalReason, chain_partner,
-    organisation, person, reference_index_match, reference_index_signal, worker,
+    AccessAction, ConsentPurpose, ConsentScope, MatchKind, MessageKind, PartnerKind, SignalStatus, WithdrawalReason,
+    chain_partner, organisation, person, reference_index_match, reference_index_signal, worker,
 };
 use integrations::{
     outbox,
     verwijsindex::{ContactPoint, Notice, Registration, Withdrawal},
 };
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 pub const AREA: &str = "reference-index";
@@ -67,13 +70,13 @@ impl Registering<'_> {
         start_on: Option<NaiveDate>,
         end_on: Option<NaiveDate>,
     ) -> AppResult<reference_index_signal::Model> {
-        let bsn = child
-            .bsn
-            .clone()
-            .ok_or_else(|| AppError::invalid("input.childId", "the child has no BSN; the Verwijsindex registers children by BSN"))?;
+        let bsn = child.bsn.clone().ok_or_else(|| {
+            AppError::invalid("input.childId", "the child has no BSN; the Verwijsindex registers children by BSN")
+        })?;
         let today = Utc::now().date_naive();
         let start_on = start_on.unwrap_or(today);
-        let end_on = check_period(start_on, end_on, child.date_of_birth, today).map_err(|(field, msg)| AppError::invalid(field, msg))?;
+        let end_on = check_period(start_on, end_on, child.date_of_birth, today)
+            .map_err(|(field, msg)| AppError::invalid(field, msg))?;
         let phone = contact.phone.or_else(|| self.organisation.reference_index_contact_phone.clone());
         let email = contact
             .email
@@ -93,7 +96,9 @@ impl Registering<'_> {
         if live.is_some() {
             return Err(AppError::Conflict("the child already has a signal in the Verwijsindex".into()));
         }
-        let permit = permit(db, subject, self.partner, ConsentPurpose::ShareWithPartner, &[ConsentScope::Identity], Utc::now()).await?;
+        let permit =
+            permit(db, subject, self.partner, ConsentPurpose::ShareWithPartner, &[ConsentScope::Identity], Utc::now())
+                .await?;
         let now = Utc::now();
         let signal = reference_index_signal::Model {
             id: Uuid::now_v7(),
@@ -119,15 +124,21 @@ impl Registering<'_> {
             created_at: now,
             updated_at: now,
         };
-        reference_index_signal::Entity::insert(reference_index_signal::ActiveModel::from(signal.clone())).exec_without_returning(db).await?;
-        let registration = Registration {
-            signal_id: signal.id,
-            bsn,
-            contact: self.contact_point(&signal),
-            start_on,
-            end_on,
-        };
-        queue(db, self.actor, self.meta, std::slice::from_ref(&permit), MessageKind::ReferenceIndexRegister, Some(signal.id), &registration).await?;
+        reference_index_signal::Entity::insert(reference_index_signal::ActiveModel::from(signal.clone()))
+            .exec_without_returning(db)
+            .await?;
+        let registration =
+            Registration { signal_id: signal.id, bsn, contact: self.contact_point(&signal), start_on, end_on };
+        queue(
+            db,
+            self.actor,
+            self.meta,
+            std::slice::from_ref(&permit),
+            MessageKind::ReferenceIndexRegister,
+            Some(signal.id),
+            &registration,
+        )
+        .await?;
         self.log(db, child.id, AccessAction::Create).await?;
         Ok(signal)
     }
@@ -153,7 +164,9 @@ impl Registering<'_> {
         if !LIVE.contains(&signal.status) {
             return Err(AppError::Conflict(format!("the signal is {} already", signal.status.as_str().to_lowercase())));
         }
-        let permit = permit(db, subject, self.partner, ConsentPurpose::ShareWithPartner, &[ConsentScope::Identity], Utc::now()).await?;
+        let permit =
+            permit(db, subject, self.partner, ConsentPurpose::ShareWithPartner, &[ConsentScope::Identity], Utc::now())
+                .await?;
         let now = Utc::now();
         let mut a: reference_index_signal::ActiveModel = signal.into();
         a.status = Set(SignalStatus::Withdrawn);
@@ -163,13 +176,28 @@ impl Registering<'_> {
         a.updated_at = Set(now);
         let saved = a.update(db).await?;
         let withdrawal = Withdrawal { signal_id: saved.id, reason: reason.into() };
-        queue(db, self.actor, self.meta, std::slice::from_ref(&permit), MessageKind::ReferenceIndexWithdraw, Some(saved.id), &withdrawal).await?;
+        queue(
+            db,
+            self.actor,
+            self.meta,
+            std::slice::from_ref(&permit),
+            MessageKind::ReferenceIndexWithdraw,
+            Some(saved.id),
+            &withdrawal,
+        )
+        .await?;
         self.log(db, saved.child_id, AccessAction::Update).await?;
         Ok(saved)
     }
 
     async fn log<C: ConnectionTrait>(&self, db: &C, child_id: Uuid, action: AccessAction) -> AppResult<()> {
-        let event = AccessEvent { person_id: Some(child_id), action, area: AREA, ground: self.ground.clone() };
+        let event = AccessEvent {
+            person_id: Some(child_id),
+            action,
+            area: AREA,
+            ground: self.ground.clone(),
+            organisation_id: None,
+        };
         audit::append(db, self.actor, self.meta, &[event]).await
     }
 }
@@ -194,7 +222,8 @@ pub async fn register_at_admission<C: ConnectionTrait>(
         tracing::warn!("registering at admission is on, but there is no active Verwijsindex partner");
         return Ok(());
     };
-    let registering = Registering { actor, meta, ground: ground.label(), organisation: &organisation, partner: &partner };
+    let registering =
+        Registering { actor, meta, ground: ground.label(), organisation: &organisation, partner: &partner };
     for (child, worker_id) in children.iter().filter(|(c, _)| c.bsn.is_some()) {
         let worker = worker::Entity::find_by_id(*worker_id).one(db).await?.ok_or(AppError::NotFound("worker"))?;
         let (_, subject) = consent_subject(db, organisation.id, child.id).await?;
@@ -221,16 +250,29 @@ pub async fn expire_due<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResu
         a.updated_at = Set(now);
         a.update(db).await?;
         let actor = system_principal(s.organisation_id, "job:reference-index-expiry", None);
-        let event = AccessEvent { person_id: Some(s.child_id), action: AccessAction::Update, area: AREA, ground: "job:signal-end-date".into() };
+        let event = AccessEvent {
+            person_id: Some(s.child_id),
+            action: AccessAction::Update,
+            area: AREA,
+            ground: "job:signal-end-date".into(),
+            organisation_id: None,
+        };
         audit::append(db, &actor, &meta, &[event]).await?;
     }
     Ok(due.len())
 }
 
 /// Applies a notice from the organisation's Verwijsindex partner, in the inbox transaction.
-pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, message_id: &str, notice: Notice) -> AppResult<()> {
+pub async fn apply<C: ConnectionTrait>(
+    db: &C,
+    partner: &chain_partner::Model,
+    message_id: &str,
+    notice: Notice,
+) -> AppResult<()> {
     let signal_id = match &notice {
-        Notice::Registered { signal_id, .. } | Notice::Match { signal_id, .. } | Notice::FamilyMatch { signal_id, .. } => *signal_id,
+        Notice::Registered { signal_id, .. }
+        | Notice::Match { signal_id, .. }
+        | Notice::FamilyMatch { signal_id, .. } => *signal_id,
     };
     let signal = reference_index_signal::Entity::find_by_id(signal_id)
         .filter(reference_index_signal::Column::OrganisationId.eq(partner.organisation_id))
@@ -271,7 +313,13 @@ pub async fn apply<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, m
     .await?;
     let actor = system_principal(signal.organisation_id, &format!("partner:{}", partner.slug), Some(&partner.slug));
     let meta = RequestMeta { request_id: format!("inbox-{message_id}"), ..Default::default() };
-    let event = AccessEvent { person_id: Some(signal.child_id), action: AccessAction::Create, area: AREA, ground: format!("partner-message:{message_id}") };
+    let event = AccessEvent {
+        person_id: Some(signal.child_id),
+        action: AccessAction::Create,
+        area: AREA,
+        ground: format!("partner-message:{message_id}"),
+        organisation_id: None,
+    };
     audit::append(db, &actor, &meta, &[event]).await
 }
 
@@ -289,10 +337,16 @@ pub struct RegisterSignal {
 
 /// Registers a signal for the child in the Verwijsindex. Only the fact of involvement and how
 /// to reach us is sent.
-pub async fn register_signal(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RegisterSignal) -> AppResult<reference_index_signal::Model> {
+pub async fn register_signal(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RegisterSignal,
+) -> AppResult<reference_index_signal::Model> {
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     let org = own_organisation(txn, w.organisation_id()).await?;
-    let partner = partner_of(txn, org.id).await?.ok_or_else(|| AppError::Conflict("the organisation has no active Verwijsindex partner".into()))?;
+    let partner = partner_of(txn, org.id)
+        .await?
+        .ok_or_else(|| AppError::Conflict("the organisation has no active Verwijsindex partner".into()))?;
     let worker_id = match cmd.contact_worker_id {
         Some(id) => id,
         None => w.worker_id().ok_or_else(|| AppError::invalid("input.contactWorkerId", "name the contact worker"))?,
@@ -336,7 +390,8 @@ pub async fn record_informed(
     if parent_informed_on.is_none() && child_informed_on.is_none() {
         return Err(AppError::invalid("input.parentInformedOn", "give when the parent or the child was informed"));
     }
-    for (date, field) in [(parent_informed_on, "input.parentInformedOn"), (child_informed_on, "input.childInformedOn")] {
+    for (date, field) in [(parent_informed_on, "input.parentInformedOn"), (child_informed_on, "input.childInformedOn")]
+    {
         if date.is_some_and(|d| d > today || d < signal.created_at.date_naive()) {
             return Err(AppError::invalid(field, "between the registration and today"));
         }
@@ -344,7 +399,10 @@ pub async fn record_informed(
     if let Some(d) = child_informed_on {
         let (child, _) = consent_subject(txn, w.organisation_id(), w.child_id).await?;
         if age_on(child.date_of_birth, d) < 12 {
-            return Err(AppError::invalid("input.childInformedOn", "a child is informed from 12; the parent is informed for a younger child"));
+            return Err(AppError::invalid(
+                "input.childInformedOn",
+                "a child is informed from 12; the parent is informed for a younger child",
+            ));
         }
     }
     let mut a: reference_index_signal::ActiveModel = signal.into();
@@ -404,6 +462,10 @@ async fn signal_for_write<'a>(
     Ok((w, found))
 }
 
-fn registering<'a>(w: &'a RecordWrite<'a>, organisation: &'a organisation::Model, partner: &'a chain_partner::Model) -> Registering<'a> {
+fn registering<'a>(
+    w: &'a RecordWrite<'a>,
+    organisation: &'a organisation::Model,
+    partner: &'a chain_partner::Model,
+) -> Registering<'a> {
     Registering { actor: w.actor.principal, meta: w.actor.meta, ground: w.ground.label(), organisation, partner }
 }

@@ -7,23 +7,24 @@ use super::{
     records::{RecordWrite, check, non_empty, record_date},
 };
 use crate::{
+    audit::{self, AccessEvent},
     domain::{
         age::age_on,
         cadence::CHILD_TALK_FROM_AGE,
         meldcode::{self, RecordedStep},
     },
-    audit::{self, AccessEvent},
     error::{AppError, AppResult, Violation},
     policy::{self, Ground},
 };
 use chrono::{NaiveDate, Utc};
 use entities::{
-    AccessAction, MeldcodeDecision, MembershipRole, ReportingCodeSignal, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, family,
-    family_membership, list_to_json, person, reporting_code_step, reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
+    AccessAction, MeldcodeDecision, MembershipRole, ReportingCodeSignal, SafetyAgreement, SafetyJudgement,
+    SafetyRespondent, SafetyTool, family, family_membership, list_to_json, person, reporting_code_step,
+    reporting_code_track, safety_assessment, safety_plan, safety_scale_score,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::Query,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Query,
 };
 use uuid::Uuid;
 
@@ -90,7 +91,10 @@ pub async fn record_safety_assessment(
             .collect();
         for (i, s) in cmd.scores.iter().enumerate() {
             if s.respondent_person_id.is_some_and(|p| !adults.contains(&p)) {
-                v.push(Violation::new(format!("input.scores[{i}].respondentPersonId"), "not an adult of the child's family"));
+                v.push(Violation::new(
+                    format!("input.scores[{i}].respondentPersonId"),
+                    "not an adult of the child's family",
+                ));
             }
         }
     }
@@ -134,8 +138,18 @@ pub async fn record_safety_assessment(
         safety_scale_score::Entity::insert_many(scores).exec_without_returning(txn).await?;
     }
     if assessment.judgement == SafetyJudgement::NotGoodEnough && open_track_of(txn, w.child_id).await?.is_none() {
-        let subject = TrackSubject { ground: w.ground.clone(), child_id: w.child_id, trajectory_id: Some(w.trajectory.id), family_id: w.trajectory.family_id };
-        let opened = OpenTrack { signal: ReportingCodeSignal::SafetyAssessment, description: None, safety_assessment_id: Some(assessment.id), opened_on: assessed_on };
+        let subject = TrackSubject {
+            ground: w.ground.clone(),
+            child_id: w.child_id,
+            trajectory_id: Some(w.trajectory.id),
+            family_id: w.trajectory.family_id,
+        };
+        let opened = OpenTrack {
+            signal: ReportingCodeSignal::SafetyAssessment,
+            description: None,
+            safety_assessment_id: Some(assessment.id),
+            opened_on: assessed_on,
+        };
         insert_track(actor, txn, &subject, opened).await?;
     }
     w.log(AccessAction::Create, "safety").await?;
@@ -155,7 +169,11 @@ pub struct RecordSafetyPlan {
 
 /// Records a new version of the child's safety plan; it becomes the current one. Only the
 /// responsible worker, a team lead or the behavioural expert write (and read) it.
-pub async fn record_safety_plan(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordSafetyPlan) -> AppResult<safety_plan::Model> {
+pub async fn record_safety_plan(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordSafetyPlan,
+) -> AppResult<safety_plan::Model> {
     let mut w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
     w.ground = policy::read_safety_plan(actor.principal, w.trajectory.responsible_worker_id)?;
     let mut v = Vec::new();
@@ -174,8 +192,11 @@ pub async fn record_safety_plan(actor: Actor<'_>, txn: &DatabaseTransaction, cmd
     }
     check(v)?;
     // Versions count per child (unique over re-admissions too).
-    let latest =
-        safety_plan::Entity::find().filter(safety_plan::Column::ChildId.eq(w.child_id)).order_by_desc(safety_plan::Column::Version).one(txn).await?;
+    let latest = safety_plan::Entity::find()
+        .filter(safety_plan::Column::ChildId.eq(w.child_id))
+        .order_by_desc(safety_plan::Column::Version)
+        .one(txn)
+        .await?;
     let now = Utc::now();
     let saved = safety_plan::ActiveModel::from(safety_plan::Model {
         id: Uuid::now_v7(),
@@ -257,9 +278,14 @@ pub struct CloseReportingCodeTrack {
 
 /// Closes a Meldcode track: once step 5 is decided, or without a report when steps 1 to 3 did
 /// not confirm the suspicion, with the reason.
-pub async fn close_reporting_code_track(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: CloseReportingCodeTrack) -> AppResult<reporting_code_track::Model> {
+pub async fn close_reporting_code_track(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: CloseReportingCodeTrack,
+) -> AppResult<reporting_code_track::Model> {
     let (subject, track, steps) = track_for_write(actor, txn, cmd.track_id).await?;
-    let reason = meldcode::check_close(&steps, cmd.suspicion_not_confirmed, cmd.note.as_deref()).map_err(AppError::BadUserInput)?;
+    let reason = meldcode::check_close(&steps, cmd.suspicion_not_confirmed, cmd.note.as_deref())
+        .map_err(AppError::BadUserInput)?;
     let closed_on = record_date(cmd.closed_on, track.opened_on, "input.closedOn")?;
     let mut m: reporting_code_track::ActiveModel = track.into();
     m.closed_on = Set(Some(closed_on));
@@ -285,10 +311,17 @@ pub struct OpenReportingCodeTrack {
 /// Opens a Meldcode track on any signal or suspicion of domestic violence or child abuse: a
 /// risk at the first contact, a disclosure, an observation (review §2.8) — also for a child of
 /// the family who did not come along (norm 4). One open track per child at a time.
-pub async fn open_reporting_code_track(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: OpenReportingCodeTrack) -> AppResult<reporting_code_track::Model> {
+pub async fn open_reporting_code_track(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: OpenReportingCodeTrack,
+) -> AppResult<reporting_code_track::Model> {
     let mut v = Vec::new();
     if cmd.signal == ReportingCodeSignal::SafetyAssessment {
-        v.push(Violation::new("input.signal", "a \"niet goed genoeg\" safety assessment opens its own track; record the assessment"));
+        v.push(Violation::new(
+            "input.signal",
+            "a \"niet goed genoeg\" safety assessment opens its own track; record the assessment",
+        ));
     }
     let description = required(&cmd.description, "input.description", &mut v);
     check(v)?;
@@ -301,7 +334,8 @@ pub async fn open_reporting_code_track(actor: Actor<'_>, txn: &DatabaseTransacti
     if open_track_of(txn, cmd.child_id).await?.is_some() {
         return Err(AppError::Conflict("a Meldcode track is open for this child; record the signal in it".into()));
     }
-    let opened = OpenTrack { signal: cmd.signal, description: Some(description), safety_assessment_id: None, opened_on };
+    let opened =
+        OpenTrack { signal: cmd.signal, description: Some(description), safety_assessment_id: None, opened_on };
     let track = insert_track(actor, txn, &subject, opened).await?;
     subject.log(actor, txn, AccessAction::Create).await?;
     Ok(track)
@@ -319,16 +353,27 @@ struct TrackSubject {
 impl TrackSubject {
     async fn lock(actor: Actor<'_>, txn: &DatabaseTransaction, child_id: Uuid) -> AppResult<Self> {
         match RecordWrite::begin(actor, txn, child_id).await {
-            Ok(w) => Ok(Self { ground: w.ground, child_id, trajectory_id: Some(w.trajectory.id), family_id: w.trajectory.family_id }),
+            Ok(w) => Ok(Self {
+                ground: w.ground,
+                child_id,
+                trajectory_id: Some(w.trajectory.id),
+                family_id: w.trajectory.family_id,
+            }),
             Err(AppError::NotFound(_)) => {
                 let p = actor.principal;
                 let ground = policy::record_method(p)?;
                 let membership = family_membership::Entity::find()
                     .filter(family_membership::Column::PersonId.eq(child_id))
                     .filter(family_membership::Column::Role.eq(MembershipRole::ChildNotAdmitted))
-                    .filter(family_membership::Column::FamilyId.in_subquery(
-                        Query::select().column(family::Column::Id).from(family::Entity).and_where(family::Column::OrganisationId.eq(p.organisation_id)).to_owned(),
-                    ))
+                    .filter(
+                        family_membership::Column::FamilyId.in_subquery(
+                            Query::select()
+                                .column(family::Column::Id)
+                                .from(family::Entity)
+                                .and_where(family::Column::OrganisationId.eq(p.organisation_id))
+                                .to_owned(),
+                        ),
+                    )
                     .one(txn)
                     .await?
                     .ok_or(AppError::NotFound("child"))?;
@@ -341,7 +386,13 @@ impl TrackSubject {
     }
 
     async fn log(&self, actor: Actor<'_>, txn: &DatabaseTransaction, action: AccessAction) -> AppResult<()> {
-        audit::append(txn, actor.principal, actor.meta, &[AccessEvent::new(self.child_id, action, "safety", &self.ground)]).await
+        audit::append(
+            txn,
+            actor.principal,
+            actor.meta,
+            &[AccessEvent::new(self.child_id, action, "safety", &self.ground)],
+        )
+        .await
     }
 }
 
@@ -352,7 +403,12 @@ struct OpenTrack {
     opened_on: NaiveDate,
 }
 
-async fn insert_track(actor: Actor<'_>, txn: &DatabaseTransaction, subject: &TrackSubject, t: OpenTrack) -> AppResult<reporting_code_track::Model> {
+async fn insert_track(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    subject: &TrackSubject,
+    t: OpenTrack,
+) -> AppResult<reporting_code_track::Model> {
     let now = Utc::now();
     Ok(reporting_code_track::ActiveModel::from(reporting_code_track::Model {
         id: Uuid::now_v7(),
@@ -398,8 +454,10 @@ async fn track_for_write(
     txn: &DatabaseTransaction,
     id: Uuid,
 ) -> AppResult<(TrackSubject, reporting_code_track::Model, Vec<RecordedStep>)> {
-    let of_organisation =
-        || reporting_code_track::Entity::find_by_id(id).filter(reporting_code_track::Column::OrganisationId.eq(actor.principal.organisation_id));
+    let of_organisation = || {
+        reporting_code_track::Entity::find_by_id(id)
+            .filter(reporting_code_track::Column::OrganisationId.eq(actor.principal.organisation_id))
+    };
     let found = of_organisation().one(txn).await?.ok_or(AppError::NotFound("reporting code track"))?;
     let w = TrackSubject::lock(actor, txn, found.child_id).await?;
     // Read again under the lock.

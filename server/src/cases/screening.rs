@@ -32,14 +32,25 @@ pub struct RecordScreening {
 }
 
 /// Records a screening's answers with the scores, band and flag the engine computes from them.
-pub async fn record_screening(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: RecordScreening) -> AppResult<screening_row::Model> {
+pub async fn record_screening(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: RecordScreening,
+) -> AppResult<screening_row::Model> {
     let instrument = screening::instrument(&cmd.instrument).ok_or_else(|| {
         let known: Vec<&str> = screening::INSTRUMENTS.iter().map(|i| i.code.as_str()).collect();
         AppError::invalid("input.instrument", format!("unknown instrument; one of {}", known.join(", ")))
     })?;
     match (cmd.informant, cmd.filled_in_by) {
-        (Informant::Teacher, None) => return Err(AppError::invalid("input.filledInBy", "say whether the teacher or the worker filled in the teacher form")),
-        (Informant::Parent | Informant::SelfReport, Some(_)) => return Err(AppError::invalid("input.filledInBy", "only for a teacher form")),
+        (Informant::Teacher, None) => {
+            return Err(AppError::invalid(
+                "input.filledInBy",
+                "say whether the teacher or the worker filled in the teacher form",
+            ));
+        }
+        (Informant::Parent | Informant::SelfReport, Some(_)) => {
+            return Err(AppError::invalid("input.filledInBy", "only for a teacher form"));
+        }
         _ => {}
     }
     let w = RecordWrite::begin(actor, txn, cmd.child_id).await?;
@@ -100,7 +111,10 @@ pub async fn record_screening_follow_up(
     let w = RecordWrite::begin(actor, txn, found.child_id).await?;
     let mut v = Vec::new();
     let today = Utc::now().date_naive();
-    for (day, field) in [(cmd.discussed_with_parent_on, "input.discussedWithParentOn"), (cmd.discussed_with_child_on, "input.discussedWithChildOn")] {
+    for (day, field) in [
+        (cmd.discussed_with_parent_on, "input.discussedWithParentOn"),
+        (cmd.discussed_with_child_on, "input.discussedWithChildOn"),
+    ] {
         match day {
             Some(d) if d > today => v.push(Violation::new(field, "this date lies in the future")),
             Some(d) if d < found.administered_on => v.push(Violation::new(field, "before the screening was taken")),
@@ -109,7 +123,9 @@ pub async fn record_screening_follow_up(
     }
     let note = non_empty(cmd.note);
     match (cmd.follow_up, &note) {
-        (Some(ScreeningFollowUp::NoFurtherStep), None) => v.push(Violation::new("input.note", "say why no further step follows")),
+        (Some(ScreeningFollowUp::NoFurtherStep), None) => {
+            v.push(Violation::new("input.note", "say why no further step follows"))
+        }
         (None, Some(_)) => v.push(Violation::new("input.note", "a note goes with a followUp")),
         _ => {}
     }

@@ -12,10 +12,12 @@ use crate::{
     policy,
 };
 use chrono::{NaiveDate, Utc};
-use entities::{AccessAction, AftercareDecision, CareSetting, EndReason, Phase, Role, phase_change, trajectory, worker, worker_role};
+use entities::{
+    AccessAction, AftercareDecision, CareSetting, EndReason, Phase, Role, phase_change, trajectory, worker, worker_role,
+};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Query,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Query,
 };
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -69,7 +71,11 @@ pub fn open(
 
 /// Checks that every `(worker, field)` names an active child and family worker of the
 /// organisation, in one statement however many there are.
-pub async fn check_responsible_workers<C: ConnectionTrait>(db: &C, organisation_id: Uuid, workers: &[(Uuid, String)]) -> AppResult<()> {
+pub async fn check_responsible_workers<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    workers: &[(Uuid, String)],
+) -> AppResult<()> {
     if workers.is_empty() {
         return Ok(());
     }
@@ -109,12 +115,20 @@ fn current_of(organisation_id: Uuid, child_id: Uuid) -> sea_orm::Select<trajecto
 }
 
 /// The current (latest) trajectory of a child of the organisation.
-pub async fn current<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
+pub async fn current<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    child_id: Uuid,
+) -> AppResult<trajectory::Model> {
     current_of(organisation_id, child_id).one(db).await?.ok_or(AppError::NotFound("child"))
 }
 
 /// The current trajectory of a child of the organisation, locked for the change.
-pub async fn for_update<C: ConnectionTrait>(db: &C, organisation_id: Uuid, child_id: Uuid) -> AppResult<trajectory::Model> {
+pub async fn for_update<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    child_id: Uuid,
+) -> AppResult<trajectory::Model> {
     current_of(organisation_id, child_id).lock_exclusive().one(db).await?.ok_or(AppError::NotFound("child"))
 }
 
@@ -124,16 +138,25 @@ pub async fn phase1_activities<C: ConnectionTrait>(db: &C, t: &trajectory::Model
     use entities::{action_plan, first_contact, intake, person, safety_assessment, screening};
     let born = person::Entity::find_by_id(t.child_id).one(db).await?.ok_or(AppError::NotFound("child"))?.date_of_birth;
     // The SDQ is for children from 4, as the kindgesprek (IB 436-439, 460-461).
-    let sdq_due = crate::domain::age::age_on(born, Utc::now().date_naive()) >= crate::domain::cadence::CHILD_TALK_FROM_AGE;
+    let sdq_due =
+        crate::domain::age::age_on(born, Utc::now().date_naive()) >= crate::domain::cadence::CHILD_TALK_FROM_AGE;
     Ok(Phase1Activities {
-        first_contact: first_contact::Entity::find().filter(first_contact::Column::TrajectoryId.eq(t.id)).one(db).await?.is_some(),
+        first_contact: first_contact::Entity::find()
+            .filter(first_contact::Column::TrajectoryId.eq(t.id))
+            .one(db)
+            .await?
+            .is_some(),
         intake: intake::Entity::find().filter(intake::Column::TrajectoryId.eq(t.id)).one(db).await?.is_some(),
         safety_assessment: safety_assessment::Entity::find()
             .filter(safety_assessment::Column::TrajectoryId.eq(t.id))
             .one(db)
             .await?
             .is_some(),
-        action_plan: action_plan::Entity::find().filter(action_plan::Column::TrajectoryId.eq(t.id)).one(db).await?.is_some(),
+        action_plan: action_plan::Entity::find()
+            .filter(action_plan::Column::TrajectoryId.eq(t.id))
+            .one(db)
+            .await?
+            .is_some(),
         sdq: !sdq_due
             || screening::Entity::find()
                 .filter(screening::Column::TrajectoryId.eq(t.id))
@@ -151,7 +174,11 @@ pub struct AssignResponsibleWorker {
     pub worker_id: Uuid,
 }
 
-pub async fn assign_responsible_worker(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: AssignResponsibleWorker) -> AppResult<trajectory::Model> {
+pub async fn assign_responsible_worker(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: AssignResponsibleWorker,
+) -> AppResult<trajectory::Model> {
     let p = actor.principal;
     let ground = policy::assign_responsible_worker(p)?;
     let t = for_update(txn, p.organisation_id, cmd.child_id).await?;
@@ -163,7 +190,8 @@ pub async fn assign_responsible_worker(actor: Actor<'_>, txn: &DatabaseTransacti
     m.responsible_worker_id = Set(cmd.worker_id);
     m.updated_at = Set(Utc::now());
     let t = m.update(txn).await?;
-    audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+    audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.child_id, AccessAction::Update, "trajectory", &ground)])
+        .await?;
     Ok(t)
 }
 
@@ -190,7 +218,11 @@ pub struct AdvancePhase {
 /// Moves a child's trajectory to the next phase (1 → 2 → 3), or closes it with an end reason
 /// and the aftercare decision. Leaving phase 1 needs its activities recorded (or a reason);
 /// entering phase 3 records the expected departure. Only the responsible worker or a team lead.
-pub async fn advance_phase(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: AdvancePhase) -> AppResult<trajectory::Model> {
+pub async fn advance_phase(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    cmd: AdvancePhase,
+) -> AppResult<trajectory::Model> {
     let p = actor.principal;
     let today = Utc::now().date_naive();
     let t = for_update(txn, p.organisation_id, cmd.child_id).await?;
@@ -256,26 +288,39 @@ pub async fn advance_phase(actor: Actor<'_>, txn: &DatabaseTransaction, cmd: Adv
     })
     .insert(txn)
     .await?;
-    audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+    audit::append(txn, p, actor.meta, &[AccessEvent::new(cmd.child_id, AccessAction::Update, "trajectory", &ground)])
+        .await?;
     Ok(t)
 }
 
 /// The expected departure moves (verwachte vertrekdatum), in phase 3. Only the responsible
 /// worker or a team lead.
-pub async fn change_expected_departure(actor: Actor<'_>, txn: &DatabaseTransaction, child_id: Uuid, on: NaiveDate) -> AppResult<trajectory::Model> {
+pub async fn change_expected_departure(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    child_id: Uuid,
+    on: NaiveDate,
+) -> AppResult<trajectory::Model> {
     let p = actor.principal;
     let t = for_update(txn, p.organisation_id, child_id).await?;
     let ground = policy::change_phase(p, t.responsible_worker_id)?;
     if t.phase != Phase::Phase3 {
-        return Err(AppError::Conflict(format!("the expected departure is kept in phase 3; the trajectory is in {}", t.phase.as_str())));
+        return Err(AppError::Conflict(format!(
+            "the expected departure is kept in phase 3; the trajectory is in {}",
+            t.phase.as_str()
+        )));
     }
     if on < t.phase_started_on {
-        return Err(AppError::invalid("input.expectedDepartureOn", "the expected departure lies before the start of phase 3"));
+        return Err(AppError::invalid(
+            "input.expectedDepartureOn",
+            "the expected departure lies before the start of phase 3",
+        ));
     }
     let mut m: trajectory::ActiveModel = t.into();
     m.expected_departure_on = Set(Some(on));
     m.updated_at = Set(Utc::now());
     let t = m.update(txn).await?;
-    audit::append(txn, p, actor.meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)]).await?;
+    audit::append(txn, p, actor.meta, &[AccessEvent::new(child_id, AccessAction::Update, "trajectory", &ground)])
+        .await?;
     Ok(t)
 }

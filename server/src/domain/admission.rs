@@ -73,7 +73,11 @@ pub fn check_custodian(role: MembershipRole, dob: NaiveDate, on: NaiveDate, fiel
     }
 }
 
-pub fn check_admission(members: &[MemberDraft], admission_date: NaiveDate, today: NaiveDate) -> Result<CheckedAdmission, Vec<Violation>> {
+pub fn check_admission(
+    members: &[MemberDraft],
+    admission_date: NaiveDate,
+    today: NaiveDate,
+) -> Result<CheckedAdmission, Vec<Violation>> {
     let mut v = Vec::new();
     if admission_date > today {
         v.push(Violation::new("input.admissionDate", "the admission date lies in the future"));
@@ -198,13 +202,18 @@ mod tests {
         ];
         assert_eq!(
             fields(check_admission(&members, today(), today())),
-            ["input.members[2].custodianRefs[0]", "input.members[2].custodianRefs[1]", "input.members[3].custodianRefs[0]"]
+            [
+                "input.members[2].custodianRefs[0]",
+                "input.members[2].custodianRefs[1]",
+                "input.members[3].custodianRefs[0]"
+            ]
         );
     }
 
     #[test]
     fn bsn_must_pass_the_elfproef_and_be_unique() {
-        let mut members = vec![member("mum", CaringParent, d(1990, 1, 1), &[]), member("kid", Child, d(2018, 5, 5), &[])];
+        let mut members =
+            vec![member("mum", CaringParent, d(1990, 1, 1), &[]), member("kid", Child, d(2018, 5, 5), &[])];
         members[0].person.bsn = Some("123456789".into());
         assert_eq!(fields(check_admission(&members, today(), today())), ["input.members[0].bsn"]);
         members[0].person.bsn = Some("123456782".into());
@@ -214,7 +223,8 @@ mod tests {
 
     #[test]
     fn admission_date_not_in_future_and_names_required() {
-        let mut members = vec![member("mum", CaringParent, d(1990, 1, 1), &[]), member("kid", Child, d(2018, 5, 5), &[])];
+        let mut members =
+            vec![member("mum", CaringParent, d(1990, 1, 1), &[]), member("kid", Child, d(2018, 5, 5), &[])];
         members[1].person.given_name = "  ".into();
         assert_eq!(
             fields(check_admission(&members, d(2026, 12, 1), today())),

@@ -147,7 +147,8 @@ mod tests {
 
     #[test]
     fn held_talks_move_the_next_due_date() {
-        let f = CadenceFacts { last_child_talk: Some(d("2026-11-12")), last_parent_talk: Some(d("2026-11-09")), ..facts() };
+        let f =
+            CadenceFacts { last_child_talk: Some(d("2026-11-12")), last_parent_talk: Some(d("2026-11-09")), ..facts() };
         let today = d("2026-11-16");
         assert_eq!(next_due(&f, today, DueKind::ChildTalk), Some(d("2026-11-26")));
         assert_eq!(next_due(&f, today, DueKind::ParentTalk), Some(d("2026-11-16")));
@@ -180,7 +181,12 @@ mod tests {
 
     #[test]
     fn the_safety_plan_is_due_for_review_on_its_date() {
-        let f = CadenceFacts { safety_plan_review_on: Some(d("2026-12-01")), last_parent_talk: Some(d("2026-11-28")), last_child_talk: Some(d("2026-11-28")), ..facts() };
+        let f = CadenceFacts {
+            safety_plan_review_on: Some(d("2026-12-01")),
+            last_parent_talk: Some(d("2026-11-28")),
+            last_child_talk: Some(d("2026-11-28")),
+            ..facts()
+        };
         assert_eq!(next_due(&f, d("2026-11-30"), DueKind::SafetyPlanReview), Some(d("2026-12-01")));
         assert!(!overdue(&f, d("2026-12-01")));
         assert!(overdue(&f, d("2026-12-02")));

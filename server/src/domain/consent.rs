@@ -70,7 +70,10 @@ impl ConsentSubject {
         }
         let has_say = |p: &Uuid| (*p == self.child_id && who.child) || (who.custodians && self.custodians.contains(p));
         if !decided_by.iter().all(has_say) {
-            return Err("only the child (from 12) and the parents with custody (while the child is under 16) decide on consent".into());
+            return Err(
+                "only the child (from 12) and the parents with custody (while the child is under 16) decide on consent"
+                    .into(),
+            );
         }
         Ok(())
     }
@@ -199,7 +202,10 @@ fn ground_for(
     at: DateTime<Utc>,
     consents: &[ConsentRecord],
 ) -> Result<ShareGround, Refusal> {
-    if partner.kind == PartnerKind::Verwijsindex && purpose == ConsentPurpose::ShareWithPartner && part == ConsentScope::Identity {
+    if partner.kind == PartnerKind::Verwijsindex
+        && purpose == ConsentPurpose::ShareWithPartner
+        && part == ConsentScope::Identity
+    {
         return Ok(ShareGround::Statute(REFERENCE_INDEX_STATUTE));
     }
     let refuse = |reason: String| Refusal { part, reason };
@@ -215,7 +221,9 @@ fn ground_for(
         .map(|(_, c)| c);
     match latest {
         None => Err(refuse(format!("no consent to share {} with this partner", part.as_str()))),
-        Some(c) if c.decision == ConsentDecision::Refused => Err(refuse(format!("consent to share {} was refused", part.as_str()))),
+        Some(c) if c.decision == ConsentDecision::Refused => {
+            Err(refuse(format!("consent to share {} was refused", part.as_str())))
+        }
         Some(c) => match subject.check_deciders(&c.decided_by, at.date_naive()) {
             Ok(()) => Ok(ShareGround::Consent(c.id)),
             Err(why) => Err(refuse(format!("the consent on record no longer suffices: {why}"))),
@@ -230,7 +238,11 @@ mod tests {
     #[test]
     fn one_parent_with_custody_is_enough_to_refuse() {
         let (child, mum, dad, aunt) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let subject = ConsentSubject { child_id: child, date_of_birth: "2017-01-01".parse().unwrap(), custodians: vec![mum, dad] };
+        let subject = ConsentSubject {
+            child_id: child,
+            date_of_birth: "2017-01-01".parse().unwrap(),
+            custodians: vec![mum, dad],
+        };
         let on = "2026-11-20".parse().unwrap();
         assert!(subject.check_refusers(&[dad], on).is_ok());
         assert!(subject.check_deciders(&[dad], on).is_err(), "agreeing takes both");
@@ -257,7 +269,8 @@ mod tests {
         };
         assert!(!support_agreed(&[], at), "none recorded");
         assert!(support_agreed(&[record(ConsentDecision::Given, "2026-11-01")], at));
-        let changed_mind = [record(ConsentDecision::Given, "2026-11-01"), record(ConsentDecision::Refused, "2026-11-10")];
+        let changed_mind =
+            [record(ConsentDecision::Given, "2026-11-01"), record(ConsentDecision::Refused, "2026-11-10")];
         assert!(!support_agreed(&changed_mind, at), "the latest decision counts");
         let overridden = [changed_mind[1].clone(), record(ConsentDecision::Override, "2026-11-15")];
         assert!(support_agreed(&overridden, at), "acting under the legal guideline");
@@ -298,7 +311,12 @@ mod tests {
             withdrawn_at: None,
         }
     }
-    fn share(s: &ConsentSubject, parts: &[ConsentScope], when: &str, consents: &[ConsentRecord]) -> Result<Permit, Refusal> {
+    fn share(
+        s: &ConsentSubject,
+        parts: &[ConsentScope],
+        when: &str,
+        consents: &[ConsentRecord],
+    ) -> Result<Permit, Refusal> {
         may_share(s, TEAM, ConsentPurpose::Handover, parts, at(when), consents)
     }
 
@@ -326,13 +344,23 @@ mod tests {
         let c = [record(1, ConsentDecision::Given, &[MUM], "2026-11-01")];
         let permit = share(&s, &[ConsentScope::Identity, ConsentScope::Goals], "2026-11-25", &c).unwrap();
         assert_eq!(permit.label(), format!("consent:{}", c[0].id));
-        assert_eq!(share(&s, &[ConsentScope::SafetyPlan], "2026-11-25", &c).unwrap_err().part, ConsentScope::SafetyPlan);
+        assert_eq!(
+            share(&s, &[ConsentScope::SafetyPlan], "2026-11-25", &c).unwrap_err().part,
+            ConsentScope::SafetyPlan
+        );
         let other = SharePartner { id: Uuid::from_u128(11), kind: PartnerKind::YouthTeam };
-        assert!(may_share(&s, other, ConsentPurpose::Handover, &[ConsentScope::Identity], at("2026-11-25"), &c).is_err());
-        assert!(may_share(&s, TEAM, ConsentPurpose::HandleWithCare, &[ConsentScope::Identity], at("2026-11-25"), &c).is_err());
+        assert!(
+            may_share(&s, other, ConsentPurpose::Handover, &[ConsentScope::Identity], at("2026-11-25"), &c).is_err()
+        );
+        assert!(
+            may_share(&s, TEAM, ConsentPurpose::HandleWithCare, &[ConsentScope::Identity], at("2026-11-25"), &c)
+                .is_err()
+        );
         // A consent for a kind of partner covers every partner of that kind.
         let kind = [ConsentRecord { partner_id: None, partner_kind: Some(PartnerKind::YouthTeam), ..c[0].clone() }];
-        assert!(may_share(&s, other, ConsentPurpose::Handover, &[ConsentScope::Identity], at("2026-11-25"), &kind).is_ok());
+        assert!(
+            may_share(&s, other, ConsentPurpose::Handover, &[ConsentScope::Identity], at("2026-11-25"), &kind).is_ok()
+        );
     }
 
     #[test]
@@ -341,7 +369,12 @@ mod tests {
         let given = record(1, ConsentDecision::Given, &[MUM], "2026-11-01");
         let refused = record(2, ConsentDecision::Refused, &[MUM], "2026-11-10");
         assert!(share(&s, &[ConsentScope::Identity], "2026-11-05", &[given.clone(), refused.clone()]).is_ok());
-        assert!(share(&s, &[ConsentScope::Identity], "2026-11-25", &[given.clone(), refused.clone()]).unwrap_err().reason.contains("refused"));
+        assert!(
+            share(&s, &[ConsentScope::Identity], "2026-11-25", &[given.clone(), refused.clone()])
+                .unwrap_err()
+                .reason
+                .contains("refused")
+        );
         let withdrawn = ConsentRecord { withdrawn_at: Some(at("2026-11-20")), ..given.clone() };
         assert!(share(&s, &[ConsentScope::Identity], "2026-11-19", std::slice::from_ref(&withdrawn)).is_ok());
         assert!(share(&s, &[ConsentScope::Identity], "2026-11-21", &[withdrawn]).is_err());
@@ -365,10 +398,18 @@ mod tests {
         let s = subject("2018-05-01", &[MUM]);
         let refused = record(1, ConsentDecision::Refused, &[MUM], "2026-11-01");
         let o = ConsentRecord { decided_by: vec![], ..record(2, ConsentDecision::Override, &[], "2026-11-02") };
-        assert_eq!(share(&s, &[ConsentScope::Goals], "2026-11-25", &[refused, o.clone()]).unwrap().grounds[0].1, ShareGround::Override(o.id));
+        assert_eq!(
+            share(&s, &[ConsentScope::Goals], "2026-11-25", &[refused, o.clone()]).unwrap().grounds[0].1,
+            ShareGround::Override(o.id)
+        );
         let vi = SharePartner { id: Uuid::from_u128(20), kind: PartnerKind::Verwijsindex };
-        let permit = may_share(&s, vi, ConsentPurpose::ShareWithPartner, &[ConsentScope::Identity], at("2026-11-25"), &[]).unwrap();
+        let permit =
+            may_share(&s, vi, ConsentPurpose::ShareWithPartner, &[ConsentScope::Identity], at("2026-11-25"), &[])
+                .unwrap();
         assert_eq!(permit.label(), "statute:jeugdwet-7.1.3.1");
-        assert!(may_share(&s, vi, ConsentPurpose::ShareWithPartner, &[ConsentScope::SafetyPlan], at("2026-11-25"), &[]).is_err());
+        assert!(
+            may_share(&s, vi, ConsentPurpose::ShareWithPartner, &[ConsentScope::SafetyPlan], at("2026-11-25"), &[])
+                .is_err()
+        );
     }
 }

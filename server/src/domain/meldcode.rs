@@ -51,7 +51,10 @@ pub fn check_step(
         (4, _) => v.push(Violation::new("input.decision", "step 4 weighs: acute or structural unsafety, or not")),
         (5, Some(d @ (Report | OrganiseHelp | ReportAndOrganiseHelp))) => {
             if weighing(recorded) == Some(AcuteOrStructuralUnsafety) && d == OrganiseHelp {
-                v.push(Violation::new("input.decision", "acute or structural unsafety was weighed in step 4: report to Veilig Thuis"));
+                v.push(Violation::new(
+                    "input.decision",
+                    "acute or structural unsafety was weighed in step 4: report to Veilig Thuis",
+                ));
             }
         }
         (5, _) => v.push(Violation::new("input.decision", "step 5 decides: report, organise help, or both")),
@@ -63,7 +66,11 @@ pub fn check_step(
 
 /// How a track may close: after step 5 is decided, or — the suspicion not confirmed by steps
 /// 1 to 3 (afwegingsvraag 1 of the afwegingskader) — without a report, with the reason why.
-pub fn check_close(recorded: &[RecordedStep], not_confirmed: bool, note: Option<&str>) -> Result<ReportingCodeCloseReason, Vec<Violation>> {
+pub fn check_close(
+    recorded: &[RecordedStep],
+    not_confirmed: bool,
+    note: Option<&str>,
+) -> Result<ReportingCodeCloseReason, Vec<Violation>> {
     let decided = recorded.iter().any(|s| s.step == 5 && s.decision.is_some());
     if !not_confirmed {
         return if decided {
@@ -78,11 +85,17 @@ pub fn check_close(recorded: &[RecordedStep], not_confirmed: bool, note: Option<
     let mut v = Vec::new();
     let reached = recorded.iter().map(|s| s.step).max().unwrap_or(0);
     if reached < 3 {
-        v.push(Violation::new("input.suspicionNotConfirmed", format!("steps 1 to 3 come first; step {} is next", reached + 1)));
+        v.push(Violation::new(
+            "input.suspicionNotConfirmed",
+            format!("steps 1 to 3 come first; step {} is next", reached + 1),
+        ));
     } else if decided {
         v.push(Violation::new("input.suspicionNotConfirmed", "step 5 was decided: the suspicion was confirmed"));
     } else if weighing(recorded) == Some(AcuteOrStructuralUnsafety) {
-        v.push(Violation::new("input.suspicionNotConfirmed", "acute or structural unsafety was weighed in step 4: report to Veilig Thuis"));
+        v.push(Violation::new(
+            "input.suspicionNotConfirmed",
+            "acute or structural unsafety was weighed in step 4: report to Veilig Thuis",
+        ));
     }
     if note.is_none_or(|n| n.trim().is_empty()) {
         v.push(Violation::new("input.note", "say why the suspicion was not confirmed"));
@@ -144,11 +157,14 @@ mod tests {
         let three = [s(1, None), s(2, None), s(3, None)];
         let why = Some("Blauwe plek van de val op het schoolplein; school bevestigt.");
         assert_eq!(check_close(&three, true, why), Ok(ReportingCodeCloseReason::SuspicionNotConfirmed));
-        let fields = |r: Result<ReportingCodeCloseReason, Vec<Violation>>| r.unwrap_err().into_iter().map(|v| v.field).collect::<Vec<_>>();
+        let fields = |r: Result<ReportingCodeCloseReason, Vec<Violation>>| {
+            r.unwrap_err().into_iter().map(|v| v.field).collect::<Vec<_>>()
+        };
         assert_eq!(fields(check_close(&three[..2], true, None)), ["input.suspicionNotConfirmed", "input.note"]);
         let acute = [s(1, None), s(2, None), s(3, None), s(4, Some(AcuteOrStructuralUnsafety))];
         assert_eq!(fields(check_close(&acute, true, why)), ["input.suspicionNotConfirmed"]);
-        let decided = [s(1, None), s(2, None), s(3, None), s(4, Some(NoAcuteOrStructuralUnsafety)), s(5, Some(OrganiseHelp))];
+        let decided =
+            [s(1, None), s(2, None), s(3, None), s(4, Some(NoAcuteOrStructuralUnsafety)), s(5, Some(OrganiseHelp))];
         assert_eq!(fields(check_close(&decided, true, why)), ["input.suspicionNotConfirmed"]);
     }
 }

@@ -44,7 +44,13 @@ pub struct PhaseChangeInput<'a> {
     pub note: Option<&'a str>,
 }
 
-pub fn check_method(from: Phase, to: Phase, done: Phase1Activities, input: &PhaseChangeInput, effective_on: NaiveDate) -> Result<(), Vec<Violation>> {
+pub fn check_method(
+    from: Phase,
+    to: Phase,
+    done: Phase1Activities,
+    input: &PhaseChangeInput,
+    effective_on: NaiveDate,
+) -> Result<(), Vec<Violation>> {
     let mut v = Vec::new();
     let reason = input.phase1_exit_reason.map(str::trim).filter(|r| !r.is_empty());
     if from == Phase::Phase1 && to == Phase::Phase2 {
@@ -52,17 +58,23 @@ pub fn check_method(from: Phase, to: Phase, done: Phase1Activities, input: &Phas
         if !missing.is_empty() && reason.is_none() {
             v.push(Violation::new(
                 "input.phase1ExitReason",
-                format!("phase 1 still lacks: {}; record them or give the reason to move on without", missing.join(", ")),
+                format!(
+                    "phase 1 still lacks: {}; record them or give the reason to move on without",
+                    missing.join(", ")
+                ),
             ));
         }
     } else if input.phase1_exit_reason.is_some() {
         v.push(Violation::new("input.phase1ExitReason", "only given when leaving phase 1 for phase 2"));
     }
     match (to, input.expected_departure_on) {
-        (Phase::Phase3, None) => v.push(Violation::new("input.expectedDepartureOn", "entering phase 3 records the expected departure")),
-        (Phase::Phase3, Some(d)) if d < effective_on => {
-            v.push(Violation::new("input.expectedDepartureOn", "the expected departure lies before the start of phase 3"))
+        (Phase::Phase3, None) => {
+            v.push(Violation::new("input.expectedDepartureOn", "entering phase 3 records the expected departure"))
         }
+        (Phase::Phase3, Some(d)) if d < effective_on => v.push(Violation::new(
+            "input.expectedDepartureOn",
+            "the expected departure lies before the start of phase 3",
+        )),
         (Phase::Phase3, Some(_)) => {}
         (_, Some(_)) => v.push(Violation::new("input.expectedDepartureOn", "only given when entering phase 3")),
         (_, None) => {}
@@ -71,7 +83,9 @@ pub fn check_method(from: Phase, to: Phase, done: Phase1Activities, input: &Phas
         v.push(Violation::new("input.note", "say why the departure fell through"));
     }
     match (to, input.aftercare_decision) {
-        (Phase::Closed, None) => v.push(Violation::new("input.aftercareDecision", "closing records the decision on handover and aftercare")),
+        (Phase::Closed, None) => {
+            v.push(Violation::new("input.aftercareDecision", "closing records the decision on handover and aftercare"))
+        }
         (Phase::Closed, Some(_)) | (_, None) => {}
         (_, Some(_)) => v.push(Violation::new("input.aftercareDecision", "only given when closing")),
     }
@@ -86,7 +100,8 @@ mod tests {
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
     }
-    const ALL: Phase1Activities = Phase1Activities { first_contact: true, intake: true, safety_assessment: true, action_plan: true, sdq: true };
+    const ALL: Phase1Activities =
+        Phase1Activities { first_contact: true, intake: true, safety_assessment: true, action_plan: true, sdq: true };
 
     fn fields(r: Result<(), Vec<Violation>>) -> Vec<String> {
         r.err().unwrap_or_default().into_iter().map(|v| v.field).collect()
@@ -100,7 +115,8 @@ mod tests {
         let err = check_method(Phase1, Phase2, some, &none, day(1)).unwrap_err();
         assert_eq!(err[0].field, "input.phase1ExitReason");
         assert!(err[0].message.contains("intake"), "{}", err[0].message);
-        let reason = PhaseChangeInput { phase1_exit_reason: Some("crisis placement, intake planned next week"), ..none.clone() };
+        let reason =
+            PhaseChangeInput { phase1_exit_reason: Some("crisis placement, intake planned next week"), ..none.clone() };
         assert!(check_method(Phase1, Phase2, some, &reason, day(1)).is_ok());
         let blank = PhaseChangeInput { phase1_exit_reason: Some("  "), ..none };
         assert_eq!(fields(check_method(Phase1, Phase2, some, &blank, day(1))), ["input.phase1ExitReason"]);
@@ -108,7 +124,9 @@ mod tests {
 
     #[test]
     fn phase_1_ends_with_an_sdq_from_age_four() {
-        let err = check_method(Phase1, Phase2, Phase1Activities { sdq: false, ..ALL }, &PhaseChangeInput::default(), day(1)).unwrap_err();
+        let err =
+            check_method(Phase1, Phase2, Phase1Activities { sdq: false, ..ALL }, &PhaseChangeInput::default(), day(1))
+                .unwrap_err();
         assert_eq!(err[0].field, "input.phase1ExitReason");
         assert!(err[0].message.contains("SDQ"), "{}", err[0].message);
     }
@@ -122,7 +140,10 @@ mod tests {
 
     #[test]
     fn phase_3_needs_the_expected_departure() {
-        assert_eq!(fields(check_method(Phase2, Phase3, ALL, &PhaseChangeInput::default(), day(5))), ["input.expectedDepartureOn"]);
+        assert_eq!(
+            fields(check_method(Phase2, Phase3, ALL, &PhaseChangeInput::default(), day(5))),
+            ["input.expectedDepartureOn"]
+        );
         let early = PhaseChangeInput { expected_departure_on: Some(day(4)), ..Default::default() };
         assert_eq!(fields(check_method(Phase2, Phase3, ALL, &early, day(5))), ["input.expectedDepartureOn"]);
         let ok = PhaseChangeInput { expected_departure_on: Some(day(20)), ..Default::default() };
@@ -132,11 +153,18 @@ mod tests {
 
     #[test]
     fn closing_needs_the_aftercare_decision() {
-        assert_eq!(fields(check_method(Phase3, Closed, ALL, &PhaseChangeInput::default(), day(5))), ["input.aftercareDecision"]);
-        let decided = PhaseChangeInput { aftercare_decision: Some(AftercareDecision::WarmHandover), ..Default::default() };
+        assert_eq!(
+            fields(check_method(Phase3, Closed, ALL, &PhaseChangeInput::default(), day(5))),
+            ["input.aftercareDecision"]
+        );
+        let decided =
+            PhaseChangeInput { aftercare_decision: Some(AftercareDecision::WarmHandover), ..Default::default() };
         assert!(check_method(Phase3, Closed, ALL, &decided, day(5)).is_ok());
         // A family can leave during phase 1; the activities of phase 1 are not required then.
         assert!(check_method(Phase1, Closed, Phase1Activities::default(), &decided, day(5)).is_ok());
-        assert_eq!(fields(check_method(Phase2, Phase3, ALL, &decided, day(5))), ["input.expectedDepartureOn", "input.aftercareDecision"]);
+        assert_eq!(
+            fields(check_method(Phase2, Phase3, ALL, &decided, day(5))),
+            ["input.expectedDepartureOn", "input.aftercareDecision"]
+        );
     }
 }

@@ -37,7 +37,11 @@ pub fn check_transition(current: Phase, target: Phase, end_reason: Option<EndRea
     if next(current) != Some(target) && !(current == Phase::Phase3 && target == Phase::Phase2) {
         return Err(Violation::new(
             "input.to",
-            format!("a trajectory in {} can move to {} or be closed", current.as_str(), next(current).map_or("-", Phase::as_str)),
+            format!(
+                "a trajectory in {} can move to {} or be closed",
+                current.as_str(),
+                next(current).map_or("-", Phase::as_str)
+            ),
         ));
     }
     Ok(())

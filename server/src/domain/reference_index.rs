@@ -35,7 +35,10 @@ pub fn check_period(
     match end {
         None => Ok(latest),
         Some(e) if e <= start => Err(("input.endOn", "the end date must lie after the start date".into())),
-        Some(e) if e > latest => Err(("input.endOn", format!("a signal runs at most two years and ends by the 23rd birthday: {latest} at the latest"))),
+        Some(e) if e > latest => Err((
+            "input.endOn",
+            format!("a signal runs at most two years and ends by the 23rd birthday: {latest} at the latest"),
+        )),
         Some(e) => Ok(e),
     }
 }

@@ -8,7 +8,8 @@ const SCHOOL_STARTS: (u32, u32) = (8, 30);
 
 /// The last Sunday of `month` in `year`.
 fn last_sunday(year: i32, month: u32) -> NaiveDate {
-    let next_month = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    let next_month =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
     let last = next_month.expect("valid month") - Days::new(1);
     last - Days::new(last.weekday().num_days_from_sunday() as u64)
 }

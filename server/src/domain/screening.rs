@@ -192,15 +192,27 @@ impl Instrument {
     }
 
     /// Scores one administration, or says what is wrong with the input (fields under `field`).
-    pub fn score(&self, informant: Informant, child_age: i32, answers: &[Answer], field: &str) -> Result<Outcome, Vec<Violation>> {
+    pub fn score(
+        &self,
+        informant: Informant,
+        child_age: i32,
+        answers: &[Answer],
+        field: &str,
+    ) -> Result<Outcome, Vec<Violation>> {
         let mut v = Vec::new();
         match self.informant_range(informant) {
-            None => v.push(Violation::new(format!("{field}.informant"), format!("{} has no {} form", self.code, informant.as_str()))),
+            None => v.push(Violation::new(
+                format!("{field}.informant"),
+                format!("{} has no {} form", self.code, informant.as_str()),
+            )),
             Some(r) if child_age < r.min_age || child_age > r.max_age => v.push(Violation::new(
                 format!("{field}.informant"),
                 format!(
                     "the {} form of {} is for ages {} to {}; the child is {child_age}",
-                    informant.as_str(), self.code, r.min_age, r.max_age
+                    informant.as_str(),
+                    self.code,
+                    r.min_age,
+                    r.max_age
                 ),
             )),
             Some(_) => {}
@@ -219,25 +231,40 @@ impl Instrument {
                 let allowed: Vec<&str> = self.options.iter().map(|o| o.code.as_str()).collect();
                 v.push(Violation::new(
                     format!("{field}.answers[{i}].answer"),
-                    format!("item {}: {:?} is not an answer of {}; one of {}", a.item, a.answer, self.code, allowed.join(", ")),
+                    format!(
+                        "item {}: {:?} is not an answer of {}; one of {}",
+                        a.item,
+                        a.answer,
+                        self.code,
+                        allowed.join(", ")
+                    ),
                 ));
                 continue;
             };
             let score = if self.reverse_keyed.contains(&a.item) { max - option.score } else { option.score };
             if scores.insert(a.item, score).is_some() {
-                v.push(Violation::new(format!("{field}.answers[{i}].item"), format!("item {} is answered twice", a.item)));
+                v.push(Violation::new(
+                    format!("{field}.answers[{i}].item"),
+                    format!("item {} is answered twice", a.item),
+                ));
             }
         }
         let mut subscales = Vec::new();
         for s in &self.subscales {
             let answered: Vec<u32> = s.items.iter().filter_map(|i| scores.get(i).copied()).collect();
             if answered.len() < s.min_answered {
-                let missing: Vec<String> = s.items.iter().filter(|i| !scores.contains_key(i)).map(u32::to_string).collect();
+                let missing: Vec<String> =
+                    s.items.iter().filter(|i| !scores.contains_key(i)).map(u32::to_string).collect();
                 v.push(Violation::new(
                     format!("{field}.answers"),
                     format!(
                         "too few items of {} ({}): {} of {} answered, at least {} needed; unanswered: item {}",
-                        s.code, s.name, answered.len(), s.items.len(), s.min_answered, missing.join(", item ")
+                        s.code,
+                        s.name,
+                        answered.len(),
+                        s.items.len(),
+                        s.min_answered,
+                        missing.join(", item ")
                     ),
                 ));
                 continue;
@@ -357,7 +384,10 @@ mod tests {
         let mut a: Vec<Answer> = (1..=25).map(|i| Answer { item: i, answer: "NOT_TRUE".into() }).collect();
         a.push(Answer { item: 26, answer: "NOT_TRUE".into() });
         a[6].answer = "OFTEN".into();
-        assert_eq!(fields(sdq().score(Informant::Parent, 8, &a, "input")), ["input.answers[6].answer", "input.answers[25].item"]);
+        assert_eq!(
+            fields(sdq().score(Informant::Parent, 8, &a, "input")),
+            ["input.answers[6].answer", "input.answers[25].item"]
+        );
         // Self-report under 11, CRIES-13 has no parent form.
         let ok: Vec<Answer> = (1..=25).map(|i| Answer { item: i, answer: "NOT_TRUE".into() }).collect();
         assert_eq!(fields(sdq().score(Informant::SelfReport, 10, &ok, "input")), ["input.informant"]);
@@ -369,12 +399,17 @@ mod tests {
         assert!(err[0].message.contains("item 13"), "{}", err[0].message);
         // SDQ: two of five emotional items is too few.
         let few: Vec<Answer> = ok.iter().filter(|a| ![3, 8, 13].contains(&a.item)).cloned().collect();
-        assert!(sdq().score(Informant::Parent, 8, &few, "input").unwrap_err()[0].message.contains("item 3, item 8, item 13"));
+        assert!(
+            sdq().score(Informant::Parent, 8, &few, "input").unwrap_err()[0]
+                .message
+                .contains("item 3, item 8, item 13")
+        );
     }
 
     /// SDQ scored straight from the reference table, independently of the data file.
     fn sdq_by_hand(answers: &BTreeMap<u32, u32>) -> Option<(Vec<u32>, u32)> {
-        const SCALES: [[u32; 5]; 5] = [[3, 8, 13, 16, 24], [5, 7, 12, 18, 22], [2, 10, 15, 21, 25], [6, 11, 14, 19, 23], [1, 4, 9, 17, 20]];
+        const SCALES: [[u32; 5]; 5] =
+            [[3, 8, 13, 16, 24], [5, 7, 12, 18, 22], [2, 10, 15, 21, 25], [6, 11, 14, 19, 23], [1, 4, 9, 17, 20]];
         const REVERSE: [u32; 5] = [7, 11, 14, 21, 25];
         let mut scores = Vec::new();
         for scale in SCALES {

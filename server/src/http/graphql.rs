@@ -3,10 +3,10 @@
 //! request errors, per GraphQL over HTTP), and `application/json` otherwise.
 
 use crate::{
-    http::{AppState, RequestId},
+    api,
     audit::RequestMeta,
     error::{AppError, finalize_errors},
-    api,
+    http::{AppState, RequestId},
 };
 use async_graphql::{
     ServerError,
@@ -40,7 +40,9 @@ pub async fn post(
     }
     match serde_json::from_slice::<async_graphql::Request>(&body) {
         Ok(request) => execute(state, client, id, headers, media, request).await,
-        Err(e) => request_error(media, StatusCode::BAD_REQUEST, &format!("the body is not a GraphQL request: {e}"), &id),
+        Err(e) => {
+            request_error(media, StatusCode::BAD_REQUEST, &format!("the body is not a GraphQL request: {e}"), &id)
+        }
     }
 }
 
@@ -96,7 +98,14 @@ impl Media {
     }
 }
 
-async fn execute(state: AppState, client: SocketAddr, id: String, headers: HeaderMap, media: Media, request: async_graphql::Request) -> Response {
+async fn execute(
+    state: AppState,
+    client: SocketAddr,
+    id: String,
+    headers: HeaderMap,
+    media: Media,
+    request: async_graphql::Request,
+) -> Response {
     let meta = RequestMeta {
         request_id: id.clone(),
         client_address: Some(client.ip().to_string()),
@@ -114,13 +123,14 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
     };
     // Nothing is returned that was not logged: if the access log cannot be written, the
     // client gets an error instead of the data.
-    let mut response = match api::execute(&state.schema, &state.db, &state.reader, principal, meta, &state.api, request).await {
-        Ok(r) => r,
-        Err(e) => {
-            state.metrics.graphql_error(e.code());
-            return error_response(media, e, &id);
-        }
-    };
+    let mut response =
+        match api::execute(&state.schema, &state.db, &state.reader, principal, meta, &state.api, request).await {
+            Ok(r) => r,
+            Err(e) => {
+                state.metrics.graphql_error(e.code());
+                return error_response(media, e, &id);
+            }
+        };
 
     finalize_errors(&mut response.errors, &id);
     for e in &response.errors {
@@ -129,12 +139,16 @@ async fn execute(state: AppState, client: SocketAddr, id: String, headers: Heade
         }
     }
     // A request error (nothing executed: parse, validation, limits) has errors without a path.
-    let request_failed = !response.errors.is_empty() && response.data == async_graphql::Value::Null
+    let request_failed = !response.errors.is_empty()
+        && response.data == async_graphql::Value::Null
         && response.errors.iter().all(|e| e.path.is_empty());
     // Nothing could be read because the database is unreachable: a status load balancers and
     // clients retry on.
     let unavailable = response.data == async_graphql::Value::Null
-        && response.errors.iter().any(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&async_graphql::Value::from("SERVICE_UNAVAILABLE")));
+        && response.errors.iter().any(|e| {
+            e.extensions.as_ref().and_then(|x| x.get("code"))
+                == Some(&async_graphql::Value::from("SERVICE_UNAVAILABLE"))
+        });
     let status = if unavailable {
         StatusCode::SERVICE_UNAVAILABLE
     } else if media == Media::GraphqlResponse && request_failed {

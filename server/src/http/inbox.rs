@@ -23,7 +23,12 @@ fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Respons
     (status, Json(json!({ "error": { "code": code, "message": message.into() } }))).into_response()
 }
 
-pub async fn receive(State(state): State<AppState>, Path(partner): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn receive(
+    State(state): State<AppState>,
+    Path(partner): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     match handle(&state, &partner, &headers, &body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
@@ -33,11 +38,16 @@ pub async fn receive(State(state): State<AppState>, Path(partner): Path<String>,
 async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8]) -> Result<Response, AppError> {
     let unknown = || refuse(StatusCode::NOT_FOUND, "NOT_FOUND", "no such partner inbox");
     let Ok(partner_id) = Uuid::parse_str(partner) else { return Ok(unknown()) };
-    let Some(partner) = chain_partner::Entity::find_by_id(partner_id).filter(chain_partner::Column::Active.eq(true)).one(&state.db).await?
+    let Some(partner) = chain_partner::Entity::find_by_id(partner_id)
+        .filter(chain_partner::Column::Active.eq(true))
+        .one(&state.db)
+        .await?
     else {
         return Ok(unknown());
     };
-    let (Some(sealed), Some(adapter)) = (&partner.signing_secret_sealed, adapter(partner.adapter)) else { return Ok(unknown()) };
+    let (Some(sealed), Some(adapter)) = (&partner.signing_secret_sealed, adapter(partner.adapter)) else {
+        return Ok(unknown());
+    };
     let secret = state.secrets.open(sealed).map_err(AppError::internal)?;
     let message_id = match signing::verify(secret.as_bytes(), headers, body) {
         Ok(id) => id,
@@ -48,13 +58,18 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
     };
     if serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| has_nul(&v)) {
         // PostgreSQL cannot store it; refused before anything is written, as in the API.
-        return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, "BAD_USER_INPUT", "text must not contain the NUL character (U+0000)"));
+        return Ok(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "BAD_USER_INPUT",
+            "text must not contain the NUL character (U+0000)",
+        ));
     }
     let kind = match adapter.inbound_kind(body) {
         Ok(k) => k,
         Err(e) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, "BAD_USER_INPUT", e)),
     };
-    let duplicate = || (StatusCode::OK, Json(json!({ "status": "duplicate", "messageId": message_id }))).into_response();
+    let duplicate =
+        || (StatusCode::OK, Json(json!({ "status": "duplicate", "messageId": message_id }))).into_response();
     let seen = inbox_message::Entity::find()
         .filter(inbox_message::Column::PartnerId.eq(partner.id))
         .filter(inbox_message::Column::MessageId.eq(&message_id))
@@ -73,7 +88,9 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
         payload: String::from_utf8_lossy(body).into_owned(),
         created_at: Utc::now(),
     };
-    if let Err(e) = inbox_message::Entity::insert(inbox_message::ActiveModel::from(row)).exec_without_returning(&txn).await {
+    if let Err(e) =
+        inbox_message::Entity::insert(inbox_message::ActiveModel::from(row)).exec_without_returning(&txn).await
+    {
         // The same message arriving twice at once: the other copy is being applied.
         if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
             return Ok(duplicate());
@@ -86,10 +103,13 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
             reference_index::apply(&txn, &partner, &message_id, notice).await?;
         }
         PartnerAdapter::YouthTeam => {
-            let message: TeamMessage = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
+            let message: TeamMessage =
+                serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
             handovers::apply(&txn, &partner, &message_id, message).await?;
         }
-        PartnerAdapter::School | PartnerAdapter::None => return Err(AppError::invalid("body", "this partner sends no messages")),
+        PartnerAdapter::School | PartnerAdapter::None => {
+            return Err(AppError::invalid("body", "this partner sends no messages"));
+        }
     }
     txn.commit().await?;
     Ok((StatusCode::OK, Json(json!({ "status": "accepted", "messageId": message_id }))).into_response())

@@ -4,6 +4,7 @@ mod graphql;
 mod inbox;
 
 use crate::{
+    api::{self, AppSchema, context::ApiSettings},
     auth::{
         Principal,
         dev_issuer::{self, DevIssuer},
@@ -13,8 +14,6 @@ use crate::{
     config::Config,
     db,
     error::AppResult,
-    api::{self, AppSchema, context::ApiSettings},
-
     metrics::Metrics,
 };
 use axum::{
@@ -27,7 +26,12 @@ use axum::{
 };
 use integrations::{outbox::DeliveryWorker, secrets::SecretBox};
 use sea_orm::DatabaseConnection;
-use std::{future::Future, net::SocketAddr, sync::Arc, time::{Duration, Instant}};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 use tokio::net::TcpListener;
 use tower_http::{catch_panic::CatchPanicLayer, cors::CorsLayer, timeout::TimeoutLayer};
 use tracing::Instrument;
@@ -106,7 +110,11 @@ impl AppState {
         }
         let cors = CorsLayer::new()
             .allow_origin(
-                self.config.cors_allowed_origins.iter().filter_map(|o| o.parse::<HeaderValue>().ok()).collect::<Vec<_>>(),
+                self.config
+                    .cors_allowed_origins
+                    .iter()
+                    .filter_map(|o| o.parse::<HeaderValue>().ok())
+                    .collect::<Vec<_>>(),
             )
             .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
             .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT]);
@@ -118,9 +126,12 @@ impl AppState {
             ))
             .layer(CatchPanicLayer::custom(|_| {
                 tracing::error!("handler panicked");
-                (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({
-                    "errors": [{"message": "Internal error.", "extensions": {"code": "INTERNAL"}}]
-                })))
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(serde_json::json!({
+                        "errors": [{"message": "Internal error.", "extensions": {"code": "INTERNAL"}}]
+                    })),
+                )
                     .into_response()
             }))
             .layer(cors)
@@ -138,7 +149,9 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
     let mut res = next.run(req).instrument(span.clone()).await;
     let elapsed = started.elapsed();
     state.metrics.http_response(res.status().as_u16(), elapsed);
-    span.in_scope(|| tracing::info!(status = res.status().as_u16(), elapsed_ms = elapsed.as_millis() as u64, "response"));
+    span.in_scope(|| {
+        tracing::info!(status = res.status().as_u16(), elapsed_ms = elapsed.as_millis() as u64, "response")
+    });
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", v);
     }
@@ -151,7 +164,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
     match tokio::time::timeout(Duration::from_secs(1), state.db.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
         outcome => {
-            let error = outcome.map_or_else(|_| "no answer within a second".to_string(), |r| r.err().map(|e| e.to_string()).unwrap_or_default());
+            let error = outcome.map_or_else(
+                |_| "no answer within a second".to_string(),
+                |r| r.err().map(|e| e.to_string()).unwrap_or_default(),
+            );
             tracing::warn!(error, "database not reachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response()
         }
@@ -184,14 +200,22 @@ async fn dev_openid_configuration(State(state): State<AppState>, req: Request) -
 }
 
 /// Serves on `listener` until `shutdown` resolves. Tests bind port 0 and pass the listener.
-pub async fn serve(config: Config, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let state = AppState::new(config, listener.local_addr()?).await?;
     run(state, listener, shutdown).await
 }
 
 /// Serves an already set-up application, with the delivery worker and the daily jobs
 /// alongside when the configuration asks for them.
-pub async fn run(state: AppState, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "serving");
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {

@@ -65,8 +65,12 @@ async fn children_filters_by_age_band_location_worker_and_phase() {
         let app = &app;
         let token = org.lead_token.clone();
         async move {
-            app.gql(&token, "query($f: ChildFilter) { children(filter: $f) { totalCount edges { node { id } } } }", json!({ "f": f }))
-                .await["children"]["totalCount"]
+            app.gql(
+                &token,
+                "query($f: ChildFilter) { children(filter: $f) { totalCount edges { node { id } } } }",
+                json!({ "f": f }),
+            )
+            .await["children"]["totalCount"]
                 .as_i64()
                 .unwrap()
         }
@@ -74,7 +78,10 @@ async fn children_filters_by_age_band_location_worker_and_phase() {
     assert_eq!(count(json!({ "ageBand": "AGE_0_4" })).await, 2);
     assert_eq!(count(json!({ "ageBand": "AGE_4_12" })).await, 1);
     assert_eq!(count(json!({ "ageBand": "AGE_12_18" })).await, 1);
-    assert_eq!(count(json!({ "locationId": server::api::ids::encode("Location", org.ambulant_location.id).0 })).await, 1);
+    assert_eq!(
+        count(json!({ "locationId": server::api::ids::encode("Location", org.ambulant_location.id).0 })).await,
+        1
+    );
     assert_eq!(count(json!({ "responsibleWorkerId": Org::worker_gid(&org.worker) })).await, 3);
     assert_eq!(count(json!({ "phase": "PHASE_2" })).await, 0);
 }
@@ -196,18 +203,28 @@ async fn simultaneous_admissions_of_one_bsn_register_it_once() {
             assert_eq!(body["errors"][0]["extensions"]["code"], "CONFLICT", "{body}");
             assert_eq!(body["errors"][0]["extensions"]["field"], "input.members[0].bsn", "{body}");
         }
-        let holders = entities::person::Entity::find().filter(entities::person::Column::Bsn.eq(bsn)).count(&app.db).await.unwrap();
+        let holders = entities::person::Entity::find()
+            .filter(entities::person::Column::Bsn.eq(bsn))
+            .count(&app.db)
+            .await
+            .unwrap();
         assert_eq!(holders, 1, "round {round}");
     }
     let data = app.gql(&org.lead_token, "{ families { totalCount } }", json!({})).await;
     assert_eq!(data["families"]["totalCount"], 3, "the losers left no family behind");
 
     // Correcting someone's BSN to one that is taken is refused the same way.
-    let family = app.gql(&org.lead_token, "{ families(first: 1) { edges { node { members { person { id } } } } } }", json!({})).await;
+    let family = app
+        .gql(&org.lead_token, "{ families(first: 1) { edges { node { members { person { id } } } } } }", json!({}))
+        .await;
     let child = family["families"]["edges"][0]["node"]["members"][1]["person"]["id"].clone();
     let q = "mutation($id: ID!) { updatePerson(input: { id: $id, bsn: \"111222333\" }) { id } }";
     let err = app.gql_error(&org.worker_token, q, json!({ "id": child })).await;
-    assert_eq!((err["extensions"]["code"].clone(), err["extensions"]["field"].clone()), (json!("CONFLICT"), json!("input.bsn")), "{err}");
+    assert_eq!(
+        (err["extensions"]["code"].clone(), err["extensions"]["field"].clone()),
+        (json!("CONFLICT"), json!("input.bsn")),
+        "{err}"
+    );
 }
 
 const ADVANCE: &str = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase endReason endDate phaseHistory { toPhase } } } }";
@@ -223,7 +240,8 @@ async fn phases_advance_in_order_and_closing_needs_an_end_reason() {
     let err = app.gql_error(&org.other_worker_token, ADVANCE, json!({ "input": { "childId": child } })).await;
     assert_eq!(err["extensions"]["code"], "FORBIDDEN");
 
-    let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3" } })).await;
+    let err =
+        app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3" } })).await;
     assert_eq!(err["extensions"]["field"], "input.to");
 
     // Leaving phase 1 without its activities needs a recorded reason (the method's own
@@ -231,20 +249,40 @@ async fn phases_advance_in_order_and_closing_needs_an_end_reason() {
     let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child } })).await;
     assert_eq!(err["extensions"]["field"], "input.phase1ExitReason");
     let reason = "crisisopvang: intake volgt";
-    let t = app.gql(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "phase1ExitReason": reason } })).await;
+    let t =
+        app.gql(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "phase1ExitReason": reason } })).await;
     assert_eq!(t["advancePhase"]["trajectory"]["phase"], "PHASE_2");
     let err = app.gql_error(&org.lead_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3" } })).await;
     assert_eq!(err["extensions"]["field"], "input.expectedDepartureOn");
     let departure = (today() + chrono::Days::new(30)).to_string();
-    let t = app.gql(&org.lead_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3", "expectedDepartureOn": departure } })).await;
+    let t = app
+        .gql(
+            &org.lead_token,
+            ADVANCE,
+            json!({ "input": { "childId": child, "to": "PHASE_3", "expectedDepartureOn": departure } }),
+        )
+        .await;
     assert_eq!(t["advancePhase"]["trajectory"]["phase"], "PHASE_3");
 
-    let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "aftercareDecision": "WARM_HANDOVER" } })).await;
+    let err = app
+        .gql_error(
+            &org.worker_token,
+            ADVANCE,
+            json!({ "input": { "childId": child, "to": "CLOSED", "aftercareDecision": "WARM_HANDOVER" } }),
+        )
+        .await;
     assert_eq!(err["extensions"]["field"], "input.endReason");
-    let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "RETURNED_HOME" } })).await;
+    let err = app
+        .gql_error(
+            &org.worker_token,
+            ADVANCE,
+            json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "RETURNED_HOME" } }),
+        )
+        .await;
     assert_eq!(err["extensions"]["field"], "input.aftercareDecision");
     // Back to phase 2 is possible (a departure that fell through); further back is not.
-    let err = app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_1" } })).await;
+    let err =
+        app.gql_error(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_1" } })).await;
     assert_eq!(err["extensions"]["field"], "input.to");
 
     let t = app
@@ -271,10 +309,14 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
     // A baby born in the shelter joins the family, with custody by the mother.
     let add = "mutation($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { children { person { givenName } trajectory { phase } custodians { id } } } }";
     let data = app
-        .gql(&org.worker_token, add, json!({ "input": {
+        .gql(
+            &org.worker_token,
+            add,
+            json!({ "input": {
             "familyId": family["id"], "custodianIds": [mum],
             "member": { "role": "CHILD", "givenName": "Baby", "familyName": "Jansen", "dateOfBirth": days_ago(3),
-                        "responsibleWorkerId": Org::worker_gid(&org.worker) } } }))
+                        "responsibleWorkerId": Org::worker_gid(&org.worker) } } }),
+        )
         .await;
     let kids = data["addFamilyMember"]["children"].as_array().unwrap();
     assert_eq!(kids.len(), 2);
@@ -296,9 +338,11 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
     let update = "mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { givenName bsn } }";
     let err = app.gql_error(&org.worker_token, update, json!({ "input": { "id": mum, "bsn": "123456789" } })).await;
     assert_eq!(err["extensions"]["field"], "input.bsn");
-    let err = app.gql_error(&org.worker_token, update, json!({ "input": { "id": mum, "dateOfBirth": years_ago(15) } })).await;
+    let err =
+        app.gql_error(&org.worker_token, update, json!({ "input": { "id": mum, "dateOfBirth": years_ago(15) } })).await;
     assert_eq!(err["extensions"]["field"], "input.dateOfBirth");
-    let p = app.gql(&org.worker_token, update, json!({ "input": { "id": mum, "givenName": "Sarah", "bsn": null } })).await;
+    let p =
+        app.gql(&org.worker_token, update, json!({ "input": { "id": mum, "givenName": "Sarah", "bsn": null } })).await;
     assert_eq!(p["updatePerson"], json!({ "givenName": "Sarah", "bsn": null }));
 
     // Only a team lead assigns a responsible worker, and only a child and family worker.
@@ -314,7 +358,8 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
     let to = server::api::ids::encode("Location", org.ambulant_location.id).0;
     let data = app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": to } })).await;
     assert_eq!(data["moveFamily"]["location"]["name"], "Ambulant team");
-    let err = app.gql_error(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": to } })).await;
+    let err =
+        app.gql_error(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": to } })).await;
     assert_eq!(err["extensions"]["field"], "input.locationId");
 }
 
@@ -329,21 +374,46 @@ async fn a_family_s_placements_are_kept_when_it_moves() {
     let family = admit(&app, &org, input).await;
     let mv = "mutation($input: MoveFamilyInput!) { moveFamily(input: $input) { placements { location { name } from until } } }";
     let (safe, ambulant) = (org.location_id(), server::api::ids::encode("Location", org.ambulant_location.id).0);
-    for (moved_on, field) in [(days_ago(31), "input.movedOn"), ((today() + chrono::Days::new(1)).to_string(), "input.movedOn")] {
-        let e = app.gql_error(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": ambulant, "movedOn": moved_on } })).await;
-        assert_eq!((e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some(field)), "{e}");
+    for (moved_on, field) in
+        [(days_ago(31), "input.movedOn"), ((today() + chrono::Days::new(1)).to_string(), "input.movedOn")]
+    {
+        let e = app
+            .gql_error(
+                &org.worker_token,
+                mv,
+                json!({ "input": { "familyId": family["id"], "locationId": ambulant, "movedOn": moved_on } }),
+            )
+            .await;
+        assert_eq!(
+            (e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()),
+            (Some("BAD_USER_INPUT"), Some(field)),
+            "{e}"
+        );
     }
-    app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": ambulant, "movedOn": days_ago(10) } })).await;
-    let back = app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": safe } })).await;
-    assert_eq!(back["moveFamily"]["placements"], json!([
-        { "location": { "name": "Safe house" }, "from": days_ago(30), "until": days_ago(10) },
-        { "location": { "name": "Ambulant team" }, "from": days_ago(10), "until": today().to_string() },
-        { "location": { "name": "Safe house" }, "from": today().to_string(), "until": null },
-    ]));
+    app.gql(
+        &org.worker_token,
+        mv,
+        json!({ "input": { "familyId": family["id"], "locationId": ambulant, "movedOn": days_ago(10) } }),
+    )
+    .await;
+    let back =
+        app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": safe } })).await;
+    assert_eq!(
+        back["moveFamily"]["placements"],
+        json!([
+            { "location": { "name": "Safe house" }, "from": days_ago(30), "until": days_ago(10) },
+            { "location": { "name": "Ambulant team" }, "from": days_ago(10), "until": today().to_string() },
+            { "location": { "name": "Safe house" }, "from": today().to_string(), "until": null },
+        ])
+    );
     // Reading where a family stayed is a read of every member's record.
     let q = "query($id: ID!) { family(id: $id) { placements { from } } }";
     app.gql(&org.worker_token, q, json!({ "id": family["id"] })).await;
-    let read = access_log(&app.db).await.into_iter().filter(|e| e.area == "placement" && e.action == entities::AccessAction::Read).count();
+    let read = access_log(&app.db)
+        .await
+        .into_iter()
+        .filter(|e| e.area == "placement" && e.action == entities::AccessAction::Read)
+        .count();
     assert_eq!(read, 6, "the mother and the child, for this query and the two moves that answered with the placements");
 }
 
@@ -359,5 +429,8 @@ async fn families_admitted_before_placements_were_kept_get_their_current_one() {
     Migrator::up(&app.db, None).await.unwrap();
     let q = "query($id: ID!) { family(id: $id) { admittedOn placements { location { name } from until } } }";
     let f = app.gql(&org.worker_token, q, json!({ "id": family["id"] })).await["family"].clone();
-    assert_eq!(f["placements"], json!([{ "location": { "name": "Safe house" }, "from": f["admittedOn"], "until": null }]));
+    assert_eq!(
+        f["placements"],
+        json!([{ "location": { "name": "Safe house" }, "from": f["admittedOn"], "until": null }])
+    );
 }

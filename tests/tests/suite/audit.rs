@@ -31,7 +31,9 @@ async fn reads_and_changes_are_logged_with_who_what_where_and_why() {
 
     let log = app.gql(&org.lead_token, LOG, json!({ "id": child })).await["accessLog"].clone();
     let entries: Vec<_> = log["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect();
-    let areas = |e: &serde_json::Value| e["areas"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let areas = |e: &serde_json::Value| {
+        e["areas"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
     let created: Vec<_> = entries.iter().filter(|e| e["action"] == "CREATE").flat_map(areas).collect();
     assert_eq!(created, ["identity", "custody", "trajectory"]);
     assert!(entries.iter().all(|e| e["actorSubject"] == org.worker.id.to_string() || e["action"] == "READ"));
@@ -55,8 +57,12 @@ async fn reads_and_changes_are_logged_with_who_what_where_and_why() {
 
     // Changing a record logs an UPDATE.
     let mum = family["members"][0]["person"]["id"].clone();
-    app.gql(&org.worker_token, "mutation($id: ID!) { updatePerson(input: { id: $id, givenName: \"Sarah\" }) { id } }", json!({ "id": mum }))
-        .await;
+    app.gql(
+        &org.worker_token,
+        "mutation($id: ID!) { updatePerson(input: { id: $id, givenName: \"Sarah\" }) { id } }",
+        json!({ "id": mum }),
+    )
+    .await;
     let log = app.gql(&org.lead_token, LOG, json!({ "id": mum })).await;
     assert!(log["accessLog"]["edges"].as_array().unwrap().iter().any(|e| e["node"]["action"] == "UPDATE"));
 }
@@ -70,7 +76,9 @@ async fn the_suite_s_log_check_notices_a_person_shown_but_not_logged() {
     let org = org(&app, "haven").await;
     let family = admit(&app, &org, family_input(&org, 1)).await;
     let member = &family["members"][0]["person"];
-    for shown in [json!({ "id": member["id"], "age": 30 }), json!({ "givenName": member["givenName"], "role": "CARING_PARENT" })] {
+    for shown in
+        [json!({ "id": member["id"], "age": 30 }), json!({ "givenName": member["givenName"], "role": "CARING_PARENT" })]
+    {
         let body = json!({ "data": { "shown": shown } });
         let check = std::panic::AssertUnwindSafe(app.assert_persons_logged("a-request-that-logged-nothing", &body));
         assert!(futures::FutureExt::catch_unwind(check).await.is_err(), "{shown} passed the check");
@@ -80,9 +88,20 @@ async fn the_suite_s_log_check_notices_a_person_shown_but_not_logged() {
 /// Runs `sql` as someone with full power over the database would: past the append-only guards.
 async fn tamper(app: &TestApp, sql: &str) {
     match database_kind() {
-        "postgres" => app.db.execute_unprepared(&format!("BEGIN; SET LOCAL session_replication_role = replica; {sql}; COMMIT;")).await,
+        "postgres" => {
+            app.db
+                .execute_unprepared(&format!("BEGIN; SET LOCAL session_replication_role = replica; {sql}; COMMIT;"))
+                .await
+        }
         _ => {
-            for guard in ["access_event_no_update", "access_event_no_delete", "access_event_person_no_update", "access_event_person_no_delete", "access_checkpoint_no_update", "access_checkpoint_no_delete"] {
+            for guard in [
+                "access_event_no_update",
+                "access_event_no_delete",
+                "access_event_person_no_update",
+                "access_event_person_no_delete",
+                "access_checkpoint_no_update",
+                "access_checkpoint_no_delete",
+            ] {
                 app.db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS {guard}")).await.unwrap();
             }
             app.db.execute_unprepared(sql).await
@@ -142,7 +161,10 @@ async fn the_chain_is_intact_append_only_and_tampering_is_detected() {
     }
     if database_kind() == "postgres" {
         for table in ["access_event", "access_checkpoint"] {
-            assert!(app.db.execute_unprepared(&format!("TRUNCATE {table} CASCADE")).await.is_err(), "TRUNCATE {table} was allowed");
+            assert!(
+                app.db.execute_unprepared(&format!("TRUNCATE {table} CASCADE")).await.is_err(),
+                "TRUNCATE {table} was allowed"
+            );
         }
     }
 
@@ -184,7 +206,9 @@ async fn removing_the_newest_entries_is_detected_against_the_signed_checkpoint()
             "{index}DELETE FROM access_event WHERE seq = {total}; \
              UPDATE access_log_head SET seq = {last}, hash = (SELECT hash FROM access_event WHERE seq = {last})",
             last = total - 1,
-            index = person_rows(&format!("DELETE FROM access_event_person WHERE event_id = (SELECT id FROM access_event WHERE seq = {total}); ")),
+            index = person_rows(&format!(
+                "DELETE FROM access_event_person WHERE event_id = (SELECT id FROM access_event WHERE seq = {total}); "
+            )),
         ),
     )
     .await;
@@ -228,7 +252,10 @@ async fn a_re_chained_log_does_not_match_its_signed_checkpoint() {
     let mut rewrite = Vec::new();
     for e in &events {
         let hash = server::audit::event_hash(&prev, e.seq.unwrap(), e);
-        rewrite.push(format!("UPDATE access_event SET prev_hash = '{prev}', hash = '{hash}' WHERE seq = {}", e.seq.unwrap()));
+        rewrite.push(format!(
+            "UPDATE access_event SET prev_hash = '{prev}', hash = '{hash}' WHERE seq = {}",
+            e.seq.unwrap()
+        ));
         prev = hash;
     }
     rewrite.push(format!("UPDATE access_log_head SET hash = '{prev}'"));
@@ -258,13 +285,21 @@ async fn a_read_whose_log_entry_cannot_be_written_is_refused() {
     let org = org(&app, "haven").await;
     let family = admit(&app, &org, family_input(&org, 1)).await;
     let refuse = match database_kind() {
-        "postgres" => "CREATE FUNCTION refuse_log() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'log unavailable'; END; $$ LANGUAGE plpgsql; \
-                       CREATE TRIGGER refuse_log BEFORE INSERT ON access_event FOR EACH ROW EXECUTE FUNCTION refuse_log();",
-        _ => "CREATE TRIGGER refuse_log BEFORE INSERT ON access_event BEGIN SELECT RAISE(ABORT, 'log unavailable'); END;",
+        "postgres" => {
+            "CREATE FUNCTION refuse_log() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'log unavailable'; END; $$ LANGUAGE plpgsql; \
+                       CREATE TRIGGER refuse_log BEFORE INSERT ON access_event FOR EACH ROW EXECUTE FUNCTION refuse_log();"
+        }
+        _ => {
+            "CREATE TRIGGER refuse_log BEFORE INSERT ON access_event BEGIN SELECT RAISE(ABORT, 'log unavailable'); END;"
+        }
     };
     app.db.execute_unprepared(refuse).await.unwrap();
     let (_, body) = app
-        .post(Some(&org.lead_token), "query($id: ID!) { child(id: $id) { person { givenName } } }", json!({ "id": family["children"][0]["id"] }))
+        .post(
+            Some(&org.lead_token),
+            "query($id: ID!) { child(id: $id) { person { givenName } } }",
+            json!({ "id": family["children"][0]["id"] }),
+        )
         .await;
     assert!(body["data"].is_null(), "data left without its log entry: {body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
@@ -324,11 +359,13 @@ async fn the_sequencer_seals_in_batches_and_in_order() {
         worker_id: None,
         roles: vec![entities::Role::TeamLead],
         partner: None,
+        municipality: None,
     };
     let ground = server::policy::Ground::Role(entities::Role::TeamLead);
     // More events than one batch of the sequencer holds, each in a request of its own.
     for _ in 0..1234 {
-        let event = server::audit::AccessEvent::new(uuid::Uuid::now_v7(), entities::AccessAction::Read, "identity", &ground);
+        let event =
+            server::audit::AccessEvent::new(uuid::Uuid::now_v7(), entities::AccessAction::Read, "identity", &ground);
         server::audit::append(&app.db, &principal, &Default::default(), &[event]).await.unwrap();
     }
     let sealer = app.config.sealer().unwrap();

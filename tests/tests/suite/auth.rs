@@ -7,7 +7,8 @@ use tests::*;
 const VIEWER: &str = "{ viewer { subject roles organisation { slug } worker { name } } }";
 
 async fn refused(app: &TestApp, token: &str) -> Value {
-    let res = app.client.post(app.url("/graphql")).bearer_auth(token).json(&json!({ "query": VIEWER })).send().await.unwrap();
+    let res =
+        app.client.post(app.url("/graphql")).bearer_auth(token).json(&json!({ "query": VIEWER })).send().await.unwrap();
     assert_eq!(res.status(), 401);
     assert_eq!(res.headers()["www-authenticate"], "Bearer");
     let body: Value = res.json().await.unwrap();
@@ -32,7 +33,8 @@ async fn without_a_token_every_field_is_unauthenticated() {
     org(&app, "haven").await;
     let (status, body) = app.post(None, "{ viewer { subject } families { totalCount } }", json!({})).await;
     assert_eq!(status, 200);
-    let codes: Vec<_> = body["errors"].as_array().unwrap().iter().map(|e| e["extensions"]["code"].as_str().unwrap()).collect();
+    let codes: Vec<_> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["extensions"]["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["UNAUTHENTICATED", "UNAUTHENTICATED"]);
 }
 
@@ -90,7 +92,9 @@ async fn roles_come_from_the_worker_not_from_the_token() {
     use entities::Role::*;
     let app = spawn_app().await;
     let org = org(&app, "haven").await;
-    let token = |roles: &[entities::Role], worker: &entities::worker::Model| app.sign(&app.claims("haven", roles, Some(worker.id)));
+    let token = |roles: &[entities::Role], worker: &entities::worker::Model| {
+        app.sign(&app.claims("haven", roles, Some(worker.id)))
+    };
     let roles = async |token: &str| app.gql(token, "{ viewer { roles } }", json!({})).await["viewer"]["roles"].clone();
 
     // A child and family worker whose token claims to lead the team and run the organisation.
@@ -122,7 +126,14 @@ async fn tokens_not_valid_yet_or_issued_in_the_future_are_refused() {
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("iat"), "{body}");
 
     // Within the leeway, in the past, or without `iat`: accepted.
-    for claims in [Claims { nbf: Some(now + 10), iat: Some(now + 10), ..base.clone() }, Claims { nbf: Some(now - 60), ..base.clone() }, Claims { iat: None, ..base }] {
-        assert_eq!(app.gql(&app.sign(&claims), "{ viewer { roles } }", json!({})).await["viewer"]["roles"], json!(["TEAM_LEAD"]));
+    for claims in [
+        Claims { nbf: Some(now + 10), iat: Some(now + 10), ..base.clone() },
+        Claims { nbf: Some(now - 60), ..base.clone() },
+        Claims { iat: None, ..base },
+    ] {
+        assert_eq!(
+            app.gql(&app.sign(&claims), "{ viewer { roles } }", json!({})).await["viewer"]["roles"],
+            json!(["TEAM_LEAD"])
+        );
     }
 }

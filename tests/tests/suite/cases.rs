@@ -18,13 +18,14 @@ use entities::{
     AccessAction::{self, Create, Delete, Export, Update},
     AftercareDecision, CareSetting, ConsentDecision, ConsentPurpose, ConsentScope, ContactKind, ContactPerson,
     CoreTask, EducationKind, EndReason, GoalStatus, HandoverDirection, HandoverStatus, IncidentKind, LocationKind,
-    MeldcodeDecision, MembershipRole, ReportingCodeCloseReason, ReportingCodeSignal, MessageKind, MessageStatus, NetworkRelation, PartnerAdapter, PartnerKind, Phase,
-    ReferralStatus, Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex, SignalStatus, SubGoal,
-    WithdrawalReason, action_plan, chain_partner, consent, contact, custody, evaluation,
-    family, family_membership, first_contact, goal, goal_action, goal_progress, handle_with_care_notice, handover,
-    intake, intake_observation, intake_participant, involvement, location, network_member, organisation,
-    outbox_message, partner_grant, person, phase_change, reference_index_signal, referral, reporting_code_step,
-    reporting_code_track, safety_plan, safety_scale_score, school_enrolment, screening, trajectory,
+    MeldcodeDecision, MembershipRole, MessageKind, MessageStatus, NetworkRelation, PartnerAdapter, PartnerKind, Phase,
+    ReferralStatus, ReportingCodeCloseReason, ReportingCodeSignal, Role, SafetyAgreement, SafetyJudgement,
+    SafetyRespondent, SafetyTool, Sex, SignalStatus, SubGoal, WithdrawalReason, action_plan, chain_partner, consent,
+    contact, custody, evaluation, family, family_membership, first_contact, goal, goal_action, goal_progress,
+    handle_with_care_notice, handover, intake, intake_observation, intake_participant, involvement, location,
+    network_member, organisation, outbox_message, partner_grant, person, phase_change, reference_index_signal,
+    referral, reporting_code_step, reporting_code_track, safety_plan, safety_scale_score, school_enrolment, screening,
+    trajectory,
 };
 use integrations::{
     backoff::RetryPolicy,
@@ -126,6 +127,7 @@ fn principal(org: &organisation::Model, worker_id: Option<Uuid>, roles: &[Role],
         worker_id,
         roles: roles.to_vec(),
         partner: partner.map(str::to_string),
+        municipality: None,
     }
 }
 
@@ -189,7 +191,21 @@ impl World {
         let key = server::keys::load_or_create(&dir.path().join("checkpoint-key.pem")).unwrap();
         let sealer = Sealer::new(&key, dir.path().join("checkpoints")).unwrap();
         let egress = integrations::egress::EgressPolicy { allow_loopback: true, ..Default::default() };
-        Self { db, org, residential, ambulant, worker, other_worker, expert, lead, admin, secrets, egress, sealer, _dir: dir }
+        Self {
+            db,
+            org,
+            residential,
+            ambulant,
+            worker,
+            other_worker,
+            expert,
+            lead,
+            admin,
+            secrets,
+            egress,
+            sealer,
+            _dir: dir,
+        }
     }
 
     /// A user of the chain partner `slug`: no worker, no roles, only what a grant gives.
@@ -368,7 +384,10 @@ impl World {
 
     /// Registers a chain partner as the organisation admin.
     async fn register(&self, cmd: RegisterPartner) -> chain_partner::Model {
-        self.ok(&self.admin, async |a, t| chain_partners::register_partner(a, t, &self.secrets, &self.egress, cmd).await).await
+        self.ok(&self.admin, async |a, t| {
+            chain_partners::register_partner(a, t, &self.secrets, &self.egress, cmd).await
+        })
+        .await
     }
 
     /// Records consent given, as the responsible worker.
@@ -645,7 +664,10 @@ async fn a_family_moves_to_another_location_and_every_member_s_placement_is_logg
     let w = World::new().await;
     let family = w.admit(&[7]).await;
     let mark = w.log_mark().await;
-    let moved = ok!(w.worker, admission::move_family(MoveFamily { family_id: family.id, location_id: w.ambulant.id, moved_on: None }));
+    let moved = ok!(
+        w.worker,
+        admission::move_family(MoveFamily { family_id: family.id, location_id: w.ambulant.id, moved_on: None })
+    );
     assert_eq!(moved.location_id, w.ambulant.id);
     assert_eq!(w.get::<family::Entity>(family.id).await.location_id, w.ambulant.id);
     assert_eq!(
@@ -653,10 +675,15 @@ async fn a_family_moves_to_another_location_and_every_member_s_placement_is_logg
         sorted(vec![entry(family.mum, Update, "placement"), entry(family.children[0], Update, "placement")])
     );
 
-    let e = refused!(w.worker, admission::move_family(MoveFamily { family_id: family.id, location_id: w.ambulant.id, moved_on: None }));
+    let e = refused!(
+        w.worker,
+        admission::move_family(MoveFamily { family_id: family.id, location_id: w.ambulant.id, moved_on: None })
+    );
     assert_invalid(&e, "input.locationId");
-    let e =
-        refused!(w.expert, admission::move_family(MoveFamily { family_id: family.id, location_id: w.residential.id, moved_on: None }));
+    let e = refused!(
+        w.expert,
+        admission::move_family(MoveFamily { family_id: family.id, location_id: w.residential.id, moved_on: None })
+    );
     assert_forbidden(&e);
 }
 
@@ -1493,7 +1520,10 @@ async fn chain_partners_are_registered_with_sealed_secrets_and_changed_by_an_adm
     assert_eq!(w.secrets.open(&sealed).unwrap(), "client-secret-of-de-haven");
     assert_eq!(w.secrets.open(stored.signing_secret_sealed.as_deref().unwrap()).unwrap(), SIGNING_SECRET);
 
-    assert_forbidden(&refused!(w.worker, chain_partners::register_partner(&w.secrets, &w.egress, with_client("wijkteam-zuid"))));
+    assert_forbidden(&refused!(
+        w.worker,
+        chain_partners::register_partner(&w.secrets, &w.egress, with_client("wijkteam-zuid"))
+    ));
     assert_invalid(
         &refused!(w.admin, chain_partners::register_partner(&w.secrets, &w.egress, with_client("wijkteam-noord"))),
         "input.slug",
@@ -1504,7 +1534,10 @@ async fn chain_partners_are_registered_with_sealed_secrets_and_changed_by_an_adm
     );
     let mut no_endpoint = with_client("wijkteam-oost");
     no_endpoint.settings.endpoint_url = None;
-    assert_invalid(&refused!(w.admin, chain_partners::register_partner(&w.secrets, &w.egress, no_endpoint)), "input.endpointUrl");
+    assert_invalid(
+        &refused!(w.admin, chain_partners::register_partner(&w.secrets, &w.egress, no_endpoint)),
+        "input.endpointUrl",
+    );
     let mut short_secret = with_client("wijkteam-west");
     short_secret.settings.signing_secret = Some("short".into());
     assert_invalid(

@@ -79,11 +79,21 @@ async fn text_inputs_are_stored_as_sent_or_refused_as_the_caller_s_error() {
         // A person's names.
         let (given, family_name) = (rng.text(), rng.text());
         let input = json!({ "id": person, "givenName": given, "familyName": family_name });
-        let (status, body) = app.post(Some(t), "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { givenName familyName } }", json!({ "i": input })).await;
+        let (status, body) = app
+            .post(
+                Some(t),
+                "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { givenName familyName } }",
+                json!({ "i": input }),
+            )
+            .await;
         if caller_error_or_data(status, &body, &input) {
             accepted += 1;
             // Names are stored without surrounding white space.
-            assert_eq!(body["data"]["updatePerson"], json!({ "givenName": given.trim(), "familyName": family_name.trim() }), "read back as sent");
+            assert_eq!(
+                body["data"]["updatePerson"],
+                json!({ "givenName": given.trim(), "familyName": family_name.trim() }),
+                "read back as sent"
+            );
         } else {
             refused += 1;
         }
@@ -91,11 +101,20 @@ async fn text_inputs_are_stored_as_sent_or_refused_as_the_caller_s_error() {
         // A contact's summary and agreements, as variables.
         let (summary, agreements) = (rng.text(), rng.text());
         let input = json!({ "childId": child, "kind": "CHILD_TALK", "summary": summary, "agreements": agreements, "participants": [rng.text()] });
-        let (status, body) = app.post(Some(t), "mutation($i: RecordContactInput!) { recordContact(input: $i) { summary agreements } }", json!({ "i": input })).await;
+        let (status, body) = app
+            .post(
+                Some(t),
+                "mutation($i: RecordContactInput!) { recordContact(input: $i) { summary agreements } }",
+                json!({ "i": input }),
+            )
+            .await;
         if caller_error_or_data(status, &body, &input) {
             accepted += 1;
             let back = &body["data"]["recordContact"];
-            assert!(as_sent(&back["summary"], &summary) && as_sent(&back["agreements"], &agreements), "{back} for {input}");
+            assert!(
+                as_sent(&back["summary"], &summary) && as_sent(&back["agreements"], &agreements),
+                "{back} for {input}"
+            );
         } else {
             refused += 1;
         }
@@ -106,17 +125,29 @@ async fn text_inputs_are_stored_as_sent_or_refused_as_the_caller_s_error() {
         input["members"][0]["bsn"] = json!(rng.text());
         input["members"][1]["familyName"] = json!(rng.text());
         let literal = graphql_literal(&input);
-        let (status, body) = app.post(Some(t), &format!("mutation {{ admitFamily(input: {literal}) {{ id }} }}"), json!({})).await;
+        let (status, body) =
+            app.post(Some(t), &format!("mutation {{ admitFamily(input: {literal}) {{ id }} }}"), json!({})).await;
         if caller_error_or_data(status, &body, &input) { accepted += 1 } else { refused += 1 }
     }
-    assert!(accepted > 20 && refused > 20, "the palette exercises both outcomes: {accepted} accepted, {refused} refused");
+    assert!(
+        accepted > 20 && refused > 20,
+        "the palette exercises both outcomes: {accepted} accepted, {refused} refused"
+    );
 
     // The NUL character is refused before anything runs, naming its field.
     let err = app
-        .gql_error(t, "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }", json!({ "i": {
-            "childId": child, "kind": "CHILD_TALK", "summary": "before\u{0}after" } }))
+        .gql_error(
+            t,
+            "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }",
+            json!({ "i": {
+            "childId": child, "kind": "CHILD_TALK", "summary": "before\u{0}after" } }),
+        )
         .await;
-    assert_eq!((err["extensions"]["code"].clone(), err["extensions"]["field"].clone()), (json!("BAD_USER_INPUT"), json!("i.summary")), "{err}");
+    assert_eq!(
+        (err["extensions"]["code"].clone(), err["extensions"]["field"].clone()),
+        (json!("BAD_USER_INPUT"), json!("i.summary")),
+        "{err}"
+    );
 }
 
 /// Read back as sent, up to surrounding white space (blank text may be stored as none).

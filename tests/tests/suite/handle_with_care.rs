@@ -56,10 +56,12 @@ async fn a_school_gets_exactly_name_date_of_birth_and_the_code_word_before_the_n
     let e = code_of(&app.gql_error(&org.worker_token, SEND, send.clone()).await);
     assert!(e.1.contains("no Handle with Care agreement"), "{e:?}");
     let agree = "mutation($input: CooperationAgreementInput!) { recordCooperationAgreement(input: $input) { agreementSignedOn } }";
-    app.gql(&org.lead_token, agree, json!({ "input": { "partnerId": partner["id"], "signedOn": days_ago(100) } })).await;
+    app.gql(&org.lead_token, agree, json!({ "input": { "partnerId": partner["id"], "signedOn": days_ago(100) } }))
+        .await;
     let e = code_of(&app.gql_error(&org.worker_token, SEND, send.clone()).await);
     assert!(e.1.contains("parents have not been informed"), "{e:?}");
-    let informed = json!({ "input": { "childId": child, "schoolId": partner["id"], "parentsInformedOn": days_ago(0) } });
+    let informed =
+        json!({ "input": { "childId": child, "schoolId": partner["id"], "parentsInformedOn": days_ago(0) } });
     app.gql(&org.worker_token, enrol, informed).await;
     let e = code_of(&app.gql_error(&org.worker_token, SEND, send.clone()).await);
     assert_eq!(e.0, "FORBIDDEN", "no consent yet: {e:?}");
@@ -83,14 +85,23 @@ async fn a_school_gets_exactly_name_date_of_birth_and_the_code_word_before_the_n
     keys.sort();
     assert_eq!(keys, ["child", "codeWord", "contactPerson", "noticeId", "school"]);
     assert_eq!(n["child"], json!({ "givenName": "Kind1", "familyName": "Jansen", "dateOfBirth": years_ago(7) }));
-    assert_eq!((n["codeWord"].as_str(), n["contactPerson"].as_str()), (Some("Handle with Care"), Some("Ilse de Vries")));
+    assert_eq!(
+        (n["codeWord"].as_str(), n["contactPerson"].as_str()),
+        (Some("Handle with Care"), Some("Ilse de Vries"))
+    );
     assert!(!n.to_string().contains("Geheimstraat") && !n.to_string().contains("DOMESTIC"), "no address, no incident");
 
     let q = "query($id: ID!) { node(id: $id) { ... on Child { handleWithCareNotices { onTime message { status } }
         contacts { id kind plannedOn heldOn participants } } } }";
     let after = app.gql(&org.worker_token, q, json!({ "id": child })).await["node"].clone();
     assert_eq!(after["handleWithCareNotices"][0], json!({ "onTime": true, "message": { "status": "DELIVERED" } }));
-    let talk = after["contacts"].as_array().unwrap().iter().find(|c| c["kind"] == "THREE_WAY_TALK").expect("driegesprek planned").clone();
+    let talk = after["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "THREE_WAY_TALK")
+        .expect("driegesprek planned")
+        .clone();
     assert_eq!(talk["heldOn"], Value::Null);
     assert!(talk["participants"].to_string().contains("Ilse de Vries (Basisschool De Wilg)"));
     assert_eq!(talk["id"], sent["plannedConversationId"]);
@@ -110,10 +121,17 @@ async fn without_a_designated_contact_or_an_active_connection_nothing_is_sent() 
     let partner = app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"].clone();
     let family = admit(&app, &org, without_bsn(family_input(&org, 2))).await;
     let child = family["children"][1]["id"].as_str().unwrap().to_string();
-    let enrol = "mutation($input: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $input) { parentsInformedOn } }";
-    app.gql(&org.worker_token, enrol, json!({ "input": { "childId": child, "schoolId": partner["id"], "parentsInformedOn": days_ago(1) } })).await;
+    let enrol =
+        "mutation($input: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $input) { parentsInformedOn } }";
+    app.gql(
+        &org.worker_token,
+        enrol,
+        json!({ "input": { "childId": child, "schoolId": partner["id"], "parentsInformedOn": days_ago(1) } }),
+    )
+    .await;
     let agree = "mutation($input: CooperationAgreementInput!) { recordCooperationAgreement(input: $input) { agreementSignedOn } }";
-    app.gql(&org.admin_token, agree, json!({ "input": { "partnerId": partner["id"], "signedOn": days_ago(10) } })).await;
+    app.gql(&org.admin_token, agree, json!({ "input": { "partnerId": partner["id"], "signedOn": days_ago(10) } }))
+        .await;
     let send = json!({ "input": { "childId": child, "incidentKind": "POLICE_INVOLVEMENT", "occurredAt": chrono::Utc::now().to_rfc3339() } });
     let e = code_of(&app.gql_error(&org.worker_token, SEND, send).await);
     assert!(e.1.contains("no active Handle with Care connection"), "{e:?}");

@@ -57,18 +57,29 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     let first = &package["children"][0];
     assert_eq!(first["identity"]["givenName"], "Kind0");
     assert_eq!(first["identity"]["bsn"], bsn(5), "a youth team may use the BSN");
-    assert_eq!(first["network"], json!([{ "name": "Oma Jansen", "relation": "FAMILY", "roleForChild": null }]), "only who agreed to be named");
+    assert_eq!(
+        first["network"],
+        json!([{ "name": "Oma Jansen", "relation": "FAMILY", "roleForChild": null }]),
+        "only who agreed to be named"
+    );
     assert!(first.get("custody").is_none(), "no consent for custody: the part is absent");
     assert!(first.get("safetyPlan").is_none() && first.get("goals").is_none());
-    let omitted: Vec<&str> = preview["omittedParts"].as_array().unwrap().iter().map(|o| o["part"].as_str().unwrap()).collect();
+    let omitted: Vec<&str> =
+        preview["omittedParts"].as_array().unwrap().iter().map(|o| o["part"].as_str().unwrap()).collect();
     assert!(omitted.contains(&"CUSTODY"));
     let text = package.to_string();
-    assert!(!text.contains("Geheimstraat") && !text.contains("1234 AB") && !text.contains("Utrecht"), "never the secret address");
+    assert!(
+        !text.contains("Geheimstraat") && !text.contains("1234 AB") && !text.contains("Utrecht"),
+        "never the secret address"
+    );
     assert!(!text.contains("111222333"), "the mother's BSN is not part of a child's package");
 
     let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
     assert_eq!(app.gql(&org.worker_token, send, json!({ "id": h["id"] })).await["sendHandover"]["status"], "SENT");
-    assert_eq!(app.gql_error(&org.worker_token, send, json!({ "id": h["id"] })).await["extensions"]["code"], "CONFLICT");
+    assert_eq!(
+        app.gql_error(&org.worker_token, send, json!({ "id": h["id"] })).await["extensions"]["code"],
+        "CONFLICT"
+    );
     assert_eq!(app.deliver().await, 1);
     assert_eq!(team.sim.rejected(), Vec::<Vec<String>>::new());
     assert_eq!(team.sim.packages().len(), 1);
@@ -85,7 +96,9 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     let meeting = "mutation($input: RecordHandoverMeetingInput!) { recordHandoverMeeting(input: $input) { status meetingHeldOn } }";
     let m = app.gql(&org.worker_token, meeting, json!({ "input": { "id": h["id"], "heldOn": today().to_string(), "notes": "Kennismaking bij moeder thuis." } })).await;
     assert_eq!(m["recordHandoverMeeting"]["status"], "MEETING_HELD");
-    let done = app.gql(&org.worker_token, "mutation($id: ID!) { completeHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
+    let done = app
+        .gql(&org.worker_token, "mutation($id: ID!) { completeHandover(id: $id) { status } }", json!({ "id": h["id"] }))
+        .await;
     assert_eq!(done["completeHandover"]["status"], "COMPLETED");
 }
 
@@ -128,7 +141,8 @@ async fn a_referral_admitted_several_times_at_once_is_admitted_once() {
     let q = "{ referrals(status: RECEIVED) { id members { role givenName familyName dateOfBirth } } }";
     let r = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();
     let admit = "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }";
-    let (admitted, refused) = app.at_once(&org.worker_token, admit, json!({ "input": admission_of(&org, &r) }), 6).await;
+    let (admitted, refused) =
+        app.at_once(&org.worker_token, admit, json!({ "input": admission_of(&org, &r) }), 6).await;
     assert_eq!((admitted, refused), (1, vec!["CONFLICT".to_string(); 5]));
     assert_eq!(entities::family::Entity::find().count(&app.db).await.unwrap(), 1, "the losers wrote nothing");
 }
@@ -151,11 +165,14 @@ async fn a_partner_message_with_a_nul_character_is_refused() {
     let org = org(&app, "de-haven").await;
     let team = youth_team(&app, &org).await;
     let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY"])).await;
-    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
+    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] }))
+        .await;
     app.deliver().await;
     let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
     let body = serde_json::to_string(&TeamMessage::Declined { handover_id, reason: "Geen plek\u{0}.".into() }).unwrap();
-    let headers = signing::sign(TEAM_SIGNING_SECRET.as_bytes(), "msg_nul_1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
+    let headers =
+        signing::sign(TEAM_SIGNING_SECRET.as_bytes(), "msg_nul_1", chrono::Utc::now().timestamp(), body.as_bytes())
+            .unwrap();
     let res = app.client.post(&team.inbox_url).headers(headers).body(body).send().await.unwrap();
     assert_eq!(res.status(), 422);
     assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "BAD_USER_INPUT");
@@ -185,7 +202,10 @@ async fn without_consent_for_identity_nothing_is_sent_and_a_declined_handover_sa
     let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
     let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
     let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
-    assert_eq!(app.gql_error(&org.worker_token, send, json!({ "id": h["id"] })).await["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(
+        app.gql_error(&org.worker_token, send, json!({ "id": h["id"] })).await["extensions"]["code"],
+        "FORBIDDEN"
+    );
     assert_eq!(outbox_message::Entity::find().count(&app.db).await.unwrap(), 0);
 
     let mum = family["members"][0]["person"]["id"].clone();
@@ -207,25 +227,40 @@ async fn a_referral_from_a_team_becomes_an_admission_and_duplicates_are_applied_
     // The same message delivered twice (same id), and the same referral again under a new id.
     let body = serde_json::to_string(&referral).unwrap();
     for _ in 0..2 {
-        let headers = signing::sign(TEAM_SIGNING_SECRET.as_bytes(), "msg_ref_1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
+        let headers =
+            signing::sign(TEAM_SIGNING_SECRET.as_bytes(), "msg_ref_1", chrono::Utc::now().timestamp(), body.as_bytes())
+                .unwrap();
         let res = app.client.post(&team.inbox_url).headers(headers).body(body.clone()).send().await.unwrap();
         assert_eq!(res.status(), 200);
     }
     team.sim.send("de-haven", &referral).await;
     assert_eq!(inbox_message::Entity::find().count(&app.db).await.unwrap(), 2, "two distinct message ids");
 
-    let q = "{ referrals(status: RECEIVED) { id reason contactName members { role givenName familyName dateOfBirth } } }";
+    let q =
+        "{ referrals(status: RECEIVED) { id reason contactName members { role givenName familyName dateOfBirth } } }";
     let list = app.gql(&org.worker_token, q, json!({})).await["referrals"].clone();
     assert_eq!(list.as_array().unwrap().len(), 1, "one referral");
     let r = &list[0];
     assert_eq!(r["members"][1]["givenName"], "Yasmin");
 
     let input = admission_of(&org, r);
-    let admitted = app.gql(&org.worker_token, "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }", json!({ "input": input.clone() })).await;
+    let admitted = app
+        .gql(
+            &org.worker_token,
+            "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }",
+            json!({ "input": input.clone() }),
+        )
+        .await;
     let q = "{ referrals { status family { id } } }";
     let after = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();
     assert_eq!((after["status"].as_str(), &after["family"]["id"]), (Some("ADMITTED"), &admitted["admitFamily"]["id"]));
-    let again = app.gql_error(&org.worker_token, "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }", json!({ "input": input })).await;
+    let again = app
+        .gql_error(
+            &org.worker_token,
+            "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }",
+            json!({ "input": input }),
+        )
+        .await;
     assert_eq!(again["extensions"]["code"], "CONFLICT", "a referral is admitted once, and nothing else is written");
 }
 
@@ -240,16 +275,24 @@ async fn custodians_named_in_a_package_are_logged_when_previewed_and_sent() {
     let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY", "CUSTODY"])).await;
     let mum = family["members"][0]["person"]["id"].clone();
     let mum_id = server::api::ids::uuid_of(mum.as_str().unwrap(), "Person").unwrap();
-    let logged = async |action: AccessAction| access_log(&app.db).await.into_iter().any(|e| e.person_id == mum_id && e.action == action && e.area == "identity");
-    let reads_before = access_log(&app.db).await.iter().filter(|e| e.person_id == mum_id && e.action == AccessAction::Read).count();
+    let logged = async |action: AccessAction| {
+        access_log(&app.db)
+            .await
+            .into_iter()
+            .any(|e| e.person_id == mum_id && e.action == action && e.area == "identity")
+    };
+    let reads_before =
+        access_log(&app.db).await.iter().filter(|e| e.person_id == mum_id && e.action == AccessAction::Read).count();
 
     let preview = app.gql(&org.worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
     assert_eq!(preview["package"]["children"][0]["custody"], json!(["Sara Jansen"]));
-    let reads_after = access_log(&app.db).await.iter().filter(|e| e.person_id == mum_id && e.action == AccessAction::Read).count();
+    let reads_after =
+        access_log(&app.db).await.iter().filter(|e| e.person_id == mum_id && e.action == AccessAction::Read).count();
     assert!(reads_after > reads_before, "the mother's name was shown without a log entry");
 
     assert!(!logged(AccessAction::Export).await);
-    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
+    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] }))
+        .await;
     assert!(logged(AccessAction::Export).await, "the mother's name left without a log entry");
 }
 
@@ -265,17 +308,34 @@ async fn the_safety_plan_goes_into_a_package_only_for_whoever_may_read_it() {
     let child = family["children"][0]["id"].clone();
     let plan = json!({ "input": { "childId": child, "childLanguageText": "Als papa bij school komt, ga ik naar juf Anja.",
         "agreedBy": ["Sara"], "reviewOn": (today() + chrono::Days::new(30)).to_string() } });
-    app.gql(&org.worker_token, "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }", plan).await;
+    app.gql(
+        &org.worker_token,
+        "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }",
+        plan,
+    )
+    .await;
 
     let responsible = app.gql(&org.worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
     assert_eq!(responsible["package"]["children"][0]["safetyPlan"]["version"], 1);
 
-    let colleague = app.gql(&org.other_worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
+    let colleague =
+        app.gql(&org.other_worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
     assert!(colleague["package"]["children"][0].get("safetyPlan").is_none(), "{colleague}");
-    let omitted = colleague["omittedParts"].as_array().unwrap().iter().find(|o| o["part"] == "SAFETY_PLAN").cloned().unwrap_or_default();
+    let omitted = colleague["omittedParts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["part"] == "SAFETY_PLAN")
+        .cloned()
+        .unwrap_or_default();
     assert!(omitted["reason"].as_str().unwrap().contains("responsible worker"), "{omitted}");
 
-    app.gql(&org.other_worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] })).await;
+    app.gql(
+        &org.other_worker_token,
+        "mutation($id: ID!) { sendHandover(id: $id) { status } }",
+        json!({ "id": h["id"] }),
+    )
+    .await;
     app.deliver().await;
     assert!(team.sim.packages()[0]["children"][0].get("safetyPlan").is_none(), "the colleague's send left it out too");
 }

@@ -8,12 +8,20 @@ use tests::*;
 async fn get_runs_queries_but_never_mutations() {
     let app = spawn_app().await;
     let org = org(&app, "haven").await;
-    let res = app.client.get(app.url("/graphql")).query(&[("query", "{ viewer { subject } }")]).bearer_auth(&org.lead_token).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "{ viewer { subject } }")])
+        .bearer_auth(&org.lead_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.json::<Value>().await.unwrap()["data"]["viewer"]["subject"].is_string());
 
     let m = "mutation { updatePerson(input: { id: \"x\" }) { id } }";
-    let res = app.client.get(app.url("/graphql")).query(&[("query", m)]).bearer_auth(&org.lead_token).send().await.unwrap();
+    let res =
+        app.client.get(app.url("/graphql")).query(&[("query", m)]).bearer_auth(&org.lead_token).send().await.unwrap();
     assert_eq!(res.status(), 405);
     assert_eq!(res.headers()["allow"], "POST");
     assert_eq!(res.json::<Value>().await.unwrap()["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
@@ -22,7 +30,14 @@ async fn get_runs_queries_but_never_mutations() {
 #[tokio::test]
 async fn requests_must_be_json_and_fit_the_body_limit() {
     let app = spawn_app_with(|c| c.limits.max_body_bytes = 2048).await;
-    let res = app.client.post(app.url("/graphql")).header("content-type", "text/plain").body("{ viewer { subject } }").send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "text/plain")
+        .body("{ viewer { subject } }")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 415);
     let big = format!("{{ viewer {{ subject }} }} # {}", "x".repeat(4096));
     let res = app.client.post(app.url("/graphql")).json(&json!({ "query": big })).send().await.unwrap();
@@ -64,7 +79,8 @@ async fn introspection_and_graphiql_can_be_switched_off() {
         c.graphql.graphiql = Some(false);
     })
     .await;
-    let (_, body) = off.post(None, "{ __schema { queryType { name } } __type(name: \"Child\") { name } }", json!({})).await;
+    let (_, body) =
+        off.post(None, "{ __schema { queryType { name } } __type(name: \"Child\") { name } }", json!({})).await;
     assert_eq!(body["data"], json!({ "__schema": null, "__type": null }), "nothing of the schema is revealed");
     assert_eq!(off.client.get(off.url("/")).send().await.unwrap().status(), 404);
 }
@@ -121,7 +137,13 @@ async fn cursors_page_forwards_and_backwards() {
         after = page["pageInfo"]["endCursor"].clone();
     }
     assert_eq!(seen, all);
-    let last = app.gql(&org.lead_token, "{ families(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { id } } } }", json!({})).await;
+    let last = app
+        .gql(
+            &org.lead_token,
+            "{ families(last: 2) { pageInfo { hasPreviousPage hasNextPage } edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
     let ids: Vec<_> = last["families"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect();
     assert_eq!(ids, all[3..]);
     assert_eq!(last["families"]["pageInfo"], json!({ "hasPreviousPage": true, "hasNextPage": false }));

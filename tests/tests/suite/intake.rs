@@ -36,12 +36,18 @@ async fn first_contact_and_intake_are_recorded_per_trajectory() {
     let bad = json!({ "childId": toddler, "educationKind": "DAY_CARE", "childExperience": "?" });
     let err = app.gql_error(&org.worker_token, INTAKE, json!({ "input": bad })).await;
     assert_eq!(err["extensions"]["field"], "input.childExperience");
-    let future = json!({ "childId": child, "educationKind": "NONE", "heldOn": (today() + chrono::Days::new(2)).to_string() });
-    assert_eq!(app.gql_error(&org.worker_token, INTAKE, json!({ "input": future })).await["extensions"]["field"], "input.heldOn");
+    let future =
+        json!({ "childId": child, "educationKind": "NONE", "heldOn": (today() + chrono::Days::new(2)).to_string() });
+    assert_eq!(
+        app.gql_error(&org.worker_token, INTAKE, json!({ "input": future })).await["extensions"]["field"],
+        "input.heldOn"
+    );
 
     // Another organisation's worker cannot record or read anything of this child.
     let other = tests::org(&app, "anker").await;
-    let err = app.gql_error(&other.worker_token, INTAKE, json!({ "input": { "childId": child, "educationKind": "NONE" } })).await;
+    let err = app
+        .gql_error(&other.worker_token, INTAKE, json!({ "input": { "childId": child, "educationKind": "NONE" } }))
+        .await;
     assert_eq!(err["extensions"]["code"], "NOT_FOUND");
     // An admin does not work with case files.
     let err = app.gql_error(&org.admin_token, FIRST, json!({ "input": first_contact_input(&child) })).await;

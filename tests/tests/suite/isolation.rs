@@ -45,7 +45,9 @@ async fn another_organisations_objects_are_not_found_by_any_query() {
         let data = app.gql(&a.lead_token, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": id })).await;
         assert_eq!(data["node"]["id"], *id);
     }
-    let err = app.gql_error(&b.lead_token, "query($id: ID!) { family(id: $id) { id } }", json!({ "id": family_a["id"] })).await;
+    let err = app
+        .gql_error(&b.lead_token, "query($id: ID!) { family(id: $id) { id } }", json!({ "id": family_a["id"] }))
+        .await;
     assert_eq!(code(&err), "NOT_FOUND");
     let err = app.gql_error(&b.lead_token, "query($id: ID!) { child(id: $id) { id } }", json!({ "id": child })).await;
     assert_eq!(code(&err), "NOT_FOUND");
@@ -57,7 +59,9 @@ async fn another_organisations_objects_are_not_found_by_any_query() {
     assert_eq!(data["children"]["totalCount"], 1);
     assert_eq!(data["locations"]["totalCount"], 2);
     assert_eq!(data["workers"]["totalCount"], 5);
-    let log = app.gql(&b.lead_token, "query($id: ID!) { accessLog(personId: $id) { totalCount } }", json!({ "id": person })).await;
+    let log = app
+        .gql(&b.lead_token, "query($id: ID!) { accessLog(personId: $id) { totalCount } }", json!({ "id": person }))
+        .await;
     assert_eq!(log["accessLog"]["totalCount"], 0);
 }
 
@@ -77,8 +81,14 @@ async fn another_organisations_objects_cannot_be_changed() {
             "mutation($id: ID!, $w: ID!) { assignResponsibleWorker(input: { childId: $id, workerId: $w }) { id } }",
             json!({ "id": child, "w": Org::worker_gid(&b.worker) }),
         ),
-        ("mutation($id: ID!) { advancePhase(input: { childId: $id, phase1ExitReason: \"x\" }) { id } }", json!({ "id": child })),
-        ("mutation($id: ID!, $l: ID!) { moveFamily(input: { familyId: $id, locationId: $l }) { id } }", json!({ "id": family_a["id"], "l": ids::encode("Location", b.ambulant_location.id).0 })),
+        (
+            "mutation($id: ID!) { advancePhase(input: { childId: $id, phase1ExitReason: \"x\" }) { id } }",
+            json!({ "id": child }),
+        ),
+        (
+            "mutation($id: ID!, $l: ID!) { moveFamily(input: { familyId: $id, locationId: $l }) { id } }",
+            json!({ "id": family_a["id"], "l": ids::encode("Location", b.ambulant_location.id).0 }),
+        ),
     ];
     for (m, vars) in mutations {
         let err = app.gql_error(&b.lead_token, m, vars).await;
@@ -87,7 +97,11 @@ async fn another_organisations_objects_cannot_be_changed() {
     // Nor can B place its own family at A's location, or admit a family there.
     let family_b = app.gql(&b.lead_token, "{ families { edges { node { id } } } }", json!({})).await["families"]["edges"][0]["node"]["id"].clone();
     let err = app
-        .gql_error(&b.lead_token, "mutation($id: ID!, $l: ID!) { moveFamily(input: { familyId: $id, locationId: $l }) { id } }", json!({ "id": family_b, "l": location_a }))
+        .gql_error(
+            &b.lead_token,
+            "mutation($id: ID!, $l: ID!) { moveFamily(input: { familyId: $id, locationId: $l }) { id } }",
+            json!({ "id": family_b, "l": location_a }),
+        )
         .await;
     assert_eq!(code(&err), "NOT_FOUND");
     let mut input = without_bsn(family_input(&b, 1));
@@ -95,7 +109,13 @@ async fn another_organisations_objects_cannot_be_changed() {
     assert_eq!(code(&app.gql_error(&b.worker_token, ADMIT, json!({ "input": input })).await), "NOT_FOUND");
 
     // A's records are untouched.
-    let data = app.gql(&a.lead_token, "query($id: ID!) { node(id: $id) { ... on Person { givenName } } }", json!({ "id": person })).await;
+    let data = app
+        .gql(
+            &a.lead_token,
+            "query($id: ID!) { node(id: $id) { ... on Person { givenName } } }",
+            json!({ "id": person }),
+        )
+        .await;
     assert_eq!(data["node"]["givenName"], "Sara");
 }
 
@@ -113,7 +133,13 @@ async fn roles_reach_what_they_need_and_no_more() {
     // The secret address is for those who place families.
     let q = "{ locations { edges { node { secretAddress address { street } } } } }";
     let street = |data: Value| -> Vec<Value> {
-        data["locations"]["edges"].as_array().unwrap().iter().filter(|e| e["node"]["secretAddress"] == true).map(|e| e["node"]["address"].clone()).collect()
+        data["locations"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["node"]["secretAddress"] == true)
+            .map(|e| e["node"]["address"].clone())
+            .collect()
     };
     for token in [&a.worker_token, &a.lead_token, &a.admin_token] {
         assert_eq!(street(app.gql(token, q, json!({})).await), [json!({ "street": "Geheimstraat 1" })]);

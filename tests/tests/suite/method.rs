@@ -8,10 +8,12 @@ use tests::*;
 
 const AGENDA: &str = "query($to: Date!) { agenda(to: $to) { kind dueOn overdue child { id } } }";
 const ADVANCE: &str = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
-const CONTACT: &str = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id kind heldOn plannedOn } }";
+const CONTACT: &str =
+    "mutation($input: RecordContactInput!) { recordContact(input: $input) { id kind heldOn plannedOn } }";
 const SCREEN: &str = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { instrument informant total { score } band flag subscales { code score band } } }";
 const ASSESS: &str = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id judgement scores { respondent score } } }";
-const STEP: &str = "mutation($input: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $input) { reachedStep } }";
+const STEP: &str =
+    "mutation($input: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $input) { reachedStep } }";
 const CLOSE_TRACK: &str = "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { closedOn steps { step decision } } }";
 const PLAN: &str = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id goals { id subGoals coreTask actions { owner } } } }";
 
@@ -39,13 +41,24 @@ async fn agenda(app: &TestApp, token: &str, child: &Value, to: &str) -> Vec<(Str
     items
         .into_iter()
         .filter(|i| &i["child"]["id"] == child)
-        .map(|i| (i["kind"].as_str().unwrap().to_string(), i["dueOn"].as_str().unwrap().to_string(), i["overdue"].as_bool().unwrap()))
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().to_string(),
+                i["dueOn"].as_str().unwrap().to_string(),
+                i["overdue"].as_bool().unwrap(),
+            )
+        })
         .collect()
 }
 
 async fn overdue_children(app: &TestApp, token: &str) -> Vec<Value> {
     let q = "{ children(filter: { overdue: true }, first: 100) { edges { node { id } } } }";
-    app.gql(token, q, json!({})).await["children"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].clone()).collect()
+    app.gql(token, q, json!({})).await["children"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].clone())
+        .collect()
 }
 
 fn answers(values: &[&str]) -> Value {
@@ -68,12 +81,15 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     // Nothing recorded, 100 days in: every cadence item and the end of phase 1 are overdue,
     // and the parents' consent to Daan's support has been asked for since admission.
     let items = agenda(&app, t, &child, &today().to_string()).await;
-    assert_eq!(items, vec![
-        ("CHILD_SUPPORT_CONSENT".into(), on(0), true),
-        ("PARENT_TALK".into(), on(7), true),
-        ("CHILD_TALK".into(), on(14), true),
-        ("PHASE_1_END".into(), on(42), true),
-    ]);
+    assert_eq!(
+        items,
+        vec![
+            ("CHILD_SUPPORT_CONSENT".into(), on(0), true),
+            ("PARENT_TALK".into(), on(7), true),
+            ("CHILD_TALK".into(), on(14), true),
+            ("PHASE_1_END".into(), on(42), true),
+        ]
+    );
     assert_eq!(overdue_children(&app, t).await, vec![child.clone()]);
     // Leaving phase 1 without its activities needs a reason.
     let err = app.gql_error(t, ADVANCE, json!({ "input": { "childId": child, "effectiveOn": on(30) } })).await;
@@ -100,7 +116,8 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     assert_eq!(track["reachedStep"], 0);
     let track_id = track["id"].clone();
     let step = |n: i32, day: u64, extra: Value| {
-        let mut input = json!({ "trackId": track_id, "step": n, "recordedOn": on(day), "outcome": format!("stap {n} gezet") });
+        let mut input =
+            json!({ "trackId": track_id, "step": n, "recordedOn": on(day), "outcome": format!("stap {n} gezet") });
         input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         input
     };
@@ -108,18 +125,24 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     // The track cannot be closed before step 5 is decided, and steps follow each other.
     let err = app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": track_id } })).await;
     assert_eq!(err["extensions"]["field"], "input.trackId");
-    let err = app.gql_error(t, STEP, json!({ "input": step(4, 4, json!({ "decision": "NO_ACUTE_OR_STRUCTURAL_UNSAFETY" })) })).await;
+    let err = app
+        .gql_error(t, STEP, json!({ "input": step(4, 4, json!({ "decision": "NO_ACUTE_OR_STRUCTURAL_UNSAFETY" })) }))
+        .await;
     assert_eq!(err["extensions"]["field"], "input.step");
     app.gql(t, STEP, json!({ "input": step(2, 4, json!({ "consultedVeiligThuis": true })) })).await;
     app.gql(t, STEP, json!({ "input": step(3, 5, json!({})) })).await;
     app.gql(t, STEP, json!({ "input": step(4, 6, json!({ "decision": "ACUTE_OR_STRUCTURAL_UNSAFETY" })) })).await;
     let err = app.gql_error(t, STEP, json!({ "input": step(5, 7, json!({ "decision": "ORGANISE_HELP" })) })).await;
     assert_eq!(err["extensions"]["field"], "input.decision", "acute unsafety must be reported");
-    let data = app.gql(t, STEP, json!({ "input": step(5, 7, json!({ "decision": "REPORT_AND_ORGANISE_HELP" })) })).await;
+    let data =
+        app.gql(t, STEP, json!({ "input": step(5, 7, json!({ "decision": "REPORT_AND_ORGANISE_HELP" })) })).await;
     assert_eq!(data["recordReportingCodeStep"]["reachedStep"], 5);
     let closed = app.gql(t, CLOSE_TRACK, json!({ "input": { "trackId": track_id, "closedOn": on(8) } })).await;
     assert_eq!(closed["closeReportingCodeTrack"]["closedOn"], on(8));
-    assert_eq!(closed["closeReportingCodeTrack"]["steps"][4], json!({ "step": 5, "decision": "REPORT_AND_ORGANISE_HELP" }));
+    assert_eq!(
+        closed["closeReportingCodeTrack"]["steps"][4],
+        json!({ "step": 5, "decision": "REPORT_AND_ORGANISE_HELP" })
+    );
 
     // Safety plan in the child's words.
     app.gql(t, "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }", json!({ "input": {
@@ -134,7 +157,10 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     assert_eq!(parent["recordScreening"]["band"], "ABNORMAL");
     let teacher_answers = answers(&["NOT_TRUE"; 25]);
     let teacher = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "TEACHER", "filledInBy": "TEACHER", "administeredOn": on(12), "answers": teacher_answers } })).await;
-    assert_eq!(teacher["recordScreening"]["total"]["score"], 10, "reverse-keyed items score 2 when answered 'not true'");
+    assert_eq!(
+        teacher["recordScreening"]["total"]["score"], 10,
+        "reverse-keyed items score 2 when answered 'not true'"
+    );
     assert_eq!(teacher["recordScreening"]["band"], "NORMAL");
     let mut cries = vec!["OFTEN"; 6];
     cries.extend(["NOT_AT_ALL"; 7]);
@@ -156,19 +182,40 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     let goals: Vec<Value> = plan["goals"].as_array().unwrap().iter().map(|g| g["id"].clone()).collect();
     assert_eq!(plan["goals"][0]["subGoals"], json!(["A", "B"]));
     let add_member = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id contactSafe } }";
-    app.gql(t, add_member, json!({ "input": { "childId": child, "member": { "name": "Kevin Jansen", "relation": "PARENT",
-        "personId": dad, "contactSafe": false, "restrictions": "alleen begeleid contact" } } })).await;
-    app.gql(t, add_member, json!({ "input": { "childId": child, "member": { "name": "Juf Anja", "relation": "TEACHER",
-        "roleForChild": "vertrouwenspersoon op school", "contactSafe": true, "agreedToBeNamed": true } } })).await;
+    app.gql(
+        t,
+        add_member,
+        json!({ "input": { "childId": child, "member": { "name": "Kevin Jansen", "relation": "PARENT",
+        "personId": dad, "contactSafe": false, "restrictions": "alleen begeleid contact" } } }),
+    )
+    .await;
+    app.gql(
+        t,
+        add_member,
+        json!({ "input": { "childId": child, "member": { "name": "Juf Anja", "relation": "TEACHER",
+        "roleForChild": "vertrouwenspersoon op school", "contactSafe": true, "agreedToBeNamed": true } } }),
+    )
+    .await;
 
     // Both parents with custody agree to Daan's own support.
     app.gql(t, "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }", json!({ "input": {
         "childId": child, "purpose": "CHILD_SUPPORT", "decision": "GIVEN", "decidedBy": [mum, dad], "decidedOn": on(1) } })).await;
 
     // Phase 1 is complete on the board; on to phase 2.
-    let board = app.gql(t, "query($id: ID!) { child(id: $id) { board { key phase done } } }", json!({ "id": child })).await;
-    let done = |key: &str| board["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == key).unwrap()["done"].clone();
-    for key in ["ACQUAINTANCE", "GATHER_INFORMATION", "ASSESS_SAFETY", "SCREENING", "ACTION_PLAN", "SAFETY_MEASURES", "MAP_THE_NETWORK"] {
+    let board =
+        app.gql(t, "query($id: ID!) { child(id: $id) { board { key phase done } } }", json!({ "id": child })).await;
+    let done = |key: &str| {
+        board["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == key).unwrap()["done"].clone()
+    };
+    for key in [
+        "ACQUAINTANCE",
+        "GATHER_INFORMATION",
+        "ASSESS_SAFETY",
+        "SCREENING",
+        "ACTION_PLAN",
+        "SAFETY_MEASURES",
+        "MAP_THE_NETWORK",
+    ] {
         assert_eq!(done(key), true, "{key}");
     }
     assert_eq!(done("CHILD_TALKS"), false);
@@ -176,38 +223,57 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     assert_eq!(moved["advancePhase"]["trajectory"]["phase"], "PHASE_2");
     // The end of phase 1 leaves the agenda; the talks and the first evaluation are overdue.
     let items = agenda(&app, t, &child, &today().to_string()).await;
-    assert_eq!(items, vec![
-        ("PARENT_TALK".into(), on(7), true),
-        ("CHILD_TALK".into(), on(14), true),
-        ("EVALUATION".into(), on(56), true),
-    ]);
+    assert_eq!(
+        items,
+        vec![
+            ("PARENT_TALK".into(), on(7), true),
+            ("CHILD_TALK".into(), on(14), true),
+            ("EVALUATION".into(), on(56), true),
+        ]
+    );
 
     // Phase 2: kindgesprekken on cadence, a weekly oudergesprek, an evaluation, a planned driegesprek.
-    let held = |kind: &str, day: String| json!({ "input": { "childId": child, "kind": kind, "heldOn": day,
-        "participants": ["Daan", "Wendy"], "coreTasks": ["CHILD_IN_VIEW"], "summary": "Gaat goed op school.", "agreements": "Volgende keer tekenen." } });
+    let held = |kind: &str, day: String| {
+        json!({ "input": { "childId": child, "kind": kind, "heldOn": day,
+        "participants": ["Daan", "Wendy"], "coreTasks": ["CHILD_IN_VIEW"], "summary": "Gaat goed op school.", "agreements": "Volgende keer tekenen." } })
+    };
     app.gql(t, CONTACT, held("CHILD_TALK", (today() - Days::new(20)).to_string())).await;
     app.gql(t, CONTACT, held("CHILD_TALK", (today() - Days::new(6)).to_string())).await;
     app.gql(t, CONTACT, held("PARENT_TALK", (today() - Days::new(3)).to_string())).await;
-    let evaluation = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { progress { status score } } }";
+    let evaluation =
+        "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { progress { status score } } }";
     let progress = json!([{ "goalId": goals[0], "score": 7, "status": "IN_PROGRESS" }]);
     let err = app.gql_error(t, evaluation, json!({ "input": { "planId": plan["id"], "parentTookPart": true, "childTookPart": true, "progress": progress } })).await;
     assert_eq!(err["extensions"]["field"], "input.progress", "every goal is evaluated");
     app.gql(t, evaluation, json!({ "input": { "planId": plan["id"], "heldOn": (today() - Days::new(5)).to_string(),
         "parentTookPart": true, "childTookPart": true,
         "progress": [{ "goalId": goals[0], "score": 7, "status": "IN_PROGRESS" }, { "goalId": goals[1], "status": "NOT_STARTED" }] } })).await;
-    let planned = app.gql(t, CONTACT, json!({ "input": { "childId": child, "kind": "THREE_WAY_TALK", "plannedOn": in_days(3),
-        "participants": ["Sara", "Wendy", "Juf Anja"] } })).await;
+    let planned = app
+        .gql(
+            t,
+            CONTACT,
+            json!({ "input": { "childId": child, "kind": "THREE_WAY_TALK", "plannedOn": in_days(3),
+        "participants": ["Sara", "Wendy", "Juf Anja"] } }),
+        )
+        .await;
     assert_eq!(planned["recordContact"]["heldOn"], Value::Null);
 
     let items = agenda(&app, t, &child, &in_days(10)).await;
-    assert_eq!(items, vec![
-        ("PLANNED_CONTACT".into(), in_days(3), false),
-        ("PARENT_TALK".into(), in_days(4), false),
-        ("CHILD_TALK".into(), in_days(8), false),
-    ], "the evaluation is due in 37 days, outside the window");
+    assert_eq!(
+        items,
+        vec![
+            ("PLANNED_CONTACT".into(), in_days(3), false),
+            ("PARENT_TALK".into(), in_days(4), false),
+            ("CHILD_TALK".into(), in_days(8), false),
+        ],
+        "the evaluation is due in 37 days, outside the window"
+    );
     assert!(overdue_children(&app, t).await.is_empty());
     let cadence = app.gql(t, "query($id: ID!) { child(id: $id) { cadence { nextChildTalkDue nextParentTalkDue nextEvaluationDue overdue } } }", json!({ "id": child })).await;
-    assert_eq!(cadence["child"]["cadence"], json!({ "nextChildTalkDue": in_days(8), "nextParentTalkDue": in_days(4), "nextEvaluationDue": in_days(37), "overdue": false }));
+    assert_eq!(
+        cadence["child"]["cadence"],
+        json!({ "nextChildTalkDue": in_days(8), "nextParentTalkDue": in_days(4), "nextEvaluationDue": in_days(37), "overdue": false })
+    );
 
     // Holding the planned driegesprek takes it off the agenda.
     let hold = "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { heldOn } }";
@@ -224,12 +290,19 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     let moved = app.gql(t, ADVANCE, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(20) } })).await;
     assert_eq!(moved["advancePhase"]["trajectory"]["phase"], "PHASE_3");
     assert_eq!(agenda(&app, t, &child, &in_days(10)).await.len(), 2, "the talks go on in phase 3");
-    let closed = app.gql(t, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "INDEPENDENT_HOUSING",
-        "aftercareDecision": "WARM_HANDOVER" } })).await;
+    let closed = app
+        .gql(
+            t,
+            ADVANCE,
+            json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "INDEPENDENT_HOUSING",
+        "aftercareDecision": "WARM_HANDOVER" } }),
+        )
+        .await;
     assert_eq!(closed["advancePhase"]["trajectory"]["phase"], "CLOSED");
     assert!(agenda(&app, t, &child, &in_days(60)).await.is_empty(), "nothing is due for a closed trajectory");
     let board = app.gql(t, "query($id: ID!) { child(id: $id) { board { key done } } }", json!({ "id": child })).await;
-    let open: Vec<&Value> = board["child"]["board"].as_array().unwrap().iter().filter(|i| i["done"] == false).map(|i| &i["key"]).collect();
+    let open: Vec<&Value> =
+        board["child"]["board"].as_array().unwrap().iter().filter(|i| i["done"] == false).map(|i| &i["key"]).collect();
     assert!(!open.contains(&&json!("ARRANGE_HANDOVER")) && !open.contains(&&json!("CLOSE_THE_SUPPORT")), "{open:?}");
     assert!(open.contains(&&json!("PREPARE_THE_CHILD")), "departure was not talked through with Daan: {open:?}");
 }
@@ -272,17 +345,42 @@ async fn bad_method_input_names_the_field_and_writes_nothing() {
     let mut bad = answers(&["NOT_TRUE"; 25]);
     bad[3]["answer"] = json!("OFTEN");
     bad.as_array_mut().unwrap().push(json!({ "item": 26, "answer": "NOT_TRUE" }));
-    let res = app.post(Some(t), SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "PARENT", "answers": bad } })).await.1;
-    let fields: Vec<&str> = res["errors"][0]["extensions"]["violations"].as_array().unwrap().iter().map(|v| v["field"].as_str().unwrap()).collect();
+    let res = app
+        .post(
+            Some(t),
+            SCREEN,
+            json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "PARENT", "answers": bad } }),
+        )
+        .await
+        .1;
+    let fields: Vec<&str> = res["errors"][0]["extensions"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["input.answers[3].answer", "input.answers[25].item"]);
-    let err = app.gql_error(t, SCREEN, json!({ "input": { "childId": child, "instrument": "CBCL", "informant": "PARENT", "answers": [] } })).await;
+    let err = app
+        .gql_error(
+            t,
+            SCREEN,
+            json!({ "input": { "childId": child, "instrument": "CBCL", "informant": "PARENT", "answers": [] } }),
+        )
+        .await;
     assert_eq!(err["extensions"]["field"], "input.instrument");
     let err = app.gql_error(t, SCREEN, json!({ "input": { "childId": child, "instrument": "CRIES_13", "informant": "SELF", "answers": answers(&["OFTEN"; 13]) } })).await;
     assert_eq!(err["extensions"]["field"], "input.informant", "CRIES-13 is from 8");
 
-    let err = app.gql_error(t, ASSESS, json!({ "input": { "childId": toddler, "worries": "w", "safetyGoals": "g", "judgement": "GOOD",
-        "scores": [{ "respondent": "CHILD", "score": 6 }, { "respondent": "WORKER", "score": 11 }] } })).await;
-    let fields: Vec<&str> = err["extensions"]["violations"].as_array().unwrap().iter().map(|v| v["field"].as_str().unwrap()).collect();
+    let err = app
+        .gql_error(
+            t,
+            ASSESS,
+            json!({ "input": { "childId": toddler, "worries": "w", "safetyGoals": "g", "judgement": "GOOD",
+        "scores": [{ "respondent": "CHILD", "score": 6 }, { "respondent": "WORKER", "score": 11 }] } }),
+        )
+        .await;
+    let fields: Vec<&str> =
+        err["extensions"]["violations"].as_array().unwrap().iter().map(|v| v["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["input.scores[0].respondent", "input.scores[1].score"]);
     let err = app.gql_error(t, CONTACT, json!({ "input": { "childId": child, "kind": "CHILD_TALK" } })).await;
     assert_eq!(err["extensions"]["field"], "input.summary");
@@ -295,7 +393,10 @@ async fn bad_method_input_names_the_field_and_writes_nothing() {
     // Nothing of it was written.
     let q = "query($id: ID!) { child(id: $id) { screenings { id } safetyAssessments { id } contacts { id } actionPlan { id } network { id } } }";
     let c = app.gql(t, q, json!({ "id": child })).await["child"].clone();
-    assert_eq!(c, json!({ "screenings": [], "safetyAssessments": [], "contacts": [], "actionPlan": null, "network": [] }));
+    assert_eq!(
+        c,
+        json!({ "screenings": [], "safetyAssessments": [], "contacts": [], "actionPlan": null, "network": [] })
+    );
     let c = app.gql(t, q, json!({ "id": toddler })).await["child"].clone();
     assert_eq!(c["safetyAssessments"], json!([]));
 }
@@ -323,8 +424,13 @@ async fn the_overdue_filter_agrees_with_the_computed_cadence() {
                 app.gql(t, CONTACT, talk("PARENT_CHILD_TALK", 1)).await;
             }
             if admitted == 50 && j == 2 {
-                app.gql(t, PLAN, json!({ "input": { "childId": id, "drawnUpOn": days_ago(45), "childLanguageSummary": "Plan",
-                    "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } })).await;
+                app.gql(
+                    t,
+                    PLAN,
+                    json!({ "input": { "childId": id, "drawnUpOn": days_ago(45), "childLanguageSummary": "Plan",
+                    "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } }),
+                )
+                .await;
             }
             children.push(id);
         }
@@ -333,7 +439,9 @@ async fn the_overdue_filter_agrees_with_the_computed_cadence() {
     // talk not yet due) and one who did so twenty days ago (overdue), both with a recent
     // oudergesprek; a safety plan whose review date has passed.
     let mut toddler_seen = None;
-    for (born_days_ago, parent_talk) in [(365 * 2, false), (365 * 2, true), (4 * 365 + 11, true), (4 * 365 + 21, true), (365 * 7, true)] {
+    for (born_days_ago, parent_talk) in
+        [(365 * 2, false), (365 * 2, true), (4 * 365 + 11, true), (4 * 365 + 21, true), (365 * 7, true)]
+    {
         let mut input = without_bsn(family_input(&org, 1));
         input["admissionDate"] = json!(days_ago(40));
         input["members"][1]["dateOfBirth"] = json!(days_ago(born_days_ago));
@@ -350,14 +458,22 @@ async fn the_overdue_filter_agrees_with_the_computed_cadence() {
     }
     let late_plan = children.last().unwrap().clone();
     let plan = "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }";
-    app.gql(t, CONTACT, json!({ "input": { "childId": late_plan, "kind": "CHILD_TALK", "heldOn": days_ago(2), "summary": "ok" } })).await;
+    app.gql(
+        t,
+        CONTACT,
+        json!({ "input": { "childId": late_plan, "kind": "CHILD_TALK", "heldOn": days_ago(2), "summary": "ok" } }),
+    )
+    .await;
     for _ in 0..2 {
         app.gql(t, plan, json!({ "input": { "childId": late_plan, "childLanguageText": "Plan", "agreedBy": ["Sara"], "reviewOn": today().to_string() } })).await;
     }
     // Reviews fall due with time; the newest version's date counts.
     for (version, review_on) in [(1, "2099-01-01"), (2, "2000-01-01")] {
         entities::safety_plan::Entity::update_many()
-            .col_expr(entities::safety_plan::Column::ReviewOn, Expr::value(review_on.parse::<chrono::NaiveDate>().unwrap()))
+            .col_expr(
+                entities::safety_plan::Column::ReviewOn,
+                Expr::value(review_on.parse::<chrono::NaiveDate>().unwrap()),
+            )
             .filter(entities::safety_plan::Column::Version.eq(version))
             .exec(&app.db)
             .await
@@ -365,22 +481,41 @@ async fn the_overdue_filter_agrees_with_the_computed_cadence() {
     }
     let q = "{ children(first: 100) { edges { node { id cadence { overdue items { kind } } } } } }";
     let all = app.gql(t, q, json!({})).await;
-    let node = |id: &Value| all["children"]["edges"].as_array().unwrap().iter().find(|e| &e["node"]["id"] == id).unwrap()["node"]["cadence"].clone();
+    let node = |id: &Value| {
+        all["children"]["edges"].as_array().unwrap().iter().find(|e| &e["node"]["id"] == id).unwrap()["node"]["cadence"]
+            .clone()
+    };
     let n = children.len();
     assert_eq!(
         children[n - 5..].iter().map(|c| node(c)["overdue"].clone()).collect::<Vec<_>>(),
         [json!(false), json!(true), json!(false), json!(true), json!(true)],
         "seen with the parent; not seen; 4 for ten days; 4 for twenty days; the plan's review passed"
     );
-    assert_eq!(node(&late_plan)["items"], json!([{ "kind": "CHILD_TALK" }, { "kind": "PARENT_TALK" }, { "kind": "SAFETY_PLAN_REVIEW" }, { "kind": "PHASE_1_END" }]));
+    assert_eq!(
+        node(&late_plan)["items"],
+        json!([{ "kind": "CHILD_TALK" }, { "kind": "PARENT_TALK" }, { "kind": "SAFETY_PLAN_REVIEW" }, { "kind": "PHASE_1_END" }])
+    );
     assert_eq!(node(toddler_seen.as_ref().unwrap())["items"][0], json!({ "kind": "SEEN_WITH_PARENT" }));
-    let computed: Vec<Value> = all["children"]["edges"].as_array().unwrap().iter()
-        .filter(|e| e["node"]["cadence"]["overdue"] == true).map(|e| e["node"]["id"].clone()).collect();
+    let computed: Vec<Value> = all["children"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["node"]["cadence"]["overdue"] == true)
+        .map(|e| e["node"]["id"].clone())
+        .collect();
     assert_eq!(all["children"]["edges"].as_array().unwrap().len(), children.len());
     assert_eq!(overdue_children(&app, t).await, computed);
-    assert!(!computed.is_empty() && computed.len() < children.len(), "both kinds present: {} of {}", computed.len(), children.len());
+    assert!(
+        !computed.is_empty() && computed.len() < children.len(),
+        "both kinds present: {} of {}",
+        computed.len(),
+        children.len()
+    );
     let not_overdue = "{ children(filter: { overdue: false }, first: 100) { totalCount } }";
-    assert_eq!(app.gql(t, not_overdue, json!({})).await["children"]["totalCount"], json!(children.len() - computed.len()));
+    assert_eq!(
+        app.gql(t, not_overdue, json!({})).await["children"]["totalCount"],
+        json!(children.len() - computed.len())
+    );
 }
 
 /// Issue 12: a contact records how long it took, what it was about and (a kindgesprek) whether
@@ -394,26 +529,53 @@ async fn contacts_record_duration_topics_and_a_talk_with_the_child_alone() {
     let t = &org.worker_token;
     let q = "mutation($input: RecordContactInput!) { recordContact(input: $input) { kind durationMinutes topics individual } }";
     let talk = json!({ "input": { "childId": child, "kind": "CHILD_TALK", "summary": "Tekenen over thuis.", "durationMinutes": 30, "individual": true } });
-    assert_eq!(app.gql(t, q, talk).await["recordContact"], json!({ "kind": "CHILD_TALK", "durationMinutes": 30, "topics": [], "individual": true }));
+    assert_eq!(
+        app.gql(t, q, talk).await["recordContact"],
+        json!({ "kind": "CHILD_TALK", "durationMinutes": 30, "topics": [], "individual": true })
+    );
     let parents = json!({ "input": { "childId": child, "kind": "PARENT_TALK", "summary": "Over slapen en school.", "durationMinutes": 45,
         "topics": ["PSYCHO_EDUCATION", "PARENTING_SUPPORT"] } });
-    assert_eq!(app.gql(t, q, parents).await["recordContact"]["topics"], json!(["PSYCHO_EDUCATION", "PARENTING_SUPPORT"]));
+    assert_eq!(
+        app.gql(t, q, parents).await["recordContact"]["topics"],
+        json!(["PSYCHO_EDUCATION", "PARENTING_SUPPORT"])
+    );
     for (input, field) in [
-        (json!({ "childId": child, "kind": "CHILD_TALK", "summary": "x", "durationMinutes": 0 }), "input.durationMinutes"),
-        (json!({ "childId": child, "kind": "CHILD_TALK", "summary": "x", "durationMinutes": 601 }), "input.durationMinutes"),
-        (json!({ "childId": child, "kind": "CHILD_TALK", "plannedOn": in_days(3), "durationMinutes": 30 }), "input.durationMinutes"),
+        (
+            json!({ "childId": child, "kind": "CHILD_TALK", "summary": "x", "durationMinutes": 0 }),
+            "input.durationMinutes",
+        ),
+        (
+            json!({ "childId": child, "kind": "CHILD_TALK", "summary": "x", "durationMinutes": 601 }),
+            "input.durationMinutes",
+        ),
+        (
+            json!({ "childId": child, "kind": "CHILD_TALK", "plannedOn": in_days(3), "durationMinutes": 30 }),
+            "input.durationMinutes",
+        ),
         (json!({ "childId": child, "kind": "PARENT_TALK", "summary": "x", "individual": true }), "input.individual"),
     ] {
         let e = app.gql_error(t, q, json!({ "input": input })).await;
-        assert_eq!((e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some(field)), "{e}");
+        assert_eq!(
+            (e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()),
+            (Some("BAD_USER_INPUT"), Some(field)),
+            "{e}"
+        );
     }
     // A planned talk gets its details when it is held.
-    let planned = app.gql(t, "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }",
-        json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": in_days(2) } })).await["recordContact"]["id"].clone();
-    let held = "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { durationMinutes individual } }";
+    let planned = app
+        .gql(
+            t,
+            "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }",
+            json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": in_days(2) } }),
+        )
+        .await["recordContact"]["id"]
+        .clone();
+    let held =
+        "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { durationMinutes individual } }";
     let r = app.gql(t, held, json!({ "input": { "contactId": planned, "summary": "Samen met zus gespeeld.", "durationMinutes": 20, "individual": false } })).await;
     assert_eq!(r["recordContactHeld"], json!({ "durationMinutes": 20, "individual": false }));
-    let contacts = app.gql(t, "query($id: ID!) { child(id: $id) { contacts { durationMinutes } } }", json!({ "id": child })).await;
+    let contacts =
+        app.gql(t, "query($id: ID!) { child(id: $id) { contacts { durationMinutes } } }", json!({ "id": child })).await;
     assert_eq!(contacts["child"]["contacts"].as_array().unwrap().len(), 3, "the refused ones wrote nothing");
 }
 
@@ -426,21 +588,39 @@ async fn consent_to_the_child_s_support_is_recorded_and_on_the_board() {
     let org = org(&app, "de-haven").await;
     let admitted = admit(&app, &org, family(&org, &days_ago(3))).await;
     let child = admitted["children"][0]["id"].clone();
-    let parents: Vec<Value> = admitted["members"].as_array().unwrap().iter().filter(|m| m["role"] != "CHILD").map(|m| m["person"]["id"].clone()).collect();
+    let parents: Vec<Value> = admitted["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] != "CHILD")
+        .map(|m| m["person"]["id"].clone())
+        .collect();
     // With a first oudergesprek held, the working relationship waits only for the consent.
     app.gql(&org.worker_token, CONTACT, json!({ "input": { "childId": child, "kind": "PARENT_TALK", "heldOn": days_ago(1), "summary": "Kennismaking." } })).await;
     let board = async || {
-        let b = app.gql(&org.worker_token, "query($id: ID!) { child(id: $id) { board { key done } } }", json!({ "id": child })).await;
-        b["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == "WORKING_RELATIONSHIP").unwrap()["done"].clone()
+        let b = app
+            .gql(&org.worker_token, "query($id: ID!) { child(id: $id) { board { key done } } }", json!({ "id": child }))
+            .await;
+        b["child"]["board"].as_array().unwrap().iter().find(|i| i["key"] == "WORKING_RELATIONSHIP").unwrap()["done"]
+            .clone()
     };
-    let on_agenda = async || agenda(&app, &org.worker_token, &child, &today().to_string()).await.iter().any(|(k, _, _)| k == "CHILD_SUPPORT_CONSENT");
+    let on_agenda = async || {
+        agenda(&app, &org.worker_token, &child, &today().to_string())
+            .await
+            .iter()
+            .any(|(k, _, _)| k == "CHILD_SUPPORT_CONSENT")
+    };
     assert_eq!(board().await, false);
     assert!(on_agenda().await);
     let record = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { purpose decision } }";
     let with_partner = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "partnerKind": "YOUTH_TEAM", "decision": "GIVEN", "decidedBy": parents } });
     assert_eq!(app.gql_error(&org.worker_token, record, with_partner).await["extensions"]["field"], "input.partnerId");
     let given = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "decision": "GIVEN", "decidedBy": [parents[0]] } });
-    assert_eq!(app.gql_error(&org.worker_token, record, given).await["extensions"]["field"], "input.decidedBy", "agreeing takes both parents with custody");
+    assert_eq!(
+        app.gql_error(&org.worker_token, record, given).await["extensions"]["field"],
+        "input.decidedBy",
+        "agreeing takes both parents with custody"
+    );
     // One parent with custody who does not agree is enough (IB 150-152).
     let refused = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "decision": "REFUSED", "decidedBy": [parents[1]], "note": "vader wil geen hulp voor Daan" } });
     app.gql(&org.worker_token, record, refused).await;
@@ -465,23 +645,54 @@ async fn a_departure_moves_or_falls_through_back_to_phase_2() {
     let t = &org.worker_token;
     let q = "query($id: ID!) { child(id: $id) { trajectory { phase expectedDepartureOn } } }";
     let change = "mutation($input: ChangeExpectedDepartureInput!) { changeExpectedDeparture(input: $input) { trajectory { phase expectedDepartureOn } } }";
-    assert_eq!(app.gql_error(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(30) } })).await["extensions"]["code"], "CONFLICT", "not in phase 3");
+    assert_eq!(
+        app.gql_error(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(30) } })).await["extensions"]
+            ["code"],
+        "CONFLICT",
+        "not in phase 3"
+    );
     let reason = json!({ "input": { "childId": child, "effectiveOn": days_ago(10), "phase1ExitReason": "spoedplaatsing; intake volgt" } });
     app.gql(t, ADVANCE, reason).await;
-    app.gql(t, ADVANCE, json!({ "input": { "childId": child, "effectiveOn": days_ago(2), "expectedDepartureOn": in_days(14) } })).await;
+    app.gql(
+        t,
+        ADVANCE,
+        json!({ "input": { "childId": child, "effectiveOn": days_ago(2), "expectedDepartureOn": in_days(14) } }),
+    )
+    .await;
     let moved = app.gql(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(30) } })).await;
-    assert_eq!(moved["changeExpectedDeparture"]["trajectory"], json!({ "phase": "PHASE_3", "expectedDepartureOn": in_days(30) }));
-    let early = app.gql_error(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": days_ago(5) } })).await;
+    assert_eq!(
+        moved["changeExpectedDeparture"]["trajectory"],
+        json!({ "phase": "PHASE_3", "expectedDepartureOn": in_days(30) })
+    );
+    let early =
+        app.gql_error(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": days_ago(5) } })).await;
     assert_eq!(early["extensions"]["field"], "input.expectedDepartureOn");
-    assert_eq!(app.gql_error(&org.other_worker_token, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(20) } })).await["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(
+        app.gql_error(
+            &org.other_worker_token,
+            change,
+            json!({ "input": { "childId": child, "expectedDepartureOn": in_days(20) } })
+        )
+        .await["extensions"]["code"],
+        "FORBIDDEN"
+    );
 
     let back = json!({ "input": { "childId": child, "to": "PHASE_2" } });
     assert_eq!(app.gql_error(t, ADVANCE, back.clone()).await["extensions"]["field"], "input.note");
     let mut back = back;
     back["input"]["note"] = json!("De woning ging niet door.");
     app.gql(t, ADVANCE, back).await;
-    assert_eq!(app.gql(t, q, json!({ "id": child })).await["child"]["trajectory"], json!({ "phase": "PHASE_2", "expectedDepartureOn": null }));
-    let history = app.gql(t, "query($id: ID!) { child(id: $id) { trajectory { phaseHistory { toPhase note } } } }", json!({ "id": child })).await;
+    assert_eq!(
+        app.gql(t, q, json!({ "id": child })).await["child"]["trajectory"],
+        json!({ "phase": "PHASE_2", "expectedDepartureOn": null })
+    );
+    let history = app
+        .gql(
+            t,
+            "query($id: ID!) { child(id: $id) { trajectory { phaseHistory { toPhase note } } } }",
+            json!({ "id": child }),
+        )
+        .await;
     let last = history["child"]["trajectory"]["phaseHistory"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last, json!({ "toPhase": "PHASE_2", "note": "De woning ging niet door." }));
 }
@@ -497,11 +708,17 @@ async fn a_safety_plan_is_asked_for_only_where_the_assessment_needs_one() {
     let t = &org.worker_token;
     let asks = async || {
         let b = app.gql(t, "query($id: ID!) { child(id: $id) { board { key state } } }", json!({ "id": child })).await;
-        b["child"]["board"].as_array().unwrap().iter().any(|i| i["key"] == "SAFETY_MEASURES" && i["state"] != "NOT_APPLICABLE")
+        b["child"]["board"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["key"] == "SAFETY_MEASURES" && i["state"] != "NOT_APPLICABLE")
     };
     assert!(asks().await, "not assessed yet");
-    let assess = |on: String, judgement: &str| json!({ "input": { "childId": child, "assessedOn": on, "worries": "Geen directe zorgen.",
-        "safetyGoals": "Daan blijft veilig.", "judgement": judgement, "scores": [{ "respondent": "WORKER", "score": 8 }] } });
+    let assess = |on: String, judgement: &str| {
+        json!({ "input": { "childId": child, "assessedOn": on, "worries": "Geen directe zorgen.",
+        "safetyGoals": "Daan blijft veilig.", "judgement": judgement, "scores": [{ "respondent": "WORKER", "score": 8 }] } })
+    };
     app.gql(t, ASSESS, assess(days_ago(8), "GOOD")).await;
     assert!(!asks().await, "judged GOOD: no plan needed");
     app.gql(t, ASSESS, assess(days_ago(1), "GOOD_ENOUGH")).await;
@@ -534,7 +751,9 @@ async fn a_screening_result_is_discussed_and_followed_up() {
     let t = &org.worker_token;
     let answers: Vec<Value> = (1..=25).map(|i| json!({ "item": i, "answer": "CERTAINLY_TRUE" })).collect();
     let sdq = json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "PARENT", "administeredOn": days_ago(5), "answers": answers } });
-    let id = app.gql(t, "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id } }", sdq).await["recordScreening"]["id"].clone();
+    let id = app.gql(t, "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id } }", sdq).await
+        ["recordScreening"]["id"]
+        .clone();
     let q = "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { discussedWithParentOn discussedWithChildOn followUp followUpNote } }";
     for (input, field) in [
         (json!({ "screeningId": id, "discussedWithParentOn": days_ago(6) }), "input.discussedWithParentOn"),
@@ -542,13 +761,24 @@ async fn a_screening_result_is_discussed_and_followed_up() {
         (json!({ "screeningId": id, "followUp": "NO_FURTHER_STEP" }), "input.note"),
     ] {
         let e = app.gql_error(t, q, json!({ "input": input })).await;
-        assert_eq!((e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some(field)), "{e}");
+        assert_eq!(
+            (e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()),
+            (Some("BAD_USER_INPUT"), Some(field)),
+            "{e}"
+        );
     }
     app.gql(t, q, json!({ "input": { "screeningId": id, "discussedWithParentOn": days_ago(4) } })).await;
     let r = app.gql(t, q, json!({ "input": { "screeningId": id, "discussedWithChildOn": days_ago(3), "followUp": "REFERRAL", "note": "Aangemeld bij de GGZ." } })).await;
-    assert_eq!(r["recordScreeningFollowUp"], json!({ "discussedWithParentOn": days_ago(4), "discussedWithChildOn": days_ago(3), "followUp": "REFERRAL", "followUpNote": "Aangemeld bij de GGZ." }));
+    assert_eq!(
+        r["recordScreeningFollowUp"],
+        json!({ "discussedWithParentOn": days_ago(4), "discussedWithChildOn": days_ago(3), "followUp": "REFERRAL", "followUpNote": "Aangemeld bij de GGZ." })
+    );
     let other = tests::org(&app, "het-anker").await;
-    assert_eq!(app.gql_error(&other.worker_token, q, json!({ "input": { "screeningId": id, "followUp": "REFERRAL" } })).await["extensions"]["code"], "NOT_FOUND");
+    assert_eq!(
+        app.gql_error(&other.worker_token, q, json!({ "input": { "screeningId": id, "followUp": "REFERRAL" } })).await
+            ["extensions"]["code"],
+        "NOT_FOUND"
+    );
 }
 
 /// Issue 12 (review §2.8; norm 4): the Meldcode opens on any signal — also for a child of the
@@ -564,7 +794,9 @@ async fn the_meldcode_opens_on_any_signal_and_closes_when_the_suspicion_is_not_c
     let f = admit(&app, &org, input).await;
     let daan = f["children"][0]["id"].clone();
     assert_eq!(f["children"].as_array().unwrap().len(), 1, "Mila stayed with her father: no client of the shelter");
-    let mila = f["members"].as_array().unwrap().iter().find(|m| m["role"] == "CHILD_NOT_ADMITTED").unwrap()["person"]["id"].clone();
+    let mila =
+        f["members"].as_array().unwrap().iter().find(|m| m["role"] == "CHILD_NOT_ADMITTED").unwrap()["person"]["id"]
+            .clone();
 
     let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { id signal signalDescription safetyAssessmentId personId closedOn closeReason } }";
     let disclosure = json!({ "childId": daan, "signal": "DISCLOSURE", "description": "Daan vertelde in het kindgesprek dat papa hem sloeg." });
@@ -584,12 +816,22 @@ async fn the_meldcode_opens_on_any_signal_and_closes_when_the_suspicion_is_not_c
     for n in 1..=3 {
         app.gql(t, STEP, json!({ "input": { "trackId": id, "step": n, "outcome": format!("stap {n} gezet") } })).await;
     }
-    assert_eq!(app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": id } })).await["extensions"]["field"], "input.trackId");
-    let no_reason = app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": id, "suspicionNotConfirmed": true } })).await;
+    assert_eq!(
+        app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": id } })).await["extensions"]["field"],
+        "input.trackId"
+    );
+    let no_reason =
+        app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": id, "suspicionNotConfirmed": true } })).await;
     assert_eq!(no_reason["extensions"]["field"], "input.note");
     let close = "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { closedOn closeReason closeNote } }";
-    let closed = app.gql(t, close, json!({ "input": { "trackId": id, "suspicionNotConfirmed": true,
-        "note": "Daan bedoelde zijn oom in een spel; moeder en school bevestigen, geen andere signalen." } })).await;
+    let closed = app
+        .gql(
+            t,
+            close,
+            json!({ "input": { "trackId": id, "suspicionNotConfirmed": true,
+        "note": "Daan bedoelde zijn oom in een spel; moeder en school bevestigen, geen andere signalen." } }),
+        )
+        .await;
     assert_eq!(closed["closeReportingCodeTrack"]["closeReason"], "SUSPICION_NOT_CONFIRMED");
 
     // Mila did not come along: the school's worry opens a track about her, kept with the family.
@@ -597,20 +839,30 @@ async fn the_meldcode_opens_on_any_signal_and_closes_when_the_suspicion_is_not_c
     let track = app.gql(t, open, json!({ "input": about_mila })).await["openReportingCodeTrack"].clone();
     assert_eq!(track["personId"], mila);
     let id = track["id"].clone();
-    for (n, decision) in [(1, None), (2, None), (3, None), (4, Some("ACUTE_OR_STRUCTURAL_UNSAFETY")), (5, Some("REPORT"))] {
-        app.gql(t, STEP, json!({ "input": { "trackId": id, "step": n, "outcome": "gedaan", "decision": decision } })).await;
+    for (n, decision) in
+        [(1, None), (2, None), (3, None), (4, Some("ACUTE_OR_STRUCTURAL_UNSAFETY")), (5, Some("REPORT"))]
+    {
+        app.gql(t, STEP, json!({ "input": { "trackId": id, "step": n, "outcome": "gedaan", "decision": decision } }))
+            .await;
     }
     let closed = app.gql(t, close, json!({ "input": { "trackId": id } })).await;
     assert_eq!(closed["closeReportingCodeTrack"]["closeReason"], "DECIDED");
-    let q = "query($id: ID!) { family(id: $id) { reportingCodeTracks { personId signal closeReason steps { step } } } }";
+    let q =
+        "query($id: ID!) { family(id: $id) { reportingCodeTracks { personId signal closeReason steps { step } } } }";
     let tracks = app.gql(t, q, json!({ "id": f["id"] })).await["family"]["reportingCodeTracks"].clone();
     assert_eq!(tracks.as_array().unwrap().len(), 1, "only Mila's: Daan's is on his own record");
     assert_eq!(tracks[0]["steps"].as_array().unwrap().len(), 5);
     let q = "query($id: ID!) { child(id: $id) { reportingCodeTracks { signal closeReason } } }";
-    assert_eq!(app.gql(t, q, json!({ "id": daan })).await["child"]["reportingCodeTracks"], json!([{ "signal": "DISCLOSURE", "closeReason": "SUSPICION_NOT_CONFIRMED" }]));
+    assert_eq!(
+        app.gql(t, q, json!({ "id": daan })).await["child"]["reportingCodeTracks"],
+        json!([{ "signal": "DISCLOSURE", "closeReason": "SUSPICION_NOT_CONFIRMED" }])
+    );
     // Another organisation cannot reach her.
     let other = tests::org(&app, "anker").await;
-    assert_eq!(app.gql_error(&other.worker_token, open, json!({ "input": about_mila })).await["extensions"]["code"], "NOT_FOUND");
+    assert_eq!(
+        app.gql_error(&other.worker_token, open, json!({ "input": about_mila })).await["extensions"]["code"],
+        "NOT_FOUND"
+    );
 }
 
 /// Migration 17 rebuilds the Meldcode tables: tracks and their steps survive the way down and
@@ -629,12 +881,24 @@ async fn meldcode_tracks_and_steps_survive_the_rebuild_of_their_tables() {
         app.gql(t, ASSESS, json!({ "input": { "childId": child, "worries": "w", "safetyGoals": "g", "judgement": "NOT_GOOD_ENOUGH" } })).await;
     }
     let first = app.gql(t, q, json!({ "id": ids[0] })).await["child"]["reportingCodeTracks"][0]["id"].clone();
-    for (n, decision) in [(1, None), (2, None), (3, None), (4, Some("NO_ACUTE_OR_STRUCTURAL_UNSAFETY")), (5, Some("ORGANISE_HELP"))] {
-        app.gql(t, STEP, json!({ "input": { "trackId": first, "step": n, "outcome": format!("stap {n}"), "decision": decision } })).await;
+    for (n, decision) in
+        [(1, None), (2, None), (3, None), (4, Some("NO_ACUTE_OR_STRUCTURAL_UNSAFETY")), (5, Some("ORGANISE_HELP"))]
+    {
+        app.gql(
+            t,
+            STEP,
+            json!({ "input": { "trackId": first, "step": n, "outcome": format!("stap {n}"), "decision": decision } }),
+        )
+        .await;
     }
     app.gql(t, CLOSE_TRACK, json!({ "input": { "trackId": first } })).await;
     let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { id } }";
-    app.gql(t, open, json!({ "input": { "childId": ids[2], "signal": "OBSERVATION", "description": "Schrikreacties." } })).await;
+    app.gql(
+        t,
+        open,
+        json!({ "input": { "childId": ids[2], "signal": "OBSERVATION", "description": "Schrikreacties." } }),
+    )
+    .await;
     let before: Vec<Value> = futures::future::join_all(ids.iter().map(|c| app.gql(t, q, json!({ "id": c })))).await;
 
     Migrator::down(&app.db, Some(since("m20261127_000017_meldcode_signals"))).await.unwrap();
@@ -644,8 +908,19 @@ async fn meldcode_tracks_and_steps_survive_the_rebuild_of_their_tables() {
     assert_eq!(after[0]["child"]["reportingCodeTracks"][0]["closeReason"], "DECIDED");
     assert_eq!(after[0]["child"]["reportingCodeTracks"][0]["steps"].as_array().unwrap().len(), 5);
     assert_eq!(after[1]["child"]["reportingCodeTracks"][0]["closeReason"], Value::Null);
-    assert_eq!(after[2]["child"]["reportingCodeTracks"], json!([]), "the observation track had no place in the old shape");
+    assert_eq!(
+        after[2]["child"]["reportingCodeTracks"],
+        json!([]),
+        "the observation track had no place in the old shape"
+    );
     // The rebuilt tables take new tracks and steps.
-    let again = app.gql(t, open, json!({ "input": { "childId": ids[2], "signal": "OBSERVATION", "description": "Opnieuw." } })).await;
-    app.gql(t, STEP, json!({ "input": { "trackId": again["openReportingCodeTrack"]["id"], "step": 1, "outcome": "kindcheck" } })).await;
+    let again = app
+        .gql(t, open, json!({ "input": { "childId": ids[2], "signal": "OBSERVATION", "description": "Opnieuw." } }))
+        .await;
+    app.gql(
+        t,
+        STEP,
+        json!({ "input": { "trackId": again["openReportingCodeTrack"]["id"], "step": 1, "outcome": "kindcheck" } }),
+    )
+    .await;
 }

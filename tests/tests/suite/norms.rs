@@ -2,12 +2,12 @@
 //! PostgreSQL. (The GraphQL overview comes next; these call the counting directly.)
 
 use chrono::{Days, NaiveDate};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use server::{
-    cases::norms::{self, Count, NormScope},
-    domain::norms::Period,
+    cases::norms::{self, NormCase, NormScope, Subject},
+    domain::norms::{Count, Period},
 };
-use sea_orm::EntityTrait;
 use tests::*;
 
 /// One child of its own family, born `age` years before the period's end, admitted on `admitted`.
@@ -28,7 +28,22 @@ async fn first_contact(app: &TestApp, org: &Org, child: &Value, on: NaiveDate, c
 }
 
 fn scope(org: &Org, period: Period) -> NormScope {
-    NormScope { organisation_id: org.org.id, period, location_id: None, location_kind: None, setting: None, age_band: None }
+    NormScope {
+        organisation_id: org.org.id,
+        period,
+        location_id: None,
+        location_kind: None,
+        setting: None,
+        age_band: None,
+    }
+}
+
+/// The child behind a drill-down row.
+fn child_of(c: &NormCase) -> uuid::Uuid {
+    match c.subject {
+        Subject::Child(id) => id,
+        Subject::Worker(id) => panic!("worker {id} where a child was expected"),
+    }
 }
 
 fn days(d: NaiveDate, n: u64) -> NaiveDate {
@@ -58,16 +73,27 @@ async fn norm_1_counts_a_first_contact_by_day_7_of_children_admitted_7_days_befo
     let s = scope(&org, period);
     assert_eq!(norms::count(&app.db, "1", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 3 }));
     let cases = norms::cases(&app.db, "1", &s, None, None, 10).await.unwrap();
-    let seen: Vec<(uuid::Uuid, bool, &str)> = cases.iter().map(|c| (c.child_id, c.met, c.reason.as_str())).collect();
-    assert_eq!(seen, [(a_id, true, "first contact on day 7"), (b_id, false, "first contact on day 8"), (c_id, false, "no first contact")]);
+    let seen: Vec<(uuid::Uuid, bool, &str)> = cases.iter().map(|c| (child_of(c), c.met, c.reason.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            (a_id, true, "first contact on day 7"),
+            (b_id, false, "first contact on day 8"),
+            (c_id, false, "no first contact")
+        ]
+    );
     let missed = norms::cases(&app.db, "1", &s, Some(false), None, 10).await.unwrap();
-    assert_eq!(missed.iter().map(|c| c.child_id).collect::<Vec<_>>(), [b_id, c_id]);
-    let page = norms::cases(&app.db, "1", &s, None, Some(cases[0].trajectory_id), 1).await.unwrap();
-    assert_eq!(page[0].child_id, b_id, "paged after a trajectory");
+    assert_eq!(missed.iter().map(child_of).collect::<Vec<_>>(), [b_id, c_id]);
+    let page = norms::cases(&app.db, "1", &s, None, Some(cases[0].key), 1).await.unwrap();
+    assert_eq!(child_of(&page[0]), b_id, "paged after a trajectory");
     // Norm 1a reads the same first contacts: child a's covered all four, b's not the confidant.
     assert_eq!(norms::count(&app.db, "1a", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 3 }));
-    let reasons: Vec<String> = norms::cases(&app.db, "1a", &s, Some(false), None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
-    assert_eq!(reasons, ["first contact without all of welcome, house rules, complaints procedure and confidant", "no first contact"]);
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "1a", &s, Some(false), None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(
+        reasons,
+        ["first contact without all of welcome, house rules, complaints procedure and confidant", "no first contact"]
+    );
     assert_eq!(norms::count(&app.db, "1b", &s).await.unwrap(), None, "not recordable");
 }
 
@@ -77,8 +103,10 @@ async fn norm_8_asks_for_a_plan_within_42_days_and_norm_7_for_a_talk_in_the_peri
     let org = org(&app, "de-haven").await;
     let (from, to) = (today() - Days::new(200), today() - Days::new(60));
     let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
-    let plan = |child: Value, on: NaiveDate| json!({ "input": { "childId": child, "drawnUpOn": on.to_string(), "childLanguageSummary": "Plan",
-        "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } });
+    let plan = |child: Value, on: NaiveDate| {
+        json!({ "input": { "childId": child, "drawnUpOn": on.to_string(), "childLanguageSummary": "Plan",
+        "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } })
+    };
     let q = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id } }";
     // Four on the 4th birthday at the period's end, and one a day short of it.
     let four = to - Days::new(4 * 365 + 1);
@@ -89,12 +117,18 @@ async fn norm_8_asks_for_a_plan_within_42_days_and_norm_7_for_a_talk_in_the_peri
     assert_eq!(norms::count(&app.db, "8", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
 
     let talk = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
-    app.gql(&org.worker_token, talk, json!({ "input": { "childId": on_time, "kind": "CHILD_TALK", "heldOn": to.to_string(), "summary": "ok" } })).await;
+    app.gql(
+        &org.worker_token,
+        talk,
+        json!({ "input": { "childId": on_time, "kind": "CHILD_TALK", "heldOn": to.to_string(), "summary": "ok" } }),
+    )
+    .await;
     app.gql(&org.worker_token, talk, json!({ "input": { "childId": late, "kind": "CHILD_TALK", "heldOn": days(to, 1).to_string(), "summary": "ok" } })).await;
     child(&app, &org, from, to - Days::new(3 * 365)).await;
     // The toddler is under 4: not counted; the talk a day after the period does not count.
     assert_eq!(norms::count(&app.db, "7", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
-    let reasons: Vec<String> = norms::cases(&app.db, "7", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "7", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
     assert_eq!(reasons, ["1 kindgesprek in the period", "no kindgesprek in the period"]);
 }
 
@@ -114,7 +148,8 @@ async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_educati
     let (after_the_period, _) = child(&app, &org, from, born).await;
     app.gql(&org.worker_token, advance, leave(&after_the_period, days(to, 1))).await;
     assert_eq!(norms::count(&app.db, "6c.2", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
-    let reasons: Vec<String> = norms::cases(&app.db, "6c.2", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "6c.2", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
     assert_eq!(reasons, ["left phase 1 on day 42", "left phase 1 on day 43"]);
 
     // 6c: phase 1's activities recorded (not an exit reason), and the other parent looked into.
@@ -123,13 +158,22 @@ async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_educati
         let (c, _) = child(&app, &org, from, toddler).await;
         first_contact(&app, &org, &c, days(from, 1), true).await;
         let t = &org.worker_token;
-        app.gql(t, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }",
-            json!({ "input": { "childId": c, "heldOn": days(from, 2).to_string(), "educationKind": "DAY_CARE" } })).await;
+        app.gql(
+            t,
+            "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }",
+            json!({ "input": { "childId": c, "heldOn": days(from, 2).to_string(), "educationKind": "DAY_CARE" } }),
+        )
+        .await;
         app.gql(t, "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }", json!({ "input": {
             "childId": c, "assessedOn": days(from, 3).to_string(), "worries": "w", "safetyGoals": "g", "judgement": "GOOD" } })).await;
-        app.gql(t, "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id } }", json!({ "input": {
+        app.gql(
+            t,
+            "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id } }",
+            json!({ "input": {
             "childId": c, "drawnUpOn": days(from, 10).to_string(), "childLanguageSummary": "Plan",
-            "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } })).await;
+            "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } }),
+        )
+        .await;
         if looked_into {
             app.gql(t, "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { id } }", json!({ "input": {
                 "childId": c, "name": "Vader", "investigatedOn": days(from, 4).to_string(), "risk": "DANGER", "outcome": "NO_CONTACT_UNSAFE" } })).await;
@@ -137,13 +181,17 @@ async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_educati
         app.gql(t, advance, json!({ "input": { "childId": c, "effectiveOn": days(from, 20).to_string() } })).await;
     }
     assert_eq!(norms::count(&app.db, "6c", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 4 }));
-    let reasons: Vec<String> = norms::cases(&app.db, "6c", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
-    assert_eq!(reasons, [
-        "left phase 1 with an exit reason instead of all its activities",
-        "left phase 1 with an exit reason instead of all its activities",
-        "left phase 1 with its activities recorded",
-        "left phase 1 without looking into the parent who did not come along",
-    ]);
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "6c", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(
+        reasons,
+        [
+            "left phase 1 with an exit reason instead of all its activities",
+            "left phase 1 with an exit reason instead of all its activities",
+            "left phase 1 with its activities recorded",
+            "left phase 1 without looking into the parent who did not come along",
+        ]
+    );
 
     // Psycho-education: every child above has 28 days and more in care; one is offered it in
     // the period, one after it.
@@ -178,39 +226,73 @@ async fn a_quality_officer_sees_the_figures_and_the_children_behind_them() {
     let officer = app.sign(&app.claims("de-haven", &[entities::Role::QualityOfficer], None));
     let filter = json!({ "filter": { "period": format!("{from}..{to}") } });
     let overview = app.gql(&officer, OVERVIEW, filter.clone()).await["normFigures"].clone();
-    assert_eq!((overview["from"].as_str(), overview["to"].as_str()), (Some(from.to_string().as_str()), Some(to.to_string().as_str())));
-    let figure = |code: &str| overview["figures"].as_array().unwrap().iter().find(|f| f["code"] == code).unwrap().clone();
-    assert_eq!(figure("1"), json!({ "code": "1", "nameNl": "Eerste contact binnen 7 dagen", "numerator": 1, "denominator": 2,
-        "share": 0.5, "threshold": 0.95, "status": "NOT_MET", "previousShare": 1.0 }));
+    assert_eq!(
+        (overview["from"].as_str(), overview["to"].as_str()),
+        (Some(from.to_string().as_str()), Some(to.to_string().as_str()))
+    );
+    let figure =
+        |code: &str| overview["figures"].as_array().unwrap().iter().find(|f| f["code"] == code).unwrap().clone();
+    assert_eq!(
+        figure("1"),
+        json!({ "code": "1", "nameNl": "Eerste contact binnen 7 dagen", "numerator": 1, "denominator": 2,
+        "share": 0.5, "threshold": 0.95, "status": "NOT_MET", "previousShare": 1.0 })
+    );
     assert_eq!(figure("1b")["status"], "NOT_RECORDABLE");
-    assert_eq!((figure("7")["numerator"].clone(), figure("7")["status"].clone()), (json!(0), json!("NOT_MET")), "no kindgesprek held");
+    assert_eq!(
+        (figure("7")["numerator"].clone(), figure("7")["status"].clone()),
+        (json!(0), json!("NOT_MET")),
+        "no kindgesprek held"
+    );
     assert_eq!(figure("6c.2")["status"], "NO_DATA", "nobody left phase 1");
 
-    let q = "query($filter: NormFilter!) { normFigures(filter: $filter) { figures { code cases(met: false) { edges { node { childId givenName met reason } } } } } }";
+    let q = "query($filter: NormFilter!) { normFigures(filter: $filter) { figures { code cases(met: false) { edges { node { childId name met reason } } } } } }";
     let shortfall = app.gql(&officer, q, filter.clone()).await;
-    let one = shortfall["normFigures"]["figures"].as_array().unwrap().iter().find(|f| f["code"] == "1").unwrap().clone();
+    let one =
+        shortfall["normFigures"]["figures"].as_array().unwrap().iter().find(|f| f["code"] == "1").unwrap().clone();
     let nodes: Vec<Value> = one["cases"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect();
-    assert_eq!(nodes, [json!({ "childId": late, "givenName": "Kind0", "met": false, "reason": "first contact on day 10" })]);
+    assert_eq!(
+        nodes,
+        [json!({ "childId": late, "name": "Kind0 Jansen", "met": false, "reason": "first contact on day 10" })]
+    );
     // The overview is one event without persons; the child shown is logged by name.
     let log = access_log(&app.db).await;
     assert!(log.iter().any(|e| e.person_id == late_id && e.area == "norms"), "the child behind the figure is logged");
-    let aggregates = entities::access_event::Entity::find().all(&app.db).await.unwrap().into_iter().filter(|e| e.area == "norm-figures").collect::<Vec<_>>();
+    let aggregates = entities::access_event::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.area == "norm-figures")
+        .collect::<Vec<_>>();
     assert!(!aggregates.is_empty() && aggregates.iter().all(|e| e.persons.is_empty()), "aggregate reads name nobody");
 
     // No case file for the quality officer; no figures for a worker; only one's own organisation.
-    let file = app.gql_error(&officer, "query($id: ID!) { child(id: $id) { firstContact { contactOn } } }", json!({ "id": late })).await;
+    let file = app
+        .gql_error(&officer, "query($id: ID!) { child(id: $id) { firstContact { contactOn } } }", json!({ "id": late }))
+        .await;
     assert_eq!(file["extensions"]["code"], "FORBIDDEN");
     assert_eq!(app.gql_error(&org.worker_token, OVERVIEW, filter).await["extensions"]["code"], "FORBIDDEN");
     let other = json!({ "filter": { "period": "2026-Q3", "organisation": "anker" } });
     assert_eq!(app.gql_error(&officer, OVERVIEW, other).await["extensions"]["code"], "FORBIDDEN");
     let bad = app.gql_error(&officer, OVERVIEW, json!({ "filter": { "period": "2026-Q5" } })).await;
-    assert_eq!((bad["extensions"]["code"].as_str(), bad["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some("filter.period")));
-    let unknown = app.gql_error(&officer, OVERVIEW, json!({ "filter": { "period": "2026-Q3", "codes": ["1", "99"] } })).await;
+    assert_eq!(
+        (bad["extensions"]["code"].as_str(), bad["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("filter.period"))
+    );
+    let unknown =
+        app.gql_error(&officer, OVERVIEW, json!({ "filter": { "period": "2026-Q3", "codes": ["1", "99"] } })).await;
     assert_eq!(unknown["extensions"]["field"], "filter.codes");
-    let one = app.gql(&officer, OVERVIEW, json!({ "filter": { "period": format!("{from}..{to}"), "codes": ["1"] } })).await;
+    let one =
+        app.gql(&officer, OVERVIEW, json!({ "filter": { "period": format!("{from}..{to}"), "codes": ["1"] } })).await;
     assert_eq!(one["normFigures"]["figures"].as_array().unwrap().len(), 1, "only the figure asked for");
     // The sealed log still verifies with events that name nobody.
-    let verify = app.gql(&app.sign(&app.claims("de-haven", &[entities::Role::OrgAdmin], None)), "{ verifyAccessLog { valid entriesChecked } }", json!({})).await;
+    let verify = app
+        .gql(
+            &app.sign(&app.claims("de-haven", &[entities::Role::OrgAdmin], None)),
+            "{ verifyAccessLog { valid entriesChecked } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(verify["verifyAccessLog"]["valid"], true, "{verify}");
 }
 
@@ -222,8 +304,10 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
     let (from, to) = (today() - Days::new(200), today() - Days::new(60));
     let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
     let born = today() - Days::new(9 * 365);
-    let assess = |child: &Value, on: NaiveDate| json!({ "input": { "childId": child, "assessedOn": on.to_string(), "worries": "w",
-        "safetyGoals": "g", "judgement": "GOOD_ENOUGH", "scores": [{ "respondent": "WORKER", "score": 6 }] } });
+    let assess = |child: &Value, on: NaiveDate| {
+        json!({ "input": { "childId": child, "assessedOn": on.to_string(), "worries": "w",
+        "safetyGoals": "g", "judgement": "GOOD_ENOUGH", "scores": [{ "respondent": "WORKER", "score": 6 }] } })
+    };
     let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }";
     let (x, _) = child(&app, &org, from - Days::new(10), born).await;
     app.gql(t, assessment, assess(&x, to - Days::new(90))).await;
@@ -238,13 +322,23 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
     // W was in care 41 days of the period: too short for norm 3, enough for 2g and 11d.
     child(&app, &org, to - Days::new(40), born).await;
     assert_eq!(norms::count(&app.db, "3", &s).await.unwrap(), Some(Count { numerator: 2, denominator: 3 }));
-    let reasons: Vec<String> = norms::cases(&app.db, "3", &s, Some(false), None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "3", &s, Some(false), None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
     assert_eq!(reasons, ["last safety assessment 91 days before the period's end or leaving"]);
 
     let activity = "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { id } }";
-    app.gql(t, activity, json!({ "input": { "kind": "CLUB", "description": "Voetbal", "heldOn": (from + Days::new(5)).to_string(),
-        "children": [{ "childId": x, "tookPart": true }, { "childId": y, "tookPart": false }] } })).await;
-    assert_eq!(norms::count(&app.db, "2g", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 4 }), "y was invited, did not take part");
+    app.gql(
+        t,
+        activity,
+        json!({ "input": { "kind": "CLUB", "description": "Voetbal", "heldOn": (from + Days::new(5)).to_string(),
+        "children": [{ "childId": x, "tookPart": true }, { "childId": y, "tookPart": false }] } }),
+    )
+    .await;
+    assert_eq!(
+        norms::count(&app.db, "2g", &s).await.unwrap(),
+        Some(Count { numerator: 1, denominator: 4 }),
+        "y was invited, did not take part"
+    );
     let contact = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
     let network = |c: &Value, on: NaiveDate| json!({ "input": { "childId": c, "kind": "NETWORK_CONTACT", "heldOn": on.to_string(), "summary": "Oma" } });
     app.gql(t, contact, network(&x, to)).await;
@@ -256,8 +350,10 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
     let s = scope(&anker, s.period);
     let cries: Vec<Value> = (1..=13).map(|i| json!({ "item": i, "answer": "NOT_AT_ALL" })).collect();
     let screen = |c: &Value, on: NaiveDate| json!({ "input": { "childId": c, "instrument": "CRIES_13", "informant": "SELF", "administeredOn": on.to_string(), "answers": cries } });
-    let first = |c: &Value, trauma: bool| json!({ "input": { "childId": c, "contactOn": from.to_string(), "warmWelcome": true, "houseRulesExplained": true,
-        "complaintsProcedureExplained": true, "confidantExplained": true, "riskTrauma": trauma, "networkMappedWithParent": true } });
+    let first = |c: &Value, trauma: bool| {
+        json!({ "input": { "childId": c, "contactOn": from.to_string(), "warmWelcome": true, "houseRulesExplained": true,
+        "complaintsProcedureExplained": true, "confidantExplained": true, "riskTrauma": trauma, "networkMappedWithParent": true } })
+    };
     let fc = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }";
     let scr = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id } }";
     for (day, trauma, age_days) in [(28, true, 9 * 365), (29, true, 9 * 365), (5, false, 9 * 365), (5, true, 7 * 365)] {
@@ -267,7 +363,97 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
             app.gql(&anker.worker_token, scr, screen(&c, from + Days::new(day))).await;
         }
     }
-    assert_eq!(norms::count(&app.db, "9a", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }), "no trauma seen, or under 8: not counted");
-    let reasons: Vec<String> = norms::cases(&app.db, "9a", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(
+        norms::count(&app.db, "9a", &s).await.unwrap(),
+        Some(Count { numerator: 1, denominator: 2 }),
+        "no trauma seen, or under 8: not counted"
+    );
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "9a", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
     assert_eq!(reasons, ["CRIES-13 on day 28", "CRIES-13 on day 29"]);
+}
+
+/// A municipality reads the aggregates of an organisation that granted it access: small counts
+/// suppressed, no child, nothing else of the organisation; an admin grants and revokes.
+#[tokio::test]
+async fn a_municipality_sees_aggregates_only_and_only_while_granted() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let (from, to) = (today() - Days::new(100), today() - Days::new(50));
+    let born = today() - Days::new(9 * 365);
+    // Norm 1: six on time and one late (one short of the denominator: suppressed); norm 1a: all
+    // seven complete (nobody outside: shown).
+    for i in 0..7 {
+        let (c, _) = child(&app, &org, days(from, i), born).await;
+        first_contact(&app, &org, &c, days(from, i + if i == 0 { 9 } else { 2 }), true).await;
+    }
+    let utrecht = app.municipality_token("utrecht");
+    let filter = json!({ "filter": { "period": format!("{from}..{to}"), "organisation": "de-haven" } });
+    let refused = app.gql_error(&utrecht, OVERVIEW, filter.clone()).await;
+    assert_eq!(refused["extensions"]["code"], "FORBIDDEN", "no access granted yet");
+
+    let admin = app.sign(&app.claims("de-haven", &[entities::Role::OrgAdmin], None));
+    let grant = "mutation($m: String!) { grantMunicipalityAccess(municipality: $m) { municipality revokedAt } }";
+    assert_eq!(
+        app.gql(&admin, grant, json!({ "m": "utrecht" })).await["grantMunicipalityAccess"],
+        json!({ "municipality": "utrecht", "revokedAt": null })
+    );
+    assert_eq!(app.gql_error(&admin, grant, json!({ "m": "utrecht" })).await["extensions"]["code"], "CONFLICT");
+    let bad = app.gql_error(&admin, grant, json!({ "m": "Utrecht!" })).await;
+    assert_eq!(
+        (bad["extensions"]["code"].as_str(), bad["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("municipality"))
+    );
+    assert_eq!(
+        app.gql_error(&org.lead_token, grant, json!({ "m": "zeist" })).await["extensions"]["code"],
+        "FORBIDDEN",
+        "the admin decides"
+    );
+
+    let overview = app.gql(&utrecht, OVERVIEW, filter.clone()).await["normFigures"].clone();
+    let figure =
+        |code: &str| overview["figures"].as_array().unwrap().iter().find(|f| f["code"] == code).unwrap().clone();
+    assert_eq!(
+        figure("1"),
+        json!({ "code": "1", "nameNl": "Eerste contact binnen 7 dagen", "numerator": null, "denominator": null,
+        "share": null, "threshold": 0.95, "status": "SUPPRESSED", "previousShare": null })
+    );
+    assert_eq!((figure("1a")["numerator"].clone(), figure("1a")["status"].clone()), (json!(7), json!("MET")));
+    // The quality officer of the organisation sees the same figure in full.
+    let officer = app.sign(&app.claims("de-haven", &[entities::Role::QualityOfficer], None));
+    let own = app.gql(&officer, OVERVIEW, json!({ "filter": { "period": format!("{from}..{to}") } })).await;
+    let one = own["normFigures"]["figures"].as_array().unwrap().iter().find(|f| f["code"] == "1").unwrap().clone();
+    assert_eq!((one["numerator"].clone(), one["status"].clone()), (json!(6), json!("NOT_MET")));
+
+    // Never a child, never a case file, never another organisation's figures.
+    let drill = "query($filter: NormFilter!) { normFigures(filter: $filter) { figures { cases { edges { node { name } } } } } }";
+    assert_eq!(app.gql_error(&utrecht, drill, filter.clone()).await["extensions"]["code"], "FORBIDDEN");
+    assert_eq!(
+        app.gql_error(&utrecht, "{ families { totalCount } }", json!({})).await["extensions"]["code"],
+        "FORBIDDEN"
+    );
+    let anker = json!({ "filter": { "period": "2026", "organisation": "anker" } });
+    tests::org(&app, "anker").await;
+    assert_eq!(app.gql_error(&utrecht, OVERVIEW, anker).await["extensions"]["code"], "FORBIDDEN");
+    let unnamed = app.gql_error(&utrecht, OVERVIEW, json!({ "filter": { "period": "2026" } })).await;
+    assert_eq!(unnamed["extensions"]["field"], "filter.organisation");
+    assert_eq!(
+        app.gql_error(&app.municipality_token("zeist"), OVERVIEW, filter.clone()).await["extensions"]["code"],
+        "FORBIDDEN"
+    );
+    // The read is in the organisation's log, naming nobody, on the grant's ground.
+    let events = entities::access_event::Entity::find().all(&app.db).await.unwrap();
+    let read = events.iter().find(|e| e.actor_subject == "utrecht-user").expect("the municipality's read is logged");
+    assert_eq!(
+        (read.organisation_id, read.persons.as_str(), read.actor_roles.as_str()),
+        (org.org.id, "", "MUNICIPALITY")
+    );
+    assert!(read.ground.starts_with("municipality-access:"), "{}", read.ground);
+
+    let listed = app.gql(&admin, "{ municipalityAccess { municipality revokedAt } }", json!({})).await;
+    assert_eq!(listed["municipalityAccess"], json!([{ "municipality": "utrecht", "revokedAt": null }]));
+    let revoke = "mutation { revokeMunicipalityAccess(municipality: \"utrecht\") { revokedAt } }";
+    assert!(app.gql(&admin, revoke, json!({})).await["revokeMunicipalityAccess"]["revokedAt"].is_string());
+    assert_eq!(app.gql_error(&utrecht, OVERVIEW, filter).await["extensions"]["code"], "FORBIDDEN", "revoked");
+    assert_eq!(app.gql_error(&admin, revoke, json!({})).await["extensions"]["code"], "NOT_FOUND");
 }

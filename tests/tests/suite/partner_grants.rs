@@ -6,7 +6,8 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use tests::*;
 
-const GRANT: &str = "mutation($input: CreatePartnerGrantInput!) { createPartnerGrant(input: $input) { id validUntil active ground } }";
+const GRANT: &str =
+    "mutation($input: CreatePartnerGrantInput!) { createPartnerGrant(input: $input) { id validUntil active ground } }";
 const GRANTED: &str = "query($id: ID!) { grantedIntake(grantId: $id) { givenName familyName age family { givenName role } intake { heldOn } observations { author observation agreements } } }";
 
 fn partner_token(app: &TestApp, org: &str, partner: &str, sub: &str) -> String {
@@ -18,7 +19,13 @@ fn partner_token(app: &TestApp, org: &str, partner: &str, sub: &str) -> String {
 
 async fn setup(app: &TestApp, org: &Org) -> (Value, Value, Value) {
     let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id } }";
-    let team = app.gql(&org.lead_token, q, json!({ "input": { "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM" } })).await;
+    let team = app
+        .gql(
+            &org.lead_token,
+            q,
+            json!({ "input": { "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM" } }),
+        )
+        .await;
     let family = admit(app, org, without_bsn(family_input(org, 2))).await;
     (team["createChainPartner"]["id"].clone(), family["children"][0]["id"].clone(), family)
 }
@@ -37,9 +44,17 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
     let (team, child, family) = setup(&app, &org).await;
     let other_child = family["children"][1]["id"].clone();
     let input = json!({ "input": { "childId": child, "partnerId": team } });
-    assert_eq!(app.gql_error(&org.worker_token, GRANT, input.clone()).await["extensions"]["code"], "FORBIDDEN", "no consent yet");
+    assert_eq!(
+        app.gql_error(&org.worker_token, GRANT, input.clone()).await["extensions"]["code"],
+        "FORBIDDEN",
+        "no consent yet"
+    );
     consent(&app, &org, &family, &child, &team).await;
-    assert_eq!(app.gql_error(&org.other_worker_token, GRANT, input.clone()).await["extensions"]["code"], "FORBIDDEN", "not the responsible worker");
+    assert_eq!(
+        app.gql_error(&org.other_worker_token, GRANT, input.clone()).await["extensions"]["code"],
+        "FORBIDDEN",
+        "not the responsible worker"
+    );
     let grant = app.gql(&org.worker_token, GRANT, input).await["createPartnerGrant"].clone();
     assert_eq!(grant["active"], true);
     assert_eq!(grant["validUntil"], (today() + chrono::Days::new(14)).to_string());
@@ -63,18 +78,27 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
     }
 
     // Of the workers on the intake a partner sees the name, nothing else (issue 11, item 2).
-    let intake = json!({ "input": { "childId": child, "educationKind": "DAY_CARE", "educationName": "'t Kinderhuis" } });
-    app.gql(&org.worker_token, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }", intake).await;
+    let intake =
+        json!({ "input": { "childId": child, "educationKind": "DAY_CARE", "educationName": "'t Kinderhuis" } });
+    app.gql(
+        &org.worker_token,
+        "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }",
+        intake,
+    )
+    .await;
     let by = "query($id: ID!) { grantedIntake(grantId: $id) { intake { recordedBy { name } } } }";
-    let recorded_by = app.gql(&token, by, json!({ "id": grant["id"] })).await["grantedIntake"]["intake"]["recordedBy"].clone();
+    let recorded_by =
+        app.gql(&token, by, json!({ "id": grant["id"] })).await["grantedIntake"]["intake"]["recordedBy"].clone();
     assert_eq!(recorded_by["name"], org.worker.name.as_str());
     for field in ["id", "email", "roles", "skjRegistrationNumber", "active"] {
-        let q = format!("query($id: ID!) {{ grantedIntake(grantId: $id) {{ intake {{ recordedBy {{ {field} }} }} }} }}");
+        let q =
+            format!("query($id: ID!) {{ grantedIntake(grantId: $id) {{ intake {{ recordedBy {{ {field} }} }} }} }}");
         let e = app.gql_error(&token, &q, json!({ "id": grant["id"] })).await;
         assert_eq!(e["extensions"]["code"], "FORBIDDEN", "{field}: {e}");
     }
 
-    let add = "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author observation } }";
+    let add =
+        "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author observation } }";
     let obs = json!({ "input": { "grantId": grant["id"], "observation": "Moeder wil hulp bij opvoeding; kind speelt graag buiten.", "agreements": "Wijkteam belt school." } });
     assert_eq!(app.gql(&token, add, obs).await["addIntakeObservation"]["author"], "anouk@wijkteam");
     let q = "query($id: ID!) { node(id: $id) { ... on Child { intakeObservations { author agreements } partnerGrants { active ground } } } }";
@@ -101,17 +125,24 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
     }
     // Another team's user does not find the grant at all.
     let stranger = partner_token(&app, "de-haven", "wijkteam-zuid", "piet@zuid");
-    assert_eq!(app.gql_error(&stranger, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "NOT_FOUND");
+    assert_eq!(
+        app.gql_error(&stranger, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"],
+        "NOT_FOUND"
+    );
 
     // Every use is in the access log with the grant as ground and the partner as actor.
     let grant_uuid = server::api::ids::uuid_of(grant["id"].as_str().unwrap(), "PartnerGrant").unwrap();
-    let uses: Vec<_> = access_log(&app.db).await.into_iter().filter(|e| e.ground == format!("grant:{grant_uuid}")).collect();
+    let uses: Vec<_> =
+        access_log(&app.db).await.into_iter().filter(|e| e.ground == format!("grant:{grant_uuid}")).collect();
     assert!(uses.len() >= 4, "{uses:?}");
     assert!(uses.iter().all(|u| u.actor_partner.as_deref() == Some("wijkteam-noord")));
 
     // Revoked: nothing any more.
     let revoke = "mutation($id: ID!) { revokePartnerGrant(id: $id) { active } }";
-    assert_eq!(app.gql(&org.worker_token, revoke, json!({ "id": grant["id"] })).await["revokePartnerGrant"]["active"], false);
+    assert_eq!(
+        app.gql(&org.worker_token, revoke, json!({ "id": grant["id"] })).await["revokePartnerGrant"]["active"],
+        false
+    );
     assert_eq!(app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "FORBIDDEN");
 }
 
@@ -128,17 +159,26 @@ async fn nothing_after_expiry_or_when_consent_is_withdrawn() {
     app.gql(&token, GRANTED, json!({ "id": grant["id"] })).await;
 
     let withdraw = "mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { withdrawnAt } }";
-    app.gql(&org.worker_token, withdraw, json!({ "input": { "id": consent_id, "reason": "moeder wil het zelf vertellen" } })).await;
+    app.gql(
+        &org.worker_token,
+        withdraw,
+        json!({ "input": { "id": consent_id, "reason": "moeder wil het zelf vertellen" } }),
+    )
+    .await;
     assert_eq!(app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "FORBIDDEN");
 
     consent(&app, &org, &family, &child, &team).await;
     app.gql(&token, GRANTED, json!({ "id": grant["id"] })).await;
     let uuid = server::api::ids::uuid_of(grant["id"].as_str().unwrap(), "PartnerGrant").unwrap();
-    let mut expired: partner_grant::ActiveModel = partner_grant::Entity::find_by_id(uuid).one(&app.db).await.unwrap().unwrap().into();
+    let mut expired: partner_grant::ActiveModel =
+        partner_grant::Entity::find_by_id(uuid).one(&app.db).await.unwrap().unwrap().into();
     expired.valid_until = sea_orm::Set(today() - chrono::Days::new(1));
     sea_orm::ActiveModelTrait::update(expired, &app.db).await.unwrap();
     let e = app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await;
-    assert_eq!((e["extensions"]["code"].as_str(), e["message"].as_str()), (Some("FORBIDDEN"), Some("this grant has expired")));
+    assert_eq!(
+        (e["extensions"]["code"].as_str(), e["message"].as_str()),
+        (Some("FORBIDDEN"), Some("this grant has expired"))
+    );
 }
 
 /// Issue 11, item 10: a grant revoked, or consent withdrawn, by several requests at once
@@ -163,9 +203,17 @@ async fn a_grant_revoked_or_consent_withdrawn_several_times_at_once_changes_once
 /// data). Anything else a partner reaches fails the walk below: a new field must be guarded
 /// (refused to partners) or listed here on purpose.
 const PARTNER_MAY_SEE: &[&str] = &[
-    "Query.grantedIntake", "Query.viewer", "Query.screeningInstruments",
-    "GrantedIntake.*", "FamilyBasics.*", "IntakeObservation.*", "Intake.*", "IntakeParticipant.*",
-    "Worker.name", "Viewer.*", "ScreeningInstrument.*",
+    "Query.grantedIntake",
+    "Query.viewer",
+    "Query.screeningInstruments",
+    "GrantedIntake.*",
+    "FamilyBasics.*",
+    "IntakeObservation.*",
+    "Intake.*",
+    "IntakeParticipant.*",
+    "Worker.name",
+    "Viewer.*",
+    "ScreeningInstrument.*",
 ];
 
 /// Issue 11, item 3: walks the schema from every root field a partner user can call with the
@@ -181,10 +229,20 @@ async fn everything_a_partner_user_reaches_is_on_the_partner_list() {
     let intake = json!({ "input": { "childId": child, "educationKind": "DAY_CARE", "educationName": "'t Kinderhuis",
         "participants": [{ "name": "Anouk", "organisationName": "Wijkteam Noord", "role": "wijkcoach" },
                          { "name": org.worker.name, "role": "mentor", "workerId": Org::worker_gid(&org.worker) }] } });
-    app.gql(&org.worker_token, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }", intake).await;
+    app.gql(
+        &org.worker_token,
+        "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }",
+        intake,
+    )
+    .await;
     let token = partner_token(&app, "de-haven", "wijkteam-noord", "anouk@wijkteam");
     let obs = json!({ "input": { "grantId": grant, "observation": "Kind speelt graag buiten.", "agreements": "Wijkteam belt school." } });
-    app.gql(&token, "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author } }", obs).await;
+    app.gql(
+        &token,
+        "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author } }",
+        obs,
+    )
+    .await;
 
     let schema = Introspected::load(&app, &org.lead_token).await;
     let family_id = family["id"].clone();
@@ -200,7 +258,11 @@ async fn everything_a_partner_user_reaches_is_on_the_partner_list() {
     let mut pending: Vec<(Vec<String>, Vec<String>, String)> = Vec::new();
     for field in schema.fields("Query") {
         for args in schema.argument_sets(field, &ids) {
-            pending.push((vec![format!("{}{args}", field["name"].as_str().unwrap())], vec!["Query".into()], "Query".into()));
+            pending.push((
+                vec![format!("{}{args}", field["name"].as_str().unwrap())],
+                vec!["Query".into()],
+                "Query".into(),
+            ));
         }
     }
     let mut reached = std::collections::BTreeSet::new();
@@ -244,7 +306,13 @@ async fn everything_a_partner_user_reaches_is_on_the_partner_list() {
     };
     let unlisted: Vec<_> = reached.iter().filter(|r| !allowed(r)).collect();
     assert!(unlisted.is_empty(), "a partner user receives {unlisted:?} ({requests} requests)");
-    for expected in ["GrantedIntake.family", "Intake.recordedBy", "Worker.name", "IntakeParticipant.name", "IntakeObservation.agreements"] {
+    for expected in [
+        "GrantedIntake.family",
+        "Intake.recordedBy",
+        "Worker.name",
+        "IntakeParticipant.name",
+        "IntakeObservation.agreements",
+    ] {
         assert!(reached.contains(expected), "the walk did not reach {expected}: {reached:?}");
     }
 }
@@ -298,7 +366,11 @@ fn named_type(ty: &Value) -> &str {
 fn has_data(value: &Value, path: &[String]) -> bool {
     let Some((step, rest)) = path.split_first() else { return !value.is_null() };
     let key = step.trim_start_matches("... on ").split(['(', ' ']).next().unwrap();
-    let key = if step.starts_with("... on ") { step.split("{ ").nth(1).unwrap().split(['(', ' ']).next().unwrap() } else { key };
+    let key = if step.starts_with("... on ") {
+        step.split("{ ").nth(1).unwrap().split(['(', ' ']).next().unwrap()
+    } else {
+        key
+    };
     match value {
         Value::Array(items) => items.iter().any(|v| has_data(v, path)),
         Value::Object(fields) => fields.get(key).is_some_and(|v| has_data(v, rest)),

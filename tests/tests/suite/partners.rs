@@ -161,7 +161,11 @@ async fn a_signal_needs_a_bsn_is_informed_and_withdrawn_with_a_code_only() {
     assert_eq!(e["extensions"]["code"], "CONFLICT", "no Verwijsindex partner yet: {e}");
     connect_verwijsindex(&app, &org, &vi, &base).await;
     let e = app.gql_error(&org.worker_token, REGISTER, json!({ "input": { "childId": no_bsn } })).await;
-    assert_eq!((e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()), (Some("BAD_USER_INPUT"), Some("input.childId")), "{e}");
+    assert_eq!(
+        (e["extensions"]["code"].as_str(), e["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("input.childId")),
+        "{e}"
+    );
 
     let family = admit(&app, &org, without_bsn(family_with_bsns(&org, &bsn(1), &bsn(2)))).await;
     let child = family["children"][0]["id"].as_str().unwrap();
@@ -174,16 +178,34 @@ async fn a_signal_needs_a_bsn_is_informed_and_withdrawn_with_a_code_only() {
     assert_eq!(again["extensions"]["code"], "CONFLICT");
 
     let informed = "mutation($input: RecordReferenceIndexInformedInput!) { recordReferenceIndexInformed(input: $input) { parentInformedOn parentInformedBy { name } } }";
-    let r = app.gql(&org.worker_token, informed, json!({ "input": { "id": signal["id"], "parentInformedOn": today().to_string() } })).await;
+    let r = app
+        .gql(
+            &org.worker_token,
+            informed,
+            json!({ "input": { "id": signal["id"], "parentInformedOn": today().to_string() } }),
+        )
+        .await;
     assert_eq!(r["recordReferenceIndexInformed"]["parentInformedBy"]["name"], org.worker.name.as_str());
     // The child is 2: informing the child is for 12 and older.
-    let e = app.gql_error(&org.worker_token, informed, json!({ "input": { "id": signal["id"], "childInformedOn": today().to_string() } })).await;
+    let e = app
+        .gql_error(
+            &org.worker_token,
+            informed,
+            json!({ "input": { "id": signal["id"], "childInformedOn": today().to_string() } }),
+        )
+        .await;
     assert_eq!(e["extensions"]["field"], "input.childInformedOn");
 
     app.deliver().await;
     let withdraw = "mutation($input: WithdrawReferenceIndexSignalInput!) { withdrawReferenceIndexSignal(input: $input) { status withdrawalNote } }";
     let note = "mother asked; the situation at home is safe again";
-    let w = app.gql(&org.worker_token, withdraw, json!({ "input": { "id": signal["id"], "reason": "CONCERN_RESOLVED", "note": note } })).await;
+    let w = app
+        .gql(
+            &org.worker_token,
+            withdraw,
+            json!({ "input": { "id": signal["id"], "reason": "CONCERN_RESOLVED", "note": note } }),
+        )
+        .await;
     assert_eq!(w["withdrawReferenceIndexSignal"]["status"], "WITHDRAWN");
     app.deliver().await;
     let received = vi.common.received();
@@ -202,7 +224,8 @@ async fn a_signal_registered_or_withdrawn_several_times_at_once_goes_out_once() 
     connect_verwijsindex(&app, &org, &vi, &base).await;
     let family = admit(&app, &org, without_bsn(family_with_bsns(&org, &bsn(1), &bsn(2)))).await;
     let child = family["children"][0]["id"].as_str().unwrap();
-    let (registered, refused) = app.at_once(&org.worker_token, REGISTER, json!({ "input": { "childId": child } }), 8).await;
+    let (registered, refused) =
+        app.at_once(&org.worker_token, REGISTER, json!({ "input": { "childId": child } }), 8).await;
     assert_eq!((registered, refused), (1, vec!["CONFLICT".to_string(); 7]));
     let signal = signals(&app, &org.worker_token, child).await[0]["id"].clone();
     let withdraw = "mutation($input: WithdrawReferenceIndexSignalInput!) { withdrawReferenceIndexSignal(input: $input) { status } }";
@@ -210,7 +233,11 @@ async fn a_signal_registered_or_withdrawn_several_times_at_once_goes_out_once() 
     let (withdrawn, refused) = app.at_once(&org.worker_token, withdraw, input, 8).await;
     assert_eq!((withdrawn, refused), (1, vec!["CONFLICT".to_string(); 7]));
     let kinds: Vec<String> = signals(&app, &org.worker_token, child).await[0]["messages"]
-        .as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap().to_string()).collect();
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(kinds.len(), 2, "one registration and one withdrawal: {kinds:?}");
 }
 
@@ -224,7 +251,8 @@ async fn a_slug_claimed_several_times_at_once_is_given_once() {
     // The window is narrow (between the look and the insert): several rounds make sure a race
     // happens.
     for round in 0..5 {
-        let input = json!({ "input": { "slug": format!("wijkteam-{round}"), "name": "Wijkteam", "kind": "YOUTH_TEAM" } });
+        let input =
+            json!({ "input": { "slug": format!("wijkteam-{round}"), "name": "Wijkteam", "kind": "YOUTH_TEAM" } });
         let (created, refused) = app.at_once(&org.admin_token, q, input.clone(), 16).await;
         assert_eq!((created, refused), (1, vec!["BAD_USER_INPUT".to_string(); 15]), "round {round}");
         assert_eq!(app.gql_error(&org.admin_token, q, input).await["extensions"]["field"], "input.slug");
@@ -313,7 +341,8 @@ async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let closed_url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let partner_id = app.gql(&org.admin_token, "{ chainPartners { id } }", json!({})).await["chainPartners"][0]["id"].clone();
+    let partner_id =
+        app.gql(&org.admin_token, "{ chainPartners { id } }", json!({})).await["chainPartners"][0]["id"].clone();
     let update = "mutation($input: UpdateChainPartnerInput!) { updateChainPartner(input: $input) { endpointUrl } }";
     app.gql(&org.admin_token, update, json!({ "input": { "id": partner_id, "endpointUrl": closed_url } })).await;
     registered_child(&app, &org, 2).await;
@@ -324,7 +353,11 @@ async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is
     assert_eq!(app.deliver().await, 0, "a dead message is not tried again");
     let dead = app.gql(&org.admin_token, MESSAGES, json!({ "status": "DEAD" })).await;
     let node = dead["partnerMessages"]["edges"][0]["node"].clone();
-    assert_eq!((node["attempts"].as_i64(), node["lastError"].as_str()), (Some(4), Some("connection refused or unreachable")), "{dead}");
+    assert_eq!(
+        (node["attempts"].as_i64(), node["lastError"].as_str()),
+        (Some(4), Some("connection refused or unreachable")),
+        "{dead}"
+    );
 
     // An admin retries it once the endpoint is right again; a team lead may not.
     app.gql(&org.admin_token, update, json!({ "input": { "id": partner_id, "endpointUrl": base } })).await;
@@ -380,13 +413,23 @@ async fn an_expired_token_is_refreshed_and_no_message_is_lost() {
     assert_eq!(app.deliver().await, 1);
     assert_eq!(vi.common.tokens_issued(), 2);
     assert_eq!(vi.signals().len(), 2);
-    assert!(message_status(&app).await.iter().all(|s| matches!(s, MessageStatus::Delivered | MessageStatus::Acknowledged)));
+    assert!(
+        message_status(&app).await.iter().all(|s| matches!(s, MessageStatus::Delivered | MessageStatus::Acknowledged))
+    );
 }
 
 /// Posts `body` to the partner's inbox signed with `secret`, `age` seconds ago.
 async fn post_inbox(app: &TestApp, url: &str, secret: &str, id: &str, age: i64, body: &str) -> StatusCode {
     let headers = signing::sign(secret.as_bytes(), id, chrono::Utc::now().timestamp() - age, body.as_bytes()).unwrap();
-    app.client.post(url).headers(headers).header("content-type", "application/json").body(body.to_string()).send().await.unwrap().status()
+    app.client
+        .post(url)
+        .headers(headers)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
 
 #[tokio::test]
@@ -403,7 +446,13 @@ async fn the_inbox_rejects_tampered_unsigned_old_and_replayed_messages() {
         "other": { "organisation": "Jeugdbescherming", "name": "Jan", "phone": "030-1", "email": null },
     })
     .to_string();
-    let stored = || async { inbox_message::Entity::find().filter(inbox_message::Column::PartnerId.eq(partner.uuid)).count(&app.db).await.unwrap() };
+    let stored = || async {
+        inbox_message::Entity::find()
+            .filter(inbox_message::Column::PartnerId.eq(partner.uuid))
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
     let url = &partner.inbox_url;
     let secret = &partner.signing_secret;
 
@@ -411,20 +460,39 @@ async fn the_inbox_rejects_tampered_unsigned_old_and_replayed_messages() {
     let headers = signing::sign(secret.as_bytes(), "m-1", chrono::Utc::now().timestamp(), body.as_bytes()).unwrap();
     let res = app.client.post(url).headers(headers).body(tampered).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(post_inbox(&app, url, "not-the-partners-secret-at-all", "m-1", 0, &body).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        post_inbox(&app, url, "not-the-partners-secret-at-all", "m-1", 0, &body).await,
+        StatusCode::UNAUTHORIZED
+    );
     assert_eq!(post_inbox(&app, url, secret, "m-1", 600, &body).await, StatusCode::UNAUTHORIZED, "old timestamp");
-    assert_eq!(app.client.post(url).body(body.clone()).send().await.unwrap().status(), StatusCode::BAD_REQUEST, "unsigned");
+    assert_eq!(
+        app.client.post(url).body(body.clone()).send().await.unwrap().status(),
+        StatusCode::BAD_REQUEST,
+        "unsigned"
+    );
     let unknown = url.replace(&partner.uuid.to_string(), &uuid::Uuid::now_v7().to_string());
     assert_eq!(post_inbox(&app, &unknown, secret, "m-1", 0, &body).await, StatusCode::NOT_FOUND);
     let concern = json!({ "type": "CONCERN", "signalId": signal_uuid, "text": "…" }).to_string();
     assert_eq!(post_inbox(&app, url, secret, "m-2", 0, &concern).await, StatusCode::UNPROCESSABLE_ENTITY);
     // Ids are bounded, even when signed (issue 11, item 7).
-    assert_eq!(post_inbox(&app, url, secret, &"m".repeat(5000), 0, &body).await, StatusCode::BAD_REQUEST, "a 5,000-character id");
-    assert_eq!(post_inbox(&app, url, secret, &"m".repeat(signing::MAX_ID_LEN), 0, &concern).await, StatusCode::UNPROCESSABLE_ENTITY, "the longest id is read");
+    assert_eq!(
+        post_inbox(&app, url, secret, &"m".repeat(5000), 0, &body).await,
+        StatusCode::BAD_REQUEST,
+        "a 5,000-character id"
+    );
+    assert_eq!(
+        post_inbox(&app, url, secret, &"m".repeat(signing::MAX_ID_LEN), 0, &concern).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the longest id is read"
+    );
     assert_eq!(stored().await, 0, "nothing stored from rejected messages");
 
     assert_eq!(post_inbox(&app, url, secret, "m-1", 0, &body).await, StatusCode::OK);
-    assert_eq!(post_inbox(&app, url, secret, "m-1", 0, &body).await, StatusCode::OK, "a replay is answered, not applied");
+    assert_eq!(
+        post_inbox(&app, url, secret, "m-1", 0, &body).await,
+        StatusCode::OK,
+        "a replay is answered, not applied"
+    );
     assert_eq!(stored().await, 1);
     let s = signals(&app, &org.worker_token, &child).await;
     assert_eq!(s[0]["matches"].as_array().unwrap().len(), 1);
@@ -465,7 +533,8 @@ async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
     // An override needs a lead or the expert, and a reason.
     let over = "mutation($input: OverrideConsentInput!) { overrideConsent(input: $input) { id decision validUntil } }";
     let input = |reason: &str| json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY", "GOALS"], "reason": reason } });
-    let reason = "Acute onveiligheid: de jeugdbeschermer moet vandaag weten waar het kind is begeleid (conflict van plichten).";
+    let reason =
+        "Acute onveiligheid: de jeugdbeschermer moet vandaag weten waar het kind is begeleid (conflict van plichten).";
     assert_eq!(app.gql_error(&org.worker_token, over, input(reason)).await["extensions"]["code"], "FORBIDDEN");
     assert_eq!(app.gql_error(&org.lead_token, over, input("because")).await["extensions"]["field"], "input.reason");
     let o = app.gql(&org.lead_token, over, input(reason)).await["overrideConsent"].clone();
@@ -475,9 +544,20 @@ async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
 
     let permit = ask().await.expect("the override carries");
     let actor = system_principal(org.org.id, "test", None);
-    let message = queue(&app.db, &actor, &Default::default(), std::slice::from_ref(&permit), MessageKind::ReferenceIndexRegister, None, &json!({})).await.unwrap();
+    let message = queue(
+        &app.db,
+        &actor,
+        &Default::default(),
+        std::slice::from_ref(&permit),
+        MessageKind::ReferenceIndexRegister,
+        None,
+        &json!({}),
+    )
+    .await
+    .unwrap();
     assert!(message.ground.starts_with("override:"));
-    let exports: Vec<_> = access_log(&app.db).await.into_iter().filter(|e| e.action == entities::AccessAction::Export).collect();
+    let exports: Vec<_> =
+        access_log(&app.db).await.into_iter().filter(|e| e.action == entities::AccessAction::Export).collect();
     assert_eq!(exports.len(), 2, "identity and goals, each on the override");
     assert!(exports.iter().all(|e| e.ground.starts_with("override:")));
 }
@@ -490,7 +570,9 @@ async fn partners_are_managed_by_admins_and_leads_and_secrets_never_come_back() 
     let e = app.gql_error(&org.worker_token, CREATE_PARTNER, json!({ "input": input.clone() })).await;
     assert_eq!(e["extensions"]["code"], "FORBIDDEN");
     let (_, body) = app.post(Some(&org.admin_token), CREATE_PARTNER, json!({ "input": input })).await;
-    let fields: Vec<&str> = body["errors"][0]["extensions"]["violations"].as_array().map_or(vec![], |v| v.iter().filter_map(|v| v["field"].as_str()).collect());
+    let fields: Vec<&str> = body["errors"][0]["extensions"]["violations"]
+        .as_array()
+        .map_or(vec![], |v| v.iter().filter_map(|v| v["field"].as_str()).collect());
     for f in ["input.slug", "input.name", "input.signingSecret", "input.adapter", "input.endpointUrl"] {
         assert!(fields.contains(&f) || body.to_string().contains(f), "{f} in {body}");
     }
@@ -506,15 +588,29 @@ async fn partners_are_managed_by_admins_and_leads_and_secrets_never_come_back() 
     let raw = entities::chain_partner::Entity::find().all(&app.db).await.unwrap();
     let sealed = raw.iter().find_map(|p| p.client_secret_sealed.clone()).unwrap();
     assert!(!sealed.contains(CLIENT_SECRET), "stored sealed");
-    let everything = app.gql(&org.admin_token, "{ chainPartners { name slug clientId hasClientSecret contactPersons { name } } }", json!({})).await;
+    let everything = app
+        .gql(
+            &org.admin_token,
+            "{ chainPartners { name slug clientId hasClientSecret contactPersons { name } } }",
+            json!({}),
+        )
+        .await;
     assert!(!everything.to_string().contains(CLIENT_SECRET) && !everything.to_string().contains("signing-secret"));
 
     // Involvements on a child.
     let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
     let child = family["children"][0]["id"].clone();
-    let partner_id = app.gql(&org.admin_token, "{ chainPartners(kind: SCHOOL) { id } }", json!({})).await["chainPartners"][0]["id"].clone();
+    let partner_id =
+        app.gql(&org.admin_token, "{ chainPartners(kind: SCHOOL) { id } }", json!({})).await["chainPartners"][0]["id"]
+            .clone();
     let add = "mutation($input: AddInvolvementInput!) { addInvolvement(input: $input) { id role partner { name } } }";
-    let inv = app.gql(&org.worker_token, add, json!({ "input": { "childId": child, "partnerId": partner_id, "role": "school van het kind" } })).await;
+    let inv = app
+        .gql(
+            &org.worker_token,
+            add,
+            json!({ "input": { "childId": child, "partnerId": partner_id, "role": "school van het kind" } }),
+        )
+        .await;
     assert_eq!(inv["addInvolvement"]["partner"]["name"], "Basisschool De Wilg");
     let q = "query($id: ID!) { node(id: $id) { ... on Child { involvements { role until } } } }";
     let listed = app.gql(&org.expert_token, q, json!({ "id": child })).await;
@@ -642,7 +738,11 @@ async fn slow_partners_and_several_workers_send_each_message_once() {
             loop {
                 worker.run_once().await.unwrap();
                 let pending = outbox_message::Entity::find()
-                    .filter(outbox_message::Column::Status.is_in([MessageStatus::Queued, MessageStatus::Sent, MessageStatus::Failed]))
+                    .filter(outbox_message::Column::Status.is_in([
+                        MessageStatus::Queued,
+                        MessageStatus::Sent,
+                        MessageStatus::Failed,
+                    ]))
                     .count(db)
                     .await
                     .unwrap();

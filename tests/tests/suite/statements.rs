@@ -4,7 +4,8 @@
 use serde_json::json;
 use tests::*;
 
-const NESTED: &str = "{ families(first: 50) { edges { node { children { trajectory { responsibleWorker { name } } } } } } }";
+const NESTED: &str =
+    "{ families(first: 50) { edges { node { children { trajectory { responsibleWorker { name } } } } } } }";
 const CASELOAD: &str = "{ children(first: 50) { totalCount edges { node { ageBand phase1Overdue person { givenName } \
     custodians { givenName } family { location { name } } trajectory { phase responsibleWorker { name roles } } } } } }";
 
@@ -15,7 +16,12 @@ async fn statements_for(app: &TestApp, token: &str, query: &str) -> (u64, serde_
     statements_with(app, token, query, json!({})).await
 }
 
-async fn statements_with(app: &TestApp, token: &str, query: &str, variables: serde_json::Value) -> (u64, serde_json::Value) {
+async fn statements_with(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    variables: serde_json::Value,
+) -> (u64, serde_json::Value) {
     let mut counts = Vec::new();
     let mut data = serde_json::Value::Null;
     for _ in 0..3 {
@@ -23,7 +29,10 @@ async fn statements_with(app: &TestApp, token: &str, query: &str, variables: ser
         data = app.gql(token, query, variables.clone()).await;
         counts.push(app.sql_statements().await - before);
     }
-    assert!(counts.windows(2).all(|w| w[0] == w[1]), "the same request took {counts:?} statements: batching depends on timing");
+    assert!(
+        counts.windows(2).all(|w| w[0] == w[1]),
+        "the same request took {counts:?} statements: batching depends on timing"
+    );
     (counts[0], data)
 }
 
@@ -77,29 +86,60 @@ const METHOD_CASELOAD: &str = "{ children(first: 50, filter: { overdue: true }) 
     safetyAssessments { judgement scores { score } } safetyScaleTrend { score } reportingCodeTracks { steps { step } } \
     screenings { band total { score } } network { name } \
     actionPlan { goals { text actions { owner } } evaluations { progress { status } } } } } } }";
-const AGENDA: &str = "query($to: Date!) { agenda(to: $to) { kind dueOn overdue child { person { givenName } } contact { kind } } }";
+const AGENDA: &str =
+    "query($to: Date!) { agenda(to: $to) { kind dueOn overdue child { person { givenName } } contact { kind } } }";
 
 /// Records of each kind for a child, so that every loader of the method has rows to batch.
 async fn record_method(app: &TestApp, org: &Org, child: &serde_json::Value) {
     let t = &org.worker_token;
-    app.gql(t, "mutation($i: RecordFirstContactInput!) { recordFirstContact(input: $i) { id } }", json!({ "i": {
+    app.gql(
+        t,
+        "mutation($i: RecordFirstContactInput!) { recordFirstContact(input: $i) { id } }",
+        json!({ "i": {
         "childId": child, "warmWelcome": true, "houseRulesExplained": true, "complaintsProcedureExplained": true,
-        "confidantExplained": true, "networkMappedWithParent": true } })).await;
-    app.gql(t, "mutation($i: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $i) { id } }", json!({ "i": {
+        "confidantExplained": true, "networkMappedWithParent": true } }),
+    )
+    .await;
+    app.gql(
+        t,
+        "mutation($i: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $i) { id } }",
+        json!({ "i": {
         "childId": child, "worries": "zorgen", "safetyGoals": "doelen", "judgement": "NOT_GOOD_ENOUGH",
-        "scores": [{ "respondent": "WORKER", "score": 4 }] } })).await;
-    app.gql(t, "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }", json!({ "i": {
-        "childId": child, "kind": "PARENT_TALK", "summary": "gesprek" } })).await;
-    app.gql(t, "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }", json!({ "i": {
-        "childId": child, "kind": "THREE_WAY_TALK", "plannedOn": (today() + chrono::Days::new(2)).to_string() } })).await;
-    app.gql(t, "mutation($i: AddNetworkMemberInput!) { addNetworkMember(input: $i) { id } }", json!({ "i": {
-        "childId": child, "member": { "name": "Oma", "relation": "FAMILY", "contactSafe": true } } })).await;
+        "scores": [{ "respondent": "WORKER", "score": 4 }] } }),
+    )
+    .await;
+    app.gql(
+        t,
+        "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }",
+        json!({ "i": {
+        "childId": child, "kind": "PARENT_TALK", "summary": "gesprek" } }),
+    )
+    .await;
+    app.gql(
+        t,
+        "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }",
+        json!({ "i": {
+        "childId": child, "kind": "THREE_WAY_TALK", "plannedOn": (today() + chrono::Days::new(2)).to_string() } }),
+    )
+    .await;
+    app.gql(
+        t,
+        "mutation($i: AddNetworkMemberInput!) { addNetworkMember(input: $i) { id } }",
+        json!({ "i": {
+        "childId": child, "member": { "name": "Oma", "relation": "FAMILY", "contactSafe": true } } }),
+    )
+    .await;
     let plan = app.gql(t, "mutation($i: RecordActionPlanInput!) { recordActionPlan(input: $i) { id goals { id } } }", json!({ "i": {
         "childId": child, "childLanguageSummary": "plan", "goals": [{ "text": "doel", "subGoals": ["A"], "coreTask": "NETWORK",
         "actions": [{ "description": "actie", "owner": "moeder", "dueOn": today().to_string() }] }] } })).await;
-    app.gql(t, "mutation($i: RecordEvaluationInput!) { recordEvaluation(input: $i) { id } }", json!({ "i": {
+    app.gql(
+        t,
+        "mutation($i: RecordEvaluationInput!) { recordEvaluation(input: $i) { id } }",
+        json!({ "i": {
         "planId": plan["recordActionPlan"]["id"], "parentTookPart": true, "childTookPart": false,
-        "progress": [{ "goalId": plan["recordActionPlan"]["goals"][0]["id"], "status": "IN_PROGRESS" }] } })).await;
+        "progress": [{ "goalId": plan["recordActionPlan"]["goals"][0]["id"], "status": "IN_PROGRESS" }] } }),
+    )
+    .await;
 }
 
 async fn admit_with_records(app: &TestApp, org: &Org, children: usize) {
@@ -157,15 +197,35 @@ async fn admit_with_partners(app: &TestApp, org: &Org, team: &serde_json::Value,
     let mum = family["members"][0]["person"]["id"].clone();
     for c in family["children"].as_array().unwrap() {
         let child = &c["id"];
-        app.gql(t, "mutation($i: AddInvolvementInput!) { addInvolvement(input: $i) { id } }", json!({ "i": {
-            "childId": child, "partnerId": team, "role": "wijkcoach" } })).await;
-        app.gql(t, "mutation($i: RecordConsentInput!) { recordConsent(input: $i) { id } }", json!({ "i": {
+        app.gql(
+            t,
+            "mutation($i: AddInvolvementInput!) { addInvolvement(input: $i) { id } }",
+            json!({ "i": {
+            "childId": child, "partnerId": team, "role": "wijkcoach" } }),
+        )
+        .await;
+        app.gql(
+            t,
+            "mutation($i: RecordConsentInput!) { recordConsent(input: $i) { id } }",
+            json!({ "i": {
             "childId": child, "purpose": "CO_RUN_INTAKE", "partnerId": team, "scope": ["INTAKE", "IDENTITY"],
-            "decision": "GIVEN", "decidedBy": [mum] } })).await;
-        app.gql(t, "mutation($i: CreatePartnerGrantInput!) { createPartnerGrant(input: $i) { id } }", json!({ "i": {
-            "childId": child, "partnerId": team } })).await;
-        app.gql(t, "mutation($i: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $i) { parentsInformedOn } }", json!({ "i": {
-            "childId": child, "schoolId": school } })).await;
+            "decision": "GIVEN", "decidedBy": [mum] } }),
+        )
+        .await;
+        app.gql(
+            t,
+            "mutation($i: CreatePartnerGrantInput!) { createPartnerGrant(input: $i) { id } }",
+            json!({ "i": {
+            "childId": child, "partnerId": team } }),
+        )
+        .await;
+        app.gql(
+            t,
+            "mutation($i: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $i) { parentsInformedOn } }",
+            json!({ "i": {
+            "childId": child, "schoolId": school } }),
+        )
+        .await;
     }
 }
 
@@ -174,10 +234,14 @@ async fn partner_fields_of_a_caseload_take_constant_statements() {
     let app = spawn_app().await;
     let org = org(&app, "haven").await;
     let create = "mutation($i: ChainPartnerInput!) { createChainPartner(input: $i) { id } }";
-    let team = app.gql(&org.admin_token, create, json!({ "i": { "slug": "wijkteam", "name": "Wijkteam", "kind": "YOUTH_TEAM" } })).await
-        ["createChainPartner"]["id"].clone();
-    let school = app.gql(&org.admin_token, create, json!({ "i": { "slug": "school", "name": "De Wilg", "kind": "SCHOOL" } })).await
-        ["createChainPartner"]["id"].clone();
+    let team = app
+        .gql(&org.admin_token, create, json!({ "i": { "slug": "wijkteam", "name": "Wijkteam", "kind": "YOUTH_TEAM" } }))
+        .await["createChainPartner"]["id"]
+        .clone();
+    let school = app
+        .gql(&org.admin_token, create, json!({ "i": { "slug": "school", "name": "De Wilg", "kind": "SCHOOL" } }))
+        .await["createChainPartner"]["id"]
+        .clone();
     admit_with_partners(&app, &org, &team, &school).await;
     let (small, data) = statements_for(&app, &org.lead_token, PARTNER_CASELOAD).await;
     assert_eq!(data["children"]["edges"][0]["node"]["partnerGrants"][0]["partner"]["name"], "Wijkteam");
@@ -200,7 +264,7 @@ async fn the_norm_overview_takes_constant_statements() {
     let org = org(&app, "haven").await;
     let officer = app.sign(&app.claims("haven", &[entities::Role::QualityOfficer], None));
     let q = "{ normFigures(filter: { period: \"2026\" }) { figures { code numerator denominator previousShare } } }";
-    let drill = "{ normFigures(filter: { period: \"2026\", codes: [\"1\"] }) { figures { code cases(first: 20) { edges { node { givenName reason } } } } } }";
+    let drill = "{ normFigures(filter: { period: \"2026\", codes: [\"1\"] }) { figures { code cases(first: 20) { edges { node { name reason } } } } } }";
     admit_with_records(&app, &org, 1).await;
     app.gql(&officer, q, json!({})).await; // the first request of a token also looks up its user
     let (small, _) = statements_for(&app, &officer, q).await;
@@ -210,8 +274,12 @@ async fn the_norm_overview_takes_constant_statements() {
     }
     let (large, data) = statements_for(&app, &officer, q).await;
     let (large_drill, _) = statements_for(&app, &officer, drill).await;
-    let counted = data["normFigures"]["figures"].as_array().unwrap().iter().filter(|f| !f["denominator"].is_null()).count() as u64;
-    eprintln!("norm overview: {large} SQL statements for {counted} counted indicators; one figure's drill-down page: {large_drill}");
+    let counted =
+        data["normFigures"]["figures"].as_array().unwrap().iter().filter(|f| !f["denominator"].is_null()).count()
+            as u64;
+    eprintln!(
+        "norm overview: {large} SQL statements for {counted} counted indicators; one figure's drill-down page: {large_drill}"
+    );
     assert_eq!(small, large, "overview statement count grew with the data");
     assert_eq!(small_drill, large_drill, "drill-down statement count grew with the data");
     assert!(large <= 2 * counted + 4, "{large} statements");

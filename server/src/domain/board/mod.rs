@@ -10,8 +10,8 @@ pub use catalogue::CATALOGUE;
 use super::cadence::{Due, DueKind};
 use chrono::{Days, NaiveDate};
 use entities::{
-    ActivityKind, AftercareDecision, ContactKind, ContactTopic, CoreTask, LivingClimateItem, NonAccompanyingParentOutcome, Phase,
-    PsychoEducationAudience, SafetyJudgement,
+    ActivityKind, AftercareDecision, ContactKind, ContactTopic, CoreTask, LivingClimateItem,
+    NonAccompanyingParentOutcome, Phase, PsychoEducationAudience, SafetyJudgement,
 };
 use std::collections::HashSet;
 
@@ -136,7 +136,11 @@ pub enum Rule {
     /// Done once, from the records; `applies` gives the reason when it does not apply.
     Once { applies: fn(&Facts) -> Result<(), &'static str>, done: fn(&Facts) -> bool },
     /// A rhythm of the cadence, in its own phase; done while on time.
-    Rhythm { applies: fn(&Facts) -> Result<(), &'static str>, due: fn(&Facts) -> DueKind, held: fn(&Facts, Phase) -> bool },
+    Rhythm {
+        applies: fn(&Facts) -> Result<(), &'static str>,
+        due: fn(&Facts) -> DueKind,
+        held: fn(&Facts, Phase) -> bool,
+    },
     /// A result only a worker can confirm (`confirmBoardResult`).
     Confirmed,
 }

@@ -6,11 +6,21 @@ mod period;
 
 pub use period::{Period, PeriodError};
 
-/// Whether a higher share is better (most norms) or a lower one (e.g. moves per child).
+/// Whether a higher figure is better (most norms) or a lower one (e.g. moves per child).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Better {
     Higher,
     Lower,
+}
+
+/// What the figure is: a share of the children counted, or a mean over them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ratio {
+    /// Numerator over denominator: the children who meet it, 0 to 1.
+    Share,
+    /// The numerator (a sum, e.g. of moves) per child counted, divided by `per` (60 turns
+    /// minutes into hours).
+    Mean { per: u32 },
 }
 
 /// How an indicator is counted, or why it cannot be.
@@ -25,7 +35,8 @@ pub enum Measure {
 /// One indicator of the catalogue.
 #[derive(Debug)]
 pub struct Indicator {
-    /// As in the spec: `1`, `1a`, … `11e`; a second indicator of a norm gets `.2`.
+    /// As in the spec: `1`, `1a`, … `11e`; a second indicator of a norm gets `.2`; the
+    /// Veerkracht figures `reach`, `hours_per_child` and `process.*`.
     pub code: &'static str,
     /// The norm it belongs to (`1` for 1a, 1b, …); empty for the Veerkracht figures.
     pub norm: &'static str,
@@ -33,21 +44,91 @@ pub struct Indicator {
     pub name_nl: &'static str,
     /// Who is counted (noemer).
     pub denominator: &'static str,
-    /// Who of them meet it (teller).
+    /// Who of them meet it (teller), or what is summed for a mean.
     pub numerator: &'static str,
-    /// The share that counts as met; none where the sources give no threshold.
+    /// The figure that counts as met; none where the sources give no threshold (a trend).
     pub threshold: Option<f64>,
     pub better: Better,
+    pub ratio: Ratio,
     pub measure: Measure,
 }
 
+/// A figure's counts: how many children are counted, and how many of them meet the indicator
+/// (for a mean: the sum over them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub numerator: i64,
+    pub denominator: i64,
+}
+
+/// Where a figure stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Met,
+    NotMet,
+    /// A figure to follow over time: the sources set no threshold.
+    NoThreshold,
+    /// Nobody counted in the period.
+    NoData,
+    NotRecordable,
+    /// Hidden from an aggregate-only reader: a count this small points at persons.
+    Suppressed,
+}
+
+/// Counts from 1 to this many are not shown to aggregate-only readers (the usual small-cell
+/// rule of Dutch statistics, n < 5; method-review §4 requirement 2).
+pub const SMALLEST_SHOWN: i64 = 5;
+
+/// Whether a count would point at a handful of persons: any group of 1 to 4 children, those
+/// who meet it or those who do not (for a mean, the children counted).
+pub fn too_small(c: Count, ratio: Ratio) -> bool {
+    let small = |n: i64| (1..SMALLEST_SHOWN).contains(&n);
+    match ratio {
+        Ratio::Share => small(c.numerator) || small(c.denominator - c.numerator),
+        Ratio::Mean { .. } => small(c.denominator),
+    }
+}
+
 impl Indicator {
-    /// Met, given a share; none without a threshold.
-    pub fn met(&self, share: f64) -> Option<bool> {
-        self.threshold.map(|t| match self.better {
-            Better::Higher => share >= t,
-            Better::Lower => share <= t,
+    /// The figure: a share or a mean; none when nobody is counted.
+    pub fn figure(&self, c: Count) -> Option<f64> {
+        (c.denominator > 0).then(|| {
+            let per = match self.ratio {
+                Ratio::Share => 1.0,
+                Ratio::Mean { per } => f64::from(per),
+            };
+            c.numerator as f64 / c.denominator as f64 / per
         })
+    }
+
+    /// Where the figure stands; `aggregate_only` readers get small counts suppressed.
+    pub fn status(&self, c: Option<Count>, aggregate_only: bool) -> Status {
+        if let Measure::NotRecordable(_) = self.measure {
+            return Status::NotRecordable;
+        }
+        let Some(c) = c else { return Status::NoData };
+        if aggregate_only && too_small(c, self.ratio) {
+            return Status::Suppressed;
+        }
+        match (self.figure(c), self.threshold) {
+            (None, _) => Status::NoData,
+            (Some(_), None) => Status::NoThreshold,
+            (Some(f), Some(t)) => {
+                let met = match self.better {
+                    Better::Higher => f >= t,
+                    Better::Lower => f <= t,
+                };
+                if met { Status::Met } else { Status::NotMet }
+            }
+        }
+    }
+
+    const fn lower_is_better(self) -> Self {
+        Self { better: Better::Lower, ..self }
+    }
+
+    const fn mean(self, per: u32) -> Self {
+        Self { ratio: Ratio::Mean { per }, ..self }
     }
 }
 
@@ -60,15 +141,36 @@ const fn counted(
     numerator: &'static str,
     threshold: Option<f64>,
 ) -> Indicator {
-    Indicator { code, norm, name, name_nl, denominator, numerator, threshold, better: Better::Higher, measure: Measure::Counted }
+    Indicator {
+        code,
+        norm,
+        name,
+        name_nl,
+        denominator,
+        numerator,
+        threshold,
+        better: Better::Higher,
+        ratio: Ratio::Share,
+        measure: Measure::Counted,
+    }
 }
 
-const fn not_recordable(code: &'static str, norm: &'static str, name_nl: &'static str, name: &'static str, needs: &'static str) -> Indicator {
-    Indicator { code, norm, name, name_nl, denominator: "", numerator: "", threshold: None, better: Better::Higher, measure: Measure::NotRecordable(needs) }
+const fn not_recordable(
+    code: &'static str,
+    norm: &'static str,
+    name_nl: &'static str,
+    name: &'static str,
+    needs: &'static str,
+) -> Indicator {
+    Indicator { measure: Measure::NotRecordable(needs), ..counted(code, norm, name_nl, name, "", "", None) }
 }
 
-/// The indicators, in the order of the Normenkader. Thresholds marked as proposals in the
-/// spec are proposals; the SKJ streefnorm of 75 % is the sources' only number (NK 310).
+const IN_CARE_28: &str = "children in care at least 28 days of the period";
+const IN_CARE_42: &str = "children in care at least 42 days of the period";
+const LEFT: &str = "children who left care in the period";
+
+/// The indicators, in the order of the Normenkader, then the Veerkracht figures. Thresholds are
+/// the spec's proposals, except the SKJ streefnorm of 75 %, the sources' only number (NK 310).
 pub static CATALOGUE: &[Indicator] = &[
     counted(
         "1",
@@ -90,6 +192,34 @@ pub static CATALOGUE: &[Indicator] = &[
     ),
     not_recordable("1b", "1", "Risico's beoordeeld bij start", "Risks assessed at the start", "the first contact cannot tell \"no risk seen\" from \"not looked at\""),
     counted(
+        "1c",
+        "1",
+        "Netwerk en gezag in kaart",
+        "Network and custody mapped",
+        "children admitted in the period at least 14 days before its end",
+        "those whose network was mapped with the parent, with custody recorded and an intake within 14 days",
+        Some(0.90),
+    ),
+    counted(
+        "2a",
+        "2a",
+        "Verhuisbewegingen per kind",
+        "Moves per child",
+        LEFT,
+        "the moves from one location to another during their stay",
+        Some(1.0),
+    )
+    .mean(1)
+    .lower_is_better(),
+    counted("2a.2", "2a", "Verblijfsduur", "Length of stay", LEFT, "their days from admission to leaving", None)
+        .mean(1)
+        .lower_is_better(),
+    not_recordable("2b", "2", "Kindveilige locatie", "Child-safe location", "no child-safety check of a location and no incident register are kept"),
+    not_recordable("2c", "2", "Terugtrekplek", "A place to withdraw", "the facilities of a location are not recorded"),
+    not_recordable("2d", "2", "Buitenspelen", "Safe outdoor play", "the facilities of a location are not recorded"),
+    not_recordable("2e", "2", "Speelgoed geregeld", "Toys arranged", "the living-climate checklist has no item for toys and entertainment"),
+    not_recordable("2f", "2", "Eigen school behouden", "Own school kept", "the school before admission and the distance to it are not recorded"),
+    counted(
         "2g",
         "2g",
         "Buitenschoolse activiteit",
@@ -103,8 +233,36 @@ pub static CATALOGUE: &[Indicator] = &[
         "3",
         "Veiligheid actueel in beeld",
         "Safety currently in view",
-        "children in care at least 42 days of the period",
+        IN_CARE_42,
         "those with a safety assessment in the 90 days up to the period's end (or their leaving)",
+        Some(0.90),
+    ),
+    counted(
+        "4",
+        "4",
+        "Meldcode doorlopen",
+        "Reporting code followed through",
+        "Meldcode tracks opened in the period at least 42 days before its end (children who came along or not)",
+        "those decided in step 5, or closed when steps 1 to 3 did not confirm the suspicion, within 42 days",
+        Some(0.90),
+    ),
+    not_recordable("5", "5", "Kwaliteitsinstrument Veerkracht ingevuld", "Veerkracht quality instrument completed", "the self-assessment of the kwaliteitsinstrument is not kept yet"),
+    counted(
+        "6a",
+        "6a",
+        "SKJ-registratie kindbegeleiders",
+        "Child workers registered with SKJ",
+        "workers who held a kindgesprek in the period or were responsible for a child in care",
+        "those with an SKJ registration valid at the period's end",
+        Some(0.75),
+    ),
+    counted(
+        "6b",
+        "6b",
+        "Stem van het kind vastgelegd",
+        "The child's voice recorded",
+        "children from 4 admitted in the period at least 42 days before its end",
+        "those whose own view is recorded: at the intake, on the safety scale, or taking part in an evaluation",
         Some(0.90),
     ),
     counted(
@@ -143,6 +301,35 @@ pub static CATALOGUE: &[Indicator] = &[
         "those with an action plan within 42 days of admission",
         Some(0.90),
     ),
+    not_recordable("8a", "8", "Afweging passend plan", "Weighing which plan fits", "the organisation's procedure for weighing plans is a document, not a record"),
+    counted(
+        "8b",
+        "8",
+        "Kind bij evaluatie",
+        "Child at the evaluation",
+        "children from 4 whose plan was evaluated in the period",
+        "those who took part in every evaluation of the period",
+        Some(0.80),
+    ),
+    counted(
+        "8c",
+        "8",
+        "Plan actief gemonitord",
+        "Plan actively monitored",
+        "children in care at least 42 days of the period with an action plan at least 42 days old at its end",
+        "those whose plan was evaluated (or drawn up) in the 49 days up to the period's end (or their leaving)",
+        Some(0.90),
+    ),
+    not_recordable("8d", "8", "Plan uitgelegd aan kind", "Plan explained to the child", "every plan has a summary in the child's language, but whether it was explained is not recorded"),
+    counted(
+        "8e",
+        "8",
+        "Gezinsbrede aanpak",
+        "Whole-family approach",
+        IN_CARE_28,
+        "those whose plan has a goal for the parents (sub-goals g to j)",
+        Some(0.80),
+    ),
     counted(
         "9a",
         "9a",
@@ -162,13 +349,73 @@ pub static CATALOGUE: &[Indicator] = &[
         Some(0.50),
     ),
     counted(
+        "11a",
+        "11a",
+        "Warme overdracht bij uitstroom",
+        "Warm handover at departure",
+        "children who left care in the period, other than without notice",
+        "those whose aftercare was a warm handover with its meeting held, or no follow-up needed",
+        Some(0.80),
+    ),
+    not_recordable("11b", "11", "Afspraken met de gemeente", "Agreements with the municipality", "agreements with the municipality on youth care are not recorded"),
+    not_recordable("11c", "11", "Dekking samenwerkingsafspraken", "Agreements on every life domain", "partner kinds do not cover every life domain (no debt help)"),
+    counted(
+        "11d",
+        "11d",
+        "Naar school",
+        "At school",
+        "children from 4 to 17 admitted in the period at least 10 days before its end",
+        "those recorded at a school at an intake within 7 days of admission",
+        Some(0.90),
+    ),
+    counted(
         "11d.2",
         "11d",
         "Contacten behouden",
         "Contacts kept",
-        "children in care at least 28 days of the period",
+        IN_CARE_28,
         "those with a contact with their network held in the period",
         Some(0.75),
+    ),
+    counted(
+        "11e",
+        "11e",
+        "Uitstroom naar een gewoon thuis",
+        "Leaving for an ordinary home",
+        LEFT,
+        "those who left for independent housing or back home",
+        None,
+    ),
+    counted(
+        "reach",
+        "",
+        "Bereik",
+        "Reach",
+        "children under 18 in care in the period",
+        "those reached with Veerkracht: a first contact recorded (IB 1849-1856)",
+        None,
+    ),
+    counted(
+        "hours_per_child",
+        "",
+        "Uren per kind",
+        "Hours per child",
+        "children in care in the period",
+        "the minutes of contact held with them in the period, in hours per child (budget: 2 hours a week, IB 1043-1044)",
+        None,
+    )
+    .mean(60),
+    counted("process.intake", "", "Aandacht bij de intake", "Attention at intake", IN_CARE_42, "those with an intake (IB 1953)", None),
+    counted("process.safety", "", "Veiligheid in kaart", "Safety mapped", IN_CARE_42, "those with a safety assessment (IB 1956)", None),
+    counted("process.plan", "", "Actieplan", "Action plan", IN_CARE_42, "those with an action plan (IB 1959)", None),
+    counted(
+        "process.parent",
+        "",
+        "Aandacht voor de niet-meegekomen ouder",
+        "Attention to the parent who did not come along",
+        "children in care at least 42 days of the period who came with one parent",
+        "those for whom the other parent was looked into (IB 1965-1966)",
+        None,
     ),
 ];
 
@@ -181,21 +428,59 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_and_thresholds_are_shares() {
+    fn codes_are_unique_and_belong_to_their_norm() {
         let mut codes: Vec<_> = CATALOGUE.iter().map(|i| i.code).collect();
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), CATALOGUE.len());
-        assert!(CATALOGUE.iter().filter_map(|i| i.threshold).all(|t| (0.0..=1.0).contains(&t)));
+        assert!(
+            CATALOGUE
+                .iter()
+                .filter(|i| i.ratio == Ratio::Share)
+                .filter_map(|i| i.threshold)
+                .all(|t| (0.0..=1.0).contains(&t))
+        );
         assert!(CATALOGUE.iter().all(|i| i.code.starts_with(i.norm) || i.norm.is_empty()));
     }
 
     #[test]
-    fn met_follows_the_direction_of_better() {
+    fn status_follows_the_threshold_in_the_direction_of_better() {
+        let count = |numerator, denominator| Some(Count { numerator, denominator });
         let one = indicator("1").unwrap();
-        assert_eq!(one.met(0.95), Some(true));
-        assert_eq!(one.met(0.949), Some(false));
-        let lower = Indicator { better: Better::Lower, threshold: Some(1.0), ..counted("x", "", "", "", "", "", None) };
-        assert_eq!(lower.met(0.8), Some(true));
+        assert_eq!(one.status(count(95, 100), false), Status::Met);
+        assert_eq!(one.status(count(94, 100), false), Status::NotMet);
+        assert_eq!(one.status(count(0, 0), false), Status::NoData);
+        let moves = indicator("2a").unwrap();
+        assert_eq!(moves.status(count(10, 10), false), Status::Met);
+        assert_eq!(moves.status(count(11, 10), false), Status::NotMet);
+        assert_eq!(indicator("11e").unwrap().status(count(3, 10), false), Status::NoThreshold);
+        assert_eq!(indicator("1b").unwrap().status(None, false), Status::NotRecordable);
+    }
+
+    #[test]
+    fn a_mean_is_per_child_in_its_unit() {
+        let hours = indicator("hours_per_child").unwrap();
+        assert_eq!(hours.figure(Count { numerator: 600, denominator: 5 }), Some(2.0));
+        assert_eq!(hours.figure(Count { numerator: 0, denominator: 0 }), None);
+    }
+
+    #[test]
+    fn counts_of_one_to_four_are_suppressed_for_aggregate_readers() {
+        let one = indicator("1").unwrap();
+        let status = |numerator, denominator| one.status(Some(Count { numerator, denominator }), true);
+        assert_eq!(status(4, 100), Status::Suppressed);
+        assert_eq!(status(96, 100), Status::Suppressed, "4 children who do not meet it");
+        assert_eq!(status(5, 100), Status::NotMet);
+        assert_eq!(status(100, 100), Status::Met, "nobody outside: nothing to point at");
+        assert_eq!(status(0, 0), Status::NoData);
+        assert_eq!(status(0, 4), Status::Suppressed);
+        assert_eq!(
+            one.status(Some(Count { numerator: 4, denominator: 100 }), false),
+            Status::NotMet,
+            "the organisation sees its own"
+        );
+        let stay = indicator("2a.2").unwrap();
+        assert_eq!(stay.status(Some(Count { numerator: 30, denominator: 4 }), true), Status::Suppressed);
+        assert_eq!(stay.status(Some(Count { numerator: 300, denominator: 5 }), true), Status::NoThreshold);
     }
 }

@@ -37,7 +37,9 @@ impl Period {
         let s = s.trim();
         let bad = || PeriodError(format!("{s:?} is no period: {FORMS}"));
         if let Some((from, to)) = s.split_once("..") {
-            let day = |d: &str| d.trim().parse::<NaiveDate>().ok().filter(|d| (1900..=9999).contains(&d.year())).ok_or_else(bad);
+            let day = |d: &str| {
+                d.trim().parse::<NaiveDate>().ok().filter(|d| (1900..=9999).contains(&d.year())).ok_or_else(bad)
+            };
             let (from, to) = (day(from)?, day(to)?);
             if to < from {
                 return Err(PeriodError("the period ends before it begins".into()));
@@ -122,7 +124,18 @@ mod tests {
 
     #[test]
     fn refuses_what_is_no_period() {
-        for s in ["", "2026-Q5", "2026-13", "26", "Q3", "2026-09-30..2026-07-01", "2026-02-30..2026-03-01", "volgend jaar", "-262143-01-01..-262143-01-05", "+20000-01-01..+20000-01-02"] {
+        for s in [
+            "",
+            "2026-Q5",
+            "2026-13",
+            "26",
+            "Q3",
+            "2026-09-30..2026-07-01",
+            "2026-02-30..2026-03-01",
+            "volgend jaar",
+            "-262143-01-01..-262143-01-05",
+            "+20000-01-01..+20000-01-02",
+        ] {
             assert!(Period::parse(s).is_err(), "{s}");
         }
     }

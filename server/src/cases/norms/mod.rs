@@ -1,0 +1,252 @@
+//! The norm figures counted in SQL over the tables (never by walking children one by one): per
+//! indicator one query lists the children in its denominator with a `detail` (days to the first
+//! contact, talks held, …) and whether they meet it; the figure counts that query, the
+//! drill-down pages through it. Populations as in method-review §1: C(P) open in P, A(P,N)
+//! admitted in P at least N days before its end, L(P) closed in P.
+
+use super::municipality_access;
+use crate::{
+    auth::Principal,
+    domain::{
+        age::AgeBand,
+        norms::{CATALOGUE, Count, Indicator, Measure, Period, Ratio, indicator},
+    },
+    error::{AppError, AppResult},
+    policy::{self, Ground},
+};
+use definitions::{Definition, definition};
+use entities::{CareSetting, LocationKind, organisation};
+use populations::Sql;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, SelectStatement},
+};
+use uuid::Uuid;
+
+mod definitions;
+mod populations;
+
+/// Whose figures, over which period, narrowed by any of the filters.
+#[derive(Debug, Clone)]
+pub struct NormScope {
+    pub organisation_id: Uuid,
+    pub period: Period,
+    pub location_id: Option<Uuid>,
+    pub location_kind: Option<LocationKind>,
+    pub setting: Option<CareSetting>,
+    /// The child's age band at the end of the period.
+    pub age_band: Option<AgeBand>,
+}
+
+/// What a user asks for: a period (as written) and, optionally, part of the organisation and
+/// some of the indicators.
+#[derive(Debug, Clone, Default)]
+pub struct NormRequest {
+    pub period: String,
+    /// Organisation slug; the user's own when left out (another's is refused).
+    pub organisation: Option<String>,
+    pub location_id: Option<Uuid>,
+    pub location_kind: Option<LocationKind>,
+    pub setting: Option<CareSetting>,
+    pub age_band: Option<AgeBand>,
+    /// Only these indicator codes; all when left out.
+    pub codes: Option<Vec<String>>,
+}
+
+/// One indicator's figure over the period and the one before.
+pub struct Figure {
+    pub indicator: &'static Indicator,
+    pub count: Option<Count>,
+    pub previous: Option<Count>,
+}
+
+/// The figures a principal asked for, with the scope they were counted in (for the
+/// drill-down) and the ground they were read on.
+pub struct Overview {
+    pub scope: NormScope,
+    pub figures: Vec<Figure>,
+    pub ground: Ground,
+    /// A municipality reads aggregates only: small counts suppressed, no children.
+    pub aggregate_only: bool,
+}
+
+/// Counts the figures: two statements per counted indicator, however much data there is.
+/// Workers read their own organisation's; a municipality names an organisation that granted
+/// it access.
+pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormRequest) -> AppResult<Overview> {
+    let (organisation_id, ground) = match &p.municipality {
+        Some(municipality) => {
+            let slug = req
+                .organisation
+                .as_deref()
+                .ok_or_else(|| AppError::invalid("filter.organisation", "a municipality names the organisation"))?;
+            let org = organisation::Entity::find().filter(organisation::Column::Slug.eq(slug)).one(db).await?;
+            let access = match &org {
+                Some(o) => municipality_access::standing(db, o.id, municipality).await?,
+                None => None,
+            };
+            let ground = policy::read_municipal_norm_figures(p, access.as_ref())?;
+            (access.map(|a| a.organisation_id).unwrap_or_default(), ground)
+        }
+        None => {
+            let ground = policy::read_norm_figures(p)?;
+            if req.organisation.as_ref().is_some_and(|slug| *slug != p.organisation_slug) {
+                return Err(AppError::Forbidden("the figures of another organisation".into()));
+            }
+            (p.organisation_id, ground)
+        }
+    };
+    let period = Period::parse(&req.period).map_err(|e| AppError::invalid("filter.period", e.to_string()))?;
+    if let Some(unknown) = req.codes.iter().flatten().find(|c| indicator(c).is_none()) {
+        return Err(AppError::invalid("filter.codes", format!("no indicator {unknown:?}")));
+    }
+    let scope = NormScope {
+        organisation_id,
+        period,
+        location_id: req.location_id,
+        location_kind: req.location_kind,
+        setting: req.setting,
+        age_band: req.age_band,
+    };
+    let previous = NormScope { period: period.previous(), ..scope.clone() };
+    let wanted = |code: &str| req.codes.as_ref().is_none_or(|codes| codes.iter().any(|c| c == code));
+    let figures = futures::future::try_join_all(CATALOGUE.iter().filter(|i| wanted(i.code)).map(async |indicator| {
+        let (count, before) =
+            futures::try_join!(count(db, indicator.code, &scope), count(db, indicator.code, &previous))?;
+        Ok::<_, DbErr>(Figure { indicator, count, previous: before })
+    }))
+    .await?;
+    Ok(Overview { scope, figures, ground, aggregate_only: p.municipality.is_some() })
+}
+
+/// Who a figure counts: children (most), or workers (SKJ registration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Child(Uuid),
+    Worker(Uuid),
+}
+
+/// A child (or worker) behind a figure, with why it is in or out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormCase {
+    /// The row counted (a trajectory, a Meldcode track, a worker): the drill-down's cursor.
+    pub key: Uuid,
+    pub subject: Subject,
+    pub met: bool,
+    pub reason: String,
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    denominator: i64,
+    numerator: i64,
+}
+
+#[derive(FromQueryResult)]
+struct CaseRow {
+    key: Uuid,
+    child_id: Option<Uuid>,
+    detail: Option<i64>,
+    met: i32,
+}
+
+/// The children of the population with `met` as 0 or 1.
+fn cases_query(d: &Definition, sql: &Sql, s: &NormScope) -> SelectStatement {
+    Query::select()
+        .columns([Alias::new("key"), Alias::new("child_id")])
+        // Days come as INT4 on PostgreSQL, counts as INT8: one type for the decoder.
+        .expr_as(Expr::col(Alias::new("detail")).cast_as("BIGINT"), Alias::new("detail"))
+        .expr_as(Expr::case((d.met)(), 1).finally(0), Alias::new("met"))
+        .from_subquery((d.population)(sql, s), Alias::new("population"))
+        .to_owned()
+}
+
+/// The figure of indicator `code`; none for an indicator the records cannot count.
+pub async fn count<C: ConnectionTrait>(db: &C, code: &str, scope: &NormScope) -> Result<Option<Count>, DbErr> {
+    let Some(d) = counted(code) else { return Ok(None) };
+    let sql = Sql::new(db.get_database_backend());
+    let summed = match indicator(code).map(|i| i.ratio) {
+        Some(Ratio::Mean { .. }) => "detail",
+        _ => "met",
+    };
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back for the decoder.
+    let numerator = Func::coalesce([Expr::from(Func::sum(Expr::col(Alias::new(summed)))), Expr::val(0)]);
+    let q = Query::select()
+        .expr_as(Func::count(Expr::col(Asterisk)), Alias::new("denominator"))
+        .expr_as(Expr::from(numerator).cast_as("BIGINT"), Alias::new("numerator"))
+        .from_subquery(cases_query(&d, &sql, scope), Alias::new("cases"))
+        .to_owned();
+    let row = CountRow::find_by_statement(db.get_database_backend().build(&q)).one(db).await?;
+    Ok(row.map(|r| Count { numerator: r.numerator, denominator: r.denominator }))
+}
+
+/// A page of the children behind a figure (those that meet it, those that do not, or both),
+/// in a stable order, after the row `after`.
+pub async fn cases<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+    scope: &NormScope,
+    met: Option<bool>,
+    after: Option<Uuid>,
+    first: u64,
+) -> Result<Vec<NormCase>, DbErr> {
+    let Some(d) = counted(code) else { return Ok(Vec::new()) };
+    let sql = Sql::new(db.get_database_backend());
+    let mut q = Query::select();
+    q.column(Asterisk)
+        .from_subquery(cases_query(&d, &sql, scope), Alias::new("cases"))
+        .order_by(Alias::new("key"), Order::Asc)
+        .limit(first);
+    if let Some(met) = met {
+        q.and_where(Expr::col(Alias::new("met")).eq(i32::from(met)));
+    }
+    if let Some(after) = after {
+        q.and_where(Expr::col(Alias::new("key")).gt(after));
+    }
+    let rows = CaseRow::find_by_statement(db.get_database_backend().build(&q)).all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let met = r.met == 1;
+            let subject = r.child_id.map_or(Subject::Worker(r.key), Subject::Child);
+            NormCase { key: r.key, subject, met, reason: (d.reason)(met, r.detail) }
+        })
+        .collect())
+}
+
+/// The definition of an indicator the records can count.
+fn counted(code: &str) -> Option<Definition> {
+    match indicator(code)?.measure {
+        Measure::Counted => definition(code),
+        Measure::NotRecordable(_) => None,
+    }
+}
+
+/// Every counted indicator of the catalogue has its query, and nothing else has one.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::DatabaseBackend;
+
+    #[test]
+    fn every_counted_indicator_has_a_query() {
+        for i in CATALOGUE {
+            assert_eq!(definition(i.code).is_some(), i.measure == Measure::Counted, "{}", i.code);
+        }
+    }
+
+    #[test]
+    fn days_are_counted_the_same_way_on_both_databases() {
+        let a = Expr::col(Alias::new("a"));
+        let b = Expr::col(Alias::new("b"));
+        let q = |backend| {
+            backend_sql(backend, Query::select().expr(Sql::new(backend).days(a.clone(), b.clone())).to_owned())
+        };
+        assert_eq!(q(DatabaseBackend::Sqlite), r#"SELECT CAST(julianday("b") - julianday("a") AS INTEGER)"#);
+        assert_eq!(q(DatabaseBackend::Postgres), r#"SELECT ("b" - "a")"#);
+    }
+
+    fn backend_sql(backend: DatabaseBackend, q: SelectStatement) -> String {
+        backend.build(&q).to_string()
+    }
+}
