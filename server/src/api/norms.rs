@@ -17,7 +17,7 @@ use crate::{
         municipality_access as municipality_access_cases,
         norms::{self, NormRequest, NormScope, Subject},
     },
-    domain::norms::{Better, Count, Indicator, Measure, Ratio, Status},
+    domain::norms::{Better, Measure, Ratio, Status},
     error::{AppError, AppResult},
     policy,
 };
@@ -83,87 +83,73 @@ pub struct NormOverview {
 
 /// One indicator's figure.
 pub struct NormFigure {
-    indicator: &'static Indicator,
+    figure: norms::Figure,
     scope: NormScope,
-    /// None when nothing may be shown (not recordable, or suppressed).
-    count: Option<Count>,
-    previous: Option<Count>,
-    status: Status,
-}
-
-impl NormFigure {
-    /// For an aggregate-only reader (a municipality) a small count is suppressed, this
-    /// period's and the previous one's alike.
-    pub fn new(f: norms::Figure, scope: NormScope, aggregate_only: bool) -> Self {
-        let status = f.indicator.status(f.count, aggregate_only);
-        let shown = |c: Option<Count>| c.filter(|_| f.indicator.status(c, aggregate_only) != Status::Suppressed);
-        Self { indicator: f.indicator, scope, count: shown(f.count), previous: shown(f.previous), status }
-    }
 }
 
 #[Object]
 impl NormFigure {
     /// As in the Normenkader: `1`, `1a` … `11e`; a second indicator of a norm ends in `.2`.
     async fn code(&self) -> &str {
-        self.indicator.code
+        self.figure.indicator.code
     }
     /// The norm it belongs to.
     async fn norm(&self) -> &str {
-        self.indicator.norm
+        self.figure.indicator.norm
     }
     async fn name(&self) -> &str {
-        self.indicator.name
+        self.figure.indicator.name
     }
     /// De naam van de indicator.
     async fn name_nl(&self) -> &str {
-        self.indicator.name_nl
+        self.figure.indicator.name_nl
     }
     /// Who is counted (noemer).
     async fn denominator_definition(&self) -> &str {
-        self.indicator.denominator
+        self.figure.indicator.denominator
     }
     /// Who of them meet it (teller).
     async fn numerator_definition(&self) -> &str {
-        self.indicator.numerator
+        self.figure.indicator.numerator
     }
     async fn numerator(&self) -> Option<i64> {
-        self.count.map(|c| c.numerator)
+        self.figure.count.map(|c| c.numerator)
     }
     async fn denominator(&self) -> Option<i64> {
-        self.count.map(|c| c.denominator)
+        self.figure.count.map(|c| c.denominator)
     }
     /// The figure: numerator over denominator (0 to 1) for a SHARE; the mean per child for a
     /// MEAN (e.g. hours).
     async fn share(&self) -> Option<f64> {
-        self.count.and_then(|c| self.indicator.figure(c))
+        self.figure.share()
     }
     async fn ratio(&self) -> NormRatio {
-        match self.indicator.ratio {
+        match self.figure.indicator.ratio {
             Ratio::Share => NormRatio::Share,
             Ratio::Mean { .. } => NormRatio::Mean,
         }
     }
     /// The figure that counts as met; none for a trend the sources set no threshold for.
     async fn threshold(&self) -> Option<f64> {
-        self.indicator.threshold
+        self.figure.indicator.threshold
     }
     /// Whether a higher figure is better (false for e.g. moves per child).
     async fn higher_is_better(&self) -> bool {
-        self.indicator.better == Better::Higher
+        self.figure.indicator.better == Better::Higher
     }
     async fn status(&self) -> NormStatus {
-        self.status.into()
+        self.figure.status.into()
     }
     /// Why the records cannot count it, for a NOT_RECORDABLE figure.
     async fn not_recordable_because(&self) -> Option<&str> {
-        match self.indicator.measure {
+        match self.figure.indicator.measure {
             Measure::NotRecordable(why) => Some(why),
             Measure::Counted => None,
         }
     }
     /// The same figure over the previous period of the same kind (the trend).
     async fn previous_share(&self) -> Option<f64> {
-        self.previous.and_then(|c| self.indicator.figure(c))
+        self.figure.previous_share()
     }
     /// The children behind the figure, each with why it is in or out; those that meet it or
     /// those that do not when `met` is given. Every child shown is in the access log.
@@ -177,7 +163,7 @@ impl NormFigure {
         let ground = policy::read_norm_figures(ctx.principal()?)?;
         let page = pagination::page(first, after, None, None, ctx.state().max_page_size)?;
         let mut found =
-            norms::cases(ctx.db(), self.indicator.code, &self.scope, met, page.after, page.limit + 1).await?;
+            norms::cases(ctx.db(), self.figure.indicator.code, &self.scope, met, page.after, page.limit + 1).await?;
         let more = found.len() as u64 > page.limit;
         found.truncate(page.limit as usize);
         let subjects = |worker: bool| {
@@ -249,8 +235,8 @@ impl NormQuery {
             overview.scope.organisation_id,
         ));
         let period = overview.scope.period;
-        let (scope, aggregate_only) = (overview.scope, overview.aggregate_only);
-        let figures = overview.figures.into_iter().map(|f| NormFigure::new(f, scope.clone(), aggregate_only)).collect();
+        let scope = overview.scope;
+        let figures = overview.figures.into_iter().map(|figure| NormFigure { figure, scope: scope.clone() }).collect();
         Ok(NormOverview { from: Date(period.from), to: Date(period.to), period: period.label(), figures })
     }
 }

@@ -457,3 +457,134 @@ async fn a_municipality_sees_aggregates_only_and_only_while_granted() {
     assert_eq!(app.gql_error(&utrecht, OVERVIEW, filter).await["extensions"]["code"], "FORBIDDEN", "revoked");
     assert_eq!(app.gql_error(&admin, revoke, json!({})).await["extensions"]["code"], "NOT_FOUND");
 }
+
+/// Leaving (moves, length of stay, where to, aftercare), the Meldcode followed through within
+/// 42 days, the SKJ registration of the workers involved, hours of contact, and the parent who
+/// did not come along.
+#[tokio::test]
+async fn norms_2a_4_6a_11a_11e_and_the_veerkracht_figures() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, IntoActiveModel};
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let t = &org.worker_token;
+    let (from, to) = (today() - Days::new(200), today() - Days::new(60));
+    let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
+    let born = today() - Days::new(9 * 365);
+    let close = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
+    let leave = |c: &Value, on: NaiveDate, reason: &str, aftercare: &str| {
+        json!({ "input": { "childId": c, "to": "CLOSED",
+        "effectiveOn": on.to_string(), "endReason": reason, "aftercareDecision": aftercare } })
+    };
+    let (p, p_id) = child(&app, &org, from - Days::new(10), born).await;
+    let (q, _) = child(&app, &org, from - Days::new(10), born).await;
+    let (r, _) = child(&app, &org, from - Days::new(10), born).await;
+    app.gql(t, close, leave(&p, to - Days::new(30), "INDEPENDENT_HOUSING", "NO_FOLLOW_UP_NEEDED")).await;
+    app.gql(t, close, leave(&q, to - Days::new(20), "LEFT_WITHOUT_NOTICE", "NOT_REACHABLE")).await;
+    app.gql(t, close, leave(&r, to + Days::new(1), "RETURNED_HOME", "NO_FOLLOW_UP_NEEDED")).await; // after the period
+    // P's family moved once during the stay.
+    let p_trajectory = entities::trajectory::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.child_id == p_id)
+        .unwrap();
+    entities::placement::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        organisation_id: Set(org.org.id),
+        family_id: Set(p_trajectory.family_id),
+        location_id: Set(org.ambulant_location.id),
+        from_date: Set(from + Days::new(5)),
+        until_date: Set(None),
+        created_at: Set(chrono::Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        norms::count(&app.db, "2a", &s).await.unwrap(),
+        Some(Count { numerator: 1, denominator: 2 }),
+        "one move over two stays"
+    );
+    assert_eq!(
+        norms::count(&app.db, "2a.2", &s).await.unwrap(),
+        Some(Count { numerator: 120 + 130, denominator: 2 }),
+        "days stayed"
+    );
+    assert_eq!(norms::count(&app.db, "11e", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
+    assert_eq!(
+        norms::count(&app.db, "11a", &s).await.unwrap(),
+        Some(Count { numerator: 1, denominator: 1 }),
+        "left without notice is not counted"
+    );
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "2a", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons.len(), 2);
+    assert!(
+        reasons.contains(&"1 move during the stay".to_string())
+            && reasons.contains(&"no move during the stay".to_string())
+    );
+
+    // Norm 4: a track decided on day 42 is followed through, one closed on day 48 is not, one
+    // opened 41 days before the end has not had its 42 days.
+    let (x, _) = child(&app, &org, from - Days::new(10), born).await;
+    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { id } }";
+    let track = |c: &Value, on: NaiveDate| json!({ "input": { "childId": c, "signal": "DISCLOSURE", "description": "vertelde over thuis", "openedOn": on.to_string() } });
+    let step =
+        "mutation($input: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $input) { reachedStep } }";
+    let decided = app.gql(t, open, track(&x, from + Days::new(1))).await["openReportingCodeTrack"]["id"].clone();
+    for (n, decision) in
+        [(1, None), (2, None), (3, None), (4, Some("NO_ACUTE_OR_STRUCTURAL_UNSAFETY")), (5, Some("ORGANISE_HELP"))]
+    {
+        let on = from + Days::new(if n == 5 { 43 } else { 1 + n });
+        app.gql(t, step, json!({ "input": { "trackId": decided, "step": n, "recordedOn": on.to_string(), "outcome": "gezet", "decision": decision } })).await;
+    }
+    let (y, _) = child(&app, &org, from - Days::new(10), born).await;
+    let unconfirmed = app.gql(t, open, track(&y, from + Days::new(2))).await["openReportingCodeTrack"]["id"].clone();
+    for n in 1..=3 {
+        app.gql(t, step, json!({ "input": { "trackId": unconfirmed, "step": n, "recordedOn": (from + Days::new(3)).to_string(), "outcome": "gezet" } })).await;
+    }
+    app.gql(t, "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { closedOn } }", json!({ "input": {
+        "trackId": unconfirmed, "closedOn": (from + Days::new(50)).to_string(), "suspicionNotConfirmed": true, "note": "niet bevestigd" } })).await;
+    app.gql(t, open, track(&y, to - Days::new(41))).await;
+    assert_eq!(norms::count(&app.db, "4", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "4", &s, Some(false), None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons, ["Meldcode followed through on day 48"]);
+
+    // Norm 6a: the workers responsible for a child in care; one registered until after the
+    // period's end, one whose registration lapsed on its last day but one.
+    let register = async |w: &entities::worker::Model, expires: NaiveDate| {
+        let mut a = w.clone().into_active_model();
+        a.skj_registration_number = Set(Some("SKJ123".into()));
+        a.skj_registration_expires_on = Set(Some(expires));
+        a.update(&app.db).await.unwrap();
+    };
+    register(&org.worker, to).await;
+    let six_a = norms::cases(&app.db, "6a", &s, None, None, 10).await.unwrap();
+    assert_eq!(six_a.len(), 1, "every child here has the same responsible worker");
+    assert_eq!((six_a[0].subject, six_a[0].met), (Subject::Worker(org.worker.id), true));
+    register(&org.worker, to - Days::new(1)).await;
+    let lapsed = norms::cases(&app.db, "6a", &s, None, None, 10).await.unwrap();
+    assert_eq!((lapsed[0].met, lapsed[0].reason.as_str()), (false, "SKJ registration lapsed before the period's end"));
+
+    // Hours per child: minutes held in the period over the children in care.
+    let contact = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    let talk = |c: &Value, on: NaiveDate, minutes: i32| {
+        json!({ "input": { "childId": c, "kind": "CHILD_TALK", "heldOn": on.to_string(),
+        "summary": "gesprek", "durationMinutes": minutes, "individual": true } })
+    };
+    app.gql(t, contact, talk(&x, from + Days::new(3), 90)).await;
+    app.gql(t, contact, talk(&x, to + Days::new(1), 600)).await; // after the period
+    app.gql(t, contact, talk(&y, from, 30)).await;
+    let hours = norms::count(&app.db, "hours_per_child", &s).await.unwrap().unwrap();
+    assert_eq!(hours, Count { numerator: 120, denominator: 5 }, "p, q, r, x and y were in care");
+    assert_eq!(server::domain::norms::indicator("hours_per_child").unwrap().figure(hours), Some(0.4));
+
+    // The parent who did not come along: every child here came with one parent.
+    let looked_into =
+        "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { id } }";
+    app.gql(t, looked_into, json!({ "input": { "childId": x, "name": "Vader", "investigatedOn": from.to_string(), "risk": "NONE_KNOWN", "outcome": "KEPT_INFORMED", "informedHow": "per brief" } })).await;
+    let parent = norms::count(&app.db, "process.parent", &s).await.unwrap().unwrap();
+    assert_eq!(parent, Count { numerator: 1, denominator: 5 });
+}

@@ -9,7 +9,7 @@ use crate::{
     auth::Principal,
     domain::{
         age::AgeBand,
-        norms::{CATALOGUE, Count, Indicator, Measure, Period, Ratio, indicator},
+        norms::{CATALOGUE, Count, Indicator, Measure, Period, Ratio, Status, indicator},
     },
     error::{AppError, AppResult},
     policy::{self, Ground},
@@ -53,11 +53,30 @@ pub struct NormRequest {
     pub codes: Option<Vec<String>>,
 }
 
-/// One indicator's figure over the period and the one before.
+/// One indicator's figure over the period and the one before, as the reader may see it: for
+/// an aggregate-only reader a small count is left out (this period's and the previous one's).
 pub struct Figure {
     pub indicator: &'static Indicator,
     pub count: Option<Count>,
     pub previous: Option<Count>,
+    pub status: Status,
+}
+
+impl Figure {
+    fn new(indicator: &'static Indicator, count: Option<Count>, previous: Option<Count>, aggregate_only: bool) -> Self {
+        let status = indicator.status(count, aggregate_only);
+        let shown = |c: Option<Count>| c.filter(|_| indicator.status(c, aggregate_only) != Status::Suppressed);
+        Self { indicator, count: shown(count), previous: shown(previous), status }
+    }
+
+    /// The figure: a share, or a mean.
+    pub fn share(&self) -> Option<f64> {
+        self.count.and_then(|c| self.indicator.figure(c))
+    }
+
+    pub fn previous_share(&self) -> Option<f64> {
+        self.previous.and_then(|c| self.indicator.figure(c))
+    }
 }
 
 /// The figures a principal asked for, with the scope they were counted in (for the
@@ -66,8 +85,6 @@ pub struct Overview {
     pub scope: NormScope,
     pub figures: Vec<Figure>,
     pub ground: Ground,
-    /// A municipality reads aggregates only: small counts suppressed, no children.
-    pub aggregate_only: bool,
 }
 
 /// Counts the figures: two statements per counted indicator, however much data there is.
@@ -110,13 +127,15 @@ pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormReques
     };
     let previous = NormScope { period: period.previous(), ..scope.clone() };
     let wanted = |code: &str| req.codes.as_ref().is_none_or(|codes| codes.iter().any(|c| c == code));
+    // A municipality reads aggregates only: small counts suppressed.
+    let aggregate_only = p.municipality.is_some();
     let figures = futures::future::try_join_all(CATALOGUE.iter().filter(|i| wanted(i.code)).map(async |indicator| {
         let (count, before) =
             futures::try_join!(count(db, indicator.code, &scope), count(db, indicator.code, &previous))?;
-        Ok::<_, DbErr>(Figure { indicator, count, previous: before })
+        Ok::<_, DbErr>(Figure::new(indicator, count, before, aggregate_only))
     }))
     .await?;
-    Ok(Overview { scope, figures, ground, aggregate_only: p.municipality.is_some() })
+    Ok(Overview { scope, figures, ground })
 }
 
 /// Who a figure counts: children (most), or workers (SKJ registration).
