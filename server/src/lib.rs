@@ -26,4 +26,5 @@ pub mod jobs;
 pub mod keys;
 pub mod metrics;
 pub mod policy;
+pub mod reports;
 pub mod seed;

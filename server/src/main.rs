@@ -24,6 +24,25 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+enum Report {
+    /// The norm figures (Normenkader) of an organisation over a period, read as its quality
+    /// officer would (logged in its access log); to stdout unless --output is given.
+    Norms {
+        /// Organisation slug, e.g. `de-haven`.
+        #[arg(long)]
+        organisation: String,
+        /// "2026-Q3", "2026-11", "2026" or "2026-07-01..2026-09-30".
+        #[arg(long)]
+        period: String,
+        /// html (printable, in Dutch), csv or json.
+        #[arg(long, default_value = "html")]
+        format: String,
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Apply pending migrations and serve (the default).
     Serve {
@@ -90,6 +109,11 @@ enum Command {
     VerifyAccessLog,
     /// Print the GraphQL schema (SDL).
     PrintSchema,
+    /// Write a report, e.g. `report norms --organisation de-haven --period 2026-Q3 --format html`.
+    Report {
+        #[command(subcommand)]
+        report: Report,
+    },
 }
 
 #[derive(Subcommand)]
@@ -314,6 +338,21 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             anyhow::ensure!(all_valid, "the access log has been altered");
+            Ok(())
+        }
+        Command::Report { report: Report::Norms { organisation, period, format, output } } => {
+            let format = server::reports::Format::parse(&format).context("--format is html, csv or json")?;
+            let db = connect(&config).await?;
+            db::migrate(&db).await?;
+            let file = server::reports::norm_report_as_operator(&db, &organisation, period, format)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, file.body).with_context(|| format!("writing {}", path.display()))?
+                }
+                None => print!("{}", file.body),
+            }
             Ok(())
         }
         Command::PrintSchema => {

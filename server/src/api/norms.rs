@@ -12,14 +12,13 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    audit::AccessEvent,
     cases::{
         municipality_access as municipality_access_cases,
         norms::{self, NormRequest, NormScope, Subject},
     },
     domain::norms::{Better, Measure, Ratio, Status},
     error::{AppError, AppResult},
-    policy,
+    policy, reports,
 };
 use async_graphql::{
     Context, Enum, ID, InputObject, Object, SimpleObject,
@@ -42,6 +41,38 @@ pub struct NormFilter {
     pub age_band: Option<AgeBand>,
     /// Only these indicators (e.g. the one a user drills into); all when left out.
     pub codes: Option<Vec<String>>,
+}
+
+impl NormFilter {
+    fn into_request(self) -> AppResult<NormRequest> {
+        Ok(NormRequest {
+            period: self.period,
+            organisation: self.organisation,
+            location_id: self.location_id.map(|id| ids::decode(&id, "Location", "filter.locationId")).transpose()?,
+            location_kind: self.location_kind,
+            setting: self.setting,
+            age_band: self.age_band.map(Into::into),
+            codes: self.codes,
+        })
+    }
+}
+
+/// A report's file format.
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ReportFormat {
+    /// Printable, self-contained, in Dutch.
+    Html,
+    /// For a spreadsheet (a municipality's).
+    Csv,
+    Json,
+}
+
+/// A report to download: save `content` as `filename`.
+#[derive(SimpleObject)]
+pub struct ReportFile {
+    pub filename: String,
+    pub content_type: String,
+    pub content: String,
 }
 
 /// Where a figure stands.
@@ -219,25 +250,28 @@ impl NormQuery {
     /// municipality user names an organisation that granted it access and sees aggregates only.
     async fn norm_figures(&self, ctx: &Context<'_>, filter: NormFilter) -> AppResult<NormOverview> {
         let p = ctx.principal()?;
-        let request = NormRequest {
-            period: filter.period,
-            organisation: filter.organisation,
-            location_id: filter.location_id.map(|id| ids::decode(&id, "Location", "filter.locationId")).transpose()?,
-            location_kind: filter.location_kind,
-            setting: filter.setting,
-            age_band: filter.age_band.map(Into::into),
-            codes: filter.codes,
-        };
+        let request = filter.into_request()?;
         let overview = norms::overview(ctx.db(), p, request).await?;
-        ctx.state().audit.record(AccessEvent::aggregate(
-            "norm-figures",
-            &overview.ground,
-            overview.scope.organisation_id,
-        ));
+        ctx.state().audit.record(overview.read_event("norm-figures"));
         let period = overview.scope.period;
         let scope = overview.scope;
         let figures = overview.figures.into_iter().map(|figure| NormFigure { figure, scope: scope.clone() }).collect();
         Ok(NormOverview { from: Date(period.from), to: Date(period.to), period: period.label(), figures })
+    }
+
+    /// The same figures as a file: HTML to print (in Dutch, with bar charts), CSV or JSON
+    /// (`{organisation, period: {from, to}, figures: [...]}`), as `veerkracht report norms`
+    /// writes it.
+    async fn norm_report(&self, ctx: &Context<'_>, filter: NormFilter, format: ReportFormat) -> AppResult<ReportFile> {
+        let (organisation, overview) = norms::report(ctx.db(), ctx.principal()?, filter.into_request()?).await?;
+        ctx.state().audit.record(overview.read_event("norm-report"));
+        let format = match format {
+            ReportFormat::Html => reports::Format::Html,
+            ReportFormat::Csv => reports::Format::Csv,
+            ReportFormat::Json => reports::Format::Json,
+        };
+        let file = reports::render(&organisation, &overview, format);
+        Ok(ReportFile { filename: file.filename, content_type: file.content_type.into(), content: file.body })
     }
 }
 

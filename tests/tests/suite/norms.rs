@@ -588,3 +588,101 @@ async fn norms_2a_4_6a_11a_11e_and_the_veerkracht_figures() {
     let parent = norms::count(&app.db, "process.parent", &s).await.unwrap().unwrap();
     assert_eq!(parent, Count { numerator: 1, denominator: 5 });
 }
+
+/// The last full quarter before `day`, as a period.
+fn last_full_quarter(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    let (year, quarter) = match day.month0() / 3 {
+        0 => (day.year() - 1, 4),
+        q => (day.year(), q),
+    };
+    format!("{year}-Q{quarter}")
+}
+
+/// The demo organisation's quality officer downloads the report of the last quarter: printable
+/// HTML in Dutch with a bar per figure, nothing loaded from elsewhere; JSON and CSV alike; the
+/// municipality's CSV leaves small counts out. Each download is one read in the access log.
+#[tokio::test]
+async fn the_report_renders_for_the_demo_organisation() {
+    let app = spawn_app().await;
+    server::seed::seed_demo(&app.db).await.unwrap();
+    let officer = app.sign(&app.claims("de-haven", &[entities::Role::QualityOfficer], None));
+    let quarter = last_full_quarter(today());
+    let q = "query($f: NormFilter!, $format: ReportFormat!) { normReport(filter: $f, format: $format) { filename contentType content } }";
+    let report = |token: &str, format: &str, filter: Value| {
+        let (token, format) = (token.to_string(), format.to_string());
+        let app = &app;
+        async move { app.gql(&token, q, json!({ "f": filter, "format": format })).await["normReport"].clone() }
+    };
+    let html = report(&officer, "HTML", json!({ "period": quarter })).await;
+    assert_eq!(html["filename"], format!("normenkader-de-haven-{quarter}.html"));
+    assert_eq!(html["contentType"], "text/html; charset=utf-8");
+    let page = html["content"].as_str().unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<html lang=\"nl\">"));
+    assert!(page.contains("Stichting De Haven (vrouwenopvang)") && page.contains(&format!("periode {quarter}")));
+    for indicator in server::domain::norms::CATALOGUE {
+        assert!(page.contains(&format!("<td>{}</td>", indicator.code)), "{} missing", indicator.code);
+    }
+    assert!(page.matches("<svg").count() >= 5, "bars for the figures with data");
+    assert!(page.contains("gehaald") || page.contains("niet gehaald"));
+    assert!(
+        !page.contains("<script") && !page.contains("http://") && !page.contains("https://") && !page.contains("src="),
+        "self-contained"
+    );
+
+    let data: Value =
+        serde_json::from_str(report(&officer, "JSON", json!({ "period": quarter })).await["content"].as_str().unwrap())
+            .unwrap();
+    assert_eq!(data["organisation"], "de-haven");
+    let figures = data["figures"].as_array().unwrap();
+    assert_eq!(figures.len(), server::domain::norms::CATALOGUE.len());
+    let keys: Vec<&str> = figures[0].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys.len(), 10, "{keys:?}");
+    let with_data = figures.iter().filter(|f| f["denominator"].as_i64().is_some_and(|d| d > 0)).count();
+    assert!(with_data >= 10, "the demo has figures for the last quarter: {with_data}");
+
+    // The municipality's CSV: the figures it may see, small counts left out.
+    let csv =
+        report(&app.municipality_token("utrecht"), "CSV", json!({ "period": quarter, "organisation": "de-haven" }))
+            .await;
+    let content = csv["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("code,norm,name,name_nl,numerator,denominator,share,threshold,status,previous_share\r\n")
+    );
+    let suppressed: Vec<&str> = content.lines().filter(|l| l.contains(",SUPPRESSED,")).collect();
+    assert!(
+        suppressed.iter().all(|l| l.split(',').nth(4) == Some("") && l.split(',').nth(5) == Some("")),
+        "{suppressed:?}"
+    );
+    for line in content.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        for n in [cells[cells.len() - 6], cells[cells.len() - 5]] {
+            assert!(!matches!(n.parse::<i64>(), Ok(1..=4)), "a small count shown: {line}");
+        }
+    }
+    let refused = app
+        .gql_error(
+            &app.municipality_token("utrecht"),
+            q,
+            json!({ "f": { "period": quarter, "organisation": "het-anker" }, "format": "CSV" }),
+        )
+        .await;
+    assert_eq!(refused["extensions"]["code"], "FORBIDDEN");
+
+    // The command line writes the same report, logged as the organisation's quality officer.
+    let file =
+        server::reports::norm_report_as_operator(&app.db, "de-haven", quarter.clone(), server::reports::Format::Json)
+            .await
+            .unwrap();
+    let cli: Value = serde_json::from_str(&file.body).unwrap();
+    assert_eq!(cli["figures"], data["figures"]);
+    let reads = entities::access_event::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.area == "norm-report")
+        .collect::<Vec<_>>();
+    assert_eq!(reads.len(), 4, "two downloads by the officer, one by the municipality, one on the command line");
+    assert!(reads.iter().all(|e| e.persons.is_empty()));
+}

@@ -6,6 +6,7 @@
 
 use super::municipality_access;
 use crate::{
+    audit::AccessEvent,
     auth::Principal,
     domain::{
         age::AgeBand,
@@ -136,6 +137,29 @@ pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormReques
     }))
     .await?;
     Ok(Overview { scope, figures, ground })
+}
+
+/// The figures for a report (a file to print or hand to a municipality), with the
+/// organisation it is about.
+pub async fn report<C: ConnectionTrait>(
+    db: &C,
+    p: &Principal,
+    req: NormRequest,
+) -> AppResult<(organisation::Model, Overview)> {
+    let overview = overview(db, p, req).await?;
+    let organisation = organisation::Entity::find_by_id(overview.scope.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("organisation"))?;
+    Ok((organisation, overview))
+}
+
+impl Overview {
+    /// The read of these figures for the access log: one event in the organisation's log that
+    /// names nobody.
+    pub fn read_event(&self, area: &'static str) -> AccessEvent {
+        AccessEvent::aggregate(area, &self.ground, self.scope.organisation_id)
+    }
 }
 
 /// Who a figure counts: children (most), or workers (SKJ registration).

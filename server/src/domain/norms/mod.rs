@@ -75,6 +75,32 @@ pub enum Status {
     Suppressed,
 }
 
+impl Status {
+    /// As in the GraphQL enum and the reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "MET",
+            Status::NotMet => "NOT_MET",
+            Status::NoThreshold => "NO_THRESHOLD",
+            Status::NoData => "NO_DATA",
+            Status::NotRecordable => "NOT_RECORDABLE",
+            Status::Suppressed => "SUPPRESSED",
+        }
+    }
+
+    /// In Dutch, for the printed report.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            Status::Met => "gehaald",
+            Status::NotMet => "niet gehaald",
+            Status::NoThreshold => "trend",
+            Status::NoData => "geen gegevens",
+            Status::NotRecordable => "niet vast te leggen",
+            Status::Suppressed => "niet getoond (kleine aantallen)",
+        }
+    }
+}
+
 /// Counts from 1 to this many are not shown to aggregate-only readers (the usual small-cell
 /// rule of Dutch statistics, n < 5; method-review §4 requirement 2).
 pub const SMALLEST_SHOWN: i64 = 5;
