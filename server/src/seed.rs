@@ -32,11 +32,11 @@ use crate::{
 use chrono::{Days, NaiveDate, Utc};
 use entities::{
     ActivityKind, AftercareDecision, CareSetting, ConsentDecision, ConsentPurpose, ContactKind, ContactTopic, CoreTask,
-    EducationKind, EndReason, GoalStatus, LivingClimateItem, LocationKind, MembershipRole, NetworkRelation,
-    NonAccompanyingParentOutcome, ParentRisk, Phase, PsychoEducationAudience, PsychoEducationForm, ReportingCodeSignal,
-    Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex, SubGoal, access_log_head, custody,
-    family_membership, goal as goal_row, location, organisation, person, reporting_code_track, trajectory, worker,
-    worker_role,
+    EducationKind, EndReason, GoalStatus, LivingClimateItem, LocationKind, MeldcodeDecision, MembershipRole,
+    NetworkRelation, NonAccompanyingParentOutcome, ParentRisk, Phase, PsychoEducationAudience, PsychoEducationForm,
+    ReportingCodeSignal, Role, SafetyAgreement, SafetyJudgement, SafetyRespondent, SafetyTool, Sex, SubGoal,
+    access_log_head, custody, family_membership, goal as goal_row, location, organisation, person,
+    reporting_code_track, trajectory, worker, worker_role,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
@@ -221,7 +221,9 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
     if present.is_some() {
         return Ok(false);
     }
-    let mut families = FamilyGenerator::new(20261124);
+    // Admissions over most of a year, so that the last full quarter and the year so far both
+    // have children arriving, staying and leaving (the norm figures).
+    let mut families = FamilyGenerator::new(20261124, 330);
     for demo in DEMO {
         let org = create_organisation(db, demo.slug, demo.name).await?;
         let mut locations = Vec::new();
@@ -261,13 +263,28 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
         for i in 0..demo.families {
             let family = families.next(i, &locations, &cfw);
             let admitted = family.admission_date.expect("generated families have an admission date");
-            for (c, child) in seeder.admit(family).await?.iter().enumerate() {
+            let admitted_family = seeder.admit(family).await?;
+            // Some families move to the other location a month into their stay (2a).
+            let stayed = (families.today - admitted).num_days().max(0) as u64;
+            if i % 4 == 1 && stayed > 60 {
+                let elsewhere = locations.iter().find(|l| l.id != admitted_family.family.location_id).map(|l| l.id);
+                if let Some(location_id) = elsewhere {
+                    seeder.move_family(admitted_family.family.id, location_id, admitted + Days::new(30)).await?;
+                }
+            }
+            for (c, child) in admitted_family.children.iter().enumerate() {
+                let variant = (i + c) as u64;
+                // Half the long stays have ended: their story stops on the day the child left,
+                // at least 100 days after admission.
+                let left = (variant.is_multiple_of(2) && stayed > 150)
+                    .then(|| families.today - Days::new(14 + (variant * 11) % (stayed - 114)));
                 let story = DemoStory {
                     child: child.id,
                     born: child.date_of_birth,
                     admitted,
-                    today: families.today,
-                    variant: (i + c) as u64,
+                    today: left.unwrap_or(families.today),
+                    leaves: left.is_some(),
+                    variant,
                 };
                 let meta = Seeder::meta();
                 let txn = db.begin().await?;
@@ -307,7 +324,7 @@ pub async fn seed_bench(db: &DatabaseConnection, slug: &str, families: usize) ->
     }
     let lead = create_worker(db, org.id, "Bench Lead", &[Role::TeamLead]).await?;
     let seeder = Seeder::new(db, &org, &lead);
-    let mut generator = FamilyGenerator::new(42);
+    let mut generator = FamilyGenerator::new(42, 120);
     for i in 0..families {
         let meta = Seeder::meta();
         let actor = seeder.actor(&meta);
@@ -386,7 +403,10 @@ struct DemoStory {
     child: Uuid,
     born: NaiveDate,
     admitted: NaiveDate,
+    /// The last day of the story: today, or the day the child left.
     today: NaiveDate,
+    /// The child left on `today`.
+    leaves: bool,
     /// Varies the story between children: the judgement, who falls behind, who leaves.
     variant: u64,
 }
@@ -495,20 +515,31 @@ impl DemoStory {
                 .one(txn)
                 .await?
                 .ok_or_else(|| AppError::internal(anyhow::anyhow!("no Meldcode track opened")))?;
-            for (step, outcome, consulted_veilig_thuis) in [
-                (1, "Signalen in kaart gebracht met de kindcheck.", None),
-                (2, "Overlegd met de aandachtsfunctionaris en Veilig Thuis.", Some(true)),
-            ] {
+            // Half the tracks are decided within six weeks (norm 4), the others are at step 2.
+            let steps = [
+                (1, "Signalen in kaart gebracht met de kindcheck.", None, None),
+                (2, "Overlegd met de aandachtsfunctionaris en Veilig Thuis.", Some(true), None),
+                (3, "Gesprek met moeder over de zorgen.", None, None),
+                (
+                    4,
+                    "Geen acute of structurele onveiligheid.",
+                    None,
+                    Some(MeldcodeDecision::NoAcuteOrStructuralUnsafety),
+                ),
+                (5, "Hulp georganiseerd en veiligheid gemonitord.", None, Some(MeldcodeDecision::OrganiseHelp)),
+            ];
+            let reached = if v.is_multiple_of(2) && stay >= 45 { 5 } else { 2 };
+            for (step, outcome, consulted_veilig_thuis, decision) in steps.into_iter().take(reached) {
                 safety::record_reporting_code_step(
                     actor,
                     txn,
                     RecordReportingCodeStep {
                         track_id: track.id,
                         step,
-                        recorded_on: Some(self.day(4 + step as u64)),
+                        recorded_on: Some(self.day(4 + 8 * step as u64)),
                         outcome: outcome.into(),
                         consulted_veilig_thuis,
-                        decision: None,
+                        decision,
                     },
                 )
                 .await?;
@@ -527,7 +558,8 @@ impl DemoStory {
                     when: Some("elke dag".into()),
                 }],
                 agreed_by: vec!["moeder".into(), "begeleider".into()],
-                review_on: self.today + Days::new(14 + v % 14),
+                // A review date may not lie in the past, not even for a child who has left since.
+                review_on: Utc::now().date_naive() + Days::new(14 + v % 14),
             },
         )
         .await?;
@@ -545,6 +577,26 @@ impl DemoStory {
                 },
             )
             .await?;
+        }
+        // A trauma risk seen at the first contact: the CRIES-13 from 8, mostly within 28 days (9a).
+        if v.is_multiple_of(3)
+            && crate::domain::age::age_on(self.born, self.day(20)) >= 8
+            && stay >= 25
+            && !v.is_multiple_of(9)
+        {
+            const OPTIONS: [&str; 4] = ["NOT_AT_ALL", "RARELY", "SOMETIMES", "OFTEN"];
+            let answers = (1..=13u64)
+                .map(|i| Answer { item: i as u32, answer: OPTIONS[((i + v) % 4) as usize].into() })
+                .collect();
+            let cries = RecordScreening {
+                child_id: child,
+                instrument: "CRIES_13".into(),
+                informant: Informant::SelfReport,
+                administered_on: Some(self.day(20)),
+                answers,
+                filled_in_by: None,
+            };
+            screening::record_screening(actor, txn, cries).await?;
         }
         network::add_network_member(
             actor,
@@ -623,6 +675,10 @@ impl DemoStory {
                 }
             }
             self.talk(actor, txn, ContactKind::ParentTalk, day, "Oudergesprek over hoe het met het kind gaat.").await?;
+            // Most children keep in touch with oma (11d).
+            if (day - 31).is_multiple_of(28) && v % 3 != 1 {
+                self.talk(actor, txn, ContactKind::NetworkContact, day, "Bij oma Riet op bezoek geweest.").await?;
+            }
             day += 7;
         }
         let goals = goal_row::Entity::find()
@@ -636,7 +692,7 @@ impl DemoStory {
                 .iter()
                 .map(|g| ProgressOnGoal {
                     goal_id: g.id,
-                    score: Some(4 + (at / 42) as i32),
+                    score: Some((4 + (at / 42) as i32).min(10)),
                     status: GoalStatus::InProgress,
                 })
                 .collect();
@@ -657,8 +713,12 @@ impl DemoStory {
         }
         self.phase_2_extras(actor, txn, age, v).await?;
         if stay > 90 && v % 2 == 0 {
-            advance(AdvancePhase { expected_departure_on: Some(self.today + Days::new(21)), ..Default::default() })
-                .await?;
+            advance(AdvancePhase {
+                effective_on: Some(self.today),
+                expected_departure_on: Some(self.today + Days::new(21)),
+                ..Default::default()
+            })
+            .await?;
             self.talk(
                 actor,
                 txn,
@@ -667,24 +727,34 @@ impl DemoStory {
                 "Vertrek voorbereid: wat gaat goed, wat vraagt nog aandacht.",
             )
             .await?;
-            activities::decide_aftercare(
-                actor,
-                txn,
-                DecideAftercare {
-                    child_id: child,
-                    decision: AftercareDecision::AftercareByShelter,
-                    handover_id: None,
-                    safety_monitoring: Some("De begeleider belt moeder de eerste zes weken elke week.".into()),
-                    note: None,
-                },
-            )
-            .await?;
-            if v % 4 == 0 {
+            if self.leaves {
+                // Where they went, and the aftercare decided on leaving (11a, 11e).
+                let (end_reason, aftercare) = match (v / 2) % 4 {
+                    0 => (EndReason::IndependentHousing, AftercareDecision::NoFollowUpNeeded),
+                    1 => (EndReason::ReturnedHome, AftercareDecision::AftercareByShelter),
+                    2 => (EndReason::TransferredElsewhere, AftercareDecision::NoFollowUpNeeded),
+                    _ => (EndReason::IndependentHousing, AftercareDecision::AftercareByShelter),
+                };
                 advance(AdvancePhase {
                     to: Some(Phase::Closed),
-                    end_reason: Some(EndReason::IndependentHousing),
+                    effective_on: Some(self.today),
+                    end_reason: Some(end_reason),
+                    aftercare_decision: Some(aftercare),
                     ..Default::default()
                 })
+                .await?;
+            } else {
+                activities::decide_aftercare(
+                    actor,
+                    txn,
+                    DecideAftercare {
+                        child_id: child,
+                        decision: AftercareDecision::AftercareByShelter,
+                        handover_id: None,
+                        safety_monitoring: Some("De begeleider belt moeder de eerste zes weken elke week.".into()),
+                        note: None,
+                    },
+                )
                 .await?;
             }
         }
@@ -895,17 +965,19 @@ struct FamilyGenerator {
     today: NaiveDate,
     /// Serial for BSNs, so generated BSNs never collide.
     next_bsn: u64,
+    /// Admissions fall in this many days up to today.
+    spread_days: u64,
 }
 
 impl FamilyGenerator {
-    fn new(seed: u64) -> Self {
-        Self { rng: Lcg(seed), today: Utc::now().date_naive(), next_bsn: 10_000_000 + seed % 1_000_000 }
+    fn new(seed: u64, spread_days: u64) -> Self {
+        Self { rng: Lcg(seed), today: Utc::now().date_naive(), next_bsn: 10_000_000 + seed % 1_000_000, spread_days }
     }
 
     fn next(&mut self, i: usize, locations: &[location::Model], workers: &[worker::Model]) -> AdmitFamily {
         let rng = &mut self.rng;
         let family_name = rng.pick(FAMILY_NAMES);
-        let admitted = self.today - Days::new(rng.next(120));
+        let admitted = self.today - Days::new(rng.next(self.spread_days));
         let member = |reference: Option<&str>, role, given_name: &str, date_of_birth, sex| NewMember {
             reference: reference.map(str::to_string),
             role,
@@ -1013,12 +1085,22 @@ impl<'a> Seeder<'a> {
         Actor { principal: &self.principal, meta }
     }
 
-    /// Admits a family through the admission use case; returns its children.
-    async fn admit(&self, family: AdmitFamily) -> anyhow::Result<Vec<person::Model>> {
+    /// Admits a family through the admission use case.
+    async fn admit(&self, family: AdmitFamily) -> anyhow::Result<admission::Admitted> {
         let meta = Self::meta();
         let txn = self.db.begin().await?;
         let admitted = admission::admit_family(self.actor(&meta), &txn, family).await?;
         txn.commit().await?;
-        Ok(admitted.children)
+        Ok(admitted)
+    }
+
+    /// Moves a family to another location on `moved_on`.
+    async fn move_family(&self, family_id: Uuid, location_id: Uuid, moved_on: NaiveDate) -> anyhow::Result<()> {
+        let meta = Self::meta();
+        let txn = self.db.begin().await?;
+        let cmd = admission::MoveFamily { family_id, location_id, moved_on: Some(moved_on) };
+        admission::move_family(self.actor(&meta), &txn, cmd).await?;
+        txn.commit().await?;
+        Ok(())
     }
 }

@@ -106,12 +106,13 @@ impl Status {
 pub const SMALLEST_SHOWN: i64 = 5;
 
 /// Whether a count would point at a handful of persons: any group of 1 to 4 children, those
-/// who meet it or those who do not (for a mean, the children counted).
+/// who meet it or those who do not; for a mean, the children counted or the sum (one move in
+/// a year points at a family).
 pub fn too_small(c: Count, ratio: Ratio) -> bool {
     let small = |n: i64| (1..SMALLEST_SHOWN).contains(&n);
     match ratio {
         Ratio::Share => small(c.numerator) || small(c.denominator - c.numerator),
-        Ratio::Mean { .. } => small(c.denominator),
+        Ratio::Mean { .. } => small(c.numerator) || small(c.denominator),
     }
 }
 
@@ -508,5 +509,12 @@ mod tests {
         let stay = indicator("2a.2").unwrap();
         assert_eq!(stay.status(Some(Count { numerator: 30, denominator: 4 }), true), Status::Suppressed);
         assert_eq!(stay.status(Some(Count { numerator: 300, denominator: 5 }), true), Status::NoThreshold);
+        let moves = indicator("2a").unwrap();
+        assert_eq!(
+            moves.status(Some(Count { numerator: 1, denominator: 60 }), true),
+            Status::Suppressed,
+            "one move points at a family"
+        );
+        assert_eq!(moves.status(Some(Count { numerator: 0, denominator: 60 }), true), Status::Met);
     }
 }
