@@ -363,7 +363,15 @@ fn assessment(child_id: Uuid, assessed_on: Option<NaiveDate>, age: i32, variant:
     let not_good_enough = variant.is_multiple_of(5);
     let score =
         |respondent, score| ScaleAnswer { respondent, respondent_person_id: None, respondent_name: None, score };
-    let mut scores = vec![score(SafetyRespondent::Worker, if not_good_enough { 3 } else { 6 })];
+    let mut scores = vec![
+        score(SafetyRespondent::Worker, if not_good_enough { 3 } else { 6 }),
+        ScaleAnswer {
+            respondent: SafetyRespondent::Parent,
+            respondent_person_id: None,
+            respondent_name: Some("moeder".into()),
+            score: 4 + (variant % 3) as i32,
+        },
+    ];
     if age >= 4 {
         scores.push(score(SafetyRespondent::Child, 5 + (variant % 4) as i32));
     }
@@ -688,12 +696,18 @@ impl DemoStory {
             .await?;
         let mut at = 14 + 42;
         while at <= stay {
+            // From the third evaluation on, some goals are achieved.
             let progress = goals
                 .iter()
-                .map(|g| ProgressOnGoal {
+                .enumerate()
+                .map(|(n, g)| ProgressOnGoal {
                     goal_id: g.id,
                     score: Some((4 + (at / 42) as i32).min(10)),
-                    status: GoalStatus::InProgress,
+                    status: if at >= 14 + 3 * 42 && (n as u64 + v).is_multiple_of(2) {
+                        GoalStatus::Achieved
+                    } else {
+                        GoalStatus::InProgress
+                    },
                 })
                 .collect();
             plans::record_evaluation(
@@ -710,6 +724,13 @@ impl DemoStory {
             )
             .await?;
             at += 42;
+        }
+        // Safety assessed again, and the SDQ filled in again, in phase 2 (the outcome figures).
+        if stay >= 80 {
+            safety::record_safety_assessment(actor, txn, assessment(child, Some(self.day(70)), age, v + 1)).await?;
+            if (4..=17).contains(&age) {
+                screening::record_screening(actor, txn, parent_sdq(child, Some(self.day(75)), v + 2)).await?;
+            }
         }
         self.phase_2_extras(actor, txn, age, v).await?;
         if stay > 90 && v % 2 == 0 {

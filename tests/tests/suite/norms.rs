@@ -686,3 +686,105 @@ async fn the_report_renders_for_the_demo_organisation() {
     assert_eq!(reads.len(), 4, "two downloads by the officer, one by the municipality, one on the command line");
     assert!(reads.iter().all(|e| e.persons.is_empty()));
 }
+
+/// The outcomes: the safety scale from the first assessment to the latest (per respondent), the
+/// parents' SDQ band, and the goals achieved by the children who left.
+#[tokio::test]
+async fn outcome_figures_compare_the_first_record_with_the_latest() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let t = &org.worker_token;
+    let (from, to) = (today() - Days::new(200), today() - Days::new(60));
+    let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
+    let born = today() - Days::new(9 * 365);
+    let assess = |c: &Value, on: NaiveDate, worker: i32| {
+        json!({ "input": { "childId": c, "assessedOn": on.to_string(), "worries": "w", "safetyGoals": "g",
+            "judgement": "GOOD_ENOUGH", "scores": [{ "respondent": "WORKER", "score": worker }] } })
+    };
+    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }";
+    let (up, _) = child(&app, &org, from, born).await;
+    app.gql(t, assessment, assess(&up, from + Days::new(3), 3)).await;
+    app.gql(t, assessment, assess(&up, from + Days::new(60), 6)).await;
+    app.gql(t, assessment, assess(&up, to + Days::new(1), 1)).await; // after the period: not the latest
+    let (down, _) = child(&app, &org, from, born).await;
+    app.gql(t, assessment, assess(&down, from + Days::new(3), 6)).await;
+    app.gql(t, assessment, assess(&down, from + Days::new(60), 5)).await;
+    let (once, _) = child(&app, &org, from, born).await;
+    app.gql(t, assessment, assess(&once, from + Days::new(3), 5)).await;
+    assert_eq!(
+        norms::count(&app.db, "outcome.safety.worker", &s).await.unwrap(),
+        Some(Count { numerator: 1, denominator: 2 })
+    );
+    let reasons: Vec<String> = norms::cases(&app.db, "outcome.safety.worker", &s, None, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.reason)
+        .collect();
+    assert_eq!(reasons, ["safety scale up 3", "safety scale down 1"]);
+    assert_eq!(
+        norms::count(&app.db, "outcome.safety.child", &s).await.unwrap(),
+        Some(Count { numerator: 0, denominator: 0 })
+    );
+
+    // The SDQ band: all "not true" is NORMAL, all "certainly true" ABNORMAL.
+    let sdq = |c: &Value, on: NaiveDate, answer: &str| {
+        let answers: Vec<Value> = (1..=25).map(|i| json!({ "item": i, "answer": answer })).collect();
+        json!({ "input": { "childId": c, "instrument": "SDQ", "informant": "PARENT", "administeredOn": on.to_string(), "answers": answers } })
+    };
+    let screening = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { band } }";
+    assert_eq!(
+        app.gql(t, screening, sdq(&up, from + Days::new(10), "CERTAINLY_TRUE")).await["recordScreening"]["band"],
+        "ABNORMAL"
+    );
+    assert_eq!(
+        app.gql(t, screening, sdq(&up, from + Days::new(70), "NOT_TRUE")).await["recordScreening"]["band"],
+        "NORMAL"
+    );
+    app.gql(t, screening, sdq(&down, from + Days::new(10), "NOT_TRUE")).await;
+    app.gql(t, screening, sdq(&down, from + Days::new(70), "CERTAINLY_TRUE")).await;
+    app.gql(t, screening, sdq(&once, from + Days::new(10), "NOT_TRUE")).await;
+    assert_eq!(norms::count(&app.db, "outcome.sdq", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
+    let reasons: Vec<String> =
+        norms::cases(&app.db, "outcome.sdq", &s, None, None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
+    assert_eq!(reasons, ["SDQ band better", "SDQ band worse"]);
+
+    // Goals: at the last evaluation before leaving, one of two achieved counts (at least half);
+    // none of two does not.
+    let plan = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id goals { id } } }";
+    let evaluate = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { id } }";
+    let close = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
+    for (c, last) in [(&up, ["ACHIEVED", "IN_PROGRESS"]), (&down, ["IN_PROGRESS", "NOT_STARTED"])] {
+        let made = app.gql(t, plan, json!({ "input": { "childId": c, "drawnUpOn": (from + Days::new(14)).to_string(), "childLanguageSummary": "Plan",
+            "goals": [{ "text": "Veilig", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }, { "text": "Praten", "subGoals": ["D"], "coreTask": "CHILD_IN_VIEW" }] } })).await;
+        let goals = made["recordActionPlan"]["goals"].as_array().unwrap().clone();
+        for (on, statuses) in [(56, ["ACHIEVED", "ACHIEVED"]), (98, last)] {
+            let progress: Vec<Value> =
+                goals.iter().zip(statuses).map(|(g, status)| json!({ "goalId": g["id"], "status": status })).collect();
+            app.gql(t, evaluate, json!({ "input": { "planId": made["recordActionPlan"]["id"], "heldOn": (from + Days::new(on)).to_string(),
+                "parentTookPart": true, "childTookPart": true, "progress": progress } })).await;
+        }
+        app.gql(
+            t,
+            close,
+            json!({ "input": { "childId": c, "to": "CLOSED", "effectiveOn": (from + Days::new(100)).to_string(),
+            "endReason": "RETURNED_HOME", "aftercareDecision": "NO_FOLLOW_UP_NEEDED" } }),
+        )
+        .await;
+    }
+    assert_eq!(
+        norms::count(&app.db, "outcome.goals", &s).await.unwrap(),
+        Some(Count { numerator: 1, denominator: 2 }),
+        "the child without a plan is not counted"
+    );
+    let reasons: Vec<String> = norms::cases(&app.db, "outcome.goals", &s, None, None, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.reason)
+        .collect();
+    assert_eq!(
+        reasons,
+        ["1 of 2 goals achieved at the last evaluation", "0 of 2 goals achieved at the last evaluation"]
+    );
+}

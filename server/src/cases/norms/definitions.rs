@@ -5,17 +5,18 @@ use super::{
     NormScope,
     populations::{
         Sql, admitted, base, born_by, came_with_one_parent, closed_in, evaluations, flag, has, held_in_period, in_care,
-        keys, left_phase_1, left_phase_1_in, of_trajectory, tracks, trajectory_col, until,
+        keys, left_phase_1, left_phase_1_in, of_trajectory, safety_scale_change, tracks, trajectory_col, until,
     },
 };
+use crate::domain::screening::Informant;
 use chrono::Days;
 use entities::{
-    AftercareDecision, ContactKind, EducationKind, EndReason, HandoverStatus, SafetyRespondent, action_plan,
-    child_activity, contact, custody, evaluation, first_contact, goal, handover, intake, non_accompanying_parent,
-    placement, psycho_education, reporting_code_step, reporting_code_track, safety_assessment, safety_scale_score,
-    screening, trajectory, worker,
+    AftercareDecision, ContactKind, EducationKind, EndReason, GoalStatus, HandoverStatus, SafetyRespondent,
+    action_plan, child_activity, contact, custody, evaluation, first_contact, goal, goal_progress, handover, intake,
+    non_accompanying_parent, placement, psycho_education, reporting_code_step, reporting_code_track, safety_assessment,
+    safety_scale_score, screening, trajectory, worker,
 };
-use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
 
 /// A process indicator of IB 1949-1966: children in care at least 42 days of the period (of
 /// those, the ones `narrowed` to), and whether they have a record of `$entity`.
@@ -28,6 +29,22 @@ macro_rules! has_record {
             },
             met: || Expr::col(Alias::new("detail")).eq(1),
             reason: |met, _| if met { concat!("with ", $what).into() } else { concat!("without ", $what).into() },
+        }
+    };
+}
+
+/// A safety-scale outcome: the change of `$respondent`'s score from the first assessment to the
+/// latest.
+macro_rules! safety_scale {
+    ($respondent:expr) => {
+        Definition {
+            population: |sql, s| safety_scale_change(sql, s, $respondent),
+            met: || Expr::col(Alias::new("detail")).gt(0),
+            reason: |_, change| match change.unwrap_or_default() {
+                0 => "safety scale unchanged".into(),
+                up if up > 0 => format!("safety scale up {up}"),
+                down => format!("safety scale down {}", -down),
+            },
         }
     };
 }
@@ -660,6 +677,98 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             "the parent who did not come along looked into",
             came_with_one_parent()
         ),
+        "outcome.safety.worker" => safety_scale!(SafetyRespondent::Worker),
+        "outcome.safety.parent" => safety_scale!(SafetyRespondent::Parent),
+        "outcome.safety.child" => safety_scale!(SafetyRespondent::Child),
+        "outcome.sdq" => Definition {
+            population: |sql, s| {
+                let sdqs = || {
+                    of_trajectory(screening::Entity, Expr::val(1), screening::Column::TrajectoryId)
+                        .and_where(Expr::col((screening::Entity, screening::Column::Instrument)).eq("SDQ"))
+                        .and_where(
+                            Expr::col((screening::Entity, screening::Column::Informant)).eq(Informant::Parent.as_str()),
+                        )
+                        .and_where(Expr::col((screening::Entity, screening::Column::AdministeredOn)).lte(s.period.to))
+                        .to_owned()
+                };
+                let band = |order: Order| {
+                    let rank = sql.band_rank(Expr::col((screening::Entity, screening::Column::Result)));
+                    let mut q = sdqs();
+                    q.clear_selects();
+                    q.expr(rank)
+                        .order_by((screening::Entity, screening::Column::AdministeredOn), order.clone())
+                        .order_by((screening::Entity, screening::Column::CreatedAt), order)
+                        .limit(1)
+                        .to_owned()
+                };
+                let mut count = sdqs();
+                count.clear_selects();
+                count.expr(Func::count(Expr::col((screening::Entity, screening::Column::Id))));
+                // Bands run NORMAL 0 to ABNORMAL 2: first minus latest is the improvement.
+                in_care(sql, s, 1)
+                    .and_where(Expr::expr(Expr::from(count)).gte(2))
+                    .expr_as(
+                        Expr::expr(Expr::from(band(Order::Asc))).sub(Expr::from(band(Order::Desc))),
+                        Alias::new("detail"),
+                    )
+                    .to_owned()
+            },
+            met: || Expr::col(Alias::new("detail")).gte(0),
+            reason: |_, change| match change {
+                Some(0) => "SDQ band the same".into(),
+                Some(better) if better > 0 => "SDQ band better".into(),
+                Some(_) => "SDQ band worse".into(),
+                None => "SDQ without a band".into(),
+            },
+        },
+        "outcome.goals" => Definition {
+            population: |_, s| {
+                let goals_of_trajectory = || {
+                    Query::select()
+                        .expr(Func::count(Expr::col((goal::Entity, goal::Column::Id))))
+                        .from(goal::Entity)
+                        .and_where(Expr::col((goal::Entity, goal::Column::PlanId)).in_subquery(of_trajectory(
+                            action_plan::Entity,
+                            Expr::col((action_plan::Entity, action_plan::Column::Id)),
+                            action_plan::Column::TrajectoryId,
+                        )))
+                        .to_owned()
+                };
+                // A goal's status at its latest evaluation.
+                let latest_status = Query::select()
+                    .column((goal_progress::Entity, goal_progress::Column::Status))
+                    .from(goal_progress::Entity)
+                    .inner_join(
+                        evaluation::Entity,
+                        Expr::col((evaluation::Entity, evaluation::Column::Id))
+                            .equals((goal_progress::Entity, goal_progress::Column::EvaluationId)),
+                    )
+                    .and_where(
+                        Expr::col((goal_progress::Entity, goal_progress::Column::GoalId))
+                            .equals((goal::Entity, goal::Column::Id)),
+                    )
+                    .order_by((evaluation::Entity, evaluation::Column::HeldOn), Order::Desc)
+                    .order_by((goal_progress::Entity, goal_progress::Column::CreatedAt), Order::Desc)
+                    .limit(1)
+                    .to_owned();
+                let achieved = goals_of_trajectory()
+                    .and_where(Expr::expr(Expr::from(latest_status)).eq(GoalStatus::Achieved.as_str()))
+                    .to_owned();
+                let total = goals_of_trajectory();
+                // Achieved goals in the thousands, all goals below.
+                let detail = Expr::expr(Expr::from(achieved)).mul(1000).add(Expr::from(total.clone()));
+                closed_in(s)
+                    .and_where(Expr::expr(Expr::from(total)).gt(0))
+                    .expr_as(detail, Alias::new("detail"))
+                    .to_owned()
+            },
+            // At least half the goals achieved.
+            met: || Expr::cust("(\"detail\" / 1000) * 2 >= \"detail\" % 1000"),
+            reason: |_, detail| {
+                let detail = detail.unwrap_or_default();
+                format!("{} of {} goals achieved at the last evaluation", detail / 1000, detail % 1000)
+            },
+        },
         _ => return None,
     })
 }

@@ -3,14 +3,14 @@
 
 use super::NormScope;
 use crate::domain::age::born_on_or_before;
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use entities::{
-    ContactKind, MembershipRole, Phase, action_plan, contact, evaluation, family, family_membership, location, person,
-    phase_change, reporting_code_track, trajectory,
+    ContactKind, MembershipRole, Phase, SafetyRespondent, action_plan, contact, evaluation, family, family_membership,
+    location, person, phase_change, reporting_code_track, safety_assessment, safety_scale_score, trajectory,
 };
 use sea_orm::{
     DatabaseBackend, EntityTrait,
-    sea_query::{Alias, Cond, Expr, ExprTrait, Func, IntoCondition, Query, SelectStatement, SimpleExpr},
+    sea_query::{Alias, Cond, Expr, ExprTrait, Func, IntoCondition, Order, Query, SelectStatement, SimpleExpr},
 };
 
 /// Expressions that differ between the databases.
@@ -19,6 +19,19 @@ pub struct Sql(DatabaseBackend);
 impl Sql {
     pub fn new(backend: DatabaseBackend) -> Self {
         Self(backend)
+    }
+
+    /// The rank of a screening's total band (NORMAL 0, BORDERLINE 1, ABNORMAL 2) from its
+    /// stored result, NULL without a band.
+    pub(super) fn band_rank(&self, result: Expr) -> Expr {
+        let band = match self.0 {
+            DatabaseBackend::Sqlite => Expr::cust_with_exprs("json_extract(?, '$.total.band')", [result]),
+            _ => Expr::cust_with_exprs("($1 -> 'total' ->> 'band')", [result]),
+        };
+        Expr::case(band.clone().eq("NORMAL"), 0)
+            .case(band.clone().eq("BORDERLINE"), 1)
+            .case(band.eq("ABNORMAL"), 2)
+            .into()
     }
 
     /// Whole days from `a` to `b` (dates), NULL when either is.
@@ -253,4 +266,45 @@ pub(super) fn held_in_period(s: &NormScope, kind: ContactKind) -> SelectStatemen
     .and_where(Expr::col((contact::Entity, contact::Column::Kind)).eq(kind.as_str()))
     .and_where(Expr::col((contact::Entity, contact::Column::HeldOn)).between(s.period.from, s.period.to))
     .to_owned()
+}
+
+/// The safety-scale answers of `respondent` for the trajectory up to `until`, joined to their
+/// assessments: select from it.
+fn scale_answers(respondent: SafetyRespondent, until: NaiveDate) -> SelectStatement {
+    Query::select()
+        .from(safety_scale_score::Entity)
+        .inner_join(
+            safety_assessment::Entity,
+            Expr::col((safety_assessment::Entity, safety_assessment::Column::Id))
+                .equals((safety_scale_score::Entity, safety_scale_score::Column::AssessmentId)),
+        )
+        .and_where(
+            Expr::col((safety_assessment::Entity, safety_assessment::Column::TrajectoryId))
+                .equals((trajectory::Entity, trajectory::Column::Id)),
+        )
+        .and_where(
+            Expr::col((safety_scale_score::Entity, safety_scale_score::Column::Respondent)).eq(respondent.as_str()),
+        )
+        .and_where(Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn)).lte(until))
+        .to_owned()
+}
+
+/// The change of `respondent`'s safety-scale score from the first assessment to the latest, up
+/// to the period's end, of the children in care in the period who answered at least twice.
+pub(super) fn safety_scale_change(sql: &Sql, s: &NormScope, respondent: SafetyRespondent) -> SelectStatement {
+    let score = |order: Order| {
+        scale_answers(respondent, s.period.to)
+            .column((safety_scale_score::Entity, safety_scale_score::Column::Score))
+            .order_by((safety_assessment::Entity, safety_assessment::Column::AssessedOn), order.clone())
+            .order_by((safety_assessment::Entity, safety_assessment::Column::CreatedAt), order)
+            .limit(1)
+            .to_owned()
+    };
+    let answered = scale_answers(respondent, s.period.to)
+        .expr(Func::count(Expr::col((safety_scale_score::Entity, safety_scale_score::Column::Id))))
+        .to_owned();
+    in_care(sql, s, 1)
+        .and_where(Expr::expr(Expr::from(answered)).gte(2))
+        .expr_as(Expr::expr(Expr::from(score(Order::Desc))).sub(Expr::from(score(Order::Asc))), Alias::new("detail"))
+        .to_owned()
 }
