@@ -44,6 +44,7 @@ pub mod person;
 pub mod phase_change;
 pub mod placement;
 pub mod psycho_education;
+pub mod quality_assessment;
 pub mod reference_index_match;
 pub mod reference_index_signal;
 pub mod referral;

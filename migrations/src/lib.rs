@@ -21,6 +21,8 @@ mod m20261127_000015_screening_follow_up;
 mod m20261127_000016_method_activities;
 mod m20261127_000017_meldcode_signals;
 mod m20261127_000018_municipality_access;
+mod m20261127_000019_quality_assessment;
+mod m20261127_000020_norm_indexes;
 
 pub struct Migrator;
 
@@ -46,6 +48,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000016_method_activities::Migration),
             Box::new(m20261127_000017_meldcode_signals::Migration),
             Box::new(m20261127_000018_municipality_access::Migration),
+            Box::new(m20261127_000019_quality_assessment::Migration),
+            Box::new(m20261127_000020_norm_indexes::Migration),
         ]
     }
 }

@@ -104,6 +104,16 @@ pub fn manage_municipality_access(p: &Principal) -> AppResult<Ground> {
     with_role(p, &[OrgAdmin], "granting municipalities access to the figures")
 }
 
+/// The kwaliteitsinstrument: read by whoever reads the figures; filled in and signed by a
+/// manager — a team lead or the organisation's admin (IB 924-925).
+pub fn read_quality_assessments(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &NORM_ROLES, "reading the quality self-assessments")
+}
+
+pub fn assess_quality(p: &Principal) -> AppResult<Ground> {
+    with_role(p, &[TeamLead, OrgAdmin], "filling in the quality self-assessment")
+}
+
 pub fn read_cases(p: &Principal) -> AppResult<Ground> {
     with_role(p, &CASE_ROLES, "reading case files")
 }

@@ -19,6 +19,7 @@ use crate::{
         municipality_access,
         network::{self, NetworkMemberDetails},
         plans::{self, NewAction, NewGoal, ProgressOnGoal, RecordActionPlan, RecordEvaluation},
+        quality::{self, SaveAssessment},
         safety::{
             self, CloseReportingCodeTrack, OpenReportingCodeTrack, RecordReportingCodeStep, RecordSafetyAssessment,
             RecordSafetyPlan, ScaleAnswer,
@@ -29,7 +30,7 @@ use crate::{
     domain::screening::{Answer, Informant},
     error::{AppError, AppResult},
 };
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Datelike, Days, NaiveDate, Utc};
 use entities::{
     ActivityKind, AftercareDecision, CareSetting, ConsentDecision, ConsentPurpose, ContactKind, ContactTopic, CoreTask,
     EducationKind, EndReason, GoalStatus, LivingClimateItem, LocationKind, MeldcodeDecision, MembershipRole,
@@ -251,6 +252,41 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<bool> {
         create_worker(db, org.id, &format!("Greet {prefix}"), &[Role::QualityOfficer]).await?;
 
         let seeder = Seeder::new(db, &org, &lead);
+        // The kwaliteitsinstrument: the first location's self-assessment of this year signed in
+        // the spring, the second's a draft (norm 5).
+        {
+            let meta = Seeder::meta();
+            let txn = db.begin().await?;
+            let actor = seeder.actor(&meta);
+            let year = families.today.year();
+            let scores = |n: usize| {
+                crate::domain::quality::ITEMS
+                    .iter()
+                    .enumerate()
+                    .take(n)
+                    .map(|(i, item)| (item.key.to_string(), [2, 1, 2][i % 3]))
+                    .collect()
+            };
+            let plan =
+                Some("Kindgesprekken vaker individueel plannen; buitenspelen met de gemeente regelen.".to_string());
+            let first = SaveAssessment {
+                location_id: locations[0].id,
+                year,
+                scores: scores(usize::MAX),
+                improvement_plan: plan,
+            };
+            quality::save(actor, &txn, first).await?;
+            let spring =
+                NaiveDate::from_ymd_opt(year, 4, 15).filter(|d| *d <= families.today).unwrap_or(families.today);
+            quality::sign(actor, &txn, locations[0].id, year, Some(spring)).await?;
+            quality::save(
+                actor,
+                &txn,
+                SaveAssessment { location_id: locations[1].id, year, scores: scores(8), improvement_plan: None },
+            )
+            .await?;
+            txn.commit().await?;
+        }
         if let Some(municipality) = demo.municipality {
             // The admin lets the municipality read the figures (aggregates only).
             let principal =

@@ -26,6 +26,7 @@ mod partner_grants;
 mod partners;
 mod persons;
 mod plans;
+mod quality;
 mod reference_index;
 mod safety;
 mod scalars;
@@ -62,7 +63,13 @@ pub struct Query(
 
 /// The method's catalogues.
 #[derive(MergedObject, Default)]
-pub struct MethodQuery(screening::ScreeningQuery, plans::PlanQuery, norms::NormQuery, norms::MunicipalityAccessQuery);
+pub struct MethodQuery(
+    screening::ScreeningQuery,
+    plans::PlanQuery,
+    norms::NormQuery,
+    norms::MunicipalityAccessQuery,
+    quality::QualityQuery,
+);
 
 // The mutation root, merged from one part per area. The parts are grouped in a shallow tree,
 // not one long list: each merged part nests the resolver future of the next, and a list of
@@ -89,7 +96,12 @@ pub struct MethodMutation(
 
 /// The board and the records it reads that came with it.
 #[derive(MergedObject, Default)]
-pub struct BoardMutationGroup(activities::ActivityMutation, board::BoardMutation, norms::NormMutation);
+pub struct BoardMutationGroup(
+    activities::ActivityMutation,
+    board::BoardMutation,
+    norms::NormMutation,
+    quality::QualityMutation,
+);
 
 /// Chain partners and what is shared with them.
 #[derive(MergedObject, Default)]

@@ -7,7 +7,7 @@ use super::{
     children::AgeBand,
     context::{ContextExt, in_transaction},
     ids,
-    loaders::{PersonId, WorkerId},
+    loaders::{LocationId, PersonId, WorkerId},
     pagination,
     scalars::Date,
 };
@@ -197,42 +197,60 @@ impl NormFigure {
             norms::cases(ctx.db(), self.figure.indicator.code, &self.scope, met, page.after, page.limit + 1).await?;
         let more = found.len() as u64 > page.limit;
         found.truncate(page.limit as usize);
-        let subjects = |worker: bool| {
-            found.iter().filter_map(move |c| match c.subject {
-                Subject::Child(id) if !worker => Some(id),
-                Subject::Worker(id) if worker => Some(id),
-                _ => None,
-            })
-        };
-        let persons = ctx.loader().load_many(subjects(false).map(PersonId)).await?;
-        let workers = ctx.loader().load_many(subjects(true).map(WorkerId)).await?;
+        let persons = ctx.loader().load_many(found.iter().filter_map(|c| match c.subject {
+            Subject::Child(id) => Some(PersonId(id)),
+            _ => None,
+        }));
+        let workers = ctx.loader().load_many(found.iter().filter_map(|c| match c.subject {
+            Subject::Worker(id) => Some(WorkerId(id)),
+            _ => None,
+        }));
+        let locations = ctx.loader().load_many(found.iter().filter_map(|c| match c.subject {
+            Subject::Location(id) => Some(LocationId(id)),
+            _ => None,
+        }));
+        let (persons, workers, locations) = futures::try_join!(persons, workers, locations)?;
         let missing = |what: &str, id| AppError::internal(anyhow::anyhow!("{what} {id} not found"));
         let mut connection = Connection::new(page.after.is_some(), more);
         for c in found {
-            let (child_id, worker_id, name) = match c.subject {
+            let mut case = NormCase {
+                child_id: None,
+                worker_id: None,
+                location_id: None,
+                name: String::new(),
+                met: c.met,
+                reason: c.reason,
+            };
+            match c.subject {
                 Subject::Child(id) => {
                     let person = persons.get(&PersonId(id)).ok_or_else(|| missing("child", id))?;
                     ctx.log_read(id, "norms", &ground);
-                    (Some(ids::encode("Child", id)), None, format!("{} {}", person.given_name, person.family_name))
+                    case.child_id = Some(ids::encode("Child", id));
+                    case.name = format!("{} {}", person.given_name, person.family_name);
                 }
                 Subject::Worker(id) => {
-                    let worker = workers.get(&WorkerId(id)).ok_or_else(|| missing("worker", id))?;
-                    (None, Some(ids::encode("Worker", id)), worker.name.clone())
+                    case.worker_id = Some(ids::encode("Worker", id));
+                    case.name = workers.get(&WorkerId(id)).ok_or_else(|| missing("worker", id))?.name.clone();
                 }
-            };
-            let case = NormCase { child_id, worker_id, name, met: c.met, reason: c.reason };
+                Subject::Location(id) => {
+                    case.location_id = Some(ids::encode("Location", id));
+                    case.name = locations.get(&LocationId(id)).ok_or_else(|| missing("location", id))?.name.clone();
+                }
+            }
             connection.edges.push(Edge::new(pagination::cursor(c.key), case));
         }
         Ok(connection)
     }
 }
 
-/// A child (or, for SKJ registration, a worker) behind a figure: who, and why it is in or
-/// out. Only the name: the quality officer follows up with the child's worker, who has the file.
+/// A child behind a figure (a worker for SKJ registration, a location for the
+/// kwaliteitsinstrument): who, and why it is in or out. Only the name: the quality officer
+/// follows up with the child's worker, who has the file.
 #[derive(SimpleObject)]
 pub struct NormCase {
     pub child_id: Option<ID>,
     pub worker_id: Option<ID>,
+    pub location_id: Option<ID>,
     pub name: String,
     /// Counted in the numerator.
     pub met: bool,

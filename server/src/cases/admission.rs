@@ -478,7 +478,11 @@ async fn family_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uu
         .ok_or(AppError::NotFound("family"))
 }
 
-async fn location_in_org<C: ConnectionTrait>(db: &C, organisation_id: Uuid, id: Uuid) -> AppResult<location::Model> {
+pub(super) async fn location_in_org<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    id: Uuid,
+) -> AppResult<location::Model> {
     location::Entity::find_by_id(id)
         .filter(location::Column::OrganisationId.eq(organisation_id))
         .one(db)

@@ -22,6 +22,7 @@ pub mod norms;
 pub mod partners;
 pub mod persons;
 pub mod plans;
+pub mod quality;
 pub mod records;
 pub mod reference_index;
 pub mod safety;

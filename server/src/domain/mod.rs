@@ -9,6 +9,7 @@ pub mod meldcode;
 pub mod method;
 pub mod norms;
 pub mod phase;
+pub mod quality;
 pub mod reference_index;
 pub mod school_day;
 pub mod screening;

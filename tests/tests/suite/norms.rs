@@ -42,7 +42,7 @@ fn scope(org: &Org, period: Period) -> NormScope {
 fn child_of(c: &NormCase) -> uuid::Uuid {
     match c.subject {
         Subject::Child(id) => id,
-        Subject::Worker(id) => panic!("worker {id} where a child was expected"),
+        other => panic!("{other:?} where a child was expected"),
     }
 }
 
@@ -787,4 +787,130 @@ async fn outcome_figures_compare_the_first_record_with_the_latest() {
         reasons,
         ["1 of 2 goals achieved at the last evaluation", "0 of 2 goals achieved at the last evaluation"]
     );
+}
+
+/// The kwaliteitsinstrument: a team lead opens the location's self-assessment for the year,
+/// pre-filled from the figures, scores it, writes the improvement plan and signs it; signed, it
+/// no longer changes, and norm 5 counts the location.
+#[tokio::test]
+async fn the_kwaliteitsinstrument_is_prefilled_scored_signed_and_counted_by_norm_5() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let year = chrono::Datelike::year(&today());
+    let admitted =
+        NaiveDate::from_ymd_opt(year, 1, 2).unwrap().max(today() - Days::new(60)).min(today() - Days::new(8));
+    let (c, _) = child(&app, &org, admitted, today() - Days::new(9 * 365)).await;
+    first_contact(&app, &org, &c, admitted, true).await;
+    let s = scope(&org, Period::parse(&year.to_string()).unwrap());
+    assert_eq!(
+        norms::count(&app.db, "5", &s).await.unwrap(),
+        Some(Count { numerator: 0, denominator: 1 }),
+        "the location housed a child"
+    );
+
+    let lead = &org.lead_token;
+    let location = json!(org.location_id());
+    let read = "query($l: ID!, $y: Int!) { qualityAssessment(locationId: $l, year: $y) { location { name } items { key part score suggestedScore figureCode figureNumerator figureDenominator } parts { part score } totalScore signedOn } }";
+    let draft = app.gql(lead, read, json!({ "l": location, "y": year })).await["qualityAssessment"].clone();
+    let items = draft["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), server::domain::quality::ITEMS.len());
+    let first = items.iter().find(|i| i["key"] == "CHILD_IN_VIEW_FIRST_CONTACT").unwrap();
+    assert_eq!(
+        (
+            first["figureCode"].clone(),
+            first["figureNumerator"].clone(),
+            first["figureDenominator"].clone(),
+            first["suggestedScore"].clone()
+        ),
+        (json!("1"), json!(1), json!(1), json!(2)),
+        "pre-filled from norm 1"
+    );
+    let talks = items.iter().find(|i| i["key"] == "CHILD_IN_VIEW_TALKS").unwrap();
+    assert_eq!(talks["suggestedScore"], 0, "no kindgesprek held");
+    assert!(
+        items.iter().find(|i| i["key"] == "GENERAL_REFLECTION").unwrap()["suggestedScore"].is_null(),
+        "no figure measures it"
+    );
+    assert!(draft["totalScore"].is_null() && draft["signedOn"].is_null());
+
+    let save = "mutation($input: SaveQualityAssessmentInput!) { saveQualityAssessment(input: $input) { totalScore parts { part score } signedOn } }";
+    let bad = app.gql_error(lead, save, json!({ "input": { "locationId": location, "year": year, "scores": [{ "key": "NOPE", "score": 1 }, { "key": "GENERAL_SKJ", "score": 3 }] } })).await;
+    assert_eq!(bad["extensions"]["code"], "BAD_USER_INPUT");
+    let fields: Vec<&str> =
+        bad["extensions"]["violations"].as_array().unwrap().iter().filter_map(|x| x["field"].as_str()).collect();
+    assert_eq!(fields, ["input.scores[0].key", "input.scores[1].score"], "{bad}");
+    assert_eq!(
+        app.gql_error(&org.worker_token, save, json!({ "input": { "locationId": location, "year": year } })).await["extensions"]
+            ["code"],
+        "FORBIDDEN"
+    );
+    let officer = app.sign(&app.claims("de-haven", &[entities::Role::QualityOfficer], None));
+    assert_eq!(
+        app.gql_error(&officer, save, json!({ "input": { "locationId": location, "year": year } })).await["extensions"]
+            ["code"],
+        "FORBIDDEN"
+    );
+    assert!(
+        app.gql(&officer, read, json!({ "l": location, "y": year })).await["qualityAssessment"]["items"].is_array(),
+        "the quality officer reads it"
+    );
+
+    let sign = "mutation($l: ID!, $y: Int!) { signQualityAssessment(locationId: $l, year: $y) { signedOn } }";
+    let half: Vec<Value> = items.iter().take(5).map(|i| json!({ "key": i["key"], "score": 2 })).collect();
+    app.gql(lead, save, json!({ "input": { "locationId": location, "year": year, "scores": half } })).await;
+    let unsigned = app.gql_error(lead, sign, json!({ "l": location, "y": year })).await;
+    assert_eq!(
+        (unsigned["extensions"]["code"].as_str(), unsigned["extensions"]["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("scores")),
+        "{unsigned}"
+    );
+    // Every item fully, but one partly: (21 × 2 + 1) / 44.
+    let all: Vec<Value> = items
+        .iter()
+        .enumerate()
+        .map(|(n, i)| json!({ "key": i["key"], "score": if n == 0 { 1 } else { 2 } }))
+        .collect();
+    let saved = app
+        .gql(
+            lead,
+            save,
+            json!({ "input": { "locationId": location, "year": year, "scores": all,
+        "improvementPlan": "Kindgesprekken vaker en individueel plannen." } }),
+        )
+        .await["saveQualityAssessment"]
+        .clone();
+    let total = saved["totalScore"].as_f64().unwrap();
+    assert!((total - 43.0 / 44.0).abs() < 1e-9, "{total}");
+    let child_in_view =
+        saved["parts"].as_array().unwrap().iter().find(|p| p["part"] == "CHILD_IN_VIEW").unwrap()["score"]
+            .as_f64()
+            .unwrap();
+    assert!((child_in_view - 0.9).abs() < 1e-9, "{child_in_view}");
+    let sign_on = "mutation($l: ID!, $y: Int!, $on: Date) { signQualityAssessment(locationId: $l, year: $y, signedOn: $on) { signedOn } }";
+    let future = app
+        .gql_error(lead, sign_on, json!({ "l": location, "y": year, "on": (today() + Days::new(1)).to_string() }))
+        .await;
+    assert_eq!(future["extensions"]["field"], "signedOn");
+    assert_eq!(
+        app.gql(lead, sign, json!({ "l": location, "y": year })).await["signQualityAssessment"]["signedOn"],
+        today().to_string()
+    );
+    assert_eq!(
+        app.gql_error(lead, save, json!({ "input": { "locationId": location, "year": year } })).await["extensions"]["code"],
+        "CONFLICT"
+    );
+
+    assert_eq!(norms::count(&app.db, "5", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 1 }));
+    let drill = "query($p: String!) { normFigures(filter: { period: $p, codes: [\"5\"] }) { figures { status cases { edges { node { locationId name met reason } } } } } }";
+    let five = app.gql(&officer, drill, json!({ "p": year.to_string() })).await["normFigures"]["figures"][0].clone();
+    assert_eq!(five["status"], "MET");
+    assert_eq!(
+        five["cases"]["edges"][0]["node"],
+        json!({ "locationId": location, "name": org.secret_location.name, "met": true,
+        "reason": "self-assessment signed in the twelve months up to the period's end" })
+    );
+    // Another organisation's location does not exist here.
+    let anker = tests::org(&app, "anker").await;
+    let foreign = app.gql_error(lead, read, json!({ "l": anker.location_id(), "y": year })).await;
+    assert_eq!(foreign["extensions"]["code"], "NOT_FOUND");
 }

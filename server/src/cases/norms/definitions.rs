@@ -5,7 +5,8 @@ use super::{
     NormScope,
     populations::{
         Sql, admitted, base, born_by, came_with_one_parent, closed_in, evaluations, flag, has, held_in_period, in_care,
-        keys, left_phase_1, left_phase_1_in, of_trajectory, safety_scale_change, tracks, trajectory_col, until,
+        in_care_families, keys, left_phase_1, left_phase_1_in, of_trajectory, safety_scale_change, tracks,
+        trajectory_col, until,
     },
 };
 use crate::domain::screening::Informant;
@@ -13,8 +14,8 @@ use chrono::Days;
 use entities::{
     AftercareDecision, ContactKind, EducationKind, EndReason, GoalStatus, HandoverStatus, SafetyRespondent,
     action_plan, child_activity, contact, custody, evaluation, first_contact, goal, goal_progress, handover, intake,
-    non_accompanying_parent, placement, psycho_education, reporting_code_step, reporting_code_track, safety_assessment,
-    safety_scale_score, screening, trajectory, worker,
+    location, non_accompanying_parent, placement, psycho_education, quality_assessment, reporting_code_step,
+    reporting_code_track, safety_assessment, safety_scale_score, screening, trajectory, worker,
 };
 use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
 
@@ -23,6 +24,7 @@ use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, Selec
 macro_rules! has_record {
     ($entity:ident, $what:literal $(, $narrowed:expr)?) => {
         Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let record = flag(has($entity::Entity, $entity::Column::TrajectoryId), 1);
                 in_care(sql, s, 42)$(.and_where($narrowed))?.expr_as(record, Alias::new("detail")).to_owned()
@@ -38,6 +40,7 @@ macro_rules! has_record {
 macro_rules! safety_scale {
     ($respondent:expr) => {
         Definition {
+            counts: Counts::Children,
             population: |sql, s| safety_scale_change(sql, s, $respondent),
             met: || Expr::col(Alias::new("detail")).gt(0),
             reason: |_, change| match change.unwrap_or_default() {
@@ -49,8 +52,18 @@ macro_rules! safety_scale {
     };
 }
 
+/// Who an indicator counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Counts {
+    Children,
+    Workers,
+    Locations,
+}
+
 /// How one indicator is counted.
 pub(super) struct Definition {
+    /// Whose rows the population selects as `key` (children also as `child_id`).
+    pub counts: Counts,
     /// The children counted, each with its `detail`.
     pub population: fn(&Sql, &NormScope) -> SelectStatement,
     /// Met, as a condition on `detail`.
@@ -62,6 +75,7 @@ pub(super) struct Definition {
 pub(super) fn definition(code: &str) -> Option<Definition> {
     Some(match code {
         "1" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let first = of_trajectory(
                     first_contact::Entity,
@@ -83,6 +97,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "1a" => Definition {
+            counts: Counts::Children,
             population: |_, s| {
                 let all_four = Cond::all()
                     .add(Expr::col(first_contact::Column::WarmWelcome).eq(true))
@@ -107,6 +122,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "6c" => Definition {
+            counts: Counts::Children,
             population: |_, s| {
                 let parent_looked_into = of_trajectory(
                     non_accompanying_parent::Entity,
@@ -128,6 +144,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "6c.2" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let days = sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(left_phase_1()));
                 left_phase_1_in(s).expr_as(days, Alias::new("detail")).to_owned()
@@ -136,6 +153,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             reason: |_, days| format!("left phase 1 on day {}", days.unwrap_or_default()),
         },
         "7" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let talks = held_in_period(s, ContactKind::ChildTalk);
                 in_care(sql, s, 14).and_where(born_by(s, 4)).expr_as(Expr::from(talks), Alias::new("detail")).to_owned()
@@ -148,6 +166,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "8" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let plan = of_trajectory(
                     action_plan::Entity,
@@ -169,6 +188,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "10" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let offered = of_trajectory(
                     psycho_education::Entity,
@@ -195,6 +215,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "2g" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let took_part = of_trajectory(
                     child_activity::Entity,
@@ -222,6 +243,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "3" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 // Days from the latest assessment to the period's end, or to the day the child left.
                 let latest = of_trajectory(
@@ -242,6 +264,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "9a" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let cries = of_trajectory(
                     screening::Entity,
@@ -271,6 +294,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "11d.2" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let contacts = held_in_period(s, ContactKind::NetworkContact);
                 in_care(sql, s, 28).expr_as(Expr::from(contacts), Alias::new("detail")).to_owned()
@@ -281,6 +305,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "1c" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let admission = || trajectory_col(trajectory::Column::AdmissionDate);
                 let mapped = of_trajectory(first_contact::Entity, Expr::val(1), first_contact::Column::TrajectoryId)
@@ -324,6 +349,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "2a" => Definition {
+            counts: Counts::Children,
             population: |_, s| {
                 let placement_col = |c| Expr::col((placement::Entity, c));
                 // A placement that began during the stay is a move (the first began before it).
@@ -352,6 +378,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "2a.2" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let stay = sql.days(
                     trajectory_col(trajectory::Column::AdmissionDate),
@@ -364,6 +391,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             reason: |_, days| format!("stayed {} days", days.unwrap_or_default()),
         },
         "4" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let track = |c| Expr::col((reporting_code_track::Entity, c));
                 let decided = Query::select()
@@ -396,6 +424,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "6a" => Definition {
+            counts: Counts::Workers,
             population: |sql, s| {
                 let worker_col = |c| Expr::col((worker::Entity, c));
                 let responsible = in_care(sql, s, 1)
@@ -442,6 +471,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "6b" => Definition {
+            counts: Counts::Children,
             population: |_, s| {
                 let at_intake = of_trajectory(intake::Entity, Expr::val(1), intake::Column::TrajectoryId)
                     .and_where(Expr::col((intake::Entity, intake::Column::ChildExperience)).is_not_null())
@@ -481,6 +511,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "8b" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let in_period =
                     || Expr::col((evaluation::Entity, evaluation::Column::HeldOn)).between(s.period.from, s.period.to);
@@ -502,6 +533,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "8c" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let drawn_up = || Expr::col((action_plan::Entity, action_plan::Column::DrawnUpOn));
                 let first_plan =
@@ -523,6 +555,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "8e" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let serves = |letter: &str| {
                     Expr::col((goal::Entity, goal::Column::SubGoals)).cast_as("TEXT").like(format!("%\"{letter}\"%"))
@@ -549,6 +582,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "11a" => Definition {
+            counts: Counts::Children,
             population: |_, s| {
                 let decision = || trajectory_col(trajectory::Column::AftercareDecision);
                 let meeting_held = trajectory_col(trajectory::Column::AftercareHandoverId).in_subquery(
@@ -591,6 +625,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "11d" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let at_school = of_trajectory(
                     intake::Entity,
@@ -617,6 +652,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "11e" => Definition {
+            counts: Counts::Children,
             population: |_, s| {
                 let reason = || trajectory_col(trajectory::Column::EndReason);
                 let home = Expr::case(reason().eq(EndReason::IndependentHousing.as_str()), 1)
@@ -638,6 +674,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "reach" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let reached = of_trajectory(first_contact::Entity, Expr::val(1), first_contact::Column::TrajectoryId)
                     .and_where(Expr::col((first_contact::Entity, first_contact::Column::ContactOn)).lte(s.period.to))
@@ -653,6 +690,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "hours_per_child" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let minutes = of_trajectory(
                     contact::Entity,
@@ -681,6 +719,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         "outcome.safety.parent" => safety_scale!(SafetyRespondent::Parent),
         "outcome.safety.child" => safety_scale!(SafetyRespondent::Child),
         "outcome.sdq" => Definition {
+            counts: Counts::Children,
             population: |sql, s| {
                 let sdqs = || {
                     of_trajectory(screening::Entity, Expr::val(1), screening::Column::TrajectoryId)
@@ -722,6 +761,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             },
         },
         "outcome.goals" => Definition {
+            counts: Counts::Children,
             population: |_, s| {
                 let goals_of_trajectory = || {
                     Query::select()
@@ -767,6 +807,66 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             reason: |_, detail| {
                 let detail = detail.unwrap_or_default();
                 format!("{} of {} goals achieved at the last evaluation", detail / 1000, detail % 1000)
+            },
+        },
+        "5" => Definition {
+            counts: Counts::Locations,
+            population: |_, s| {
+                let location_col = |c| Expr::col((location::Entity, c));
+                // Locations where a child of the scope stayed during the period.
+                let housed = Query::select()
+                    .column((placement::Entity, placement::Column::LocationId))
+                    .from(placement::Entity)
+                    .and_where(
+                        Expr::col((placement::Entity, placement::Column::FamilyId)).in_subquery(
+                            Query::select()
+                                .column(Alias::new("family_id"))
+                                .from_subquery(in_care_families(s), Alias::new("families"))
+                                .to_owned(),
+                        ),
+                    )
+                    .and_where(Expr::col((placement::Entity, placement::Column::FromDate)).lte(s.period.to))
+                    .cond_where(
+                        Cond::any()
+                            .add(Expr::col((placement::Entity, placement::Column::UntilDate)).is_null())
+                            .add(Expr::col((placement::Entity, placement::Column::UntilDate)).gte(s.period.from)),
+                    )
+                    .to_owned();
+                // A self-assessment signed in the twelve months up to the period's end.
+                let signed = Query::select()
+                    .expr(Expr::val(1))
+                    .from(quality_assessment::Entity)
+                    .and_where(
+                        Expr::col((quality_assessment::Entity, quality_assessment::Column::LocationId))
+                            .equals((location::Entity, location::Column::Id)),
+                    )
+                    .and_where(
+                        Expr::col((quality_assessment::Entity, quality_assessment::Column::SignedOn))
+                            .between(s.period.to - Days::new(365), s.period.to),
+                    )
+                    .to_owned();
+                let mut q = Query::select();
+                q.expr_as(location_col(location::Column::Id), Alias::new("key"))
+                    .expr_as(Expr::val(Option::<uuid::Uuid>::None), Alias::new("child_id"))
+                    .expr_as(flag(Expr::exists(signed), 1), Alias::new("detail"))
+                    .from(location::Entity)
+                    .and_where(location_col(location::Column::OrganisationId).eq(s.organisation_id))
+                    .and_where(location_col(location::Column::Id).in_subquery(housed));
+                if let Some(id) = s.location_id {
+                    q.and_where(location_col(location::Column::Id).eq(id));
+                }
+                if let Some(kind) = s.location_kind {
+                    q.and_where(location_col(location::Column::Kind).eq(kind.as_str()));
+                }
+                q
+            },
+            met: || Expr::col(Alias::new("detail")).eq(1),
+            reason: |met, _| {
+                if met {
+                    "self-assessment signed in the twelve months up to the period's end".into()
+                } else {
+                    "no signed self-assessment in the twelve months up to the period's end".into()
+                }
             },
         },
         _ => return None,

@@ -15,7 +15,7 @@ use crate::{
     error::{AppError, AppResult},
     policy::{self, Ground},
 };
-use definitions::{Definition, definition};
+use definitions::{Counts, Definition, definition};
 use entities::{CareSetting, LocationKind, organisation};
 use populations::Sql;
 use sea_orm::{
@@ -162,11 +162,13 @@ impl Overview {
     }
 }
 
-/// Who a figure counts: children (most), or workers (SKJ registration).
+/// Who a figure counts: children (most), workers (SKJ registration) or locations (the
+/// kwaliteitsinstrument).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
     Child(Uuid),
     Worker(Uuid),
+    Location(Uuid),
 }
 
 /// A child (or worker) behind a figure, with why it is in or out.
@@ -247,14 +249,20 @@ pub async fn cases<C: ConnectionTrait>(
         q.and_where(Expr::col(Alias::new("key")).gt(after));
     }
     let rows = CaseRow::find_by_statement(db.get_database_backend().build(&q)).all(db).await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let met = r.met == 1;
-            let subject = r.child_id.map_or(Subject::Worker(r.key), Subject::Child);
-            NormCase { key: r.key, subject, met, reason: (d.reason)(met, r.detail) }
+            let subject = match (d.counts, r.child_id) {
+                (Counts::Children, Some(child)) => Subject::Child(child),
+                (Counts::Children, None) => {
+                    return Err(DbErr::Custom(format!("indicator {code}: a row without its child")));
+                }
+                (Counts::Workers, _) => Subject::Worker(r.key),
+                (Counts::Locations, _) => Subject::Location(r.key),
+            };
+            Ok(NormCase { key: r.key, subject, met, reason: (d.reason)(met, r.detail) })
         })
-        .collect())
+        .collect()
 }
 
 /// The definition of an indicator the records can count.

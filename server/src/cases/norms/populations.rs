@@ -124,6 +124,19 @@ fn narrow(q: &mut SelectStatement, s: &NormScope, family_id: Expr, child_id: Exp
     }
 }
 
+/// The families of the children of the scope in care in the period, as `family_id`.
+pub(super) fn in_care_families(s: &NormScope) -> SelectStatement {
+    let mut q = base(s);
+    q.expr_as(trajectory_col(trajectory::Column::FamilyId), Alias::new("family_id"))
+        .and_where(trajectory_col(trajectory::Column::AdmissionDate).lte(s.period.to))
+        .cond_where(
+            Cond::any()
+                .add(trajectory_col(trajectory::Column::EndDate).is_null())
+                .add(trajectory_col(trajectory::Column::EndDate).gte(s.period.from)),
+        );
+    q
+}
+
 /// The `key` column of a population, for `IN`.
 pub(super) fn keys(population: SelectStatement) -> SelectStatement {
     Query::select().column(Alias::new("key")).from_subquery(population, Alias::new("population")).to_owned()

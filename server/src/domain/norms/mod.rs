@@ -273,7 +273,15 @@ pub static CATALOGUE: &[Indicator] = &[
         "those decided in step 5, or closed when steps 1 to 3 did not confirm the suspicion, within 42 days",
         Some(0.90),
     ),
-    not_recordable("5", "5", "Kwaliteitsinstrument Veerkracht ingevuld", "Veerkracht quality instrument completed", "the self-assessment of the kwaliteitsinstrument is not kept yet"),
+    counted(
+        "5",
+        "5",
+        "Kwaliteitsinstrument Veerkracht ingevuld",
+        "Veerkracht quality instrument completed",
+        "locations where children of the scope stayed in the period",
+        "those with a self-assessment (kwaliteitsinstrument) signed in the twelve months up to its end",
+        Some(1.0),
+    ),
     counted(
         "6a",
         "6a",
