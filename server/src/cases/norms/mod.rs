@@ -88,6 +88,10 @@ pub struct Overview {
     pub ground: Ground,
 }
 
+/// Figures counted side by side (two statements each), so that an overview takes at most this
+/// many pooled connections twice over.
+const CONCURRENT_FIGURES: usize = 2;
+
 /// Counts the figures: two statements per counted indicator, however much data there is.
 /// Workers read their own organisation's; a municipality names an organisation that granted
 /// it access.
@@ -130,12 +134,19 @@ pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormReques
     let wanted = |code: &str| req.codes.as_ref().is_none_or(|codes| codes.iter().any(|c| c == code));
     // A municipality reads aggregates only: small counts suppressed.
     let aggregate_only = p.municipality.is_some();
-    let figures = futures::future::try_join_all(CATALOGUE.iter().filter(|i| wanted(i.code)).map(async |indicator| {
-        let (count, before) =
-            futures::try_join!(count(db, indicator.code, &scope), count(db, indicator.code, &previous))?;
-        Ok::<_, DbErr>(Figure::new(indicator, count, before, aggregate_only))
-    }))
-    .await?;
+    // A few figures at a time: all of them at once would hold every pooled connection for as
+    // long as the overview takes, and the other requests' would time out.
+    let indicators: Vec<&'static Indicator> = CATALOGUE.iter().filter(|i| wanted(i.code)).collect();
+    let mut figures = Vec::with_capacity(indicators.len());
+    for chunk in indicators.chunks(CONCURRENT_FIGURES) {
+        let counted = futures::future::try_join_all(chunk.iter().map(async |indicator| {
+            let (count, before) =
+                futures::try_join!(count(db, indicator.code, &scope), count(db, indicator.code, &previous))?;
+            Ok::<_, DbErr>(Figure::new(indicator, count, before, aggregate_only))
+        }))
+        .await?;
+        figures.extend(counted);
+    }
     Ok(Overview { scope, figures, ground })
 }
 
