@@ -256,6 +256,16 @@ impl Default for LimitsConfig {
     }
 }
 
+/// Kubernetes gives every pod the links of each Service in its namespace: a Service named
+/// `veerkracht` brings `VEERKRACHT_SERVICE_HOST`, `VEERKRACHT_SERVICE_PORT[_<NAME>]`,
+/// `VEERKRACHT_PORT` and `VEERKRACHT_PORT_<N>_TCP[_PROTO|_PORT|_ADDR]`. They are not settings
+/// (no setting is named so), so they are passed over while a typo is still refused.
+fn kubernetes_service_link(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    let port_link = key.strip_prefix("port_").is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+    key == "port" || port_link || key == "service_host" || key == "service_port" || key.starts_with("service_port_")
+}
+
 impl Config {
     /// Loads defaults, then `veerkracht.toml` (or the file named by `VEERKRACHT_CONFIG`),
     /// then the environment.
@@ -264,7 +274,12 @@ impl Config {
         Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(file))
             .merge(Env::raw().only(&["DATABASE_URL"]))
-            .merge(Env::prefixed("VEERKRACHT_").ignore(&["CONFIG"]).split("__"))
+            .merge(
+                Env::prefixed("VEERKRACHT_")
+                    .ignore(&["CONFIG"])
+                    .filter(|key| !kubernetes_service_link(key.as_str()))
+                    .split("__"),
+            )
             .extract()
             .map_err(Box::new)
     }
@@ -379,6 +394,31 @@ mod tests {
             assert_eq!(c.limits.max_depth, 7);
             jail.set_env("VEERKRACHT_NO_SUCH_SETTING", "1");
             assert!(Config::load().is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API
+    fn kubernetes_service_links_are_passed_over_and_typos_still_refused() {
+        figment::Jail::expect_with(|jail| {
+            // What a pod sees for a Service `veerkracht` with a port named http on 8080.
+            for (key, value) in [
+                ("VEERKRACHT_SERVICE_HOST", "10.96.0.17"),
+                ("VEERKRACHT_SERVICE_PORT", "8080"),
+                ("VEERKRACHT_SERVICE_PORT_HTTP", "8080"),
+                ("VEERKRACHT_PORT", "tcp://10.96.0.17:8080"),
+                ("VEERKRACHT_PORT_8080_TCP", "tcp://10.96.0.17:8080"),
+                ("VEERKRACHT_PORT_8080_TCP_PROTO", "tcp"),
+                ("VEERKRACHT_PORT_8080_TCP_PORT", "8080"),
+                ("VEERKRACHT_PORT_8080_TCP_ADDR", "10.96.0.17"),
+            ] {
+                jail.set_env(key, value);
+            }
+            jail.set_env("VEERKRACHT_LIMITS__MAX_DEPTH", "9");
+            assert_eq!(Config::load().map_err(|e| *e)?.limits.max_depth, 9);
+            jail.set_env("VEERKRACHT_PORTS", "8080");
+            assert!(Config::load().is_err(), "a typo is still refused");
             Ok(())
         });
     }
