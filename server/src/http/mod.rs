@@ -33,7 +33,7 @@ use std::{
     time::{Duration, Instant},
 };
 use tokio::net::TcpListener;
-use tower_http::{catch_panic::CatchPanicLayer, cors::CorsLayer, timeout::TimeoutLayer};
+use tower_http::{catch_panic::CatchPanicLayer, cors::CorsLayer};
 use tracing::Instrument;
 
 #[derive(Clone)]
@@ -120,10 +120,7 @@ impl AppState {
             .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT]);
         router
             .layer(DefaultBodyLimit::max(self.config.limits.max_body_bytes))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                Duration::from_secs(self.config.limits.request_timeout_seconds),
-            ))
+            .layer(middleware::from_fn_with_state(self.clone(), time_limit))
             .layer(CatchPanicLayer::custom(|_| {
                 tracing::error!("handler panicked");
                 (
@@ -141,6 +138,25 @@ impl AppState {
 }
 
 /// Gives every request an id and a tracing span carrying it, and records metrics.
+/// A request running past `limits.request_timeout_seconds` is dropped and answered 503 with a
+/// GraphQL error body, code TIMEOUT, so that a client tells it from an outage.
+async fn time_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = Duration::from_secs(state.config.limits.request_timeout_seconds);
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({
+                "errors": [{
+                    "message": format!("the request took longer than {} s and was stopped", limit.as_secs()),
+                    "extensions": { "code": "TIMEOUT" }
+                }]
+            })),
+        )
+            .into_response(),
+    }
+}
+
 async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let id = uuid::Uuid::now_v7().to_string();
     req.extensions_mut().insert(RequestId(id.clone()));

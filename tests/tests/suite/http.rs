@@ -27,6 +27,29 @@ async fn get_runs_queries_but_never_mutations() {
     assert_eq!(res.json::<Value>().await.unwrap()["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
 }
 
+/// A request past the time limit answers 503 with a GraphQL error body (code TIMEOUT), not an
+/// empty one; within the limit nothing changes. A limit of 0 s stops every request that has to
+/// wait for anything (here: the database).
+#[tokio::test]
+async fn a_request_past_the_time_limit_answers_timeout_in_a_graphql_body() {
+    let app = spawn_app_with(|c| c.limits.request_timeout_seconds = 0).await;
+    let org = org(&app, "haven").await;
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&org.lead_token)
+        .json(&json!({ "query": "{ families { totalCount } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 503);
+    let body = res.json::<Value>().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
+    let app = spawn_app().await;
+    let org = tests::org(&app, "haven").await;
+    assert_eq!(app.post(Some(&org.lead_token), "{ families { totalCount } }", json!({})).await.0, 200);
+}
+
 #[tokio::test]
 async fn requests_must_be_json_and_fit_the_body_limit() {
     let app = spawn_app_with(|c| c.limits.max_body_bytes = 2048).await;
