@@ -6,7 +6,10 @@
 use crate::{
     audit::{self, RequestMeta},
     auth::Principal,
-    cases::norms::{self, Figure, NormRequest, Overview},
+    cases::{
+        norms::{self, Figure, NormRequest, Overview},
+        partners,
+    },
     domain::norms::{Ratio, Status},
     error::{AppError, AppResult},
 };
@@ -29,13 +32,9 @@ pub async fn norm_report_as_operator<C: ConnectionTrait>(
         .await?
         .ok_or(AppError::NotFound("organisation"))?;
     let principal = Principal {
-        subject: "veerkracht report (command line)".into(),
-        organisation_id: org.id,
         organisation_slug: org.slug.clone(),
-        worker_id: None,
         roles: vec![Role::QualityOfficer],
-        partner: None,
-        municipality: None,
+        ..partners::system_principal(org.id, "veerkracht report (command line)", None)
     };
     let meta = RequestMeta {
         request_id: format!("report-{}", uuid::Uuid::now_v7()),

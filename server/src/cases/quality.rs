@@ -75,19 +75,20 @@ pub async fn assessment<C: ConnectionTrait>(
         setting: None,
         age_band: None,
     };
-    let items = futures::future::try_join_all(ITEMS.iter().map(async |item| {
-        let figure = match item.figure {
-            Some(code) => norms::count(db, code, &scope).await?,
-            None => None,
-        };
-        let suggested = item
-            .figure
-            .and_then(indicator)
-            .zip(figure)
-            .and_then(|(i, c)| i.figure(c).map(|share| suggested_score(share, i.threshold)));
-        Ok::<_, AppError>(AssessedItem { item, score: saved.get(item.key).copied(), figure, suggested })
-    }))
-    .await?;
+    let codes: Vec<&str> = ITEMS.iter().filter_map(|i| i.figure).collect();
+    let mut counts = norms::count_all(db, &codes, &scope).await?.into_iter();
+    let items = ITEMS
+        .iter()
+        .map(|item| {
+            let figure = item.figure.and_then(|_| counts.next().flatten());
+            let suggested = item
+                .figure
+                .and_then(indicator)
+                .zip(figure)
+                .and_then(|(i, c)| i.figure(c).map(|share| suggested_score(share, i.threshold)));
+            AssessedItem { item, score: saved.get(item.key).copied(), figure, suggested }
+        })
+        .collect();
     Ok(Assessment { location, year, record, items })
 }
 

@@ -5,7 +5,7 @@ use super::{
     NormScope,
     populations::{
         Sql, admitted, base, born_by, came_with_one_parent, closed_in, evaluations, flag, has, held_in_period, in_care,
-        in_care_families, keys, left_phase_1, left_phase_1_in, of_trajectory, safety_scale_change, tracks,
+        in_care_families, in_period, keys, left_phase_1, left_phase_1_in, of_trajectory, safety_scale_change, tracks,
         trajectory_col, until,
     },
 };
@@ -190,16 +190,12 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         "10" => Definition {
             counts: Counts::Children,
             population: |sql, s| {
-                let offered = of_trajectory(
+                let offered = in_period(
+                    s,
                     psycho_education::Entity,
-                    Func::count(Expr::col((psycho_education::Entity, psycho_education::Column::Id))),
                     psycho_education::Column::TrajectoryId,
-                )
-                .and_where(
-                    Expr::col((psycho_education::Entity, psycho_education::Column::OfferedOn))
-                        .between(s.period.from, s.period.to),
-                )
-                .to_owned();
+                    psycho_education::Column::OfferedOn,
+                );
                 in_care(sql, s, 28)
                     .and_where(born_by(s, 4))
                     .expr_as(Expr::from(offered), Alias::new("detail"))
@@ -217,16 +213,13 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         "2g" => Definition {
             counts: Counts::Children,
             population: |sql, s| {
-                let took_part = of_trajectory(
+                let took_part = in_period(
+                    s,
                     child_activity::Entity,
-                    Func::count(Expr::col((child_activity::Entity, child_activity::Column::Id))),
                     child_activity::Column::TrajectoryId,
+                    child_activity::Column::HeldOn,
                 )
                 .and_where(Expr::col((child_activity::Entity, child_activity::Column::ChildTookPart)).eq(true))
-                .and_where(
-                    Expr::col((child_activity::Entity, child_activity::Column::HeldOn))
-                        .between(s.period.from, s.period.to),
-                )
                 .to_owned();
                 in_care(sql, s, 28)
                     .and_where(born_by(s, 4))

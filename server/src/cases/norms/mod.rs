@@ -88,9 +88,22 @@ pub struct Overview {
     pub ground: Ground,
 }
 
-/// Figures counted side by side (two statements each), so that an overview takes at most this
-/// many pooled connections twice over.
-const CONCURRENT_FIGURES: usize = 2;
+/// Figures counted side by side: all of them at once would hold every pooled connection for as
+/// long as an overview takes, and other requests would time out waiting for one.
+const CONCURRENT_FIGURES: usize = 4;
+
+/// The figures of `codes` over `scope`, in order, a few at a time: one statement each.
+pub async fn count_all<C: ConnectionTrait>(
+    db: &C,
+    codes: &[&str],
+    scope: &NormScope,
+) -> Result<Vec<Option<Count>>, DbErr> {
+    let mut counts = Vec::with_capacity(codes.len());
+    for chunk in codes.chunks(CONCURRENT_FIGURES) {
+        counts.extend(futures::future::try_join_all(chunk.iter().map(|code| count(db, code, scope))).await?);
+    }
+    Ok(counts)
+}
 
 /// Counts the figures: two statements per counted indicator, however much data there is.
 /// Workers read their own organisation's; a municipality names an organisation that granted
@@ -134,19 +147,14 @@ pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormReques
     let wanted = |code: &str| req.codes.as_ref().is_none_or(|codes| codes.iter().any(|c| c == code));
     // A municipality reads aggregates only: small counts suppressed.
     let aggregate_only = p.municipality.is_some();
-    // A few figures at a time: all of them at once would hold every pooled connection for as
-    // long as the overview takes, and the other requests' would time out.
     let indicators: Vec<&'static Indicator> = CATALOGUE.iter().filter(|i| wanted(i.code)).collect();
-    let mut figures = Vec::with_capacity(indicators.len());
-    for chunk in indicators.chunks(CONCURRENT_FIGURES) {
-        let counted = futures::future::try_join_all(chunk.iter().map(async |indicator| {
-            let (count, before) =
-                futures::try_join!(count(db, indicator.code, &scope), count(db, indicator.code, &previous))?;
-            Ok::<_, DbErr>(Figure::new(indicator, count, before, aggregate_only))
-        }))
-        .await?;
-        figures.extend(counted);
-    }
+    let codes: Vec<&str> = indicators.iter().map(|i| i.code).collect();
+    let (counts, before) = (count_all(db, &codes, &scope).await?, count_all(db, &codes, &previous).await?);
+    let figures = indicators
+        .into_iter()
+        .zip(counts.into_iter().zip(before))
+        .map(|(indicator, (count, before))| Figure::new(indicator, count, before, aggregate_only))
+        .collect();
     Ok(Overview { scope, figures, ground })
 }
 

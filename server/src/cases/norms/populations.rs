@@ -10,7 +10,9 @@ use entities::{
 };
 use sea_orm::{
     DatabaseBackend, EntityTrait,
-    sea_query::{Alias, Cond, Expr, ExprTrait, Func, IntoCondition, Order, Query, SelectStatement, SimpleExpr},
+    sea_query::{
+        Alias, Asterisk, Cond, Expr, ExprTrait, Func, IntoCondition, Order, Query, SelectStatement, SimpleExpr,
+    },
 };
 
 /// Expressions that differ between the databases.
@@ -271,14 +273,22 @@ pub(super) fn of_trajectory<E: EntityTrait>(
 
 /// How many contacts of `kind` were held with the trajectory's child in the period.
 pub(super) fn held_in_period(s: &NormScope, kind: ContactKind) -> SelectStatement {
-    of_trajectory(
-        contact::Entity,
-        Func::count(Expr::col((contact::Entity, contact::Column::Id))),
-        contact::Column::TrajectoryId,
-    )
-    .and_where(Expr::col((contact::Entity, contact::Column::Kind)).eq(kind.as_str()))
-    .and_where(Expr::col((contact::Entity, contact::Column::HeldOn)).between(s.period.from, s.period.to))
-    .to_owned()
+    in_period(s, contact::Entity, contact::Column::TrajectoryId, contact::Column::HeldOn)
+        .and_where(Expr::col((contact::Entity, contact::Column::Kind)).eq(kind.as_str()))
+        .to_owned()
+}
+
+/// How many rows of `entity` of the trajectory fall in the period (by the date `on`), as a
+/// correlated subquery.
+pub(super) fn in_period<E: EntityTrait>(
+    s: &NormScope,
+    entity: E,
+    trajectory_id: E::Column,
+    on: E::Column,
+) -> SelectStatement {
+    of_trajectory(entity, Func::count(Expr::col(Asterisk)), trajectory_id)
+        .and_where(Expr::col((entity, on)).between(s.period.from, s.period.to))
+        .to_owned()
 }
 
 /// The safety-scale answers of `respondent` for the trajectory up to `until`, joined to their
