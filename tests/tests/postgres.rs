@@ -30,3 +30,18 @@ async fn database_connections_have_tcp_nodelay() {
     }
     assert!(seen > 0, "no connection to the database was found");
 }
+
+/// The server's PostgreSQL connections run with JIT compilation off: it took seconds to compile
+/// the norm overview's statement that runs in under one.
+#[tokio::test]
+async fn database_connections_do_not_jit_compile() {
+    use sea_orm::ConnectionTrait;
+    if database_kind() != "postgres" {
+        eprintln!("skipped: PostgreSQL only");
+        return;
+    }
+    let app = spawn_app().await;
+    let row = app.db.query_one_raw(sea_orm::Statement::from_string(app.db.get_database_backend(), "SHOW jit")).await;
+    let jit: String = row.unwrap().unwrap().try_get("", "jit").unwrap();
+    assert_eq!(jit, "off");
+}

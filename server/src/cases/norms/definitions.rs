@@ -4,45 +4,47 @@
 use super::{
     NormScope,
     populations::{
-        Sql, admitted, base, born_by, came_with_one_parent, closed_in, evaluations, flag, has, held_in_period, in_care,
-        in_care_families, in_period, keys, left_phase_1, left_phase_1_in, of_trajectory, safety_scale_change, tracks,
-        trajectory_col, until,
+        Frame, Sql, activities_in_period, base, contacts_in_period, custodies, evaluations, first_contacts, flag,
+        goals, in_care, in_care_families, intakes, keys, other_parents, plans, psycho_education_in_period,
+        safety_assessments, scale_answered, scale_change, screenings, sdq_change, sdqs, tracks, trajectory_col,
     },
 };
-use crate::domain::screening::Informant;
 use chrono::Days;
 use entities::{
-    AftercareDecision, ContactKind, EducationKind, EndReason, GoalStatus, HandoverStatus, SafetyRespondent,
-    action_plan, child_activity, contact, custody, evaluation, first_contact, goal, goal_progress, handover, intake,
-    location, non_accompanying_parent, placement, psycho_education, quality_assessment, reporting_code_step,
-    reporting_code_track, safety_assessment, safety_scale_score, screening, trajectory, worker,
+    AftercareDecision, ContactKind, EndReason, HandoverStatus, SafetyRespondent, contact, handover, location,
+    placement, quality_assessment, reporting_code_step, reporting_code_track, trajectory, worker,
 };
-use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Func, Query, SelectStatement};
 
 /// A process indicator of IB 1949-1966: children in care at least 42 days of the period (of
-/// those, the ones `narrowed` to), and whether they have a record of `$entity`.
+/// those, the ones `narrowed` to), and whether they have a record of `$summary`.
 macro_rules! has_record {
-    ($entity:ident, $what:literal $(, $narrowed:expr)?) => {
+    ($summary:ident, $what:literal $(, $narrowed:ident)?) => {
         Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let record = flag(has($entity::Entity, $entity::Column::TrajectoryId), 1);
-                in_care(sql, s, 42)$(.and_where($narrowed))?.expr_as(record, Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(42)$(.add(f.$narrowed()))?,
+                detail: |f| flag(f.has($summary), 1),
             },
-            met: || Expr::col(Alias::new("detail")).eq(1),
+            met: |detail| detail.eq(1),
             reason: |met, _| if met { concat!("with ", $what).into() } else { concat!("without ", $what).into() },
         }
     };
 }
 
 /// A safety-scale outcome: the change of `$respondent`'s score from the first assessment to the
-/// latest.
+/// latest, for the children in care who answered at least twice.
 macro_rules! safety_scale {
     ($respondent:expr) => {
         Definition {
             counts: Counts::Children,
-            population: |sql, s| safety_scale_change(sql, s, $respondent),
-            met: || Expr::col(Alias::new("detail")).gt(0),
+            population: Population::Trajectories {
+                counted: |f| {
+                    f.in_care(1).add(f.number(scale_answered($respondent, Some(f.s.period.to)), "rows").gte(2))
+                },
+                detail: |f| scale_change(f.s, $respondent),
+            },
+            met: |change| change.gt(0),
             reason: |_, change| match change.unwrap_or_default() {
                 0 => "safety scale unchanged".into(),
                 up if up > 0 => format!("safety scale up {up}"),
@@ -60,37 +62,41 @@ pub(super) enum Counts {
     Locations,
 }
 
+/// Whose rows an indicator counts, and each one's `detail`.
+pub(super) enum Population {
+    /// Children's trajectories in the period's frame: which are counted, and the detail of each
+    /// (read only for those counted).
+    Trajectories { counted: fn(&Frame) -> Cond, detail: fn(&Frame) -> Expr },
+    /// Rows of their own (Meldcode tracks, workers, locations), selected as `key`, `child_id`
+    /// and `detail`.
+    Rows(fn(&Sql, &NormScope) -> SelectStatement),
+}
+
 /// How one indicator is counted.
 pub(super) struct Definition {
-    /// Whose rows the population selects as `key` (children also as `child_id`).
     pub counts: Counts,
-    /// The children counted, each with its `detail`.
-    pub population: fn(&Sql, &NormScope) -> SelectStatement,
-    /// Met, as a condition on `detail`.
-    pub met: fn() -> SimpleExpr,
+    pub population: Population,
+    /// Met, as a condition on the detail.
+    pub met: fn(Expr) -> Expr,
     /// Why a child is in or out, from its detail.
     pub reason: fn(bool, Option<i64>) -> String,
+}
+
+/// 0 when `cond` holds, else `bit`: one bit per part missing (a part without a record is
+/// missing too).
+fn missing(cond: Expr, bit: i64) -> Expr {
+    Expr::case(cond, 0).finally(bit).into()
 }
 
 pub(super) fn definition(code: &str) -> Option<Definition> {
     Some(match code {
         "1" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let first = of_trajectory(
-                    first_contact::Entity,
-                    Func::min(Expr::col((first_contact::Entity, first_contact::Column::ContactOn))),
-                    first_contact::Column::TrajectoryId,
-                )
-                .to_owned();
-                admitted(s, 7)
-                    .expr_as(
-                        sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(first)),
-                        Alias::new("detail"),
-                    )
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.admitted(7),
+                detail: |f| f.days_from_admission(f.get(first_contacts, "first_on")),
             },
-            met: || Expr::col(Alias::new("detail")).lte(7),
+            met: |days| days.lte(7),
             reason: |_, days| match days {
                 Some(d) => format!("first contact on day {d}"),
                 None => "no first contact".into(),
@@ -98,21 +104,11 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "1a" => Definition {
             counts: Counts::Children,
-            population: |_, s| {
-                let all_four = Cond::all()
-                    .add(Expr::col(first_contact::Column::WarmWelcome).eq(true))
-                    .add(Expr::col(first_contact::Column::HouseRulesExplained).eq(true))
-                    .add(Expr::col(first_contact::Column::ComplaintsProcedureExplained).eq(true))
-                    .add(Expr::col(first_contact::Column::ConfidantExplained).eq(true));
-                let complete = of_trajectory(
-                    first_contact::Entity,
-                    Func::max(Expr::case(all_four, 1).finally(0)),
-                    first_contact::Column::TrajectoryId,
-                )
-                .to_owned();
-                admitted(s, 7).expr_as(Expr::from(complete), Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.admitted(7),
+                detail: |f| f.get(first_contacts, "complete"),
             },
-            met: || Expr::col(Alias::new("detail")).eq(1),
+            met: |complete| complete.eq(1),
             reason: |met, detail| match (met, detail) {
                 (true, _) => "welcome, house rules, complaints procedure and confidant covered".into(),
                 (false, Some(_)) => {
@@ -123,20 +119,18 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "6c" => Definition {
             counts: Counts::Children,
-            population: |_, s| {
-                let parent_looked_into = of_trajectory(
-                    non_accompanying_parent::Entity,
-                    Expr::val(1),
-                    non_accompanying_parent::Column::TrajectoryId,
-                );
+            population: Population::Trajectories {
+                counted: |f| Cond::all().add(f.left_phase_1().between(f.s.period.from, f.s.period.to)),
                 // 1: the activities recorded; 2: left with an exit reason instead; 3: the parent
                 // who did not come along was not looked into (IB 2167).
-                let outcome = Expr::case(trajectory_col(trajectory::Column::Phase1ExitReason).is_not_null(), 2)
-                    .case(Cond::all().add(came_with_one_parent()).add(Expr::exists(parent_looked_into).not()), 3)
-                    .finally(1);
-                left_phase_1_in(s).expr_as(outcome, Alias::new("detail")).to_owned()
+                detail: |f| {
+                    Expr::case(f.t(trajectory::Column::Phase1ExitReason).is_not_null(), 2)
+                        .case(Cond::all().add(f.came_with_one_parent()).add(f.has(other_parents).not()), 3)
+                        .finally(1)
+                        .into()
+                },
             },
-            met: || Expr::col(Alias::new("detail")).eq(1),
+            met: |outcome| outcome.eq(1),
             reason: |_, outcome| match outcome {
                 Some(1) => "left phase 1 with its activities recorded".into(),
                 Some(2) => "left phase 1 with an exit reason instead of all its activities".into(),
@@ -145,20 +139,20 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "6c.2" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let days = sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(left_phase_1()));
-                left_phase_1_in(s).expr_as(days, Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| Cond::all().add(f.left_phase_1().between(f.s.period.from, f.s.period.to)),
+                detail: |f| f.days_from_admission(f.left_phase_1()),
             },
-            met: || Expr::col(Alias::new("detail")).lte(crate::domain::phase::PHASE_1_MAX_DAYS),
+            met: |days| days.lte(crate::domain::phase::PHASE_1_MAX_DAYS),
             reason: |_, days| format!("left phase 1 on day {}", days.unwrap_or_default()),
         },
         "7" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let talks = held_in_period(s, ContactKind::ChildTalk);
-                in_care(sql, s, 14).and_where(born_by(s, 4)).expr_as(Expr::from(talks), Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(14).add(f.born_by(4)),
+                detail: |f| f.number(contacts_in_period, "child_talks"),
             },
-            met: || Expr::col(Alias::new("detail")).gt(0),
+            met: |talks| talks.gt(0),
             reason: |_, talks| match talks.unwrap_or_default() {
                 0 => "no kindgesprek in the period".into(),
                 1 => "1 kindgesprek in the period".into(),
@@ -167,21 +161,11 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "8" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let plan = of_trajectory(
-                    action_plan::Entity,
-                    Func::min(Expr::col((action_plan::Entity, action_plan::Column::DrawnUpOn))),
-                    action_plan::Column::TrajectoryId,
-                )
-                .to_owned();
-                admitted(s, 42)
-                    .expr_as(
-                        sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(plan)),
-                        Alias::new("detail"),
-                    )
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.admitted(42),
+                detail: |f| f.days_from_admission(f.get(plans, "first_on")),
             },
-            met: || Expr::col(Alias::new("detail")).lte(42),
+            met: |days| days.lte(42),
             reason: |_, days| match days {
                 Some(d) => format!("action plan on day {d}"),
                 None => "no action plan".into(),
@@ -189,19 +173,11 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "10" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let offered = in_period(
-                    s,
-                    psycho_education::Entity,
-                    psycho_education::Column::TrajectoryId,
-                    psycho_education::Column::OfferedOn,
-                );
-                in_care(sql, s, 28)
-                    .and_where(born_by(s, 4))
-                    .expr_as(Expr::from(offered), Alias::new("detail"))
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(28).add(f.born_by(4)),
+                detail: |f| f.number(psycho_education_in_period, "rows"),
             },
-            met: || Expr::col(Alias::new("detail")).gt(0),
+            met: |offered| offered.gt(0),
             reason: |met, _| {
                 if met {
                     "psycho-education offered in the period".into()
@@ -212,21 +188,11 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "2g" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let took_part = in_period(
-                    s,
-                    child_activity::Entity,
-                    child_activity::Column::TrajectoryId,
-                    child_activity::Column::HeldOn,
-                )
-                .and_where(Expr::col((child_activity::Entity, child_activity::Column::ChildTookPart)).eq(true))
-                .to_owned();
-                in_care(sql, s, 28)
-                    .and_where(born_by(s, 4))
-                    .expr_as(Expr::from(took_part), Alias::new("detail"))
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(28).add(f.born_by(4)),
+                detail: |f| f.number(activities_in_period, "rows"),
             },
-            met: || Expr::col(Alias::new("detail")).gt(0),
+            met: |took_part| took_part.gt(0),
             reason: |met, _| {
                 if met {
                     "took part in an activity in the period".into()
@@ -237,20 +203,12 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "3" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
+            population: Population::Trajectories {
+                counted: |f| f.in_care(42),
                 // Days from the latest assessment to the period's end, or to the day the child left.
-                let latest = of_trajectory(
-                    safety_assessment::Entity,
-                    Func::max(Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn))),
-                    safety_assessment::Column::TrajectoryId,
-                )
-                .and_where(
-                    Expr::col((safety_assessment::Entity, safety_assessment::Column::AssessedOn)).lte(s.period.to),
-                )
-                .to_owned();
-                in_care(sql, s, 42).expr_as(sql.days(Expr::from(latest), until(s)), Alias::new("detail")).to_owned()
+                detail: |f| f.sql.days(f.get(safety_assessments, "latest_on"), f.until()),
             },
-            met: || Expr::col(Alias::new("detail")).lte(90),
+            met: |days| days.lte(90),
             reason: |_, days| match days {
                 Some(d) => format!("last safety assessment {d} days before the period's end or leaving"),
                 None => "no safety assessment".into(),
@@ -258,29 +216,11 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "9a" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let cries = of_trajectory(
-                    screening::Entity,
-                    Func::min(Expr::col((screening::Entity, screening::Column::AdministeredOn))),
-                    screening::Column::TrajectoryId,
-                )
-                .and_where(Expr::col((screening::Entity, screening::Column::Instrument)).eq("CRIES_13"))
-                .to_owned();
-                let trauma_seen = Query::select()
-                    .column(first_contact::Column::TrajectoryId)
-                    .from(first_contact::Entity)
-                    .and_where(Expr::col(first_contact::Column::RiskTrauma).eq(true))
-                    .to_owned();
-                admitted(s, 28)
-                    .and_where(born_by(s, 8))
-                    .and_where(trajectory_col(trajectory::Column::Id).in_subquery(trauma_seen))
-                    .expr_as(
-                        sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(cries)),
-                        Alias::new("detail"),
-                    )
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.admitted(28).add(f.born_by(8)).add(f.get(first_contacts, "trauma_seen").eq(1)),
+                detail: |f| f.days_from_admission(f.probe(screenings, "first_cries_on")),
             },
-            met: || Expr::col(Alias::new("detail")).lte(28),
+            met: |days| days.lte(28),
             reason: |_, days| match days {
                 Some(d) => format!("CRIES-13 on day {d}"),
                 None => "no CRIES-13".into(),
@@ -288,42 +228,28 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "11d.2" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let contacts = held_in_period(s, ContactKind::NetworkContact);
-                in_care(sql, s, 28).expr_as(Expr::from(contacts), Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(28),
+                detail: |f| f.number(contacts_in_period, "network_contacts"),
             },
-            met: || Expr::col(Alias::new("detail")).gt(0),
+            met: |contacts| contacts.gt(0),
             reason: |met, _| {
                 if met { "a network contact in the period".into() } else { "no network contact in the period".into() }
             },
         },
         "1c" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let admission = || trajectory_col(trajectory::Column::AdmissionDate);
-                let mapped = of_trajectory(first_contact::Entity, Expr::val(1), first_contact::Column::TrajectoryId)
-                    .and_where(
-                        Expr::col((first_contact::Entity, first_contact::Column::NetworkMappedWithParent)).eq(true),
-                    )
-                    .to_owned();
-                let custody = Query::select()
-                    .expr(Expr::val(1))
-                    .from(custody::Entity)
-                    .and_where(
-                        Expr::col((custody::Entity, custody::Column::ChildId))
-                            .equals((trajectory::Entity, trajectory::Column::ChildId)),
-                    )
-                    .to_owned();
-                let intake = of_trajectory(intake::Entity, Expr::val(1), intake::Column::TrajectoryId)
-                    .and_where(sql.days(admission(), Expr::col((intake::Entity, intake::Column::HeldOn))).lte(14))
-                    .to_owned();
+            population: Population::Trajectories {
+                counted: |f| f.admitted(14),
                 // One bit per part missing.
-                let missing = flag(Expr::exists(mapped).not(), 1)
-                    .add(flag(Expr::exists(custody).not(), 2))
-                    .add(flag(Expr::exists(intake).not(), 4));
-                admitted(s, 14).expr_as(missing, Alias::new("detail")).to_owned()
+                detail: |f| {
+                    let intake_within_14 = f.days_from_admission(f.get(intakes, "first_on")).lte(14);
+                    missing(f.get(first_contacts, "network_mapped").eq(1), 1)
+                        .add(missing(f.probe(custodies, "rows").gt(0), 2))
+                        .add(missing(intake_within_14, 4))
+                },
             },
-            met: || Expr::col(Alias::new("detail")).eq(0),
+            met: |missing| missing.eq(0),
             reason: |met, missing| {
                 if met {
                     return "network mapped with the parent, custody recorded, intake within 14 days".into();
@@ -343,27 +269,28 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "2a" => Definition {
             counts: Counts::Children,
-            population: |_, s| {
-                let placement_col = |c| Expr::col((placement::Entity, c));
-                // A placement that began during the stay is a move (the first began before it).
-                let moves = Query::select()
-                    .expr(Func::count(placement_col(placement::Column::Id)))
-                    .from(placement::Entity)
-                    .and_where(
-                        placement_col(placement::Column::FamilyId)
-                            .equals((trajectory::Entity, trajectory::Column::FamilyId)),
-                    )
-                    .and_where(
-                        placement_col(placement::Column::FromDate)
-                            .gt(trajectory_col(trajectory::Column::AdmissionDate)),
-                    )
-                    .and_where(
-                        placement_col(placement::Column::FromDate).lte(trajectory_col(trajectory::Column::EndDate)),
-                    )
-                    .to_owned();
-                closed_in(s).expr_as(Expr::from(moves), Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.closed_in(),
+                detail: |f| {
+                    let placement_col = |c| Expr::col((placement::Entity, c));
+                    // A placement that began during the stay is a move (the first began before
+                    // it). Read per child who left: few, and dated by their own stay.
+                    let moves = Query::select()
+                        .expr(Func::count(placement_col(placement::Column::Id)))
+                        .from(placement::Entity)
+                        .and_where(
+                            placement_col(placement::Column::FamilyId)
+                                .equals((trajectory::Entity, trajectory::Column::FamilyId)),
+                        )
+                        .and_where(
+                            placement_col(placement::Column::FromDate).gt(f.t(trajectory::Column::AdmissionDate)),
+                        )
+                        .and_where(placement_col(placement::Column::FromDate).lte(f.t(trajectory::Column::EndDate)))
+                        .to_owned();
+                    Expr::from(moves)
+                },
             },
-            met: || Expr::col(Alias::new("detail")).eq(0),
+            met: |moves| moves.eq(0),
             reason: |_, moves| match moves.unwrap_or_default() {
                 0 => "no move during the stay".into(),
                 1 => "1 move during the stay".into(),
@@ -372,20 +299,17 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "2a.2" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let stay = sql.days(
-                    trajectory_col(trajectory::Column::AdmissionDate),
-                    trajectory_col(trajectory::Column::EndDate),
-                );
-                closed_in(s).expr_as(stay, Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.closed_in(),
+                detail: |f| f.days_from_admission(f.t(trajectory::Column::EndDate)),
             },
             // A length, not a pass or fail: every stay counts.
-            met: || Expr::val(1).eq(1),
+            met: |_| Expr::val(1).eq(1),
             reason: |_, days| format!("stayed {} days", days.unwrap_or_default()),
         },
         "4" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
+            population: Population::Rows(|sql, s| {
                 let track = |c| Expr::col((reporting_code_track::Entity, c));
                 let decided = Query::select()
                     .expr(Func::min(Expr::col((reporting_code_step::Entity, reporting_code_step::Column::RecordedOn))))
@@ -409,8 +333,8 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
                     )
                     .expr_as(sql.days(track(reporting_code_track::Column::OpenedOn), done.into()), Alias::new("detail"))
                     .to_owned()
-            },
-            met: || Expr::col(Alias::new("detail")).lte(42),
+            }),
+            met: |detail| detail.lte(42),
             reason: |_, days| match days {
                 Some(d) => format!("Meldcode followed through on day {d}"),
                 None => "Meldcode track still open".into(),
@@ -418,9 +342,10 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "6a" => Definition {
             counts: Counts::Workers,
-            population: |sql, s| {
+            population: Population::Rows(|sql, s| {
                 let worker_col = |c| Expr::col((worker::Entity, c));
-                let responsible = in_care(sql, s, 1)
+                let responsible = base(s)
+                    .cond_where(in_care(sql, s, 1))
                     .expr_as(trajectory_col(trajectory::Column::ResponsibleWorkerId), Alias::new("worker"))
                     .to_owned();
                 let talked = Query::select()
@@ -455,8 +380,8 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
                             .add(worker_col(worker::Column::Id).in_subquery(talked)),
                     )
                     .to_owned()
-            },
-            met: || Expr::col(Alias::new("detail")).eq(1),
+            }),
+            met: |detail| detail.eq(1),
             reason: |_, registration| match registration {
                 Some(1) => "SKJ-registered at the period's end".into(),
                 Some(2) => "SKJ registration lapsed before the period's end".into(),
@@ -465,37 +390,17 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "6b" => Definition {
             counts: Counts::Children,
-            population: |_, s| {
-                let at_intake = of_trajectory(intake::Entity, Expr::val(1), intake::Column::TrajectoryId)
-                    .and_where(Expr::col((intake::Entity, intake::Column::ChildExperience)).is_not_null())
-                    .to_owned();
-                let on_the_scale = Query::select()
-                    .expr(Expr::val(1))
-                    .from(safety_scale_score::Entity)
-                    .and_where(
-                        Expr::col((safety_scale_score::Entity, safety_scale_score::Column::Respondent))
-                            .eq(SafetyRespondent::Child.as_str()),
-                    )
-                    .and_where(
-                        Expr::col((safety_scale_score::Entity, safety_scale_score::Column::AssessmentId)).in_subquery(
-                            of_trajectory(
-                                safety_assessment::Entity,
-                                Expr::col((safety_assessment::Entity, safety_assessment::Column::Id)),
-                                safety_assessment::Column::TrajectoryId,
-                            ),
-                        ),
-                    )
-                    .to_owned();
-                let at_an_evaluation = evaluations(Expr::val(1))
-                    .and_where(Expr::col((evaluation::Entity, evaluation::Column::ChildTookPart)).eq(true))
-                    .to_owned();
-                let voice = Expr::case(Expr::exists(at_intake), 1)
-                    .case(Expr::exists(on_the_scale), 2)
-                    .case(Expr::exists(at_an_evaluation), 3)
-                    .finally(0);
-                admitted(s, 42).and_where(born_by(s, 4)).expr_as(voice, Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.admitted(42).add(f.born_by(4)),
+                detail: |f| {
+                    Expr::case(f.get(intakes, "child_experience").eq(1), 1)
+                        .case(f.probe(scale_answered(SafetyRespondent::Child, None), "rows").gt(0), 2)
+                        .case(f.get(evaluations, "child_took_part").eq(1), 3)
+                        .finally(0)
+                        .into()
+                },
             },
-            met: || Expr::col(Alias::new("detail")).gt(0),
+            met: |voice| voice.gt(0),
             reason: |_, voice| match voice {
                 Some(1) => "the child's own experience recorded at the intake".into(),
                 Some(2) => "the child scored the safety scale".into(),
@@ -505,20 +410,11 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "8b" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let in_period =
-                    || Expr::col((evaluation::Entity, evaluation::Column::HeldOn)).between(s.period.from, s.period.to);
-                let without_child = evaluations(Func::count(Expr::col((evaluation::Entity, evaluation::Column::Id))))
-                    .and_where(in_period())
-                    .and_where(Expr::col((evaluation::Entity, evaluation::Column::ChildTookPart)).eq(false))
-                    .to_owned();
-                in_care(sql, s, 1)
-                    .and_where(born_by(s, 4))
-                    .and_where(Expr::exists(evaluations(Expr::val(1)).and_where(in_period()).to_owned()))
-                    .expr_as(Expr::from(without_child), Alias::new("detail"))
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(1).add(f.born_by(4)).add(f.number(evaluations, "in_period").gt(0)),
+                detail: |f| f.number(evaluations, "without_child_in_period"),
             },
-            met: || Expr::col(Alias::new("detail")).eq(0),
+            met: |missed| missed.eq(0),
             reason: |_, missed| match missed.unwrap_or_default() {
                 0 => "took part in every evaluation of the period".into(),
                 1 => "not at 1 evaluation of the period".into(),
@@ -527,45 +423,25 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "8c" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let drawn_up = || Expr::col((action_plan::Entity, action_plan::Column::DrawnUpOn));
-                let first_plan =
-                    of_trajectory(action_plan::Entity, Func::min(drawn_up()), action_plan::Column::TrajectoryId);
-                let latest_plan =
-                    of_trajectory(action_plan::Entity, Func::max(drawn_up()), action_plan::Column::TrajectoryId);
-                let evaluated = evaluations(Func::max(Expr::col((evaluation::Entity, evaluation::Column::HeldOn))))
-                    .and_where(Expr::col((evaluation::Entity, evaluation::Column::HeldOn)).lte(s.period.to))
-                    .to_owned();
-                let last_looked_at = Func::coalesce([Expr::from(evaluated), Expr::from(latest_plan)]);
-                in_care(sql, s, 42)
-                    .and_where(Expr::expr(Expr::from(first_plan)).lte(s.period.to - Days::new(42)))
-                    .expr_as(sql.days(last_looked_at.into(), until(s)), Alias::new("detail"))
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(42).add(f.get(plans, "first_on").lte(f.s.period.to - Days::new(42))),
+                detail: |f| {
+                    let last_looked_at = Func::coalesce([f.get(evaluations, "latest_on"), f.get(plans, "latest_on")]);
+                    f.sql.days(last_looked_at.into(), f.until())
+                },
             },
-            met: || Expr::col(Alias::new("detail")).lte(49),
+            met: |days| days.lte(49),
             reason: |_, days| {
                 format!("plan last evaluated {} days before the period's end or leaving", days.unwrap_or_default())
             },
         },
         "8e" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let serves = |letter: &str| {
-                    Expr::col((goal::Entity, goal::Column::SubGoals)).cast_as("TEXT").like(format!("%\"{letter}\"%"))
-                };
-                let parent_goals = Query::select()
-                    .expr(Func::count(Expr::col((goal::Entity, goal::Column::Id))))
-                    .from(goal::Entity)
-                    .and_where(Expr::col((goal::Entity, goal::Column::PlanId)).in_subquery(of_trajectory(
-                        action_plan::Entity,
-                        Expr::col((action_plan::Entity, action_plan::Column::Id)),
-                        action_plan::Column::TrajectoryId,
-                    )))
-                    .cond_where(Cond::any().add(serves("G")).add(serves("H")).add(serves("I")).add(serves("J")))
-                    .to_owned();
-                in_care(sql, s, 28).expr_as(Expr::from(parent_goals), Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(28),
+                detail: |f| f.number(goals, "for_parents"),
             },
-            met: || Expr::col(Alias::new("detail")).gt(0),
+            met: |goals| goals.gt(0),
             reason: |met, _| {
                 if met {
                     "a goal for the parents in the plan".into()
@@ -576,38 +452,40 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "11a" => Definition {
             counts: Counts::Children,
-            population: |_, s| {
-                let decision = || trajectory_col(trajectory::Column::AftercareDecision);
-                let meeting_held = trajectory_col(trajectory::Column::AftercareHandoverId).in_subquery(
-                    Query::select()
-                        .column(handover::Column::Id)
-                        .from(handover::Entity)
-                        .and_where(
-                            Expr::col(handover::Column::Status)
-                                .is_in([HandoverStatus::MeetingHeld.as_str(), HandoverStatus::Completed.as_str()]),
-                        )
-                        .to_owned(),
-                );
-                let aftercare = Expr::case(
-                    Cond::all().add(decision().eq(AftercareDecision::WarmHandover.as_str())).add(meeting_held),
-                    1,
-                )
-                .case(decision().eq(AftercareDecision::WarmHandover.as_str()), 2)
-                .case(decision().eq(AftercareDecision::NoFollowUpNeeded.as_str()), 3)
-                .case(decision().eq(AftercareDecision::AftercareByShelter.as_str()), 4)
-                .case(decision().eq(AftercareDecision::NotReachable.as_str()), 5)
-                .finally(0);
-                let end_reason = trajectory_col(trajectory::Column::EndReason);
-                closed_in(s)
-                    .cond_where(
+            population: Population::Trajectories {
+                counted: |f| {
+                    let end_reason = f.t(trajectory::Column::EndReason);
+                    f.closed_in().add(
                         Cond::any()
                             .add(end_reason.clone().is_null())
                             .add(end_reason.ne(EndReason::LeftWithoutNotice.as_str())),
                     )
-                    .expr_as(aftercare, Alias::new("detail"))
-                    .to_owned()
+                },
+                detail: |f| {
+                    let decision = || f.t(trajectory::Column::AftercareDecision);
+                    let meeting_held = f.t(trajectory::Column::AftercareHandoverId).in_subquery(
+                        Query::select()
+                            .column(handover::Column::Id)
+                            .from(handover::Entity)
+                            .and_where(
+                                Expr::col(handover::Column::Status)
+                                    .is_in([HandoverStatus::MeetingHeld.as_str(), HandoverStatus::Completed.as_str()]),
+                            )
+                            .to_owned(),
+                    );
+                    Expr::case(
+                        Cond::all().add(decision().eq(AftercareDecision::WarmHandover.as_str())).add(meeting_held),
+                        1,
+                    )
+                    .case(decision().eq(AftercareDecision::WarmHandover.as_str()), 2)
+                    .case(decision().eq(AftercareDecision::NoFollowUpNeeded.as_str()), 3)
+                    .case(decision().eq(AftercareDecision::AftercareByShelter.as_str()), 4)
+                    .case(decision().eq(AftercareDecision::NotReachable.as_str()), 5)
+                    .finally(0)
+                    .into()
+                },
             },
-            met: || Expr::col(Alias::new("detail")).is_in([1, 3]),
+            met: |aftercare| aftercare.is_in([1, 3]),
             reason: |_, aftercare| match aftercare {
                 Some(1) => "warm handover, its meeting held".into(),
                 Some(2) => "warm handover without its meeting held".into(),
@@ -619,26 +497,11 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "11d" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let at_school = of_trajectory(
-                    intake::Entity,
-                    Func::min(Expr::col((intake::Entity, intake::Column::HeldOn))),
-                    intake::Column::TrajectoryId,
-                )
-                .and_where(
-                    Expr::col((intake::Entity, intake::Column::EducationKind)).eq(EducationKind::School.as_str()),
-                )
-                .to_owned();
-                admitted(s, 10)
-                    .and_where(born_by(s, 4))
-                    .and_where(born_by(s, 18).not())
-                    .expr_as(
-                        sql.days(trajectory_col(trajectory::Column::AdmissionDate), Expr::from(at_school)),
-                        Alias::new("detail"),
-                    )
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.admitted(10).add(f.born_by(4)).add(f.born_by(18).not()),
+                detail: |f| f.days_from_admission(f.get(intakes, "first_at_school_on")),
             },
-            met: || Expr::col(Alias::new("detail")).lte(7),
+            met: |days| days.lte(7),
             reason: |_, days| match days {
                 Some(d) => format!("at school by the intake on day {d}"),
                 None => "no school recorded at an intake".into(),
@@ -646,17 +509,20 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "11e" => Definition {
             counts: Counts::Children,
-            population: |_, s| {
-                let reason = || trajectory_col(trajectory::Column::EndReason);
-                let home = Expr::case(reason().eq(EndReason::IndependentHousing.as_str()), 1)
-                    .case(reason().eq(EndReason::ReturnedHome.as_str()), 2)
-                    .case(reason().eq(EndReason::TransferredElsewhere.as_str()), 3)
-                    .case(reason().eq(EndReason::PlacedOutOfHome.as_str()), 4)
-                    .case(reason().eq(EndReason::LeftWithoutNotice.as_str()), 5)
-                    .finally(0);
-                closed_in(s).expr_as(home, Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.closed_in(),
+                detail: |f| {
+                    let reason = || f.t(trajectory::Column::EndReason);
+                    Expr::case(reason().eq(EndReason::IndependentHousing.as_str()), 1)
+                        .case(reason().eq(EndReason::ReturnedHome.as_str()), 2)
+                        .case(reason().eq(EndReason::TransferredElsewhere.as_str()), 3)
+                        .case(reason().eq(EndReason::PlacedOutOfHome.as_str()), 4)
+                        .case(reason().eq(EndReason::LeftWithoutNotice.as_str()), 5)
+                        .finally(0)
+                        .into()
+                },
             },
-            met: || Expr::col(Alias::new("detail")).is_in([1, 2]),
+            met: |home| home.is_in([1, 2]),
             reason: |_, home| match home {
                 Some(1) => "left for independent housing".into(),
                 Some(2) => "returned home".into(),
@@ -668,84 +534,40 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "reach" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let reached = of_trajectory(first_contact::Entity, Expr::val(1), first_contact::Column::TrajectoryId)
-                    .and_where(Expr::col((first_contact::Entity, first_contact::Column::ContactOn)).lte(s.period.to))
-                    .to_owned();
-                in_care(sql, s, 1)
-                    .and_where(born_by(s, 18).not())
-                    .expr_as(flag(Expr::exists(reached), 1), Alias::new("detail"))
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(1).add(f.born_by(18).not()),
+                detail: |f| flag(f.get(first_contacts, "first_on").lte(f.s.period.to), 1),
             },
-            met: || Expr::col(Alias::new("detail")).eq(1),
+            met: |reached| reached.eq(1),
             reason: |met, _| {
                 if met { "reached: a first contact recorded".into() } else { "no first contact recorded".into() }
             },
         },
         "hours_per_child" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let minutes = of_trajectory(
-                    contact::Entity,
-                    Func::coalesce([
-                        Expr::from(Func::sum(Expr::col((contact::Entity, contact::Column::DurationMinutes)))),
-                        Expr::val(0),
-                    ]),
-                    contact::Column::TrajectoryId,
-                )
-                .and_where(Expr::col((contact::Entity, contact::Column::HeldOn)).between(s.period.from, s.period.to))
-                .to_owned();
-                in_care(sql, s, 1).expr_as(Expr::from(minutes), Alias::new("detail")).to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(1),
+                detail: |f| f.number(contacts_in_period, "minutes"),
             },
-            met: || Expr::col(Alias::new("detail")).gt(0),
+            met: |minutes| minutes.gt(0),
             reason: |_, minutes| format!("{} minutes of contact in the period", minutes.unwrap_or_default()),
         },
-        "process.intake" => has_record!(intake, "an intake"),
-        "process.safety" => has_record!(safety_assessment, "a safety assessment"),
-        "process.plan" => has_record!(action_plan, "an action plan"),
-        "process.parent" => has_record!(
-            non_accompanying_parent,
-            "the parent who did not come along looked into",
-            came_with_one_parent()
-        ),
+        "process.intake" => has_record!(intakes, "an intake"),
+        "process.safety" => has_record!(safety_assessments, "a safety assessment"),
+        "process.plan" => has_record!(plans, "an action plan"),
+        "process.parent" => {
+            has_record!(other_parents, "the parent who did not come along looked into", came_with_one_parent)
+        }
         "outcome.safety.worker" => safety_scale!(SafetyRespondent::Worker),
         "outcome.safety.parent" => safety_scale!(SafetyRespondent::Parent),
         "outcome.safety.child" => safety_scale!(SafetyRespondent::Child),
         "outcome.sdq" => Definition {
             counts: Counts::Children,
-            population: |sql, s| {
-                let sdqs = || {
-                    of_trajectory(screening::Entity, Expr::val(1), screening::Column::TrajectoryId)
-                        .and_where(Expr::col((screening::Entity, screening::Column::Instrument)).eq("SDQ"))
-                        .and_where(
-                            Expr::col((screening::Entity, screening::Column::Informant)).eq(Informant::Parent.as_str()),
-                        )
-                        .and_where(Expr::col((screening::Entity, screening::Column::AdministeredOn)).lte(s.period.to))
-                        .to_owned()
-                };
-                let band = |order: Order| {
-                    let rank = sql.band_rank(Expr::col((screening::Entity, screening::Column::Result)));
-                    let mut q = sdqs();
-                    q.clear_selects();
-                    q.expr(rank)
-                        .order_by((screening::Entity, screening::Column::AdministeredOn), order.clone())
-                        .order_by((screening::Entity, screening::Column::CreatedAt), order)
-                        .limit(1)
-                        .to_owned()
-                };
-                let mut count = sdqs();
-                count.clear_selects();
-                count.expr(Func::count(Expr::col((screening::Entity, screening::Column::Id))));
-                // Bands run NORMAL 0 to ABNORMAL 2: first minus latest is the improvement.
-                in_care(sql, s, 1)
-                    .and_where(Expr::expr(Expr::from(count)).gte(2))
-                    .expr_as(
-                        Expr::expr(Expr::from(band(Order::Asc))).sub(Expr::from(band(Order::Desc))),
-                        Alias::new("detail"),
-                    )
-                    .to_owned()
+            population: Population::Trajectories {
+                counted: |f| f.in_care(1).add(f.number(sdqs, "rows").gte(2)),
+                detail: |f| sdq_change(f.sql, f.s),
             },
-            met: || Expr::col(Alias::new("detail")).gte(0),
+            met: |change| change.gte(0),
             reason: |_, change| match change {
                 Some(0) => "SDQ band the same".into(),
                 Some(better) if better > 0 => "SDQ band better".into(),
@@ -755,48 +577,13 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "outcome.goals" => Definition {
             counts: Counts::Children,
-            population: |_, s| {
-                let goals_of_trajectory = || {
-                    Query::select()
-                        .expr(Func::count(Expr::col((goal::Entity, goal::Column::Id))))
-                        .from(goal::Entity)
-                        .and_where(Expr::col((goal::Entity, goal::Column::PlanId)).in_subquery(of_trajectory(
-                            action_plan::Entity,
-                            Expr::col((action_plan::Entity, action_plan::Column::Id)),
-                            action_plan::Column::TrajectoryId,
-                        )))
-                        .to_owned()
-                };
-                // A goal's status at its latest evaluation.
-                let latest_status = Query::select()
-                    .column((goal_progress::Entity, goal_progress::Column::Status))
-                    .from(goal_progress::Entity)
-                    .inner_join(
-                        evaluation::Entity,
-                        Expr::col((evaluation::Entity, evaluation::Column::Id))
-                            .equals((goal_progress::Entity, goal_progress::Column::EvaluationId)),
-                    )
-                    .and_where(
-                        Expr::col((goal_progress::Entity, goal_progress::Column::GoalId))
-                            .equals((goal::Entity, goal::Column::Id)),
-                    )
-                    .order_by((evaluation::Entity, evaluation::Column::HeldOn), Order::Desc)
-                    .order_by((goal_progress::Entity, goal_progress::Column::CreatedAt), Order::Desc)
-                    .limit(1)
-                    .to_owned();
-                let achieved = goals_of_trajectory()
-                    .and_where(Expr::expr(Expr::from(latest_status)).eq(GoalStatus::Achieved.as_str()))
-                    .to_owned();
-                let total = goals_of_trajectory();
+            population: Population::Trajectories {
+                counted: |f| f.closed_in().add(f.number(goals, "rows").gt(0)),
                 // Achieved goals in the thousands, all goals below.
-                let detail = Expr::expr(Expr::from(achieved)).mul(1000).add(Expr::from(total.clone()));
-                closed_in(s)
-                    .and_where(Expr::expr(Expr::from(total)).gt(0))
-                    .expr_as(detail, Alias::new("detail"))
-                    .to_owned()
+                detail: |f| f.number(goals, "achieved").mul(1000).add(f.number(goals, "rows")),
             },
             // At least half the goals achieved.
-            met: || Expr::cust("(\"detail\" / 1000) * 2 >= \"detail\" % 1000"),
+            met: |detail| detail.clone().div(1000).mul(2).gte(detail.modulo(1000)),
             reason: |_, detail| {
                 let detail = detail.unwrap_or_default();
                 format!("{} of {} goals achieved at the last evaluation", detail / 1000, detail % 1000)
@@ -804,7 +591,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
         },
         "5" => Definition {
             counts: Counts::Locations,
-            population: |_, s| {
+            population: Population::Rows(|_, s| {
                 let location_col = |c| Expr::col((location::Entity, c));
                 // Locations where a child of the scope stayed during the period.
                 let housed = Query::select()
@@ -852,8 +639,8 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
                     q.and_where(location_col(location::Column::Kind).eq(kind.as_str()));
                 }
                 q
-            },
-            met: || Expr::col(Alias::new("detail")).eq(1),
+            }),
+            met: |detail| detail.eq(1),
             reason: |met, _| {
                 if met {
                     "self-assessment signed in the twelve months up to the period's end".into()

@@ -15,9 +15,9 @@ use crate::{
     error::{AppError, AppResult},
     policy::{self, Ground},
 };
-use definitions::{Counts, Definition, definition};
-use entities::{CareSetting, LocationKind, organisation};
-use populations::Sql;
+use definitions::{Counts, Definition, Population, definition};
+use entities::{CareSetting, LocationKind, organisation, trajectory};
+use populations::{Frame, Mode, Sql, trajectory_col};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, Order, Query, SelectStatement},
@@ -88,24 +88,73 @@ pub struct Overview {
     pub ground: Ground,
 }
 
-/// Figures counted side by side: all of them at once would hold every pooled connection for as
-/// long as an overview takes, and other requests would time out waiting for one.
-const CONCURRENT_FIGURES: usize = 4;
-
-/// The figures of `codes` over `scope`, in order, a few at a time: one statement each.
+/// The figures of `codes` over `scope`, in order: those about children in one statement (one
+/// pass over the period's trajectories), the others (Meldcode tracks, workers, locations) in
+/// one each.
 pub async fn count_all<C: ConnectionTrait>(
     db: &C,
     codes: &[&str],
     scope: &NormScope,
 ) -> Result<Vec<Option<Count>>, DbErr> {
-    let mut counts = Vec::with_capacity(codes.len());
-    for chunk in codes.chunks(CONCURRENT_FIGURES) {
-        counts.extend(futures::future::try_join_all(chunk.iter().map(|code| count(db, code, scope))).await?);
+    let sql = Sql::new(db.get_database_backend());
+    let frame = Frame::new(&sql, scope, Mode::Joined);
+    let mut columns: Vec<(Alias, Expr)> = Vec::new();
+    let mut figures = Query::select();
+    for (i, code) in codes.iter().enumerate() {
+        let Some(Definition { population: Population::Trajectories { counted, detail }, met, .. }) = counted(code)
+        else {
+            continue;
+        };
+        let (counted, detail) = (counted(&frame), detail(&frame));
+        // Each child's detail is read only when it is counted.
+        let (inside, value) = (format!("p{i}"), format!("v{i}"));
+        columns.push((Alias::new(&inside), Expr::case(counted.clone(), 1).finally(0).into()));
+        columns.push((Alias::new(&value), Expr::case(counted, detail).into()));
+        let (inside, value) = (Expr::col(Alias::new(inside)), Expr::col(Alias::new(value)));
+        let numerator = match ratio(code) {
+            Ratio::Mean { .. } => Func::sum(value),
+            Ratio::Share => Func::sum(Expr::case(inside.clone().eq(1).and(met(value)), 1).finally(0)),
+        };
+        figures
+            .expr_as(total(Func::sum(inside)), Alias::new(format!("d{i}")))
+            .expr_as(total(numerator), Alias::new(format!("n{i}")));
+    }
+    let mut counts = vec![None; codes.len()];
+    if !columns.is_empty() {
+        let mut trajectories = frame.select();
+        for (alias, expr) in columns {
+            trajectories.expr_as(expr, alias);
+        }
+        figures.from_subquery(trajectories, Alias::new("frame"));
+        let row = db.query_one(&figures).await?;
+        let row = row.ok_or_else(|| DbErr::Custom("the norm figures: no row".into()))?;
+        for (i, code) in codes.iter().enumerate() {
+            if let Some(Definition { population: Population::Trajectories { .. }, .. }) = counted(code) {
+                let (denominator, numerator) =
+                    (row.try_get::<i64>("", &format!("d{i}"))?, row.try_get::<i64>("", &format!("n{i}"))?);
+                counts[i] = Some(Count { numerator, denominator });
+            }
+        }
+    }
+    for (i, code) in codes.iter().enumerate() {
+        if let Some(d @ Definition { population: Population::Rows(_), .. }) = counted(code) {
+            counts[i] = Some(count_rows(db, &d, &sql, scope, ratio(code)).await?);
+        }
     }
     Ok(counts)
 }
 
-/// Counts the figures: two statements per counted indicator, however much data there is.
+/// A sum as a BIGINT (SUM of a BIGINT is NUMERIC on PostgreSQL), 0 over no rows.
+fn total(sum: impl Into<Expr>) -> Expr {
+    Expr::from(Func::coalesce([sum.into(), Expr::val(0)])).cast_as("BIGINT")
+}
+
+fn ratio(code: &str) -> Ratio {
+    indicator(code).map_or(Ratio::Share, |i| i.ratio)
+}
+
+/// Counts the figures: the period and the one before side by side, each a statement for the
+/// children's figures and one per other figure, however much data there is.
 /// Workers read their own organisation's; a municipality names an organisation that granted
 /// it access.
 pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormRequest) -> AppResult<Overview> {
@@ -149,7 +198,7 @@ pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormReques
     let aggregate_only = p.municipality.is_some();
     let indicators: Vec<&'static Indicator> = CATALOGUE.iter().filter(|i| wanted(i.code)).collect();
     let codes: Vec<&str> = indicators.iter().map(|i| i.code).collect();
-    let (counts, before) = (count_all(db, &codes, &scope).await?, count_all(db, &codes, &previous).await?);
+    let (counts, before) = futures::try_join!(count_all(db, &codes, &scope), count_all(db, &codes, &previous))?;
     let figures = indicators
         .into_iter()
         .zip(counts.into_iter().zip(before))
@@ -214,34 +263,57 @@ struct CaseRow {
     met: i32,
 }
 
-/// The children of the population with `met` as 0 or 1.
+/// The population of a definition with `key`, `child_id`, `detail` and `met` (0 or 1): the
+/// children's summaries read per row, for a page of them.
 fn cases_query(d: &Definition, sql: &Sql, s: &NormScope) -> SelectStatement {
-    Query::select()
-        .columns([Alias::new("key"), Alias::new("child_id")])
-        // Days come as INT4 on PostgreSQL, counts as INT8: one type for the decoder.
-        .expr_as(Expr::col(Alias::new("detail")).cast_as("BIGINT"), Alias::new("detail"))
-        .expr_as(Expr::case((d.met)(), 1).finally(0), Alias::new("met"))
-        .from_subquery((d.population)(sql, s), Alias::new("population"))
-        .to_owned()
+    let (mut q, detail) = match &d.population {
+        Population::Trajectories { counted, detail } => {
+            let frame = Frame::new(sql, s, Mode::PerRow);
+            let (counted, detail) = (counted(&frame), detail(&frame));
+            let mut q = frame.select();
+            q.expr_as(trajectory_col(trajectory::Column::Id), Alias::new("key"))
+                .expr_as(trajectory_col(trajectory::Column::ChildId), Alias::new("child_id"))
+                .cond_where(counted);
+            (q, detail)
+        }
+        Population::Rows(population) => {
+            let mut q = Query::select();
+            q.columns([Alias::new("key"), Alias::new("child_id")])
+                .from_subquery(population(sql, s), Alias::new("population"));
+            (q, Expr::col(Alias::new("detail")))
+        }
+    };
+    // Days come as INT4 on PostgreSQL, counts as INT8: one type for the decoder.
+    q.expr_as(detail.clone().cast_as("BIGINT"), Alias::new("detail"))
+        .expr_as(Expr::case((d.met)(detail), 1).finally(0), Alias::new("met"));
+    q
+}
+
+/// A figure counted over rows of its own.
+async fn count_rows<C: ConnectionTrait>(
+    db: &C,
+    d: &Definition,
+    sql: &Sql,
+    scope: &NormScope,
+    ratio: Ratio,
+) -> Result<Count, DbErr> {
+    let summed = match ratio {
+        Ratio::Mean { .. } => "detail",
+        Ratio::Share => "met",
+    };
+    let q = Query::select()
+        .expr_as(Func::count(Expr::col(Asterisk)), Alias::new("denominator"))
+        .expr_as(total(Func::sum(Expr::col(Alias::new(summed)))), Alias::new("numerator"))
+        .from_subquery(cases_query(d, sql, scope), Alias::new("cases"))
+        .to_owned();
+    let row = CountRow::find_by_statement(db.get_database_backend().build(&q)).one(db).await?;
+    let row = row.ok_or_else(|| DbErr::Custom("a norm figure: no row".into()))?;
+    Ok(Count { numerator: row.numerator, denominator: row.denominator })
 }
 
 /// The figure of indicator `code`; none for an indicator the records cannot count.
 pub async fn count<C: ConnectionTrait>(db: &C, code: &str, scope: &NormScope) -> Result<Option<Count>, DbErr> {
-    let Some(d) = counted(code) else { return Ok(None) };
-    let sql = Sql::new(db.get_database_backend());
-    let summed = match indicator(code).map(|i| i.ratio) {
-        Some(Ratio::Mean { .. }) => "detail",
-        _ => "met",
-    };
-    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back for the decoder.
-    let numerator = Func::coalesce([Expr::from(Func::sum(Expr::col(Alias::new(summed)))), Expr::val(0)]);
-    let q = Query::select()
-        .expr_as(Func::count(Expr::col(Asterisk)), Alias::new("denominator"))
-        .expr_as(Expr::from(numerator).cast_as("BIGINT"), Alias::new("numerator"))
-        .from_subquery(cases_query(&d, &sql, scope), Alias::new("cases"))
-        .to_owned();
-    let row = CountRow::find_by_statement(db.get_database_backend().build(&q)).one(db).await?;
-    Ok(row.map(|r| Count { numerator: r.numerator, denominator: r.denominator }))
+    Ok(count_all(db, &[code], scope).await?.pop().flatten())
 }
 
 /// A page of the children behind a figure (those that meet it, those that do not, or both),
