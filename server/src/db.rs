@@ -23,8 +23,11 @@ pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> anyhow::Result<D
     if let Some(port) = postgres_port(&config.database_url) {
         // PostgreSQL's JIT compiles a statement whose estimated cost is high, and the estimate
         // of a statement with subqueries per row is: the norm overview took 8 s to compile and
-        // 0.8 s to run. This service's statements are short; none gains from it.
-        options.map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
+        // 0.8 s to run. Parallel workers serve one statement with several cores, which a
+        // server of many requests at once takes from the others; the norm overview's workers
+        // each built the same hash tables (twice the work for one core's gain). This service's
+        // statements are short, or run side by side by design.
+        options.map_sqlx_postgres_opts(|o| o.options([("jit", "off"), ("max_parallel_workers_per_gather", "0")]));
         options.map_sqlx_postgres_pool_opts(move |pool| {
             pool.after_connect(move |_, _| {
                 Box::pin(async move {

@@ -31,17 +31,19 @@ async fn database_connections_have_tcp_nodelay() {
     assert!(seen > 0, "no connection to the database was found");
 }
 
-/// The server's PostgreSQL connections run with JIT compilation off: it took seconds to compile
-/// the norm overview's statement that runs in under one.
+/// The server's PostgreSQL connections run without JIT compilation (it took seconds to compile
+/// the norm overview's statement that runs in under one) and without parallel workers.
 #[tokio::test]
-async fn database_connections_do_not_jit_compile() {
+async fn database_connections_neither_jit_compile_nor_start_parallel_workers() {
     use sea_orm::ConnectionTrait;
     if database_kind() != "postgres" {
         eprintln!("skipped: PostgreSQL only");
         return;
     }
     let app = spawn_app().await;
-    let row = app.db.query_one_raw(sea_orm::Statement::from_string(app.db.get_database_backend(), "SHOW jit")).await;
-    let jit: String = row.unwrap().unwrap().try_get("", "jit").unwrap();
-    assert_eq!(jit, "off");
+    for (setting, expected) in [("jit", "off"), ("max_parallel_workers_per_gather", "0")] {
+        let show = sea_orm::Statement::from_string(app.db.get_database_backend(), format!("SHOW {setting}"));
+        let value: String = app.db.query_one_raw(show).await.unwrap().unwrap().try_get("", setting).unwrap();
+        assert_eq!(value, expected, "{setting}");
+    }
 }

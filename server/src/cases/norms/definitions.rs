@@ -245,7 +245,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
                 detail: |f| {
                     let intake_within_14 = f.days_from_admission(f.get(intakes, "first_on")).lte(14);
                     missing(f.get(first_contacts, "network_mapped").eq(1), 1)
-                        .add(missing(f.probe(custodies, "rows").gt(0), 2))
+                        .add(missing(f.has(custodies), 2))
                         .add(missing(intake_within_14, 4))
                 },
             },

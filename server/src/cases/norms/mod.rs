@@ -17,6 +17,7 @@ use crate::{
 };
 use definitions::{Counts, Definition, Population, definition};
 use entities::{CareSetting, LocationKind, organisation, trajectory};
+use futures::{StreamExt, TryStreamExt};
 use populations::{Frame, Mode, Sql, trajectory_col};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter,
@@ -88,19 +89,126 @@ pub struct Overview {
     pub ground: Ground,
 }
 
-/// The figures of `codes` over `scope`, in order: those about children in one statement (one
-/// pass over the period's trajectories), the others (Meldcode tracks, workers, locations) in
-/// one each.
+/// Statements of an overview run side by side: the children's figures of the period and of
+/// the one before, then the others. More at once would take pooled connections other requests
+/// wait for, and gain nothing on a database server with a few cores.
+const CONCURRENT_STATEMENTS: usize = 2;
+
+/// The figures of `codes` over `scope`, in order.
 pub async fn count_all<C: ConnectionTrait>(
     db: &C,
     codes: &[&str],
     scope: &NormScope,
 ) -> Result<Vec<Option<Count>>, DbErr> {
+    Ok(count_periods(db, codes, &[scope]).await?.pop().unwrap_or_default())
+}
+
+/// One statement of the figures: all those about children over a period (one pass over its
+/// trajectories), or one counted over rows of its own (Meldcode tracks, workers, locations).
+enum Counting {
+    Children { period: usize, figures: Vec<usize>, query: SelectStatement },
+    Rows { period: usize, figure: usize, definition: Definition },
+}
+
+/// The figures of `codes` over each of `scopes`, in order: per period one statement for the
+/// children's figures and one per other figure, however much data there is.
+async fn count_periods<C: ConnectionTrait>(
+    db: &C,
+    codes: &[&str],
+    scopes: &[&NormScope],
+) -> Result<Vec<Vec<Option<Count>>>, DbErr> {
     let sql = Sql::new(db.get_database_backend());
-    let frame = Frame::new(&sql, scope, Mode::Joined);
-    let mut columns: Vec<(Alias, Expr)> = Vec::new();
-    let mut figures = Query::select();
-    for (i, code) in codes.iter().enumerate() {
+    let mut work = Vec::new();
+    for (period, scope) in scopes.iter().enumerate() {
+        for figures in share_out(&sql, codes, scope, CONCURRENT_STATEMENTS) {
+            let query = children_figures(&sql, codes, &figures, scope);
+            work.push(Counting::Children { period, figures, query });
+        }
+    }
+    for period in 0..scopes.len() {
+        for (figure, code) in codes.iter().enumerate() {
+            if let Some(definition @ Definition { population: Population::Rows(_), .. }) = counted(code) {
+                work.push(Counting::Rows { period, figure, definition });
+            }
+        }
+    }
+    let counted = futures::stream::iter(work.into_iter().map(|counting| async {
+        Ok::<_, DbErr>(match counting {
+            Counting::Children { period, figures, query } => {
+                let row = db.query_one(&query).await?;
+                let row = row.ok_or_else(|| DbErr::Custom("the norm figures: no row".into()))?;
+                let mut counts = Vec::with_capacity(figures.len());
+                for i in figures {
+                    let (denominator, numerator) =
+                        (row.try_get::<i64>("", &format!("d{i}"))?, row.try_get::<i64>("", &format!("n{i}"))?);
+                    counts.push((period, i, Count { numerator, denominator }));
+                }
+                counts
+            }
+            Counting::Rows { period, figure, definition } => {
+                let count = count_rows(db, &definition, &sql, scopes[period], ratio(codes[figure])).await?;
+                vec![(period, figure, count)]
+            }
+        })
+    }))
+    .buffer_unordered(CONCURRENT_STATEMENTS)
+    .try_collect::<Vec<_>>()
+    .await?;
+    let mut counts = vec![vec![None; codes.len()]; scopes.len()];
+    for (period, figure, count) in counted.into_iter().flatten() {
+        counts[period][figure] = Some(count);
+    }
+    Ok(counts)
+}
+
+/// The figures of `codes` about children (their positions), shared out over at most `parts`
+/// statements to run side by side: each summary a figure reads is a pass over a table, so a
+/// figure goes where the summaries it reads are already read, else to the statement reading
+/// the fewest.
+fn share_out(sql: &Sql, codes: &[&str], scope: &NormScope, parts: usize) -> Vec<Vec<usize>> {
+    let mut figures: Vec<(usize, Vec<String>)> = codes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, code)| match counted(code)?.population {
+            Population::Trajectories { counted, detail } => {
+                let frame = Frame::new(sql, scope, Mode::Joined);
+                (counted(&frame), detail(&frame));
+                Some((i, frame.joined()))
+            }
+            Population::Rows(_) => None,
+        })
+        .collect();
+    figures.sort_by_key(|(_, reads)| std::cmp::Reverse(reads.len()));
+    let mut shares: Vec<(Vec<usize>, Vec<String>)> = vec![Default::default(); parts.max(1)];
+    for (figure, reads) in figures {
+        let cost = |share: &(Vec<usize>, Vec<String>)| {
+            (reads.iter().filter(|r| !share.1.contains(r)).count(), share.1.len(), share.0.len())
+        };
+        let share = shares.iter_mut().min_by_key(|share| cost(share)).expect("at least one share");
+        share.0.push(figure);
+        for read in reads {
+            if !share.1.contains(&read) {
+                share.1.push(read);
+            }
+        }
+    }
+    shares
+        .into_iter()
+        .map(|(mut figures, _)| {
+            figures.sort_unstable();
+            figures
+        })
+        .filter(|figures| !figures.is_empty())
+        .collect()
+}
+
+/// The statement counting the `figures` (positions in `codes`) about children over `scope`:
+/// per figure the children counted (`d<i>`) and its numerator (`n<i>`).
+fn children_figures(sql: &Sql, codes: &[&str], figures: &[usize], scope: &NormScope) -> SelectStatement {
+    let frame = Frame::new(sql, scope, Mode::Joined);
+    let (mut columns, mut sums): (Vec<(Alias, Expr)>, _) = (Vec::new(), Query::select());
+    for &i in figures {
+        let code = codes[i];
         let Some(Definition { population: Population::Trajectories { counted, detail }, met, .. }) = counted(code)
         else {
             continue;
@@ -115,33 +223,17 @@ pub async fn count_all<C: ConnectionTrait>(
             Ratio::Mean { .. } => Func::sum(value),
             Ratio::Share => Func::sum(Expr::case(inside.clone().eq(1).and(met(value)), 1).finally(0)),
         };
-        figures
-            .expr_as(total(Func::sum(inside)), Alias::new(format!("d{i}")))
+        sums.expr_as(total(Func::sum(inside)), Alias::new(format!("d{i}")))
             .expr_as(total(numerator), Alias::new(format!("n{i}")));
     }
-    let mut counts = vec![None; codes.len()];
-    if !columns.is_empty() {
-        let mut trajectories = frame.select();
-        for (alias, expr) in columns {
-            trajectories.expr_as(expr, alias);
-        }
-        figures.from_subquery(trajectories, Alias::new("frame"));
-        let row = db.query_one(&figures).await?;
-        let row = row.ok_or_else(|| DbErr::Custom("the norm figures: no row".into()))?;
-        for (i, code) in codes.iter().enumerate() {
-            if let Some(Definition { population: Population::Trajectories { .. }, .. }) = counted(code) {
-                let (denominator, numerator) =
-                    (row.try_get::<i64>("", &format!("d{i}"))?, row.try_get::<i64>("", &format!("n{i}"))?);
-                counts[i] = Some(Count { numerator, denominator });
-            }
-        }
+    let mut trajectories = frame.select();
+    for (alias, expr) in columns {
+        trajectories.expr_as(expr, alias);
     }
-    for (i, code) in codes.iter().enumerate() {
-        if let Some(d @ Definition { population: Population::Rows(_), .. }) = counted(code) {
-            counts[i] = Some(count_rows(db, &d, &sql, scope, ratio(code)).await?);
-        }
-    }
-    Ok(counts)
+    // Each population's condition once a child, not once for each sum that reads it.
+    sql.fence(&mut trajectories);
+    sums.from_subquery(trajectories, Alias::new("frame"));
+    sums
 }
 
 /// A sum as a BIGINT (SUM of a BIGINT is NUMERIC on PostgreSQL), 0 over no rows.
@@ -153,8 +245,7 @@ fn ratio(code: &str) -> Ratio {
     indicator(code).map_or(Ratio::Share, |i| i.ratio)
 }
 
-/// Counts the figures: the period and the one before side by side, each a statement for the
-/// children's figures and one per other figure, however much data there is.
+/// Counts the figures of the period and of the one before.
 /// Workers read their own organisation's; a municipality names an organisation that granted
 /// it access.
 pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormRequest) -> AppResult<Overview> {
@@ -198,7 +289,8 @@ pub async fn overview<C: ConnectionTrait>(db: &C, p: &Principal, req: NormReques
     let aggregate_only = p.municipality.is_some();
     let indicators: Vec<&'static Indicator> = CATALOGUE.iter().filter(|i| wanted(i.code)).collect();
     let codes: Vec<&str> = indicators.iter().map(|i| i.code).collect();
-    let (counts, before) = futures::try_join!(count_all(db, &codes, &scope), count_all(db, &codes, &previous))?;
+    let mut periods = count_periods(db, &codes, &[&scope, &previous]).await?.into_iter();
+    let (counts, before) = (periods.next().unwrap_or_default(), periods.next().unwrap_or_default());
     let figures = indicators
         .into_iter()
         .zip(counts.into_iter().zip(before))

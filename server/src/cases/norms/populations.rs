@@ -43,6 +43,15 @@ impl Sql {
             .into()
     }
 
+    /// Keeps PostgreSQL from merging subquery `q` into the query around it (OFFSET 0), where it
+    /// would evaluate each of its expressions once per use instead of once per row. SQLite
+    /// neither needs nor parses it.
+    pub(super) fn fence(&self, q: &mut SelectStatement) {
+        if self.0 == DatabaseBackend::Postgres {
+            q.offset(0);
+        }
+    }
+
     /// Whole days from `a` to `b` (dates), NULL when either is.
     pub(super) fn days(&self, a: Expr, b: Expr) -> Expr {
         match self.0 {
@@ -284,6 +293,12 @@ impl<'a> Frame<'a> {
     /// Whether the trajectory has rows in a summary (one with a column `rows`).
     pub fn has(&self, summary: impl FnOnce(&NormScope) -> Summary) -> Expr {
         self.number(summary, "rows").gt(0)
+    }
+
+    /// The tables joined so far (each a pass over it).
+    pub fn joined(&self) -> Vec<String> {
+        let person = self.person.borrow().then(|| "person".to_owned());
+        self.joined.borrow().iter().map(|s| s.alias.clone()).chain(person).collect()
     }
 
     /// The trajectories of the scope open in the period, with what was read about them.
@@ -596,13 +611,12 @@ pub(super) fn screenings(_: &NormScope) -> Summary {
     per_trajectory!("screenings", screening).column("first_cries_on", Func::min(cries))
 }
 
-/// The parent's SDQs up to the period's end.
+/// The SDQs the parent filled in up to the period's end.
 fn parent_sdqs(s: &NormScope) -> SelectStatement {
     use crate::domain::screening::Informant;
     use entities::screening::{Column, Entity};
     Query::select()
-        .from(screening::Entity)
-        .to_owned()
+        .from(Entity)
         .and_where(Expr::col((Entity, Column::Instrument)).eq("SDQ"))
         .and_where(Expr::col((Entity, Column::Informant)).eq(Informant::Parent.as_str()))
         .and_where(Expr::col((Entity, Column::AdministeredOn)).lte(s.period.to))
