@@ -10,7 +10,7 @@ use crate::{
         norms::{self, Figure, NormRequest, Overview},
         partners,
     },
-    domain::norms::{Ratio, Status},
+    domain::norms::{Measure, Ratio, Status},
     error::{AppError, AppResult},
 };
 use entities::{Role, organisation};
@@ -224,6 +224,12 @@ fn bar(f: &Figure) -> String {
     svg
 }
 
+/// The text with its first letter a capital.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn html_report(organisation: &organisation::Model, overview: &Overview) -> String {
     let period = &overview.scope.period;
     let mut rows = String::new();
@@ -234,13 +240,18 @@ fn html_report(organisation: &organisation::Model, overview: &Overview) -> Strin
             (Some(t), Ratio::Share) => format!("≥ {}", percent(t)),
             (Some(t), Ratio::Mean { .. }) => format!("≤ {t:.1}"),
         };
+        // What is counted, in Dutch: who (noemer) and who of them (teller); or why it cannot be.
+        let definition = match f.indicator.measure {
+            Measure::Counted => format!("{}: {}", f.indicator.denominator_nl, f.indicator.numerator_nl),
+            Measure::NotRecordable(_, why) => format!("Niet vast te leggen: {why}."),
+        };
         let _ = writeln!(
             rows,
             "<tr class=\"{}\"><td>{}</td><td>{}<div class=\"def\">{}</div></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             f.status.as_str().to_lowercase(),
             escape(f.indicator.code),
             escape(f.indicator.name_nl),
-            escape(f.indicator.numerator),
+            escape(&upper_first(&definition)),
             counts,
             shown(f, f.share()),
             bar(f),
@@ -265,6 +276,7 @@ td.n {{ text-align: right; white-space: nowrap; }}
 div.def {{ font-size: 9pt; color: #546e7a; }}
 tr.not_met td:last-child {{ color: #c0392b; font-weight: bold; }}
 tr.met td:last-child {{ color: #2e7d32; }}
+@page {{ size: A4 landscape; margin: 1.5cm; }}
 @media print {{ body {{ margin: 0; }} tr {{ page-break-inside: avoid; }} }}
 </style>
 </head>

@@ -174,7 +174,7 @@ impl NormFigure {
     /// Why the records cannot count it, for a NOT_RECORDABLE figure.
     async fn not_recordable_because(&self) -> Option<&str> {
         match self.figure.indicator.measure {
-            Measure::NotRecordable(why) => Some(why),
+            Measure::NotRecordable(why, _) => Some(why),
             Measure::Counted => None,
         }
     }

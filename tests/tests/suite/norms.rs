@@ -622,7 +622,13 @@ async fn the_report_renders_for_the_demo_organisation() {
     assert!(page.contains("Stichting De Haven (vrouwenopvang)") && page.contains(&format!("periode {quarter}")));
     for indicator in server::domain::norms::CATALOGUE {
         assert!(page.contains(&format!("<td>{}</td>", indicator.code)), "{} missing", indicator.code);
+        // Described in Dutch, not in the API's English.
+        assert!(indicator.numerator.is_empty() || !page.contains(indicator.numerator), "{} in English", indicator.code);
     }
+    assert!(
+        page.contains("Kinderen opgenomen in de periode, minstens 7 dagen voor het einde: van wie het eerste contact")
+    );
+    assert!(page.contains("Niet vast te leggen: "));
     assert!(page.matches("<svg").count() >= 5, "bars for the figures with data");
     assert!(page.contains("gehaald") || page.contains("niet gehaald"));
     assert!(

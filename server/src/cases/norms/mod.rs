@@ -452,7 +452,7 @@ pub async fn cases<C: ConnectionTrait>(
 fn counted(code: &str) -> Option<Definition> {
     match indicator(code)?.measure {
         Measure::Counted => definition(code),
-        Measure::NotRecordable(_) => None,
+        Measure::NotRecordable(..) => None,
     }
 }
 

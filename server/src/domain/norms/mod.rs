@@ -28,8 +28,8 @@ pub enum Ratio {
 pub enum Measure {
     /// Counted from the records by `cases::norms` under this name.
     Counted,
-    /// The records the indicator needs are not kept (yet); the text says which.
-    NotRecordable(&'static str),
+    /// The records the indicator needs are not kept (yet); the texts (English, Dutch) say which.
+    NotRecordable(&'static str, &'static str),
 }
 
 /// One indicator of the catalogue.
@@ -46,6 +46,9 @@ pub struct Indicator {
     pub denominator: &'static str,
     /// Who of them meet it (teller), or what is summed for a mean.
     pub numerator: &'static str,
+    /// The denominator and numerator in Dutch, for the report.
+    pub denominator_nl: &'static str,
+    pub numerator_nl: &'static str,
     /// The figure that counts as met; none where the sources give no threshold (a trend).
     pub threshold: Option<f64>,
     pub better: Better,
@@ -130,7 +133,7 @@ impl Indicator {
 
     /// Where the figure stands; `aggregate_only` readers get small counts suppressed.
     pub fn status(&self, c: Option<Count>, aggregate_only: bool) -> Status {
-        if let Measure::NotRecordable(_) = self.measure {
+        if let Measure::NotRecordable(..) = self.measure {
             return Status::NotRecordable;
         }
         let Some(c) = c else { return Status::NoData };
@@ -157,6 +160,10 @@ impl Indicator {
     const fn mean(self, per: u32) -> Self {
         Self { ratio: Ratio::Mean { per }, ..self }
     }
+
+    const fn nl(self, denominator_nl: &'static str, numerator_nl: &'static str) -> Self {
+        Self { denominator_nl, numerator_nl, ..self }
+    }
 }
 
 const fn counted(
@@ -175,6 +182,8 @@ const fn counted(
         name_nl,
         denominator,
         numerator,
+        denominator_nl: "",
+        numerator_nl: "",
         threshold,
         better: Better::Higher,
         ratio: Ratio::Share,
@@ -188,8 +197,9 @@ const fn not_recordable(
     name_nl: &'static str,
     name: &'static str,
     needs: &'static str,
+    needs_nl: &'static str,
 ) -> Indicator {
-    Indicator { measure: Measure::NotRecordable(needs), ..counted(code, norm, name_nl, name, "", "", None) }
+    Indicator { measure: Measure::NotRecordable(needs, needs_nl), ..counted(code, norm, name_nl, name, "", "", None) }
 }
 
 const IN_CARE_28: &str = "children in care at least 28 days of the period";
@@ -207,7 +217,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children admitted in the period at least 7 days before its end",
         "those with a first contact on or before admission + 7 days",
         Some(0.95),
-    ),
+    ).nl("kinderen opgenomen in de periode, minstens 7 dagen voor het einde", "van wie het eerste contact uiterlijk 7 dagen na de opname was"),
     counted(
         "1a",
         "1",
@@ -216,8 +226,8 @@ pub static CATALOGUE: &[Indicator] = &[
         "children admitted in the period at least 7 days before its end",
         "those whose first contact covered the welcome, house rules, complaints procedure and confidant",
         Some(0.90),
-    ),
-    not_recordable("1b", "1", "Risico's beoordeeld bij start", "Risks assessed at the start", "the first contact cannot tell \"no risk seen\" from \"not looked at\""),
+    ).nl("kinderen opgenomen in de periode, minstens 7 dagen voor het einde", "van wie het eerste contact het welkom, de huisregels, de klachtenregeling en de vertrouwenspersoon besprak"),
+    not_recordable("1b", "1", "Risico's beoordeeld bij start", "Risks assessed at the start", "the first contact cannot tell \"no risk seen\" from \"not looked at\"", "het eerste contact onderscheidt 'geen risico gezien' niet van 'niet naar gekeken'"),
     counted(
         "1c",
         "1",
@@ -226,7 +236,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children admitted in the period at least 14 days before its end",
         "those whose network was mapped with the parent, with custody recorded and an intake within 14 days",
         Some(0.90),
-    ),
+    ).nl("kinderen opgenomen in de periode, minstens 14 dagen voor het einde", "van wie het netwerk met de ouder in kaart is gebracht, het gezag is vastgelegd en de intake binnen 14 dagen was"),
     counted(
         "2a",
         "2a",
@@ -235,17 +245,17 @@ pub static CATALOGUE: &[Indicator] = &[
         LEFT,
         "the moves from one location to another during their stay",
         Some(1.0),
-    )
+    ).nl("kinderen die in de periode zijn uitgestroomd", "het aantal verhuizingen naar een andere locatie tijdens hun verblijf")
     .mean(1)
     .lower_is_better(),
-    counted("2a.2", "2a", "Verblijfsduur", "Length of stay", LEFT, "their days from admission to leaving", None)
+    counted("2a.2", "2a", "Verblijfsduur", "Length of stay", LEFT, "their days from admission to leaving", None).nl("kinderen die in de periode zijn uitgestroomd", "hun dagen van opname tot vertrek")
         .mean(1)
         .lower_is_better(),
-    not_recordable("2b", "2", "Kindveilige locatie", "Child-safe location", "no child-safety check of a location and no incident register are kept"),
-    not_recordable("2c", "2", "Terugtrekplek", "A place to withdraw", "the facilities of a location are not recorded"),
-    not_recordable("2d", "2", "Buitenspelen", "Safe outdoor play", "the facilities of a location are not recorded"),
-    not_recordable("2e", "2", "Speelgoed geregeld", "Toys arranged", "the living-climate checklist has no item for toys and entertainment"),
-    not_recordable("2f", "2", "Eigen school behouden", "Own school kept", "the school before admission and the distance to it are not recorded"),
+    not_recordable("2b", "2", "Kindveilige locatie", "Child-safe location", "no child-safety check of a location and no incident register are kept", "er wordt geen kindveiligheidscheck van een locatie en geen incidentenregister bijgehouden"),
+    not_recordable("2c", "2", "Terugtrekplek", "A place to withdraw", "the facilities of a location are not recorded", "de voorzieningen van een locatie worden niet vastgelegd"),
+    not_recordable("2d", "2", "Buitenspelen", "Safe outdoor play", "the facilities of a location are not recorded", "de voorzieningen van een locatie worden niet vastgelegd"),
+    not_recordable("2e", "2", "Speelgoed geregeld", "Toys arranged", "the living-climate checklist has no item for toys and entertainment", "de checklist leefklimaat heeft geen punt voor speelgoed en vermaak"),
+    not_recordable("2f", "2", "Eigen school behouden", "Own school kept", "the school before admission and the distance to it are not recorded", "de school van voor de opname en de afstand ernaartoe worden niet vastgelegd"),
     counted(
         "2g",
         "2g",
@@ -254,7 +264,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children from 4 in care at least 28 days of the period",
         "those with an activity they took part in during the period",
         Some(0.75),
-    ),
+    ).nl("kinderen vanaf 4 jaar, minstens 28 dagen van de periode in de opvang", "die in de periode aan een activiteit hebben meegedaan"),
     counted(
         "3",
         "3",
@@ -263,7 +273,7 @@ pub static CATALOGUE: &[Indicator] = &[
         IN_CARE_42,
         "those with a safety assessment in the 90 days up to the period's end (or their leaving)",
         Some(0.90),
-    ),
+    ).nl("kinderen minstens 42 dagen van de periode in de opvang", "met een veiligheidstaxatie in de 90 dagen tot het einde van de periode (of hun vertrek)"),
     counted(
         "4",
         "4",
@@ -272,7 +282,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "Meldcode tracks opened in the period at least 42 days before its end (children who came along or not)",
         "those decided in step 5, or closed when steps 1 to 3 did not confirm the suspicion, within 42 days",
         Some(0.90),
-    ),
+    ).nl("Meldcode-trajecten gestart in de periode, minstens 42 dagen voor het einde (van kinderen die wel of niet zijn meegekomen)", "besloten in stap 5, of afgesloten omdat stap 1 tot 3 het vermoeden niet bevestigden, binnen 42 dagen"),
     counted(
         "5",
         "5",
@@ -281,7 +291,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "locations where children of the scope stayed in the period",
         "those with a self-assessment (kwaliteitsinstrument) signed in the twelve months up to its end",
         Some(1.0),
-    ),
+    ).nl("locaties waar kinderen in de periode verbleven", "met een zelfevaluatie (kwaliteitsinstrument) ondertekend in de twaalf maanden tot het einde van de periode"),
     counted(
         "6a",
         "6a",
@@ -290,7 +300,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "workers who held a kindgesprek in the period or were responsible for a child in care",
         "those with an SKJ registration valid at the period's end",
         Some(0.75),
-    ),
+    ).nl("medewerkers die in de periode een kindgesprek voerden of verantwoordelijk waren voor een kind in de opvang", "met een SKJ-registratie die aan het einde van de periode geldig was"),
     counted(
         "6b",
         "6b",
@@ -299,7 +309,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children from 4 admitted in the period at least 42 days before its end",
         "those whose own view is recorded: at the intake, on the safety scale, or taking part in an evaluation",
         Some(0.90),
-    ),
+    ).nl("kinderen vanaf 4 jaar opgenomen in de periode, minstens 42 dagen voor het einde", "van wie de eigen kijk is vastgelegd: bij de intake, op de veiligheidsschaal of als deelnemer aan een evaluatie"),
     counted(
         "6c",
         "6c",
@@ -308,7 +318,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children who left phase 1 in the period",
         "those who left it with its activities recorded (no exit reason) and, when they came with one parent, the other looked into",
         Some(0.80),
-    ),
+    ).nl("kinderen die in de periode fase 1 hebben afgerond", "met de activiteiten van fase 1 vastgelegd (geen reden voor afwijken) en, als ze met één ouder kwamen, de andere ouder in beeld"),
     counted(
         "6c.2",
         "6c",
@@ -317,7 +327,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children who left phase 1 in the period",
         "those who left it within 42 days of admission",
         Some(0.90),
-    ),
+    ).nl("kinderen die in de periode fase 1 hebben afgerond", "binnen 42 dagen na de opname"),
     counted(
         "7",
         "7",
@@ -326,7 +336,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children from 4 in care at least 14 days of the period",
         "those with a kindgesprek held in the period",
         Some(0.95),
-    ),
+    ).nl("kinderen vanaf 4 jaar, minstens 14 dagen van de periode in de opvang", "met een kindgesprek in de periode"),
     counted(
         "8",
         "8",
@@ -335,8 +345,8 @@ pub static CATALOGUE: &[Indicator] = &[
         "children admitted in the period at least 42 days before its end",
         "those with an action plan within 42 days of admission",
         Some(0.90),
-    ),
-    not_recordable("8a", "8", "Afweging passend plan", "Weighing which plan fits", "the organisation's procedure for weighing plans is a document, not a record"),
+    ).nl("kinderen opgenomen in de periode, minstens 42 dagen voor het einde", "met een actieplan binnen 42 dagen na de opname"),
+    not_recordable("8a", "8", "Afweging passend plan", "Weighing which plan fits", "the organisation's procedure for weighing plans is a document, not a record", "de afweging van plannen is een procedure van de organisatie, geen registratie"),
     counted(
         "8b",
         "8",
@@ -345,7 +355,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children from 4 whose plan was evaluated in the period",
         "those who took part in every evaluation of the period",
         Some(0.80),
-    ),
+    ).nl("kinderen vanaf 4 jaar van wie het plan in de periode is geëvalueerd", "die bij elke evaluatie van de periode waren"),
     counted(
         "8c",
         "8",
@@ -354,8 +364,8 @@ pub static CATALOGUE: &[Indicator] = &[
         "children in care at least 42 days of the period with an action plan at least 42 days old at its end",
         "those whose plan was evaluated (or drawn up) in the 49 days up to the period's end (or their leaving)",
         Some(0.90),
-    ),
-    not_recordable("8d", "8", "Plan uitgelegd aan kind", "Plan explained to the child", "every plan has a summary in the child's language, but whether it was explained is not recorded"),
+    ).nl("kinderen minstens 42 dagen van de periode in de opvang, met een actieplan van minstens 42 dagen oud aan het einde", "van wie het plan in de 49 dagen tot het einde van de periode (of hun vertrek) is geëvalueerd of opgesteld"),
+    not_recordable("8d", "8", "Plan uitgelegd aan kind", "Plan explained to the child", "every plan has a summary in the child's language, but whether it was explained is not recorded", "elk plan heeft een samenvatting in de taal van het kind, maar of het is uitgelegd wordt niet vastgelegd"),
     counted(
         "8e",
         "8",
@@ -364,7 +374,7 @@ pub static CATALOGUE: &[Indicator] = &[
         IN_CARE_28,
         "those whose plan has a goal for the parents (sub-goals g to j)",
         Some(0.80),
-    ),
+    ).nl("kinderen minstens 28 dagen van de periode in de opvang", "met een doel voor de ouders in het plan (subdoelen g tot en met j)"),
     counted(
         "9a",
         "9a",
@@ -373,7 +383,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children from 8 admitted in the period at least 28 days before its end, with a trauma risk seen at the first contact",
         "those who had a CRIES-13 within 28 days of admission",
         Some(0.80),
-    ),
+    ).nl("kinderen vanaf 8 jaar opgenomen in de periode, minstens 28 dagen voor het einde, met een traumarisico gezien bij het eerste contact", "met een CRIES-13 binnen 28 dagen na de opname"),
     counted(
         "10",
         "10",
@@ -382,7 +392,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children from 4 in care at least 28 days of the period",
         "those offered psycho-education (themselves or a parent) in the period",
         Some(0.50),
-    ),
+    ).nl("kinderen vanaf 4 jaar, minstens 28 dagen van de periode in de opvang", "aan wie (of aan wier ouder) in de periode psycho-educatie is aangeboden"),
     counted(
         "11a",
         "11a",
@@ -391,9 +401,9 @@ pub static CATALOGUE: &[Indicator] = &[
         "children who left care in the period, other than without notice",
         "those whose aftercare was a warm handover with its meeting held, or no follow-up needed",
         Some(0.80),
-    ),
-    not_recordable("11b", "11", "Afspraken met de gemeente", "Agreements with the municipality", "agreements with the municipality on youth care are not recorded"),
-    not_recordable("11c", "11", "Dekking samenwerkingsafspraken", "Agreements on every life domain", "partner kinds do not cover every life domain (no debt help)"),
+    ).nl("kinderen die in de periode zijn uitgestroomd, anders dan zonder bericht", "met als nazorg een warme overdracht met het overdrachtsgesprek gehouden, of geen vervolg nodig"),
+    not_recordable("11b", "11", "Afspraken met de gemeente", "Agreements with the municipality", "agreements with the municipality on youth care are not recorded", "afspraken met de gemeente over jeugdhulp worden niet vastgelegd"),
+    not_recordable("11c", "11", "Dekking samenwerkingsafspraken", "Agreements on every life domain", "partner kinds do not cover every life domain (no debt help)", "de soorten partners dekken niet elk leefdomein (geen schuldhulp)"),
     counted(
         "11d",
         "11d",
@@ -402,7 +412,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children from 4 to 17 admitted in the period at least 10 days before its end",
         "those recorded at a school at an intake within 7 days of admission",
         Some(0.90),
-    ),
+    ).nl("kinderen van 4 tot 18 jaar opgenomen in de periode, minstens 10 dagen voor het einde", "bij een intake binnen 7 dagen na de opname ingeschreven op een school"),
     counted(
         "11d.2",
         "11d",
@@ -411,7 +421,7 @@ pub static CATALOGUE: &[Indicator] = &[
         IN_CARE_28,
         "those with a contact with their network held in the period",
         Some(0.75),
-    ),
+    ).nl("kinderen minstens 28 dagen van de periode in de opvang", "met een contact met hun netwerk in de periode"),
     counted(
         "11e",
         "11e",
@@ -420,7 +430,7 @@ pub static CATALOGUE: &[Indicator] = &[
         LEFT,
         "those who left for independent housing or back home",
         None,
-    ),
+    ).nl("kinderen die in de periode zijn uitgestroomd", "die vertrokken naar een eigen woning of terug naar huis"),
     counted(
         "reach",
         "",
@@ -429,7 +439,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children under 18 in care in the period",
         "those reached with Veerkracht: a first contact recorded (IB 1849-1856)",
         None,
-    ),
+    ).nl("kinderen onder 18 jaar in de opvang in de periode", "bereikt met Veerkracht: een eerste contact vastgelegd"),
     counted(
         "hours_per_child",
         "",
@@ -438,7 +448,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children in care in the period",
         "the minutes of contact held with them in the period, in hours per child (budget: 2 hours a week, IB 1043-1044)",
         None,
-    )
+    ).nl("kinderen in de opvang in de periode", "de minuten contact met hen in de periode, in uren per kind (budget: 2 uur per week)")
     .mean(60),
     counted(
         "outcome.safety.worker",
@@ -448,7 +458,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children in care in the period scored by the worker at two assessments or more",
         "those whose latest score up to the period's end is higher than their first",
         None,
-    ),
+    ).nl("kinderen in de opvang in de periode, door de medewerker gescoord bij twee taxaties of meer", "van wie de laatste score tot het einde van de periode hoger is dan de eerste"),
     counted(
         "outcome.safety.parent",
         "",
@@ -457,7 +467,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children in care in the period scored by a parent at two assessments or more",
         "those whose latest score up to the period's end is higher than their first",
         None,
-    ),
+    ).nl("kinderen in de opvang in de periode, door een ouder gescoord bij twee taxaties of meer", "van wie de laatste score tot het einde van de periode hoger is dan de eerste"),
     counted(
         "outcome.safety.child",
         "",
@@ -466,7 +476,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children in care in the period who scored themselves at two assessments or more",
         "those whose latest score up to the period's end is higher than their first",
         None,
-    ),
+    ).nl("kinderen in de opvang in de periode die zichzelf bij twee taxaties of meer scoorden", "van wie de laatste score tot het einde van de periode hoger is dan de eerste"),
     counted(
         "outcome.sdq",
         "",
@@ -475,7 +485,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children in care in the period with two parent SDQs or more",
         "those whose latest band is the same as or better than their first",
         None,
-    ),
+    ).nl("kinderen in de opvang in de periode met twee SDQ's van een ouder of meer", "van wie de laatste band gelijk aan of beter dan de eerste is"),
     counted(
         "outcome.goals",
         "",
@@ -484,10 +494,10 @@ pub static CATALOGUE: &[Indicator] = &[
         "children who left care in the period with goals in their plan",
         "those with at least half their goals achieved at the last evaluation",
         None,
-    ),
-    counted("process.intake", "", "Aandacht bij de intake", "Attention at intake", IN_CARE_42, "those with an intake (IB 1953)", None),
-    counted("process.safety", "", "Veiligheid in kaart", "Safety mapped", IN_CARE_42, "those with a safety assessment (IB 1956)", None),
-    counted("process.plan", "", "Actieplan", "Action plan", IN_CARE_42, "those with an action plan (IB 1959)", None),
+    ).nl("kinderen die in de periode zijn uitgestroomd, met doelen in hun plan", "die bij de laatste evaluatie minstens de helft van hun doelen bereikten"),
+    counted("process.intake", "", "Aandacht bij de intake", "Attention at intake", IN_CARE_42, "those with an intake (IB 1953)", None).nl("kinderen minstens 42 dagen van de periode in de opvang", "met een intake"),
+    counted("process.safety", "", "Veiligheid in kaart", "Safety mapped", IN_CARE_42, "those with a safety assessment (IB 1956)", None).nl("kinderen minstens 42 dagen van de periode in de opvang", "met een veiligheidstaxatie"),
+    counted("process.plan", "", "Actieplan", "Action plan", IN_CARE_42, "those with an action plan (IB 1959)", None).nl("kinderen minstens 42 dagen van de periode in de opvang", "met een actieplan"),
     counted(
         "process.parent",
         "",
@@ -496,7 +506,7 @@ pub static CATALOGUE: &[Indicator] = &[
         "children in care at least 42 days of the period who came with one parent",
         "those for whom the other parent was looked into (IB 1965-1966)",
         None,
-    ),
+    ).nl("kinderen minstens 42 dagen van de periode in de opvang die met één ouder kwamen", "van wie de andere ouder in beeld is gebracht"),
 ];
 
 pub fn indicator(code: &str) -> Option<&'static Indicator> {
@@ -506,6 +516,16 @@ pub fn indicator(code: &str) -> Option<&'static Indicator> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_indicator_is_described_in_dutch() {
+        for i in CATALOGUE {
+            match i.measure {
+                Measure::Counted => assert!(!i.denominator_nl.is_empty() && !i.numerator_nl.is_empty(), "{}", i.code),
+                Measure::NotRecordable(_, nl) => assert!(!nl.is_empty(), "{}", i.code),
+            }
+        }
+    }
 
     #[test]
     fn codes_are_unique_and_belong_to_their_norm() {
