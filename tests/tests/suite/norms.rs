@@ -920,3 +920,177 @@ async fn the_kwaliteitsinstrument_is_prefilled_scored_signed_and_counted_by_norm
     let foreign = app.gql_error(lead, read, json!({ "l": anker.location_id(), "y": year })).await;
     assert_eq!(foreign["extensions"]["code"], "NOT_FOUND");
 }
+
+/// The figure and the reasons of the drill-down (sorted: the rows come in key order).
+async fn figure(app: &TestApp, code: &str, s: &NormScope) -> (Option<Count>, Vec<String>) {
+    let count = norms::count(&app.db, code, s).await.unwrap();
+    let mut reasons: Vec<String> =
+        norms::cases(&app.db, code, s, None, None, 50).await.unwrap().into_iter().map(|c| c.reason).collect();
+    reasons.sort();
+    (count, reasons)
+}
+
+fn count(numerator: i64, denominator: i64) -> Option<Count> {
+    Some(Count { numerator, denominator })
+}
+
+/// Norms 1c, 6b, 8b, 8c, 8e, 11d, reach, the process figures and the parent's safety scale, each
+/// on both sides of its boundaries (days after admission, age, the period's end), in an
+/// organisation of its own.
+#[tokio::test]
+async fn norms_1c_6b_8b_8c_8e_11d_reach_and_the_process_figures() {
+    let app = spawn_app().await;
+    let (from, to) = (today() - Days::new(200), today() - Days::new(60));
+    let period = Period::parse(&format!("{from}..{to}")).unwrap();
+    let (nine, three, eighteen) =
+        (today() - Days::new(9 * 365), today() - Days::new(61 + 3 * 365), today() - Days::new(55 + 18 * 366));
+    let intake = "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }";
+    let first = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }";
+    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }";
+    let plan = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id goals { id } } }";
+    let evaluate = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { id } }";
+    let school = |c: &Value, on: NaiveDate, kind: &str| json!({ "input": { "childId": c, "heldOn": on.to_string(), "educationKind": kind, "educationName": "De Regenboog" } });
+    let assess = |c: &Value, on: NaiveDate, respondent: &str, score: i64| {
+        json!({ "input": { "childId": c, "assessedOn": on.to_string(), "worries": "w", "safetyGoals": "g", "judgement": "GOOD_ENOUGH",
+        "scores": [{ "respondent": respondent, "respondentName": "Sara", "score": score }] } })
+    };
+    let contact = |c: &Value, on: NaiveDate, mapped: bool| {
+        json!({ "input": { "childId": c, "contactOn": on.to_string(), "warmWelcome": true, "houseRulesExplained": true,
+        "complaintsProcedureExplained": true, "confidantExplained": true, "networkMappedWithParent": mapped } })
+    };
+
+    // 1c: network mapped with the parent, custody recorded and an intake by day 14, of the
+    // children admitted at least 14 days before the period's end.
+    let o = org(&app, "een-c").await;
+    let s = scope(&o, period);
+    let (a, _) = child(&app, &o, from, nine).await;
+    app.gql(&o.worker_token, first, contact(&a, from, true)).await;
+    app.gql(&o.worker_token, intake, school(&a, days(from, 14), "SCHOOL")).await;
+    let (b, _) = child(&app, &o, from, nine).await;
+    app.gql(&o.worker_token, first, contact(&b, from, true)).await;
+    app.gql(&o.worker_token, intake, school(&b, days(from, 15), "SCHOOL")).await;
+    let mut input = without_bsn(family_input(&o, 1));
+    input["admissionDate"] = json!(from.to_string());
+    input["members"][1].as_object_mut().unwrap().remove("custodianRefs");
+    let c = admit(&app, &o, input).await["children"][0]["id"].clone();
+    app.gql(&o.worker_token, first, contact(&c, from, false)).await;
+    app.gql(&o.worker_token, intake, school(&c, days(from, 1), "SCHOOL")).await;
+    child(&app, &o, to - Days::new(13), nine).await; // admitted too late to be counted
+    assert_eq!(
+        figure(&app, "1c", &s).await,
+        (
+            count(1, 3),
+            vec![
+                "network mapped with the parent, custody recorded, intake within 14 days".to_string(),
+                "network not mapped with the parent, no custody recorded".into(),
+                "no intake within 14 days".into(),
+            ]
+        )
+    );
+
+    // 6b: the child's own view, from 4, admitted at least 42 days before the end; and the
+    // parent's safety scale, first against latest.
+    let o = org(&app, "zes-b").await;
+    let s = scope(&o, period);
+    let t = &o.worker_token;
+    let (a, _) = child(&app, &o, from, nine).await;
+    app.gql(t, intake, json!({ "input": { "childId": a, "heldOn": days(from, 3).to_string(), "educationKind": "SCHOOL", "childExperience": "Ik mis mijn kat" } })).await;
+    let (b, _) = child(&app, &o, from, nine).await;
+    app.gql(t, assessment, assess(&b, days(from, 3), "CHILD", 5)).await;
+    child(&app, &o, from, nine).await;
+    child(&app, &o, from, three).await; // 3 at the period's end
+    child(&app, &o, to - Days::new(41), nine).await; // admitted too late
+    assert_eq!(
+        figure(&app, "6b", &s).await,
+        (
+            count(2, 3),
+            vec![
+                "the child scored the safety scale".to_string(),
+                "the child's own experience recorded at the intake".into(),
+                "the child's own view not recorded".into(),
+            ]
+        )
+    );
+    let (f, _) = child(&app, &o, from - Days::new(10), nine).await;
+    app.gql(t, assessment, assess(&f, days(from, 1), "PARENT", 4)).await;
+    app.gql(t, assessment, assess(&f, to, "PARENT", 6)).await;
+    app.gql(t, assessment, assess(&f, to + Days::new(1), "PARENT", 2)).await; // after the period
+    assert_eq!(figure(&app, "outcome.safety.parent", &s).await, (count(1, 1), vec!["safety scale up 2".to_string()]));
+
+    // 8b (evaluations of the period with the child), 8c (a plan evaluated in the last 49 days)
+    // and 8e (a goal for the parents).
+    let o = org(&app, "acht").await;
+    let s = scope(&o, period);
+    let t = &o.worker_token;
+    let plan_for = |c: &Value, on: NaiveDate, sub_goal: &str| {
+        json!({ "input": { "childId": c, "drawnUpOn": on.to_string(), "childLanguageSummary": "Plan",
+        "goals": [{ "text": "Doel", "subGoals": [sub_goal], "coreTask": "CHILD_IN_VIEW" }] } })
+    };
+    let evaluation = |made: &Value, on: NaiveDate, child_took_part: bool| {
+        let goal = &made["recordActionPlan"]["goals"][0]["id"];
+        json!({ "input": { "planId": made["recordActionPlan"]["id"], "heldOn": on.to_string(), "parentTookPart": true,
+        "childTookPart": child_took_part, "progress": [{ "goalId": goal, "status": "IN_PROGRESS" }] } })
+    };
+    let (a, _) = child(&app, &o, from - Days::new(10), nine).await;
+    let made = app.gql(t, plan, plan_for(&a, days(from, 10), "G")).await;
+    app.gql(t, evaluate, evaluation(&made, to - Days::new(49), true)).await;
+    let (b, _) = child(&app, &o, from - Days::new(10), nine).await;
+    let made = app.gql(t, plan, plan_for(&b, days(from, 10), "A")).await;
+    app.gql(t, evaluate, evaluation(&made, days(from, 20), true)).await;
+    app.gql(t, evaluate, evaluation(&made, to - Days::new(50), false)).await;
+    let (c, _) = child(&app, &o, from - Days::new(10), nine).await;
+    let made = app.gql(t, plan, plan_for(&c, to - Days::new(41), "H")).await; // too new for 8c
+    app.gql(t, evaluate, evaluation(&made, to + Days::new(1), false)).await; // after the period: not in 8b
+    assert_eq!(
+        figure(&app, "8b", &s).await,
+        (
+            count(1, 2),
+            vec!["not at 1 evaluation of the period".to_string(), "took part in every evaluation of the period".into()]
+        )
+    );
+    assert_eq!(
+        figure(&app, "8c", &s).await,
+        (
+            count(1, 2),
+            vec![
+                "plan last evaluated 49 days before the period's end or leaving".to_string(),
+                "plan last evaluated 50 days before the period's end or leaving".into(),
+            ]
+        )
+    );
+    assert_eq!(norms::count(&app.db, "8e", &s).await.unwrap(), count(2, 3), "sub-goals g and h serve the parents");
+
+    // 11d (at school by an intake within 7 days, from 4 to 17), reach (a first contact up to
+    // the period's end, under 18) and the process figures (a record at all).
+    let o = org(&app, "elf-d").await;
+    let s = scope(&o, period);
+    let t = &o.worker_token;
+    let (a, _) = child(&app, &o, from, nine).await;
+    app.gql(t, intake, school(&a, days(from, 7), "SCHOOL")).await;
+    app.gql(t, first, contact(&a, days(from, 1), true)).await;
+    let (b, _) = child(&app, &o, from, nine).await;
+    app.gql(t, intake, school(&b, days(from, 8), "SCHOOL")).await;
+    app.gql(t, first, contact(&b, to + Days::new(1), true)).await;
+    let (c, _) = child(&app, &o, from, three).await;
+    let (d, _) = child(&app, &o, from, eighteen).await;
+    app.gql(t, intake, school(&d, days(from, 1), "SCHOOL")).await;
+    let (e, _) = child(&app, &o, from, nine).await;
+    app.gql(t, intake, school(&e, days(from, 2), "DAY_CARE")).await;
+    assert_eq!(
+        figure(&app, "11d", &s).await,
+        (
+            count(1, 3),
+            vec![
+                "at school by the intake on day 7".to_string(),
+                "at school by the intake on day 8".into(),
+                "no school recorded at an intake".into(),
+            ]
+        )
+    );
+    assert_eq!(norms::count(&app.db, "reach", &s).await.unwrap(), count(1, 4), "18 is not counted; b reached too late");
+    assert_eq!(norms::count(&app.db, "process.intake", &s).await.unwrap(), count(4, 5));
+    assert_eq!(norms::count(&app.db, "process.safety", &s).await.unwrap(), count(0, 5));
+    app.gql(t, assessment, assess(&c, to + Days::new(5), "WORKER", 5)).await;
+    assert_eq!(norms::count(&app.db, "process.safety", &s).await.unwrap(), count(1, 5), "a record at all");
+    assert_eq!(norms::count(&app.db, "process.plan", &s).await.unwrap(), count(0, 5));
+}
