@@ -1,5 +1,6 @@
 //! Checks of a request before it executes that async-graphql does not make itself: the number
-//! of aliases in a document, and text no database can store. (Depth, complexity and directives
+//! of aliases in a document, text no database can store, and whether a document asks only
+//! about the schema. (Depth, complexity and directives
 //! are set on the schema; body size on the router.)
 
 use async_graphql::{
@@ -76,6 +77,24 @@ fn nul_in_arguments(set: &SelectionSet) -> Option<String> {
     })
 }
 
+/// Whether every operation of the document asks only about the schema (`__schema`, `__type`,
+/// `__typename` at its root, also through fragments).
+pub fn only_introspection(doc: &ExecutableDocument) -> bool {
+    fn walk(doc: &ExecutableDocument, set: &SelectionSet, depth: usize) -> bool {
+        // Fragments spreading each other in a cycle are refused by validation; stop here.
+        depth < 16
+            && set.items.iter().all(|s| match &s.node {
+                Selection::Field(f) => f.node.name.node.starts_with("__"),
+                Selection::InlineFragment(f) => walk(doc, &f.node.selection_set.node, depth + 1),
+                Selection::FragmentSpread(spread) => doc
+                    .fragments
+                    .get(&spread.node.fragment_name.node)
+                    .is_some_and(|f| walk(doc, &f.node.selection_set.node, depth + 1)),
+            })
+    }
+    doc.operations.iter().all(|(_, op)| walk(doc, &op.node.selection_set.node, 0))
+}
+
 pub fn count_aliases(doc: &ExecutableDocument) -> usize {
     fn walk(set: &SelectionSet) -> usize {
         set.items
@@ -94,6 +113,16 @@ pub fn count_aliases(doc: &ExecutableDocument) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tells_a_document_that_asks_only_about_the_schema() {
+        let only = |q: &str| only_introspection(&async_graphql::parser::parse_query(q).unwrap());
+        assert!(only("{ __schema { types { name } } __type(name: \"Child\") { name } }"));
+        assert!(only("query Q { ...S } fragment S on Query { ... on Query { __schema { queryType { name } } } }"));
+        assert!(!only("{ __schema { queryType { name } } viewer { subject } }"));
+        assert!(!only("{ ...S } fragment S on Query { viewer { subject } }"));
+        assert!(!only("query A { __typename } query B { viewer { subject } }"), "every operation counts");
+    }
 
     #[test]
     fn counts_aliases_in_operations_and_fragments() {

@@ -116,11 +116,43 @@ pub struct PartnerMutationGroup(
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema with the configured limits. Per-request data (principal, loaders,
+/// The schema, and while introspection is on a second one without the depth limit, for
+/// documents that ask for nothing but the schema itself: the introspection query graphql-js
+/// writes (what GraphiQL, codegen and Postman send) nests 15 deep through `ofType`, and its
+/// depth follows the type system, not the data, so the limit guards nothing there (GraphQL
+/// Armor exempts it the same way).
+#[derive(Clone)]
+pub struct Schemas {
+    pub main: AppSchema,
+    introspection: Option<AppSchema>,
+}
+
+impl Schemas {
+    /// The schema to run `request` on: the one without the depth limit only when every
+    /// operation of its document selects introspection fields alone, and then restricted to
+    /// them, so that no data is read past the limit.
+    fn for_request(&self, request: &mut async_graphql::Request) -> &AppSchema {
+        let Some(introspection) = &self.introspection else { return &self.main };
+        match request.parsed_query() {
+            Ok(doc) if limits::only_introspection(doc) => {
+                request.introspection_mode = async_graphql::IntrospectionMode::IntrospectionOnly;
+                introspection
+            }
+            _ => &self.main,
+        }
+    }
+}
+
+/// Builds the schemas with the configured limits. Per-request data (principal, loaders,
 /// audit buffer) is attached to each request, not to the schema.
-pub fn build_schema(config: &Config) -> AppSchema {
+pub fn build_schemas(config: &Config) -> Schemas {
+    let introspection = config.introspection_enabled().then(|| build(config, usize::MAX));
+    Schemas { main: build(config, config.limits.max_depth), introspection }
+}
+
+fn build(config: &Config, max_depth: usize) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(config.limits.max_depth)
+        .limit_depth(max_depth)
         .limit_complexity(config.limits.max_complexity)
         .limit_directives(10);
     if !config.introspection_enabled() {
@@ -134,13 +166,13 @@ pub fn build_schema(config: &Config) -> AppSchema {
 
 /// The SDL as checked in at the repository root (`schema.graphql`).
 pub fn sdl() -> String {
-    build_schema(&Config::default()).sdl()
+    build_schemas(&Config::default()).main.sdl()
 }
 
 /// Executes one request for `principal` with fresh loaders, then writes the reads it made
 /// to the access log. Fails when the log cannot be written: nothing is returned unlogged.
 pub async fn execute(
-    schema: &AppSchema,
+    schemas: &Schemas,
     writer: &DatabaseConnection,
     reader: &DatabaseConnection,
     principal: Option<Principal>,
@@ -153,6 +185,7 @@ pub async fn execute(
     {
         return Ok(async_graphql::Response::from_errors(vec![e]));
     }
+    let schema = schemas.for_request(&mut request);
     let audit_buffer = Arc::new(AuditBuffer::default());
     let organisation_id = principal.as_ref().map_or(Uuid::nil(), |p| p.organisation_id);
     let loader = Batcher::new(Loaders { db: reader.clone(), organisation_id });

@@ -124,7 +124,7 @@ async fn execute(
     // Nothing is returned that was not logged: if the access log cannot be written, the
     // client gets an error instead of the data.
     let mut response =
-        match api::execute(&state.schema, &state.db, &state.reader, principal, meta, &state.api, request).await {
+        match api::execute(&state.schemas, &state.db, &state.reader, principal, meta, &state.api, request).await {
             Ok(r) => r,
             Err(e) => {
                 state.metrics.graphql_error(e.code());

@@ -4,7 +4,7 @@ mod graphql;
 mod inbox;
 
 use crate::{
-    api::{self, AppSchema, context::ApiSettings},
+    api::{self, Schemas, context::ApiSettings},
     auth::{
         Principal,
         dev_issuer::{self, DevIssuer},
@@ -43,7 +43,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Reads outside a transaction; see [`db::connect_reader`].
     pub reader: DatabaseConnection,
-    pub schema: AppSchema,
+    pub schemas: Schemas,
     pub validator: JwtValidator,
     pub dev_issuer: Option<Arc<DevIssuer>>,
     pub metrics: Arc<Metrics>,
@@ -82,10 +82,10 @@ impl AppState {
             jwks,
             Duration::from_secs(config.auth.jwks_refresh_seconds),
         );
-        let schema = api::build_schema(&config);
+        let schemas = api::build_schemas(&config);
         let api = ApiSettings::from_config(&config)?;
         let secrets = api.secrets.clone();
-        Ok(Self { config: Arc::new(config), db, reader, schema, validator, dev_issuer, metrics, secrets, api })
+        Ok(Self { config: Arc::new(config), db, reader, schemas, validator, dev_issuer, metrics, secrets, api })
     }
 
     pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {

@@ -188,3 +188,31 @@ async fn reads_do_not_wait_for_the_writer() {
     assert!(!data["screeningInstruments"].as_array().unwrap().is_empty());
     write.rollback().await.unwrap();
 }
+
+/// Issue 14: the introspection query graphql-js writes nests 15 deep (`ofType` seven times), past
+/// the default depth limit of 12; while introspection is on it is exempt, and only it: a
+/// document that also asks for data keeps the limit.
+#[tokio::test]
+async fn the_introspection_query_of_graphql_js_is_exempt_from_the_depth_limit() {
+    let app = spawn_app().await;
+    assert_eq!(app.config.limits.max_depth, 12);
+    for query in [
+        include_str!("../../fixtures/introspection.graphql"),
+        include_str!("../../fixtures/introspection-full.graphql"),
+    ] {
+        let (status, body) = app.post(None, query, json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("errors").is_none(), "{body}");
+        let types = body["data"]["__schema"]["types"].as_array().unwrap();
+        assert!(types.iter().any(|t| t["name"] == "Child"), "the schema's types are there");
+    }
+    let org = org(&app, "haven").await;
+    let deep_data =
+        "{ __typename families { edges { node { children { trajectory { responsibleWorker { roles } } } } } } }";
+    let (_, fine) = app.post(Some(&org.lead_token), deep_data, json!({})).await;
+    assert!(fine.get("errors").is_none(), "{fine}");
+    // 13 deep: families edges node (children family) ×4 children id.
+    let deeper = "{ __schema { queryType { name } } families { edges { node { children { family { children { family { children { family { children { family { children { id } } } } } } } } } } } } }";
+    let err = app.gql_error(&org.lead_token, deeper, json!({})).await;
+    assert_eq!(err["extensions"]["code"], "BAD_USER_INPUT", "data past the limit, introspection beside it: {err}");
+}
