@@ -14,3 +14,28 @@ fn checked_in_schema_matches_the_code() {
          (or UPDATE_SCHEMA=1 cargo test -p tests --test schema)"
     );
 }
+
+/// Every GraphQL example of the README parses and validates against `schema.graphql`, checked by
+/// graphql-js (the reference implementation, from npm at the version its lockfile pins). Needs
+/// Node.js and npm; the first run installs the package under `tests/readme/node_modules`.
+#[test]
+fn every_graphql_example_in_the_readme_is_valid() {
+    use std::process::Command;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("readme");
+    if !dir.join("node_modules/graphql").exists() {
+        let npm = Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--silent"]).current_dir(&dir).output();
+        let npm = npm.expect("this test needs Node.js and npm (npm ci in tests/readme)");
+        assert!(npm.status.success(), "npm ci in tests/readme: {}", String::from_utf8_lossy(&npm.stderr));
+    }
+    let check = Command::new("node")
+        .args(["check.mjs", "../../README.md", "../../schema.graphql"])
+        .current_dir(&dir)
+        .output()
+        .expect("this test needs Node.js");
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "README examples invalid against schema.graphql:\n{report}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
