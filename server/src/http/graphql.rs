@@ -106,6 +106,19 @@ async fn execute(
     media: Media,
     request: async_graphql::Request,
 ) -> Response {
+    // A persisted-query hash without its document (Apollo's automatic persisted queries): this
+    // server keeps no such store, so say so in the protocol's words, and the client sends the
+    // document itself. Left to execution it read as an empty document, a misleading parse error.
+    if request.query.trim().is_empty() && request.extensions.contains_key("persistedQuery") {
+        let status = if media == Media::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+        let mut error = ServerError::new("PersistedQueryNotSupported", None);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", "PERSISTED_QUERY_NOT_SUPPORTED");
+        error.extensions = Some(extensions);
+        let mut errors = vec![error];
+        finalize_errors(&mut errors, &id);
+        return json(media, status, &serde_json::json!({ "errors": errors }));
+    }
     let meta = RequestMeta {
         request_id: id.clone(),
         client_address: Some(client.ip().to_string()),
@@ -156,6 +169,11 @@ async fn execute(
     } else {
         StatusCode::OK
     };
+    if request_failed {
+        // Nothing executed, so no `data` entry at all (GraphQL over HTTP; the spec's "should
+        // not be present"), not `"data": null`.
+        return json(media, status, &serde_json::json!({ "errors": response.errors }));
+    }
     json(media, status, &response)
 }
 

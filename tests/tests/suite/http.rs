@@ -117,10 +117,26 @@ async fn graphql_response_media_type_uses_http_status_codes() {
     let res = post("application/graphql-response+json").await.unwrap();
     assert_eq!(res.status(), 400);
     assert_eq!(res.headers()["content-type"], "application/graphql-response+json");
+    let body = res.json::<Value>().await.unwrap();
+    assert!(body.get("data").is_none(), "nothing executed: no data entry (graphql-http D586, 5E5B): {body}");
     let res = post("application/json").await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "application/json");
-    assert_eq!(res.json::<Value>().await.unwrap()["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    let body = res.json::<Value>().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(body.get("data").is_none(), "{body}");
+
+    // An automatic-persisted-query hash alone: this server keeps no store, and says so as
+    // Apollo's protocol expects (the client then sends the document).
+    let apq = json!({ "extensions": { "persistedQuery": { "version": 1,
+        "sha256Hash": "ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38" } } });
+    for (accept, status) in [("application/graphql-response+json", 400), ("application/json", 200)] {
+        let res = app.client.post(app.url("/graphql")).header("accept", accept).json(&apq).send().await.unwrap();
+        assert_eq!(res.status(), status, "{accept}");
+        let body = res.json::<Value>().await.unwrap();
+        assert_eq!(body["errors"][0]["message"], "PersistedQueryNotSupported", "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_SUPPORTED");
+    }
 }
 
 #[tokio::test]
