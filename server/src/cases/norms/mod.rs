@@ -1,8 +1,10 @@
-//! The norm figures counted in SQL over the tables (never by walking children one by one): per
-//! indicator one query lists the children in its denominator with a `detail` (days to the first
-//! contact, talks held, …) and whether they meet it; the figure counts that query, the
-//! drill-down pages through it. Populations as in method-review §1: C(P) open in P, A(P,N)
-//! admitted in P at least N days before its end, L(P) closed in P.
+//! The norm figures counted in SQL over the tables (never by walking children one by one). Each
+//! indicator defines its population with a `detail` per child (days to the first contact, talks
+//! held, …) and when a child meets it (`definitions`), over the period's trajectories and
+//! per-trajectory summaries of the record tables (`populations`). An overview counts all
+//! figures about children of a period in two statements that share those summaries; a
+//! drill-down pages through one figure's population. Populations as in method-review §1: C(P)
+//! open in P, A(P,N) admitted in P at least N days before its end, L(P) closed in P.
 
 use super::municipality_access;
 use crate::{

@@ -20,7 +20,7 @@ use sea_orm::{
     DatabaseBackend,
     sea_query::{Alias, Cond, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement},
 };
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 /// Expressions that differ between the databases.
 pub struct Sql(DatabaseBackend);
@@ -253,12 +253,12 @@ pub(super) struct Frame<'a> {
     pub s: &'a NormScope,
     mode: Mode,
     joined: RefCell<Vec<Summary>>,
-    person: RefCell<bool>,
+    person: Cell<bool>,
 }
 
 impl<'a> Frame<'a> {
     pub fn new(sql: &'a Sql, s: &'a NormScope, mode: Mode) -> Self {
-        Self { sql, s, mode, joined: RefCell::new(Vec::new()), person: RefCell::new(false) }
+        Self { sql, s, mode, joined: RefCell::new(Vec::new()), person: Cell::new(false) }
     }
 
     /// Column `name` of a summary: NULL for a trajectory without rows.
@@ -297,7 +297,7 @@ impl<'a> Frame<'a> {
 
     /// The tables joined so far (each a pass over it).
     pub fn joined(&self) -> Vec<String> {
-        let person = self.person.borrow().then(|| "person".to_owned());
+        let person = self.person.get().then(|| "person".to_owned());
         self.joined.borrow().iter().map(|s| s.alias.clone()).chain(person).collect()
     }
 
@@ -307,7 +307,7 @@ impl<'a> Frame<'a> {
         q.from(trajectory::Entity);
         scoped(&mut q, self.s);
         q.cond_where(overlaps(self.s));
-        if *self.person.borrow() {
+        if self.person.get() {
             q.join(
                 JoinType::InnerJoin,
                 person::Entity,
@@ -367,7 +367,7 @@ impl<'a> Frame<'a> {
 
     /// The child was at least `years` old at the end of the period.
     pub fn born_by(&self, years: i32) -> Expr {
-        *self.person.borrow_mut() = true;
+        self.person.set(true);
         Expr::col((person::Entity, person::Column::DateOfBirth)).lte(born_on_or_before(self.s.period.to, years))
     }
 
