@@ -2,6 +2,7 @@
 
 use super::Claims;
 use crate::error::{AppError, AppResult};
+use futures::future::{BoxFuture, FutureExt, Shared};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
 use std::{
     collections::HashMap,
@@ -10,9 +11,21 @@ use std::{
 };
 use tokio::sync::{Mutex, RwLock};
 
-/// An unknown `kid` triggers a refetch at most this often, so that garbage tokens cannot
-/// make us hammer the identity provider.
-const MISS_REFETCH_INTERVAL: Duration = Duration::from_secs(60);
+/// An unknown `kid` (a key the issuer just rotated in) refetches the keys at once, but at most
+/// this often, so that tokens with made-up key ids cannot make us hammer the identity provider.
+const MISS_REFETCH_INTERVAL: Duration = Duration::from_secs(5);
+
+/// After a failed fetch, requests go on with the keys we had for this long before one tries again.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(5);
+
+/// How long a fetch of the keys may take. Every request waiting for a key waits this long at
+/// most, and all of them wait on the same fetch.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
+
+type Keys = HashMap<String, (DecodingKey, Algorithm)>;
+
+/// The one fetch of the keys in flight, shared by every request that needs it.
+type Fetch = Shared<BoxFuture<'static, Result<Arc<Keys>, Arc<str>>>>;
 
 /// Tokens whose signature was checked, kept until they expire: a client sends the same token
 /// with every request, and checking an ES256 signature again each time was a fifth of the
@@ -34,7 +47,7 @@ struct Inner {
     refresh_every: Duration,
     http: reqwest::Client,
     keys: RwLock<KeyCache>,
-    fetch_lock: Mutex<()>,
+    in_flight: Mutex<Option<Fetch>>,
     verified: std::sync::Mutex<HashMap<String, Claims>>,
 }
 
@@ -46,8 +59,12 @@ pub enum JwksSource {
 
 #[derive(Default)]
 struct KeyCache {
-    keys: HashMap<String, (DecodingKey, Algorithm)>,
+    keys: Arc<Keys>,
     fetched_at: Option<Instant>,
+    /// The last fetch, whether it succeeded or not.
+    tried_at: Option<Instant>,
+    /// The last fetch asked for by a key we did not know.
+    missed_at: Option<Instant>,
 }
 
 fn unauthenticated(msg: &str) -> AppError {
@@ -58,7 +75,7 @@ impl JwtValidator {
     pub fn new(issuer: String, audience: String, jwks_url: JwksSource, refresh_every: Duration) -> Self {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
+            .timeout(FETCH_TIMEOUT)
             .build()
             .expect("a reqwest client with static settings builds");
         Self {
@@ -69,7 +86,7 @@ impl JwtValidator {
                 refresh_every,
                 http,
                 keys: RwLock::default(),
-                fetch_lock: Mutex::new(()),
+                in_flight: Mutex::new(None),
                 verified: std::sync::Mutex::default(),
             }),
         }
@@ -134,47 +151,73 @@ impl JwtValidator {
     }
 
     async fn key(&self, kid: &str) -> AppResult<(DecodingKey, Algorithm)> {
-        {
+        let (known, may_fetch, miss) = {
             let cache = self.inner.keys.read().await;
+            let known = cache.keys.get(kid).cloned();
             let fresh = cache.fetched_at.is_some_and(|t| t.elapsed() < self.inner.refresh_every);
-            if let (true, Some(k)) = (fresh, cache.keys.get(kid)) {
-                return Ok(k.clone());
-            }
-        }
-        let _guard = self.inner.fetch_lock.lock().await;
-        let (stale_key, may_fetch) = {
-            let cache = self.inner.keys.read().await;
-            let fresh = cache.fetched_at.is_some_and(|t| t.elapsed() < self.inner.refresh_every);
-            match cache.keys.get(kid) {
-                // Another request refreshed the keys while we waited.
+            let tried_within = |d: Duration| cache.tried_at.is_some_and(|t| t.elapsed() < d);
+            match &known {
                 Some(k) if fresh => return Ok(k.clone()),
-                Some(k) => (Some(k.clone()), true),
-                None => (None, cache.fetched_at.is_none_or(|t| t.elapsed() >= MISS_REFETCH_INTERVAL)),
+                // Due for a refresh; after a failure, go on with the old keys for a while.
+                Some(_) => (known, !tried_within(RETRY_AFTER_FAILURE), false),
+                None if cache.fetched_at.is_none() => (None, !tried_within(RETRY_AFTER_FAILURE), false),
+                // A key we do not know: a rotation, picked up at once (rate-limited).
+                None => (None, cache.missed_at.is_none_or(|t| t.elapsed() >= MISS_REFETCH_INTERVAL), true),
             }
         };
-        if may_fetch {
-            match self.fetch().await {
-                Ok(keys) => {
-                    let mut cache = self.inner.keys.write().await;
-                    *cache = KeyCache { keys, fetched_at: Some(Instant::now()) };
-                    if let Some(k) = cache.keys.get(kid) {
-                        return Ok(k.clone());
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not fetch the issuer's keys");
-                    // Keep serving with the keys we had rather than lock everyone out.
-                    if let Some(k) = stale_key {
-                        return Ok(k);
-                    }
-                    return Err(AppError::Unauthenticated("the token issuer's keys are not available".into()));
-                }
-            }
+        if !may_fetch {
+            return known.ok_or_else(|| unauthenticated("token signed with an unknown key"));
         }
-        Err(unauthenticated("token signed with an unknown key"))
+        if miss {
+            self.inner.keys.write().await.missed_at = Some(Instant::now());
+        }
+        match self.refetch().await {
+            Ok(keys) => keys.get(kid).cloned().ok_or_else(|| unauthenticated("token signed with an unknown key")),
+            // Keep serving with the keys we had rather than lock everyone out.
+            Err(_) => known.ok_or_else(|| unauthenticated("the token issuer's keys are not available")),
+        }
     }
 
-    async fn fetch(&self) -> anyhow::Result<HashMap<String, (DecodingKey, Algorithm)>> {
+    /// Fetches the keys, or joins the fetch already under way: however many requests need the
+    /// keys at once, the issuer is asked once and all of them get its answer (or its failure)
+    /// together, within `FETCH_TIMEOUT`.
+    async fn refetch(&self) -> Result<Arc<Keys>, Arc<str>> {
+        let fetch = {
+            let mut in_flight = self.inner.in_flight.lock().await;
+            match &*in_flight {
+                Some(fetch) => fetch.clone(),
+                None => {
+                    let this = self.clone();
+                    let fetch = async move {
+                        let result = this.fetch().await;
+                        let mut cache = this.inner.keys.write().await;
+                        cache.tried_at = Some(Instant::now());
+                        let result = match result {
+                            Ok(keys) => {
+                                cache.keys = Arc::new(keys);
+                                cache.fetched_at = cache.tried_at;
+                                Ok(cache.keys.clone())
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "could not fetch the issuer's keys");
+                                Err(Arc::from(e.to_string()))
+                            }
+                        };
+                        drop(cache);
+                        *this.inner.in_flight.lock().await = None;
+                        result
+                    }
+                    .boxed()
+                    .shared();
+                    *in_flight = Some(fetch.clone());
+                    fetch
+                }
+            }
+        };
+        fetch.await
+    }
+
+    async fn fetch(&self) -> anyhow::Result<Keys> {
         let url = match &self.inner.jwks_url {
             JwksSource::Url(url) => url.clone(),
             JwksSource::Discover => {
@@ -200,5 +243,93 @@ impl JwtValidator {
             keys.insert(kid, (key, alg));
         }
         Ok(keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::dev_issuer::DevIssuer;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+
+    /// An identity provider on loopback serving a JWKS that can change or hang.
+    #[derive(Default)]
+    struct Provider {
+        jwks: std::sync::Mutex<serde_json::Value>,
+        hangs: AtomicBool,
+        fetches: AtomicUsize,
+    }
+
+    async fn serve(provider: Arc<Provider>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/jwks", listener.local_addr().unwrap());
+        let app = axum::Router::new().route(
+            "/jwks",
+            axum::routing::get(move || async move {
+                provider.fetches.fetch_add(1, SeqCst);
+                if provider.hangs.load(SeqCst) {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                }
+                axum::Json(provider.jwks.lock().unwrap().clone())
+            }),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        url
+    }
+
+    fn signing_key() -> DevIssuer {
+        let dir = tempfile::tempdir().unwrap();
+        DevIssuer::load_or_create(&dir.path().join("key.pem")).unwrap()
+    }
+
+    fn token(key: &DevIssuer) -> String {
+        let exp = jsonwebtoken::get_current_timestamp() + 600;
+        let claims: Claims = serde_json::from_value(serde_json::json!({
+            "iss": "urn:test", "aud": "veerkracht", "sub": "user", "exp": exp, "org": "haven", "roles": []
+        }))
+        .unwrap();
+        key.sign(&claims).unwrap()
+    }
+
+    fn validator(url: String) -> JwtValidator {
+        JwtValidator::new("urn:test".into(), "veerkracht".into(), JwksSource::Url(url), Duration::from_secs(300))
+    }
+
+    /// A key the provider rotated in is used at once; a made-up key id right after does not
+    /// send us to the provider again.
+    #[tokio::test]
+    async fn a_rotated_key_is_picked_up_at_once() {
+        let provider = Arc::new(Provider::default());
+        let (old, new, stranger) = (signing_key(), signing_key(), signing_key());
+        *provider.jwks.lock().unwrap() = old.jwks();
+        let validator = validator(serve(provider.clone()).await);
+        assert_eq!(validator.validate(&token(&old)).await.unwrap().sub, "user");
+        *provider.jwks.lock().unwrap() = new.jwks();
+        assert_eq!(validator.validate(&token(&new)).await.unwrap().sub, "user", "the new key, without waiting");
+        assert_eq!(provider.fetches.load(SeqCst), 2);
+        assert!(validator.validate(&token(&stranger)).await.is_err());
+        assert_eq!(provider.fetches.load(SeqCst), 2, "an unknown key right after a refetch is refused without one");
+    }
+
+    /// A hanging provider is asked once, however many requests wait for its keys, and they all
+    /// get their answer within the fetch's timeout, not one timeout after another.
+    #[tokio::test]
+    async fn requests_waiting_on_a_hanging_provider_share_one_fetch() {
+        let provider = Arc::new(Provider::default());
+        let key = signing_key();
+        *provider.jwks.lock().unwrap() = key.jwks();
+        provider.hangs.store(true, SeqCst);
+        let validator = validator(serve(provider.clone()).await);
+        let token = token(&key);
+        let started = Instant::now();
+        let results = futures::future::join_all((0..8).map(|_| validator.validate(&token))).await;
+        assert!(results.iter().all(Result::is_err));
+        assert!(started.elapsed() < FETCH_TIMEOUT + Duration::from_secs(2), "{:?}", started.elapsed());
+        assert_eq!(provider.fetches.load(SeqCst), 1);
+        // Right after the failure a request is answered at once, without asking again.
+        let again = Instant::now();
+        assert!(validator.validate(&token).await.is_err());
+        assert!(again.elapsed() < Duration::from_secs(1));
+        assert_eq!(provider.fetches.load(SeqCst), 1);
     }
 }
