@@ -205,7 +205,7 @@ async fn main() -> anyhow::Result<()> {
                 let municipality = municipality.context("a municipality user needs --municipality, e.g. utrecht")?;
                 let claims = Claims {
                     iss: config.auth.issuer.clone(),
-                    aud: config.auth.audience.clone(),
+                    aud: config.auth.audience.clone().into(),
                     sub: format!("dev-municipality-{municipality}"),
                     exp: now + minutes * 60,
                     iat: Some(now),
@@ -254,7 +254,7 @@ async fn main() -> anyhow::Result<()> {
             let subject = worker_id.map_or_else(|| format!("dev-{}", role.as_str().to_lowercase()), |w| w.to_string());
             let claims = Claims {
                 iss: config.auth.issuer.clone(),
-                aud: config.auth.audience.clone(),
+                aud: config.auth.audience.clone().into(),
                 sub: subject,
                 exp: now + minutes * 60,
                 iat: Some(now),

@@ -170,7 +170,7 @@ impl TestApp {
         let now = Utc::now().timestamp();
         Claims {
             iss: self.config.auth.issuer.clone(),
-            aud: self.config.auth.audience.clone(),
+            aud: self.config.auth.audience.clone().into(),
             sub: worker.map_or_else(|| "test-user".into(), |w| w.to_string()),
             exp: now + 600,
             iat: Some(now),

@@ -16,7 +16,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: String,
-    pub aud: String,
+    pub aud: Audience,
     pub sub: String,
     pub exp: i64,
     /// When the token was issued; optional (Entra ID and Keycloak send it, not every issuer
@@ -43,6 +43,21 @@ pub struct Claims {
     pub municipality: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+/// `aud`: one audience or several (Keycloak and Entra ID may send an array); the validator
+/// checks that ours is among them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl<S: Into<String>> From<S> for Audience {
+    fn from(audience: S) -> Self {
+        Self::One(audience.into())
+    }
 }
 
 /// The token role of a municipality user (gemeente): not a role of the organisation's workers.
@@ -88,11 +103,11 @@ pub async fn resolve_principal(db: &DatabaseConnection, claims: Claims) -> AppRe
     if let Some(municipality) = claims.municipality {
         return municipality_principal(claims.sub, municipality, &claims.roles, claims.worker_id, claims.partner);
     }
-    let claimed = claims
-        .roles
-        .iter()
-        .map(|r| Role::parse(r).ok_or_else(|| AppError::Unauthenticated(format!("unknown role {r:?} in token"))))
-        .collect::<AppResult<Vec<_>>>()?;
+    // Identity providers add roles of their own (Keycloak's `offline_access`,
+    // `uma_authorization`): passed over. A token that names roles still narrows the worker's to
+    // those of them we know, so one naming only others leaves none.
+    let names_roles = !claims.roles.is_empty();
+    let claimed: Vec<Role> = claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
     let (organisation_id, roles) = match claims.worker_id {
         Some(worker_id) => {
             // One row per stored role (one with no role when the worker holds none).
@@ -119,7 +134,7 @@ pub async fn resolve_principal(db: &DatabaseConnection, claims: Claims) -> AppRe
                 return Err(unknown());
             }
             let stored = rows.iter().filter_map(|r| r.3);
-            let roles = stored.filter(|r| claimed.is_empty() || claimed.contains(r)).collect();
+            let roles = stored.filter(|r| !names_roles || claimed.contains(r)).collect();
             (*organisation_id, roles)
         }
         None => {
@@ -150,7 +165,9 @@ fn municipality_principal(
     worker_id: Option<Uuid>,
     partner: Option<String>,
 ) -> AppResult<Principal> {
-    if roles.iter().any(|r| r != MUNICIPALITY_ROLE) || roles.is_empty() || worker_id.is_some() || partner.is_some() {
+    // Roles of the identity provider's own (not ours) are passed over, as for workers.
+    let organisation_role = roles.iter().any(|r| Role::parse(r).is_some());
+    if organisation_role || !roles.iter().any(|r| r == MUNICIPALITY_ROLE) || worker_id.is_some() || partner.is_some() {
         return Err(AppError::Unauthenticated(format!(
             "a token with a municipality claim carries the role {MUNICIPALITY_ROLE} only, and no worker or partner"
         )));

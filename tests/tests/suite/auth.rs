@@ -52,6 +52,8 @@ async fn wrong_tokens_are_refused() {
     let mut audience = base.clone();
     audience.aud = "someone-else".into();
     refused(&app, &app.sign(&audience)).await;
+    audience.aud = server::auth::Audience::Many(vec!["account".into(), "someone-else".into()]);
+    refused(&app, &app.sign(&audience)).await;
 
     let mut issuer = base.clone();
     issuer.iss = "https://evil.example".into();
@@ -80,9 +82,43 @@ async fn wrong_tokens_are_refused() {
     foreign_worker.worker_id = Some(other.lead.id);
     refused(&app, &app.sign(&foreign_worker)).await;
 
+    // A role we do not know grants nothing: the token names roles, none of them the worker's.
     let mut role = base.clone();
     role.roles = vec!["SUPERUSER".into()];
-    refused(&app, &app.sign(&role)).await;
+    let superuser = app.sign(&role);
+    assert_eq!(app.gql(&superuser, "{ viewer { roles } }", json!({})).await["viewer"]["roles"], json!([]));
+    let err = app.gql_error(&superuser, "{ families { totalCount } }", json!({})).await;
+    assert_eq!(err["extensions"]["code"], "FORBIDDEN", "{err}");
+}
+
+/// Tokens as Keycloak and Entra ID issue them (issue 14, item 8): `aud` an array holding ours
+/// among others, roles of the identity provider's own beside ours, no `iat`.
+#[tokio::test]
+async fn tokens_shaped_as_keycloak_and_entra_issue_them_are_accepted() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let mut keycloak = app.claims("haven", &[entities::Role::TeamLead], Some(org.lead.id));
+    keycloak.aud = server::auth::Audience::Many(vec!["account".into(), app.config.auth.audience.clone()]);
+    keycloak.roles = vec![
+        "offline_access".into(),
+        "uma_authorization".into(),
+        "default-roles-veerkracht".into(),
+        "TEAM_LEAD".into(),
+    ];
+    keycloak.iat = None;
+    let data = app.gql(&app.sign(&keycloak), "{ viewer { roles } families { totalCount } }", json!({})).await;
+    assert_eq!(data["viewer"]["roles"], json!(["TEAM_LEAD"]));
+
+    // A municipality user of such a provider: its own roles beside MUNICIPALITY are passed over,
+    // a role of an organisation's worker is not.
+    let mut municipality = app.claims("", &[], None);
+    municipality.municipality = Some("utrecht".into());
+    municipality.roles = vec!["offline_access".into(), "MUNICIPALITY".into()];
+    let (status, body) = app.post(Some(&app.sign(&municipality)), "{ viewer { subject } }", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_ne!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
+    municipality.roles.push("TEAM_LEAD".into());
+    refused(&app, &app.sign(&municipality)).await;
 }
 
 /// A worker acts in the roles the organisation gave them: a token can narrow them, never widen
