@@ -124,7 +124,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
                 // 1: the activities recorded; 2: left with an exit reason instead; 3: the parent
                 // who did not come along was not looked into (IB 2167).
                 detail: |f| {
-                    Expr::case(f.t(trajectory::Column::Phase1ExitReason).is_not_null(), 2)
+                    Expr::case(trajectory_col(trajectory::Column::Phase1ExitReason).is_not_null(), 2)
                         .case(Cond::all().add(f.came_with_one_parent()).add(f.has(other_parents).not()), 3)
                         .finally(1)
                         .into()
@@ -271,7 +271,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             counts: Counts::Children,
             population: Population::Trajectories {
                 counted: |f| f.closed_in(),
-                detail: |f| {
+                detail: |_| {
                     let placement_col = |c| Expr::col((placement::Entity, c));
                     // A placement that began during the stay is a move (the first began before
                     // it). Read per child who left: few, and dated by their own stay.
@@ -283,9 +283,12 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
                                 .equals((trajectory::Entity, trajectory::Column::FamilyId)),
                         )
                         .and_where(
-                            placement_col(placement::Column::FromDate).gt(f.t(trajectory::Column::AdmissionDate)),
+                            placement_col(placement::Column::FromDate)
+                                .gt(trajectory_col(trajectory::Column::AdmissionDate)),
                         )
-                        .and_where(placement_col(placement::Column::FromDate).lte(f.t(trajectory::Column::EndDate)))
+                        .and_where(
+                            placement_col(placement::Column::FromDate).lte(trajectory_col(trajectory::Column::EndDate)),
+                        )
                         .to_owned();
                     Expr::from(moves)
                 },
@@ -301,7 +304,7 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             counts: Counts::Children,
             population: Population::Trajectories {
                 counted: |f| f.closed_in(),
-                detail: |f| f.days_from_admission(f.t(trajectory::Column::EndDate)),
+                detail: |f| f.days_from_admission(trajectory_col(trajectory::Column::EndDate)),
             },
             // A length, not a pass or fail: every stay counts.
             met: |_| Expr::val(1).eq(1),
@@ -454,16 +457,16 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             counts: Counts::Children,
             population: Population::Trajectories {
                 counted: |f| {
-                    let end_reason = f.t(trajectory::Column::EndReason);
+                    let end_reason = trajectory_col(trajectory::Column::EndReason);
                     f.closed_in().add(
                         Cond::any()
                             .add(end_reason.clone().is_null())
                             .add(end_reason.ne(EndReason::LeftWithoutNotice.as_str())),
                     )
                 },
-                detail: |f| {
-                    let decision = || f.t(trajectory::Column::AftercareDecision);
-                    let meeting_held = f.t(trajectory::Column::AftercareHandoverId).in_subquery(
+                detail: |_| {
+                    let decision = || trajectory_col(trajectory::Column::AftercareDecision);
+                    let meeting_held = trajectory_col(trajectory::Column::AftercareHandoverId).in_subquery(
                         Query::select()
                             .column(handover::Column::Id)
                             .from(handover::Entity)
@@ -511,8 +514,8 @@ pub(super) fn definition(code: &str) -> Option<Definition> {
             counts: Counts::Children,
             population: Population::Trajectories {
                 counted: |f| f.closed_in(),
-                detail: |f| {
-                    let reason = || f.t(trajectory::Column::EndReason);
+                detail: |_| {
+                    let reason = || trajectory_col(trajectory::Column::EndReason);
                     Expr::case(reason().eq(EndReason::IndependentHousing.as_str()), 1)
                         .case(reason().eq(EndReason::ReturnedHome.as_str()), 2)
                         .case(reason().eq(EndReason::TransferredElsewhere.as_str()), 3)

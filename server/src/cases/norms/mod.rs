@@ -121,10 +121,12 @@ async fn count_periods<C: ConnectionTrait>(
 ) -> Result<Vec<Vec<Option<Count>>>, DbErr> {
     let sql = Sql::new(db.get_database_backend());
     let mut work = Vec::new();
+    // Which tables a figure reads does not depend on the period: shared out once.
+    let shares = scopes.first().map(|scope| share_out(&sql, codes, scope, CONCURRENT_STATEMENTS)).unwrap_or_default();
     for (period, scope) in scopes.iter().enumerate() {
-        for figures in share_out(&sql, codes, scope, CONCURRENT_STATEMENTS) {
-            let query = children_figures(&sql, codes, &figures, scope);
-            work.push(Counting::Children { period, figures, query: Box::new(query) });
+        for figures in &shares {
+            let query = children_figures(&sql, codes, figures, scope);
+            work.push(Counting::Children { period, figures: figures.clone(), query: Box::new(query) });
         }
     }
     for period in 0..scopes.len() {

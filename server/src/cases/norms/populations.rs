@@ -212,7 +212,7 @@ pub(super) struct Summary {
 }
 
 impl Summary {
-    /// The rows of `entity` (narrowed by `rows`) belonging to each trajectory.
+    /// A summary of `rows`, matching `of` against the trajectory's column `on`.
     fn new(alias: impl Into<String>, rows: SelectStatement, of: Expr, on: trajectory::Column) -> Self {
         Self { alias: alias.into(), rows, of, on, columns: Vec::new() }
     }
@@ -322,7 +322,7 @@ impl<'a> Frame<'a> {
             // the trajectory, and a list of the frame's to look them up by took it twice as long.
             if self.sql.0 == DatabaseBackend::Postgres {
                 let mut frame = Query::select();
-                frame.expr(self.t(summary.on)).from(trajectory::Entity).cond_where(overlaps(self.s));
+                frame.expr(trajectory_col(summary.on)).from(trajectory::Entity).cond_where(overlaps(self.s));
                 scoped(&mut frame, self.s);
                 grouped.and_where(summary.of.clone().in_subquery(frame));
             }
@@ -336,14 +336,11 @@ impl<'a> Frame<'a> {
         q
     }
 
-    pub fn t(&self, c: trajectory::Column) -> Expr {
-        trajectory_col(c)
-    }
-
     /// A(P, N): admitted in the period at least `days` before its end, so every child had them.
     pub fn admitted(&self, days: u64) -> Cond {
         Cond::all().add(
-            self.t(trajectory::Column::AdmissionDate).between(self.s.period.from, self.s.period.to - Days::new(days)),
+            trajectory_col(trajectory::Column::AdmissionDate)
+                .between(self.s.period.from, self.s.period.to - Days::new(days)),
         )
     }
 
@@ -354,12 +351,12 @@ impl<'a> Frame<'a> {
 
     /// L(P): the children who left care in the period.
     pub fn closed_in(&self) -> Cond {
-        Cond::all().add(self.t(trajectory::Column::EndDate).between(self.s.period.from, self.s.period.to))
+        Cond::all().add(trajectory_col(trajectory::Column::EndDate).between(self.s.period.from, self.s.period.to))
     }
 
     /// The day the child's time in the period ends: the day it left, or the period's end.
     pub fn until(&self) -> Expr {
-        let end = self.t(trajectory::Column::EndDate);
+        let end = trajectory_col(trajectory::Column::EndDate);
         Expr::case(Cond::all().add(end.clone().is_not_null()).add(end.clone().lt(self.s.period.to)), end)
             .finally(Expr::val(self.s.period.to))
             .into()
@@ -373,7 +370,7 @@ impl<'a> Frame<'a> {
 
     /// Whole days from the admission to `on`.
     pub fn days_from_admission(&self, on: Expr) -> Expr {
-        self.sql.days(self.t(trajectory::Column::AdmissionDate), on)
+        self.sql.days(trajectory_col(trajectory::Column::AdmissionDate), on)
     }
 
     /// The day the child first left phase 1.
