@@ -182,8 +182,12 @@ pub struct AuthConfig {
     pub dev_issuer: Option<bool>,
     /// PKCS#8 PEM file with the development issuer's P-256 key; created when missing.
     pub dev_key_path: PathBuf,
-    /// Keys are refetched at least this often, and on an unknown `kid` at most once a minute.
+    /// Keys are refetched at least this often, and on an unknown `kid` at once (at most every
+    /// 5 s).
     pub jwks_refresh_seconds: u64,
+    /// Where the token carries the organisation, roles, worker id, partner, municipality and
+    /// name (e.g. `roles = "realm_access.roles"` for Keycloak's realm roles).
+    pub claims: crate::auth::ClaimNames,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -239,6 +243,7 @@ impl Default for AuthConfig {
             dev_issuer: None,
             dev_key_path: PathBuf::from("veerkracht-dev-key.pem"),
             jwks_refresh_seconds: 3600,
+            claims: crate::auth::ClaimNames::default(),
         }
     }
 }

@@ -217,7 +217,7 @@ async fn main() -> anyhow::Result<()> {
                     municipality: Some(municipality),
                     name: None,
                 };
-                println!("{}", issuer.sign(&claims)?);
+                println!("{}", issuer.sign(&config.auth.claims.write(&claims))?);
                 return Ok(());
             }
             anyhow::ensure!(municipality.is_none(), "--municipality goes with --role MUNICIPALITY");
@@ -266,7 +266,7 @@ async fn main() -> anyhow::Result<()> {
                 municipality: None,
                 name: None,
             };
-            println!("{}", issuer.sign(&claims)?);
+            println!("{}", issuer.sign(&config.auth.claims.write(&claims))?);
             Ok(())
         }
         Command::Deliver { watch } => {

@@ -19,6 +19,8 @@ use std::collections::BTreeSet;
 use tokio::{net::TcpListener, sync::oneshot};
 use uuid::Uuid;
 
+pub mod identity_provider;
+
 pub use serde_json;
 
 pub struct TestApp {
@@ -195,8 +197,9 @@ impl TestApp {
         self.sign(&claims)
     }
 
+    /// Signs claims laid out as the app's configuration says (`auth.claims`).
     pub fn sign(&self, claims: &Claims) -> String {
-        self.issuer.sign(claims).expect("sign")
+        self.issuer.sign(&self.config.auth.claims.write(claims)).expect("sign")
     }
 
     /// POSTs a GraphQL request and returns the HTTP status and the JSON body.

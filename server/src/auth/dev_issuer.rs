@@ -2,7 +2,6 @@
 //! `/dev-issuer/jwks.json`, and tokens printed by `veerkracht dev-token`. Tokens it signs go
 //! through exactly the same JWKS validation as those of a real OIDC provider.
 
-use super::Claims;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use p256::{SecretKey, elliptic_curve::sec1::ToEncodedPoint};
@@ -33,7 +32,9 @@ impl DevIssuer {
         Ok(Self { key, encoding, kid })
     }
 
-    pub fn sign(&self, claims: &Claims) -> anyhow::Result<String> {
+    /// Signs a payload: [`Claims`](super::Claims) as `ClaimNames::write` lays them out, or any
+    /// shape a test wants to send.
+    pub fn sign(&self, claims: &impl serde::Serialize) -> anyhow::Result<String> {
         let mut header = Header::new(Algorithm::ES256);
         header.kid = Some(self.kid.clone());
         Ok(jsonwebtoken::encode(&header, claims, &self.encoding)?)

@@ -1,9 +1,12 @@
 //! JWT validation against an issuer's JWKS, with keys cached by `kid`.
 
-use super::Claims;
+use super::{ClaimNames, Claims};
 use crate::error::{AppError, AppResult};
 use futures::future::{BoxFuture, FutureExt, Shared};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation, jwk::JwkSet};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, Validation,
+    jwk::{AlgorithmParameters, Jwk, KeyAlgorithm, PublicKeyUse},
+};
 use std::{
     collections::HashMap,
     sync::Arc,
@@ -43,6 +46,7 @@ pub struct JwtValidator {
 struct Inner {
     issuer: String,
     audience: String,
+    claims: ClaimNames,
     jwks_url: JwksSource,
     refresh_every: Duration,
     http: reqwest::Client,
@@ -72,7 +76,13 @@ fn unauthenticated(msg: &str) -> AppError {
 }
 
 impl JwtValidator {
-    pub fn new(issuer: String, audience: String, jwks_url: JwksSource, refresh_every: Duration) -> Self {
+    pub fn new(
+        issuer: String,
+        audience: String,
+        claims: ClaimNames,
+        jwks_url: JwksSource,
+        refresh_every: Duration,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(FETCH_TIMEOUT)
@@ -82,6 +92,7 @@ impl JwtValidator {
             inner: Arc::new(Inner {
                 issuer,
                 audience,
+                claims,
                 jwks_url,
                 refresh_every,
                 http,
@@ -132,17 +143,21 @@ impl JwtValidator {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
-        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation).map(|data| data.claims).map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind::*;
-            match e.kind() {
-                ExpiredSignature => unauthenticated("token expired"),
-                InvalidAudience => unauthenticated("token audience not accepted"),
-                InvalidIssuer => unauthenticated("token issuer not accepted"),
-                InvalidSignature => unauthenticated("token signature invalid"),
-                ImmatureSignature => unauthenticated("token not valid yet (nbf)"),
-                _ => unauthenticated("token invalid"),
-            }
-        })?;
+        let payload = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation)
+            .map(|data| data.claims)
+            .map_err(|e| {
+                use jsonwebtoken::errors::ErrorKind::*;
+                match e.kind() {
+                    ExpiredSignature => unauthenticated("token expired"),
+                    InvalidAudience => unauthenticated("token audience not accepted"),
+                    InvalidIssuer => unauthenticated("token issuer not accepted"),
+                    InvalidSignature => unauthenticated("token signature invalid"),
+                    ImmatureSignature => unauthenticated("token not valid yet (nbf)"),
+                    _ => unauthenticated("token invalid"),
+                }
+            })?;
+        let claims =
+            self.inner.claims.read(payload).map_err(|e| AppError::Unauthenticated(format!("token invalid: {e}")))?;
         let now = jsonwebtoken::get_current_timestamp();
         if claims.iat.and_then(|iat| u64::try_from(iat).ok()).is_some_and(|iat| iat > now + LEEWAY_SECONDS) {
             return Err(unauthenticated("token issued in the future (iat)"));
@@ -231,19 +246,28 @@ impl JwtValidator {
                     .to_string()
             }
         };
-        let set: JwkSet = self.inner.http.get(url).send().await?.error_for_status()?.json().await?;
-        let mut keys = HashMap::new();
-        for jwk in &set.keys {
-            let (Some(kid), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(jwk)) else { continue };
-            let alg = match &jwk.algorithm {
-                jsonwebtoken::jwk::AlgorithmParameters::EllipticCurve(_) => Algorithm::ES256,
-                jsonwebtoken::jwk::AlgorithmParameters::RSA(_) => Algorithm::RS256,
-                _ => continue,
-            };
-            keys.insert(kid, (key, alg));
+        #[derive(serde::Deserialize)]
+        struct Set {
+            keys: Vec<serde_json::Value>,
         }
-        Ok(keys)
+        let set: Set = self.inner.http.get(url).send().await?.error_for_status()?.json().await?;
+        // Key by key: a set may hold keys we cannot use (Keycloak publishes an RSA-OAEP
+        // encryption key beside its signing keys), which must not cost us the others.
+        Ok(set.keys.into_iter().filter_map(|jwk| serde_json::from_value::<Jwk>(jwk).ok()).filter_map(usable).collect())
     }
+}
+
+/// A signing key of an algorithm we accept, by its id.
+fn usable(jwk: Jwk) -> Option<(String, (DecodingKey, Algorithm))> {
+    if jwk.common.public_key_use.as_ref().is_some_and(|u| *u != PublicKeyUse::Signature) {
+        return None;
+    }
+    let alg = match (&jwk.algorithm, &jwk.common.key_algorithm) {
+        (AlgorithmParameters::EllipticCurve(_), None | Some(KeyAlgorithm::ES256)) => Algorithm::ES256,
+        (AlgorithmParameters::RSA(_), None | Some(KeyAlgorithm::RS256)) => Algorithm::RS256,
+        _ => return None,
+    };
+    Some((jwk.common.key_id.clone()?, (DecodingKey::from_jwk(&jwk).ok()?, alg)))
 }
 
 #[cfg(test)]
@@ -292,7 +316,13 @@ mod tests {
     }
 
     fn validator(url: String) -> JwtValidator {
-        JwtValidator::new("urn:test".into(), "veerkracht".into(), JwksSource::Url(url), Duration::from_secs(300))
+        JwtValidator::new(
+            "urn:test".into(),
+            "veerkracht".into(),
+            ClaimNames::default(),
+            JwksSource::Url(url),
+            Duration::from_secs(300),
+        )
     }
 
     /// A key the provider rotated in is used at once; a made-up key id right after does not

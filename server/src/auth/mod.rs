@@ -45,6 +45,165 @@ pub struct Claims {
     pub name: Option<String>,
 }
 
+/// Where in a token each claim Veerkracht reads beside the registered ones is found
+/// (`auth.claims.*`): a claim's name, or a dotted path into nested objects, e.g. Keycloak's realm
+/// roles at `realm_access.roles` or a client's at `resource_access.veerkracht.roles`. A claim
+/// whose whole name matches (Entra ID's `extn.…` claims hold a dot) is taken before a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClaimNames {
+    pub organisation: String,
+    pub roles: String,
+    pub worker_id: String,
+    pub partner: String,
+    pub municipality: String,
+    pub name: String,
+}
+
+impl Default for ClaimNames {
+    fn default() -> Self {
+        Self {
+            organisation: "org".into(),
+            roles: "roles".into(),
+            worker_id: "worker_id".into(),
+            partner: "partner".into(),
+            municipality: "municipality".into(),
+            name: "name".into(),
+        }
+    }
+}
+
+/// The registered claims, always under their own names (RFC 7519).
+#[derive(Deserialize)]
+struct Registered {
+    iss: String,
+    aud: Audience,
+    sub: String,
+    exp: i64,
+    #[serde(default)]
+    iat: Option<i64>,
+    #[serde(default)]
+    nbf: Option<i64>,
+}
+
+impl ClaimNames {
+    fn paths(&self) -> [(&'static str, &str); 6] {
+        [
+            ("organisation", &self.organisation),
+            ("roles", &self.roles),
+            ("worker_id", &self.worker_id),
+            ("partner", &self.partner),
+            ("municipality", &self.municipality),
+            ("name", &self.name),
+        ]
+    }
+
+    /// Refuses names that would read one claim for two things, or a registered claim: each
+    /// must be a place of its own in the token.
+    pub fn check(&self) -> anyhow::Result<()> {
+        let registered = ["iss", "aud", "sub", "exp", "iat", "nbf"];
+        let within = |path: &str, other: &str| path == other || path.starts_with(&format!("{other}."));
+        for (i, (setting, path)) in self.paths().into_iter().enumerate() {
+            anyhow::ensure!(!path.is_empty(), "auth.claims.{setting} is empty");
+            if let Some(claim) = registered.iter().find(|r| within(path, r)) {
+                anyhow::bail!("auth.claims.{setting} ({path}) would read the registered claim {claim}");
+            }
+            for (other_setting, other) in self.paths().into_iter().skip(i + 1) {
+                anyhow::ensure!(
+                    !within(path, other) && !within(other, path),
+                    "auth.claims.{setting} ({path}) and auth.claims.{other_setting} ({other}) overlap"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a token's payload into [`Claims`]; the error names the claim that is malformed.
+    pub fn read(&self, payload: serde_json::Value) -> Result<Claims, String> {
+        let text = |path: &str| match lookup(&payload, path) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("the claim {path} is not a string")),
+        };
+        // One role may come as a string (some providers send a lone value so).
+        let roles = match lookup(&payload, &self.roles) {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::String(role)) => vec![role.clone()],
+            Some(serde_json::Value::Array(roles)) => {
+                roles.iter().filter_map(|r| r.as_str().map(str::to_string)).collect()
+            }
+            Some(_) => return Err(format!("the claim {} is not a list of roles", self.roles)),
+        };
+        let worker_id = text(&self.worker_id)?
+            .map(|id| Uuid::parse_str(&id).map_err(|_| format!("the claim {} is not a worker id", self.worker_id)))
+            .transpose()?;
+        // Keycloak's organisations come as a list of aliases, or an object keyed by alias.
+        let organisation = match lookup(&payload, &self.organisation) {
+            Some(serde_json::Value::Array(list)) if list.len() == 1 && list[0].is_string() => {
+                list[0].as_str().map(str::to_string)
+            }
+            Some(serde_json::Value::Object(map)) if map.len() == 1 => map.keys().next().cloned(),
+            Some(serde_json::Value::Array(_) | serde_json::Value::Object(_)) => {
+                return Err(format!("the claim {} does not name one organisation", self.organisation));
+            }
+            _ => text(&self.organisation)?,
+        };
+        let (partner, municipality, name) = (text(&self.partner)?, text(&self.municipality)?, text(&self.name)?);
+        let registered: Registered =
+            serde_json::from_value(payload).map_err(|e| format!("registered claims malformed: {e}"))?;
+        Ok(Claims {
+            iss: registered.iss,
+            aud: registered.aud,
+            sub: registered.sub,
+            exp: registered.exp,
+            iat: registered.iat,
+            nbf: registered.nbf,
+            org: organisation.unwrap_or_default(),
+            roles,
+            worker_id,
+            partner,
+            municipality,
+            name,
+        })
+    }
+
+    /// A token's payload with the claims where [`read`](Self::read) looks for them: what the
+    /// development issuer signs, so that its tokens follow the configured names too.
+    pub fn write(&self, claims: &Claims) -> serde_json::Value {
+        let mut payload =
+            serde_json::json!({ "iss": claims.iss, "aud": claims.aud, "sub": claims.sub, "exp": claims.exp });
+        let values: [Option<serde_json::Value>; 6] = [
+            Some(claims.org.clone().into()),
+            Some(claims.roles.clone().into()),
+            claims.worker_id.map(|w| w.to_string().into()),
+            claims.partner.clone().map(Into::into),
+            claims.municipality.clone().map(Into::into),
+            claims.name.clone().map(Into::into),
+        ];
+        let registered = [("iat", claims.iat.map(Into::into)), ("nbf", claims.nbf.map(Into::into))];
+        // Paths do not overlap (`check`), so each step goes through an object or a new one.
+        let mapped = self.paths().into_iter().map(|(_, path)| path).zip(values);
+        for (path, value) in registered.into_iter().chain(mapped) {
+            let Some(value) = value else { continue };
+            let mut parts = path.split('.').peekable();
+            let mut object = &mut payload;
+            while let Some(part) = parts.next() {
+                if parts.peek().is_none() {
+                    object[part] = value;
+                    break;
+                }
+                object = &mut object[part];
+            }
+        }
+        payload
+    }
+}
+
+/// The value at `path`: the claim of that whole name, else the dotted path through objects.
+fn lookup<'a>(payload: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    payload.get(path).or_else(|| path.split('.').try_fold(payload, |value, part| value.get(part)))
+}
+
 /// `aud`: one audience or several (Keycloak and Entra ID may send an array); the validator
 /// checks that ours is among them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,4 +340,99 @@ fn municipality_principal(
         partner: None,
         municipality: Some(municipality),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn claims() -> Claims {
+        Claims {
+            iss: "https://idp.example/realms/veerkracht".into(),
+            aud: Audience::Many(vec!["veerkracht".into(), "account".into()]),
+            sub: "8c1f".into(),
+            exp: 2_000_000_000,
+            iat: None,
+            nbf: Some(1_900_000_000),
+            org: "haven".into(),
+            roles: vec!["TEAM_LEAD".into(), "offline_access".into()],
+            worker_id: Some(Uuid::from_u128(7)),
+            partner: None,
+            municipality: None,
+            name: Some("Ada".into()),
+        }
+    }
+
+    fn keycloak() -> ClaimNames {
+        ClaimNames {
+            organisation: "organization".into(),
+            roles: "realm_access.roles".into(),
+            worker_id: "veerkracht.worker_id".into(),
+            ..ClaimNames::default()
+        }
+    }
+
+    #[test]
+    fn claims_written_under_the_configured_names_read_back_the_same() {
+        for names in [ClaimNames::default(), keycloak()] {
+            let payload = names.write(&claims());
+            let back = names.read(payload.clone()).unwrap();
+            assert_eq!(serde_json::to_value(back).unwrap(), serde_json::to_value(claims()).unwrap(), "{payload}");
+        }
+        let payload = keycloak().write(&claims());
+        assert_eq!(payload["realm_access"]["roles"], json!(["TEAM_LEAD", "offline_access"]));
+        assert_eq!(payload["veerkracht"]["worker_id"], Uuid::from_u128(7).to_string());
+        assert!(payload.get("roles").is_none() && payload.get("org").is_none());
+    }
+
+    #[test]
+    fn an_organisation_comes_as_a_name_a_list_of_one_or_an_object_of_one() {
+        let names = keycloak();
+        let base = json!({ "iss": "i", "aud": "a", "sub": "s", "exp": 1 });
+        let with = |organisation: serde_json::Value| {
+            let mut payload = base.clone();
+            payload["organization"] = organisation;
+            names.read(payload)
+        };
+        assert_eq!(with(json!("haven")).unwrap().org, "haven");
+        assert_eq!(with(json!(["haven"])).unwrap().org, "haven");
+        assert_eq!(with(json!({ "haven": { "id": "42" } })).unwrap().org, "haven");
+        assert!(with(json!(["haven", "anker"])).unwrap_err().contains("organization"));
+        assert!(with(json!(7)).unwrap_err().contains("organization"));
+        // A claim whose whole name holds a dot is found before a path (Entra ID's `extn.…`).
+        let entra = ClaimNames { organisation: "extn.veerkrachtOrganisation".into(), ..ClaimNames::default() };
+        let mut payload = base.clone();
+        payload["extn.veerkrachtOrganisation"] = json!("haven");
+        assert_eq!(entra.read(payload).unwrap().org, "haven");
+    }
+
+    #[test]
+    fn malformed_claims_are_named() {
+        let names = ClaimNames::default();
+        let base = json!({ "iss": "i", "aud": "a", "sub": "s", "exp": 1 });
+        let read = |claim: &str, value: serde_json::Value| {
+            let mut payload = base.clone();
+            payload[claim] = value;
+            names.read(payload)
+        };
+        assert!(read("roles", json!(3)).unwrap_err().contains("roles"));
+        assert!(read("worker_id", json!("w-12")).unwrap_err().contains("worker_id"));
+        assert!(read("partner", json!(["a"])).unwrap_err().contains("partner"));
+        assert_eq!(read("roles", json!("TEAM_LEAD")).unwrap().roles, ["TEAM_LEAD"]);
+        assert!(names.read(json!({ "iss": "i", "aud": "a", "exp": 1 })).unwrap_err().contains("sub"));
+    }
+
+    #[test]
+    fn names_that_overlap_or_read_a_registered_claim_are_refused() {
+        assert!(ClaimNames::default().check().is_ok() && keycloak().check().is_ok());
+        let overlap = ClaimNames { roles: "veerkracht".into(), ..keycloak() };
+        assert!(overlap.check().unwrap_err().to_string().contains("overlap"));
+        let same = ClaimNames { partner: "org".into(), ..ClaimNames::default() };
+        assert!(same.check().is_err());
+        let registered = ClaimNames { name: "sub".into(), ..ClaimNames::default() };
+        assert!(registered.check().unwrap_err().to_string().contains("registered"));
+        let empty = ClaimNames { roles: String::new(), ..ClaimNames::default() };
+        assert!(empty.check().is_err());
+    }
 }

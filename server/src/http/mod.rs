@@ -76,9 +76,11 @@ impl AppState {
             (None, Some(_)) => JwksSource::Url(format!("http://{local_addr}{}", dev_issuer::JWKS_PATH)),
             (None, None) => JwksSource::Discover,
         };
+        config.auth.claims.check()?;
         let validator = JwtValidator::new(
             config.auth.issuer.clone(),
             config.auth.audience.clone(),
+            config.auth.claims.clone(),
             jwks,
             Duration::from_secs(config.auth.jwks_refresh_seconds),
         );

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 use server::auth::{Claims, dev_issuer::DevIssuer};
-use tests::*;
+use tests::{identity_provider::IdentityProvider, *};
 
 const VIEWER: &str = "{ viewer { subject roles organisation { slug } worker { name } } }";
 
@@ -119,6 +119,103 @@ async fn tokens_shaped_as_keycloak_and_entra_issue_them_are_accepted() {
     assert_ne!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{body}");
     municipality.roles.push("TEAM_LEAD".into());
     refused(&app, &app.sign(&municipality)).await;
+}
+
+const WHO: &str = "{ viewer { roles organisation { slug } worker { name } } families { totalCount } }";
+
+/// Keycloak (issue 14, item 8), from an identity provider on loopback: keys found through the
+/// realm's OpenID discovery (beside an encryption key), the organisation in Keycloak's
+/// `organization` claim, roles at `realm_access.roles`, the worker id from a user attribute.
+#[tokio::test]
+async fn keycloak_tokens_are_read_where_keycloak_puts_the_claims() {
+    let idp = IdentityProvider::start().await;
+    let issuer = idp.keycloak_issuer();
+    let app = spawn_app_with(|c| {
+        c.auth.issuer = issuer.clone();
+        c.auth.audience = "veerkracht-api".into();
+        c.auth.dev_issuer = Some(false);
+        c.auth.claims.organisation = "organization".into();
+        c.auth.claims.roles = "realm_access.roles".into();
+    })
+    .await;
+    let org = org(&app, "haven").await;
+    let now = chrono::Utc::now().timestamp();
+    let realm_roles = json!(["offline_access", "uma_authorization", "default-roles-veerkracht", "TEAM_LEAD"]);
+    let token = |aud: Value, organization: Value, roles: &Value| {
+        idp.sign(&json!({
+            "exp": now + 300, "iat": now, "auth_time": now, "jti": "onrtac:3f1b", "iss": issuer, "aud": aud,
+            "sub": "0b7d6c2e-4f55-4c1d-9a51-2c1f3f7c9e10", "typ": "Bearer", "azp": "veerkracht-web",
+            "sid": "9d3c", "acr": "1", "allowed-origins": ["https://app.example.nl"],
+            "realm_access": { "roles": roles },
+            "resource_access": { "account": { "roles": ["manage-account", "view-profile"] } },
+            "scope": "openid profile email", "email_verified": true, "name": "Ada de Vries",
+            "preferred_username": "ada", "organization": organization, "worker_id": org.lead.id,
+        }))
+    };
+    let data =
+        app.gql(&token(json!(["veerkracht-api", "account"]), json!(["haven"]), &realm_roles), WHO, json!({})).await;
+    assert_eq!(data["viewer"]["roles"], json!(["TEAM_LEAD"]));
+    assert_eq!(data["viewer"]["organisation"]["slug"], "haven");
+    assert_eq!(data["viewer"]["worker"]["name"], org.lead.name);
+    let keyed = token(json!("veerkracht-api"), json!({ "haven": { "id": "c0ffee" } }), &realm_roles);
+    assert_eq!(app.gql(&keyed, WHO, json!({})).await["viewer"]["organisation"]["slug"], "haven");
+    // The realm roles are what narrow the worker's: without TEAM_LEAD among them, none.
+    let withheld = token(json!("veerkracht-api"), json!("haven"), &json!(["offline_access"]));
+    assert_eq!(app.gql(&withheld, "{ viewer { roles } }", json!({})).await["viewer"]["roles"], json!([]));
+
+    // Keycloak's audience without an audience mapper, two organisations at once, and a token
+    // of the development issuer (not trusted here) are refused.
+    refused(&app, &token(json!("account"), json!(["haven"]), &realm_roles)).await;
+    let body = refused(&app, &token(json!("veerkracht-api"), json!(["haven", "anker"]), &realm_roles)).await;
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("organization"), "{body}");
+    refused(&app, &app.sign(&app.claims("haven", &[entities::Role::TeamLead], Some(org.lead.id)))).await;
+}
+
+/// Entra ID (issue 14, item 8): a v2.0 access token for the API's app registration — `aud` its
+/// client id, app roles in `roles`, the organisation and worker id from directory extension
+/// attributes as optional claims (`extn.…`); keys as the tenant publishes them (no `alg`).
+#[tokio::test]
+async fn entra_id_tokens_are_read_where_entra_puts_the_claims() {
+    let idp = IdentityProvider::start().await;
+    let tenant = "3f2b8c1e-7d4a-4e59-b0c6-1a9e5d7f2c48";
+    let client_id = "a61c0f0e-5b1d-4c7b-9d0e-8f2a4c6b1e37";
+    let issuer = IdentityProvider::entra_issuer(tenant);
+    let jwks_url = idp.entra_jwks_url(tenant);
+    let app = spawn_app_with(|c| {
+        c.auth.issuer = issuer.clone();
+        c.auth.audience = client_id.into();
+        c.auth.jwks_url = Some(jwks_url);
+        c.auth.dev_issuer = Some(false);
+        c.auth.claims.organisation = "extn.veerkrachtOrganisation".into();
+        c.auth.claims.worker_id = "extn.veerkrachtWorkerId".into();
+    })
+    .await;
+    let org = org(&app, "haven").await;
+    let now = chrono::Utc::now().timestamp();
+    let token = |iss: &str, roles: Value| {
+        idp.sign(&json!({
+            "aud": client_id, "iss": iss, "iat": now, "nbf": now, "exp": now + 3600,
+            "aio": "AWQAm/8", "azp": "5e2b7a90-1c3d-4f6e-8a9b-0c1d2e3f4a5b", "azpacr": "0",
+            "name": "Ada de Vries", "oid": "d4c3b2a1-0f9e-4d8c-b7a6-958473625140",
+            "preferred_username": "ada@haven.example.nl", "rh": "0.AU4A", "roles": roles,
+            "scp": "access_as_user", "sub": "r3Yz0QzKk2w", "tid": tenant, "uti": "x9Q", "ver": "2.0",
+            "extn.veerkrachtOrganisation": "haven", "extn.veerkrachtWorkerId": org.lead.id,
+        }))
+    };
+    let data = app.gql(&token(&issuer, json!(["TEAM_LEAD"])), WHO, json!({})).await;
+    assert_eq!(data["viewer"]["roles"], json!(["TEAM_LEAD"]));
+    assert_eq!(data["viewer"]["organisation"]["slug"], "haven");
+    assert_eq!(data["viewer"]["worker"]["name"], org.lead.name);
+    let withheld = token(&issuer, json!(["Reader"]));
+    assert_eq!(app.gql(&withheld, "{ viewer { roles } }", json!({})).await["viewer"]["roles"], json!([]));
+
+    // A v1.0 token of the same tenant and a token of another tenant are refused.
+    refused(&app, &token(&format!("https://sts.windows.net/{tenant}/"), json!(["TEAM_LEAD"]))).await;
+    refused(
+        &app,
+        &token(&IdentityProvider::entra_issuer("0d1e2f3a-4b5c-4d6e-8f70-819203a4b5c6"), json!(["TEAM_LEAD"])),
+    )
+    .await;
 }
 
 /// A worker acts in the roles the organisation gave them: a token can narrow them, never widen
