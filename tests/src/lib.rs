@@ -408,6 +408,21 @@ pub async fn org(app: &TestApp, slug: &str) -> Org {
     }
 }
 
+/// Installs the locked npm dependencies of `tests/<dir>` once (`npm ci`), for tests that check
+/// against a tool from npm; returns the directory. Needs Node.js and npm.
+pub fn npm_package(dir: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    if !dir.join("node_modules/.package-lock.json").exists() {
+        let npm = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--silent"])
+            .current_dir(&dir)
+            .output()
+            .unwrap_or_else(|e| panic!("this test needs Node.js and npm (npm ci in {}): {e}", dir.display()));
+        assert!(npm.status.success(), "npm ci in {}: {}", dir.display(), String::from_utf8_lossy(&npm.stderr));
+    }
+    dir
+}
+
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }

@@ -1,5 +1,6 @@
 //! The HTTP application: state, router, middleware and serving.
 
+mod graphiql;
 mod graphql;
 mod inbox;
 
@@ -21,7 +22,7 @@ use axum::{
     extract::{DefaultBodyLimit, Request, State},
     http::{HeaderValue, StatusCode, header},
     middleware::{self, Next},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
     routing::get,
 };
 use integrations::{outbox::DeliveryWorker, secrets::SecretBox};
@@ -103,7 +104,7 @@ impl AppState {
             .route("/readyz", get(readyz))
             .route("/metrics", get(metrics));
         if self.config.graphiql_enabled() {
-            router = router.route("/", get(graphiql));
+            router = router.merge(graphiql::routes());
         }
         if self.dev_issuer.is_some() {
             router = router
@@ -194,10 +195,6 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
-}
-
-async fn graphiql() -> Html<String> {
-    Html(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("Veerkracht").finish())
 }
 
 async fn dev_jwks(State(state): State<AppState>) -> Response {

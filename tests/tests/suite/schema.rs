@@ -21,12 +21,7 @@ fn checked_in_schema_matches_the_code() {
 #[test]
 fn every_graphql_example_in_the_readme_is_valid() {
     use std::process::Command;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("readme");
-    if !dir.join("node_modules/graphql").exists() {
-        let npm = Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--silent"]).current_dir(&dir).output();
-        let npm = npm.expect("this test needs Node.js and npm (npm ci in tests/readme)");
-        assert!(npm.status.success(), "npm ci in tests/readme: {}", String::from_utf8_lossy(&npm.stderr));
-    }
+    let dir = tests::npm_package("readme");
     let check = Command::new("node")
         .args(["check.mjs", "../../README.md", "../../schema.graphql"])
         .current_dir(&dir)
