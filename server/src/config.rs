@@ -199,6 +199,12 @@ pub struct GraphqlConfig {
     pub suggestions: Option<bool>,
     /// GraphiQL at `/`; defaults to on in development only.
     pub graphiql: Option<bool>,
+    /// Persisted-documents manifests of the frontends (graphql-codegen's, Relay's or Apollo's):
+    /// their operations are answered by `documentId`.
+    pub trusted_documents: Vec<PathBuf>,
+    /// Run only the documents of those manifests; defaults to on in production when any are
+    /// given, off in development.
+    pub only_trusted_documents: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -304,6 +310,9 @@ impl Config {
     pub fn graphiql_enabled(&self) -> bool {
         self.graphql.graphiql.unwrap_or(self.development())
     }
+    pub fn only_trusted_documents(&self) -> bool {
+        self.graphql.only_trusted_documents.unwrap_or(!self.development() && !self.graphql.trusted_documents.is_empty())
+    }
     pub fn log_format(&self) -> LogFormat {
         self.log_format.unwrap_or(if self.development() { LogFormat::Text } else { LogFormat::Json })
     }
@@ -384,7 +393,12 @@ mod tests {
     fn production_switches_developer_aids_off() {
         let c = Config { mode: Mode::Production, ..Config::default() };
         assert!(!c.dev_issuer_enabled() && !c.graphiql_enabled() && !c.introspection_enabled());
-        assert!(!c.suggestions_enabled());
+        assert!(!c.suggestions_enabled() && !c.only_trusted_documents(), "nothing to trust");
+        let mut with_manifest = c.clone();
+        with_manifest.graphql.trusted_documents = vec![PathBuf::from("persisted-documents.json")];
+        assert!(with_manifest.only_trusted_documents());
+        with_manifest.mode = Mode::Development;
+        assert!(!with_manifest.only_trusted_documents(), "off in development");
         assert_eq!(c.log_format(), LogFormat::Json);
     }
 

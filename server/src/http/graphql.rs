@@ -6,7 +6,7 @@ use crate::{
     api,
     audit::RequestMeta,
     error::{AppError, finalize_errors},
-    http::{AppState, RequestId},
+    http::{AppState, RequestId, trusted::Refusal},
 };
 use async_graphql::{
     ServerError,
@@ -39,7 +39,13 @@ pub async fn post(
         return request_error(media, StatusCode::UNSUPPORTED_MEDIA_TYPE, "send the request as application/json", &id);
     }
     match serde_json::from_slice::<async_graphql::Request>(&body) {
-        Ok(request) => execute(state, client, id, headers, media, request).await,
+        Ok(mut request) => {
+            let document_id = serde_json::from_slice::<DocumentId>(&body).ok().and_then(|d| d.document_id);
+            if let Err(refusal) = state.trusted.resolve(&mut request, document_id.as_deref()) {
+                return refused(&state, media, &refusal, &id);
+            }
+            execute(state, client, id, headers, media, request).await
+        }
         Err(e) => {
             request_error(media, StatusCode::BAD_REQUEST, &format!("the body is not a GraphQL request: {e}"), &id)
         }
@@ -54,10 +60,16 @@ pub async fn get(
     RawQuery(query): RawQuery,
 ) -> Response {
     let media = Media::from(&headers);
-    let request = match async_graphql::http::parse_query_string(query.as_deref().unwrap_or("")) {
+    let query = query.as_deref().unwrap_or("");
+    let mut request = match async_graphql::http::parse_query_string(query) {
         Ok(r) => r,
         Err(e) => return request_error(media, StatusCode::BAD_REQUEST, &format!("not a GraphQL request: {e}"), &id),
     };
+    let document_id = serde_urlencoded::from_str::<DocumentId>(query).ok().and_then(|d| d.document_id);
+    // A trusted document by id: known before the method check, which reads the document.
+    if let Err(refusal) = state.trusted.resolve(&mut request, document_id.as_deref()) {
+        return refused(&state, media, &refusal, &id);
+    }
     // GET is for reading: a mutation over GET could be triggered by a link or an image tag.
     if is_mutation(&request) {
         let mut res = request_error(media, StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST", &id);
@@ -65,6 +77,13 @@ pub async fn get(
         return res;
     }
     execute(state, client, id, headers, media, request).await
+}
+
+/// `documentId` of GraphQL over HTTP's trusted documents, beside the request's other keys.
+#[derive(serde::Deserialize)]
+struct DocumentId {
+    #[serde(rename = "documentId")]
+    document_id: Option<String>,
 }
 
 fn is_mutation(request: &async_graphql::Request) -> bool {
@@ -106,19 +125,6 @@ async fn execute(
     media: Media,
     request: async_graphql::Request,
 ) -> Response {
-    // A persisted-query hash without its document (Apollo's automatic persisted queries): this
-    // server keeps no such store, so say so in the protocol's words, and the client sends the
-    // document itself. Left to execution it read as an empty document, a misleading parse error.
-    if request.query.trim().is_empty() && request.extensions.contains_key("persistedQuery") {
-        let status = if media == Media::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-        let mut error = ServerError::new("PersistedQueryNotSupported", None);
-        let mut extensions = async_graphql::ErrorExtensionValues::default();
-        extensions.set("code", "PERSISTED_QUERY_NOT_SUPPORTED");
-        error.extensions = Some(extensions);
-        let mut errors = vec![error];
-        finalize_errors(&mut errors, &id);
-        return json(media, status, &serde_json::json!({ "errors": errors }));
-    }
     let meta = RequestMeta {
         request_id: id.clone(),
         client_address: Some(client.ip().to_string()),
@@ -175,6 +181,21 @@ async fn execute(
         return json(media, status, &serde_json::json!({ "errors": response.errors }));
     }
     json(media, status, &response)
+}
+
+/// A document not run (see [`Refusal`]): a request error, 400 for `graphql-response+json` and
+/// 200 for `application/json` (where Apollo Client looks for these in the body).
+fn refused(state: &AppState, media: Media, refusal: &Refusal, id: &str) -> Response {
+    let (message, code) = refusal.message_and_code();
+    state.metrics.graphql_error(code);
+    let status = if media == Media::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let mut error = ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", code);
+    error.extensions = Some(extensions);
+    let mut errors = vec![error];
+    finalize_errors(&mut errors, id);
+    json(media, status, &serde_json::json!({ "errors": errors }))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

@@ -3,6 +3,7 @@
 mod graphiql;
 mod graphql;
 mod inbox;
+pub mod trusted;
 
 use crate::{
     api::{self, Schemas, context::ApiSettings},
@@ -51,6 +52,7 @@ pub struct AppState {
     /// Seals and opens partner secrets.
     pub secrets: Arc<SecretBox>,
     pub api: ApiSettings,
+    pub trusted: Arc<trusted::TrustedDocuments>,
 }
 
 /// The request id of the current request, generated here (never taken from the client, as
@@ -85,10 +87,27 @@ impl AppState {
             jwks,
             Duration::from_secs(config.auth.jwks_refresh_seconds),
         );
+        let trusted =
+            trusted::TrustedDocuments::load(&config.graphql.trusted_documents, config.only_trusted_documents())?;
+        if config.only_trusted_documents() {
+            tracing::info!(documents = trusted.len(), "only trusted documents run");
+        }
+        let trusted = Arc::new(trusted);
         let schemas = api::build_schemas(&config);
         let api = ApiSettings::from_config(&config)?;
         let secrets = api.secrets.clone();
-        Ok(Self { config: Arc::new(config), db, reader, schemas, validator, dev_issuer, metrics, secrets, api })
+        Ok(Self {
+            config: Arc::new(config),
+            db,
+            reader,
+            schemas,
+            validator,
+            dev_issuer,
+            metrics,
+            secrets,
+            api,
+            trusted,
+        })
     }
 
     pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {

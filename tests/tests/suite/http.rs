@@ -310,3 +310,86 @@ async fn graphiql_runs_the_readme_query_and_opens_the_docs_offline() {
     assert!(root_types.contains(&json!("Query")) && root_types.contains(&json!("Mutation")), "{seen}");
     assert!(seen["queryFields"].as_array().unwrap().contains(&json!("families")), "{seen}");
 }
+
+/// Trusted documents (issue 14, item 12): the persisted documents graphql-codegen's client
+/// preset wrote for a frontend (`tests/codegen`, `npm run generate`) are answered by id — as
+/// GraphQL over HTTP's `documentId`, with or without `sha256:`, over POST and GET, and as
+/// Apollo's persisted-query hash — and while only they may run, any other document is refused
+/// before anything is executed, introspection included.
+#[tokio::test]
+async fn trusted_documents_from_graphql_codegen_are_the_only_ones_that_run() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/persisted-documents.json");
+    let documents: std::collections::BTreeMap<String, String> =
+        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).unwrap();
+    let id_of = |name: &str| documents.iter().find(|(_, text)| text.starts_with(name)).unwrap().0.clone();
+    let (viewer, caseload) = (id_of("query Viewer"), id_of("query Caseload"));
+    let app = spawn_app_with(|c| {
+        c.graphql.trusted_documents = vec![manifest.clone()];
+        c.graphql.only_trusted_documents = Some(true);
+    })
+    .await;
+    let org = org(&app, "haven").await;
+    let send = async |body: Value| {
+        let res = app.client.post(app.url("/graphql")).bearer_auth(&org.lead_token).json(&body).send().await.unwrap();
+        (res.status().as_u16(), res.json::<Value>().await.unwrap())
+    };
+
+    let (status, body) = send(json!({ "documentId": caseload, "variables": { "first": 5 } })).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["families"]["totalCount"], 0, "{body}");
+    let bare = viewer.trim_start_matches("sha256:").to_string();
+    for request in [
+        json!({ "documentId": viewer }),
+        json!({ "documentId": bare }),
+        json!({ "extensions": { "persistedQuery": { "version": 1, "sha256Hash": bare } } }),
+        json!({ "query": documents[&viewer] }),
+    ] {
+        let (status, body) = send(request.clone()).await;
+        assert_eq!(
+            (status, &body["data"]["viewer"]["organisation"]["name"]),
+            (200, &json!("Organisation haven")),
+            "{request}: {body}"
+        );
+    }
+    let get = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("documentId", viewer.as_str())])
+        .bearer_auth(&org.lead_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get.json::<Value>().await.unwrap()["data"]["viewer"]["roles"], json!(["TEAM_LEAD"]));
+
+    // Anything else is refused before it runs: a document of the client's own, introspection,
+    // an id no build has.
+    for (request, code) in [
+        (json!({ "query": "{ viewer { subject } families { totalCount } }" }), "DOCUMENT_NOT_TRUSTED"),
+        (json!({ "query": "{ __schema { types { name } } }" }), "DOCUMENT_NOT_TRUSTED"),
+        (json!({ "documentId": "sha256:0000" }), "PERSISTED_QUERY_NOT_FOUND"),
+    ] {
+        let (status, body) = send(request.clone()).await;
+        assert_eq!(status, 200, "{request}: {body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], code, "{request}: {body}");
+        assert!(body.get("data").is_none(), "{body}");
+    }
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
+        .json(&json!({ "query": "{ viewer { subject } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+
+    // Not enforced (development's default): the manifest still answers ids, any document runs.
+    let open = spawn_app_with(|c| c.graphql.trusted_documents = vec![manifest.clone()]).await;
+    let org = tests::org(&open, "haven").await;
+    let data = open.gql(&org.lead_token, "{ families { totalCount } }", json!({})).await;
+    assert_eq!(data["families"]["totalCount"], 0);
+    let res =
+        open.client.post(open.url("/graphql")).bearer_auth(&org.lead_token).json(&json!({ "documentId": viewer }));
+    let body: Value = res.send().await.unwrap().json().await.unwrap();
+    assert_eq!(body["data"]["viewer"]["roles"], json!(["TEAM_LEAD"]), "{body}");
+}
