@@ -145,10 +145,54 @@ enum Simulated {
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let config = Config::load().context("reading configuration")?;
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(e) => {
+            unconfigured_failure(&format!("reading configuration: {e}"));
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     init_tracing(&config);
+    let json = config.log_format() == LogFormat::Json;
+    match run(cli, config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        // In JSON mode every line on stderr is a JSON log record, the last one too.
+        Err(e) if json => {
+            tracing::error!(error = format!("{e:#}"), "stopped");
+            std::process::ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("Error: {e:?}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// A failure before the configuration, and so the log format, is known: a JSON record when the
+/// environment asks for JSON logs or production (where logs are JSON), plain text otherwise.
+fn unconfigured_failure(message: &str) {
+    let var = |key: &str| std::env::var(key).unwrap_or_default().to_ascii_lowercase();
+    let json = match var("VEERKRACHT_LOG_FORMAT").as_str() {
+        "json" => true,
+        "text" => false,
+        _ => var("VEERKRACHT_MODE") == "production",
+    };
+    if json {
+        let record = serde_json::json!({
+            "timestamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            "level": "ERROR",
+            "fields": { "message": message },
+            "target": "veerkracht",
+        });
+        eprintln!("{record}");
+    } else {
+        eprintln!("Error: {message}");
+    }
+}
+
+async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::Serve { demo } => {
             if demo {
@@ -158,14 +202,14 @@ async fn main() -> anyhow::Result<()> {
                     tracing::info!("demo data loaded");
                 }
                 db.close().await?;
-                eprintln!(
-                    "Demo data ready. Get a token with:\n  cargo run -- dev-token --organisation de-haven --role TEAM_LEAD"
+                tracing::info!(
+                    "demo data ready; get a token with: cargo run -- dev-token --organisation de-haven --role TEAM_LEAD"
                 );
             }
             let listener = tokio::net::TcpListener::bind(config.listen)
                 .await
                 .with_context(|| format!("binding {}", config.listen))?;
-            eprintln!("Veerkracht listening on http://{}", listener.local_addr()?);
+            tracing::info!("Veerkracht listening on http://{}", listener.local_addr()?);
             server::http::serve(config, listener, shutdown_signal()).await
         }
         Command::Migrate { status } => {
@@ -312,7 +356,7 @@ async fn main() -> anyhow::Result<()> {
                 Simulated::School { .. } => ("School", School::start(listener).await?.1),
                 Simulated::YouthTeam { .. } => ("Youth team", YouthTeam::start(listener).await?.1),
             };
-            eprintln!("{name} simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
+            tracing::info!("{name} simulator on http://{addr} (token endpoint http://{addr}/oauth/token)");
             shutdown_signal().await;
             Ok(())
         }
@@ -379,7 +423,11 @@ fn init_tracing(config: &Config) {
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match config.log_format() {
-        LogFormat::Json => builder.json().init(),
+        LogFormat::Json => {
+            builder.json().init();
+            // A panic's report, too, as a JSON record instead of the default text.
+            std::panic::set_hook(Box::new(|info| tracing::error!(panic = %info, "panicked")));
+        }
         LogFormat::Text => builder.init(),
     }
 }
