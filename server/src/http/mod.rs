@@ -3,6 +3,7 @@
 mod graphiql;
 mod graphql;
 mod inbox;
+mod trace;
 pub mod trusted;
 
 use crate::{
@@ -21,7 +22,7 @@ use crate::{
 use axum::{
     Json, Router,
     extract::{DefaultBodyLimit, Request, State},
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
@@ -55,8 +56,8 @@ pub struct AppState {
     pub trusted: Arc<trusted::TrustedDocuments>,
 }
 
-/// The request id of the current request, generated here (never taken from the client, as
-/// it ends up in the access log).
+/// The request id of the current request: the client's `x-request-id` when well-formed, else
+/// generated here. It is on every log line of the request and in the access log.
 #[derive(Clone)]
 pub struct RequestId(pub String);
 
@@ -139,7 +140,15 @@ impl AppState {
                     .collect::<Vec<_>>(),
             )
             .allow_methods([axum::http::Method::GET, axum::http::Method::POST])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT]);
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::ACCEPT,
+                HeaderName::from_static("x-request-id"),
+                HeaderName::from_static("traceparent"),
+            ])
+            // A browser client reads these to quote a request to support, or to join its trace.
+            .expose_headers([HeaderName::from_static("x-request-id"), HeaderName::from_static("traceparent")]);
         router
             .layer(DefaultBodyLimit::max(self.config.limits.max_body_bytes))
             .layer(middleware::from_fn_with_state(self.clone(), time_limit))
@@ -180,9 +189,18 @@ async fn time_limit(State(state): State<AppState>, req: Request, next: Next) -> 
 }
 
 async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = trace::client_request_id(req.headers()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    let trace = trace::TraceContext::from_headers(req.headers());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path());
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        trace_id = %trace.trace_id,
+        span_id = %trace.span_id,
+        parent_span_id = trace.parent_id.as_deref(),
+        method = %req.method(),
+        path = %req.uri().path()
+    );
     let started = Instant::now();
     let mut res = next.run(req).instrument(span.clone()).await;
     let elapsed = started.elapsed();
@@ -192,6 +210,9 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
     });
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&trace.traceparent()) {
+        res.headers_mut().insert("traceparent", v);
     }
     res
 }

@@ -150,9 +150,53 @@ async fn health_metrics_and_request_ids() {
     let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("veerkracht_sql_statements_total"));
     assert!(metrics.contains("veerkracht_http_request_duration_seconds_bucket"));
-    // Ids are ours, not the client's: they end up in the access log.
-    let res = app.client.get(app.url("/healthz")).header("x-request-id", "spoofed").send().await.unwrap();
-    assert_ne!(res.headers()["x-request-id"], "spoofed");
+}
+
+/// A request can be followed across systems (issue 14, observability): a client's well-formed
+/// `x-request-id` is kept — in the response, the logs and the access log — and a malformed one
+/// replaced; a W3C `traceparent` is joined (the response names our span in the caller's trace);
+/// browsers may send both and read them (CORS).
+#[tokio::test]
+async fn request_ids_and_trace_context_come_from_the_caller() {
+    let app = spawn_app_with(|c| c.cors_allowed_origins = vec!["https://app.example.nl".into()]).await;
+    let org = org(&app, "haven").await;
+    admit(&app, &org, family_input(&org, 1)).await;
+    let caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&org.lead_token)
+        .header("x-request-id", "web-7f3a:42")
+        .header("traceparent", caller)
+        .json(&json!({ "query": "{ children { edges { node { person { givenName } } } } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "web-7f3a:42");
+    let ours = res.headers()["traceparent"].to_str().unwrap().to_string();
+    assert!(ours.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-") && ours.ends_with("-01"), "{ours}");
+    assert!(!ours.contains("00f067aa0ba902b7"), "a span of our own: {ours}");
+    let body: Value = res.json().await.unwrap();
+    app.assert_persons_logged("web-7f3a:42", &body).await;
+
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "two words; and more").send().await.unwrap();
+    assert_ne!(res.headers()["x-request-id"], "two words; and more");
+    assert_eq!(res.headers()["traceparent"].len(), 55, "a trace of our own");
+
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", "https://app.example.nl")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization,content-type,x-request-id,traceparent")
+        .send()
+        .await
+        .unwrap();
+    let allowed = preflight.headers()["access-control-allow-headers"].to_str().unwrap().to_string();
+    assert!(allowed.contains("x-request-id") && allowed.contains("traceparent"), "{allowed}");
+    let res = app.client.get(app.url("/healthz")).header("origin", "https://app.example.nl").send().await.unwrap();
+    let exposed = res.headers()["access-control-expose-headers"].to_str().unwrap().to_string();
+    assert!(exposed.contains("x-request-id") && exposed.contains("traceparent"), "{exposed}");
 }
 
 #[tokio::test]
