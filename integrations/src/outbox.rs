@@ -240,6 +240,48 @@ pub struct WorkerSettings {
     pub egress: Arc<crate::egress::EgressPolicy>,
     /// On shutdown, how long the sends under way may take before their claims are released.
     pub shutdown_grace: Duration,
+    /// Told, for every message delivered, how long it took from queueing to delivery.
+    pub delivered: DeliveryLatency,
+}
+
+/// Where the worker reports each delivery's latency (the server's metrics).
+#[derive(Clone)]
+pub struct DeliveryLatency(pub Arc<dyn Fn(Duration) + Send + Sync>);
+
+impl Default for DeliveryLatency {
+    fn default() -> Self {
+        Self(Arc::new(|_| {}))
+    }
+}
+
+impl std::fmt::Debug for DeliveryLatency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeliveryLatency")
+    }
+}
+
+/// Messages of one status across the outbox, and when the oldest of them was queued.
+#[derive(Debug, Clone)]
+pub struct Backlog {
+    pub status: MessageStatus,
+    pub count: i64,
+    pub oldest: Option<chrono::DateTime<Utc>>,
+}
+
+/// The outbox by status, in one grouped statement: what an operator watches (messages waiting,
+/// how long the oldest has waited, messages given up on).
+pub async fn backlog(db: &DatabaseConnection) -> Result<Vec<Backlog>, DbErr> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(MessageStatus, i64, Option<chrono::DateTime<Utc>>)> = outbox_message::Entity::find()
+        .select_only()
+        .column(outbox_message::Column::Status)
+        .column_as(outbox_message::Column::Id.count(), "count")
+        .column_as(outbox_message::Column::CreatedAt.min(), "oldest")
+        .group_by(outbox_message::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(status, count, oldest)| Backlog { status, count, oldest }).collect())
 }
 
 impl Default for WorkerSettings {
@@ -253,6 +295,7 @@ impl Default for WorkerSettings {
             http_timeout: Duration::from_secs(20),
             egress: Arc::default(),
             shutdown_grace: Duration::from_secs(10),
+            delivered: DeliveryLatency::default(),
         }
     }
 }
@@ -297,7 +340,11 @@ impl DeliveryWorker {
                 let partner = partners.get(&message.partner_id);
                 async move {
                     let outcome = match self.attempt(partner, &message).await {
-                        Ok(()) => Outcome::Delivered,
+                        Ok(()) => {
+                            let waited = Utc::now() - message.created_at;
+                            (self.settings.delivered.0)(waited.to_std().unwrap_or_default());
+                            Outcome::Delivered
+                        }
                         Err(e) => {
                             tracing::warn!(message_id = %message.id, attempts = message.attempts, error = %e, "delivery failed");
                             Outcome::Failed(e)

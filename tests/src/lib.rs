@@ -29,6 +29,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub config: Config,
     pub issuer: DevIssuer,
+    /// The server's state (its metrics, for deliveries the test drives).
+    pub state: AppState,
     /// The harness's own connection for checking the access log: outside the server's pools,
     /// so its statements neither count in the server's metrics nor wait for its writer.
     log_reader: DatabaseConnection,
@@ -121,6 +123,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let state = AppState::new(config.clone(), addr).await.expect("app state");
     let db = state.db.clone();
+    let server_state = state.clone();
     // Connected as the server connects (TCP_NODELAY on PostgreSQL, read-only on SQLite), but
     // counting its statements apart, and straight to the database when a test put something
     // between the server and it.
@@ -147,6 +150,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         db,
         config,
         issuer,
+        state: server_state,
         log_reader,
         shutdown: Some(tx),
         server: Some(server),
@@ -276,7 +280,7 @@ impl TestApp {
     /// One round of the delivery worker, as `serve` runs it; returns the messages attempted.
     pub async fn deliver(&self) -> usize {
         let secrets = std::sync::Arc::new(self.config.secrets().expect("secrets key"));
-        integrations::outbox::DeliveryWorker::new(self.db.clone(), secrets, self.config.worker_settings())
+        integrations::outbox::DeliveryWorker::new(self.db.clone(), secrets, self.state.worker_settings())
             .run_once()
             .await
             .expect("delivery round")

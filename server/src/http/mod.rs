@@ -111,6 +111,15 @@ impl AppState {
         })
     }
 
+    /// How the delivery worker runs, reporting each delivery's latency to the metrics.
+    pub fn worker_settings(&self) -> integrations::outbox::WorkerSettings {
+        let metrics = self.metrics.clone();
+        integrations::outbox::WorkerSettings {
+            delivered: integrations::outbox::DeliveryLatency(Arc::new(move |waited| metrics.delivery(waited))),
+            ..self.config.worker_settings()
+        }
+    }
+
     pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {
         let claims = self.validator.validate(token).await?;
         resolve_principal(&self.reader, claims).await
@@ -233,8 +242,17 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Prometheus text: this process's counters and figures, and the outbox as the database holds
+/// it (left out, with a warning, when the database does not answer within a second).
 async fn metrics(State(state): State<AppState>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    let mut text = state.metrics.render();
+    crate::metrics::render_process(&mut text);
+    match tokio::time::timeout(Duration::from_secs(1), integrations::outbox::backlog(&state.reader)).await {
+        Ok(Ok(backlog)) => crate::metrics::render_outbox(&mut text, &backlog, chrono::Utc::now()),
+        Ok(Err(e)) => tracing::warn!(error = %e, "outbox figures left out of the metrics"),
+        Err(_) => tracing::warn!("outbox figures left out of the metrics: no answer within a second"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }
 
 async fn dev_jwks(State(state): State<AppState>) -> Response {
@@ -288,7 +306,7 @@ pub async fn run(
         crate::jobs::spawn_sequencer(state.db.clone(), state.api.sealer.clone(), every, until_stopped(stopped.clone()));
     }
     let worker = state.config.delivery.worker.then(|| {
-        let worker = DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.config.worker_settings());
+        let worker = DeliveryWorker::new(state.db.clone(), state.secrets.clone(), state.worker_settings());
         crate::jobs::spawn(state.db.clone(), worker, until_stopped(stopped.clone()), until_stopped(stopped.clone()))
     });
     // On shutdown: stop accepting, let requests in flight finish within the grace period.

@@ -280,6 +280,13 @@ async fn signals_expire_on_their_end_date() {
 
 const MESSAGES: &str = "query($status: MessageStatus) { partnerMessages(filter: { status: $status }) { totalCount edges { node { id status attempts lastError nextAttemptAt kind } } } }";
 
+/// One figure of `/metrics`.
+async fn metric(app: &TestApp, series: &str) -> f64 {
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let value = text.lines().find_map(|l| l.strip_prefix(series).and_then(|v| v.strip_prefix(' ')));
+    value.unwrap_or_else(|| panic!("no {series} in {text}")).parse().unwrap()
+}
+
 async fn registered_child(app: &TestApp, org: &Org, n: u32) -> String {
     let family = admit(app, org, without_bsn(family_with_bsns(org, &bsn(100 + n), &bsn(200 + n)))).await;
     let child = family["children"][0]["id"].as_str().unwrap().to_string();
@@ -330,12 +337,18 @@ async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is
     make_due(&app).await;
     assert_eq!(app.deliver().await, 1);
     assert_eq!(message_status(&app).await, [MessageStatus::Failed]);
+    // What an operator watches: the message waits, and has waited since it was queued.
+    assert_eq!(metric(&app, "veerkracht_outbox_messages{status=\"FAILED\"}").await, 1.0);
+    assert!(metric(&app, "veerkracht_outbox_oldest_waiting_seconds").await > 0.0);
+    assert_eq!(metric(&app, "veerkracht_outbox_delivery_seconds_count").await, 0.0);
 
     vi.common.set_availability(Availability::Up);
     make_due(&app).await;
     assert_eq!(app.deliver().await, 1);
     assert!(matches!(message_status(&app).await[..], [MessageStatus::Delivered | MessageStatus::Acknowledged]));
     assert_eq!(vi.signals().len(), 1);
+    assert_eq!(metric(&app, "veerkracht_outbox_delivery_seconds_count").await, 1.0);
+    assert_eq!(metric(&app, "veerkracht_outbox_oldest_waiting_seconds").await, 0.0, "nothing waits");
 
     // Refused connections: the endpoint points at a port nobody listens on.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -358,6 +371,7 @@ async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is
         (Some(4), Some("connection refused or unreachable")),
         "{dead}"
     );
+    assert_eq!(metric(&app, "veerkracht_outbox_messages{status=\"DEAD\"}").await, 1.0);
 
     // An admin retries it once the endpoint is right again; a team lead may not.
     app.gql(&org.admin_token, update, json!({ "input": { "id": partner_id, "endpointUrl": base } })).await;
