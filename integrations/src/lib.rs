@@ -11,6 +11,7 @@ pub mod school;
 pub mod secrets;
 pub mod signing;
 pub mod simulator;
+pub mod telemetry;
 pub mod transport;
 pub mod verwijsindex;
 pub mod youth_team;

@@ -11,6 +11,7 @@ use crate::{
     oauth::ClientCredentials,
     partner::adapter,
     secrets::SecretBox,
+    telemetry::{Attribute, Span, SpanKind, TraceContext},
     transport::{PartnerEndpoint, SendError, Transport},
 };
 use chrono::Utc;
@@ -242,6 +243,8 @@ pub struct WorkerSettings {
     pub shutdown_grace: Duration,
     /// Told, for every message delivered, how long it took from queueing to delivery.
     pub delivered: DeliveryLatency,
+    /// Where each attempt's span goes (a trace of its own, carried to the partner).
+    pub telemetry: crate::telemetry::Exporter,
 }
 
 /// Where the worker reports each delivery's latency (the server's metrics).
@@ -296,6 +299,7 @@ impl Default for WorkerSettings {
             egress: Arc::default(),
             shutdown_grace: Duration::from_secs(10),
             delivered: DeliveryLatency::default(),
+            telemetry: crate::telemetry::Exporter::default(),
         }
     }
 }
@@ -386,7 +390,28 @@ impl DeliveryWorker {
             SendError::Permanent(format!("{} does not take {} messages", partner.name, message.kind.as_str()))
         })?;
         let endpoint = self.endpoint(partner)?;
-        self.transport.send(&endpoint, path, &message.id.to_string(), &message.payload).await
+        let telemetry = &self.settings.telemetry;
+        let context = TraceContext::root(telemetry.enabled());
+        let start = std::time::SystemTime::now();
+        let sent = self
+            .transport
+            .send(&endpoint, path, &message.id.to_string(), &message.payload, &context.traceparent())
+            .await;
+        // What was sent to whom, never what it said.
+        telemetry.record(Span {
+            name: format!("deliver {}", message.kind.as_str()),
+            kind: SpanKind::Client,
+            context,
+            start,
+            end: std::time::SystemTime::now(),
+            attributes: vec![
+                ("veerkracht.message.id", Attribute::Text(message.id.to_string())),
+                ("veerkracht.partner.id", Attribute::Text(partner.id.to_string())),
+                ("veerkracht.message.attempt", Attribute::Number(i64::from(message.attempts))),
+            ],
+            failed: sent.is_err(),
+        });
+        sent
     }
 
     fn endpoint(&self, p: &chain_partner::Model) -> Result<PartnerEndpoint, SendError> {

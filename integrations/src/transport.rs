@@ -66,7 +66,16 @@ impl Transport {
 
     /// Posts `body` to `path` under the partner's endpoint, signed, with message id `id`.
     /// A refused token (401) is renewed once straight away.
-    pub async fn send(&self, endpoint: &PartnerEndpoint, path: &str, id: &str, body: &str) -> Result<(), SendError> {
+    /// Sends one message; `traceparent` names the attempt's span, so the partner's handling
+    /// joins our trace.
+    pub async fn send(
+        &self,
+        endpoint: &PartnerEndpoint,
+        path: &str,
+        id: &str,
+        body: &str,
+        traceparent: &str,
+    ) -> Result<(), SendError> {
         let tokens = endpoint.credentials.as_ref().map(|c| self.token_cache(c));
         let url = format!("{}{path}", endpoint.base_url.trim_end_matches('/'));
         self.check(&url)?;
@@ -74,7 +83,12 @@ impl Transport {
             self.check(&c.token_url)?;
         }
         for renewed in [false, true] {
-            let mut req = self.http.post(&url).header("content-type", "application/json").header("idempotency-key", id);
+            let mut req = self
+                .http
+                .post(&url)
+                .header("content-type", "application/json")
+                .header("idempotency-key", id)
+                .header("traceparent", traceparent);
             if let Some(t) = &tokens {
                 let token = t.token().await.map_err(|e| SendError::Retryable(format!("token: {e}")))?;
                 req = req.bearer_auth(token);

@@ -44,6 +44,24 @@ pub struct Config {
     pub partners: PartnersConfig,
     pub delivery: DeliveryConfig,
     pub audit: AuditConfig,
+    pub telemetry: TelemetryConfig,
+}
+
+/// Traces: where spans go.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelemetryConfig {
+    /// An OpenTelemetry collector's OTLP/HTTP address (e.g. `http://otel-collector:4318`): the
+    /// spans of requests and partner deliveries are sent to `{this}/v1/traces`. Unset: none.
+    pub otlp_endpoint: Option<String>,
+    /// `service.name` of the spans.
+    pub service_name: String,
+}
+
+impl Default for TelemetryConfig {
+    fn default() -> Self {
+        Self { otlp_endpoint: None, service_name: "veerkracht".into() }
+    }
 }
 
 /// The access log's sequencer and its signed checkpoints.
@@ -157,6 +175,7 @@ impl DeliveryConfig {
             egress: std::sync::Arc::new(egress),
             shutdown_grace: Duration::from_secs(shutdown_grace),
             delivered: integrations::outbox::DeliveryLatency::default(),
+            telemetry: integrations::telemetry::Exporter::default(),
         }
     }
 }
@@ -237,6 +256,7 @@ impl Default for Config {
             partners: PartnersConfig::default(),
             delivery: DeliveryConfig::default(),
             audit: AuditConfig::default(),
+            telemetry: TelemetryConfig::default(),
         }
     }
 }

@@ -47,6 +47,8 @@ pub struct Received {
     pub body: serde_json::Value,
     /// A repeat of a message id already applied.
     pub duplicate: bool,
+    /// The sender's W3C trace context, when it sent one.
+    pub traceparent: Option<String>,
 }
 
 /// How the simulated partner behaves right now.
@@ -195,6 +197,7 @@ impl Common {
             path: path.into(),
             body: json,
             duplicate,
+            traceparent: headers.get("traceparent").and_then(|v| v.to_str().ok()).map(str::to_string),
         });
         Ok((client, id, duplicate))
     }

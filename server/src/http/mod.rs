@@ -27,13 +27,17 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use integrations::{outbox::DeliveryWorker, secrets::SecretBox};
+use integrations::{
+    outbox::DeliveryWorker,
+    secrets::SecretBox,
+    telemetry::{Attribute, Exporter, Span, SpanKind, TraceContext},
+};
 use sea_orm::DatabaseConnection;
 use std::{
     future::Future,
     net::SocketAddr,
     sync::Arc,
-    time::{Duration, Instant},
+    time::{Duration, Instant, SystemTime},
 };
 use tokio::net::TcpListener;
 use tower_http::{catch_panic::CatchPanicLayer, cors::CorsLayer};
@@ -54,6 +58,8 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     pub api: ApiSettings,
     pub trusted: Arc<trusted::TrustedDocuments>,
+    /// Where spans go (an OTLP collector, or nowhere).
+    pub telemetry: Exporter,
 }
 
 /// The request id of the current request: the client's `x-request-id` when well-formed, else
@@ -94,6 +100,10 @@ impl AppState {
             tracing::info!(documents = trusted.len(), "only trusted documents run");
         }
         let trusted = Arc::new(trusted);
+        let telemetry = match &config.telemetry.otlp_endpoint {
+            Some(endpoint) => Exporter::start(endpoint, &config.telemetry.service_name),
+            None => Exporter::default(),
+        };
         let schemas = api::build_schemas(&config);
         let api = ApiSettings::from_config(&config)?;
         let secrets = api.secrets.clone();
@@ -108,6 +118,7 @@ impl AppState {
             secrets,
             api,
             trusted,
+            telemetry,
         })
     }
 
@@ -116,6 +127,7 @@ impl AppState {
         let metrics = self.metrics.clone();
         integrations::outbox::WorkerSettings {
             delivered: integrations::outbox::DeliveryLatency(Arc::new(move |waited| metrics.delivery(waited))),
+            telemetry: self.telemetry.clone(),
             ..self.config.worker_settings()
         }
     }
@@ -199,7 +211,10 @@ async fn time_limit(State(state): State<AppState>, req: Request, next: Next) -> 
 
 async fn request_context(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let id = trace::client_request_id(req.headers()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    let trace = trace::TraceContext::from_headers(req.headers());
+    let traceparent = req.headers().get("traceparent").and_then(|v| v.to_str().ok());
+    let trace = TraceContext::from_header(traceparent, state.telemetry.enabled());
+    let (method, path) = (req.method().to_string(), req.uri().path().to_string());
+    let start = SystemTime::now();
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!(
         "request",
@@ -207,8 +222,8 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
         trace_id = %trace.trace_id,
         span_id = %trace.span_id,
         parent_span_id = trace.parent_id.as_deref(),
-        method = %req.method(),
-        path = %req.uri().path()
+        method = %method,
+        path = %path
     );
     let started = Instant::now();
     let mut res = next.run(req).instrument(span.clone()).await;
@@ -223,6 +238,21 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
     if let Ok(v) = HeaderValue::from_str(&trace.traceparent()) {
         res.headers_mut().insert("traceparent", v);
     }
+    let status = res.status().as_u16();
+    state.telemetry.record(Span {
+        name: format!("{method} {path}"),
+        kind: SpanKind::Server,
+        context: trace,
+        start,
+        end: SystemTime::now(),
+        attributes: vec![
+            ("http.request.method", Attribute::Text(method)),
+            ("url.path", Attribute::Text(path)),
+            ("http.response.status_code", Attribute::Number(i64::from(status))),
+            ("veerkracht.request_id", Attribute::Text(id)),
+        ],
+        failed: status >= 500,
+    });
     res
 }
 

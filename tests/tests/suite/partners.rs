@@ -815,3 +815,73 @@ async fn shutdown_releases_what_the_worker_could_not_send() {
     vi.common.set_response_delay(Duration::ZERO);
     assert_eq!(app.deliver().await, 3, "sent at once by the next worker");
 }
+
+/// A trace collector on loopback taking OTLP/HTTP JSON, as an OpenTelemetry collector does.
+async fn collector() -> (String, Arc<std::sync::Mutex<Vec<Value>>>) {
+    let spans = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let received = spans.clone();
+    let app = axum::Router::new().route(
+        "/v1/traces",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| async move {
+            for resource in body["resourceSpans"].as_array().into_iter().flatten() {
+                assert_eq!(resource["resource"]["attributes"][0]["value"]["stringValue"], "veerkracht");
+                for scope in resource["scopeSpans"].as_array().into_iter().flatten() {
+                    received.lock().unwrap().extend(scope["spans"].as_array().into_iter().flatten().cloned());
+                }
+            }
+            axum::Json(json!({}))
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, spans)
+}
+
+/// Traces (issue 14, observability): with a collector configured, a request's span joins its
+/// caller's trace and reaches the collector; a delivery to a partner is a span of its own whose
+/// `traceparent` the partner receives. Spans name what happened, never a person.
+#[tokio::test]
+async fn spans_of_requests_and_deliveries_reach_the_collector() {
+    let (endpoint, spans) = collector().await;
+    let app = spawn_app_with(|c| c.telemetry.otlp_endpoint = Some(endpoint.clone())).await;
+    let (vi, base) = simulator().await;
+    let org = org(&app, "de-haven").await;
+    connect_verwijsindex(&app, &org, &vi, &base).await;
+    let caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&org.lead_token)
+        .header("traceparent", caller)
+        .json(&json!({ "query": "{ viewer { subject } }" }))
+        .send()
+        .await
+        .unwrap();
+    let ours = res.headers()["traceparent"].to_str().unwrap().to_string();
+    registered_child(&app, &org, 1).await;
+    assert_eq!(app.deliver().await, 1);
+
+    let (request, delivery) = eventually(async || {
+        let spans = spans.lock().unwrap().clone();
+        let request = spans.iter().find(|s| s["traceId"] == "4bf92f3577b34da6a3ce929d0e0e4736")?.clone();
+        let delivery = spans.iter().find(|s| s["name"] == "deliver REFERENCE_INDEX_REGISTER")?.clone();
+        Some((request, delivery))
+    })
+    .await;
+    assert_eq!(request["name"], "POST /graphql");
+    assert_eq!(request["parentSpanId"], "00f067aa0ba902b7");
+    assert_eq!(ours, format!("00-4bf92f3577b34da6a3ce929d0e0e4736-{}-01", request["spanId"].as_str().unwrap()));
+    assert_eq!(request["kind"], 2);
+    let status = request["attributes"].as_array().unwrap().iter().find(|a| a["key"] == "http.response.status_code");
+    assert_eq!(status.unwrap()["value"]["intValue"], "200");
+
+    assert_eq!(delivery["kind"], 3);
+    let sent = vi.common.received().into_iter().find_map(|r| r.traceparent).expect("a traceparent at the partner");
+    assert_eq!(
+        sent,
+        format!("00-{}-{}-01", delivery["traceId"].as_str().unwrap(), delivery["spanId"].as_str().unwrap())
+    );
+    let text = spans.lock().unwrap().iter().map(Value::to_string).collect::<String>();
+    assert!(!text.contains("Kind") && !text.contains("Jansen"), "no person's data in spans: {text}");
+}
