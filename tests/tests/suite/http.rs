@@ -437,3 +437,25 @@ async fn trusted_documents_from_graphql_codegen_are_the_only_ones_that_run() {
     let body: Value = res.send().await.unwrap().json().await.unwrap();
     assert_eq!(body["data"]["viewer"]["roles"], json!(["TEAM_LEAD"]), "{body}");
 }
+
+/// GraphQL over HTTP, audited by the graphql-http suite (from npm, pinned in
+/// `tests/graphql-http`): no MUST and no SHOULD fails (issue 14). Needs Node.js and npm.
+#[tokio::test]
+async fn the_graphql_http_audit_passes_every_must_and_should() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let dir = tests::npm_package("graphql-http");
+    let (url, token) = (app.url("/graphql"), org.lead_token.clone());
+    let audit = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .args(["audit.mjs", &url, &token])
+            .current_dir(dir)
+            .output()
+            .expect("this test needs Node.js")
+    })
+    .await
+    .unwrap();
+    let (out, summary) = (String::from_utf8_lossy(&audit.stdout), String::from_utf8_lossy(&audit.stderr));
+    assert!(audit.status.success(), "{summary}\n{out}");
+    assert!(summary.contains(" 0 MUST/SHOULD failed"), "{summary}");
+}
