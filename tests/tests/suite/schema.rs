@@ -34,3 +34,31 @@ fn every_graphql_example_in_the_readme_is_valid() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+/// graphql-codegen reads the schema from the running server's URL, as a frontend team does
+/// (issue 14: introspection past the depth limit), and writes the same persisted documents as
+/// from `schema.graphql` (the trusted-documents fixture). Needs Node.js and npm.
+#[tokio::test]
+async fn graphql_codegen_builds_from_the_running_url() {
+    let app = tests::spawn_app().await;
+    let dir = tests::npm_package("codegen");
+    let out = tempfile::tempdir().unwrap();
+    let (url, target) = (app.url("/graphql"), format!("{}/gql/", out.path().display()));
+    let run = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node_modules/.bin/graphql-codegen")
+            .args(["--config", "codegen.ts"])
+            .env("SCHEMA_URL", url)
+            .env("OUT", target)
+            .current_dir(dir)
+            .output()
+            .expect("this test needs Node.js")
+    })
+    .await
+    .unwrap();
+    assert!(run.status.success(), "{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    let read = |path: std::path::PathBuf| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    };
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/persisted-documents.json");
+    assert_eq!(read(out.path().join("gql/persisted-documents.json")), read(fixture));
+}
