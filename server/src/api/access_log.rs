@@ -101,11 +101,13 @@ impl AccessLogQuery {
     async fn access_log(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The person whose record was accessed (NEN 7513: who read it, when, on what ground).")]
         person_id: ID,
+        #[graphql(desc = "At most this many, from the start (after `after`); at most `limits.max_page_size`.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Cursor: the ones after it (the `endCursor` of the page before).")] after: Option<String>,
+        #[graphql(desc = "At most this many, from the end (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor: the ones before it (the `startCursor` of the page after).")] before: Option<String>,
     ) -> AppResult<Conn<AccessLogEntry>> {
         let p = ctx.principal()?;
         policy::read_access_log(p)?;

@@ -334,6 +334,7 @@ impl ActivityMutation {
     async fn record_non_accompanying_parent(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordNonAccompanyingParentInput,
     ) -> AppResult<NonAccompanyingParent> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
@@ -362,6 +363,7 @@ impl ActivityMutation {
     async fn record_living_climate_check(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordLivingClimateCheckInput,
     ) -> AppResult<LivingClimateCheck> {
         let command = Check {
@@ -378,7 +380,12 @@ impl ActivityMutation {
     }
 
     /// Records an activity for one or more children, each with whether it took part.
-    async fn record_activity(&self, ctx: &Context<'_>, input: RecordActivityInput) -> AppResult<Vec<ChildActivity>> {
+    async fn record_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordActivityInput,
+    ) -> AppResult<Vec<ChildActivity>> {
         let mut v = Vec::new();
         let children: Vec<Participant> = input
             .children
@@ -407,6 +414,7 @@ impl ActivityMutation {
     async fn record_psycho_education(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordPsychoEducationInput,
     ) -> AppResult<PsychoEducation> {
         let command = RecordPsychoEducation {
@@ -428,7 +436,12 @@ impl ActivityMutation {
 
     /// Besluit over overdracht en nazorg in phase 3, before the family leaves: a warm handover
     /// names its handover. Closing then needs no decision of its own.
-    async fn decide_aftercare(&self, ctx: &Context<'_>, input: DecideAftercareInput) -> AppResult<Child> {
+    async fn decide_aftercare(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: DecideAftercareInput,
+    ) -> AppResult<Child> {
         let command = DecideAftercare {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             decision: input.decision,

@@ -213,6 +213,7 @@ impl BoardMutation {
     async fn confirm_board_result(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: ConfirmBoardResultInput,
     ) -> AppResult<ConfirmedBoardResult> {
         let command = ConfirmBoardResult {

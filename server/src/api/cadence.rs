@@ -183,9 +183,11 @@ impl AgendaQuery {
     async fn agenda(
         &self,
         ctx: &Context<'_>,
-        worker_id: Option<ID>,
-        from: Option<Date>,
-        to: Date,
+        #[graphql(desc = "Whose agenda: the viewer's own when left out; another worker's for a team lead.")] worker_id: Option<ID>,
+        #[graphql(desc = "First day of what is due (default: today); overdue items come whatever it is.")] from: Option<
+            Date,
+        >,
+        #[graphql(desc = "Last day of what is due.")] to: Date,
     ) -> AppResult<Vec<AgendaItem>> {
         let p = ctx.principal()?;
         let worker = match &worker_id {

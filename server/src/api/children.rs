@@ -112,8 +112,8 @@ impl Child {
     async fn contacts(
         &self,
         ctx: &Context<'_>,
-        kind: Option<ContactKind>,
-        held: Option<bool>,
+        #[graphql(desc = "Only contacts of this kind.")] kind: Option<ContactKind>,
+        #[graphql(desc = "true: only contacts that took place; false: only those still planned.")] held: Option<bool>,
     ) -> AppResult<Vec<super::contacts::Contact>> {
         let t = self.trajectory_model(ctx).await?;
         super::contacts::contacts_of(ctx, self.0.id, t.id, kind, held).await
@@ -380,11 +380,12 @@ impl ChildQuery {
     async fn children(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ChildFilter>,
+        #[graphql(desc = "Only those matching this filter.")] filter: Option<ChildFilter>,
+        #[graphql(desc = "At most this many, from the start (after `after`); at most `limits.max_page_size`.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Cursor: the ones after it (the `endCursor` of the page before).")] after: Option<String>,
+        #[graphql(desc = "At most this many, from the end (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor: the ones before it (the `startCursor` of the page after).")] before: Option<String>,
     ) -> AppResult<Conn<Child>> {
         let p = ctx.principal()?;
         let ground = policy::read_cases(p)?;
@@ -406,7 +407,7 @@ impl ChildQuery {
     }
 
     /// One child by id.
-    async fn child(&self, ctx: &Context<'_>, id: ID) -> AppResult<Child> {
+    async fn child(&self, ctx: &Context<'_>, #[graphql(desc = "The child's id.")] id: ID) -> AppResult<Child> {
         Child::find(ctx, ids::decode(&id, "Child", "id")?).await
     }
 }
@@ -448,6 +449,7 @@ impl ChildMutation {
     async fn assign_responsible_worker(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AssignResponsibleWorkerInput,
     ) -> AppResult<Child> {
         let command = AssignResponsibleWorker {
@@ -464,7 +466,12 @@ impl ChildMutation {
     /// reason and the aftercare decision. Leaving phase 1 needs its activities recorded (or a
     /// reason); entering phase 3 records the expected departure. Only the responsible worker
     /// or a team lead can do this.
-    async fn advance_phase(&self, ctx: &Context<'_>, input: AdvancePhaseInput) -> AppResult<Child> {
+    async fn advance_phase(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: AdvancePhaseInput,
+    ) -> AppResult<Child> {
         let command = AdvancePhase {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             to: input.to,
@@ -485,6 +492,7 @@ impl ChildMutation {
     async fn change_expected_departure(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: ChangeExpectedDepartureInput,
     ) -> AppResult<Child> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;

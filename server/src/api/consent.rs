@@ -173,13 +173,23 @@ pub struct ConsentMutation;
 impl ConsentMutation {
     /// Records consent given or refused. Who must decide follows the WGBO ages; the error
     /// names who is missing.
-    async fn record_consent(&self, ctx: &Context<'_>, input: RecordConsentInput) -> AppResult<Consent> {
+    async fn record_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordConsentInput,
+    ) -> AppResult<Consent> {
         let command = input.into_command()?;
         in_transaction(ctx, async |actor, txn| record_consent(actor, txn, command).await).await.map(Consent)
     }
 
     /// Records that consent was withdrawn; from now on it carries no share.
-    async fn withdraw_consent(&self, ctx: &Context<'_>, input: WithdrawConsentInput) -> AppResult<Consent> {
+    async fn withdraw_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: WithdrawConsentInput,
+    ) -> AppResult<Consent> {
         let id = ids::decode(&input.id, "Consent", "input.id")?;
         in_transaction(ctx, async |actor, txn| withdraw_consent(actor, txn, id, &input.reason).await).await.map(Consent)
     }
@@ -187,7 +197,12 @@ impl ConsentMutation {
     /// Shares without consent on a legal ground (doorbreken van het beroepsgeheim): a team
     /// lead or the behavioural expert records the reason; it is in the access log and lapses
     /// within 14 days.
-    async fn override_consent(&self, ctx: &Context<'_>, input: OverrideConsentInput) -> AppResult<Consent> {
+    async fn override_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: OverrideConsentInput,
+    ) -> AppResult<Consent> {
         let command = OverrideConsent {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             purpose: input.purpose,

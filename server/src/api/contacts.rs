@@ -165,13 +165,23 @@ pub struct ContactMutation;
 #[Object]
 impl ContactMutation {
     /// Records a contact about the child: held (with a summary) or planned.
-    async fn record_contact(&self, ctx: &Context<'_>, input: RecordContactInput) -> AppResult<Contact> {
+    async fn record_contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordContactInput,
+    ) -> AppResult<Contact> {
         let command = input.command("input.childId")?;
         in_transaction(ctx, async |actor, txn| contacts::record_contact(actor, txn, command).await).await.map(Contact)
     }
 
     /// Records that a planned contact was held.
-    async fn record_contact_held(&self, ctx: &Context<'_>, input: RecordContactHeldInput) -> AppResult<Contact> {
+    async fn record_contact_held(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordContactHeldInput,
+    ) -> AppResult<Contact> {
         let command = RecordContactHeld {
             contact_id: ids::decode(&input.contact_id, "Contact", "input.contactId")?,
             held_on: input.held_on.map(|d| d.0),

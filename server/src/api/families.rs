@@ -168,11 +168,12 @@ impl FamilyQuery {
     async fn families(
         &self,
         ctx: &Context<'_>,
-        filter: Option<FamilyFilter>,
+        #[graphql(desc = "Only those matching this filter.")] filter: Option<FamilyFilter>,
+        #[graphql(desc = "At most this many, from the start (after `after`); at most `limits.max_page_size`.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Cursor: the ones after it (the `endCursor` of the page before).")] after: Option<String>,
+        #[graphql(desc = "At most this many, from the end (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor: the ones before it (the `startCursor` of the page after).")] before: Option<String>,
     ) -> AppResult<Conn<Family>> {
         let p = ctx.principal()?;
         policy::read_cases(p)?;
@@ -189,7 +190,7 @@ impl FamilyQuery {
         Ok(pagination::connection(rows, prev, next, total, |f| f.id, Family))
     }
 
-    async fn family(&self, ctx: &Context<'_>, id: ID) -> AppResult<Family> {
+    async fn family(&self, ctx: &Context<'_>, #[graphql(desc = "The family's id.")] id: ID) -> AppResult<Family> {
         Family::find(ctx, ids::decode(&id, "Family", "id")?).await
     }
 }
@@ -324,7 +325,12 @@ pub struct FamilyMutation;
 impl FamilyMutation {
     /// Opname: registers a family with its members and custody, and opens a trajectory in
     /// phase 1 for every child, each with a responsible worker. All or nothing.
-    async fn admit_family(&self, ctx: &Context<'_>, input: AdmitFamilyInput) -> AppResult<Family> {
+    async fn admit_family(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: AdmitFamilyInput,
+    ) -> AppResult<Family> {
         let command = input.command()?;
         let admitted =
             in_transaction(ctx, async |actor, txn| admission::admit_family(actor, txn, command).await).await?;
@@ -333,7 +339,12 @@ impl FamilyMutation {
 
     /// Adds a person to a family: a child gets a trajectory in phase 1; an adult can be
     /// given custody over children of the family.
-    async fn add_family_member(&self, ctx: &Context<'_>, input: AddFamilyMemberInput) -> AppResult<Family> {
+    async fn add_family_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: AddFamilyMemberInput,
+    ) -> AppResult<Family> {
         let command = input.command()?;
         in_transaction(ctx, async |actor, txn| admission::add_family_member(actor, txn, command).await)
             .await
@@ -341,7 +352,12 @@ impl FamilyMutation {
     }
 
     /// Verhuizing: the family moves to another location of the organisation.
-    async fn move_family(&self, ctx: &Context<'_>, input: MoveFamilyInput) -> AppResult<Family> {
+    async fn move_family(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: MoveFamilyInput,
+    ) -> AppResult<Family> {
         let command = MoveFamily {
             family_id: ids::decode(&input.family_id, "Family", "input.familyId")?,
             location_id: ids::decode(&input.location_id, "Location", "input.locationId")?,

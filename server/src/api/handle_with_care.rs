@@ -142,6 +142,7 @@ impl HandleWithCareMutation {
     async fn record_cooperation_agreement(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: CooperationAgreementInput,
     ) -> AppResult<ChainPartner> {
         let command = RecordCooperationAgreement {
@@ -160,6 +161,7 @@ impl HandleWithCareMutation {
     async fn record_school_enrolment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: SchoolEnrolmentInput,
     ) -> AppResult<SchoolEnrolment> {
         let command = RecordSchoolEnrolment {
@@ -179,6 +181,7 @@ impl HandleWithCareMutation {
     async fn send_handle_with_care(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: SendHandleWithCareInput,
     ) -> AppResult<HandleWithCareNotice> {
         let command = SendHandleWithCare {

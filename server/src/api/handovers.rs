@@ -194,7 +194,11 @@ pub struct HandoverQuery;
 #[Object]
 impl HandoverQuery {
     /// A family's handovers.
-    async fn handovers(&self, ctx: &Context<'_>, family_id: ID) -> AppResult<Vec<Handover>> {
+    async fn handovers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The family whose handovers are listed.")] family_id: ID,
+    ) -> AppResult<Vec<Handover>> {
         let p = ctx.principal()?;
         let ground = policy::read_cases(p)?;
         let family_id = ids::decode(&family_id, "Family", "familyId")?;
@@ -213,7 +217,11 @@ impl HandoverQuery {
     }
 
     /// The package as it would be sent now: only consented parts, never an address.
-    async fn handover_preview(&self, ctx: &Context<'_>, id: ID) -> AppResult<HandoverPreview> {
+    async fn handover_preview(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The handover whose package is shown, exactly as it would be sent.")] id: ID,
+    ) -> AppResult<HandoverPreview> {
         let id = ids::decode(&id, "Handover", "id")?;
         let preview = handovers::preview_handover(ctx.principal()?, ctx.db(), id).await?;
         for c in preview.children {
@@ -234,7 +242,11 @@ impl HandoverQuery {
     }
 
     /// Referrals from partners, newest first.
-    async fn referrals(&self, ctx: &Context<'_>, status: Option<ReferralStatus>) -> AppResult<Vec<Referral>> {
+    async fn referrals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only referrals in this status.")] status: Option<ReferralStatus>,
+    ) -> AppResult<Vec<Referral>> {
         let p = ctx.principal()?;
         policy::edit_cases(p)?;
         let mut q = referral::Entity::find().filter(referral::Column::OrganisationId.eq(p.organisation_id));
@@ -278,7 +290,12 @@ pub struct HandoverMutation;
 #[Object]
 impl HandoverMutation {
     /// Drafts a warm handover of one or more children of a family.
-    async fn create_handover(&self, ctx: &Context<'_>, input: CreateHandoverInput) -> AppResult<Handover> {
+    async fn create_handover(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: CreateHandoverInput,
+    ) -> AppResult<Handover> {
         let mut v = Vec::new();
         let family_id = decode_into(&input.family_id, "Family", "input.familyId", &mut v);
         let partner_id = decode_into(&input.partner_id, "ChainPartner", "input.partnerId", &mut v);
@@ -306,7 +323,11 @@ impl HandoverMutation {
     }
 
     /// Sends a drafted handover: the package (consented parts only) goes to the outbox.
-    async fn send_handover(&self, ctx: &Context<'_>, id: ID) -> AppResult<Handover> {
+    async fn send_handover(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The drafted handover to send.")] id: ID,
+    ) -> AppResult<Handover> {
         let id = ids::decode(&id, "Handover", "id")?;
         in_transaction(ctx, async |actor, txn| handovers::send_handover(actor, txn, id).await).await.map(Handover)
     }
@@ -315,6 +336,7 @@ impl HandoverMutation {
     async fn record_handover_meeting(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordHandoverMeetingInput,
     ) -> AppResult<Handover> {
         let id = ids::decode(&input.id, "Handover", "input.id")?;
@@ -326,13 +348,21 @@ impl HandoverMutation {
     }
 
     /// Closes a handover after the joint meeting.
-    async fn complete_handover(&self, ctx: &Context<'_>, id: ID) -> AppResult<Handover> {
+    async fn complete_handover(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The handover whose warm handover is completed.")] id: ID,
+    ) -> AppResult<Handover> {
         let id = ids::decode(&id, "Handover", "id")?;
         in_transaction(ctx, async |actor, txn| handovers::complete_handover(actor, txn, id).await).await.map(Handover)
     }
 
     /// Declines a referral (e.g. no place, or not our target group).
-    async fn decline_referral(&self, ctx: &Context<'_>, id: ID) -> AppResult<Referral> {
+    async fn decline_referral(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The referral to decline.")] id: ID,
+    ) -> AppResult<Referral> {
         let id = ids::decode(&id, "Referral", "id")?;
         in_transaction(ctx, async |actor, txn| handovers::decline_referral(actor, txn, id).await).await.map(Referral)
     }

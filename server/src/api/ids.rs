@@ -60,7 +60,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Fetches any object by its global ID; objects of other organisations are not found.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Node> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The global id of any object (Relay `Node`).")] id: ID,
+    ) -> AppResult<Node> {
         let (kind, uuid) = split(&id).ok_or_else(|| AppError::invalid("id", "not a valid id"))?;
         let _ = ctx.principal()?;
         Ok(match kind.as_str() {

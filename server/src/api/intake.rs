@@ -275,7 +275,12 @@ pub struct IntakeMutation;
 #[Object]
 impl IntakeMutation {
     /// Records (or corrects) the child's first contact in the current trajectory.
-    async fn record_first_contact(&self, ctx: &Context<'_>, input: RecordFirstContactInput) -> AppResult<FirstContact> {
+    async fn record_first_contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordFirstContactInput,
+    ) -> AppResult<FirstContact> {
         let command = RecordFirstContact {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             contact_on: input.contact_on.map(|d| d.0),
@@ -294,7 +299,12 @@ impl IntakeMutation {
     }
 
     /// Records (or corrects) the child's intake in the current trajectory, with who took part.
-    async fn record_intake(&self, ctx: &Context<'_>, input: RecordIntakeInput) -> AppResult<Intake> {
+    async fn record_intake(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordIntakeInput,
+    ) -> AppResult<Intake> {
         let command = input.into_command()?;
         in_transaction(ctx, async |actor, txn| record_intake(actor, txn, command).await).await.map(Intake)
     }

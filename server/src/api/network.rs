@@ -128,7 +128,12 @@ pub struct NetworkMutation;
 #[Object]
 impl NetworkMutation {
     /// Adds a person to the child's network.
-    async fn add_network_member(&self, ctx: &Context<'_>, input: AddNetworkMemberInput) -> AppResult<NetworkMember> {
+    async fn add_network_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: AddNetworkMemberInput,
+    ) -> AppResult<NetworkMember> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let member = input.member.details()?;
         in_transaction(ctx, async |actor, txn| network::add_network_member(actor, txn, child_id, member).await)
@@ -140,6 +145,7 @@ impl NetworkMutation {
     async fn update_network_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: UpdateNetworkMemberInput,
     ) -> AppResult<NetworkMember> {
         let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
@@ -150,7 +156,12 @@ impl NetworkMutation {
     }
 
     /// Removes a person from the child's network; returns the id removed.
-    async fn remove_network_member(&self, ctx: &Context<'_>, input: RemoveNetworkMemberInput) -> AppResult<ID> {
+    async fn remove_network_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RemoveNetworkMemberInput,
+    ) -> AppResult<ID> {
         let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
         in_transaction(ctx, async |actor, txn| network::remove_network_member(actor, txn, id).await).await?;
         Ok(input.id)

@@ -187,9 +187,11 @@ impl NormFigure {
     async fn cases(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "true: only the cases that meet the norm; false: only those that do not; unset: all.")]
         met: Option<bool>,
+        #[graphql(desc = "At most this many, from the start (after `after`); at most `limits.max_page_size`.")]
         first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Cursor: the ones after it (the `endCursor` of the page before).")] after: Option<String>,
     ) -> AppResult<Connection<String, NormCase>> {
         let ground = policy::read_norm_figures(ctx.principal()?)?;
         let page = pagination::page(first, after, None, None, ctx.state().max_page_size)?;
@@ -266,7 +268,11 @@ impl NormQuery {
     /// Normenkader: the figures of the indicators over a period, with threshold, status and
     /// the previous period's share; `cases` on a figure lists the children behind it. A
     /// municipality user names an organisation that granted it access and sees aggregates only.
-    async fn norm_figures(&self, ctx: &Context<'_>, filter: NormFilter) -> AppResult<NormOverview> {
+    async fn norm_figures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Period, and optionally locations, of the figures.")] filter: NormFilter,
+    ) -> AppResult<NormOverview> {
         let p = ctx.principal()?;
         let request = filter.into_request()?;
         let overview = norms::overview(ctx.db(), p, request).await?;
@@ -280,7 +286,12 @@ impl NormQuery {
     /// The same figures as a file: HTML to print (in Dutch, with bar charts), CSV or JSON
     /// (`{organisation, period: {from, to}, figures: [...]}`), as `veerkracht report norms`
     /// writes it.
-    async fn norm_report(&self, ctx: &Context<'_>, filter: NormFilter, format: ReportFormat) -> AppResult<ReportFile> {
+    async fn norm_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Period, and optionally locations, of the report.")] filter: NormFilter,
+        #[graphql(desc = "The file to make.")] format: ReportFormat,
+    ) -> AppResult<ReportFile> {
         let (organisation, overview) = norms::report(ctx.db(), ctx.principal()?, filter.into_request()?).await?;
         ctx.state().audit.record(overview.read_event("norm-report"));
         let format = match format {
@@ -337,7 +348,7 @@ impl NormMutation {
     async fn grant_municipality_access(
         &self,
         ctx: &Context<'_>,
-        municipality: String,
+        #[graphql(desc = "Slug of the municipality (gemeente), e.g. `utrecht`.")] municipality: String,
     ) -> AppResult<MunicipalityAccess> {
         in_transaction(ctx, async |actor, txn| municipality_access_cases::grant(actor, txn, municipality).await)
             .await
@@ -348,7 +359,7 @@ impl NormMutation {
     async fn revoke_municipality_access(
         &self,
         ctx: &Context<'_>,
-        municipality: String,
+        #[graphql(desc = "Slug of the municipality (gemeente) whose access ends.")] municipality: String,
     ) -> AppResult<MunicipalityAccess> {
         in_transaction(ctx, async |actor, txn| municipality_access_cases::revoke(actor, txn, &municipality).await)
             .await

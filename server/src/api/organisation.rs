@@ -211,11 +211,12 @@ impl OrganisationQuery {
     async fn locations(
         &self,
         ctx: &Context<'_>,
-        filter: Option<LocationFilter>,
+        #[graphql(desc = "Only those matching this filter.")] filter: Option<LocationFilter>,
+        #[graphql(desc = "At most this many, from the start (after `after`); at most `limits.max_page_size`.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Cursor: the ones after it (the `endCursor` of the page before).")] after: Option<String>,
+        #[graphql(desc = "At most this many, from the end (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor: the ones before it (the `startCursor` of the page after).")] before: Option<String>,
     ) -> AppResult<Conn<Location>> {
         let p = ctx.principal()?;
         policy::read_organisation(p)?;
@@ -234,11 +235,12 @@ impl OrganisationQuery {
     async fn workers(
         &self,
         ctx: &Context<'_>,
-        filter: Option<WorkerFilter>,
+        #[graphql(desc = "Only those matching this filter.")] filter: Option<WorkerFilter>,
+        #[graphql(desc = "At most this many, from the start (after `after`); at most `limits.max_page_size`.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Cursor: the ones after it (the `endCursor` of the page before).")] after: Option<String>,
+        #[graphql(desc = "At most this many, from the end (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor: the ones before it (the `startCursor` of the page after).")] before: Option<String>,
     ) -> AppResult<Conn<Worker>> {
         let p = ctx.principal()?;
         policy::read_organisation(p)?;

@@ -167,7 +167,11 @@ pub struct PartnerGrantQuery;
 #[Object]
 impl PartnerGrantQuery {
     /// For a partner user: the intake their grant opens.
-    async fn granted_intake(&self, ctx: &Context<'_>, grant_id: ID) -> AppResult<GrantedIntake> {
+    async fn granted_intake(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The grant under which the partner co-runs the intake.")] grant_id: ID,
+    ) -> AppResult<GrantedIntake> {
         let grant_id = ids::decode(&grant_id, "PartnerGrant", "grantId")?;
         let opened = grants::granted_intake(ctx.principal()?, ctx.db(), grant_id).await?;
         for area in READ_AREAS {
@@ -200,7 +204,12 @@ pub struct PartnerGrantMutation;
 impl PartnerGrantMutation {
     /// Lets a partner's workers co-run the child's intake (responsible worker or team lead);
     /// needs consent of purpose CO_RUN_INTAKE covering INTAKE and IDENTITY for that partner.
-    async fn create_partner_grant(&self, ctx: &Context<'_>, input: CreatePartnerGrantInput) -> AppResult<PartnerGrant> {
+    async fn create_partner_grant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: CreatePartnerGrantInput,
+    ) -> AppResult<PartnerGrant> {
         let command = CreateGrant {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
@@ -210,7 +219,11 @@ impl PartnerGrantMutation {
     }
 
     /// Ends a grant now.
-    async fn revoke_partner_grant(&self, ctx: &Context<'_>, id: ID) -> AppResult<PartnerGrant> {
+    async fn revoke_partner_grant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The grant to end.")] id: ID,
+    ) -> AppResult<PartnerGrant> {
         let id = ids::decode(&id, "PartnerGrant", "id")?;
         in_transaction(ctx, async |actor, txn| grants::revoke_grant(actor, txn, id).await).await.map(PartnerGrant)
     }
@@ -219,6 +232,7 @@ impl PartnerGrantMutation {
     async fn add_intake_observation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AddIntakeObservationInput,
     ) -> AppResult<IntakeObservation> {
         let command = AddObservation {

@@ -243,7 +243,11 @@ pub struct PartnerQuery;
 #[Object]
 impl PartnerQuery {
     /// The organisation's chain partners, active ones first by name.
-    async fn chain_partners(&self, ctx: &Context<'_>, kind: Option<PartnerKind>) -> AppResult<Vec<ChainPartner>> {
+    async fn chain_partners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only partners of this kind.")] kind: Option<PartnerKind>,
+    ) -> AppResult<Vec<ChainPartner>> {
         let p = ctx.principal()?;
         policy::read_organisation(p)?;
         let mut rows = chain_partner::Entity::find()
@@ -260,11 +264,12 @@ impl PartnerQuery {
     async fn partner_messages(
         &self,
         ctx: &Context<'_>,
-        filter: Option<PartnerMessageFilter>,
+        #[graphql(desc = "Only those matching this filter.")] filter: Option<PartnerMessageFilter>,
+        #[graphql(desc = "At most this many, from the start (after `after`); at most `limits.max_page_size`.")]
         first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
+        #[graphql(desc = "Cursor: the ones after it (the `endCursor` of the page before).")] after: Option<String>,
+        #[graphql(desc = "At most this many, from the end (before `before`).")] last: Option<i32>,
+        #[graphql(desc = "Cursor: the ones before it (the `startCursor` of the page after).")] before: Option<String>,
     ) -> AppResult<Conn<PartnerMessage>> {
         let p = ctx.principal()?;
         policy::read_partner_messages(p)?;
@@ -351,7 +356,12 @@ pub struct PartnerMutation;
 #[Object]
 impl PartnerMutation {
     /// Registers a chain partner and, optionally, how messages are exchanged with it.
-    async fn create_chain_partner(&self, ctx: &Context<'_>, input: ChainPartnerInput) -> AppResult<ChainPartner> {
+    async fn create_chain_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: ChainPartnerInput,
+    ) -> AppResult<ChainPartner> {
         let command = RegisterPartner {
             slug: input.slug,
             name: input.name,
@@ -382,7 +392,12 @@ impl PartnerMutation {
     }
 
     /// Changes a partner; secrets given replace the stored ones.
-    async fn update_chain_partner(&self, ctx: &Context<'_>, input: UpdateChainPartnerInput) -> AppResult<ChainPartner> {
+    async fn update_chain_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: UpdateChainPartnerInput,
+    ) -> AppResult<ChainPartner> {
         let command = ChangePartner {
             id: ids::decode(&input.id, "ChainPartner", "input.id")?,
             name: input.name,
@@ -413,7 +428,12 @@ impl PartnerMutation {
     }
 
     /// Records that a partner or professional is involved with a child.
-    async fn add_involvement(&self, ctx: &Context<'_>, input: AddInvolvementInput) -> AppResult<Involvement> {
+    async fn add_involvement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: AddInvolvementInput,
+    ) -> AppResult<Involvement> {
         let command = AddInvolvement {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             partner_id: input.partner_id.map(|id| ids::decode(&id, "ChainPartner", "input.partnerId")).transpose()?,
@@ -429,7 +449,12 @@ impl PartnerMutation {
     }
 
     /// Records that an involvement ended.
-    async fn end_involvement(&self, ctx: &Context<'_>, input: EndInvolvementInput) -> AppResult<Involvement> {
+    async fn end_involvement(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: EndInvolvementInput,
+    ) -> AppResult<Involvement> {
         let id = ids::decode(&input.id, "Involvement", "input.id")?;
         in_transaction(ctx, async |actor, txn| {
             involvements::end_involvement(actor, txn, id, input.until.map(|d| d.0)).await
@@ -439,7 +464,11 @@ impl PartnerMutation {
     }
 
     /// Puts a failed or dead message back in the queue, attempts counted from zero (admin).
-    async fn retry_partner_message(&self, ctx: &Context<'_>, id: ID) -> AppResult<PartnerMessage> {
+    async fn retry_partner_message(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The FAILED or DEAD message to send again.")] id: ID,
+    ) -> AppResult<PartnerMessage> {
         let id = ids::decode(&id, "PartnerMessage", "id")?;
         in_transaction(ctx, async |actor, txn| chain_partners::retry_message(actor, txn, id).await)
             .await

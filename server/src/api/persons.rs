@@ -97,7 +97,12 @@ fn change<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
 #[Object]
 impl PersonMutation {
     /// Corrects a person's record. Every change is in the access log.
-    async fn update_person(&self, ctx: &Context<'_>, input: UpdatePersonInput) -> AppResult<Person> {
+    async fn update_person(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: UpdatePersonInput,
+    ) -> AppResult<Person> {
         let command = UpdatePerson {
             id: ids::decode(&input.id, "Person", "input.id")?,
             given_name: input.given_name,

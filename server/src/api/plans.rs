@@ -341,7 +341,12 @@ pub struct PlanMutation;
 #[Object]
 impl PlanMutation {
     /// Draws up the child's action plan with its first goals and actions.
-    async fn record_action_plan(&self, ctx: &Context<'_>, input: RecordActionPlanInput) -> AppResult<ActionPlan> {
+    async fn record_action_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordActionPlanInput,
+    ) -> AppResult<ActionPlan> {
         let command = RecordActionPlan {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             drawn_up_on: input.drawn_up_on.map(|d| d.0),
@@ -354,7 +359,11 @@ impl PlanMutation {
     }
 
     /// Adds a goal (with its actions) to a plan.
-    async fn add_goal(&self, ctx: &Context<'_>, input: AddGoalInput) -> AppResult<Goal> {
+    async fn add_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")] input: AddGoalInput,
+    ) -> AppResult<Goal> {
         let plan_id = ids::decode(&input.plan_id, "ActionPlan", "input.planId")?;
         in_transaction(ctx, async |actor, txn| plans::add_goal(actor, txn, plan_id, input.goal.command()).await)
             .await
@@ -362,7 +371,12 @@ impl PlanMutation {
     }
 
     /// Rewords a goal or ties it to other sub-goals or another core task (bijstellen).
-    async fn revise_goal(&self, ctx: &Context<'_>, input: ReviseGoalInput) -> AppResult<Goal> {
+    async fn revise_goal(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: ReviseGoalInput,
+    ) -> AppResult<Goal> {
         let command = plans::ReviseGoal {
             goal_id: ids::decode(&input.id, "Goal", "input.id")?,
             text: input.text,
@@ -373,7 +387,12 @@ impl PlanMutation {
     }
 
     /// Marks an action done.
-    async fn record_action_done(&self, ctx: &Context<'_>, input: RecordActionDoneInput) -> AppResult<GoalAction> {
+    async fn record_action_done(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordActionDoneInput,
+    ) -> AppResult<GoalAction> {
         let action_id = ids::decode(&input.action_id, "GoalAction", "input.actionId")?;
         in_transaction(ctx, async |actor, txn| {
             plans::record_action_done(actor, txn, action_id, input.done_on.map(|d| d.0)).await
@@ -383,7 +402,12 @@ impl PlanMutation {
     }
 
     /// Records an evaluation of the plan with progress on every goal and who took part.
-    async fn record_evaluation(&self, ctx: &Context<'_>, input: RecordEvaluationInput) -> AppResult<Evaluation> {
+    async fn record_evaluation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordEvaluationInput,
+    ) -> AppResult<Evaluation> {
         let command = input.into_command()?;
         in_transaction(ctx, async |actor, txn| plans::record_evaluation(actor, txn, command).await)
             .await

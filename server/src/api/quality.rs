@@ -154,7 +154,12 @@ pub struct QualityQuery;
 impl QualityQuery {
     /// Kwaliteitsinstrument Veerkracht: the self-assessment of a location for a year, pre-filled
     /// from the norm figures of that year (quality officers, team leads, admins).
-    async fn quality_assessment(&self, ctx: &Context<'_>, location_id: ID, year: i32) -> AppResult<QualityAssessment> {
+    async fn quality_assessment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The location of the self-assessment.")] location_id: ID,
+        #[graphql(desc = "The calendar year it covers.")] year: i32,
+    ) -> AppResult<QualityAssessment> {
         let location_id = ids::decode(&location_id, "Location", "locationId")?;
         Ok(QualityAssessment(quality::assessment(ctx.db(), ctx.actor()?, location_id, year).await?))
     }
@@ -169,6 +174,7 @@ impl QualityMutation {
     async fn save_quality_assessment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: SaveQualityAssessmentInput,
     ) -> AppResult<QualityAssessment> {
         let cmd = SaveAssessment {
@@ -187,9 +193,9 @@ impl QualityMutation {
     async fn sign_quality_assessment(
         &self,
         ctx: &Context<'_>,
-        location_id: ID,
-        year: i32,
-        signed_on: Option<Date>,
+        #[graphql(desc = "The location whose self-assessment is signed.")] location_id: ID,
+        #[graphql(desc = "The calendar year the self-assessment covers.")] year: i32,
+        #[graphql(desc = "The day it was signed (not in the future).")] signed_on: Option<Date>,
     ) -> AppResult<QualityAssessment> {
         let location_id = ids::decode(&location_id, "Location", "locationId")?;
         let signed_on = signed_on.map(|d| d.0);

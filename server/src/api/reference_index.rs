@@ -235,6 +235,7 @@ impl ReferenceIndexMutation {
     async fn register_reference_index_signal(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RegisterReferenceIndexSignalInput,
     ) -> AppResult<ReferenceIndexSignal> {
         let command = RegisterSignal {
@@ -257,6 +258,7 @@ impl ReferenceIndexMutation {
     async fn withdraw_reference_index_signal(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: WithdrawReferenceIndexSignalInput,
     ) -> AppResult<ReferenceIndexSignal> {
         let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
@@ -271,6 +273,7 @@ impl ReferenceIndexMutation {
     async fn record_reference_index_informed(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordReferenceIndexInformedInput,
     ) -> AppResult<ReferenceIndexSignal> {
         let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
@@ -285,6 +288,7 @@ impl ReferenceIndexMutation {
     async fn set_reference_index_policy(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: ReferenceIndexPolicyInput,
     ) -> AppResult<ReferenceIndexPolicy> {
         let command = SetPolicy {

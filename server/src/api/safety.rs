@@ -399,6 +399,7 @@ impl SafetyMutation {
     async fn record_safety_assessment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordSafetyAssessmentInput,
     ) -> AppResult<SafetyAssessment> {
         let command = input.into_command()?;
@@ -409,7 +410,12 @@ impl SafetyMutation {
 
     /// Records a new version of the child's safety plan; it becomes the current one. Only the
     /// responsible worker, a team lead or the behavioural expert write (and read) it.
-    async fn record_safety_plan(&self, ctx: &Context<'_>, input: RecordSafetyPlanInput) -> AppResult<SafetyPlan> {
+    async fn record_safety_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordSafetyPlanInput,
+    ) -> AppResult<SafetyPlan> {
         let command = RecordSafetyPlan {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             child_language_text: input.child_language_text,
@@ -426,6 +432,7 @@ impl SafetyMutation {
     async fn record_reporting_code_step(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordReportingCodeStepInput,
     ) -> AppResult<ReportingCodeTrack> {
         let command = RecordReportingCodeStep {
@@ -446,6 +453,7 @@ impl SafetyMutation {
     async fn close_reporting_code_track(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: CloseReportingCodeTrackInput,
     ) -> AppResult<ReportingCodeTrack> {
         let command = CloseReportingCodeTrack {
@@ -465,6 +473,7 @@ impl SafetyMutation {
     async fn open_reporting_code_track(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: OpenReportingCodeTrackInput,
     ) -> AppResult<ReportingCodeTrack> {
         let command = OpenReportingCodeTrack {

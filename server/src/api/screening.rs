@@ -242,7 +242,12 @@ pub struct ScreeningMutation;
 #[Object]
 impl ScreeningMutation {
     /// Records a screening's answers and returns the computed scores, band and flag.
-    async fn record_screening(&self, ctx: &Context<'_>, input: RecordScreeningInput) -> AppResult<Screening> {
+    async fn record_screening(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
+        input: RecordScreeningInput,
+    ) -> AppResult<Screening> {
         let command = RecordScreening {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             instrument: input.instrument,
@@ -267,6 +272,7 @@ impl ScreeningMutation {
     async fn record_screening_follow_up(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordScreeningFollowUpInput,
     ) -> AppResult<Screening> {
         let command = RecordScreeningFollowUp {

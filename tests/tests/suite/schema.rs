@@ -62,3 +62,30 @@ async fn graphql_codegen_builds_from_the_running_url() {
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/persisted-documents.json");
     assert_eq!(read(out.path().join("gql/persisted-documents.json")), read(fixture));
 }
+
+/// Every argument of every field says what it does (issue 14, item 10): an integrator reads
+/// the schema in GraphiQL's Docs or in generated code, not our sources.
+#[test]
+fn every_argument_is_described() {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let sdl = include_str!("../../../schema.graphql");
+    let doc = async_graphql::parser::parse_schema(sdl).expect("schema.graphql parses");
+    let mut undescribed = Vec::new();
+    for definition in &doc.definitions {
+        let TypeSystemDefinition::Type(ty) = definition else { continue };
+        let fields = match &ty.node.kind {
+            TypeKind::Object(object) => &object.fields,
+            TypeKind::Interface(interface) => &interface.fields,
+            _ => continue,
+        };
+        for field in fields {
+            for argument in &field.node.arguments {
+                if argument.node.description.is_none() {
+                    undescribed
+                        .push(format!("{}.{}({})", ty.node.name.node, field.node.name.node, argument.node.name.node));
+                }
+            }
+        }
+    }
+    assert!(undescribed.is_empty(), "arguments without a description: {undescribed:?}");
+}
