@@ -18,6 +18,9 @@ const ERROR_CODES: [&str; 6] = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BA
 #[derive(Default)]
 pub struct Metrics {
     sql_statements: AtomicU64,
+    /// Of those, the ones `/metrics` itself ran (the outbox figures): told apart so that a
+    /// count of a request's statements can leave the scrapes around it out.
+    scrape_statements: AtomicU64,
     http_by_class: [AtomicU64; 5],
     latency: Histogram<{ LATENCY_BUCKETS.len() }>,
     graphql_errors: [AtomicU64; ERROR_CODES.len()],
@@ -75,6 +78,11 @@ impl Metrics {
         self.sql_statements.load(Relaxed)
     }
 
+    /// A statement run to answer `/metrics`.
+    pub fn scrape_statement(&self) {
+        self.scrape_statements.fetch_add(1, Relaxed);
+    }
+
     pub fn http_response(&self, status: u16, elapsed: Duration) {
         let class = usize::from(status / 100).clamp(1, 5) - 1;
         self.http_by_class[class].fetch_add(1, Relaxed);
@@ -97,6 +105,12 @@ impl Metrics {
         let _ = writeln!(out, "# HELP veerkracht_sql_statements_total SQL statements executed.");
         let _ = writeln!(out, "# TYPE veerkracht_sql_statements_total counter");
         let _ = writeln!(out, "veerkracht_sql_statements_total {}", self.sql_statements());
+        let _ = writeln!(
+            out,
+            "# HELP veerkracht_scrape_sql_statements_total SQL statements run to answer /metrics (counted in veerkracht_sql_statements_total too)."
+        );
+        let _ = writeln!(out, "# TYPE veerkracht_scrape_sql_statements_total counter");
+        let _ = writeln!(out, "veerkracht_scrape_sql_statements_total {}", self.scrape_statements.load(Relaxed));
         let _ = writeln!(out, "# HELP veerkracht_http_responses_total HTTP responses by status class.");
         let _ = writeln!(out, "# TYPE veerkracht_http_responses_total counter");
         for (i, c) in self.http_by_class.iter().enumerate() {

@@ -407,8 +407,9 @@ impl ChildQuery {
     }
 
     /// One child by id.
-    async fn child(&self, ctx: &Context<'_>, #[graphql(desc = "The child's id.")] id: ID) -> AppResult<Child> {
-        Child::find(ctx, ids::decode(&id, "Child", "id")?).await
+    /// A child by id; null when there is none here.
+    async fn child(&self, ctx: &Context<'_>, #[graphql(desc = "The child's id.")] id: ID) -> AppResult<Option<Child>> {
+        ids::found(Child::find(ctx, ids::decode(&id, "Child", "id")?).await)
     }
 }
 

@@ -190,8 +190,13 @@ impl FamilyQuery {
         Ok(pagination::connection(rows, prev, next, total, |f| f.id, Family))
     }
 
-    async fn family(&self, ctx: &Context<'_>, #[graphql(desc = "The family's id.")] id: ID) -> AppResult<Family> {
-        Family::find(ctx, ids::decode(&id, "Family", "id")?).await
+    /// A family by id; null when there is none here.
+    async fn family(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The family's id.")] id: ID,
+    ) -> AppResult<Option<Family>> {
+        ids::found(Family::find(ctx, ids::decode(&id, "Family", "id")?).await)
     }
 }
 

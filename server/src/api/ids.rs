@@ -59,24 +59,39 @@ pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
-    /// Fetches any object by its global ID; objects of other organisations are not found.
+    /// Fetches any object by its global ID: null when there is none — objects of other
+    /// organisations included, so that their existence does not leak (as Relay expects).
     async fn node(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The global id of any object (Relay `Node`).")] id: ID,
-    ) -> AppResult<Node> {
+    ) -> AppResult<Option<Node>> {
         let (kind, uuid) = split(&id).ok_or_else(|| AppError::invalid("id", "not a valid id"))?;
         let _ = ctx.principal()?;
-        Ok(match kind.as_str() {
-            "Organisation" => Node::Organisation(Organisation::find(ctx, uuid).await?),
-            "Location" => Node::Location(Location::find(ctx, uuid).await?),
-            "Worker" => Node::Worker(Worker::find(ctx, uuid).await?),
-            "Family" => Node::Family(Family::find(ctx, uuid).await?),
-            "Person" => Node::Person(Person::find(ctx, uuid).await?),
-            "Child" => Node::Child(Child::find(ctx, uuid).await?),
-            "ChainPartner" => Node::ChainPartner(ChainPartner::find(ctx, uuid).await?),
-            _ => return Err(AppError::invalid("id", "not a valid id")),
-        })
+        found(find_node(ctx, &kind, uuid).await)
+    }
+}
+
+async fn find_node(ctx: &Context<'_>, kind: &str, uuid: Uuid) -> AppResult<Node> {
+    Ok(match kind {
+        "Organisation" => Node::Organisation(Organisation::find(ctx, uuid).await?),
+        "Location" => Node::Location(Location::find(ctx, uuid).await?),
+        "Worker" => Node::Worker(Worker::find(ctx, uuid).await?),
+        "Family" => Node::Family(Family::find(ctx, uuid).await?),
+        "Person" => Node::Person(Person::find(ctx, uuid).await?),
+        "Child" => Node::Child(Child::find(ctx, uuid).await?),
+        "ChainPartner" => Node::ChainPartner(ChainPartner::find(ctx, uuid).await?),
+        _ => return Err(AppError::invalid("id", "not a valid id")),
+    })
+}
+
+/// A lookup by id whose miss is null rather than an error (Relay's `node` and the by-id
+/// fields): NOT_FOUND becomes None; any other error stays.
+pub fn found<T>(lookup: AppResult<T>) -> AppResult<Option<T>> {
+    match lookup {
+        Ok(value) => Ok(Some(value)),
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

@@ -277,7 +277,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     let mut text = state.metrics.render();
     crate::metrics::render_process(&mut text);
-    match tokio::time::timeout(Duration::from_secs(1), integrations::outbox::backlog(&state.reader)).await {
+    let backlog = tokio::time::timeout(Duration::from_secs(1), integrations::outbox::backlog(&state.reader)).await;
+    state.metrics.scrape_statement();
+    match backlog {
         Ok(Ok(backlog)) => crate::metrics::render_outbox(&mut text, &backlog, chrono::Utc::now()),
         Ok(Err(e)) => tracing::warn!(error = %e, "outbox figures left out of the metrics"),
         Err(_) => tracing::warn!("outbox figures left out of the metrics: no answer within a second"),
