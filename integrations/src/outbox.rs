@@ -397,6 +397,9 @@ impl DeliveryWorker {
             .transport
             .send(&endpoint, path, &message.id.to_string(), &message.payload, &context.traceparent())
             .await;
+        if !telemetry.wants(&context) {
+            return sent;
+        }
         // What was sent to whom, never what it said.
         telemetry.record(Span {
             name: format!("deliver {}", message.kind.as_str()),

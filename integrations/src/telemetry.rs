@@ -163,7 +163,13 @@ impl Exporter {
         self.spans.is_some()
     }
 
-    /// Queues a span of a sampled trace for export.
+    /// Whether a span in `context` would be exported: a collector is configured and the trace
+    /// is sampled. Callers build spans only then.
+    pub fn wants(&self, context: &TraceContext) -> bool {
+        self.spans.is_some() && context.sampled
+    }
+
+    /// Queues a span for export (dropped when the queue is full or it is not wanted).
     pub fn record(&self, span: Span) {
         if let Some(spans) = &self.spans
             && span.context.sampled

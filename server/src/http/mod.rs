@@ -213,8 +213,11 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
     let id = trace::client_request_id(req.headers()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let traceparent = req.headers().get("traceparent").and_then(|v| v.to_str().ok());
     let trace = TraceContext::from_header(traceparent, state.telemetry.enabled());
-    let (method, path) = (req.method().to_string(), req.uri().path().to_string());
-    let start = SystemTime::now();
+    // What the exported span needs, taken only when there is one to export.
+    let exported = state
+        .telemetry
+        .wants(&trace)
+        .then(|| (req.method().to_string(), req.uri().path().to_string(), SystemTime::now()));
     req.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!(
         "request",
@@ -222,8 +225,8 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
         trace_id = %trace.trace_id,
         span_id = %trace.span_id,
         parent_span_id = trace.parent_id.as_deref(),
-        method = %method,
-        path = %path
+        method = %req.method(),
+        path = %req.uri().path()
     );
     let started = Instant::now();
     let mut res = next.run(req).instrument(span.clone()).await;
@@ -238,21 +241,23 @@ async fn request_context(State(state): State<AppState>, mut req: Request, next: 
     if let Ok(v) = HeaderValue::from_str(&trace.traceparent()) {
         res.headers_mut().insert("traceparent", v);
     }
-    let status = res.status().as_u16();
-    state.telemetry.record(Span {
-        name: format!("{method} {path}"),
-        kind: SpanKind::Server,
-        context: trace,
-        start,
-        end: SystemTime::now(),
-        attributes: vec![
-            ("http.request.method", Attribute::Text(method)),
-            ("url.path", Attribute::Text(path)),
-            ("http.response.status_code", Attribute::Number(i64::from(status))),
-            ("veerkracht.request_id", Attribute::Text(id)),
-        ],
-        failed: status >= 500,
-    });
+    if let Some((method, path, start)) = exported {
+        let status = res.status().as_u16();
+        state.telemetry.record(Span {
+            name: format!("{method} {path}"),
+            kind: SpanKind::Server,
+            context: trace,
+            start,
+            end: SystemTime::now(),
+            attributes: vec![
+                ("http.request.method", Attribute::Text(method)),
+                ("url.path", Attribute::Text(path)),
+                ("http.response.status_code", Attribute::Number(i64::from(status))),
+                ("veerkracht.request_id", Attribute::Text(id)),
+            ],
+            failed: status >= 500,
+        });
+    }
     res
 }
 
