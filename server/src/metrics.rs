@@ -139,20 +139,15 @@ impl Metrics {
 
 /// The outbox as the database holds it (the same figures from every replica).
 pub fn render_outbox(out: &mut String, backlog: &[Backlog], now: DateTime<Utc>) {
-    use sea_orm::Iterable;
-    let _ =
-        writeln!(out, "# HELP veerkracht_outbox_messages Partner messages in the outbox by status (DEAD: given up).");
+    let help = "Partner messages not delivered yet, by status (DEAD: given up).";
+    let _ = writeln!(out, "# HELP veerkracht_outbox_messages {help}");
     let _ = writeln!(out, "# TYPE veerkracht_outbox_messages gauge");
-    for status in MessageStatus::iter() {
+    for status in integrations::outbox::BACKLOG {
         let count = backlog.iter().find(|b| b.status == status).map_or(0, |b| b.count);
         let _ = writeln!(out, "veerkracht_outbox_messages{{status=\"{}\"}} {count}", status.as_str());
     }
-    // Waiting: queued, being sent, or failed and due again.
-    let oldest = backlog
-        .iter()
-        .filter(|b| matches!(b.status, MessageStatus::Queued | MessageStatus::Sent | MessageStatus::Failed))
-        .filter_map(|b| b.oldest)
-        .min();
+    // Waiting: queued, being sent, or failed and due again (not DEAD).
+    let oldest = backlog.iter().filter(|b| b.status != MessageStatus::Dead).filter_map(|b| b.oldest).min();
     let age = oldest.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1e3);
     let _ = writeln!(
         out,

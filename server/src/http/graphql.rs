@@ -189,13 +189,7 @@ fn refused(state: &AppState, media: Media, refusal: &Refusal, id: &str) -> Respo
     let (message, code) = refusal.message_and_code();
     state.metrics.graphql_error(code);
     let status = if media == Media::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    let mut error = ServerError::new(message, None);
-    let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    let mut errors = vec![error];
-    finalize_errors(&mut errors, id);
-    json(media, status, &serde_json::json!({ "errors": errors }))
+    coded_request_error(media, status, message, Some(code), id)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -231,7 +225,19 @@ fn error_response(media: Media, err: AppError, id: &str) -> Response {
 }
 
 fn request_error(media: Media, status: StatusCode, message: &str, id: &str) -> Response {
-    let mut errors = vec![ServerError::new(message, None)];
+    coded_request_error(media, status, message, None, id)
+}
+
+/// An error before anything executed: no `data` entry, the code when there is a specific one
+/// (`finalize_errors` gives the rest theirs).
+fn coded_request_error(media: Media, status: StatusCode, message: &str, code: Option<&str>, id: &str) -> Response {
+    let mut error = ServerError::new(message, None);
+    if let Some(code) = code {
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", code);
+        error.extensions = Some(extensions);
+    }
+    let mut errors = vec![error];
     finalize_errors(&mut errors, id);
     json(media, status, &serde_json::json!({ "errors": errors }))
 }
