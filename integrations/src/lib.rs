@@ -4,6 +4,7 @@
 
 pub mod backoff;
 pub mod egress;
+pub mod live;
 pub mod oauth;
 pub mod outbox;
 pub mod partner;

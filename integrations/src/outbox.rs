@@ -8,6 +8,7 @@
 
 use crate::{
     backoff::RetryPolicy,
+    live::{self, Change, Subject},
     oauth::ClientCredentials,
     partner::adapter,
     secrets::SecretBox,
@@ -70,6 +71,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         updated_at: now,
     };
     outbox_message::Entity::insert(outbox_message::ActiveModel::from(row.clone())).exec_without_returning(db).await?;
+    live::note(Change::new(row.organisation_id, Subject::PartnerMessage, id));
     Ok(row)
 }
 
@@ -194,7 +196,7 @@ pub async fn record(
 }
 
 /// The partner confirmed it processed message `id` (of our organisation's partner).
-pub async fn acknowledge<C: ConnectionTrait>(db: &C, partner_id: Uuid, id: Uuid) -> Result<bool, DbErr> {
+pub async fn acknowledge<C: ConnectionTrait>(db: &C, partner: &chain_partner::Model, id: Uuid) -> Result<bool, DbErr> {
     let now = Utc::now();
     let res = outbox_message::Entity::update_many()
         .col_expr(outbox_message::Column::Status, Expr::value(MessageStatus::Acknowledged.as_str()))
@@ -202,7 +204,7 @@ pub async fn acknowledge<C: ConnectionTrait>(db: &C, partner_id: Uuid, id: Uuid)
         .col_expr(outbox_message::Column::LeasedUntilMs, Expr::value(Option::<i64>::None))
         .col_expr(outbox_message::Column::UpdatedAt, Expr::value(now))
         .filter(outbox_message::Column::Id.eq(id))
-        .filter(outbox_message::Column::PartnerId.eq(partner_id))
+        .filter(outbox_message::Column::PartnerId.eq(partner.id))
         .filter(outbox_message::Column::Status.is_in([
             MessageStatus::Sent,
             MessageStatus::Delivered,
@@ -210,22 +212,30 @@ pub async fn acknowledge<C: ConnectionTrait>(db: &C, partner_id: Uuid, id: Uuid)
         ]))
         .exec(db)
         .await?;
-    Ok(res.rows_affected == 1)
+    let acknowledged = res.rows_affected == 1;
+    if acknowledged {
+        live::note(Change::new(partner.organisation_id, Subject::PartnerMessage, id));
+    }
+    Ok(acknowledged)
 }
 
 /// An admin's retry of a failed or dead message: queued again, attempts from zero.
-pub async fn retry<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<bool, DbErr> {
+pub async fn retry<C: ConnectionTrait>(db: &C, message: &outbox_message::Model) -> Result<bool, DbErr> {
     let now = Utc::now();
     let res = outbox_message::Entity::update_many()
         .col_expr(outbox_message::Column::Status, Expr::value(MessageStatus::Queued.as_str()))
         .col_expr(outbox_message::Column::Attempts, Expr::value(0))
         .col_expr(outbox_message::Column::NextAttemptAtMs, Expr::value(now.timestamp_millis()))
         .col_expr(outbox_message::Column::UpdatedAt, Expr::value(now))
-        .filter(outbox_message::Column::Id.eq(id))
+        .filter(outbox_message::Column::Id.eq(message.id))
         .filter(outbox_message::Column::Status.is_in([MessageStatus::Failed, MessageStatus::Dead]))
         .exec(db)
         .await?;
-    Ok(res.rows_affected == 1)
+    let retried = res.rows_affected == 1;
+    if retried {
+        live::note(Change::new(message.organisation_id, Subject::PartnerMessage, message.id));
+    }
+    Ok(retried)
 }
 
 #[derive(Debug, Clone)]
@@ -245,6 +255,8 @@ pub struct WorkerSettings {
     pub delivered: DeliveryLatency,
     /// Where each attempt's span goes (a trace of its own, carried to the partner).
     pub telemetry: crate::telemetry::Exporter,
+    /// Where each change of a message's status is announced (subscriptions).
+    pub live: crate::live::Bus,
 }
 
 /// Where the worker reports each delivery's latency (the server's metrics).
@@ -307,6 +319,7 @@ impl Default for WorkerSettings {
             shutdown_grace: Duration::from_secs(10),
             delivered: DeliveryLatency::default(),
             telemetry: crate::telemetry::Exporter::default(),
+            live: crate::live::Bus::default(),
         }
     }
 }
@@ -336,6 +349,7 @@ impl DeliveryWorker {
         if batch.is_empty() {
             return Ok(0);
         }
+        self.announce(&batch).await;
         let partner_ids: Vec<Uuid> = batch.iter().map(|m| m.partner_id).collect();
         let partners: HashMap<Uuid, chain_partner::Model> = chain_partner::Entity::find()
             .filter(chain_partner::Column::Id.is_in(partner_ids))
@@ -361,7 +375,9 @@ impl DeliveryWorker {
                             Outcome::Failed(e)
                         }
                     };
-                    record(&self.db, &message, outcome, &self.settings.retry).await
+                    record(&self.db, &message, outcome, &self.settings.retry).await?;
+                    self.announce(std::slice::from_ref(&message)).await;
+                    Ok(())
                 }
             })
             .buffer_unordered(self.settings.concurrency)
@@ -448,6 +464,25 @@ impl DeliveryWorker {
             credentials,
             signing_secret: open(&p.signing_secret_sealed, "signing secret")?.into_bytes(),
         })
+    }
+
+    /// Tells subscribers that these messages changed status, and so the handovers they carry
+    /// (whose DELIVERED is the package's delivery). A change not announced is not worth failing
+    /// a delivery over: the status itself is recorded.
+    async fn announce(&self, messages: &[outbox_message::Model]) {
+        let changes = messages
+            .iter()
+            .flat_map(|m| {
+                let handover = (m.kind == MessageKind::HandoverPackage)
+                    .then_some(m.subject_id)
+                    .flatten()
+                    .map(|h| Change::new(m.organisation_id, Subject::Handover, h));
+                std::iter::once(Change::new(m.organisation_id, Subject::PartnerMessage, m.id)).chain(handover)
+            })
+            .collect();
+        if let Err(e) = self.settings.live.publish(&self.db, changes).await {
+            tracing::warn!(error = %e, "could not announce a delivery's status change");
+        }
     }
 
     /// Runs until `shutdown` resolves: drains while there is work, then polls. On shutdown the

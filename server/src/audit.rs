@@ -24,6 +24,7 @@ use crate::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, SubsecRound, Utc};
 use entities::{AccessAction, access_checkpoint, access_event, access_event_person, access_log_head};
+use integrations::live::{self, Change, Subject};
 use p256::ecdsa::{
     Signature, SigningKey, VerifyingKey,
     signature::{Signer, Verifier},
@@ -148,6 +149,10 @@ pub async fn append<C: ConnectionTrait>(
     let roles = principal.roles_label();
     let mut rows = Vec::with_capacity(groups.len());
     for ((organisation_id, action, ground), areas, ids) in groups {
+        // A written record changes what subscribers show (an agenda, a caseload).
+        if matches!(action, AccessAction::Create | AccessAction::Update | AccessAction::Delete) {
+            ids.iter().for_each(|&id| live::note(Change::new(organisation_id, Subject::Person, id)));
+        }
         rows.push(access_event::ActiveModel::from(access_event::Model {
             id: Uuid::now_v7(),
             organisation_id,

@@ -174,8 +174,7 @@ impl DeliveryConfig {
             http_timeout: Duration::from_secs(self.http_timeout_seconds),
             egress: std::sync::Arc::new(egress),
             shutdown_grace: Duration::from_secs(shutdown_grace),
-            delivered: integrations::outbox::DeliveryLatency::default(),
-            telemetry: integrations::telemetry::Exporter::default(),
+            ..Default::default()
         }
     }
 }

@@ -10,7 +10,10 @@ use crate::{
 };
 use async_graphql::Context;
 use entities::AccessAction;
-use integrations::secrets::SecretBox;
+use integrations::{
+    live::{self, Bus},
+    secrets::SecretBox,
+};
 use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -30,10 +33,12 @@ pub struct ApiSettings {
     pub public_base_url: String,
     /// Seals the access log before it is read or checked.
     pub sealer: Arc<crate::audit::Sealer>,
+    /// Where committed changes are announced to subscriptions (of every replica).
+    pub live: Bus,
 }
 
 impl ApiSettings {
-    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
+    pub async fn new(config: &crate::config::Config, db: &DatabaseConnection) -> anyhow::Result<Self> {
         Ok(Self {
             max_page_size: config.limits.max_page_size,
             max_aliases: config.limits.max_aliases,
@@ -45,6 +50,7 @@ impl ApiSettings {
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", config.listen)),
             sealer: Arc::new(config.sealer()?),
+            live: Bus::start(db).await?,
         })
     }
 }
@@ -95,14 +101,15 @@ impl ContextExt for Context<'_> {
 }
 
 /// Runs one use case in a transaction of its own, committed when the case succeeds (a failed
-/// case rolls back: nothing half-written).
+/// case rolls back: nothing half-written), and announces what it changed to subscriptions.
 pub async fn in_transaction<T>(
     ctx: &Context<'_>,
     case: impl AsyncFnOnce(Actor<'_>, &DatabaseTransaction) -> AppResult<T>,
 ) -> AppResult<T> {
     let actor = ctx.actor()?;
     let txn = ctx.state().writer.begin().await?;
-    let out = case(actor, &txn).await?;
-    txn.commit().await?;
+    let (out, changes) = live::noting(case(actor, &txn)).await;
+    let out = out?;
+    ctx.state().settings.live.commit(txn, changes).await?;
     Ok(out)
 }

@@ -138,7 +138,7 @@ pub async fn retry_message(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
             .one(txn)
     };
     let found = find().await?.ok_or(AppError::NotFound("partner message"))?;
-    if !outbox::retry(txn, found.id).await? {
+    if !outbox::retry(txn, &found).await? {
         return Err(AppError::Conflict(format!(
             "only failed or dead messages are retried; this one is {}",
             found.status.as_str()

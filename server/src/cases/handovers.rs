@@ -25,6 +25,7 @@ use entities::{
     trajectory, worker,
 };
 use integrations::{
+    live::{self, Change, Subject},
     outbox,
     youth_team::{self, ChildPackage, Direction, HandoverPackage, Identity, Meeting, TeamMessage},
 };
@@ -330,7 +331,9 @@ pub async fn apply<C: ConnectionTrait>(
                 created_at: now,
                 updated_at: now,
             };
+            let (organisation_id, id) = (row.organisation_id, row.id);
             referral::Entity::insert(referral::ActiveModel::from(row)).exec_without_returning(db).await?;
+            live::note(Change::new(organisation_id, Subject::Referral, id));
             return Ok(());
         }
         TeamMessage::Acknowledged { handover_id } => (handover_id, HandoverStatus::Acknowledged, None),
@@ -344,7 +347,7 @@ pub async fn apply<C: ConnectionTrait>(
         .await?
         .ok_or_else(|| AppError::invalid("handoverId", "no such handover to this partner"))?;
     if let Some(m) = h.message_id {
-        outbox::acknowledge(db, partner.id, m).await?;
+        outbox::acknowledge(db, partner, m).await?;
     }
     let order = |s: HandoverStatus| match s {
         HandoverStatus::Draft => 0,
@@ -363,7 +366,7 @@ pub async fn apply<C: ConnectionTrait>(
     a.status = Set(next);
     a.decline_reason = Set(decline_reason);
     a.updated_at = Set(now);
-    a.update(db).await?;
+    announce(&a.update(db).await?);
     let actor = system_principal(partner.organisation_id, &format!("partner:{}", partner.slug), Some(&partner.slug));
     let meta = RequestMeta { request_id: format!("inbox-{message_id}"), ..Default::default() };
     let events: Vec<AccessEvent> = children
@@ -466,6 +469,7 @@ pub async fn draft_handover(
     })
     .insert(txn)
     .await?;
+    announce(&saved);
     log_children(actor, txn, &children, AccessAction::Create, &ground).await?;
     Ok(saved)
 }
@@ -522,6 +526,7 @@ pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
     a.message_id = Set(Some(message.id));
     a.updated_at = Set(Utc::now());
     let saved = a.update(txn).await?;
+    announce(&saved);
     log_children(actor, txn, &children, AccessAction::Update, &ground).await?;
     Ok(saved)
 }
@@ -575,8 +580,14 @@ async fn advance(
     a.updated_at = Set(Utc::now());
     change(&mut a);
     let saved = a.update(txn).await?;
+    announce(&saved);
     log_children(actor, txn, &children, AccessAction::Update, &ground).await?;
     Ok(saved)
+}
+
+/// Tells subscribers the handover changed (once the transaction commits).
+fn announce(h: &handover::Model) {
+    live::note(Change::new(h.organisation_id, Subject::Handover, h.id));
 }
 
 /// Logs a change of the handover in each child's record.

@@ -283,7 +283,7 @@ pub async fn apply<C: ConnectionTrait>(
     let now = Utc::now();
     let (kind, other, matched_on) = match notice {
         Notice::Registered { message_id: acknowledged, .. } => {
-            outbox::acknowledge(db, partner.id, acknowledged).await?;
+            outbox::acknowledge(db, partner, acknowledged).await?;
             if signal.status == SignalStatus::Requested {
                 let mut a: reference_index_signal::ActiveModel = signal.clone().into();
                 a.status = Set(SignalStatus::Registered);

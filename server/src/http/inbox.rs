@@ -14,7 +14,7 @@ use axum::{
 };
 use chrono::Utc;
 use entities::{PartnerAdapter, chain_partner, inbox_message};
-use integrations::{partner::adapter, signing, verwijsindex::Notice, youth_team::TeamMessage};
+use integrations::{live, partner::adapter, signing, verwijsindex::Notice, youth_team::TeamMessage};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, SqlErr, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
@@ -97,21 +97,27 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
         }
         return Err(e.into());
     }
-    match partner.adapter {
-        PartnerAdapter::Verwijsindex => {
-            let notice: Notice = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
-            reference_index::apply(&txn, &partner, &message_id, notice).await?;
+    // What the message changes (a handover's status, a new referral) is announced once committed.
+    let (applied, changes) = live::noting(async {
+        match partner.adapter {
+            PartnerAdapter::Verwijsindex => {
+                let notice: Notice = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
+                reference_index::apply(&txn, &partner, &message_id, notice).await?;
+            }
+            PartnerAdapter::YouthTeam => {
+                let message: TeamMessage =
+                    serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
+                handovers::apply(&txn, &partner, &message_id, message).await?;
+            }
+            PartnerAdapter::School | PartnerAdapter::None => {
+                return Err(AppError::invalid("body", "this partner sends no messages"));
+            }
         }
-        PartnerAdapter::YouthTeam => {
-            let message: TeamMessage =
-                serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
-            handovers::apply(&txn, &partner, &message_id, message).await?;
-        }
-        PartnerAdapter::School | PartnerAdapter::None => {
-            return Err(AppError::invalid("body", "this partner sends no messages"));
-        }
-    }
-    txn.commit().await?;
+        Ok(())
+    })
+    .await;
+    applied?;
+    state.api.live.commit(txn, changes).await?;
     Ok((StatusCode::OK, Json(json!({ "status": "accepted", "messageId": message_id }))).into_response())
 }
 

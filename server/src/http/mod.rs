@@ -105,7 +105,7 @@ impl AppState {
             None => Exporter::default(),
         };
         let schemas = api::build_schemas(&config);
-        let api = ApiSettings::from_config(&config)?;
+        let api = ApiSettings::new(&config, &db).await?;
         let secrets = api.secrets.clone();
         Ok(Self {
             config: Arc::new(config),
@@ -128,6 +128,7 @@ impl AppState {
         integrations::outbox::WorkerSettings {
             delivered: integrations::outbox::DeliveryLatency(Arc::new(move |waited| metrics.delivery(waited))),
             telemetry: self.telemetry.clone(),
+            live: self.api.live.clone(),
             ..self.config.worker_settings()
         }
     }
