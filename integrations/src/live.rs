@@ -105,11 +105,17 @@ impl Default for Bus {
 }
 
 impl Bus {
-    /// The bus for `db`: on PostgreSQL it listens (on a connection of its own, taken from the
+    /// A bus that only announces, for a process with no subscribers (the delivery command):
+    /// on PostgreSQL its changes still reach every replica.
+    pub fn announcing(db: &DatabaseConnection) -> Self {
+        Self { postgres: db.get_database_backend() == sea_orm::DatabaseBackend::Postgres, ..Self::default() }
+    }
+
+    /// The bus for `db`: on PostgreSQL it also listens (on a connection of its own, with the
     /// pool's settings) for what every replica announces, this one included.
     pub async fn start(db: &DatabaseConnection) -> Result<Self, DbErr> {
-        let bus = Self::default();
-        if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        let bus = Self::announcing(db);
+        if !bus.postgres {
             return Ok(bus);
         }
         let pool = db.get_postgres_connection_pool().clone();
@@ -133,7 +139,7 @@ impl Bus {
                 }
             }
         });
-        Ok(Self { postgres: true, _listener: Some(Arc::new(AbortOnDrop(task))), ..bus })
+        Ok(Self { _listener: Some(Arc::new(AbortOnDrop(task))), ..bus })
     }
 
     /// Commits `txn` and announces `changes`, which it made: in the transaction on PostgreSQL

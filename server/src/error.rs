@@ -37,6 +37,10 @@ pub enum AppError {
     /// than `database_acquire_timeout_ms`): worth retrying later.
     #[error("the service is temporarily unavailable; try again shortly")]
     Unavailable(Arc<sea_orm::DbErr>),
+    /// A subscription fell so far behind that changes were dropped: the client should read
+    /// the current state again (the subscription goes on).
+    #[error("this subscription fell behind and missed updates; read the current state again")]
+    UpdatesMissed,
     #[error("internal error")]
     Internal(Arc<anyhow::Error>),
 }
@@ -61,7 +65,7 @@ impl AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::BadUserInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) | Self::Taken(_) => StatusCode::CONFLICT,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::UpdatesMissed => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,6 +78,7 @@ impl AppError {
             Self::BadUserInput(_) => "BAD_USER_INPUT",
             Self::Conflict(_) | Self::Taken(_) => "CONFLICT",
             Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            Self::UpdatesMissed => "UPDATES_MISSED",
             Self::Internal(_) => "INTERNAL",
         }
     }

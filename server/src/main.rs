@@ -317,7 +317,11 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             let db = connect(&config).await?;
             db::migrate(&db).await?;
             let secrets = Arc::new(config.secrets()?);
-            let worker = integrations::outbox::DeliveryWorker::new(db, secrets, config.worker_settings());
+            let settings = integrations::outbox::WorkerSettings {
+                live: integrations::live::Bus::announcing(&db),
+                ..config.worker_settings()
+            };
+            let worker = integrations::outbox::DeliveryWorker::new(db, secrets, settings);
             if watch {
                 worker.run(shutdown_signal()).await;
             } else {

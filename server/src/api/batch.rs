@@ -207,6 +207,12 @@ impl<T: Send + Sync + 'static> Batcher<T> {
             .extend(answers);
     }
 
+    /// Forgets every primed answer: a subscription reads each change afresh, not as the rows
+    /// were when it last looked.
+    pub fn forget(&self) {
+        self.shared.lock().primed.clear();
+    }
+
     /// Every queued key as a wave, one batch per key type, counted as in flight.
     fn take_wave(&self, mut state: MutexGuard<'_, State<T>>) -> Vec<Batch> {
         let wave: Vec<Box<dyn Queue<T>>> = state.queued.drain().map(|(_, q)| q).collect();

@@ -143,6 +143,7 @@ impl From<DueKind> for AgendaItemKind {
 }
 
 /// One line of a worker's agenda.
+#[derive(Clone, PartialEq)]
 pub struct AgendaItem {
     kind: AgendaItemKind,
     due_on: NaiveDate,
@@ -189,44 +190,53 @@ impl AgendaQuery {
         >,
         #[graphql(desc = "Last day of what is due.")] to: Date,
     ) -> AppResult<Vec<AgendaItem>> {
-        let p = ctx.principal()?;
-        let worker = match &worker_id {
-            Some(id) => ids::decode(id, "Worker", "workerId")?,
-            None => p
-                .worker_id
-                .ok_or_else(|| AppError::invalid("workerId", "your token names no worker; give a workerId"))?,
-        };
-        let ground = policy::read_agenda(p, worker)?;
-        let today = today();
-        let from = from.map_or(today, |d| d.0);
-        if to.0 < from {
-            return Err(AppError::invalid("to", "the end lies before the start"));
-        }
-        let caseload = caseload::open_trajectories_of(ctx.db(), p.organisation_id, worker).await?;
-        let loader = ctx.loader();
-        let (persons, records, contacts, consents) = futures::future::try_join4(
-            loader.load_many(caseload.iter().map(|t| PersonId(t.child_id))),
-            loader.load_many(caseload.iter().map(|t| CadenceOf(t.id))),
-            loader.load_many(caseload.iter().map(|t| ContactsOf(t.child_id))),
-            loader.load_many(caseload.iter().map(|t| ConsentsOf(t.child_id))),
-        )
-        .await?;
-        // Open trajectories only: each is its child's current one.
-        loader.prime_many(caseload.iter().map(|t| (TrajectoryOf(t.child_id), t.clone())));
-        let mut items = Vec::new();
-        for t in &caseload {
-            let Some(child) = persons.get(&PersonId(t.child_id)) else { continue };
-            ctx.log_read(child.id, "agenda", &ground);
-            let records = records.get(&CadenceOf(t.id)).cloned().unwrap_or_default();
-            let planned = contacts.get(&ContactsOf(t.child_id)).map_or(&[][..], |c| c.as_slice());
-            let consents: Vec<_> =
-                consents.get(&ConsentsOf(t.child_id)).into_iter().flatten().map(consent_record).collect();
-            let agreed = support_agreed(&consents, Utc::now());
-            items.extend(child_items(t, child, records, planned, agreed, (from, to.0), today));
-        }
-        items.sort_by_key(|i| (i.due_on, i.child.family_name.clone(), i.child.given_name.clone()));
-        Ok(items)
+        Ok(agenda_of(ctx, worker_id.as_ref(), from, to).await?.items)
     }
+}
+
+/// A worker's agenda, and the children of their caseload it was made of.
+pub struct Agenda {
+    pub worker: Uuid,
+    pub items: Vec<AgendaItem>,
+    pub caseload: std::collections::HashSet<Uuid>,
+}
+
+/// The agenda of `worker_id` (the viewer's own when None), as `agenda` answers it.
+pub async fn agenda_of(ctx: &Context<'_>, worker_id: Option<&ID>, from: Option<Date>, to: Date) -> AppResult<Agenda> {
+    let p = ctx.principal()?;
+    let worker = match worker_id {
+        Some(id) => ids::decode(id, "Worker", "workerId")?,
+        None => p.worker_id.ok_or_else(|| AppError::invalid("workerId", "your token names no worker; give a workerId"))?,
+    };
+    let ground = policy::read_agenda(p, worker)?;
+    let today = today();
+    let from = from.map_or(today, |d| d.0);
+    if to.0 < from {
+        return Err(AppError::invalid("to", "the end lies before the start"));
+    }
+    let caseload = caseload::open_trajectories_of(ctx.db(), p.organisation_id, worker).await?;
+    let loader = ctx.loader();
+    let (persons, records, contacts, consents) = futures::future::try_join4(
+        loader.load_many(caseload.iter().map(|t| PersonId(t.child_id))),
+        loader.load_many(caseload.iter().map(|t| CadenceOf(t.id))),
+        loader.load_many(caseload.iter().map(|t| ContactsOf(t.child_id))),
+        loader.load_many(caseload.iter().map(|t| ConsentsOf(t.child_id))),
+    )
+    .await?;
+    // Open trajectories only: each is its child's current one.
+    loader.prime_many(caseload.iter().map(|t| (TrajectoryOf(t.child_id), t.clone())));
+    let mut items = Vec::new();
+    for t in &caseload {
+        let Some(child) = persons.get(&PersonId(t.child_id)) else { continue };
+        ctx.log_read(child.id, "agenda", &ground);
+        let records = records.get(&CadenceOf(t.id)).cloned().unwrap_or_default();
+        let planned = contacts.get(&ContactsOf(t.child_id)).map_or(&[][..], |c| c.as_slice());
+        let consents: Vec<_> = consents.get(&ConsentsOf(t.child_id)).into_iter().flatten().map(consent_record).collect();
+        let agreed = support_agreed(&consents, Utc::now());
+        items.extend(child_items(t, child, records, planned, agreed, (from, to.0), today));
+    }
+    items.sort_by_key(|i| (i.due_on, i.child.family_name.clone(), i.child.given_name.clone()));
+    Ok(Agenda { worker, items, caseload: caseload.iter().map(|t| t.child_id).collect() })
 }
 
 /// A child's agenda lines due in `window`, and everything overdue: the cadence, the planned

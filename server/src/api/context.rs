@@ -68,6 +68,29 @@ pub struct RequestState {
     pub settings: ApiSettings,
 }
 
+impl RequestState {
+    /// The state of one request (or one subscription): fresh loaders and an empty audit buffer.
+    pub fn new(
+        writer: &DatabaseConnection,
+        reader: &DatabaseConnection,
+        principal: Option<Principal>,
+        meta: RequestMeta,
+        settings: &ApiSettings,
+    ) -> Self {
+        let organisation_id = principal.as_ref().map_or(Uuid::nil(), |p| p.organisation_id);
+        Self {
+            db: reader.clone(),
+            writer: writer.clone(),
+            principal,
+            meta,
+            audit: Arc::new(AuditBuffer::default()),
+            loader: Batcher::new(Loaders { db: reader.clone(), organisation_id }),
+            max_page_size: settings.max_page_size,
+            settings: settings.clone(),
+        }
+    }
+}
+
 pub trait ContextExt {
     fn state(&self) -> &RequestState;
 

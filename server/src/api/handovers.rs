@@ -6,6 +6,7 @@ use super::{
     context::{ContextExt, in_transaction},
     families::Family,
     ids,
+    loaders::{HandoverId, ReferralId},
     method::{check, decode_into, recorded_by},
     organisation::Worker,
     partners::{ChainPartner, PartnerMessage},
@@ -26,7 +27,19 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 /// Warme overdracht.
-pub struct Handover(handover_row::Model);
+pub struct Handover(pub(super) handover_row::Model);
+
+impl Handover {
+    /// A handover of the viewer's organisation, read as the family's handovers are.
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        let ground = policy::read_cases(ctx.principal()?)?;
+        let h = ctx.loader().load_one(HandoverId(id)).await?.ok_or(AppError::NotFound("handover"))?;
+        for c in children_of(&h) {
+            ctx.log_read(c, AREA, &ground);
+        }
+        Ok(Self(h))
+    }
+}
 
 #[Object]
 impl Handover {
@@ -118,6 +131,14 @@ pub struct HandoverPreview {
 
 /// Aanmelding from a partner: the family it asks us to take in.
 pub struct Referral(referral::Model);
+
+impl Referral {
+    /// A referral to the viewer's organisation, for those who may admit families.
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        policy::edit_cases(ctx.principal()?)?;
+        ctx.loader().load_one(ReferralId(id)).await?.map(Self).ok_or(AppError::NotFound("referral"))
+    }
+}
 
 #[derive(SimpleObject)]
 pub struct ReferredMember {

@@ -8,6 +8,12 @@ use async_graphql::{
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
+/// The checks every document passes before it runs: aliases, then text.
+pub fn check(request: &mut Request, max_aliases: usize) -> Result<(), ServerError> {
+    check_aliases(request, max_aliases)?;
+    check_text(request)
+}
+
 /// Refuses documents with more aliases than allowed: aliases let one request ask for the
 /// same expensive field many times while staying under the depth limit.
 ///

@@ -4,7 +4,7 @@
 use super::batch::Load;
 use entities::{
     MembershipRole, Role, chain_partner, custody, family, family_membership, handover, location, organisation,
-    outbox_message, person, phase_change, trajectory, worker, worker_role,
+    outbox_message, person, phase_change, referral, trajectory, worker, worker_role,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
@@ -45,7 +45,7 @@ macro_rules! key {
 }
 
 key! {
-    OrganisationId, LocationId, WorkerId, FamilyId, PersonId, ChainPartnerId, OutboxMessageId, HandoverId,
+    OrganisationId, LocationId, WorkerId, FamilyId, PersonId, ChainPartnerId, OutboxMessageId, HandoverId, ReferralId,
     /// The messages about a record (e.g. a Verwijsindex signal), by the record's id.
     MessagesAbout,
     /// The roles of a worker.
@@ -89,6 +89,7 @@ by_id!(PersonId, person, person::Column::OrganisationId);
 by_id!(ChainPartnerId, chain_partner, chain_partner::Column::OrganisationId);
 by_id!(OutboxMessageId, outbox_message, outbox_message::Column::OrganisationId);
 by_id!(HandoverId, handover, handover::Column::OrganisationId);
+by_id!(ReferralId, referral, referral::Column::OrganisationId);
 
 impl Load<MessagesAbout> for Loaders {
     type Value = Vec<outbox_message::Model>;

@@ -16,6 +16,7 @@ mod handovers;
 pub mod ids;
 mod intake;
 mod limits;
+mod live;
 pub mod loaders;
 mod method;
 mod network;
@@ -33,18 +34,14 @@ mod scalars;
 mod screening;
 
 use crate::{
-    audit::{self, AuditBuffer, RequestMeta},
+    audit::{self, RequestMeta},
     auth::Principal,
     config::Config,
     error::AppResult,
 };
-use async_graphql::{EmptySubscription, MergedObject, Schema};
-use batch::Batcher;
+use async_graphql::{MergedObject, Schema};
 use context::RequestState;
-use loaders::Loaders;
 use sea_orm::DatabaseConnection;
-use std::sync::Arc;
-use uuid::Uuid;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -114,7 +111,7 @@ pub struct PartnerMutationGroup(
     handovers::HandoverMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, live::LiveSubscription>;
 
 /// The schema, and while introspection is on a second one without the depth limit, for
 /// documents that ask for nothing but the schema itself: the introspection query graphql-js
@@ -151,7 +148,7 @@ pub fn build_schemas(config: &Config) -> Schemas {
 }
 
 fn build(config: &Config, max_depth: usize) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), live::LiveSubscription)
         .limit_depth(max_depth)
         .limit_complexity(config.limits.max_complexity)
         .limit_directives(10);
@@ -180,28 +177,52 @@ pub async fn execute(
     settings: &context::ApiSettings,
     mut request: async_graphql::Request,
 ) -> AppResult<async_graphql::Response> {
-    if let Err(e) =
-        limits::check_aliases(&mut request, settings.max_aliases).and_then(|()| limits::check_text(&mut request))
-    {
+    if let Err(e) = limits::check(&mut request, settings.max_aliases) {
         return Ok(async_graphql::Response::from_errors(vec![e]));
     }
     let schema = schemas.for_request(&mut request);
-    let audit_buffer = Arc::new(AuditBuffer::default());
-    let organisation_id = principal.as_ref().map_or(Uuid::nil(), |p| p.organisation_id);
-    let loader = Batcher::new(Loaders { db: reader.clone(), organisation_id });
-    let state = RequestState {
-        db: reader.clone(),
-        writer: writer.clone(),
-        principal: principal.clone(),
-        meta: meta.clone(),
-        audit: audit_buffer.clone(),
-        loader: loader.clone(),
-        max_page_size: settings.max_page_size,
-        settings: settings.clone(),
-    };
+    let state = RequestState::new(writer, reader, principal.clone(), meta.clone(), settings);
+    let (audit_buffer, loader) = (state.audit.clone(), state.loader.clone());
     let response = loader.run(schema.execute(request.data(state))).await;
     if let Some(p) = &principal {
         audit::flush(writer, p, &meta, &audit_buffer).await?;
     }
     Ok(response)
+}
+
+/// Executes one operation sent over a WebSocket (a subscription, or a query or mutation) for
+/// `principal`. Each response leaves only once the reads that made it are in the access log;
+/// when the log cannot be written, the client gets the error instead of the data.
+pub fn execute_stream(
+    schemas: &Schemas,
+    writer: &DatabaseConnection,
+    reader: &DatabaseConnection,
+    principal: Principal,
+    meta: RequestMeta,
+    settings: &context::ApiSettings,
+    mut request: async_graphql::Request,
+) -> futures::stream::BoxStream<'static, async_graphql::Response> {
+    use futures::StreamExt;
+    if let Err(e) = limits::check(&mut request, settings.max_aliases) {
+        return futures::stream::once(async { async_graphql::Response::from_errors(vec![e]) }).boxed();
+    }
+    let schema = schemas.for_request(&mut request).clone();
+    let state = RequestState::new(writer, reader, Some(principal.clone()), meta.clone(), settings);
+    let audit_buffer = state.audit.clone();
+    let writer = writer.clone();
+    schema
+        .execute_stream(request.data(state))
+        .then(move |response| {
+            let (writer, principal, meta, audit_buffer) =
+                (writer.clone(), principal.clone(), meta.clone(), audit_buffer.clone());
+            async move {
+                match audit::flush(&writer, &principal, &meta, &audit_buffer).await {
+                    Ok(()) => response,
+                    Err(e) => async_graphql::Response::from_errors(vec![
+                        async_graphql::Error::from(e).into_server_error(async_graphql::Pos::default()),
+                    ]),
+                }
+            }
+        })
+        .boxed()
 }

@@ -170,6 +170,12 @@ pub async fn involvements_of(ctx: &Context<'_>, child_id: Uuid) -> AppResult<Vec
 pub struct PartnerMessage(pub outbox_message::Model);
 
 impl PartnerMessage {
+    /// A message of the viewer's organisation, for those who may follow partner messages.
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        policy::read_partner_messages(ctx.principal()?)?;
+        Self::load(ctx, id).await
+    }
+
     /// A message a record refers to, batched per request.
     pub async fn load(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
         ctx.loader().load_one(OutboxMessageId(id)).await?.map(Self).ok_or(AppError::NotFound("partner message"))

@@ -14,7 +14,11 @@ use async_graphql::{
 };
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, RawQuery, State, rejection::BytesRejection},
+    extract::{
+        ConnectInfo, RawQuery, State,
+        rejection::BytesRejection,
+        ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection},
+    },
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -58,7 +62,12 @@ pub async fn get(
     axum::Extension(RequestId(id)): axum::Extension<RequestId>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
+    websocket: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    // The same URL serves subscriptions over a WebSocket.
+    if let Ok(ws) = websocket {
+        return super::live::upgrade(state, request_meta(&id, client, &headers), ws);
+    }
     let media = Media::from(&headers);
     let query = query.as_deref().unwrap_or("");
     let mut request = match async_graphql::http::parse_query_string(query) {
@@ -125,11 +134,7 @@ async fn execute(
     media: Media,
     request: async_graphql::Request,
 ) -> Response {
-    let meta = RequestMeta {
-        request_id: id.clone(),
-        client_address: Some(client.ip().to_string()),
-        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
-    };
+    let meta = request_meta(&id, client, &headers);
     let principal = match bearer(&headers) {
         None => None,
         Some(token) => match state.authenticate(token).await {
@@ -190,6 +195,14 @@ fn refused(state: &AppState, media: Media, refusal: &Refusal, id: &str) -> Respo
     state.metrics.graphql_error(code);
     let status = if media == Media::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     coded_request_error(media, status, message, Some(code), id)
+}
+
+fn request_meta(id: &str, client: SocketAddr, headers: &HeaderMap) -> RequestMeta {
+    RequestMeta {
+        request_id: id.to_string(),
+        client_address: Some(client.ip().to_string()),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+    }
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

@@ -3,6 +3,7 @@
 mod graphiql;
 mod graphql;
 mod inbox;
+mod live;
 mod trace;
 pub mod trusted;
 
@@ -134,8 +135,14 @@ impl AppState {
     }
 
     pub async fn authenticate(&self, token: &str) -> AppResult<Principal> {
+        Ok(self.authenticate_until(token).await?.0)
+    }
+
+    /// The principal of `token`, and when the token expires (Unix seconds).
+    pub async fn authenticate_until(&self, token: &str) -> AppResult<(Principal, i64)> {
         let claims = self.validator.validate(token).await?;
-        resolve_principal(&self.reader, claims).await
+        let exp = claims.exp;
+        Ok((resolve_principal(&self.reader, claims).await?, exp))
     }
 
     pub fn router(&self) -> Router {
