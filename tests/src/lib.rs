@@ -20,6 +20,7 @@ use tokio::{net::TcpListener, sync::oneshot};
 use uuid::Uuid;
 
 pub mod identity_provider;
+pub mod live;
 
 pub use serde_json;
 
@@ -121,6 +122,20 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     config.delivery.retry_cap_ms = 80;
     config.delivery.max_attempts = 4;
     adjust(&mut config);
+    start(config, listener, dir).await
+}
+
+/// Another server on the same database, with the same keys: a replica behind the load balancer.
+pub async fn spawn_replica(app: &TestApp) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let mut config = app.config.clone();
+    config.partners.public_base_url = Some(format!("http://{}", listener.local_addr().unwrap()));
+    start(config, listener, tempfile::tempdir().expect("temp dir")).await
+}
+
+async fn start(config: Config, listener: TcpListener, dir: tempfile::TempDir) -> TestApp {
+    let addr = listener.local_addr().unwrap();
+    let database_url = config.database_url.clone();
     let state = AppState::new(config.clone(), addr).await.expect("app state");
     let db = state.db.clone();
     let server_state = state.clone();

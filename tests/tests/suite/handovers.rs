@@ -103,7 +103,7 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
 }
 
 /// A team refers Fatima and her daughter Yasmin.
-fn referral() -> TeamMessage {
+pub(crate) fn referral() -> TeamMessage {
     let person = |role: &str, given_name: &str, born: &str| ReferredPerson {
         role: role.into(),
         given_name: given_name.into(),
@@ -149,7 +149,7 @@ async fn a_referral_admitted_several_times_at_once_is_admitted_once() {
 
 /// A family of one child admitted, consent to share `scope` with the team, and a handover
 /// drafted: (family, handover).
-async fn drafted(app: &TestApp, org: &Org, team: &Team, scope: Value) -> (Value, Value) {
+pub(crate) async fn drafted(app: &TestApp, org: &Org, team: &Team, scope: Value) -> (Value, Value) {
     let family = admit(app, org, without_bsn(family_input(org, 1))).await;
     consent(app, org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, scope).await;
     let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });

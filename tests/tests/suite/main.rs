@@ -13,6 +13,7 @@ mod handovers;
 mod http;
 mod intake;
 mod isolation;
+mod live;
 mod method;
 mod norms;
 mod partner_grants;

@@ -1,0 +1,183 @@
+//! Issue 14, item 11: subscriptions over graphql-transport-ws — a worker's agenda, a
+//! handover's and a partner message's status, new referrals — read through the policy and the
+//! access log like queries, only within the subscriber's organisation, and on PostgreSQL
+//! across replicas.
+
+use super::handovers::{drafted, referral};
+use integrations::youth_team::TeamMessage;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tests::{live::LiveClient, *};
+
+fn ws(app: &TestApp) -> String {
+    format!("ws://{}/graphql", app.addr)
+}
+
+const HANDOVERS: &str = "subscription($family: ID) { handoverChanged(familyId: $family) { id status childIds } }";
+const MESSAGES: &str = "subscription { partnerMessageChanged { id status kind } }";
+
+#[tokio::test]
+async fn a_handover_s_status_reaches_its_subscribers_within_the_organisation() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let other = tests::org(&app, "het-anker").await;
+    let team = youth_team(&app, &org).await;
+    let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY"])).await;
+
+    let mut worker = LiveClient::connect(&ws(&app), &org.worker_token).await;
+    worker.subscribe("h", HANDOVERS, json!({ "family": family["id"] })).await;
+    let mut admin = LiveClient::connect(&ws(&app), &org.admin_token).await;
+    admin.subscribe("m", MESSAGES, json!({})).await;
+    let mut outsider = LiveClient::connect(&ws(&app), &other.admin_token).await;
+    outsider.subscribe("h", "subscription { handoverChanged { id status } }", json!({})).await;
+    outsider.subscribe("m", MESSAGES, json!({})).await;
+
+    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] }))
+        .await;
+    let sent = worker.next("h").await;
+    assert_eq!(sent["data"]["handoverChanged"]["status"], "SENT", "{sent}");
+    assert_eq!(sent["data"]["handoverChanged"]["id"], h["id"]);
+    assert_eq!(admin.next("m").await["data"]["partnerMessageChanged"]["status"], "QUEUED");
+
+    // Delivery (the worker claims, then records): the handover follows its package.
+    assert_eq!(app.deliver().await, 1);
+    assert_eq!(admin.next("m").await["data"]["partnerMessageChanged"]["status"], "SENT");
+    assert_eq!(admin.next("m").await["data"]["partnerMessageChanged"]["status"], "DELIVERED");
+    let mut seen = worker.next("h").await;
+    if seen["data"]["handoverChanged"]["status"] == "SENT" {
+        seen = worker.next("h").await; // the claim's announcement, before the delivery's
+    }
+    assert_eq!(seen["data"]["handoverChanged"]["status"], "DELIVERED", "{seen}");
+
+    // The team answers through its inbox: a change made outside any request.
+    let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
+    team.sim.send("de-haven", &TeamMessage::Accepted { handover_id }).await;
+    assert_eq!(worker.next("h").await["data"]["handoverChanged"]["status"], "ACCEPTED");
+    assert_eq!(admin.next("m").await["data"]["partnerMessageChanged"]["status"], "ACKNOWLEDGED");
+
+    // Another organisation's subscribers heard nothing of it.
+    outsider.nothing_for(Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn the_agenda_is_sent_at_once_and_again_when_it_changes_and_every_child_is_logged() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let family = admit(&app, &org, family_input(&org, 1)).await;
+    let child = family["children"][0]["id"].clone();
+    let query = "subscription($to: Date!) { agenda(to: $to) { kind dueOn child { id person { givenName } } } }";
+    let to = (today() + chrono::Days::new(30)).to_string();
+
+    let mut live = LiveClient::connect(&ws(&app), &org.worker_token).await;
+    live.subscribe("a", query, json!({ "to": to })).await;
+    let first = live.next("a").await;
+    let kinds = |payload: &Value| -> Vec<String> {
+        payload["data"]["agenda"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(!kinds(&first).is_empty() && !kinds(&first).contains(&"PLANNED_CONTACT".to_string()), "{first}");
+    app.assert_persons_logged(&live.request_id, &first).await;
+
+    // A write to another worker's child leaves this agenda as it is.
+    let mut theirs = without_bsn(family_input(&org, 1));
+    theirs["responsibleWorkerId"] = json!(Org::worker_gid(&org.other_worker));
+    admit(&app, &org, theirs).await;
+    live.nothing_for(Duration::from_millis(300)).await;
+
+    // Planning a talk with the child changes it.
+    let planned_on = (today() + chrono::Days::new(3)).to_string();
+    let plan = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    app.gql(&org.worker_token, plan, json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on } }))
+        .await;
+    let second = live.next("a").await;
+    assert!(kinds(&second).contains(&"PLANNED_CONTACT".to_string()), "{second}");
+    assert_eq!(kinds(&second).len(), kinds(&first).len() + 1);
+    app.assert_persons_logged(&live.request_id, &second).await;
+}
+
+#[tokio::test]
+async fn a_referral_reaches_those_who_admit_families() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let team = youth_team(&app, &org).await;
+    let mut live = LiveClient::connect(&ws(&app), &org.worker_token).await;
+    live.subscribe("r", "subscription { referralReceived { id status members { givenName } } }", json!({})).await;
+    team.sim.send("de-haven", &referral()).await;
+    let r = live.next("r").await;
+    assert_eq!(r["data"]["referralReceived"]["status"], "RECEIVED", "{r}");
+    assert_eq!(r["data"]["referralReceived"]["members"][1]["givenName"], "Yasmin");
+}
+
+#[tokio::test]
+async fn a_connection_needs_a_valid_token_first_and_ends_when_it_expires() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+
+    // No subprotocol: no upgrade.
+    let res = app
+        .client
+        .get(app.url("/graphql"))
+        .header("connection", "upgrade")
+        .header("upgrade", "websocket")
+        .header("sec-websocket-version", "13")
+        .header("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+
+    // A bad token: 4403 Forbidden, as the protocol says.
+    let mut bad = LiveClient::init(&ws(&app), json!({ "Authorization": "Bearer not-a-token" })).await;
+    assert_eq!(bad.closed().await.0, 4403);
+    // No token at all: the same.
+    let mut none = LiveClient::init(&ws(&app), json!({})).await;
+    assert_eq!(none.closed().await.0, 4403);
+    // A subscription before the handshake: 4401 Unauthorized.
+    let mut early = LiveClient::open(&ws(&app)).await;
+    early.send(json!({ "id": "1", "type": "subscribe", "payload": { "query": MESSAGES } })).await;
+    assert_eq!(early.closed().await.0, 4401);
+
+    // A role the field's policy refuses: that subscription ends with FORBIDDEN, the connection stays.
+    let mut worker = LiveClient::connect(&ws(&app), &org.worker_token).await;
+    worker.send(json!({ "id": "m", "type": "subscribe", "payload": { "query": MESSAGES } })).await;
+    let refused = worker.receive().await;
+    assert_eq!(refused["type"], "next", "{refused}");
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
+    assert_eq!(worker.receive().await["type"], "complete");
+
+    // A token about to expire: the server closes the connection when it does.
+    let mut claims = app.claims("de-haven", &[entities::Role::ChildFamilyWorker], Some(org.worker.id));
+    claims.exp = chrono::Utc::now().timestamp() + 2;
+    let mut short = LiveClient::connect(&ws(&app), &app.sign(&claims)).await;
+    let (code, reason) = short.closed().await;
+    assert_eq!(code, 4403, "{reason}");
+    assert!(reason.contains("expired"), "{reason}");
+}
+
+/// Several replicas on one PostgreSQL database: a change made through one reaches the
+/// subscribers of another (LISTEN/NOTIFY). SQLite runs as one process, so there is nothing to
+/// share there.
+#[tokio::test]
+async fn on_postgres_a_change_through_one_replica_reaches_the_subscribers_of_another() {
+    if database_kind() != "postgres" {
+        return;
+    }
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let replica = spawn_replica(&app).await;
+    let family = admit(&app, &org, family_input(&org, 1)).await;
+    let child = family["children"][0]["id"].clone();
+    let query = "subscription($to: Date!) { agenda(to: $to) { kind } }";
+    let mut live = LiveClient::connect(&ws(&replica), &org.worker_token).await;
+    live.subscribe("a", query, json!({ "to": (today() + chrono::Days::new(30)).to_string() })).await;
+    let before = live.next("a").await["data"]["agenda"].as_array().unwrap().len();
+    let plan = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    let planned_on = (today() + chrono::Days::new(3)).to_string();
+    app.gql(&org.worker_token, plan, json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on } }))
+        .await;
+    assert_eq!(live.next("a").await["data"]["agenda"].as_array().unwrap().len(), before + 1);
+
+    // A refused change announces nothing.
+    let bad = json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on, "durationMinutes": 0 } });
+    app.gql_error(&org.worker_token, plan, bad).await;
+    live.nothing_for(Duration::from_millis(500)).await;
+}
