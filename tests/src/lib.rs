@@ -122,7 +122,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     config.delivery.retry_cap_ms = 80;
     config.delivery.max_attempts = 4;
     adjust(&mut config);
-    start(config, listener, dir).await
+    start(config, database_url, listener, dir).await
 }
 
 /// Another server on the same database, with the same keys: a replica behind the load balancer.
@@ -130,12 +130,14 @@ pub async fn spawn_replica(app: &TestApp) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let mut config = app.config.clone();
     config.partners.public_base_url = Some(format!("http://{}", listener.local_addr().unwrap()));
-    start(config, listener, tempfile::tempdir().expect("temp dir")).await
+    let database_url = config.database_url.clone();
+    start(config, database_url, listener, tempfile::tempdir().expect("temp dir")).await
 }
 
-async fn start(config: Config, listener: TcpListener, dir: tempfile::TempDir) -> TestApp {
+/// Serves `config` on `listener`; `database_url` is the database itself, for the harness's own
+/// connection (the server's may go through something a test put between).
+async fn start(config: Config, database_url: String, listener: TcpListener, dir: tempfile::TempDir) -> TestApp {
     let addr = listener.local_addr().unwrap();
-    let database_url = config.database_url.clone();
     let state = AppState::new(config.clone(), addr).await.expect("app state");
     let db = state.db.clone();
     let server_state = state.clone();

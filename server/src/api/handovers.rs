@@ -43,7 +43,7 @@ impl Handover {
 
 #[Object]
 impl Handover {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Handover", self.0.id)
     }
     async fn direction(&self) -> HandoverDirection {
@@ -152,7 +152,7 @@ pub struct ReferredMember {
 
 #[Object]
 impl Referral {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Referral", self.0.id)
     }
     async fn status(&self) -> ReferralStatus {

@@ -4,8 +4,9 @@ use super::{
     children::Child,
     context::ContextExt,
     families::Family,
+    handovers::{Handover, Referral},
     organisation::{Location, Organisation, Worker},
-    partners::ChainPartner,
+    partners::{ChainPartner, PartnerMessage},
     persons::Person,
 };
 use crate::error::{AppError, AppResult};
@@ -52,6 +53,9 @@ pub enum Node {
     Person(Person),
     Child(Child),
     ChainPartner(ChainPartner),
+    PartnerMessage(PartnerMessage),
+    Handover(Handover),
+    Referral(Referral),
 }
 
 #[derive(Default)]
@@ -81,6 +85,9 @@ async fn find_node(ctx: &Context<'_>, kind: &str, uuid: Uuid) -> AppResult<Node>
         "Person" => Node::Person(Person::find(ctx, uuid).await?),
         "Child" => Node::Child(Child::find(ctx, uuid).await?),
         "ChainPartner" => Node::ChainPartner(ChainPartner::find(ctx, uuid).await?),
+        "PartnerMessage" => Node::PartnerMessage(PartnerMessage::find(ctx, uuid).await?),
+        "Handover" => Node::Handover(Handover::find(ctx, uuid).await?),
+        "Referral" => Node::Referral(Referral::find(ctx, uuid).await?),
         _ => return Err(AppError::invalid("id", "not a valid id")),
     })
 }

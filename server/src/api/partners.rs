@@ -188,7 +188,7 @@ fn millis(ms: i64) -> Option<DateTime<Utc>> {
 
 #[Object]
 impl PartnerMessage {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("PartnerMessage", self.0.id)
     }
     /// The id partners see (`webhook-id`), also the idempotency key.

@@ -53,6 +53,16 @@ async fn a_handover_s_status_reaches_its_subscribers_within_the_organisation() {
 
     // Another organisation's subscribers heard nothing of it.
     outsider.nothing_for(Duration::from_millis(300)).await;
+
+    // Issue 14, item 10: what an update names is a Node, found by id under the same rules.
+    let node = "query($id: ID!) { node(id: $id) { id ... on Handover { status } ... on PartnerMessage { status } } }";
+    let found = app.gql(&org.worker_token, node, json!({ "id": h["id"] })).await;
+    assert_eq!(found["node"]["status"], "ACCEPTED");
+    assert_eq!(app.gql(&other.worker_token, node, json!({ "id": h["id"] })).await["node"], Value::Null);
+    let message = app.gql(&org.worker_token, "query($id: ID!) { node(id: $id) { ... on Handover { message { id } } } }", json!({ "id": h["id"] })).await["node"]["message"]["id"].clone();
+    assert_eq!(app.gql(&org.admin_token, node, json!({ "id": message })).await["node"]["status"], "ACKNOWLEDGED");
+    let refused = app.gql_error(&org.worker_token, node, json!({ "id": message })).await;
+    assert_eq!(refused["extensions"]["code"], "FORBIDDEN", "partner messages are for those who follow them");
 }
 
 /// Reads updates of subscription `id` until `field`'s status is `status`, passing only through
