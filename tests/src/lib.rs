@@ -602,3 +602,38 @@ pub async fn youth_team(app: &TestApp, org: &Org) -> Team {
     });
     Team { sim, id: p["id"].clone(), inbox_url }
 }
+
+/// Every record of a child the API lists, by id and type (issue 14, item 10).
+const CHILD_RECORDS: &str = "query($id: ID!) { child(id: $id) { id __typename
+  person { id __typename } family { id __typename }
+  firstContact { id __typename } intake { id __typename } contacts { id __typename }
+  safetyAssessments { id __typename } safetyPlanVersions { id __typename } reportingCodeTracks { id __typename }
+  screenings { id __typename }
+  actionPlan { id __typename goals { id __typename actions { id __typename } } evaluations { id __typename } }
+  network { id __typename } involvements { id __typename } consents { id __typename }
+  referenceIndexSignals { id __typename matches { id __typename } }
+  partnerGrants { id __typename } intakeObservations { id __typename }
+  handleWithCareNotices { id __typename } nonAccompanyingParents { id __typename }
+  livingClimateChecks { id __typename } activities { id __typename } psychoEducation { id __typename } } }";
+
+/// Every record `token` sees of `child` is a Node: `node(id:)` finds it as the same type (and
+/// logs what it shows, as every request of the suite is checked), and finds nothing for a worker
+/// of another organisation. Returns the types checked.
+pub async fn child_records_are_nodes(app: &TestApp, token: &str, child: &Value) -> BTreeSet<String> {
+    let outsider = org(app, &format!("outsider-{}", Uuid::now_v7().simple())).await;
+    let records = app.gql(token, CHILD_RECORDS, json!({ "id": child })).await;
+    let mut found = Vec::new();
+    for_each_object(&records, &mut |fields| {
+        if let (Some(Value::String(id)), Some(Value::String(kind))) = (fields.get("id"), fields.get("__typename")) {
+            found.push((id.clone(), kind.clone()));
+        }
+    });
+    let node = "query($id: ID!) { node(id: $id) { id __typename } }";
+    for (id, kind) in &found {
+        let seen = app.gql(token, node, json!({ "id": id })).await;
+        assert_eq!(seen["node"], json!({ "id": id, "__typename": kind }), "node({id}) of a {kind}");
+        let other = app.gql(&outsider.worker_token, node, json!({ "id": id })).await;
+        assert_eq!(other["node"], Value::Null, "another organisation's worker finds no {kind}");
+    }
+    found.into_iter().map(|(_, kind)| kind).collect()
+}

@@ -59,9 +59,16 @@ crate::child_records_loader!(
 /// Niet-meegekomen ouder: what the investigation of the parent who did not come along found.
 pub struct NonAccompanyingParent(non_accompanying_parent::Model);
 
+super::ids::find_in_child_list!(
+    NonAccompanyingParent,
+    non_accompanying_parent,
+    |r| r.0.id,
+    |ctx, child, trajectory| non_accompanying_parents_of(ctx, child)
+);
+
 #[Object]
 impl NonAccompanyingParent {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("NonAccompanyingParent", self.0.id)
     }
     /// The parent as a member of the family (read the person through the family).
@@ -108,9 +115,13 @@ impl NonAccompanyingParent {
 /// Leef- en opvoedklimaat: the checklist of one phase as found on one day.
 pub struct LivingClimateCheck(living_climate_check::Model);
 
+super::ids::find_in_child_list!(LivingClimateCheck, living_climate_check, |r| r.0.id, |ctx, child, trajectory| {
+    living_climate_of(ctx, child)
+});
+
 #[Object]
 impl LivingClimateCheck {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("LivingClimateCheck", self.0.id)
     }
     async fn phase(&self) -> Phase {
@@ -139,9 +150,13 @@ impl LivingClimateCheck {
 /// Activiteit: something organised for the child, and whether it took part.
 pub struct ChildActivity(child_activity::Model);
 
+super::ids::find_in_child_list!(ChildActivity, child_activity, |r| r.0.id, |ctx, child, trajectory| activities_of(
+    ctx, child
+));
+
 #[Object]
 impl ChildActivity {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("ChildActivity", self.0.id)
     }
     async fn held_on(&self) -> Date {
@@ -171,9 +186,13 @@ impl ChildActivity {
 /// Psycho-educatie offered to the child or a parent (norm 10).
 pub struct PsychoEducation(psycho_education::Model);
 
+super::ids::find_in_child_list!(PsychoEducation, psycho_education, |r| r.0.id, |ctx, child, trajectory| {
+    psycho_education_of(ctx, child)
+});
+
 #[Object]
 impl PsychoEducation {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("PsychoEducation", self.0.id)
     }
     async fn offered_on(&self) -> Date {

@@ -206,7 +206,9 @@ pub async fn agenda_of(ctx: &Context<'_>, worker_id: Option<&ID>, from: Option<D
     let p = ctx.principal()?;
     let worker = match worker_id {
         Some(id) => ids::decode(id, "Worker", "workerId")?,
-        None => p.worker_id.ok_or_else(|| AppError::invalid("workerId", "your token names no worker; give a workerId"))?,
+        None => {
+            p.worker_id.ok_or_else(|| AppError::invalid("workerId", "your token names no worker; give a workerId"))?
+        }
     };
     let ground = policy::read_agenda(p, worker)?;
     let today = today();
@@ -231,7 +233,8 @@ pub async fn agenda_of(ctx: &Context<'_>, worker_id: Option<&ID>, from: Option<D
         ctx.log_read(child.id, "agenda", &ground);
         let records = records.get(&CadenceOf(t.id)).cloned().unwrap_or_default();
         let planned = contacts.get(&ContactsOf(t.child_id)).map_or(&[][..], |c| c.as_slice());
-        let consents: Vec<_> = consents.get(&ConsentsOf(t.child_id)).into_iter().flatten().map(consent_record).collect();
+        let consents: Vec<_> =
+            consents.get(&ConsentsOf(t.child_id)).into_iter().flatten().map(consent_record).collect();
         let agreed = support_agreed(&consents, Utc::now());
         items.extend(child_items(t, child, records, planned, agreed, (from, to.0), today));
     }

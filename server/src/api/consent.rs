@@ -29,9 +29,11 @@ const AREA: &str = "consent";
 /// Toestemming: a decision on sharing parts of the child's record.
 pub struct Consent(consent::Model);
 
+super::ids::find_in_child_list!(Consent, consent, |r| r.0.id, |ctx, child, trajectory| consents_of(ctx, child));
+
 #[Object]
 impl Consent {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Consent", self.0.id)
     }
     async fn purpose(&self) -> ConsentPurpose {

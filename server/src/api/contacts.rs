@@ -25,9 +25,17 @@ crate::child_records_loader!(
 /// Contact: a conversation or visit about the child, planned or held.
 pub struct Contact(pub contact::Model);
 
+super::ids::find_in_child_list!(Contact, contact, |r| r.0.id, |ctx, child, trajectory| contacts_of(
+    ctx,
+    child,
+    trajectory.id,
+    None,
+    None
+));
+
 #[Object]
 impl Contact {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Contact", self.0.id)
     }
     async fn kind(&self) -> ContactKind {

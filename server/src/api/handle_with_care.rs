@@ -50,9 +50,13 @@ impl SchoolEnrolment {
 /// A Handle with Care notice sent to the child's school.
 pub struct HandleWithCareNotice(handle_with_care_notice::Model);
 
+super::ids::find_in_child_list!(HandleWithCareNotice, handle_with_care_notice, |r| r.0.id, |ctx, child, trajectory| {
+    notices_of(ctx, child)
+});
+
 #[Object]
 impl HandleWithCareNotice {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("HandleWithCareNotice", self.0.id)
     }
     async fn incident_kind(&self) -> IncidentKind {

@@ -49,9 +49,15 @@ pub async fn intake_of(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -
 /// the network mapped with the parent.
 pub struct FirstContact(first_contact::Model);
 
+super::ids::find_in_child_list!(FirstContact, first_contact, |r| r.0.id, |ctx, child, trajectory| first_contact_of(
+    ctx,
+    child,
+    trajectory.id
+));
+
 #[Object]
 impl FirstContact {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("FirstContact", self.0.id)
     }
     async fn contact_on(&self) -> Date {
@@ -103,6 +109,12 @@ impl FirstContact {
 /// Kinderintake.
 pub struct Intake(intake::Model);
 
+super::ids::find_in_child_list!(Intake, intake, |r| r.0.id, |ctx, child, trajectory| intake_of(
+    ctx,
+    child,
+    trajectory.id
+));
+
 impl From<intake::Model> for Intake {
     fn from(m: intake::Model) -> Self {
         Self(m)
@@ -130,7 +142,7 @@ impl IntakeParticipant {
 
 #[Object]
 impl Intake {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Intake", self.0.id)
     }
     async fn held_on(&self) -> Date {

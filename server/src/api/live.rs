@@ -42,32 +42,29 @@ impl LiveSubscription {
         let changes = changes_of_organisation(ctx)?;
         let first = cadence::agenda_of(ctx, worker_id.as_ref(), from, to).await?;
         let initial = futures::stream::iter([Ok(first.items.clone())]);
-        let updates = futures::stream::unfold(
-            (Box::pin(changes), first),
-            move |(mut changes, mut last)| {
-                let worker_id = worker_id.clone();
-                async move {
-                    loop {
-                        match changes.next().await? {
-                            Some(c) if c.subject != Subject::Person => continue,
-                            Some(c) if !last.caseload.contains(&c.id) && !responsible(ctx, c.id, last.worker).await => {
-                                continue;
-                            }
-                            // A change of the caseload, or missed changes: read the agenda again.
-                            _ => {}
+        let updates = futures::stream::unfold((Box::pin(changes), first), move |(mut changes, mut last)| {
+            let worker_id = worker_id.clone();
+            async move {
+                loop {
+                    match changes.next().await? {
+                        Some(c) if c.subject != Subject::Person => continue,
+                        Some(c) if !last.caseload.contains(&c.id) && !responsible(ctx, c.id, last.worker).await => {
+                            continue;
                         }
-                        match cadence::agenda_of(ctx, worker_id.as_ref(), from, to).await {
-                            Ok(agenda) if agenda.items == last.items => last = agenda,
-                            Ok(agenda) => {
-                                let items = agenda.items.clone();
-                                return Some((Ok(items), (changes, agenda)));
-                            }
-                            Err(e) => return Some((Err(e), (changes, last))),
+                        // A change of the caseload, or missed changes: read the agenda again.
+                        _ => {}
+                    }
+                    match cadence::agenda_of(ctx, worker_id.as_ref(), from, to).await {
+                        Ok(agenda) if agenda.items == last.items => last = agenda,
+                        Ok(agenda) => {
+                            let items = agenda.items.clone();
+                            return Some((Ok(items), (changes, agenda)));
                         }
+                        Err(e) => return Some((Err(e), (changes, last))),
                     }
                 }
-            },
-        );
+            }
+        });
         Ok(initial.chain(updates))
     }
 

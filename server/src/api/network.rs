@@ -24,9 +24,13 @@ crate::child_records_loader!(
 /// Netwerkpersoon.
 pub struct NetworkMember(network_member::Model);
 
+super::ids::find_in_child_list!(NetworkMember, network_member, |r| r.0.id, |ctx, child, trajectory| network_of(
+    ctx, child
+));
+
 #[Object]
 impl NetworkMember {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("NetworkMember", self.0.id)
     }
     async fn name(&self) -> &str {

@@ -26,6 +26,7 @@ use async_graphql::{
 };
 use chrono::{DateTime, Utc};
 use entities::{CareSetting, LocationKind, municipality_access};
+use uuid::Uuid;
 
 /// Which figures: a period and, optionally, part of the organisation.
 #[derive(InputObject)]
@@ -308,12 +309,21 @@ impl NormQuery {
 /// counts of 1 to 4 suppressed, never a child).
 #[derive(SimpleObject)]
 pub struct MunicipalityAccess {
+    #[graphql(owned)]
     pub id: ID,
     /// The municipality's slug, as in its users' tokens (e.g. `utrecht`).
     pub municipality: String,
     pub granted_at: DateTime<Utc>,
     /// None while the access stands.
     pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl MunicipalityAccess {
+    /// A municipality's access, found in the organisation's list of them (org admin).
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        let list = municipality_access_cases::list(ctx.actor()?, ctx.db()).await?;
+        list.into_iter().find(|m| m.id == id).map(Into::into).ok_or(AppError::NotFound("municipality access"))
+    }
 }
 
 impl From<municipality_access::Model> for MunicipalityAccess {

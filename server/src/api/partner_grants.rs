@@ -39,9 +39,13 @@ crate::child_records_loader!(
 /// A partner grant, as the shelter's workers see it.
 pub struct PartnerGrant(partner_grant::Model);
 
+super::ids::find_in_child_list!(PartnerGrant, partner_grant, |r| r.0.id, |ctx, child, trajectory| grants_of(
+    ctx, child
+));
+
 #[Object]
 impl PartnerGrant {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("PartnerGrant", self.0.id)
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<ChainPartner> {
@@ -69,12 +73,20 @@ impl PartnerGrant {
 /// Waarneming: what a partner's worker added to the intake.
 #[derive(SimpleObject)]
 pub struct IntakeObservation {
-    id: ID,
+    #[graphql(owned)]
+    pub id: ID,
     author: String,
     observation: String,
     agreements: Option<String>,
     created_at: DateTime<Utc>,
 }
+
+super::ids::find_in_child_list!(
+    IntakeObservation,
+    intake_observation,
+    |r| ids::uuid_of(&r.id, "IntakeObservation").unwrap_or_default(),
+    |ctx, child, trajectory| observations_of(ctx, child)
+);
 
 impl From<intake_observation::Model> for IntakeObservation {
     fn from(m: intake_observation::Model) -> Self {

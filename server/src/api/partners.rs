@@ -118,9 +118,13 @@ impl ChainPartner {
 /// Betrokkenheid: a partner or professional involved with a child.
 pub struct Involvement(involvement::Model);
 
+super::ids::find_in_child_list!(Involvement, involvement, |r| r.0.id, |ctx, child, trajectory| involvements_of(
+    ctx, child
+));
+
 #[Object]
 impl Involvement {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Involvement", self.0.id)
     }
     async fn partner(&self, ctx: &Context<'_>) -> AppResult<Option<ChainPartner>> {

@@ -11,12 +11,13 @@ use super::{
 use crate::{
     cases::plans::{self, NewAction, NewGoal, ProgressOnGoal, RecordActionPlan, RecordEvaluation},
     domain::sub_goals,
-    error::AppResult,
+    error::{AppError, AppResult},
 };
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{
     CoreTask, GoalStatus, SubGoal, action_plan, evaluation, goal, goal_action, goal_progress, list_from_json,
 };
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -32,9 +33,15 @@ crate::parts_loader!(ProgressOf, goal_progress, EvaluationId, evaluation_id);
 /// Plan van aanpak for one child.
 pub struct ActionPlan(action_plan::Model);
 
+super::ids::find_in_child_list!(ActionPlan, action_plan, |r| r.0.id, |ctx, child, trajectory| plan_of(
+    ctx,
+    child,
+    trajectory.id
+));
+
 #[Object]
 impl ActionPlan {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("ActionPlan", self.0.id)
     }
     async fn drawn_up_on(&self) -> Date {
@@ -67,9 +74,18 @@ impl ActionPlan {
 /// Doel, in the family's own words.
 pub struct Goal(goal::Model);
 
+impl Goal {
+    /// A goal, when its action plan is found (so under the plan's rules).
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        let row = goal::Entity::find_by_id(id).one(ctx.db()).await?.ok_or(AppError::NotFound("goal"))?;
+        ActionPlan::find(ctx, row.plan_id).await?;
+        Ok(Self(row))
+    }
+}
+
 #[Object]
 impl Goal {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Goal", self.0.id)
     }
     async fn text(&self) -> &str {
@@ -101,9 +117,18 @@ impl Goal {
 /// Actie: who does what, by when.
 pub struct GoalAction(goal_action::Model);
 
+impl GoalAction {
+    /// An action, when its goal is found.
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        let row = goal_action::Entity::find_by_id(id).one(ctx.db()).await?.ok_or(AppError::NotFound("goal action"))?;
+        Goal::find(ctx, row.goal_id).await?;
+        Ok(Self(row))
+    }
+}
+
 #[Object]
 impl GoalAction {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("GoalAction", self.0.id)
     }
     async fn description(&self) -> &str {
@@ -123,9 +148,18 @@ impl GoalAction {
 /// Evaluatie of the plan, with parent and child.
 pub struct Evaluation(evaluation::Model);
 
+impl Evaluation {
+    /// An evaluation, when its action plan is found.
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        let row = evaluation::Entity::find_by_id(id).one(ctx.db()).await?.ok_or(AppError::NotFound("evaluation"))?;
+        ActionPlan::find(ctx, row.plan_id).await?;
+        Ok(Self(row))
+    }
+}
+
 #[Object]
 impl Evaluation {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Evaluation", self.0.id)
     }
     async fn held_on(&self) -> Date {

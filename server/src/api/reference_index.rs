@@ -15,7 +15,7 @@ use crate::{
         partners::own_organisation,
         reference_index::{self, AREA, RegisterSignal, SetPolicy},
     },
-    error::AppResult,
+    error::{AppError, AppResult},
     policy,
 };
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use entities::{
     MatchKind, SignalStatus, WithdrawalReason, organisation, reference_index_match, reference_index_signal,
 };
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -41,9 +42,13 @@ crate::parts_loader!(
 /// Signaal in de Verwijsindex: that we are involved with the child. Never why.
 pub struct ReferenceIndexSignal(reference_index_signal::Model);
 
+super::ids::find_in_child_list!(ReferenceIndexSignal, reference_index_signal, |r| r.0.id, |ctx, child, trajectory| {
+    signals_of(ctx, child)
+});
+
 #[Object]
 impl ReferenceIndexSignal {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("ReferenceIndexSignal", self.0.id)
     }
     async fn status(&self) -> SignalStatus {
@@ -118,9 +123,22 @@ impl ReferenceIndexSignal {
 /// Match (or gezinsmatch): another organisation is involved with this child (or a sibling).
 pub struct ReferenceIndexMatch(reference_index_match::Model);
 
+impl ReferenceIndexMatch {
+    /// A match, when its signal is found.
+    pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
+        let row = reference_index_match::Entity::find_by_id(id)
+            .filter(reference_index_match::Column::OrganisationId.eq(ctx.principal()?.organisation_id))
+            .one(ctx.db())
+            .await?
+            .ok_or(AppError::NotFound("reference index match"))?;
+        ReferenceIndexSignal::find(ctx, row.signal_id).await?;
+        Ok(Self(row))
+    }
+}
+
 #[Object]
 impl ReferenceIndexMatch {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("ReferenceIndexMatch", self.0.id)
     }
     async fn kind(&self) -> MatchKind {

@@ -47,9 +47,13 @@ crate::parts_loader!(StepsOf, reporting_code_step, TrackId, track_id);
 /// Veiligheidstaxatie (Signs of Safety).
 pub struct SafetyAssessment(safety_assessment::Model);
 
+super::ids::find_in_child_list!(SafetyAssessment, safety_assessment, |r| r.0.id, |ctx, child, trajectory| {
+    assessments_of(ctx, child, trajectory.id)
+});
+
 #[Object]
 impl SafetyAssessment {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("SafetyAssessment", self.0.id)
     }
     async fn assessed_on(&self) -> Date {
@@ -120,9 +124,13 @@ pub struct SafetyScalePoint {
 /// Veiligheidsplan, one version; the newest version is the current one.
 pub struct SafetyPlan(safety_plan::Model);
 
+super::ids::find_in_child_list!(SafetyPlan, safety_plan, |r| r.0.id, |ctx, child, trajectory| safety_plans_of(
+    ctx, child
+));
+
 #[Object]
 impl SafetyPlan {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("SafetyPlan", self.0.id)
     }
     async fn version(&self) -> i32 {
@@ -154,9 +162,13 @@ impl SafetyPlan {
 /// Meldcode-traject: the five steps after a signal of domestic violence or child abuse.
 pub struct ReportingCodeTrack(pub reporting_code_track::Model);
 
+super::ids::find_in_child_list!(ReportingCodeTrack, reporting_code_track, |r| r.0.id, |ctx, child, trajectory| {
+    tracks_of(ctx, child, trajectory.id)
+});
+
 #[Object]
 impl ReportingCodeTrack {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("ReportingCodeTrack", self.0.id)
     }
     async fn opened_on(&self) -> Date {

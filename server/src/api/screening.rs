@@ -32,6 +32,12 @@ pub struct Screening {
     outcome: Outcome,
 }
 
+super::ids::find_in_child_list!(Screening, screening, |r| r.row.id, |ctx, child, trajectory| screenings_of(
+    ctx,
+    child,
+    trajectory.id
+));
+
 impl Screening {
     fn new(row: screening_row::Model) -> AppResult<Self> {
         let outcome = serde_json::from_value(row.result.clone()).map_err(AppError::internal)?;
@@ -101,7 +107,7 @@ pub struct AnswerView {
 
 #[Object]
 impl Screening {
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode("Screening", self.row.id)
     }
     /// Instrument code, e.g. SDQ or CRIES_13.

@@ -101,7 +101,8 @@ async fn handle(state: &AppState, partner: &str, headers: &HeaderMap, body: &[u8
     let (applied, changes) = live::noting(async {
         match partner.adapter {
             PartnerAdapter::Verwijsindex => {
-                let notice: Notice = serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
+                let notice: Notice =
+                    serde_json::from_slice(body).map_err(|e| AppError::invalid("body", e.to_string()))?;
                 reference_index::apply(&txn, &partner, &message_id, notice).await?;
             }
             PartnerAdapter::YouthTeam => {

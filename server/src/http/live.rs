@@ -146,7 +146,9 @@ async fn authenticate(
             .map(|(_, token)| token.trim()),
         None => payload.get("token").and_then(|v| v.as_str()),
     }
-    .ok_or_else(|| AppError::Unauthenticated("send the bearer token in connection_init: {\"Authorization\": \"Bearer …\"}".into()))?;
+    .ok_or_else(|| {
+        AppError::Unauthenticated("send the bearer token in connection_init: {\"Authorization\": \"Bearer …\"}".into())
+    })?;
     let (principal, exp) = state.authenticate_until(token).await?;
     let left = u64::try_from(exp - chrono::Utc::now().timestamp()).unwrap_or(0);
     Ok((principal, Instant::now() + Duration::from_secs(left)))

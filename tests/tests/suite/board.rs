@@ -464,6 +464,12 @@ async fn the_board_follows_one_child_through_all_three_phases() {
     assert_eq!(b["REGISTERED_IN_REFERENCE_INDEX"]["state"], "OVERDUE");
     assert_eq!(b["PARENTS_FEEL_SUPPORTED"]["state"], "DONE");
     assert_eq!(b["GOOD_ENOUGH_PARENTING"]["reason"], "not done in phase 2");
+
+    // Issue 14, item 10: the walk's records are Nodes.
+    let kinds = child_records_are_nodes(&app, &org.worker_token, &w.child).await;
+    for kind in ["NonAccompanyingParent", "LivingClimateCheck", "ChildActivity", "Involvement"] {
+        assert!(kinds.contains(kind), "no {kind} among {kinds:?}");
+    }
 }
 
 /// The records the board reads refuse what does not fit, each on its field, and write nothing.

@@ -109,6 +109,10 @@ async fn a_school_gets_exactly_name_date_of_birth_and_the_code_word_before_the_n
     let summary = "Met moeder en juf Ilse afgesproken hoe de school Sam deze weken opvangt.";
     let r = app.gql(&org.worker_token, held, json!({ "input": { "contactId": talk["id"], "summary": summary } })).await;
     assert_eq!(r["recordContactHeld"]["kind"], "THREE_WAY_TALK");
+
+    // Issue 14, item 10: the notice is a Node.
+    let kinds = child_records_are_nodes(&app, &org.worker_token, &json!(child)).await;
+    assert!(kinds.contains("HandleWithCareNotice"), "{kinds:?}");
 }
 
 #[tokio::test]

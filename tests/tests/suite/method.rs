@@ -305,6 +305,15 @@ async fn a_family_walks_through_every_phase_of_the_method() {
         board["child"]["board"].as_array().unwrap().iter().filter(|i| i["done"] == false).map(|i| &i["key"]).collect();
     assert!(!open.contains(&&json!("ARRANGE_HANDOVER")) && !open.contains(&&json!("CLOSE_THE_SUPPORT")), "{open:?}");
     assert!(open.contains(&&json!("PREPARE_THE_CHILD")), "departure was not talked through with Daan: {open:?}");
+
+    // Issue 14, item 10: every record of the walk is a Node, found by id under its list's rules.
+    let kinds = child_records_are_nodes(&app, t, &child).await;
+    for kind in [
+        "Child", "Person", "Family", "FirstContact", "Intake", "Contact", "SafetyAssessment", "SafetyPlan",
+        "ReportingCodeTrack", "Screening", "ActionPlan", "Goal", "GoalAction", "Evaluation", "NetworkMember", "Consent",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} among {kinds:?}");
+    }
 }
 
 #[tokio::test]

@@ -409,6 +409,12 @@ async fn a_municipality_sees_aggregates_only_and_only_while_granted() {
         "FORBIDDEN",
         "the admin decides"
     );
+    // Issue 14, item 10: a grant is a Node, for the admin who manages them.
+    let list = app.gql(&admin, "{ municipalityAccess { id municipality } }", json!({})).await;
+    let node = "query($id: ID!) { node(id: $id) { ... on MunicipalityAccess { municipality } } }";
+    let id = json!({ "id": list["municipalityAccess"][0]["id"] });
+    assert_eq!(app.gql(&admin, node, id.clone()).await["node"]["municipality"], "utrecht");
+    assert_eq!(app.gql_error(&org.lead_token, node, id).await["extensions"]["code"], "FORBIDDEN");
 
     let overview = app.gql(&utrecht, OVERVIEW, filter.clone()).await["normFigures"].clone();
     let figure =

@@ -144,6 +144,15 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
         false
     );
     assert_eq!(app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "FORBIDDEN");
+
+    // Issue 14, item 10: the grant, the team's observations (and psycho-education) are Nodes.
+    let psycho = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { id } }";
+    let input = json!({ "childId": child, "audience": "PARENT", "form": "GROUP", "tookPart": true, "durationMinutes": 90 });
+    app.gql(&org.worker_token, psycho, json!({ "input": input })).await;
+    let kinds = child_records_are_nodes(&app, &org.worker_token, &child).await;
+    for kind in ["PartnerGrant", "IntakeObservation", "PsychoEducation"] {
+        assert!(kinds.contains(kind), "no {kind} among {kinds:?}");
+    }
 }
 
 #[tokio::test]

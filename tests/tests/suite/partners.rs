@@ -133,6 +133,9 @@ async fn admitting_with_bsns_registers_signals_and_a_second_organisation_yields_
     let kinds: Vec<&str> = matches.iter().map(|m| m["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"MATCH") && kinds.contains(&"FAMILY_MATCH"), "{matches:?}");
     assert!(matches.iter().all(|m| m["otherOrganisation"] == "Organisation het-anker"));
+    // Issue 14, item 10: the signal and its matches are Nodes.
+    let kinds = child_records_are_nodes(&app, &haven.worker_token, &json!(child_id)).await;
+    assert!(kinds.contains("ReferenceIndexSignal") && kinds.contains("ReferenceIndexMatch"), "{kinds:?}");
     assert_eq!(matches[0]["otherContactName"], anker.worker.name.as_str());
 
     // Het Anker's child got the match the other way round.

@@ -89,3 +89,23 @@ fn every_argument_is_described() {
     }
     assert!(undescribed.is_empty(), "arguments without a description: {undescribed:?}");
 }
+
+/// Every object with an `id: ID!` is a Relay `Node` (issue 14, item 10), so that a client's
+/// cache can refetch any of them by `node(id:)`.
+#[test]
+fn every_object_with_an_id_is_a_node() {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let sdl = include_str!("../../../schema.graphql");
+    let doc = async_graphql::parser::parse_schema(sdl).expect("schema.graphql parses");
+    let mut missing = Vec::new();
+    for definition in &doc.definitions {
+        let TypeSystemDefinition::Type(ty) = definition else { continue };
+        let TypeKind::Object(object) = &ty.node.kind else { continue };
+        let has_id = object.fields.iter().any(|f| f.node.name.node == "id" && f.node.ty.node.to_string() == "ID!");
+        let is_node = object.implements.iter().any(|i| i.node == "Node");
+        if has_id && !is_node {
+            missing.push(ty.node.name.node.to_string());
+        }
+    }
+    assert!(missing.is_empty(), "objects with an id that are not a Node: {missing:?}");
+}
