@@ -59,7 +59,14 @@ async fn a_handover_s_status_reaches_its_subscribers_within_the_organisation() {
     let found = app.gql(&org.worker_token, node, json!({ "id": h["id"] })).await;
     assert_eq!(found["node"]["status"], "ACCEPTED");
     assert_eq!(app.gql(&other.worker_token, node, json!({ "id": h["id"] })).await["node"], Value::Null);
-    let message = app.gql(&org.worker_token, "query($id: ID!) { node(id: $id) { ... on Handover { message { id } } } }", json!({ "id": h["id"] })).await["node"]["message"]["id"].clone();
+    let message = app
+        .gql(
+            &org.worker_token,
+            "query($id: ID!) { node(id: $id) { ... on Handover { message { id } } } }",
+            json!({ "id": h["id"] }),
+        )
+        .await["node"]["message"]["id"]
+        .clone();
     assert_eq!(app.gql(&org.admin_token, node, json!({ "id": message })).await["node"]["status"], "ACKNOWLEDGED");
     let refused = app.gql_error(&org.worker_token, node, json!({ "id": message })).await;
     assert_eq!(refused["extensions"]["code"], "FORBIDDEN", "partner messages are for those who follow them");
@@ -105,8 +112,12 @@ async fn the_agenda_is_sent_at_once_and_again_when_it_changes_and_every_child_is
     // Planning a talk with the child changes it.
     let planned_on = (today() + chrono::Days::new(3)).to_string();
     let plan = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
-    app.gql(&org.worker_token, plan, json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on } }))
-        .await;
+    app.gql(
+        &org.worker_token,
+        plan,
+        json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on } }),
+    )
+    .await;
     let second = live.next("a").await;
     assert!(kinds(&second).contains(&"PLANNED_CONTACT".to_string()), "{second}");
     assert_eq!(kinds(&second).len(), kinds(&first).len() + 1);
@@ -191,12 +202,17 @@ async fn on_postgres_a_change_through_one_replica_reaches_the_subscribers_of_ano
     let before = live.next("a").await["data"]["agenda"].as_array().unwrap().len();
     let plan = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
     let planned_on = (today() + chrono::Days::new(3)).to_string();
-    app.gql(&org.worker_token, plan, json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on } }))
-        .await;
+    app.gql(
+        &org.worker_token,
+        plan,
+        json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on } }),
+    )
+    .await;
     assert_eq!(live.next("a").await["data"]["agenda"].as_array().unwrap().len(), before + 1);
 
     // A refused change announces nothing.
-    let bad = json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on, "durationMinutes": 0 } });
+    let bad =
+        json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": planned_on, "durationMinutes": 0 } });
     app.gql_error(&org.worker_token, plan, bad).await;
     live.nothing_for(Duration::from_millis(500)).await;
 }

@@ -309,8 +309,22 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     // Issue 14, item 10: every record of the walk is a Node, found by id under its list's rules.
     let kinds = child_records_are_nodes(&app, t, &child).await;
     for kind in [
-        "Child", "Person", "Family", "FirstContact", "Intake", "Contact", "SafetyAssessment", "SafetyPlan",
-        "ReportingCodeTrack", "Screening", "ActionPlan", "Goal", "GoalAction", "Evaluation", "NetworkMember", "Consent",
+        "Child",
+        "Person",
+        "Family",
+        "FirstContact",
+        "Intake",
+        "Contact",
+        "SafetyAssessment",
+        "SafetyPlan",
+        "ReportingCodeTrack",
+        "Screening",
+        "ActionPlan",
+        "Goal",
+        "GoalAction",
+        "Evaluation",
+        "NetworkMember",
+        "Consent",
     ] {
         assert!(kinds.contains(kind), "no {kind} among {kinds:?}");
     }

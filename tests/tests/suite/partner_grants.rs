@@ -147,7 +147,8 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
 
     // Issue 14, item 10: the grant, the team's observations (and psycho-education) are Nodes.
     let psycho = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { id } }";
-    let input = json!({ "childId": child, "audience": "PARENT", "form": "GROUP", "tookPart": true, "durationMinutes": 90 });
+    let input =
+        json!({ "childId": child, "audience": "PARENT", "form": "GROUP", "tookPart": true, "durationMinutes": 90 });
     app.gql(&org.worker_token, psycho, json!({ "input": input })).await;
     let kinds = child_records_are_nodes(&app, &org.worker_token, &child).await;
     for kind in ["PartnerGrant", "IntakeObservation", "PsychoEducation"] {
