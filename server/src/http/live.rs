@@ -37,6 +37,10 @@ const SUBPROTOCOL: &str = "graphql-transport-ws";
 /// How long a client may take to send `connection_init` (the protocol's 4408 after it).
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// A WebSocket ping this often keeps an idle connection open through load balancers and
+/// proxies that cut silent ones (often after 60 seconds); browsers answer it themselves.
+const PING_EVERY: Duration = Duration::from_secs(25);
+
 // Close codes of the protocol (graphql-ws PROTOCOL.md).
 const BAD_REQUEST: u16 = 4400;
 const UNAUTHORIZED: u16 = 4401;
@@ -99,8 +103,15 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
         }
     };
     tokio::pin!(deadline);
+    let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
     loop {
         let message = tokio::select! {
+            _ = ping.tick() => {
+                if sink.send(Message::Ping(Bytes::new())).await.is_err() {
+                    break;
+                }
+                continue;
+            }
             message = outgoing.next() => match message {
                 Some(m) => m,
                 None => break,
