@@ -41,6 +41,9 @@ const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// proxies that cut silent ones (often after 60 seconds); browsers answer it themselves.
 const PING_EVERY: Duration = Duration::from_secs(25);
 
+/// WebSocket close code "service restart": graphql-ws clients connect again (to another replica).
+const RESTARTING: u16 = 1012;
+
 // Close codes of the protocol (graphql-ws PROTOCOL.md).
 const BAD_REQUEST: u16 = 4400;
 const UNAUTHORIZED: u16 = 4401;
@@ -103,6 +106,15 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
         }
     };
     tokio::pin!(deadline);
+    // A server shutting down closes its connections (HTTP requests finish within the grace
+    // period, but a subscription never finishes).
+    let stopping = async {
+        match state.stopping.clone() {
+            Some(mut stopping) => drop(stopping.wait_for(|s| *s).await),
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(stopping);
     let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
     loop {
         let message = tokio::select! {
@@ -117,6 +129,7 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
                 None => break,
             },
             (code, reason) = &mut deadline => WsMessage::Close(code, reason.into()),
+            () = &mut stopping => WsMessage::Close(RESTARTING, "the server is restarting; connect again".into()),
         };
         let (frame, last) = match message {
             WsMessage::Text(text) => (Message::Text(text.into()), false),

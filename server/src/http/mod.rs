@@ -61,6 +61,8 @@ pub struct AppState {
     pub trusted: Arc<trusted::TrustedDocuments>,
     /// Where spans go (an OTLP collector, or nowhere).
     pub telemetry: Exporter,
+    /// Turns true when the server begins to shut down (set by [`run`]): subscriptions close.
+    pub stopping: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 /// The request id of the current request: the client's `x-request-id` when well-formed, else
@@ -120,6 +122,7 @@ impl AppState {
             api,
             trusted,
             telemetry,
+            stopping: None,
         })
     }
 
@@ -336,6 +339,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "serving");
     let (stop, stopped) = tokio::sync::watch::channel(false);
+    let state = AppState { stopping: Some(stopped.clone()), ..state };
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop.send(true);

@@ -247,3 +247,16 @@ async fn the_graphql_ws_client_subscribes_to_the_agenda() {
     assert_eq!(second.len(), first.len() + 1, "{seen}");
     assert!(second.contains(&json!("PLANNED_CONTACT")), "{seen}");
 }
+
+/// A server shutting down (SIGTERM) closes its subscriptions with 1012 "service restart", on
+/// which graphql-ws clients connect again — to another replica — rather than holding the
+/// shutdown up or dropping the connection unannounced.
+#[tokio::test]
+async fn a_server_shutting_down_closes_its_subscriptions_for_the_clients_to_reconnect() {
+    let mut app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let mut live = LiveClient::connect(&ws(&app), &org.admin_token).await;
+    live.subscribe("m", MESSAGES, json!({})).await;
+    tokio::time::timeout(Duration::from_secs(10), app.shut_down()).await.expect("the shutdown is not held up");
+    assert_eq!(live.closed().await.0, 1012);
+}
