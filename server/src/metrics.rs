@@ -25,6 +25,7 @@ pub struct Metrics {
     latency: Histogram<{ LATENCY_BUCKETS.len() }>,
     graphql_errors: [AtomicU64; ERROR_CODES.len()],
     delivery: Histogram<{ DELIVERY_BUCKETS.len() }>,
+    live_connections: AtomicU64,
 }
 
 /// A cumulative histogram in atomics.
@@ -133,7 +134,22 @@ impl Metrics {
             "Time from queueing a partner message to its delivery, for messages this process delivered.",
             &DELIVERY_BUCKETS,
         );
+        let _ = writeln!(out, "# HELP veerkracht_live_connections Open GraphQL WebSocket connections (subscriptions).");
+        let _ = writeln!(out, "# TYPE veerkracht_live_connections gauge");
+        let _ = writeln!(out, "veerkracht_live_connections {}", self.live_connections.load(Relaxed));
         out
+    }
+
+    /// Counts an open WebSocket connection for as long as the returned guard lives.
+    pub fn live_connection(self: &std::sync::Arc<Self>) -> impl Drop + Send + use<> {
+        struct Open(std::sync::Arc<Metrics>);
+        impl Drop for Open {
+            fn drop(&mut self) {
+                self.0.live_connections.fetch_sub(1, Relaxed);
+            }
+        }
+        self.live_connections.fetch_add(1, Relaxed);
+        Open(self.clone())
     }
 }
 

@@ -65,6 +65,7 @@ struct Session {
 }
 
 async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
+    let _open = state.metrics.live_connection();
     let (mut sink, incoming) = socket.split();
     let incoming = incoming.take_while(|m| std::future::ready(m.is_ok())).filter_map(|m| {
         std::future::ready(match m {

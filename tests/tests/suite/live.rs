@@ -257,6 +257,8 @@ async fn a_server_shutting_down_closes_its_subscriptions_for_the_clients_to_reco
     let org = org(&app, "de-haven").await;
     let mut live = LiveClient::connect(&ws(&app), &org.admin_token).await;
     live.subscribe("m", MESSAGES, json!({})).await;
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("\nveerkracht_live_connections 1\n"), "{metrics}");
     tokio::time::timeout(Duration::from_secs(10), app.shut_down()).await.expect("the shutdown is not held up");
     assert_eq!(live.closed().await.0, 1012);
 }
