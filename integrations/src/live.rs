@@ -78,7 +78,8 @@ pub async fn noting<F: Future>(work: F) -> (F::Output, Vec<Change>) {
 /// Carries committed changes to this process's subscribers, and on PostgreSQL to every replica's.
 #[derive(Clone)]
 pub struct Bus {
-    local: broadcast::Sender<Change>,
+    /// A change, or `None` where changes were lost (the listener's connection dropped).
+    local: broadcast::Sender<Option<Change>>,
     postgres: bool,
     _listener: Option<Arc<AbortOnDrop>>,
 }
@@ -111,29 +112,32 @@ impl Bus {
         Self { postgres: db.get_database_backend() == sea_orm::DatabaseBackend::Postgres, ..Self::default() }
     }
 
-    /// The bus for `db`: on PostgreSQL it also listens (on a connection of its own, with the
-    /// pool's settings) for what every replica announces, this one included.
-    pub async fn start(db: &DatabaseConnection) -> Result<Self, DbErr> {
+    /// The bus for `db`: on PostgreSQL it also listens, on a connection of its own to
+    /// `database_url`, for what every replica announces, this one included.
+    pub async fn start(db: &DatabaseConnection, database_url: &str) -> Result<Self, DbErr> {
         let bus = Self::announcing(db);
         if !bus.postgres {
             return Ok(bus);
         }
-        let pool = db.get_postgres_connection_pool().clone();
-        let mut listener = sqlx::postgres::PgListener::connect_with(&pool).await.map_err(sqlx_err)?;
+        let mut listener = sqlx::postgres::PgListener::connect(database_url).await.map_err(sqlx_err)?;
         listener.listen(CHANNEL).await.map_err(sqlx_err)?;
         let local = bus.local.clone();
         let task = tokio::spawn(async move {
             loop {
-                // A lost connection is re-opened by the next `recv`; what was announced
-                // meanwhile is lost, which a subscriber learns as it does a lag (see
-                // `Bus::subscribe`), so this is said in the log.
-                match listener.recv().await {
-                    Ok(n) => match serde_json::from_str::<Vec<Change>>(n.payload()) {
-                        Ok(changes) => changes.into_iter().for_each(|c| drop(local.send(c))),
+                match listener.try_recv().await {
+                    Ok(Some(n)) => match serde_json::from_str::<Vec<Change>>(n.payload()) {
+                        Ok(changes) => changes.into_iter().for_each(|c| drop(local.send(Some(c)))),
                         Err(e) => tracing::warn!(error = %e, "ignored a live notification that is not ours"),
                     },
+                    // The connection was lost (the next call opens another): what was announced
+                    // meanwhile is gone, so every subscriber is told it missed changes.
+                    Ok(None) => {
+                        tracing::warn!("the live listener lost its connection; reconnecting");
+                        let _ = local.send(None);
+                    }
                     Err(e) => {
-                        tracing::warn!(error = %e, "the live listener lost its connection; reconnecting");
+                        tracing::warn!(error = %e, "the live listener cannot reach the database; retrying");
+                        let _ = local.send(None);
                         tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
@@ -150,7 +154,7 @@ impl Bus {
             txn.commit().await
         } else {
             txn.commit().await?;
-            changes.into_iter().for_each(|c| drop(self.local.send(c)));
+            changes.into_iter().for_each(|c| drop(self.local.send(Some(c))));
             Ok(())
         }
     }
@@ -160,7 +164,7 @@ impl Bus {
         if self.postgres {
             self.notify(db, &changes).await
         } else {
-            changes.into_iter().for_each(|c| drop(self.local.send(c)));
+            changes.into_iter().for_each(|c| drop(self.local.send(Some(c))));
             Ok(())
         }
     }
@@ -178,9 +182,10 @@ impl Bus {
         Ok(())
     }
 
-    /// Every change from now on, of every organisation (subscribers filter their own). A
-    /// subscriber that falls more than a thousand changes behind is told it lagged.
-    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+    /// Every change from now on, of every organisation (subscribers filter their own), and
+    /// `None` where changes were lost. A subscriber that falls more than a thousand changes
+    /// behind is told it lagged.
+    pub fn subscribe(&self) -> broadcast::Receiver<Option<Change>> {
         self.local.subscribe()
     }
 }

@@ -236,6 +236,9 @@ pub struct LimitsConfig {
     /// Largest `first`/`last` a connection accepts.
     pub max_page_size: u64,
     pub request_timeout_seconds: u64,
+    /// How often a subscription connection's access is read again (worker deactivated, roles
+    /// changed): the longest a connection outlives a change of its worker's access.
+    pub live_recheck_seconds: u64,
 }
 
 impl Default for Config {
@@ -283,6 +286,7 @@ impl Default for LimitsConfig {
             max_body_bytes: 256 * 1024,
             max_page_size: 100,
             request_timeout_seconds: 30,
+            live_recheck_seconds: 30,
         }
     }
 }

@@ -50,7 +50,7 @@ impl ApiSettings {
                 .clone()
                 .unwrap_or_else(|| format!("http://{}", config.listen)),
             sealer: Arc::new(config.sealer()?),
-            live: Bus::start(db).await?,
+            live: Bus::start(db, &config.database_url).await?,
         })
     }
 }

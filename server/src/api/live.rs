@@ -8,7 +8,7 @@ use super::{
     context::ContextExt,
     handovers::{Handover, Referral},
     ids,
-    loaders::TrajectoryOf,
+    loaders::{HandoverId, TrajectoryOf},
     partners::PartnerMessage,
     scalars::Date,
 };
@@ -97,11 +97,12 @@ impl LiveSubscription {
         let family = family_id.map(|id| ids::decode(&id, "Family", "familyId")).transpose()?;
         let changes = changes_of_organisation(ctx)?;
         Ok(updates(changes, Subject::Handover, move |id| async move {
-            if only.is_some_and(|only| only != id) {
+            // Filtered before `find`, which logs the handover's children as read.
+            let row = ctx.loader().load_one(HandoverId(id)).await?;
+            if only.is_some_and(|only| only != id) || row.is_none_or(|h| family.is_some_and(|f| h.family_id != f)) {
                 return Ok(None);
             }
-            let h = Handover::find(ctx, id).await?;
-            Ok(family.is_none_or(|f| h.0.family_id == f).then_some(h))
+            Handover::find(ctx, id).await.map(Some)
         }))
     }
 
@@ -123,9 +124,9 @@ fn changes_of_organisation<'a>(ctx: &'a Context<'_>) -> AppResult<impl Stream<It
     Ok(futures::stream::unfold(rx, move |mut rx| async move {
         loop {
             let change = match rx.recv().await {
-                Ok(c) if c.organisation_id == organisation => Some(c),
-                Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => None,
+                Ok(Some(c)) if c.organisation_id == organisation => Some(c),
+                Ok(Some(_)) => continue,
+                Ok(None) | Err(RecvError::Lagged(_)) => None,
                 Err(RecvError::Closed) => return None,
             };
             // Each change is read afresh, not as the rows were when the subscription last read them.

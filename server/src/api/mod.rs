@@ -208,10 +208,14 @@ pub fn execute_stream(
     }
     let schema = schemas.for_request(&mut request).clone();
     let state = RequestState::new(writer, reader, Some(principal.clone()), meta.clone(), settings);
-    let audit_buffer = state.audit.clone();
+    let (audit_buffer, loader) = (state.audit.clone(), state.loader.clone());
     let writer = writer.clone();
-    schema
-        .execute_stream(request.data(state))
+    // Each response is made under the batcher, as a request over HTTP is.
+    let responses = futures::stream::unfold(schema.execute_stream(request.data(state)), move |mut stream| {
+        let loader = loader.clone();
+        async move { loader.run(stream.next()).await.map(|response| (response, stream)) }
+    });
+    responses
         .then(move |response| {
             let (writer, principal, meta, audit_buffer) =
                 (writer.clone(), principal.clone(), meta.clone(), audit_buffer.clone());

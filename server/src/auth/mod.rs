@@ -223,7 +223,7 @@ impl<S: Into<String>> From<S> for Audience {
 pub const MUNICIPALITY_ROLE: &str = "MUNICIPALITY";
 
 /// Who is making the request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Principal {
     pub subject: String,
     pub organisation_id: Uuid,

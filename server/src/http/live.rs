@@ -24,7 +24,7 @@ use futures::{SinkExt, StreamExt, stream::BoxStream};
 use std::{
     sync::{
         Arc,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicUsize, Ordering},
     },
     time::Duration,
 };
@@ -36,6 +36,9 @@ const SUBPROTOCOL: &str = "graphql-transport-ws";
 
 /// How long a client may take to send `connection_init` (the protocol's 4408 after it).
 const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Operations one connection may run at once: each holds reads for every change.
+const MAX_OPERATIONS: usize = 50;
 
 /// A WebSocket ping this often keeps an idle connection open through load balancers and
 /// proxies that cut silent ones (often after 60 seconds); browsers answer it themselves.
@@ -52,7 +55,8 @@ const INIT_TIMED_OUT: u16 = 4408;
 
 /// Accepts the upgrade when the client speaks the protocol.
 pub fn upgrade(state: AppState, meta: RequestMeta, ws: WebSocketUpgrade) -> HttpResponse {
-    let ws = ws.protocols([SUBPROTOCOL]);
+    // A message is a GraphQL request: no larger than one over HTTP.
+    let ws = ws.protocols([SUBPROTOCOL]).max_message_size(state.config.limits.max_body_bytes);
     if ws.selected_protocol().is_none() {
         return (StatusCode::BAD_REQUEST, format!("offer the {SUBPROTOCOL} subprotocol (graphql-ws)")).into_response();
     }
@@ -74,16 +78,16 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
             _ => None,
         })
     });
-    let (expiry_tx, expiry_rx) = oneshot::channel::<Instant>();
+    let (session_tx, session_rx) = oneshot::channel::<(String, crate::auth::Principal, Instant)>();
     let refused = Arc::new(AtomicBool::new(false));
     let init_state = state.clone();
     let init_refused = refused.clone();
-    let executor = LiveExecutor { state: state.clone(), meta };
+    let executor = LiveExecutor { state: state.clone(), meta, running: Arc::default() };
     let mut outgoing = Protocol::new(executor, incoming, WebSocketProtocols::GraphQLWS)
         .on_connection_init(move |payload| async move {
             match authenticate(&init_state, &payload).await {
-                Ok((principal, expires_at)) => {
-                    let _ = expiry_tx.send(expires_at);
+                Ok((token, principal, expires_at)) => {
+                    let _ = session_tx.send((token, principal.clone(), expires_at));
                     let mut data = Data::default();
                     data.insert(Session { principal });
                     Ok(data)
@@ -95,15 +99,29 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
             }
         })
         .keepalive_timeout(None);
-    // Closed when the token expires, or when no `connection_init` came in time.
+    // Closed when no `connection_init` came in time, when the token expires, and when the
+    // worker's access is no longer what it was (read again every half minute).
     let deadline = async {
-        match tokio::time::timeout(INIT_TIMEOUT, expiry_rx).await {
-            Ok(Ok(expires_at)) => {
-                tokio::time::sleep_until(expires_at).await;
-                (FORBIDDEN, "the token expired; connect again with a new one")
+        let Ok(session) = tokio::time::timeout(INIT_TIMEOUT, session_rx).await else {
+            return (INIT_TIMED_OUT, "Connection initialisation timeout");
+        };
+        let Ok((token, principal, expires_at)) = session else { return std::future::pending().await };
+        let expired = tokio::time::sleep_until(expires_at);
+        tokio::pin!(expired);
+        let every = Duration::from_secs(state.config.limits.live_recheck_seconds.max(1));
+        let mut recheck = tokio::time::interval_at(Instant::now() + every, every);
+        loop {
+            tokio::select! {
+                () = &mut expired => return (FORBIDDEN, "the token expired; connect again with a new one"),
+                _ = recheck.tick() => match state.authenticate(&token).await {
+                    Ok(now) if now == principal => {}
+                    Ok(_) | Err(AppError::Unauthenticated(_) | AppError::Forbidden(_)) => {
+                        return (FORBIDDEN, "your access changed; connect again");
+                    }
+                    // The database briefly unreachable says nothing about the worker.
+                    Err(e) => tracing::warn!(error = %e, "could not read a live connection's access again"),
+                },
             }
-            Ok(Err(_)) => std::future::pending().await,
-            Err(_) => (INIT_TIMED_OUT, "Connection initialisation timeout"),
         }
     };
     tokio::pin!(deadline);
@@ -136,13 +154,27 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
             WsMessage::Text(text) => (Message::Text(text.into()), false),
             WsMessage::Close(code, reason) => {
                 let code = close_code(code, refused.load(Ordering::Relaxed));
-                (Message::Close(Some(CloseFrame { code, reason: reason.into() })), true)
+                (Message::Close(Some(CloseFrame { code, reason: close_reason(reason).into() })), true)
             }
         };
         if sink.send(frame).await.is_err() || last {
             break;
         }
     }
+}
+
+/// A close frame's reason, which may hold at most 123 bytes (RFC 6455, 5.5): async-graphql's
+/// can quote a client's message at length.
+fn close_reason(mut reason: String) -> String {
+    if reason.len() > 123 {
+        let mut end = 120;
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        reason.truncate(end);
+        reason.push_str("...");
+    }
+    reason
 }
 
 /// async-graphql's close codes where the protocol names others: a refused `connection_init`
@@ -162,7 +194,7 @@ fn close_code(code: u16, init_refused: bool) -> u16 {
 async fn authenticate(
     state: &AppState,
     payload: &serde_json::Value,
-) -> Result<(crate::auth::Principal, Instant), AppError> {
+) -> Result<(String, crate::auth::Principal, Instant), AppError> {
     let header = payload.get("Authorization").or_else(|| payload.get("authorization")).and_then(|v| v.as_str());
     let token = match header {
         Some(value) => value
@@ -175,8 +207,9 @@ async fn authenticate(
         AppError::Unauthenticated("send the bearer token in connection_init: {\"Authorization\": \"Bearer …\"}".into())
     })?;
     let (principal, exp) = state.authenticate_until(token).await?;
-    let left = u64::try_from(exp - chrono::Utc::now().timestamp()).unwrap_or(0);
-    Ok((principal, Instant::now() + Duration::from_secs(left)))
+    // At most a day ahead: an absurd `exp` must not overflow the clock.
+    let left = (exp - chrono::Utc::now().timestamp()).clamp(0, 86_400) as u64;
+    Ok((token.to_string(), principal, Instant::now() + Duration::from_secs(left)))
 }
 
 /// Runs each operation of a connection for its principal, through the trusted documents and
@@ -185,6 +218,17 @@ async fn authenticate(
 struct LiveExecutor {
     state: AppState,
     meta: RequestMeta,
+    /// Operations of this connection under way (see `MAX_OPERATIONS`).
+    running: Arc<AtomicUsize>,
+}
+
+/// Counts an operation as running for as long as its stream lives.
+struct Running(Arc<AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Executor for LiveExecutor {
@@ -206,9 +250,17 @@ impl Executor for LiveExecutor {
         if let Err(refusal) = self.state.trusted.resolve(&mut request, None) {
             return single(refused(&refusal), &id);
         }
+        if self.running.fetch_add(1, Ordering::Relaxed) >= MAX_OPERATIONS {
+            self.running.fetch_sub(1, Ordering::Relaxed);
+            let message = format!("at most {MAX_OPERATIONS} operations run at once on one connection");
+            let e: async_graphql::Error = AppError::invalid("id", message).into();
+            return single(e.into_server_error(async_graphql::Pos::default()), &id);
+        }
+        let running = Running(self.running.clone());
         let s = &self.state;
         api::execute_stream(&s.schemas, &s.db, &s.reader, principal, self.meta.clone(), &s.api, request)
             .map(move |mut response| {
+                let _running = &running;
                 finalize_errors(&mut response.errors, &id);
                 response
             })

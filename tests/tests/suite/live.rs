@@ -166,6 +166,14 @@ async fn a_connection_needs_a_valid_token_first_and_ends_when_it_expires() {
     early.send(json!({ "id": "1", "type": "subscribe", "payload": { "query": MESSAGES } })).await;
     assert_eq!(early.closed().await.0, 4401);
 
+    // Not a message of the protocol: 4400, with a reason that fits a close frame (at most 123
+    // bytes, however long what the client sent).
+    let mut garbled = LiveClient::connect(&ws(&app), &org.worker_token).await;
+    garbled.send(json!({ "type": "x".repeat(300) })).await;
+    let (code, reason) = garbled.closed().await;
+    assert_eq!(code, 4400, "{reason}");
+    assert!(reason.len() <= 123, "{} bytes", reason.len());
+
     // A role the field's policy refuses: that subscription ends with FORBIDDEN, the connection stays.
     let mut worker = LiveClient::connect(&ws(&app), &org.worker_token).await;
     worker.send(json!({ "id": "m", "type": "subscribe", "payload": { "query": MESSAGES } })).await;
@@ -261,4 +269,23 @@ async fn a_server_shutting_down_closes_its_subscriptions_for_the_clients_to_reco
     assert!(metrics.contains("\nveerkracht_live_connections 1\n"), "{metrics}");
     tokio::time::timeout(Duration::from_secs(10), app.shut_down()).await.expect("the shutdown is not held up");
     assert_eq!(live.closed().await.0, 1012);
+}
+
+/// A worker deactivated while connected loses the connection within the re-check interval.
+#[tokio::test]
+async fn a_deactivated_worker_s_connection_is_closed() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let app = spawn_app_with(|c| c.limits.live_recheck_seconds = 1).await;
+    let org = org(&app, "de-haven").await;
+    let mut live = LiveClient::connect(&ws(&app), &org.worker_token).await;
+    live.subscribe("h", HANDOVERS, json!({})).await;
+    entities::worker::Entity::update_many()
+        .col_expr(entities::worker::Column::Active, Expr::value(false))
+        .filter(entities::worker::Column::Id.eq(org.worker.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let (code, reason) = live.closed().await;
+    assert_eq!(code, 4403, "{reason}");
+    assert!(reason.contains("access changed"), "{reason}");
 }
