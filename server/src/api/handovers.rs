@@ -32,8 +32,13 @@ pub struct Handover(pub(super) handover_row::Model);
 impl Handover {
     /// A handover of the viewer's organisation, read as the family's handovers are.
     pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
-        let ground = policy::read_cases(ctx.principal()?)?;
         let h = ctx.loader().load_one(HandoverId(id)).await?.ok_or(AppError::NotFound("handover"))?;
+        Self::read(ctx, h)
+    }
+
+    /// A handover row already loaded (within the organisation), read as `find` reads it.
+    pub fn read(ctx: &Context<'_>, h: handover_row::Model) -> AppResult<Self> {
+        let ground = policy::read_cases(ctx.principal()?)?;
         for c in children_of(&h) {
             ctx.log_read(c, AREA, &ground);
         }

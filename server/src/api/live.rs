@@ -97,12 +97,14 @@ impl LiveSubscription {
         let family = family_id.map(|id| ids::decode(&id, "Family", "familyId")).transpose()?;
         let changes = changes_of_organisation(ctx)?;
         Ok(updates(changes, Subject::Handover, move |id| async move {
-            // Filtered before `find`, which logs the handover's children as read.
-            let row = ctx.loader().load_one(HandoverId(id)).await?;
-            if only.is_some_and(|only| only != id) || row.is_none_or(|h| family.is_some_and(|f| h.family_id != f)) {
+            if only.is_some_and(|only| only != id) {
                 return Ok(None);
             }
-            Handover::find(ctx, id).await.map(Some)
+            // Filtered before it is read, which logs the handover's children.
+            match ctx.loader().load_one(HandoverId(id)).await? {
+                Some(h) if family.is_none_or(|f| h.family_id == f) => Handover::read(ctx, h).map(Some),
+                _ => Ok(None),
+            }
         }))
     }
 

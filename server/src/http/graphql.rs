@@ -191,10 +191,9 @@ async fn execute(
 /// A document not run (see [`Refusal`]): a request error, 400 for `graphql-response+json` and
 /// 200 for `application/json` (where Apollo Client looks for these in the body).
 fn refused(state: &AppState, media: Media, refusal: &Refusal, id: &str) -> Response {
-    let (message, code) = refusal.message_and_code();
-    state.metrics.graphql_error(code);
+    state.metrics.graphql_error(refusal.message_and_code().1);
     let status = if media == Media::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    coded_request_error(media, status, message, Some(code), id)
+    request_errors(media, status, vec![refusal.error()], id)
 }
 
 fn request_meta(id: &str, client: SocketAddr, headers: &HeaderMap) -> RequestMeta {
@@ -229,8 +228,7 @@ fn error_response(media: Media, err: AppError, id: &str) -> Response {
     for e in &mut errors {
         e.locations.clear();
     }
-    finalize_errors(&mut errors, id);
-    let mut res = json(media, status, &serde_json::json!({ "errors": errors }));
+    let mut res = request_errors(media, status, errors, id);
     if status == StatusCode::UNAUTHORIZED {
         res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
     }
@@ -238,19 +236,11 @@ fn error_response(media: Media, err: AppError, id: &str) -> Response {
 }
 
 fn request_error(media: Media, status: StatusCode, message: &str, id: &str) -> Response {
-    coded_request_error(media, status, message, None, id)
+    request_errors(media, status, vec![ServerError::new(message, None)], id)
 }
 
-/// An error before anything executed: no `data` entry, the code when there is a specific one
-/// (`finalize_errors` gives the rest theirs).
-fn coded_request_error(media: Media, status: StatusCode, message: &str, code: Option<&str>, id: &str) -> Response {
-    let mut error = ServerError::new(message, None);
-    if let Some(code) = code {
-        let mut extensions = async_graphql::ErrorExtensionValues::default();
-        extensions.set("code", code);
-        error.extensions = Some(extensions);
-    }
-    let mut errors = vec![error];
+/// An error before anything executed: no `data` entry (`finalize_errors` gives each its code).
+fn request_errors(media: Media, status: StatusCode, mut errors: Vec<ServerError>, id: &str) -> Response {
     finalize_errors(&mut errors, id);
     json(media, status, &serde_json::json!({ "errors": errors }))
 }

@@ -8,10 +8,10 @@ use crate::{
     api,
     audit::RequestMeta,
     error::{AppError, finalize_errors},
-    http::{AppState, trusted::Refusal},
+    http::AppState,
 };
 use async_graphql::{
-    Data, ErrorExtensionValues, Executor, Request, Response, ServerError,
+    Data, Executor, Request, Response, ServerError,
     http::{WebSocket as Protocol, WebSocketProtocols, WsMessage},
 };
 use axum::{
@@ -248,7 +248,7 @@ impl Executor for LiveExecutor {
             return single(e.into_server_error(async_graphql::Pos::default()), &id);
         };
         if let Err(refusal) = self.state.trusted.resolve(&mut request, None) {
-            return single(refused(&refusal), &id);
+            return single(refusal.error(), &id);
         }
         if self.running.fetch_add(1, Ordering::Relaxed) >= MAX_OPERATIONS {
             self.running.fetch_sub(1, Ordering::Relaxed);
@@ -266,15 +266,6 @@ impl Executor for LiveExecutor {
             })
             .boxed()
     }
-}
-
-fn refused(refusal: &Refusal) -> ServerError {
-    let (message, code) = refusal.message_and_code();
-    let mut error = ServerError::new(message, None);
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", code);
-    error.extensions = Some(extensions);
-    error
 }
 
 fn single(error: ServerError, id: &str) -> BoxStream<'static, Response> {

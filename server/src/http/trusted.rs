@@ -32,6 +32,16 @@ impl Refusal {
             ),
         }
     }
+
+    /// The refusal as a request error carrying its code, for HTTP and WebSocket alike.
+    pub fn error(&self) -> async_graphql::ServerError {
+        let (message, code) = self.message_and_code();
+        let mut error = async_graphql::ServerError::new(message, None);
+        let mut extensions = async_graphql::ErrorExtensionValues::default();
+        extensions.set("code", code);
+        error.extensions = Some(extensions);
+        error
+    }
 }
 
 #[derive(Default)]

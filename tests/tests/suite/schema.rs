@@ -1,5 +1,7 @@
 //! `schema.graphql` at the repository root is generated from the code; this fails when it drifts.
 
+use async_graphql::parser::types::{TypeDefinition, TypeKind, TypeSystemDefinition};
+
 #[test]
 fn checked_in_schema_matches_the_code() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema.graphql");
@@ -63,17 +65,26 @@ async fn graphql_codegen_builds_from_the_running_url() {
     assert_eq!(read(out.path().join("gql/persisted-documents.json")), read(fixture));
 }
 
+/// The type definitions of the checked-in `schema.graphql`.
+fn checked_in_types() -> Vec<TypeDefinition> {
+    let doc =
+        async_graphql::parser::parse_schema(include_str!("../../../schema.graphql")).expect("schema.graphql parses");
+    doc.definitions
+        .into_iter()
+        .filter_map(|d| match d {
+            TypeSystemDefinition::Type(ty) => Some(ty.node),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Every argument of every field says what it does (issue 14, item 10): an integrator reads
 /// the schema in GraphiQL's Docs or in generated code, not our sources.
 #[test]
 fn every_argument_is_described() {
-    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
-    let sdl = include_str!("../../../schema.graphql");
-    let doc = async_graphql::parser::parse_schema(sdl).expect("schema.graphql parses");
     let mut undescribed = Vec::new();
-    for definition in &doc.definitions {
-        let TypeSystemDefinition::Type(ty) = definition else { continue };
-        let fields = match &ty.node.kind {
+    for ty in checked_in_types() {
+        let fields = match &ty.kind {
             TypeKind::Object(object) => &object.fields,
             TypeKind::Interface(interface) => &interface.fields,
             _ => continue,
@@ -81,8 +92,7 @@ fn every_argument_is_described() {
         for field in fields {
             for argument in &field.node.arguments {
                 if argument.node.description.is_none() {
-                    undescribed
-                        .push(format!("{}.{}({})", ty.node.name.node, field.node.name.node, argument.node.name.node));
+                    undescribed.push(format!("{}.{}({})", ty.name.node, field.node.name.node, argument.node.name.node));
                 }
             }
         }
@@ -94,17 +104,13 @@ fn every_argument_is_described() {
 /// cache can refetch any of them by `node(id:)`.
 #[test]
 fn every_object_with_an_id_is_a_node() {
-    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
-    let sdl = include_str!("../../../schema.graphql");
-    let doc = async_graphql::parser::parse_schema(sdl).expect("schema.graphql parses");
     let mut missing = Vec::new();
-    for definition in &doc.definitions {
-        let TypeSystemDefinition::Type(ty) = definition else { continue };
-        let TypeKind::Object(object) = &ty.node.kind else { continue };
+    for ty in checked_in_types() {
+        let TypeKind::Object(object) = &ty.kind else { continue };
         let has_id = object.fields.iter().any(|f| f.node.name.node == "id" && f.node.ty.node.to_string() == "ID!");
         let is_node = object.implements.iter().any(|i| i.node == "Node");
         if has_id && !is_node {
-            missing.push(ty.node.name.node.to_string());
+            missing.push(ty.name.node.to_string());
         }
     }
     assert!(missing.is_empty(), "objects with an id that are not a Node: {missing:?}");
