@@ -33,7 +33,7 @@ const planned = await fetch(httpUrl, {
   method: 'POST',
   headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
   body: JSON.stringify({
-    query: 'mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }',
+    query: 'mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id } } }',
     variables: { input: { childId, kind: 'CHILD_TALK', plannedOn: inDays(3) } },
   }),
 }).then((r) => r.json());

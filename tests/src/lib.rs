@@ -482,11 +482,11 @@ pub fn family_input(org: &Org, children: usize) -> Value {
     })
 }
 
-pub const ADMIT: &str = "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id children { id person { id givenName } trajectory { phase responsibleWorker { name } } } members { role person { id givenName } } } }";
+pub const ADMIT: &str = "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { family { id children { id person { id givenName } trajectory { phase responsibleWorker { name } } } members { role person { id givenName } } } } }";
 
 /// Admits a family and returns the `admitFamily` object.
 pub async fn admit(app: &TestApp, org: &Org, input: Value) -> Value {
-    app.gql(&org.worker_token, ADMIT, json!({ "input": input })).await["admitFamily"].clone()
+    app.gql(&org.worker_token, ADMIT, json!({ "input": input })).await["admitFamily"]["family"].clone()
 }
 
 /// How many migrations to revert to undo `name` and every one after it (for tests that put data
@@ -591,8 +591,9 @@ pub async fn youth_team(app: &TestApp, org: &Org) -> Team {
         "endpointUrl": base, "tokenUrl": format!("{base}/oauth/token"), "clientId": "de-haven",
         "clientSecret": "team-client-secret", "signingSecret": TEAM_SIGNING_SECRET,
     });
-    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id inboxUrl } }";
-    let p = app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"].clone();
+    let q =
+        "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { chainPartner { id inboxUrl } } }";
+    let p = app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"]["chainPartner"].clone();
     let inbox_url = p["inboxUrl"].as_str().unwrap().to_string();
     sim.common.add_client(integrations::simulator::SimClient {
         client_id: "de-haven".into(),

@@ -9,6 +9,7 @@ use super::{
     ids,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -343,6 +344,48 @@ pub struct DecideAftercareInput {
     pub note: Option<String>,
 }
 
+payload! {
+    /// The result of `recordNonAccompanyingParent`.
+    RecordNonAccompanyingParentPayload { non_accompanying_parent: NonAccompanyingParent, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `recordLivingClimateCheck`.
+    RecordLivingClimateCheckPayload { living_climate_check: LivingClimateCheck, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `recordPsychoEducation`.
+    RecordPsychoEducationPayload { psycho_education: PsychoEducation, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `decideAftercare`.
+    DecideAftercarePayload { child: Child }
+}
+
+/// The result of `recordActivity`: one record per child.
+pub struct RecordActivityPayload(Vec<ChildActivity>);
+
+/// The result of `recordActivity`: one record per child.
+#[Object]
+impl RecordActivityPayload {
+    /// What the mutation wrote, one record per child, in the order of the input.
+    async fn activities(&self) -> &[ChildActivity] {
+        &self.0
+    }
+    /// The children whose activities the change touched, read under their own rules: null for
+    /// a child the viewer may not read.
+    async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Option<Child>>> {
+        futures::future::try_join_all(self.0.iter().map(|a| async { ids::found(Child::find(ctx, a.0.child_id).await) }))
+            .await
+    }
+    /// The query root, to read again in the same round trip what the change touched.
+    async fn query(&self) -> super::Query {
+        super::Query::default()
+    }
+}
+
 #[derive(Default)]
 pub struct ActivityMutation;
 
@@ -355,7 +398,7 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordNonAccompanyingParentInput,
-    ) -> AppResult<NonAccompanyingParent> {
+    ) -> AppResult<RecordNonAccompanyingParentPayload> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let person_id = input.person_id.as_ref().map(|id| ids::decode(id, "Person", "input.personId")).transpose()?;
         let found = NonAccompanyingParentFindings {
@@ -374,7 +417,7 @@ impl ActivityMutation {
             cases::activities::record_non_accompanying_parent(actor, txn, child_id, found).await
         })
         .await?;
-        Ok(NonAccompanyingParent(saved))
+        Ok(RecordNonAccompanyingParentPayload::new(NonAccompanyingParent(saved)))
     }
 
     /// Records the living-climate checklist of the child's current phase (Positief leef- en
@@ -384,7 +427,7 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordLivingClimateCheckInput,
-    ) -> AppResult<LivingClimateCheck> {
+    ) -> AppResult<RecordLivingClimateCheckPayload> {
         let command = Check {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             checked_on: input.checked_on.map(|d| d.0),
@@ -395,7 +438,7 @@ impl ActivityMutation {
             cases::activities::record_living_climate_check(actor, txn, command).await
         })
         .await?;
-        Ok(LivingClimateCheck(saved))
+        Ok(RecordLivingClimateCheckPayload::new(LivingClimateCheck(saved)))
     }
 
     /// Records an activity for one or more children, each with whether it took part.
@@ -404,7 +447,7 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordActivityInput,
-    ) -> AppResult<Vec<ChildActivity>> {
+    ) -> AppResult<RecordActivityPayload> {
         let mut v = Vec::new();
         let children: Vec<Participant> = input
             .children
@@ -426,7 +469,7 @@ impl ActivityMutation {
         let saved =
             in_transaction(ctx, async |actor, txn| cases::activities::record_activity(actor, txn, command).await)
                 .await?;
-        Ok(saved.into_iter().map(ChildActivity).collect())
+        Ok(RecordActivityPayload(saved.into_iter().map(ChildActivity).collect()))
     }
 
     /// Records psycho-education offered to the child or a parent (norm 10).
@@ -435,7 +478,7 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordPsychoEducationInput,
-    ) -> AppResult<PsychoEducation> {
+    ) -> AppResult<RecordPsychoEducationPayload> {
         let command = RecordPsychoEducation {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             audience: input.audience,
@@ -450,7 +493,7 @@ impl ActivityMutation {
             cases::activities::record_psycho_education(actor, txn, command).await
         })
         .await?;
-        Ok(PsychoEducation(saved))
+        Ok(RecordPsychoEducationPayload::new(PsychoEducation(saved)))
     }
 
     /// Besluit over overdracht en nazorg in phase 3, before the family leaves: a warm handover
@@ -460,7 +503,7 @@ impl ActivityMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: DecideAftercareInput,
-    ) -> AppResult<Child> {
+    ) -> AppResult<DecideAftercarePayload> {
         let command = DecideAftercare {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             decision: input.decision,
@@ -474,6 +517,6 @@ impl ActivityMutation {
         };
         let t = in_transaction(ctx, async |actor, txn| cases::activities::decide_aftercare(actor, txn, command).await)
             .await?;
-        Child::changed(ctx, t).await
+        Child::changed(ctx, t).await.map(DecideAftercarePayload::new)
     }
 }

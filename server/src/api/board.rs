@@ -13,6 +13,7 @@ use super::{
     loaders::{HandoverId, MembersOf, PhaseHistoryOf, TrajectoryOf},
     network::NetworkOf,
     partners::InvolvementsOf,
+    payload::payload,
     plans::{ActionsOf, EvaluationsOf, GoalsOf, PlansOf},
     reference_index::SignalsOf,
     safety::{AssessmentsOf, SafetyPlansOf, ScoresOf, TracksOf},
@@ -203,6 +204,11 @@ pub struct ConfirmedBoardResult {
     pub note: Option<String>,
 }
 
+payload! {
+    /// The result of `confirmBoardResult`.
+    ConfirmBoardResultPayload { confirmed_board_result: ConfirmedBoardResult }
+}
+
 #[derive(Default)]
 pub struct BoardMutation;
 
@@ -215,7 +221,7 @@ impl BoardMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: ConfirmBoardResultInput,
-    ) -> AppResult<ConfirmedBoardResult> {
+    ) -> AppResult<ConfirmBoardResultPayload> {
         let command = ConfirmBoardResult {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             key: input.key,
@@ -225,6 +231,10 @@ impl BoardMutation {
         let saved =
             in_transaction(ctx, async |actor, txn| cases::board::confirm_board_result(actor, txn, command).await)
                 .await?;
-        Ok(ConfirmedBoardResult { key: saved.key, achieved_on: Date(saved.achieved_on), note: saved.note })
+        Ok(ConfirmBoardResultPayload::new(ConfirmedBoardResult {
+            key: saved.key,
+            achieved_on: Date(saved.achieved_on),
+            note: saved.note,
+        }))
     }
 }

@@ -8,6 +8,7 @@ use super::{
     loaders::{CustodiansOf, PersonId, PhaseHistoryOf, TrajectoryOf, WorkerId},
     organisation::Worker,
     pagination::{self, Conn, TotalCount},
+    payload::payload,
     persons::Person,
     scalars::Date,
 };
@@ -441,6 +442,21 @@ pub struct AdvancePhaseInput {
     pub note: Option<String>,
 }
 
+payload! {
+    /// The result of `assignResponsibleWorker`.
+    AssignResponsibleWorkerPayload { child: Child }
+}
+
+payload! {
+    /// The result of `advancePhase`.
+    AdvancePhasePayload { child: Child }
+}
+
+payload! {
+    /// The result of `changeExpectedDeparture`.
+    ChangeExpectedDeparturePayload { child: Child }
+}
+
 #[derive(Default)]
 pub struct ChildMutation;
 
@@ -452,7 +468,7 @@ impl ChildMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AssignResponsibleWorkerInput,
-    ) -> AppResult<Child> {
+    ) -> AppResult<AssignResponsibleWorkerPayload> {
         let command = AssignResponsibleWorker {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             worker_id: ids::decode(&input.worker_id, "Worker", "input.workerId")?,
@@ -460,7 +476,7 @@ impl ChildMutation {
         let t =
             in_transaction(ctx, async |actor, txn| trajectories::assign_responsible_worker(actor, txn, command).await)
                 .await?;
-        Child::changed(ctx, t).await
+        Child::changed(ctx, t).await.map(AssignResponsibleWorkerPayload::new)
     }
 
     /// Moves a child's trajectory to the next phase (1 → 2 → 3), or closes it with an end
@@ -472,7 +488,7 @@ impl ChildMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AdvancePhaseInput,
-    ) -> AppResult<Child> {
+    ) -> AppResult<AdvancePhasePayload> {
         let command = AdvancePhase {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             to: input.to,
@@ -485,7 +501,7 @@ impl ChildMutation {
             note: input.note,
         };
         let t = in_transaction(ctx, async |actor, txn| trajectories::advance_phase(actor, txn, command).await).await?;
-        Child::changed(ctx, t).await
+        Child::changed(ctx, t).await.map(AdvancePhasePayload::new)
     }
 
     /// Moves the expected departure (verwachte vertrekdatum) of a child in phase 3. Only the
@@ -495,14 +511,14 @@ impl ChildMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: ChangeExpectedDepartureInput,
-    ) -> AppResult<Child> {
+    ) -> AppResult<ChangeExpectedDeparturePayload> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let on = input.expected_departure_on.0;
         let t = in_transaction(ctx, async |actor, txn| {
             trajectories::change_expected_departure(actor, txn, child_id, on).await
         })
         .await?;
-        Child::changed(ctx, t).await
+        Child::changed(ctx, t).await.map(ChangeExpectedDeparturePayload::new)
     }
 }
 

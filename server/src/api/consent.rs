@@ -2,11 +2,13 @@
 //! withdrawal, and the audited override when sharing is needed without consent.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
     partners::ChainPartner,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -168,6 +170,21 @@ pub struct OverrideConsentInput {
     pub valid_until: Option<Date>,
 }
 
+payload! {
+    /// The result of `recordConsent`.
+    RecordConsentPayload { consent: Consent, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `withdrawConsent`.
+    WithdrawConsentPayload { consent: Consent, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `overrideConsent`.
+    OverrideConsentPayload { consent: Consent, child: Child = |r| r.0.child_id }
+}
+
 #[derive(Default)]
 pub struct ConsentMutation;
 
@@ -180,9 +197,11 @@ impl ConsentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordConsentInput,
-    ) -> AppResult<Consent> {
+    ) -> AppResult<RecordConsentPayload> {
         let command = input.into_command()?;
-        in_transaction(ctx, async |actor, txn| record_consent(actor, txn, command).await).await.map(Consent)
+        in_transaction(ctx, async |actor, txn| record_consent(actor, txn, command).await)
+            .await
+            .map(|r| RecordConsentPayload::new(Consent(r)))
     }
 
     /// Records that consent was withdrawn; from now on it carries no share.
@@ -191,9 +210,11 @@ impl ConsentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: WithdrawConsentInput,
-    ) -> AppResult<Consent> {
+    ) -> AppResult<WithdrawConsentPayload> {
         let id = ids::decode(&input.id, "Consent", "input.id")?;
-        in_transaction(ctx, async |actor, txn| withdraw_consent(actor, txn, id, &input.reason).await).await.map(Consent)
+        in_transaction(ctx, async |actor, txn| withdraw_consent(actor, txn, id, &input.reason).await)
+            .await
+            .map(|r| WithdrawConsentPayload::new(Consent(r)))
     }
 
     /// Shares without consent on a legal ground (doorbreken van het beroepsgeheim): a team
@@ -204,7 +225,7 @@ impl ConsentMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: OverrideConsentInput,
-    ) -> AppResult<Consent> {
+    ) -> AppResult<OverrideConsentPayload> {
         let command = OverrideConsent {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             purpose: input.purpose,
@@ -217,6 +238,8 @@ impl ConsentMutation {
             reason: input.reason,
             valid_until: input.valid_until.map(|d| d.0),
         };
-        in_transaction(ctx, async |actor, txn| override_consent(actor, txn, command).await).await.map(Consent)
+        in_transaction(ctx, async |actor, txn| override_consent(actor, txn, command).await)
+            .await
+            .map(|r| OverrideConsentPayload::new(Consent(r)))
     }
 }

@@ -2,10 +2,12 @@
 //! the core tasks served, a short summary and agreements. The cadence is computed from them.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     method::{read_records, recorded_by},
     organisation::Worker,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -167,6 +169,16 @@ impl RecordContactInput {
     }
 }
 
+payload! {
+    /// The result of `recordContact`.
+    RecordContactPayload { contact: Contact, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `recordContactHeld`.
+    RecordContactHeldPayload { contact: Contact, child: Child = |r| r.0.child_id }
+}
+
 #[derive(Default)]
 pub struct ContactMutation;
 
@@ -178,9 +190,11 @@ impl ContactMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordContactInput,
-    ) -> AppResult<Contact> {
+    ) -> AppResult<RecordContactPayload> {
         let command = input.command("input.childId")?;
-        in_transaction(ctx, async |actor, txn| contacts::record_contact(actor, txn, command).await).await.map(Contact)
+        in_transaction(ctx, async |actor, txn| contacts::record_contact(actor, txn, command).await)
+            .await
+            .map(|r| RecordContactPayload::new(Contact(r)))
     }
 
     /// Records that a planned contact was held.
@@ -189,7 +203,7 @@ impl ContactMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordContactHeldInput,
-    ) -> AppResult<Contact> {
+    ) -> AppResult<RecordContactHeldPayload> {
         let command = RecordContactHeld {
             contact_id: ids::decode(&input.contact_id, "Contact", "input.contactId")?,
             held_on: input.held_on.map(|d| d.0),
@@ -205,6 +219,6 @@ impl ContactMutation {
         };
         in_transaction(ctx, async |actor, txn| contacts::record_contact_held(actor, txn, command).await)
             .await
-            .map(Contact)
+            .map(|r| RecordContactHeldPayload::new(Contact(r)))
     }
 }

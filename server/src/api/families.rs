@@ -8,6 +8,7 @@ use super::{
     method::{check, decode_into},
     organisation::Location,
     pagination::{self, Conn, TotalCount},
+    payload::payload,
     persons::Person,
     scalars::Date,
 };
@@ -323,6 +324,21 @@ pub struct MoveFamilyInput {
     pub moved_on: Option<Date>,
 }
 
+payload! {
+    /// The result of `admitFamily`.
+    AdmitFamilyPayload { family: Family }
+}
+
+payload! {
+    /// The result of `addFamilyMember`.
+    AddFamilyMemberPayload { family: Family }
+}
+
+payload! {
+    /// The result of `moveFamily`.
+    MoveFamilyPayload { family: Family }
+}
+
 #[derive(Default)]
 pub struct FamilyMutation;
 
@@ -335,11 +351,11 @@ impl FamilyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AdmitFamilyInput,
-    ) -> AppResult<Family> {
+    ) -> AppResult<AdmitFamilyPayload> {
         let command = input.command()?;
         let admitted =
             in_transaction(ctx, async |actor, txn| admission::admit_family(actor, txn, command).await).await?;
-        Ok(Family(admitted.family))
+        Ok(AdmitFamilyPayload::new(Family(admitted.family)))
     }
 
     /// Adds a person to a family: a child gets a trajectory in phase 1; an adult can be
@@ -349,11 +365,11 @@ impl FamilyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AddFamilyMemberInput,
-    ) -> AppResult<Family> {
+    ) -> AppResult<AddFamilyMemberPayload> {
         let command = input.command()?;
         in_transaction(ctx, async |actor, txn| admission::add_family_member(actor, txn, command).await)
             .await
-            .map(Family)
+            .map(|r| AddFamilyMemberPayload::new(Family(r)))
     }
 
     /// Verhuizing: the family moves to another location of the organisation.
@@ -362,12 +378,14 @@ impl FamilyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: MoveFamilyInput,
-    ) -> AppResult<Family> {
+    ) -> AppResult<MoveFamilyPayload> {
         let command = MoveFamily {
             family_id: ids::decode(&input.family_id, "Family", "input.familyId")?,
             location_id: ids::decode(&input.location_id, "Location", "input.locationId")?,
             moved_on: input.moved_on.map(|d| d.0),
         };
-        in_transaction(ctx, async |actor, txn| admission::move_family(actor, txn, command).await).await.map(Family)
+        in_transaction(ctx, async |actor, txn| admission::move_family(actor, txn, command).await)
+            .await
+            .map(|r| MoveFamilyPayload::new(Family(r)))
     }
 }

@@ -3,11 +3,13 @@
 //! driegesprek it sets up.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     method::{read_records, recorded_by},
     organisation::Worker,
     partners::{ChainPartner, PartnerMessage},
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -136,6 +138,21 @@ pub struct SendHandleWithCareInput {
     pub occurred_at: DateTime<Utc>,
 }
 
+payload! {
+    /// The result of `recordCooperationAgreement`.
+    RecordCooperationAgreementPayload { chain_partner: ChainPartner }
+}
+
+payload! {
+    /// The result of `recordSchoolEnrolment`.
+    RecordSchoolEnrolmentPayload { school_enrolment: SchoolEnrolment, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `sendHandleWithCare`.
+    SendHandleWithCarePayload { handle_with_care_notice: HandleWithCareNotice, child: Child = |r| r.0.child_id }
+}
+
 #[derive(Default)]
 pub struct HandleWithCareMutation;
 
@@ -148,7 +165,7 @@ impl HandleWithCareMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: CooperationAgreementInput,
-    ) -> AppResult<ChainPartner> {
+    ) -> AppResult<RecordCooperationAgreementPayload> {
         let command = RecordCooperationAgreement {
             partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
             signed_on: input.signed_on.0,
@@ -158,7 +175,7 @@ impl HandleWithCareMutation {
             handle_with_care::record_cooperation_agreement(actor, txn, command).await
         })
         .await
-        .map(ChainPartner)
+        .map(|r| RecordCooperationAgreementPayload::new(ChainPartner(r)))
     }
 
     /// Records the child's school and, when known, that the parents were informed.
@@ -167,7 +184,7 @@ impl HandleWithCareMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: SchoolEnrolmentInput,
-    ) -> AppResult<SchoolEnrolment> {
+    ) -> AppResult<RecordSchoolEnrolmentPayload> {
         let command = RecordSchoolEnrolment {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             school_id: ids::decode(&input.school_id, "ChainPartner", "input.schoolId")?,
@@ -175,7 +192,7 @@ impl HandleWithCareMutation {
         };
         in_transaction(ctx, async |actor, txn| handle_with_care::record_school_enrolment(actor, txn, command).await)
             .await
-            .map(SchoolEnrolment)
+            .map(|r| RecordSchoolEnrolmentPayload::new(SchoolEnrolment(r)))
     }
 
     /// Sends the school's designated contact person a Handle with Care notice (name, date of
@@ -187,7 +204,7 @@ impl HandleWithCareMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: SendHandleWithCareInput,
-    ) -> AppResult<HandleWithCareNotice> {
+    ) -> AppResult<SendHandleWithCarePayload> {
         let command = SendHandleWithCare {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             incident_kind: input.incident_kind,
@@ -195,6 +212,6 @@ impl HandleWithCareMutation {
         };
         in_transaction(ctx, async |actor, txn| handle_with_care::send_handle_with_care(actor, txn, command).await)
             .await
-            .map(HandleWithCareNotice)
+            .map(|r| SendHandleWithCarePayload::new(HandleWithCareNotice(r)))
     }
 }

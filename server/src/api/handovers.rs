@@ -10,6 +10,7 @@ use super::{
     method::{check, decode_into, recorded_by},
     organisation::Worker,
     partners::{ChainPartner, PartnerMessage},
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -310,6 +311,31 @@ pub struct RecordHandoverMeetingInput {
     pub notes: Option<String>,
 }
 
+payload! {
+    /// The result of `createHandover`.
+    CreateHandoverPayload { handover: Handover, family: Family = |r| r.0.family_id }
+}
+
+payload! {
+    /// The result of `sendHandover`.
+    SendHandoverPayload { handover: Handover, family: Family = |r| r.0.family_id }
+}
+
+payload! {
+    /// The result of `recordHandoverMeeting`.
+    RecordHandoverMeetingPayload { handover: Handover, family: Family = |r| r.0.family_id }
+}
+
+payload! {
+    /// The result of `completeHandover`.
+    CompleteHandoverPayload { handover: Handover, family: Family = |r| r.0.family_id }
+}
+
+payload! {
+    /// The result of `declineReferral`.
+    DeclineReferralPayload { referral: Referral }
+}
+
 #[derive(Default)]
 pub struct HandoverMutation;
 
@@ -321,7 +347,7 @@ impl HandoverMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: CreateHandoverInput,
-    ) -> AppResult<Handover> {
+    ) -> AppResult<CreateHandoverPayload> {
         let mut v = Vec::new();
         let family_id = decode_into(&input.family_id, "Family", "input.familyId", &mut v);
         let partner_id = decode_into(&input.partner_id, "ChainPartner", "input.partnerId", &mut v);
@@ -345,7 +371,9 @@ impl HandoverMutation {
             open_worries: input.open_worries,
             safety_monitoring: input.safety_monitoring,
         };
-        in_transaction(ctx, async |actor, txn| handovers::draft_handover(actor, txn, command).await).await.map(Handover)
+        in_transaction(ctx, async |actor, txn| handovers::draft_handover(actor, txn, command).await)
+            .await
+            .map(|r| CreateHandoverPayload::new(Handover(r)))
     }
 
     /// Sends a drafted handover: the package (consented parts only) goes to the outbox.
@@ -353,9 +381,11 @@ impl HandoverMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The drafted handover to send.")] id: ID,
-    ) -> AppResult<Handover> {
+    ) -> AppResult<SendHandoverPayload> {
         let id = ids::decode(&id, "Handover", "id")?;
-        in_transaction(ctx, async |actor, txn| handovers::send_handover(actor, txn, id).await).await.map(Handover)
+        in_transaction(ctx, async |actor, txn| handovers::send_handover(actor, txn, id).await)
+            .await
+            .map(|r| SendHandoverPayload::new(Handover(r)))
     }
 
     /// Records the joint meeting (warme overdracht in person) after the receiver accepted.
@@ -364,13 +394,13 @@ impl HandoverMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordHandoverMeetingInput,
-    ) -> AppResult<Handover> {
+    ) -> AppResult<RecordHandoverMeetingPayload> {
         let id = ids::decode(&input.id, "Handover", "input.id")?;
         in_transaction(ctx, async |actor, txn| {
             handovers::record_meeting(actor, txn, id, input.held_on.0, input.notes).await
         })
         .await
-        .map(Handover)
+        .map(|r| RecordHandoverMeetingPayload::new(Handover(r)))
     }
 
     /// Closes a handover after the joint meeting.
@@ -378,9 +408,11 @@ impl HandoverMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The handover whose warm handover is completed.")] id: ID,
-    ) -> AppResult<Handover> {
+    ) -> AppResult<CompleteHandoverPayload> {
         let id = ids::decode(&id, "Handover", "id")?;
-        in_transaction(ctx, async |actor, txn| handovers::complete_handover(actor, txn, id).await).await.map(Handover)
+        in_transaction(ctx, async |actor, txn| handovers::complete_handover(actor, txn, id).await)
+            .await
+            .map(|r| CompleteHandoverPayload::new(Handover(r)))
     }
 
     /// Declines a referral (e.g. no place, or not our target group).
@@ -388,8 +420,10 @@ impl HandoverMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The referral to decline.")] id: ID,
-    ) -> AppResult<Referral> {
+    ) -> AppResult<DeclineReferralPayload> {
         let id = ids::decode(&id, "Referral", "id")?;
-        in_transaction(ctx, async |actor, txn| handovers::decline_referral(actor, txn, id).await).await.map(Referral)
+        in_transaction(ctx, async |actor, txn| handovers::decline_referral(actor, txn, id).await)
+            .await
+            .map(|r| DeclineReferralPayload::new(Referral(r)))
     }
 }

@@ -1,10 +1,12 @@
 //! Kind in beeld, fase 1: the first contact (norm 1) and the child intake (kinderintake).
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -281,6 +283,16 @@ impl RecordIntakeInput {
     }
 }
 
+payload! {
+    /// The result of `recordFirstContact`.
+    RecordFirstContactPayload { first_contact: FirstContact, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `recordIntake`.
+    RecordIntakePayload { intake: Intake, child: Child = |r| r.0.child_id }
+}
+
 #[derive(Default)]
 pub struct IntakeMutation;
 
@@ -292,7 +304,7 @@ impl IntakeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordFirstContactInput,
-    ) -> AppResult<FirstContact> {
+    ) -> AppResult<RecordFirstContactPayload> {
         let command = RecordFirstContact {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             contact_on: input.contact_on.map(|d| d.0),
@@ -307,7 +319,9 @@ impl IntakeMutation {
             network_mapped_with_parent: input.network_mapped_with_parent,
             notes: input.notes,
         };
-        in_transaction(ctx, async |actor, txn| record_first_contact(actor, txn, command).await).await.map(FirstContact)
+        in_transaction(ctx, async |actor, txn| record_first_contact(actor, txn, command).await)
+            .await
+            .map(|r| RecordFirstContactPayload::new(FirstContact(r)))
     }
 
     /// Records (or corrects) the child's intake in the current trajectory, with who took part.
@@ -316,8 +330,10 @@ impl IntakeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordIntakeInput,
-    ) -> AppResult<Intake> {
+    ) -> AppResult<RecordIntakePayload> {
         let command = input.into_command()?;
-        in_transaction(ctx, async |actor, txn| record_intake(actor, txn, command).await).await.map(Intake)
+        in_transaction(ctx, async |actor, txn| record_intake(actor, txn, command).await)
+            .await
+            .map(|r| RecordIntakePayload::new(Intake(r)))
     }
 }

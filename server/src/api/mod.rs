@@ -25,6 +25,7 @@ mod organisation;
 mod pagination;
 mod partner_grants;
 mod partners;
+mod payload;
 mod persons;
 mod plans;
 mod quality;

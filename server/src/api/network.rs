@@ -2,10 +2,12 @@
 //! whether contact is safe, and what each person can do.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     method::{read_records, recorded_by},
     organisation::Worker,
+    payload::payload,
 };
 use crate::{
     cases::network::{self, NetworkMemberDetails},
@@ -126,6 +128,39 @@ impl NetworkMemberInput {
     }
 }
 
+payload! {
+    /// The result of `addNetworkMember`.
+    AddNetworkMemberPayload { network_member: NetworkMember, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `updateNetworkMember`.
+    UpdateNetworkMemberPayload { network_member: NetworkMember, child: Child = |r| r.0.child_id }
+}
+
+/// The result of `removeNetworkMember`.
+pub struct RemoveNetworkMemberPayload {
+    removed: network_member::Model,
+}
+
+/// The result of `removeNetworkMember`.
+#[Object]
+impl RemoveNetworkMemberPayload {
+    /// The id of the member removed, to drop from a client's cache.
+    async fn removed_network_member_id(&self) -> ID {
+        ids::encode("NetworkMember", self.removed.id)
+    }
+    /// The child whose network it was, read under its own rules: null when the viewer may not
+    /// read it.
+    async fn child(&self, ctx: &Context<'_>) -> AppResult<Option<Child>> {
+        ids::found(Child::find(ctx, self.removed.child_id).await)
+    }
+    /// The query root, to read again in the same round trip what the change touched.
+    async fn query(&self) -> super::Query {
+        super::Query::default()
+    }
+}
+
 #[derive(Default)]
 pub struct NetworkMutation;
 
@@ -137,12 +172,12 @@ impl NetworkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AddNetworkMemberInput,
-    ) -> AppResult<NetworkMember> {
+    ) -> AppResult<AddNetworkMemberPayload> {
         let child_id = ids::decode(&input.child_id, "Child", "input.childId")?;
         let member = input.member.details()?;
         in_transaction(ctx, async |actor, txn| network::add_network_member(actor, txn, child_id, member).await)
             .await
-            .map(NetworkMember)
+            .map(|r| AddNetworkMemberPayload::new(NetworkMember(r)))
     }
 
     /// Replaces what is recorded about a network member.
@@ -151,12 +186,12 @@ impl NetworkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: UpdateNetworkMemberInput,
-    ) -> AppResult<NetworkMember> {
+    ) -> AppResult<UpdateNetworkMemberPayload> {
         let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
         let member = input.member.details()?;
         in_transaction(ctx, async |actor, txn| network::update_network_member(actor, txn, id, member).await)
             .await
-            .map(NetworkMember)
+            .map(|r| UpdateNetworkMemberPayload::new(NetworkMember(r)))
     }
 
     /// Removes a person from the child's network; returns the id removed.
@@ -165,9 +200,10 @@ impl NetworkMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RemoveNetworkMemberInput,
-    ) -> AppResult<ID> {
+    ) -> AppResult<RemoveNetworkMemberPayload> {
         let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
-        in_transaction(ctx, async |actor, txn| network::remove_network_member(actor, txn, id).await).await?;
-        Ok(input.id)
+        in_transaction(ctx, async |actor, txn| network::remove_network_member(actor, txn, id).await)
+            .await
+            .map(|removed| RemoveNetworkMemberPayload { removed })
     }
 }

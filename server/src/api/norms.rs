@@ -9,6 +9,7 @@ use super::{
     ids,
     loaders::{LocationId, PersonId, WorkerId},
     pagination,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -348,6 +349,16 @@ impl MunicipalityAccessQuery {
     }
 }
 
+payload! {
+    /// The result of `grantMunicipalityAccess`.
+    GrantMunicipalityAccessPayload { municipality_access: MunicipalityAccess }
+}
+
+payload! {
+    /// The result of `revokeMunicipalityAccess`.
+    RevokeMunicipalityAccessPayload { municipality_access: MunicipalityAccess }
+}
+
 #[derive(Default)]
 pub struct NormMutation;
 
@@ -359,10 +370,10 @@ impl NormMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Slug of the municipality (gemeente), e.g. `utrecht`.")] municipality: String,
-    ) -> AppResult<MunicipalityAccess> {
+    ) -> AppResult<GrantMunicipalityAccessPayload> {
         in_transaction(ctx, async |actor, txn| municipality_access_cases::grant(actor, txn, municipality).await)
             .await
-            .map(Into::into)
+            .map(|r| GrantMunicipalityAccessPayload::new(r.into()))
     }
 
     /// Takes a municipality's access back.
@@ -370,9 +381,9 @@ impl NormMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Slug of the municipality (gemeente) whose access ends.")] municipality: String,
-    ) -> AppResult<MunicipalityAccess> {
+    ) -> AppResult<RevokeMunicipalityAccessPayload> {
         in_transaction(ctx, async |actor, txn| municipality_access_cases::revoke(actor, txn, &municipality).await)
             .await
-            .map(Into::into)
+            .map(|r| RevokeMunicipalityAccessPayload::new(r.into()))
     }
 }

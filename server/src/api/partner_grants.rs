@@ -5,6 +5,7 @@
 //! grant as ground.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     intake::Intake,
@@ -12,6 +13,7 @@ use super::{
     method::{read_records, recorded_by},
     organisation::Worker,
     partners::ChainPartner,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -79,6 +81,8 @@ pub struct IntakeObservation {
     observation: String,
     agreements: Option<String>,
     created_at: DateTime<Utc>,
+    #[graphql(skip)]
+    child_id: Uuid,
 }
 
 super::ids::find_in_child_list!(
@@ -96,6 +100,7 @@ impl From<intake_observation::Model> for IntakeObservation {
             observation: m.observation,
             agreements: m.agreements,
             created_at: m.created_at,
+            child_id: m.child_id,
         }
     }
 }
@@ -209,6 +214,21 @@ pub struct AddIntakeObservationInput {
     pub agreements: Option<String>,
 }
 
+payload! {
+    /// The result of `createPartnerGrant`.
+    CreatePartnerGrantPayload { partner_grant: PartnerGrant, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `revokePartnerGrant`.
+    RevokePartnerGrantPayload { partner_grant: PartnerGrant, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `addIntakeObservation`.
+    AddIntakeObservationPayload { intake_observation: IntakeObservation, child: Child = |r| r.child_id }
+}
+
 #[derive(Default)]
 pub struct PartnerGrantMutation;
 
@@ -221,13 +241,15 @@ impl PartnerGrantMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: CreatePartnerGrantInput,
-    ) -> AppResult<PartnerGrant> {
+    ) -> AppResult<CreatePartnerGrantPayload> {
         let command = CreateGrant {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             partner_id: ids::decode(&input.partner_id, "ChainPartner", "input.partnerId")?,
             valid_until: input.valid_until.map(|d| d.0),
         };
-        in_transaction(ctx, async |actor, txn| grants::create_grant(actor, txn, command).await).await.map(PartnerGrant)
+        in_transaction(ctx, async |actor, txn| grants::create_grant(actor, txn, command).await)
+            .await
+            .map(|r| CreatePartnerGrantPayload::new(PartnerGrant(r)))
     }
 
     /// Ends a grant now.
@@ -235,9 +257,11 @@ impl PartnerGrantMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The grant to end.")] id: ID,
-    ) -> AppResult<PartnerGrant> {
+    ) -> AppResult<RevokePartnerGrantPayload> {
         let id = ids::decode(&id, "PartnerGrant", "id")?;
-        in_transaction(ctx, async |actor, txn| grants::revoke_grant(actor, txn, id).await).await.map(PartnerGrant)
+        in_transaction(ctx, async |actor, txn| grants::revoke_grant(actor, txn, id).await)
+            .await
+            .map(|r| RevokePartnerGrantPayload::new(PartnerGrant(r)))
     }
 
     /// For a partner user: adds an observation (and agreements) to the granted intake.
@@ -246,12 +270,14 @@ impl PartnerGrantMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AddIntakeObservationInput,
-    ) -> AppResult<IntakeObservation> {
+    ) -> AppResult<AddIntakeObservationPayload> {
         let command = AddObservation {
             grant_id: ids::decode(&input.grant_id, "PartnerGrant", "input.grantId")?,
             observation: input.observation,
             agreements: input.agreements,
         };
-        in_transaction(ctx, async |actor, txn| grants::add_observation(actor, txn, command).await).await.map(Into::into)
+        in_transaction(ctx, async |actor, txn| grants::add_observation(actor, txn, command).await)
+            .await
+            .map(|r| AddIntakeObservationPayload::new(r.into()))
     }
 }

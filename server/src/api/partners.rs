@@ -2,12 +2,14 @@
 //! messages exchanged with partners with their delivery status.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     loaders::{ChainPartnerId, OutboxMessageId},
     method::{read_records, recorded_by},
     organisation::Worker,
     pagination::{self, Conn, TotalCount},
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -360,6 +362,31 @@ pub struct EndInvolvementInput {
     pub until: Option<Date>,
 }
 
+payload! {
+    /// The result of `createChainPartner`.
+    CreateChainPartnerPayload { chain_partner: ChainPartner }
+}
+
+payload! {
+    /// The result of `updateChainPartner`.
+    UpdateChainPartnerPayload { chain_partner: ChainPartner }
+}
+
+payload! {
+    /// The result of `addInvolvement`.
+    AddInvolvementPayload { involvement: Involvement, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `endInvolvement`.
+    EndInvolvementPayload { involvement: Involvement, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `retryPartnerMessage`.
+    RetryPartnerMessagePayload { partner_message: PartnerMessage }
+}
+
 #[derive(Default)]
 pub struct PartnerMutation;
 
@@ -371,7 +398,7 @@ impl PartnerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: ChainPartnerInput,
-    ) -> AppResult<ChainPartner> {
+    ) -> AppResult<CreateChainPartnerPayload> {
         let command = RegisterPartner {
             slug: input.slug,
             name: input.name,
@@ -398,7 +425,7 @@ impl PartnerMutation {
             .await
         })
         .await
-        .map(ChainPartner)
+        .map(|r| CreateChainPartnerPayload::new(ChainPartner(r)))
     }
 
     /// Changes a partner; secrets given replace the stored ones.
@@ -407,7 +434,7 @@ impl PartnerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: UpdateChainPartnerInput,
-    ) -> AppResult<ChainPartner> {
+    ) -> AppResult<UpdateChainPartnerPayload> {
         let command = ChangePartner {
             id: ids::decode(&input.id, "ChainPartner", "input.id")?,
             name: input.name,
@@ -434,7 +461,7 @@ impl PartnerMutation {
             .await
         })
         .await
-        .map(ChainPartner)
+        .map(|r| UpdateChainPartnerPayload::new(ChainPartner(r)))
     }
 
     /// Records that a partner or professional is involved with a child.
@@ -443,7 +470,7 @@ impl PartnerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: AddInvolvementInput,
-    ) -> AppResult<Involvement> {
+    ) -> AppResult<AddInvolvementPayload> {
         let command = AddInvolvement {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             partner_id: input.partner_id.map(|id| ids::decode(&id, "ChainPartner", "input.partnerId")).transpose()?,
@@ -455,7 +482,7 @@ impl PartnerMutation {
         };
         in_transaction(ctx, async |actor, txn| involvements::add_involvement(actor, txn, command).await)
             .await
-            .map(Involvement)
+            .map(|r| AddInvolvementPayload::new(Involvement(r)))
     }
 
     /// Records that an involvement ended.
@@ -464,13 +491,13 @@ impl PartnerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: EndInvolvementInput,
-    ) -> AppResult<Involvement> {
+    ) -> AppResult<EndInvolvementPayload> {
         let id = ids::decode(&input.id, "Involvement", "input.id")?;
         in_transaction(ctx, async |actor, txn| {
             involvements::end_involvement(actor, txn, id, input.until.map(|d| d.0)).await
         })
         .await
-        .map(Involvement)
+        .map(|r| EndInvolvementPayload::new(Involvement(r)))
     }
 
     /// Puts a failed or dead message back in the queue, attempts counted from zero (admin).
@@ -478,10 +505,10 @@ impl PartnerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The FAILED or DEAD message to send again.")] id: ID,
-    ) -> AppResult<PartnerMessage> {
+    ) -> AppResult<RetryPartnerMessagePayload> {
         let id = ids::decode(&id, "PartnerMessage", "id")?;
         in_transaction(ctx, async |actor, txn| chain_partners::retry_message(actor, txn, id).await)
             .await
-            .map(PartnerMessage)
+            .map(|r| RetryPartnerMessagePayload::new(PartnerMessage(r)))
     }
 }

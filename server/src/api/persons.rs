@@ -4,6 +4,7 @@ use super::{
     context::{ContextExt, in_transaction},
     ids,
     loaders::PersonId,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -82,6 +83,11 @@ pub struct UpdatePersonInput {
     pub gender_identity: MaybeUndefined<String>,
 }
 
+payload! {
+    /// The result of `updatePerson`.
+    UpdatePersonPayload { person: Person }
+}
+
 #[derive(Default)]
 pub struct PersonMutation;
 
@@ -102,7 +108,7 @@ impl PersonMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: UpdatePersonInput,
-    ) -> AppResult<Person> {
+    ) -> AppResult<UpdatePersonPayload> {
         let command = UpdatePerson {
             id: ids::decode(&input.id, "Person", "input.id")?,
             given_name: input.given_name,
@@ -114,6 +120,6 @@ impl PersonMutation {
         };
         let (updated, ground) =
             in_transaction(ctx, async |actor, txn| persons::update_person(actor, txn, command).await).await?;
-        Ok(Person::read(ctx, updated, &ground))
+        Ok(UpdatePersonPayload::new(Person::read(ctx, updated, &ground)))
     }
 }

@@ -2,10 +2,12 @@
 //! a core task, actions with an owner and due date, and evaluations every six weeks.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -369,6 +371,31 @@ impl PlanQuery {
     }
 }
 
+payload! {
+    /// The result of `recordActionPlan`.
+    RecordActionPlanPayload { action_plan: ActionPlan, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `addGoal`.
+    AddGoalPayload { goal: Goal, action_plan: ActionPlan = |r| r.0.plan_id }
+}
+
+payload! {
+    /// The result of `reviseGoal`.
+    ReviseGoalPayload { goal: Goal, action_plan: ActionPlan = |r| r.0.plan_id }
+}
+
+payload! {
+    /// The result of `recordActionDone`.
+    RecordActionDonePayload { goal_action: GoalAction, goal: Goal = |r| r.0.goal_id }
+}
+
+payload! {
+    /// The result of `recordEvaluation`.
+    RecordEvaluationPayload { evaluation: Evaluation, action_plan: ActionPlan = |r| r.0.plan_id }
+}
+
 #[derive(Default)]
 pub struct PlanMutation;
 
@@ -380,7 +407,7 @@ impl PlanMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordActionPlanInput,
-    ) -> AppResult<ActionPlan> {
+    ) -> AppResult<RecordActionPlanPayload> {
         let command = RecordActionPlan {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             drawn_up_on: input.drawn_up_on.map(|d| d.0),
@@ -389,7 +416,7 @@ impl PlanMutation {
         };
         in_transaction(ctx, async |actor, txn| plans::record_action_plan(actor, txn, command).await)
             .await
-            .map(ActionPlan)
+            .map(|r| RecordActionPlanPayload::new(ActionPlan(r)))
     }
 
     /// Adds a goal (with its actions) to a plan.
@@ -397,11 +424,11 @@ impl PlanMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")] input: AddGoalInput,
-    ) -> AppResult<Goal> {
+    ) -> AppResult<AddGoalPayload> {
         let plan_id = ids::decode(&input.plan_id, "ActionPlan", "input.planId")?;
         in_transaction(ctx, async |actor, txn| plans::add_goal(actor, txn, plan_id, input.goal.command()).await)
             .await
-            .map(Goal)
+            .map(|r| AddGoalPayload::new(Goal(r)))
     }
 
     /// Rewords a goal or ties it to other sub-goals or another core task (bijstellen).
@@ -410,14 +437,16 @@ impl PlanMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: ReviseGoalInput,
-    ) -> AppResult<Goal> {
+    ) -> AppResult<ReviseGoalPayload> {
         let command = plans::ReviseGoal {
             goal_id: ids::decode(&input.id, "Goal", "input.id")?,
             text: input.text,
             sub_goals: input.sub_goals,
             core_task: input.core_task,
         };
-        in_transaction(ctx, async |actor, txn| plans::revise_goal(actor, txn, command).await).await.map(Goal)
+        in_transaction(ctx, async |actor, txn| plans::revise_goal(actor, txn, command).await)
+            .await
+            .map(|r| ReviseGoalPayload::new(Goal(r)))
     }
 
     /// Marks an action done.
@@ -426,13 +455,13 @@ impl PlanMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordActionDoneInput,
-    ) -> AppResult<GoalAction> {
+    ) -> AppResult<RecordActionDonePayload> {
         let action_id = ids::decode(&input.action_id, "GoalAction", "input.actionId")?;
         in_transaction(ctx, async |actor, txn| {
             plans::record_action_done(actor, txn, action_id, input.done_on.map(|d| d.0)).await
         })
         .await
-        .map(GoalAction)
+        .map(|r| RecordActionDonePayload::new(GoalAction(r)))
     }
 
     /// Records an evaluation of the plan with progress on every goal and who took part.
@@ -441,10 +470,10 @@ impl PlanMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordEvaluationInput,
-    ) -> AppResult<Evaluation> {
+    ) -> AppResult<RecordEvaluationPayload> {
         let command = input.into_command()?;
         in_transaction(ctx, async |actor, txn| plans::record_evaluation(actor, txn, command).await)
             .await
-            .map(Evaluation)
+            .map(|r| RecordEvaluationPayload::new(Evaluation(r)))
     }
 }

@@ -5,6 +5,7 @@ use super::{
     context::{ContextExt, in_transaction},
     ids,
     organisation::Location,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -165,6 +166,16 @@ impl QualityQuery {
     }
 }
 
+payload! {
+    /// The result of `saveQualityAssessment`.
+    SaveQualityAssessmentPayload { quality_assessment: QualityAssessment }
+}
+
+payload! {
+    /// The result of `signQualityAssessment`.
+    SignQualityAssessmentPayload { quality_assessment: QualityAssessment }
+}
+
 #[derive(Default)]
 pub struct QualityMutation;
 
@@ -176,7 +187,7 @@ impl QualityMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: SaveQualityAssessmentInput,
-    ) -> AppResult<QualityAssessment> {
+    ) -> AppResult<SaveQualityAssessmentPayload> {
         let cmd = SaveAssessment {
             location_id: ids::decode(&input.location_id, "Location", "input.locationId")?,
             year: input.year,
@@ -185,7 +196,9 @@ impl QualityMutation {
         };
         let (location_id, year) = (cmd.location_id, cmd.year);
         in_transaction(ctx, async |actor, txn| quality::save(actor, txn, cmd).await).await?;
-        Ok(QualityAssessment(quality::assessment(ctx.db(), ctx.actor()?, location_id, year).await?))
+        Ok(SaveQualityAssessmentPayload::new(QualityAssessment(
+            quality::assessment(ctx.db(), ctx.actor()?, location_id, year).await?,
+        )))
     }
 
     /// Signs the self-assessment: every item scored, the improvement plan written. Signed, it
@@ -196,10 +209,12 @@ impl QualityMutation {
         #[graphql(desc = "The location whose self-assessment is signed.")] location_id: ID,
         #[graphql(desc = "The calendar year the self-assessment covers.")] year: i32,
         #[graphql(desc = "The day it was signed (not in the future).")] signed_on: Option<Date>,
-    ) -> AppResult<QualityAssessment> {
+    ) -> AppResult<SignQualityAssessmentPayload> {
         let location_id = ids::decode(&location_id, "Location", "locationId")?;
         let signed_on = signed_on.map(|d| d.0);
         in_transaction(ctx, async |actor, txn| quality::sign(actor, txn, location_id, year, signed_on).await).await?;
-        Ok(QualityAssessment(quality::assessment(ctx.db(), ctx.actor()?, location_id, year).await?))
+        Ok(SignQualityAssessmentPayload::new(QualityAssessment(
+            quality::assessment(ctx.db(), ctx.actor()?, location_id, year).await?,
+        )))
     }
 }

@@ -2,12 +2,14 @@
 //! and child were informed; the organisation's policy of registering at admission.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     loaders::MessagesAbout,
     method::{read_records, recorded_by},
     organisation::Worker,
     partners::PartnerMessage,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -243,6 +245,26 @@ pub struct ReferenceIndexPolicyInput {
     pub contact_email: Option<String>,
 }
 
+payload! {
+    /// The result of `registerReferenceIndexSignal`.
+    RegisterReferenceIndexSignalPayload { reference_index_signal: ReferenceIndexSignal, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `withdrawReferenceIndexSignal`.
+    WithdrawReferenceIndexSignalPayload { reference_index_signal: ReferenceIndexSignal, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `recordReferenceIndexInformed`.
+    RecordReferenceIndexInformedPayload { reference_index_signal: ReferenceIndexSignal, child: Child = |r| r.0.child_id }
+}
+
+payload! {
+    /// The result of `setReferenceIndexPolicy`.
+    SetReferenceIndexPolicyPayload { reference_index_policy: ReferenceIndexPolicy }
+}
+
 #[derive(Default)]
 pub struct ReferenceIndexMutation;
 
@@ -255,7 +277,7 @@ impl ReferenceIndexMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RegisterReferenceIndexSignalInput,
-    ) -> AppResult<ReferenceIndexSignal> {
+    ) -> AppResult<RegisterReferenceIndexSignalPayload> {
         let command = RegisterSignal {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             contact_worker_id: input
@@ -269,7 +291,7 @@ impl ReferenceIndexMutation {
         };
         in_transaction(ctx, async |actor, txn| reference_index::register_signal(actor, txn, command).await)
             .await
-            .map(ReferenceIndexSignal)
+            .map(|r| RegisterReferenceIndexSignalPayload::new(ReferenceIndexSignal(r)))
     }
 
     /// Withdraws a signal; the Verwijsindex gets the reason code only.
@@ -278,13 +300,13 @@ impl ReferenceIndexMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: WithdrawReferenceIndexSignalInput,
-    ) -> AppResult<ReferenceIndexSignal> {
+    ) -> AppResult<WithdrawReferenceIndexSignalPayload> {
         let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
         in_transaction(ctx, async |actor, txn| {
             reference_index::withdraw_signal(actor, txn, id, input.reason, input.note).await
         })
         .await
-        .map(ReferenceIndexSignal)
+        .map(|r| WithdrawReferenceIndexSignalPayload::new(ReferenceIndexSignal(r)))
     }
 
     /// Records that the parent (and the child from 12) were told of the registration, by you.
@@ -293,12 +315,12 @@ impl ReferenceIndexMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordReferenceIndexInformedInput,
-    ) -> AppResult<ReferenceIndexSignal> {
+    ) -> AppResult<RecordReferenceIndexInformedPayload> {
         let id = ids::decode(&input.id, "ReferenceIndexSignal", "input.id")?;
         let (parent, child) = (input.parent_informed_on.map(|d| d.0), input.child_informed_on.map(|d| d.0));
         in_transaction(ctx, async |actor, txn| reference_index::record_informed(actor, txn, id, parent, child).await)
             .await
-            .map(ReferenceIndexSignal)
+            .map(|r| RecordReferenceIndexInformedPayload::new(ReferenceIndexSignal(r)))
     }
 
     /// Sets the organisation's Verwijsindex practice (admin or team lead). Registering at
@@ -308,7 +330,7 @@ impl ReferenceIndexMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: ReferenceIndexPolicyInput,
-    ) -> AppResult<ReferenceIndexPolicy> {
+    ) -> AppResult<SetReferenceIndexPolicyPayload> {
         let command = SetPolicy {
             register_at_admission: input.register_at_admission,
             contact_phone: input.contact_phone,
@@ -316,6 +338,6 @@ impl ReferenceIndexMutation {
         };
         let saved =
             in_transaction(ctx, async |actor, txn| reference_index::set_policy(actor, txn, command).await).await?;
-        Ok((&saved).into())
+        Ok(SetReferenceIndexPolicyPayload::new((&saved).into()))
     }
 }

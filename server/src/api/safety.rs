@@ -2,11 +2,13 @@
 //! versioned safety plan in the child's words, and the Meldcode track a "niet goed genoeg" opens.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     loaders::TrajectoryOf,
     method::{check, decode_into, read_records, recorded_by},
     organisation::Worker,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -401,6 +403,28 @@ pub struct CloseReportingCodeTrackInput {
     pub note: Option<String>,
 }
 
+payload! {
+    /// The result of `recordSafetyAssessment`.
+    RecordSafetyAssessmentPayload { safety_assessment: SafetyAssessment, child: Child = |r| r.0.child_id }
+}
+payload! {
+    /// The result of `recordSafetyPlan`.
+    RecordSafetyPlanPayload { safety_plan: SafetyPlan, child: Child = |r| r.0.child_id }
+}
+payload! {
+    /// The result of `recordReportingCodeStep`.
+    RecordReportingCodeStepPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id }
+}
+payload! {
+    /// The result of `closeReportingCodeTrack`.
+    CloseReportingCodeTrackPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id }
+}
+payload! {
+    /// The result of `openReportingCodeTrack`. `child` is null for a child who did not come to
+    /// the shelter.
+    OpenReportingCodeTrackPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id }
+}
+
 #[derive(Default)]
 pub struct SafetyMutation;
 
@@ -413,11 +437,11 @@ impl SafetyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordSafetyAssessmentInput,
-    ) -> AppResult<SafetyAssessment> {
+    ) -> AppResult<RecordSafetyAssessmentPayload> {
         let command = input.into_command()?;
         in_transaction(ctx, async |actor, txn| safety::record_safety_assessment(actor, txn, command).await)
             .await
-            .map(SafetyAssessment)
+            .map(|r| RecordSafetyAssessmentPayload::new(SafetyAssessment(r)))
     }
 
     /// Records a new version of the child's safety plan; it becomes the current one. Only the
@@ -427,7 +451,7 @@ impl SafetyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordSafetyPlanInput,
-    ) -> AppResult<SafetyPlan> {
+    ) -> AppResult<RecordSafetyPlanPayload> {
         let command = RecordSafetyPlan {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             child_language_text: input.child_language_text,
@@ -437,7 +461,7 @@ impl SafetyMutation {
         };
         in_transaction(ctx, async |actor, txn| safety::record_safety_plan(actor, txn, command).await)
             .await
-            .map(SafetyPlan)
+            .map(|r| RecordSafetyPlanPayload::new(SafetyPlan(r)))
     }
 
     /// Records a step of a Meldcode track (who: the viewer; when; outcome; decision).
@@ -446,7 +470,7 @@ impl SafetyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordReportingCodeStepInput,
-    ) -> AppResult<ReportingCodeTrack> {
+    ) -> AppResult<RecordReportingCodeStepPayload> {
         let command = RecordReportingCodeStep {
             track_id: ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?,
             step: input.step,
@@ -457,7 +481,7 @@ impl SafetyMutation {
         };
         in_transaction(ctx, async |actor, txn| safety::record_reporting_code_step(actor, txn, command).await)
             .await
-            .map(ReportingCodeTrack)
+            .map(|r| RecordReportingCodeStepPayload::new(ReportingCodeTrack(r)))
     }
 
     /// Closes a Meldcode track: once step 5 is decided, or without a report when steps 1 to 3
@@ -467,7 +491,7 @@ impl SafetyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: CloseReportingCodeTrackInput,
-    ) -> AppResult<ReportingCodeTrack> {
+    ) -> AppResult<CloseReportingCodeTrackPayload> {
         let command = CloseReportingCodeTrack {
             track_id: ids::decode(&input.track_id, "ReportingCodeTrack", "input.trackId")?,
             closed_on: input.closed_on.map(|d| d.0),
@@ -476,7 +500,7 @@ impl SafetyMutation {
         };
         in_transaction(ctx, async |actor, txn| safety::close_reporting_code_track(actor, txn, command).await)
             .await
-            .map(ReportingCodeTrack)
+            .map(|r| CloseReportingCodeTrackPayload::new(ReportingCodeTrack(r)))
     }
 
     /// Opens a Meldcode track on a signal: a risk at the first contact, a disclosure, an
@@ -487,7 +511,7 @@ impl SafetyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: OpenReportingCodeTrackInput,
-    ) -> AppResult<ReportingCodeTrack> {
+    ) -> AppResult<OpenReportingCodeTrackPayload> {
         let command = OpenReportingCodeTrack {
             child_id: ids::decode_any(&input.child_id, &["Child", "Person"], "input.childId")?,
             signal: input.signal,
@@ -496,6 +520,6 @@ impl SafetyMutation {
         };
         in_transaction(ctx, async |actor, txn| safety::open_reporting_code_track(actor, txn, command).await)
             .await
-            .map(ReportingCodeTrack)
+            .map(|r| OpenReportingCodeTrackPayload::new(ReportingCodeTrack(r)))
     }
 }

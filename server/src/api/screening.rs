@@ -2,10 +2,12 @@
 //! `domain::screening`, never typed in by a worker.
 
 use super::{
+    children::Child,
     context::{ContextExt, in_transaction},
     ids,
     method::{read_records, recorded_by},
     organisation::Worker,
+    payload::payload,
     scalars::Date,
 };
 use crate::{
@@ -242,6 +244,16 @@ impl ScreeningQuery {
     }
 }
 
+payload! {
+    /// The result of `recordScreening`.
+    RecordScreeningPayload { screening: Screening, child: Child = |r| r.row.child_id }
+}
+
+payload! {
+    /// The result of `recordScreeningFollowUp`.
+    RecordScreeningFollowUpPayload { screening: Screening, child: Child = |r| r.row.child_id }
+}
+
 #[derive(Default)]
 pub struct ScreeningMutation;
 
@@ -253,7 +265,7 @@ impl ScreeningMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordScreeningInput,
-    ) -> AppResult<Screening> {
+    ) -> AppResult<RecordScreeningPayload> {
         let command = RecordScreening {
             child_id: ids::decode(&input.child_id, "Child", "input.childId")?,
             instrument: input.instrument,
@@ -270,7 +282,7 @@ impl ScreeningMutation {
         let saved =
             in_transaction(ctx, async |actor, txn| cases::screening::record_screening(actor, txn, command).await)
                 .await?;
-        Screening::new(saved)
+        Screening::new(saved).map(RecordScreeningPayload::new)
     }
 
     /// Records that the result was discussed with the parent and the child, and what follows
@@ -280,7 +292,7 @@ impl ScreeningMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "What to record or change; its fields are described on the input type.")]
         input: RecordScreeningFollowUpInput,
-    ) -> AppResult<Screening> {
+    ) -> AppResult<RecordScreeningFollowUpPayload> {
         let command = RecordScreeningFollowUp {
             screening_id: ids::decode(&input.screening_id, "Screening", "input.screeningId")?,
             discussed_with_parent_on: input.discussed_with_parent_on.map(|d| d.0),
@@ -292,7 +304,7 @@ impl ScreeningMutation {
             cases::screening::record_screening_follow_up(actor, txn, command).await
         })
         .await?;
-        Screening::new(saved)
+        Screening::new(saved).map(RecordScreeningFollowUpPayload::new)
     }
 }
 

@@ -68,10 +68,15 @@ pub async fn update_network_member(
 }
 
 /// Removes a person from the child's network.
-pub async fn remove_network_member(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid) -> AppResult<()> {
+pub async fn remove_network_member(
+    actor: Actor<'_>,
+    txn: &DatabaseTransaction,
+    id: Uuid,
+) -> AppResult<network_member::Model> {
     let (w, found) = member_for_write(actor, txn, id).await?;
     network_member::Entity::delete_by_id(found.id).exec(txn).await?;
-    w.log(AccessAction::Delete, AREA).await
+    w.log(AccessAction::Delete, AREA).await?;
+    Ok(found)
 }
 
 /// Validates a member and checks its person within the organisation.

@@ -218,7 +218,7 @@ async fn simultaneous_admissions_of_one_bsn_register_it_once() {
         .gql(&org.lead_token, "{ families(first: 1) { edges { node { members { person { id } } } } } }", json!({}))
         .await;
     let child = family["families"]["edges"][0]["node"]["members"][1]["person"]["id"].clone();
-    let q = "mutation($id: ID!) { updatePerson(input: { id: $id, bsn: \"111222333\" }) { id } }";
+    let q = "mutation($id: ID!) { updatePerson(input: { id: $id, bsn: \"111222333\" }) { person { id } } }";
     let err = app.gql_error(&org.worker_token, q, json!({ "id": child })).await;
     assert_eq!(
         (err["extensions"]["code"].clone(), err["extensions"]["field"].clone()),
@@ -227,7 +227,7 @@ async fn simultaneous_admissions_of_one_bsn_register_it_once() {
     );
 }
 
-const ADVANCE: &str = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase endReason endDate phaseHistory { toPhase } } } }";
+const ADVANCE: &str = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { child { trajectory { phase endReason endDate phaseHistory { toPhase } } } } }";
 
 #[tokio::test]
 async fn phases_advance_in_order_and_closing_needs_an_end_reason() {
@@ -251,7 +251,7 @@ async fn phases_advance_in_order_and_closing_needs_an_end_reason() {
     let reason = "crisisopvang: intake volgt";
     let t =
         app.gql(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "phase1ExitReason": reason } })).await;
-    assert_eq!(t["advancePhase"]["trajectory"]["phase"], "PHASE_2");
+    assert_eq!(t["advancePhase"]["child"]["trajectory"]["phase"], "PHASE_2");
     let err = app.gql_error(&org.lead_token, ADVANCE, json!({ "input": { "childId": child, "to": "PHASE_3" } })).await;
     assert_eq!(err["extensions"]["field"], "input.expectedDepartureOn");
     let departure = (today() + chrono::Days::new(30)).to_string();
@@ -262,7 +262,7 @@ async fn phases_advance_in_order_and_closing_needs_an_end_reason() {
             json!({ "input": { "childId": child, "to": "PHASE_3", "expectedDepartureOn": departure } }),
         )
         .await;
-    assert_eq!(t["advancePhase"]["trajectory"]["phase"], "PHASE_3");
+    assert_eq!(t["advancePhase"]["child"]["trajectory"]["phase"], "PHASE_3");
 
     let err = app
         .gql_error(
@@ -288,7 +288,7 @@ async fn phases_advance_in_order_and_closing_needs_an_end_reason() {
     let t = app
         .gql(&org.worker_token, ADVANCE, json!({ "input": { "childId": child, "to": "CLOSED", "endReason": "INDEPENDENT_HOUSING", "aftercareDecision": "WARM_HANDOVER" } }))
         .await;
-    let t = &t["advancePhase"]["trajectory"];
+    let t = &t["advancePhase"]["child"]["trajectory"];
     assert_eq!(t["phase"], "CLOSED");
     assert_eq!(t["endReason"], "INDEPENDENT_HOUSING");
     assert_eq!(t["endDate"], today().to_string());
@@ -307,7 +307,7 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
     let child = family["children"][0]["id"].clone();
 
     // A baby born in the shelter joins the family, with custody by the mother.
-    let add = "mutation($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { children { person { givenName } trajectory { phase } custodians { id } } } }";
+    let add = "mutation($input: AddFamilyMemberInput!) { addFamilyMember(input: $input) { family { children { person { givenName } trajectory { phase } custodians { id } } } } }";
     let data = app
         .gql(
             &org.worker_token,
@@ -318,7 +318,7 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
                         "responsibleWorkerId": Org::worker_gid(&org.worker) } } }),
         )
         .await;
-    let kids = data["addFamilyMember"]["children"].as_array().unwrap();
+    let kids = data["addFamilyMember"]["family"]["children"].as_array().unwrap();
     assert_eq!(kids.len(), 2);
     assert_eq!(kids[1]["custodians"][0]["id"], mum);
 
@@ -335,7 +335,7 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
         .await;
 
     // Correcting a person: BSN checked, date of birth checked against their role.
-    let update = "mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { givenName bsn } }";
+    let update = "mutation($input: UpdatePersonInput!) { updatePerson(input: $input) { person { givenName bsn } } }";
     let err = app.gql_error(&org.worker_token, update, json!({ "input": { "id": mum, "bsn": "123456789" } })).await;
     assert_eq!(err["extensions"]["field"], "input.bsn");
     let err =
@@ -343,21 +343,24 @@ async fn members_are_added_persons_updated_workers_assigned_and_families_moved()
     assert_eq!(err["extensions"]["field"], "input.dateOfBirth");
     let p =
         app.gql(&org.worker_token, update, json!({ "input": { "id": mum, "givenName": "Sarah", "bsn": null } })).await;
-    assert_eq!(p["updatePerson"], json!({ "givenName": "Sarah", "bsn": null }));
+    assert_eq!(p["updatePerson"]["person"], json!({ "givenName": "Sarah", "bsn": null }));
 
     // Only a team lead assigns a responsible worker, and only a child and family worker.
-    let assign = "mutation($input: AssignResponsibleWorkerInput!) { assignResponsibleWorker(input: $input) { trajectory { responsibleWorker { name } } } }";
+    let assign = "mutation($input: AssignResponsibleWorkerInput!) { assignResponsibleWorker(input: $input) { child { trajectory { responsibleWorker { name } } } } }";
     let input = json!({ "input": { "childId": child, "workerId": Org::worker_gid(&org.other_worker) } });
     assert_eq!(app.gql_error(&org.worker_token, assign, input.clone()).await["extensions"]["code"], "FORBIDDEN");
     let bad = json!({ "input": { "childId": child, "workerId": Org::worker_gid(&org.admin) } });
     assert_eq!(app.gql_error(&org.lead_token, assign, bad).await["extensions"]["field"], "input.workerId");
     let data = app.gql(&org.lead_token, assign, input).await;
-    assert_eq!(data["assignResponsibleWorker"]["trajectory"]["responsibleWorker"]["name"], org.other_worker.name);
+    assert_eq!(
+        data["assignResponsibleWorker"]["child"]["trajectory"]["responsibleWorker"]["name"],
+        org.other_worker.name
+    );
 
-    let mv = "mutation($input: MoveFamilyInput!) { moveFamily(input: $input) { location { name } } }";
+    let mv = "mutation($input: MoveFamilyInput!) { moveFamily(input: $input) { family { location { name } } } }";
     let to = server::api::ids::encode("Location", org.ambulant_location.id).0;
     let data = app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": to } })).await;
-    assert_eq!(data["moveFamily"]["location"]["name"], "Ambulant team");
+    assert_eq!(data["moveFamily"]["family"]["location"]["name"], "Ambulant team");
     let err =
         app.gql_error(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": to } })).await;
     assert_eq!(err["extensions"]["field"], "input.locationId");
@@ -372,7 +375,7 @@ async fn a_family_s_placements_are_kept_when_it_moves() {
     let mut input = family_input(&org, 1);
     input["admissionDate"] = json!(days_ago(30));
     let family = admit(&app, &org, input).await;
-    let mv = "mutation($input: MoveFamilyInput!) { moveFamily(input: $input) { placements { location { name } from until } } }";
+    let mv = "mutation($input: MoveFamilyInput!) { moveFamily(input: $input) { family { placements { location { name } from until } } } }";
     let (safe, ambulant) = (org.location_id(), server::api::ids::encode("Location", org.ambulant_location.id).0);
     for (moved_on, field) in
         [(days_ago(31), "input.movedOn"), ((today() + chrono::Days::new(1)).to_string(), "input.movedOn")]
@@ -399,7 +402,7 @@ async fn a_family_s_placements_are_kept_when_it_moves() {
     let back =
         app.gql(&org.worker_token, mv, json!({ "input": { "familyId": family["id"], "locationId": safe } })).await;
     assert_eq!(
-        back["moveFamily"]["placements"],
+        back["moveFamily"]["family"]["placements"],
         json!([
             { "location": { "name": "Safe house" }, "from": days_ago(30), "until": days_ago(10) },
             { "location": { "name": "Ambulant team" }, "from": days_ago(10), "until": today().to_string() },

@@ -59,7 +59,7 @@ async fn reads_and_changes_are_logged_with_who_what_where_and_why() {
     let mum = family["members"][0]["person"]["id"].clone();
     app.gql(
         &org.worker_token,
-        "mutation($id: ID!) { updatePerson(input: { id: $id, givenName: \"Sarah\" }) { id } }",
+        "mutation($id: ID!) { updatePerson(input: { id: $id, givenName: \"Sarah\" }) { person { id } } }",
         json!({ "id": mum }),
     )
     .await;

@@ -105,7 +105,7 @@ impl Walk<'_> {
     }
 
     async fn contact(&self, kind: &str, day: u64, topics: &[&str], core_tasks: &[&str]) {
-        let q = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+        let q = "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id } } }";
         self.run(
             q,
             json!({ "childId": self.child, "kind": kind, "heldOn": self.on(day), "summary": "Gesprek gevoerd.",
@@ -115,28 +115,31 @@ impl Walk<'_> {
     }
 
     async fn climate(&self, day: u64, met: &[&str]) {
-        let q = "mutation($input: RecordLivingClimateCheckInput!) { recordLivingClimateCheck(input: $input) { id } }";
+        let q = "mutation($input: RecordLivingClimateCheckInput!) { recordLivingClimateCheck(input: $input) { livingClimateCheck { id } } }";
         self.run(q, json!({ "childId": self.child, "checkedOn": self.on(day), "met": met })).await;
     }
 
     async fn activity(&self, kind: &str, day: u64, continues: bool) {
-        let q = "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { id } }";
+        let q = "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { activities { id } } }";
         self.run(q, json!({ "kind": kind, "description": "Samen met andere kinderen.", "heldOn": self.on(day), "continuesAfterDeparture": continues,
             "children": [{ "childId": self.child, "tookPart": true, "parentTookPart": false }] })).await;
     }
 
     async fn confirm(&self, key: &str) {
-        let q = "mutation($input: ConfirmBoardResultInput!) { confirmBoardResult(input: $input) { key achievedOn } }";
+        let q = "mutation($input: ConfirmBoardResultInput!) { confirmBoardResult(input: $input) { confirmedBoardResult { key achievedOn } } }";
         let r =
             self.run(q, json!({ "childId": self.child, "key": key, "note": "Besproken in het teamoverleg." })).await;
-        assert_eq!(r["confirmBoardResult"], json!({ "key": key, "achievedOn": today().to_string() }));
+        assert_eq!(
+            r["confirmBoardResult"]["confirmedBoardResult"],
+            json!({ "key": key, "achievedOn": today().to_string() })
+        );
     }
 
     async fn advance(&self, input: Value) {
         let mut input = input;
         input["childId"] = self.child.clone();
         self.run(
-            "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }",
+            "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { child { trajectory { phase } } } }",
             input,
         )
         .await;
@@ -220,30 +223,30 @@ async fn the_board_follows_one_child_through_all_three_phases() {
     assert_eq!(b["SHOW_CHILD_AROUND"]["importance"], "OPTIONAL");
 
     // ── Phase 1: every activity of bijlage 1 recorded.
-    w.run("mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }", json!({
+    w.run("mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { firstContact { id } } }", json!({
         "childId": child, "contactOn": w.on(1), "warmWelcome": true, "houseRulesExplained": true, "complaintsProcedureExplained": true,
         "confidantExplained": true, "riskViolence": true, "networkMappedWithParent": true })).await;
     w.run(
-        "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }",
+        "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { intake { id } } }",
         json!({
         "childId": child, "heldOn": w.on(2), "educationKind": "SCHOOL", "educationName": "De Regenboog",
         "existingHelp": "Schoolmaatschappelijk werk sinds vorig jaar." }),
     )
     .await;
-    w.run("mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }", json!({
+    w.run("mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { safetyAssessment { id } } }", json!({
         "childId": child, "assessedOn": w.on(3), "worries": "Vader dreigde Daan mee te nemen.", "safetyGoals": "Daan is veilig op school.",
         "judgement": "NOT_GOOD_ENOUGH", "scores": [{ "respondent": "WORKER", "score": 3 }] })).await;
-    w.run("mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }", json!({
+    w.run("mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { safetyPlan { version } } }", json!({
         "childId": child, "childLanguageText": "Als papa bij school komt, ga ik naar juf Anja.", "agreedBy": ["Sara", "Daan"],
         "reviewOn": (today() + Days::new(30)).to_string() })).await;
     let sdq = (1..=25).map(|i| json!({ "item": i, "answer": "CERTAINLY_TRUE" })).collect::<Vec<_>>();
     let screening = w
         .run(
-            "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id band } }",
+            "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { screening { id band } } }",
             json!({
         "childId": child, "instrument": "SDQ", "informant": "PARENT", "administeredOn": w.on(4), "answers": sdq }),
         )
-        .await["recordScreening"]
+        .await["recordScreening"]["screening"]
         .clone();
     assert_eq!(screening["band"], "ABNORMAL");
     w.expect(
@@ -262,7 +265,7 @@ async fn the_board_follows_one_child_through_all_three_phases() {
     .await;
     // A raised score asks for a referral; it is discussed with the mother and one follows.
     w.run(
-        "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { id } }",
+        "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { screening { id } } }",
         json!({
         "screeningId": screening["id"], "discussedWithParentOn": w.on(5), "followUp": "REFERRAL" }),
     )
@@ -271,9 +274,9 @@ async fn the_board_follows_one_child_through_all_three_phases() {
     w.contact("CHILD_TALK", 6, &[], &["CHILD_IN_VIEW"]).await;
     w.contact("NETWORK_CONTACT", 7, &[], &["NETWORK"]).await;
     w.contact("PARENT_TALK", 11, &[], &["LIVING_CLIMATE"]).await;
-    w.run("mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }", json!({
+    w.run("mutation($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id } } }", json!({
         "childId": child, "purpose": "CHILD_SUPPORT", "decision": "GIVEN", "decidedBy": [mum, dad], "decidedOn": w.on(1) })).await;
-    w.run("mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { id } }", json!({
+    w.run("mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { nonAccompanyingParent { id } } }", json!({
         "childId": child, "personId": dad, "investigatedOn": w.on(6), "hasCustody": true, "risk": "CONCERNS",
         "informedHow": "Schriftelijk, via zijn advocaat, over school en gezondheid.", "contactArrangement": "Begeleid contact, eens per twee weken.",
         "outcome": "KEPT_INFORMED" })).await;
@@ -288,7 +291,7 @@ async fn the_board_follows_one_child_through_all_three_phases() {
         ],
     )
     .await;
-    w.run("mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id } }", json!({
+    w.run("mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { actionPlan { id } } }", json!({
         "childId": child, "drawnUpOn": w.on(9), "childLanguageSummary": "We zorgen dat je veilig bent.",
         "goals": [{ "text": "Daan voelt zich veilig op school", "subGoals": ["A", "B"], "coreTask": "CHILD_IN_VIEW",
                     "actions": [{ "description": "Afspraken met school maken", "owner": "moeder", "dueOn": w.on(16) }] }] })).await;
@@ -297,7 +300,7 @@ async fn the_board_follows_one_child_through_all_three_phases() {
         "name": name, "relation": relation, "contactSafe": true, "agreedToBeNamed": true, "whatTheyCanDo": can_do } })
     };
     w.run(
-        "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id } }",
+        "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { networkMember { id } } }",
         member("Juf Anja", "TEACHER", None),
     )
     .await;
@@ -311,7 +314,7 @@ async fn the_board_follows_one_child_through_all_three_phases() {
     // A result no record shows is confirmed by the worker; one the records show is not.
     assert_eq!(b["WORKING_RELATIONSHIP_BEGUN"]["state"], "DUE");
     w.confirm("WORKING_RELATIONSHIP_BEGUN").await;
-    let confirm = "mutation($input: ConfirmBoardResultInput!) { confirmBoardResult(input: $input) { key } }";
+    let confirm = "mutation($input: ConfirmBoardResultInput!) { confirmBoardResult(input: $input) { confirmedBoardResult { key } } }";
     for key in ["CHILD_FEELS_WELCOME", "ACQUAINTANCE", "NO_SUCH_ITEM"] {
         let e = app.gql_error(&org.worker_token, confirm, json!({ "input": { "childId": child, "key": key } })).await;
         assert_eq!(
@@ -341,12 +344,12 @@ async fn the_board_follows_one_child_through_all_three_phases() {
     .await;
     w.contact("CHILD_TALK", 14, &[], &["CHILD_IN_VIEW"]).await;
     w.run(
-        "mutation($input: AddInvolvementInput!) { addInvolvement(input: $input) { id } }",
+        "mutation($input: AddInvolvementInput!) { addInvolvement(input: $input) { involvement { id } } }",
         json!({
         "childId": child, "professionalName": "Mirjam (GGZ jeugd)", "role": "Traumabehandeling", "since": w.on(15) }),
     )
     .await;
-    w.run("mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }", json!({
+    w.run("mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { safetyAssessment { id } } }", json!({
         "childId": child, "assessedOn": w.on(15), "worries": "Minder dreiging.", "safetyGoals": "Daan is veilig op school.",
         "judgement": "GOOD_ENOUGH", "scores": [{ "respondent": "WORKER", "score": 6 }] })).await;
     w.contact("NETWORK_CONTACT", 16, &["SOCIAL_TIES"], &["NETWORK"]).await;
@@ -368,7 +371,7 @@ async fn the_board_follows_one_child_through_all_three_phases() {
         .await;
     let plan = &plan["child"]["actionPlan"];
     w.run(
-        "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { id } }",
+        "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { evaluation { id } } }",
         json!({
         "planId": plan["id"], "heldOn": w.on(22), "parentTookPart": true, "childTookPart": true,
         "progress": [{ "goalId": plan["goals"][0]["id"], "status": "IN_PROGRESS" }] }),
@@ -398,19 +401,19 @@ async fn the_board_follows_one_child_through_all_three_phases() {
     w.activity("FAREWELL", 28, false).await;
     w.activity("SPORT", 29, true).await;
     w.run(
-        "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id } }",
+        "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { networkMember { id } } }",
         member("Oma Jansen", "FAMILY", Some("Haalt Daan twee keer per week uit school.")),
     )
     .await;
     // The warm handover to the neighbourhood team, with consent, linked to the decision.
-    w.run("mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }", json!({
+    w.run("mutation($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id } } }", json!({
         "childId": child, "purpose": "HANDOVER", "partnerId": team.id, "scope": ["IDENTITY"], "decision": "GIVEN", "decidedBy": [mum, dad] })).await;
-    let handover = app.gql(&org.worker_token, "mutation($input: CreateHandoverInput!) { createHandover(input: $input) { id } }", json!({ "input": {
-        "familyId": family["id"], "partnerId": team.id, "direction": "OUTFLOW", "reason": "Eigen woning in de wijk.", "question": "Gezinsbegeleiding." } })).await["createHandover"]["id"].clone();
-    let decide = "mutation($input: DecideAftercareInput!) { decideAftercare(input: $input) { trajectory { aftercareDecision aftercareHandoverId safetyMonitoring } } }";
+    let handover = app.gql(&org.worker_token, "mutation($input: CreateHandoverInput!) { createHandover(input: $input) { handover { id } } }", json!({ "input": {
+        "familyId": family["id"], "partnerId": team.id, "direction": "OUTFLOW", "reason": "Eigen woning in de wijk.", "question": "Gezinsbegeleiding." } })).await["createHandover"]["handover"]["id"].clone();
+    let decide = "mutation($input: DecideAftercareInput!) { decideAftercare(input: $input) { child { trajectory { aftercareDecision aftercareHandoverId safetyMonitoring } } } }";
     let decided = w.run(decide, json!({ "childId": child, "decision": "WARM_HANDOVER", "handoverId": handover,
         "safetyMonitoring": "Het wijkteam belt moeder de eerste maand wekelijks; school meldt zorgen aan het wijkteam." })).await;
-    assert_eq!(decided["decideAftercare"]["trajectory"]["aftercareHandoverId"], handover);
+    assert_eq!(decided["decideAftercare"]["child"]["trajectory"]["aftercareHandoverId"], handover);
     let b = w
         .expect(
             "PHASE_3",
@@ -426,8 +429,12 @@ async fn the_board_follows_one_child_through_all_three_phases() {
     assert_eq!(b["CLOSE_THE_SUPPORT"]["reason"], format!("due by {}", today() + Days::new(21)));
 
     // The team accepts the handover: the follow-up help is arranged.
-    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": handover }))
-        .await;
+    app.gql(
+        &org.worker_token,
+        "mutation($id: ID!) { sendHandover(id: $id) { handover { status } } }",
+        json!({ "id": handover }),
+    )
+    .await;
     assert_eq!(app.deliver().await, 1);
     let handover_id = server::api::ids::uuid_of(handover.as_str().unwrap(), "Handover").unwrap();
     team.sim.send("de-haven", &TeamMessage::Accepted { handover_id }).await;
@@ -499,8 +506,7 @@ async fn the_new_records_refuse_bad_input_on_their_field_and_write_nothing() {
     };
     let bad = |f: &str| vec![("BAD_USER_INPUT".to_string(), f.to_string())];
 
-    let parent =
-        "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { id } }";
+    let parent = "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { nonAccompanyingParent { id } } }";
     assert_eq!(
         refused(parent, json!({ "childId": child, "risk": "NONE_KNOWN", "outcome": "NOT_REACHABLE" })).await,
         bad("input.personId")
@@ -512,7 +518,7 @@ async fn the_new_records_refuse_bad_input_on_their_field_and_write_nothing() {
     let as_mother = json!({ "childId": child, "personId": mum, "risk": "NONE_KNOWN", "outcome": "NOT_REACHABLE" });
     assert_eq!(refused(parent, as_mother).await, bad("input.personId"), "the mother came along");
 
-    let climate = "mutation($input: RecordLivingClimateCheckInput!) { recordLivingClimateCheck(input: $input) { id } }";
+    let climate = "mutation($input: RecordLivingClimateCheckInput!) { recordLivingClimateCheck(input: $input) { livingClimateCheck { id } } }";
     let later = json!({ "childId": child, "met": ["HOUSING_SAFE", "CLIMATE_SUFFICIENT", "FOCUS_ON_DEPARTURE"] });
     assert_eq!(
         refused(climate, later).await,
@@ -520,7 +526,7 @@ async fn the_new_records_refuse_bad_input_on_their_field_and_write_nothing() {
         "items of phases 2 and 3"
     );
 
-    let activity = "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { id } }";
+    let activity = "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { activities { id } } }";
     assert_eq!(
         refused(activity, json!({ "kind": "PLAY", "description": " ", "children": [] })).await,
         [bad("input.description"), bad("input.children")].concat()
@@ -531,19 +537,19 @@ async fn the_new_records_refuse_bad_input_on_their_field_and_write_nothing() {
     let stranger = json!({ "kind": "PLAY", "description": "Spel", "children": [{ "childId": toddler, "tookPart": true }, { "childId": other["children"][0]["id"], "tookPart": true }] });
     assert_eq!(refused(activity, stranger).await[0].0, "NOT_FOUND");
 
-    let psycho = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { id } }";
+    let psycho = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { psychoEducation { id } } }";
     let not_taken =
         json!({ "childId": child, "audience": "PARENT", "form": "GROUP", "tookPart": false, "durationMinutes": 90 });
     assert_eq!(refused(psycho, not_taken).await, bad("input.durationMinutes"));
 
-    let screen = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id } }";
+    let screen = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { screening { id } } }";
     let answers: Vec<Value> = (1..=25).map(|i| json!({ "item": i, "answer": "NOT_TRUE" })).collect();
     let teacher = json!({ "childId": child, "instrument": "SDQ", "informant": "TEACHER", "answers": answers });
     assert_eq!(refused(screen, teacher).await, bad("input.filledInBy"), "who filled in the teacher form");
     let parent_form = json!({ "childId": child, "instrument": "SDQ", "informant": "PARENT", "filledInBy": "WORKER", "answers": answers });
     assert_eq!(refused(screen, parent_form).await, bad("input.filledInBy"));
 
-    let decide = "mutation($input: DecideAftercareInput!) { decideAftercare(input: $input) { id } }";
+    let decide = "mutation($input: DecideAftercareInput!) { decideAftercare(input: $input) { child { id } } }";
     assert_eq!(
         refused(decide, json!({ "childId": child, "decision": "NO_FOLLOW_UP_NEEDED" })).await[0].0,
         "CONFLICT",
@@ -560,21 +566,25 @@ async fn the_new_records_refuse_bad_input_on_their_field_and_write_nothing() {
         );
     }
     // What fits is kept, with who recorded it; the teacher form says who filled it in.
-    let kept = app.gql(t, "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { filledInBy } }",
+    let kept = app.gql(t, "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { screening { filledInBy } } }",
         json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "TEACHER", "filledInBy": "WORKER", "answers": answers } })).await;
-    assert_eq!(kept["recordScreening"]["filledInBy"], "WORKER");
-    let p = app.gql(t, "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { audience form external tookPart durationMinutes recordedBy { name } } }",
+    assert_eq!(kept["recordScreening"]["screening"]["filledInBy"], "WORKER");
+    let p = app.gql(t, "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { psychoEducation { audience form external tookPart durationMinutes recordedBy { name } } } }",
         json!({ "input": { "childId": child, "audience": "CHILD", "form": "GROUP", "external": true, "tookPart": true, "durationMinutes": 90, "topic": "Kindergroep 'Ik ben niet alleen'" } })).await;
-    assert_eq!(p["recordPsychoEducation"]["durationMinutes"], 90);
-    assert!(p["recordPsychoEducation"]["recordedBy"]["name"].is_string());
-    let c = app.gql(t, "mutation($input: RecordLivingClimateCheckInput!) { recordLivingClimateCheck(input: $input) { phase met notMet } }",
+    assert_eq!(p["recordPsychoEducation"]["psychoEducation"]["durationMinutes"], 90);
+    assert!(p["recordPsychoEducation"]["psychoEducation"]["recordedBy"]["name"].is_string());
+    let c = app.gql(t, "mutation($input: RecordLivingClimateCheckInput!) { recordLivingClimateCheck(input: $input) { livingClimateCheck { phase met notMet } } }",
         json!({ "input": { "childId": toddler, "met": ["HOUSING_SAFE"] } })).await;
-    assert_eq!(c["recordLivingClimateCheck"]["met"], json!(["HOUSING_SAFE"]));
-    assert_eq!(c["recordLivingClimateCheck"]["notMet"].as_array().unwrap().len(), 5, "the rest of phase 1's checklist");
-    let a = app.gql(t, "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { kind tookPart } }", json!({ "input": {
+    assert_eq!(c["recordLivingClimateCheck"]["livingClimateCheck"]["met"], json!(["HOUSING_SAFE"]));
+    assert_eq!(
+        c["recordLivingClimateCheck"]["livingClimateCheck"]["notMet"].as_array().unwrap().len(),
+        5,
+        "the rest of phase 1's checklist"
+    );
+    let a = app.gql(t, "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { activities { kind tookPart } } }", json!({ "input": {
         "kind": "OUTING", "description": "Naar de kinderboerderij", "children": [{ "childId": child, "tookPart": false }, { "childId": toddler, "tookPart": true }] } })).await;
     assert_eq!(
-        a["recordActivity"],
+        a["recordActivity"]["activities"],
         json!([{ "kind": "OUTING", "tookPart": false }, { "kind": "OUTING", "tookPart": true }]),
         "in the order given"
     );
@@ -602,7 +612,7 @@ async fn the_new_records_refuse_bad_input_on_their_field_and_write_nothing() {
         );
     }
     // A note on a screening goes with a follow-up.
-    let follow = "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { id } }";
+    let follow = "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { screening { id } } }";
     let sdq_id = app.gql(t, "query($id: ID!) { child(id: $id) { screenings { id } } }", json!({ "id": child })).await["child"]["screenings"][0]["id"].clone();
     assert_eq!(refused(follow, json!({ "screeningId": sdq_id, "note": "besproken" })).await, bad("input.note"));
 

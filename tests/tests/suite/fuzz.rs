@@ -82,7 +82,7 @@ async fn text_inputs_are_stored_as_sent_or_refused_as_the_caller_s_error() {
         let (status, body) = app
             .post(
                 Some(t),
-                "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { givenName familyName } }",
+                "mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { givenName familyName } } }",
                 json!({ "i": input }),
             )
             .await;
@@ -90,7 +90,7 @@ async fn text_inputs_are_stored_as_sent_or_refused_as_the_caller_s_error() {
             accepted += 1;
             // Names are stored without surrounding white space.
             assert_eq!(
-                body["data"]["updatePerson"],
+                body["data"]["updatePerson"]["person"],
                 json!({ "givenName": given.trim(), "familyName": family_name.trim() }),
                 "read back as sent"
             );
@@ -104,13 +104,13 @@ async fn text_inputs_are_stored_as_sent_or_refused_as_the_caller_s_error() {
         let (status, body) = app
             .post(
                 Some(t),
-                "mutation($i: RecordContactInput!) { recordContact(input: $i) { summary agreements } }",
+                "mutation($i: RecordContactInput!) { recordContact(input: $i) { contact { summary agreements } } }",
                 json!({ "i": input }),
             )
             .await;
         if caller_error_or_data(status, &body, &input) {
             accepted += 1;
-            let back = &body["data"]["recordContact"];
+            let back = &body["data"]["recordContact"]["contact"];
             assert!(
                 as_sent(&back["summary"], &summary) && as_sent(&back["agreements"], &agreements),
                 "{back} for {input}"
@@ -125,8 +125,9 @@ async fn text_inputs_are_stored_as_sent_or_refused_as_the_caller_s_error() {
         input["members"][0]["bsn"] = json!(rng.text());
         input["members"][1]["familyName"] = json!(rng.text());
         let literal = graphql_literal(&input);
-        let (status, body) =
-            app.post(Some(t), &format!("mutation {{ admitFamily(input: {literal}) {{ id }} }}"), json!({})).await;
+        let (status, body) = app
+            .post(Some(t), &format!("mutation {{ admitFamily(input: {literal}) {{ family {{ id }} }} }}"), json!({}))
+            .await;
         if caller_error_or_data(status, &body, &input) { accepted += 1 } else { refused += 1 }
     }
     assert!(
@@ -138,7 +139,7 @@ async fn text_inputs_are_stored_as_sent_or_refused_as_the_caller_s_error() {
     let err = app
         .gql_error(
             t,
-            "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }",
+            "mutation($i: RecordContactInput!) { recordContact(input: $i) { contact { id } } }",
             json!({ "i": {
             "childId": child, "kind": "CHILD_TALK", "summary": "before\u{0}after" } }),
         )

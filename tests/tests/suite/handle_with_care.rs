@@ -5,8 +5,9 @@ use integrations::simulator::{SimClient, school::School};
 use serde_json::{Value, json};
 use tests::*;
 
-const SEND: &str = "mutation($input: SendHandleWithCareInput!) { sendHandleWithCare(input: $input) {
-    id incidentKind dueBy onTime plannedConversationId message { status kind } school { name } } }";
+const SEND: &str =
+    "mutation($input: SendHandleWithCareInput!) { sendHandleWithCare(input: $input) { handleWithCareNotice {
+    id incidentKind dueBy onTime plannedConversationId message { status kind } school { name } } } }";
 
 async fn school_partner(app: &TestApp, org: &Org) -> (std::sync::Arc<School>, Value) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -21,8 +22,9 @@ async fn school_partner(app: &TestApp, org: &Org) -> (std::sync::Arc<School>, Va
             { "name": "Ilse de Vries", "role": "intern begeleider", "phone": "030-2", "email": "ilse@wilg.nl", "handleWithCare": true },
         ],
     });
-    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id capabilities { sends } } }";
-    let partner = app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"].clone();
+    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { chainPartner { id capabilities { sends } } } }";
+    let partner =
+        app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"]["chainPartner"].clone();
     assert_eq!(partner["capabilities"]["sends"], json!(["HANDLE_WITH_CARE_NOTICE"]));
     school.common.add_client(SimClient {
         client_id: "de-haven".into(),
@@ -51,11 +53,11 @@ async fn a_school_gets_exactly_name_date_of_birth_and_the_code_word_before_the_n
     // Each precondition in turn gives a clear error, and nothing is queued.
     let e = code_of(&app.gql_error(&org.worker_token, SEND, send.clone()).await);
     assert!(e.0 == "BAD_USER_INPUT" && e.1.contains("no school"), "{e:?}");
-    let enrol = "mutation($input: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $input) { school { name } parentsInformedOn } }";
+    let enrol = "mutation($input: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $input) { schoolEnrolment { school { name } parentsInformedOn } } }";
     app.gql(&org.worker_token, enrol, json!({ "input": { "childId": child, "schoolId": partner["id"] } })).await;
     let e = code_of(&app.gql_error(&org.worker_token, SEND, send.clone()).await);
     assert!(e.1.contains("no Handle with Care agreement"), "{e:?}");
-    let agree = "mutation($input: CooperationAgreementInput!) { recordCooperationAgreement(input: $input) { agreementSignedOn } }";
+    let agree = "mutation($input: CooperationAgreementInput!) { recordCooperationAgreement(input: $input) { chainPartner { agreementSignedOn } } }";
     app.gql(&org.lead_token, agree, json!({ "input": { "partnerId": partner["id"], "signedOn": days_ago(100) } }))
         .await;
     let e = code_of(&app.gql_error(&org.worker_token, SEND, send.clone()).await);
@@ -68,10 +70,10 @@ async fn a_school_gets_exactly_name_date_of_birth_and_the_code_word_before_the_n
     assert_eq!(entities::outbox_message::Entity::find().all(&app.db).await.unwrap().len(), 0);
     use sea_orm::EntityTrait;
 
-    let consent = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }";
+    let consent = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id } } }";
     let given = json!({ "input": { "childId": child, "purpose": "HANDLE_WITH_CARE", "partnerKind": "SCHOOL", "scope": ["IDENTITY"], "decision": "GIVEN", "decidedBy": [mum] } });
     app.gql(&org.worker_token, consent, given).await;
-    let sent = app.gql(&org.worker_token, SEND, send).await["sendHandleWithCare"].clone();
+    let sent = app.gql(&org.worker_token, SEND, send).await["sendHandleWithCare"]["handleWithCareNotice"].clone();
     assert_eq!(sent["message"]["status"], "QUEUED");
     assert_eq!(sent["onTime"], Value::Null, "on its way, still in time");
     let due: chrono::DateTime<chrono::Utc> = sent["dueBy"].as_str().unwrap().parse().unwrap();
@@ -105,10 +107,11 @@ async fn a_school_gets_exactly_name_date_of_birth_and_the_code_word_before_the_n
     assert_eq!(talk["heldOn"], Value::Null);
     assert!(talk["participants"].to_string().contains("Ilse de Vries (Basisschool De Wilg)"));
     assert_eq!(talk["id"], sent["plannedConversationId"]);
-    let held = "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { heldOn kind } }";
+    let held =
+        "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { contact { heldOn kind } } }";
     let summary = "Met moeder en juf Ilse afgesproken hoe de school Sam deze weken opvangt.";
     let r = app.gql(&org.worker_token, held, json!({ "input": { "contactId": talk["id"], "summary": summary } })).await;
-    assert_eq!(r["recordContactHeld"]["kind"], "THREE_WAY_TALK");
+    assert_eq!(r["recordContactHeld"]["contact"]["kind"], "THREE_WAY_TALK");
 
     // Issue 14, item 10: the notice is a Node.
     let kinds = child_records_are_nodes(&app, &org.worker_token, &json!(child)).await;
@@ -121,19 +124,19 @@ async fn without_a_designated_contact_or_an_active_connection_nothing_is_sent() 
     let org = org(&app, "de-haven").await;
     let input = json!({ "slug": "de-eik", "name": "De Eik", "kind": "SCHOOL",
         "contactPersons": [{ "name": "Juf Anna", "role": "leerkracht", "phone": null, "email": null }] });
-    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id } }";
-    let partner = app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"].clone();
+    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { chainPartner { id } } }";
+    let partner =
+        app.gql(&org.admin_token, q, json!({ "input": input })).await["createChainPartner"]["chainPartner"].clone();
     let family = admit(&app, &org, without_bsn(family_input(&org, 2))).await;
     let child = family["children"][1]["id"].as_str().unwrap().to_string();
-    let enrol =
-        "mutation($input: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $input) { parentsInformedOn } }";
+    let enrol = "mutation($input: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $input) { schoolEnrolment { parentsInformedOn } } }";
     app.gql(
         &org.worker_token,
         enrol,
         json!({ "input": { "childId": child, "schoolId": partner["id"], "parentsInformedOn": days_ago(1) } }),
     )
     .await;
-    let agree = "mutation($input: CooperationAgreementInput!) { recordCooperationAgreement(input: $input) { agreementSignedOn } }";
+    let agree = "mutation($input: CooperationAgreementInput!) { recordCooperationAgreement(input: $input) { chainPartner { agreementSignedOn } } }";
     app.gql(&org.admin_token, agree, json!({ "input": { "partnerId": partner["id"], "signedOn": days_ago(10) } }))
         .await;
     let send = json!({ "input": { "childId": child, "incidentKind": "POLICE_INVOLVEMENT", "occurredAt": chrono::Utc::now().to_rfc3339() } });

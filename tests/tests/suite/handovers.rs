@@ -11,12 +11,13 @@ use serde_json::{Value, json};
 use tests::*;
 
 async fn consent(app: &TestApp, org: &Org, child: &Value, mum: &Value, team: &Value, scope: Value) {
-    let q = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }";
+    let q = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id } } }";
     let input = json!({ "input": { "childId": child, "purpose": "HANDOVER", "partnerId": team, "scope": scope, "decision": "GIVEN", "decidedBy": [mum] } });
     app.gql(&org.worker_token, q, input).await;
 }
 
-const CREATE: &str = "mutation($input: CreateHandoverInput!) { createHandover(input: $input) { id status } }";
+const CREATE: &str =
+    "mutation($input: CreateHandoverInput!) { createHandover(input: $input) { handover { id status } } }";
 const PREVIEW: &str = "query($id: ID!) { handoverPreview(id: $id) { package omittedParts { childId part reason } } }";
 
 async fn status(app: &TestApp, org: &Org, family: &Value) -> Value {
@@ -34,7 +35,7 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     let family = admit(&app, &org, input).await;
     let (child0, child1) = (family["children"][0]["id"].clone(), family["children"][1]["id"].clone());
     let mum = family["members"][0]["person"]["id"].clone();
-    let add = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id } }";
+    let add = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { networkMember { id } } }";
     for (name, agreed) in [("Oma Jansen", true), ("Buurman Piet", false)] {
         let member = json!({ "name": name, "relation": "FAMILY", "contactSafe": true, "agreedToBeNamed": agreed });
         app.gql(&org.worker_token, add, json!({ "input": { "childId": child0, "member": member } })).await;
@@ -49,7 +50,7 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
         "question": "Ambulante gezinsbegeleiding en een vinger aan de pols bij de veiligheid.",
         "wentWell": "Sam en Kind1 vonden snel hun plek op school.", "safetyMonitoring": "Wijkteam belt moeder wekelijks de eerste maand.",
     } });
-    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"]["handover"].clone();
     assert_eq!(h["status"], "DRAFT");
 
     let preview = app.gql(&org.worker_token, PREVIEW, json!({ "id": h["id"] })).await["handoverPreview"].clone();
@@ -74,8 +75,11 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     );
     assert!(!text.contains("111222333"), "the mother's BSN is not part of a child's package");
 
-    let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
-    assert_eq!(app.gql(&org.worker_token, send, json!({ "id": h["id"] })).await["sendHandover"]["status"], "SENT");
+    let send = "mutation($id: ID!) { sendHandover(id: $id) { handover { status } } }";
+    assert_eq!(
+        app.gql(&org.worker_token, send, json!({ "id": h["id"] })).await["sendHandover"]["handover"]["status"],
+        "SENT"
+    );
     assert_eq!(
         app.gql_error(&org.worker_token, send, json!({ "id": h["id"] })).await["extensions"]["code"],
         "CONFLICT"
@@ -93,13 +97,17 @@ async fn an_outflowing_family_is_handed_over_warmly_within_consent() {
     let s = status(&app, &org, &family["id"]).await;
     assert_eq!((s["status"].as_str(), s["message"]["status"].as_str()), (Some("ACCEPTED"), Some("ACKNOWLEDGED")));
 
-    let meeting = "mutation($input: RecordHandoverMeetingInput!) { recordHandoverMeeting(input: $input) { status meetingHeldOn } }";
+    let meeting = "mutation($input: RecordHandoverMeetingInput!) { recordHandoverMeeting(input: $input) { handover { status meetingHeldOn } } }";
     let m = app.gql(&org.worker_token, meeting, json!({ "input": { "id": h["id"], "heldOn": today().to_string(), "notes": "Kennismaking bij moeder thuis." } })).await;
-    assert_eq!(m["recordHandoverMeeting"]["status"], "MEETING_HELD");
+    assert_eq!(m["recordHandoverMeeting"]["handover"]["status"], "MEETING_HELD");
     let done = app
-        .gql(&org.worker_token, "mutation($id: ID!) { completeHandover(id: $id) { status } }", json!({ "id": h["id"] }))
+        .gql(
+            &org.worker_token,
+            "mutation($id: ID!) { completeHandover(id: $id) { handover { status } } }",
+            json!({ "id": h["id"] }),
+        )
         .await;
-    assert_eq!(done["completeHandover"]["status"], "COMPLETED");
+    assert_eq!(done["completeHandover"]["handover"]["status"], "COMPLETED");
 }
 
 /// A team refers Fatima and her daughter Yasmin.
@@ -140,7 +148,7 @@ async fn a_referral_admitted_several_times_at_once_is_admitted_once() {
     team.sim.send("de-haven", &referral()).await;
     let q = "{ referrals(status: RECEIVED) { id members { role givenName familyName dateOfBirth } } }";
     let r = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();
-    let admit = "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }";
+    let admit = "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { family { id } } }";
     let (admitted, refused) =
         app.at_once(&org.worker_token, admit, json!({ "input": admission_of(&org, &r) }), 6).await;
     assert_eq!((admitted, refused), (1, vec!["CONFLICT".to_string(); 5]));
@@ -153,7 +161,7 @@ pub(crate) async fn drafted(app: &TestApp, org: &Org, team: &Team, scope: Value)
     let family = admit(app, org, without_bsn(family_input(org, 1))).await;
     consent(app, org, &family["children"][0]["id"], &family["members"][0]["person"]["id"], &team.id, scope).await;
     let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
-    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"]["handover"].clone();
     (family, h)
 }
 
@@ -165,8 +173,12 @@ async fn a_partner_message_with_a_nul_character_is_refused() {
     let org = org(&app, "de-haven").await;
     let team = youth_team(&app, &org).await;
     let (family, h) = drafted(&app, &org, &team, json!(["IDENTITY"])).await;
-    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] }))
-        .await;
+    app.gql(
+        &org.worker_token,
+        "mutation($id: ID!) { sendHandover(id: $id) { handover { status } } }",
+        json!({ "id": h["id"] }),
+    )
+    .await;
     app.deliver().await;
     let handover_id = server::api::ids::uuid_of(h["id"].as_str().unwrap(), "Handover").unwrap();
     let body = serde_json::to_string(&TeamMessage::Declined { handover_id, reason: "Geen plek\u{0}.".into() }).unwrap();
@@ -187,7 +199,7 @@ async fn a_handover_sent_several_times_at_once_is_queued_once() {
     let org = org(&app, "de-haven").await;
     let team = youth_team(&app, &org).await;
     let (_, h) = drafted(&app, &org, &team, json!(["IDENTITY"])).await;
-    let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
+    let send = "mutation($id: ID!) { sendHandover(id: $id) { handover { status } } }";
     let (sent, refused) = app.at_once(&org.worker_token, send, json!({ "id": h["id"] }), 8).await;
     assert_eq!((sent, refused), (1, vec!["CONFLICT".to_string(); 7]));
     assert_eq!(outbox_message::Entity::find().count(&app.db).await.unwrap(), 1);
@@ -200,8 +212,8 @@ async fn without_consent_for_identity_nothing_is_sent_and_a_declined_handover_sa
     let team = youth_team(&app, &org).await;
     let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
     let create = json!({ "input": { "familyId": family["id"], "partnerId": team.id, "direction": "THROUGHFLOW", "reason": "Doorstroom", "question": "Opvang elders" } });
-    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"].clone();
-    let send = "mutation($id: ID!) { sendHandover(id: $id) { status } }";
+    let h = app.gql(&org.worker_token, CREATE, create).await["createHandover"]["handover"].clone();
+    let send = "mutation($id: ID!) { sendHandover(id: $id) { handover { status } } }";
     assert_eq!(
         app.gql_error(&org.worker_token, send, json!({ "id": h["id"] })).await["extensions"]["code"],
         "FORBIDDEN"
@@ -247,17 +259,20 @@ async fn a_referral_from_a_team_becomes_an_admission_and_duplicates_are_applied_
     let admitted = app
         .gql(
             &org.worker_token,
-            "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }",
+            "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { family { id } } }",
             json!({ "input": input.clone() }),
         )
         .await;
     let q = "{ referrals { status family { id } } }";
     let after = app.gql(&org.worker_token, q, json!({})).await["referrals"][0].clone();
-    assert_eq!((after["status"].as_str(), &after["family"]["id"]), (Some("ADMITTED"), &admitted["admitFamily"]["id"]));
+    assert_eq!(
+        (after["status"].as_str(), &after["family"]["id"]),
+        (Some("ADMITTED"), &admitted["admitFamily"]["family"]["id"])
+    );
     let again = app
         .gql_error(
             &org.worker_token,
-            "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { id } }",
+            "mutation($input: AdmitFamilyInput!) { admitFamily(input: $input) { family { id } } }",
             json!({ "input": input }),
         )
         .await;
@@ -291,8 +306,12 @@ async fn custodians_named_in_a_package_are_logged_when_previewed_and_sent() {
     assert!(reads_after > reads_before, "the mother's name was shown without a log entry");
 
     assert!(!logged(AccessAction::Export).await);
-    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] }))
-        .await;
+    app.gql(
+        &org.worker_token,
+        "mutation($id: ID!) { sendHandover(id: $id) { handover { status } } }",
+        json!({ "id": h["id"] }),
+    )
+    .await;
     assert!(logged(AccessAction::Export).await, "the mother's name left without a log entry");
 }
 
@@ -310,7 +329,7 @@ async fn the_safety_plan_goes_into_a_package_only_for_whoever_may_read_it() {
         "agreedBy": ["Sara"], "reviewOn": (today() + chrono::Days::new(30)).to_string() } });
     app.gql(
         &org.worker_token,
-        "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }",
+        "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { safetyPlan { version } } }",
         plan,
     )
     .await;
@@ -332,7 +351,7 @@ async fn the_safety_plan_goes_into_a_package_only_for_whoever_may_read_it() {
 
     app.gql(
         &org.other_worker_token,
-        "mutation($id: ID!) { sendHandover(id: $id) { status } }",
+        "mutation($id: ID!) { sendHandover(id: $id) { handover { status } } }",
         json!({ "id": h["id"] }),
     )
     .await;

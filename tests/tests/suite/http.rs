@@ -19,7 +19,7 @@ async fn get_runs_queries_but_never_mutations() {
     assert_eq!(res.status(), 200);
     assert!(res.json::<Value>().await.unwrap()["data"]["viewer"]["subject"].is_string());
 
-    let m = "mutation { updatePerson(input: { id: \"x\" }) { id } }";
+    let m = "mutation { updatePerson(input: { id: \"x\" }) { person { id } } }";
     let res =
         app.client.get(app.url("/graphql")).query(&[("query", m)]).bearer_auth(&org.lead_token).send().await.unwrap();
     assert_eq!(res.status(), 405);

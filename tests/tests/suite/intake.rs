@@ -3,8 +3,8 @@
 use serde_json::json;
 use tests::*;
 
-const FIRST: &str = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { contactOn warmWelcome riskViolence recordedBy { name } } }";
-const INTAKE: &str = "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { educationKind educationName childExperience participants { name organisationName role } } }";
+const FIRST: &str = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { firstContact { contactOn warmWelcome riskViolence recordedBy { name } } } }";
+const INTAKE: &str = "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { intake { educationKind educationName childExperience participants { name organisationName role } } } }";
 
 #[tokio::test]
 async fn first_contact_and_intake_are_recorded_per_trajectory() {
@@ -17,14 +17,14 @@ async fn first_contact_and_intake_are_recorded_per_trajectory() {
     let first = json!({ "childId": child, "warmWelcome": true, "houseRulesExplained": true, "complaintsProcedureExplained": true,
         "confidantExplained": false, "riskViolence": true, "networkMappedWithParent": true });
     let data = app.gql(&org.worker_token, FIRST, json!({ "input": first })).await;
-    assert_eq!(data["recordFirstContact"]["contactOn"], today().to_string());
-    assert_eq!(data["recordFirstContact"]["recordedBy"]["name"], org.worker.name);
+    assert_eq!(data["recordFirstContact"]["firstContact"]["contactOn"], today().to_string());
+    assert_eq!(data["recordFirstContact"]["firstContact"]["recordedBy"]["name"], org.worker.name);
 
     let intake = json!({ "childId": child, "educationKind": "SCHOOL", "educationName": "De Regenboog",
         "educationContactName": "Juf Anja", "childExperience": "Ik mis mijn kamer",
         "participants": [{ "name": "Sara Jansen", "role": "moeder" }, { "name": "Kees", "organisationName": "Wijkteam Noord", "role": "wijkteammedewerker" }] });
     let data = app.gql(&org.worker_token, INTAKE, json!({ "input": intake })).await;
-    assert_eq!(data["recordIntake"]["participants"].as_array().unwrap().len(), 2);
+    assert_eq!(data["recordIntake"]["intake"]["participants"].as_array().unwrap().len(), 2);
 
     let q = "query($id: ID!) { child(id: $id) { firstContact { warmWelcome riskViolence } intake { educationName participants { organisationName } } } }";
     let c = app.gql(&org.expert_token, q, json!({ "id": child })).await["child"].clone();

@@ -72,21 +72,24 @@ async fn another_organisations_objects_cannot_be_changed() {
     let person = family_a["members"][0]["person"]["id"].clone();
     let location_a = ids::encode("Location", a.secret_location.id).0;
     let mutations = [
-        ("mutation($id: ID!) { updatePerson(input: { id: $id, givenName: \"X\" }) { id } }", json!({ "id": person })),
         (
-            "mutation($id: ID!) { addFamilyMember(input: { familyId: $id, member: { role: OTHER_ADULT, givenName: \"X\", familyName: \"Y\", dateOfBirth: \"1980-01-01\" } }) { id } }",
+            "mutation($id: ID!) { updatePerson(input: { id: $id, givenName: \"X\" }) { person { id } } }",
+            json!({ "id": person }),
+        ),
+        (
+            "mutation($id: ID!) { addFamilyMember(input: { familyId: $id, member: { role: OTHER_ADULT, givenName: \"X\", familyName: \"Y\", dateOfBirth: \"1980-01-01\" } }) { family { id } } }",
             json!({ "id": family_a["id"] }),
         ),
         (
-            "mutation($id: ID!, $w: ID!) { assignResponsibleWorker(input: { childId: $id, workerId: $w }) { id } }",
+            "mutation($id: ID!, $w: ID!) { assignResponsibleWorker(input: { childId: $id, workerId: $w }) { child { id } } }",
             json!({ "id": child, "w": Org::worker_gid(&b.worker) }),
         ),
         (
-            "mutation($id: ID!) { advancePhase(input: { childId: $id, phase1ExitReason: \"x\" }) { id } }",
+            "mutation($id: ID!) { advancePhase(input: { childId: $id, phase1ExitReason: \"x\" }) { child { id } } }",
             json!({ "id": child }),
         ),
         (
-            "mutation($id: ID!, $l: ID!) { moveFamily(input: { familyId: $id, locationId: $l }) { id } }",
+            "mutation($id: ID!, $l: ID!) { moveFamily(input: { familyId: $id, locationId: $l }) { family { id } } }",
             json!({ "id": family_a["id"], "l": ids::encode("Location", b.ambulant_location.id).0 }),
         ),
     ];
@@ -99,7 +102,7 @@ async fn another_organisations_objects_cannot_be_changed() {
     let err = app
         .gql_error(
             &b.lead_token,
-            "mutation($id: ID!, $l: ID!) { moveFamily(input: { familyId: $id, locationId: $l }) { id } }",
+            "mutation($id: ID!, $l: ID!) { moveFamily(input: { familyId: $id, locationId: $l }) { family { id } } }",
             json!({ "id": family_b, "l": location_a }),
         )
         .await;

@@ -32,8 +32,12 @@ async fn a_handover_s_status_reaches_its_subscribers_within_the_organisation() {
     outsider.subscribe("h", "subscription { handoverChanged { id status } }", json!({})).await;
     outsider.subscribe("m", MESSAGES, json!({})).await;
 
-    app.gql(&org.worker_token, "mutation($id: ID!) { sendHandover(id: $id) { status } }", json!({ "id": h["id"] }))
-        .await;
+    app.gql(
+        &org.worker_token,
+        "mutation($id: ID!) { sendHandover(id: $id) { handover { status } } }",
+        json!({ "id": h["id"] }),
+    )
+    .await;
     let sent = worker.next("h").await;
     assert_eq!(sent["data"]["handoverChanged"]["status"], "SENT", "{sent}");
     assert_eq!(sent["data"]["handoverChanged"]["id"], h["id"]);
@@ -111,7 +115,7 @@ async fn the_agenda_is_sent_at_once_and_again_when_it_changes_and_every_child_is
 
     // Planning a talk with the child changes it.
     let planned_on = (today() + chrono::Days::new(3)).to_string();
-    let plan = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    let plan = "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id } } }";
     app.gql(
         &org.worker_token,
         plan,
@@ -208,7 +212,7 @@ async fn on_postgres_a_change_through_one_replica_reaches_the_subscribers_of_ano
     let mut live = LiveClient::connect(&ws(&replica), &org.worker_token).await;
     live.subscribe("a", query, json!({ "to": (today() + chrono::Days::new(30)).to_string() })).await;
     let before = live.next("a").await["data"]["agenda"].as_array().unwrap().len();
-    let plan = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    let plan = "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id } } }";
     let planned_on = (today() + chrono::Days::new(3)).to_string();
     app.gql(
         &org.worker_token,

@@ -18,6 +18,7 @@ mod method;
 mod norms;
 mod partner_grants;
 mod partners;
+mod payloads;
 mod schema;
 mod seed;
 mod statements;

@@ -7,15 +7,15 @@ use serde_json::{Value, json};
 use tests::*;
 
 const AGENDA: &str = "query($to: Date!) { agenda(to: $to) { kind dueOn overdue child { id } } }";
-const ADVANCE: &str = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
+const ADVANCE: &str =
+    "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { child { trajectory { phase } } } }";
 const CONTACT: &str =
-    "mutation($input: RecordContactInput!) { recordContact(input: $input) { id kind heldOn plannedOn } }";
-const SCREEN: &str = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { instrument informant total { score } band flag subscales { code score band } } }";
-const ASSESS: &str = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id judgement scores { respondent score } } }";
-const STEP: &str =
-    "mutation($input: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $input) { reachedStep } }";
-const CLOSE_TRACK: &str = "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { closedOn steps { step decision } } }";
-const PLAN: &str = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id goals { id subGoals coreTask actions { owner } } } }";
+    "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id kind heldOn plannedOn } } }";
+const SCREEN: &str = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { screening { instrument informant total { score } band flag subscales { code score band } } } }";
+const ASSESS: &str = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { safetyAssessment { id judgement scores { respondent score } } } }";
+const STEP: &str = "mutation($input: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $input) { reportingCodeTrack { reachedStep } } }";
+const CLOSE_TRACK: &str = "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { reportingCodeTrack { closedOn steps { step decision } } } }";
+const PLAN: &str = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { actionPlan { id goals { id subGoals coreTask actions { owner } } } } }";
 
 fn in_days(n: u64) -> String {
     (today() + Days::new(n)).to_string()
@@ -96,10 +96,10 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     assert_eq!(err["extensions"]["field"], "input.phase1ExitReason");
 
     // Phase 1: first contact, intake.
-    app.gql(t, "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }", json!({ "input": {
+    app.gql(t, "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { firstContact { id } } }", json!({ "input": {
         "childId": child, "contactOn": on(0), "warmWelcome": true, "houseRulesExplained": true, "complaintsProcedureExplained": true,
         "confidantExplained": true, "riskViolence": true, "riskTrauma": true, "networkMappedWithParent": true } })).await;
-    app.gql(t, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }", json!({ "input": {
+    app.gql(t, "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { intake { id } } }", json!({ "input": {
         "childId": child, "heldOn": on(2), "educationKind": "SCHOOL", "educationName": "De Regenboog", "educationContactName": "Juf Anja",
         "childExperience": "Ik mis papa soms, maar ik ben niet meer bang 's nachts." } })).await;
 
@@ -110,7 +110,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
         "toolsUsed": ["SAFE_AT_HOME_CARD"],
         "scores": [{ "respondent": "WORKER", "score": 3 }, { "respondent": "PARENT", "respondentPersonId": mum, "score": 4 },
                    { "respondent": "CHILD", "respondentName": "Daan", "score": 5 }] } })).await;
-    assert_eq!(assessment["recordSafetyAssessment"]["scores"].as_array().unwrap().len(), 3);
+    assert_eq!(assessment["recordSafetyAssessment"]["safetyAssessment"]["scores"].as_array().unwrap().len(), 3);
     let q = "query($id: ID!) { child(id: $id) { reportingCodeTracks { id reachedStep closedOn } } }";
     let track = app.gql(t, q, json!({ "id": child })).await["child"]["reportingCodeTracks"][0].clone();
     assert_eq!(track["reachedStep"], 0);
@@ -136,16 +136,16 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     assert_eq!(err["extensions"]["field"], "input.decision", "acute unsafety must be reported");
     let data =
         app.gql(t, STEP, json!({ "input": step(5, 7, json!({ "decision": "REPORT_AND_ORGANISE_HELP" })) })).await;
-    assert_eq!(data["recordReportingCodeStep"]["reachedStep"], 5);
+    assert_eq!(data["recordReportingCodeStep"]["reportingCodeTrack"]["reachedStep"], 5);
     let closed = app.gql(t, CLOSE_TRACK, json!({ "input": { "trackId": track_id, "closedOn": on(8) } })).await;
-    assert_eq!(closed["closeReportingCodeTrack"]["closedOn"], on(8));
+    assert_eq!(closed["closeReportingCodeTrack"]["reportingCodeTrack"]["closedOn"], on(8));
     assert_eq!(
-        closed["closeReportingCodeTrack"]["steps"][4],
+        closed["closeReportingCodeTrack"]["reportingCodeTrack"]["steps"][4],
         json!({ "step": 5, "decision": "REPORT_AND_ORGANISE_HELP" })
     );
 
     // Safety plan in the child's words.
-    app.gql(t, "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }", json!({ "input": {
+    app.gql(t, "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { safetyPlan { version } } }", json!({ "input": {
         "childId": child, "childLanguageText": "Als papa bij school komt, ga ik naar juf Anja.", "agreedBy": ["Sara", "Daan"],
         "agreements": [{ "who": "juf Anja", "what": "belt de opvang als vader op school komt", "when": "direct" }],
         "reviewOn": in_days(30) } })).await;
@@ -153,20 +153,20 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     // Screening: SDQ by parent and teacher, CRIES-13 by the child.
     let sdq = answers(&["CERTAINLY_TRUE"; 25]);
     let parent = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "PARENT", "administeredOn": on(10), "answers": sdq } })).await;
-    assert_eq!(parent["recordScreening"]["total"]["score"], 30);
-    assert_eq!(parent["recordScreening"]["band"], "ABNORMAL");
+    assert_eq!(parent["recordScreening"]["screening"]["total"]["score"], 30);
+    assert_eq!(parent["recordScreening"]["screening"]["band"], "ABNORMAL");
     let teacher_answers = answers(&["NOT_TRUE"; 25]);
     let teacher = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "TEACHER", "filledInBy": "TEACHER", "administeredOn": on(12), "answers": teacher_answers } })).await;
     assert_eq!(
-        teacher["recordScreening"]["total"]["score"], 10,
+        teacher["recordScreening"]["screening"]["total"]["score"], 10,
         "reverse-keyed items score 2 when answered 'not true'"
     );
-    assert_eq!(teacher["recordScreening"]["band"], "NORMAL");
+    assert_eq!(teacher["recordScreening"]["screening"]["band"], "NORMAL");
     let mut cries = vec!["OFTEN"; 6];
     cries.extend(["NOT_AT_ALL"; 7]);
     let c = app.gql(t, SCREEN, json!({ "input": { "childId": child, "instrument": "CRIES_13", "informant": "SELF", "administeredOn": on(12), "answers": answers(&cries) } })).await;
-    assert_eq!(c["recordScreening"]["total"]["score"], 30);
-    assert_eq!(c["recordScreening"]["flag"], "RAISED_PTSS_RISK");
+    assert_eq!(c["recordScreening"]["screening"]["total"]["score"], 30);
+    assert_eq!(c["recordScreening"]["screening"]["flag"], "RAISED_PTSS_RISK");
     // A nine-year-old does not fill in the SDQ self-report.
     let err = app.gql_error(t, SCREEN, json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "SELF", "answers": answers(&["NOT_TRUE"; 25]) } })).await;
     assert_eq!(err["extensions"]["field"], "input.informant");
@@ -178,10 +178,10 @@ async fn a_family_walks_through_every_phase_of_the_method() {
             { "text": "Daan voelt zich veilig op school", "subGoals": ["A", "B"], "coreTask": "CHILD_IN_VIEW",
               "actions": [{ "description": "Afspraken met school maken", "owner": "moeder", "dueOn": on(21) }] },
             { "text": "Mama en Daan praten over wat er thuis gebeurde", "subGoals": ["G", "J"], "coreTask": "PARENTS_AND_PARENTING" },
-        ] } })).await["recordActionPlan"].clone();
+        ] } })).await["recordActionPlan"]["actionPlan"].clone();
     let goals: Vec<Value> = plan["goals"].as_array().unwrap().iter().map(|g| g["id"].clone()).collect();
     assert_eq!(plan["goals"][0]["subGoals"], json!(["A", "B"]));
-    let add_member = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id contactSafe } }";
+    let add_member = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { networkMember { id contactSafe } } }";
     app.gql(
         t,
         add_member,
@@ -198,7 +198,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     .await;
 
     // Both parents with custody agree to Daan's own support.
-    app.gql(t, "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }", json!({ "input": {
+    app.gql(t, "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id } } }", json!({ "input": {
         "childId": child, "purpose": "CHILD_SUPPORT", "decision": "GIVEN", "decidedBy": [mum, dad], "decidedOn": on(1) } })).await;
 
     // Phase 1 is complete on the board; on to phase 2.
@@ -220,7 +220,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     }
     assert_eq!(done("CHILD_TALKS"), false);
     let moved = app.gql(t, ADVANCE, json!({ "input": { "childId": child, "effectiveOn": on(20) } })).await;
-    assert_eq!(moved["advancePhase"]["trajectory"]["phase"], "PHASE_2");
+    assert_eq!(moved["advancePhase"]["child"]["trajectory"]["phase"], "PHASE_2");
     // The end of phase 1 leaves the agenda; the talks and the first evaluation are overdue.
     let items = agenda(&app, t, &child, &today().to_string()).await;
     assert_eq!(
@@ -240,8 +240,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     app.gql(t, CONTACT, held("CHILD_TALK", (today() - Days::new(20)).to_string())).await;
     app.gql(t, CONTACT, held("CHILD_TALK", (today() - Days::new(6)).to_string())).await;
     app.gql(t, CONTACT, held("PARENT_TALK", (today() - Days::new(3)).to_string())).await;
-    let evaluation =
-        "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { progress { status score } } }";
+    let evaluation = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { evaluation { progress { status score } } } }";
     let progress = json!([{ "goalId": goals[0], "score": 7, "status": "IN_PROGRESS" }]);
     let err = app.gql_error(t, evaluation, json!({ "input": { "planId": plan["id"], "parentTookPart": true, "childTookPart": true, "progress": progress } })).await;
     assert_eq!(err["extensions"]["field"], "input.progress", "every goal is evaluated");
@@ -256,7 +255,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
         "participants": ["Sara", "Wendy", "Juf Anja"] } }),
         )
         .await;
-    assert_eq!(planned["recordContact"]["heldOn"], Value::Null);
+    assert_eq!(planned["recordContact"]["contact"]["heldOn"], Value::Null);
 
     let items = agenda(&app, t, &child, &in_days(10)).await;
     assert_eq!(
@@ -276,8 +275,8 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     );
 
     // Holding the planned driegesprek takes it off the agenda.
-    let hold = "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { heldOn } }";
-    let id = planned["recordContact"]["id"].clone();
+    let hold = "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { contact { heldOn } } }";
+    let id = planned["recordContact"]["contact"]["id"].clone();
     let err = app.gql_error(t, hold, json!({ "input": { "contactId": id } })).await;
     assert_eq!(err["extensions"]["field"], "input.summary");
     app.gql(t, hold, json!({ "input": { "contactId": id, "summary": "Afspraken met school gemaakt." } })).await;
@@ -288,7 +287,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
     let err = app.gql_error(t, ADVANCE, json!({ "input": { "childId": child } })).await;
     assert_eq!(err["extensions"]["field"], "input.expectedDepartureOn");
     let moved = app.gql(t, ADVANCE, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(20) } })).await;
-    assert_eq!(moved["advancePhase"]["trajectory"]["phase"], "PHASE_3");
+    assert_eq!(moved["advancePhase"]["child"]["trajectory"]["phase"], "PHASE_3");
     assert_eq!(agenda(&app, t, &child, &in_days(10)).await.len(), 2, "the talks go on in phase 3");
     let closed = app
         .gql(
@@ -298,7 +297,7 @@ async fn a_family_walks_through_every_phase_of_the_method() {
         "aftercareDecision": "WARM_HANDOVER" } }),
         )
         .await;
-    assert_eq!(closed["advancePhase"]["trajectory"]["phase"], "CLOSED");
+    assert_eq!(closed["advancePhase"]["child"]["trajectory"]["phase"], "CLOSED");
     assert!(agenda(&app, t, &child, &in_days(60)).await.is_empty(), "nothing is due for a closed trajectory");
     let board = app.gql(t, "query($id: ID!) { child(id: $id) { board { key done } } }", json!({ "id": child })).await;
     let open: Vec<&Value> =
@@ -336,10 +335,17 @@ async fn the_safety_plan_is_for_the_responsible_worker_lead_and_expert() {
     let org = org(&app, "haven").await;
     let f = admit(&app, &org, family_input(&org, 1)).await;
     let child = f["children"][0]["id"].clone();
-    let record = "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }";
+    let record =
+        "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { safetyPlan { version } } }";
     let input = |text: &str| json!({ "input": { "childId": child, "childLanguageText": text, "agreedBy": ["Sara"], "reviewOn": in_days(14) } });
-    assert_eq!(app.gql(&org.worker_token, record, input("Versie een")).await["recordSafetyPlan"]["version"], 1);
-    assert_eq!(app.gql(&org.lead_token, record, input("Versie twee")).await["recordSafetyPlan"]["version"], 2);
+    assert_eq!(
+        app.gql(&org.worker_token, record, input("Versie een")).await["recordSafetyPlan"]["safetyPlan"]["version"],
+        1
+    );
+    assert_eq!(
+        app.gql(&org.lead_token, record, input("Versie twee")).await["recordSafetyPlan"]["safetyPlan"]["version"],
+        2
+    );
     let err = app.gql_error(&org.other_worker_token, record, input("Niet van mij")).await;
     assert_eq!(err["extensions"]["code"], "FORBIDDEN");
 
@@ -409,7 +415,8 @@ async fn bad_method_input_names_the_field_and_writes_nothing() {
     assert_eq!(err["extensions"]["field"], "input.summary");
     let err = app.gql_error(t, PLAN, json!({ "input": { "childId": child, "childLanguageSummary": "Plan", "goals": [{ "text": "Doel", "subGoals": [], "coreTask": "NETWORK" }] } })).await;
     assert_eq!(err["extensions"]["field"], "input.goals[0].subGoals");
-    let add_member = "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { id } }";
+    let add_member =
+        "mutation($input: AddNetworkMemberInput!) { addNetworkMember(input: $input) { networkMember { id } } }";
     let err = app.gql_error(t, add_member, json!({ "input": { "childId": child, "member": { "name": "Oom Piet", "relation": "FAMILY", "contactSafe": false } } })).await;
     assert_eq!(err["extensions"]["field"], "input.member.restrictions");
 
@@ -480,7 +487,8 @@ async fn the_overdue_filter_agrees_with_the_computed_cadence() {
         children.push(id);
     }
     let late_plan = children.last().unwrap().clone();
-    let plan = "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { version } }";
+    let plan =
+        "mutation($input: RecordSafetyPlanInput!) { recordSafetyPlan(input: $input) { safetyPlan { version } } }";
     app.gql(
         t,
         CONTACT,
@@ -550,16 +558,16 @@ async fn contacts_record_duration_topics_and_a_talk_with_the_child_alone() {
     let admitted = admit(&app, &org, family(&org, &days_ago(10))).await;
     let child = admitted["children"][0]["id"].clone();
     let t = &org.worker_token;
-    let q = "mutation($input: RecordContactInput!) { recordContact(input: $input) { kind durationMinutes topics individual } }";
+    let q = "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { kind durationMinutes topics individual } } }";
     let talk = json!({ "input": { "childId": child, "kind": "CHILD_TALK", "summary": "Tekenen over thuis.", "durationMinutes": 30, "individual": true } });
     assert_eq!(
-        app.gql(t, q, talk).await["recordContact"],
+        app.gql(t, q, talk).await["recordContact"]["contact"],
         json!({ "kind": "CHILD_TALK", "durationMinutes": 30, "topics": [], "individual": true })
     );
     let parents = json!({ "input": { "childId": child, "kind": "PARENT_TALK", "summary": "Over slapen en school.", "durationMinutes": 45,
         "topics": ["PSYCHO_EDUCATION", "PARENTING_SUPPORT"] } });
     assert_eq!(
-        app.gql(t, q, parents).await["recordContact"]["topics"],
+        app.gql(t, q, parents).await["recordContact"]["contact"]["topics"],
         json!(["PSYCHO_EDUCATION", "PARENTING_SUPPORT"])
     );
     for (input, field) in [
@@ -588,15 +596,14 @@ async fn contacts_record_duration_topics_and_a_talk_with_the_child_alone() {
     let planned = app
         .gql(
             t,
-            "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }",
+            "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id } } }",
             json!({ "input": { "childId": child, "kind": "CHILD_TALK", "plannedOn": in_days(2) } }),
         )
-        .await["recordContact"]["id"]
+        .await["recordContact"]["contact"]["id"]
         .clone();
-    let held =
-        "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { durationMinutes individual } }";
+    let held = "mutation($input: RecordContactHeldInput!) { recordContactHeld(input: $input) { contact { durationMinutes individual } } }";
     let r = app.gql(t, held, json!({ "input": { "contactId": planned, "summary": "Samen met zus gespeeld.", "durationMinutes": 20, "individual": false } })).await;
-    assert_eq!(r["recordContactHeld"], json!({ "durationMinutes": 20, "individual": false }));
+    assert_eq!(r["recordContactHeld"]["contact"], json!({ "durationMinutes": 20, "individual": false }));
     let contacts =
         app.gql(t, "query($id: ID!) { child(id: $id) { contacts { durationMinutes } } }", json!({ "id": child })).await;
     assert_eq!(contacts["child"]["contacts"].as_array().unwrap().len(), 3, "the refused ones wrote nothing");
@@ -635,7 +642,8 @@ async fn consent_to_the_child_s_support_is_recorded_and_on_the_board() {
     };
     assert_eq!(board().await, false);
     assert!(on_agenda().await);
-    let record = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { purpose decision } }";
+    let record =
+        "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { consent { purpose decision } } }";
     let with_partner = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "partnerKind": "YOUTH_TEAM", "decision": "GIVEN", "decidedBy": parents } });
     assert_eq!(app.gql_error(&org.worker_token, record, with_partner).await["extensions"]["field"], "input.partnerId");
     let given = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "decision": "GIVEN", "decidedBy": [parents[0]] } });
@@ -648,11 +656,12 @@ async fn consent_to_the_child_s_support_is_recorded_and_on_the_board() {
     let refused = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT", "decision": "REFUSED", "decidedBy": [parents[1]], "note": "vader wil geen hulp voor Daan" } });
     app.gql(&org.worker_token, record, refused).await;
     assert_eq!(board().await, false, "a refusal is the contra-indication");
-    let overrule = "mutation($input: OverrideConsentInput!) { overrideConsent(input: $input) { purpose decision } }";
+    let overrule =
+        "mutation($input: OverrideConsentInput!) { overrideConsent(input: $input) { consent { purpose decision } } }";
     let input = json!({ "input": { "childId": child, "purpose": "CHILD_SUPPORT",
         "reason": "Juridische richtlijn: begeleiding in het belang van het kind, overlegd met de gedragsdeskundige." } });
     let o = app.gql(&org.lead_token, overrule, input).await;
-    assert_eq!(o["overrideConsent"], json!({ "purpose": "CHILD_SUPPORT", "decision": "OVERRIDE" }));
+    assert_eq!(o["overrideConsent"]["consent"], json!({ "purpose": "CHILD_SUPPORT", "decision": "OVERRIDE" }));
     assert_eq!(board().await, true);
     assert!(!on_agenda().await);
 }
@@ -667,7 +676,7 @@ async fn a_departure_moves_or_falls_through_back_to_phase_2() {
     let child = admitted["children"][0]["id"].clone();
     let t = &org.worker_token;
     let q = "query($id: ID!) { child(id: $id) { trajectory { phase expectedDepartureOn } } }";
-    let change = "mutation($input: ChangeExpectedDepartureInput!) { changeExpectedDeparture(input: $input) { trajectory { phase expectedDepartureOn } } }";
+    let change = "mutation($input: ChangeExpectedDepartureInput!) { changeExpectedDeparture(input: $input) { child { trajectory { phase expectedDepartureOn } } } }";
     assert_eq!(
         app.gql_error(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(30) } })).await["extensions"]
             ["code"],
@@ -684,7 +693,7 @@ async fn a_departure_moves_or_falls_through_back_to_phase_2() {
     .await;
     let moved = app.gql(t, change, json!({ "input": { "childId": child, "expectedDepartureOn": in_days(30) } })).await;
     assert_eq!(
-        moved["changeExpectedDeparture"]["trajectory"],
+        moved["changeExpectedDeparture"]["child"]["trajectory"],
         json!({ "phase": "PHASE_3", "expectedDepartureOn": in_days(30) })
     );
     let early =
@@ -774,10 +783,11 @@ async fn a_screening_result_is_discussed_and_followed_up() {
     let t = &org.worker_token;
     let answers: Vec<Value> = (1..=25).map(|i| json!({ "item": i, "answer": "CERTAINLY_TRUE" })).collect();
     let sdq = json!({ "input": { "childId": child, "instrument": "SDQ", "informant": "PARENT", "administeredOn": days_ago(5), "answers": answers } });
-    let id = app.gql(t, "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id } }", sdq).await
-        ["recordScreening"]["id"]
+    let id = app
+        .gql(t, "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { screening { id } } }", sdq)
+        .await["recordScreening"]["screening"]["id"]
         .clone();
-    let q = "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { discussedWithParentOn discussedWithChildOn followUp followUpNote } }";
+    let q = "mutation($input: RecordScreeningFollowUpInput!) { recordScreeningFollowUp(input: $input) { screening { discussedWithParentOn discussedWithChildOn followUp followUpNote } } }";
     for (input, field) in [
         (json!({ "screeningId": id, "discussedWithParentOn": days_ago(6) }), "input.discussedWithParentOn"),
         (json!({ "screeningId": id, "discussedWithChildOn": in_days(1) }), "input.discussedWithChildOn"),
@@ -793,7 +803,7 @@ async fn a_screening_result_is_discussed_and_followed_up() {
     app.gql(t, q, json!({ "input": { "screeningId": id, "discussedWithParentOn": days_ago(4) } })).await;
     let r = app.gql(t, q, json!({ "input": { "screeningId": id, "discussedWithChildOn": days_ago(3), "followUp": "REFERRAL", "note": "Aangemeld bij de GGZ." } })).await;
     assert_eq!(
-        r["recordScreeningFollowUp"],
+        r["recordScreeningFollowUp"]["screening"],
         json!({ "discussedWithParentOn": days_ago(4), "discussedWithChildOn": days_ago(3), "followUp": "REFERRAL", "followUpNote": "Aangemeld bij de GGZ." })
     );
     let other = tests::org(&app, "het-anker").await;
@@ -821,9 +831,10 @@ async fn the_meldcode_opens_on_any_signal_and_closes_when_the_suspicion_is_not_c
         f["members"].as_array().unwrap().iter().find(|m| m["role"] == "CHILD_NOT_ADMITTED").unwrap()["person"]["id"]
             .clone();
 
-    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { id signal signalDescription safetyAssessmentId personId closedOn closeReason } }";
+    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { reportingCodeTrack { id signal signalDescription safetyAssessmentId personId closedOn closeReason } } }";
     let disclosure = json!({ "childId": daan, "signal": "DISCLOSURE", "description": "Daan vertelde in het kindgesprek dat papa hem sloeg." });
-    let track = app.gql(t, open, json!({ "input": disclosure })).await["openReportingCodeTrack"].clone();
+    let track =
+        app.gql(t, open, json!({ "input": disclosure })).await["openReportingCodeTrack"]["reportingCodeTrack"].clone();
     assert_eq!((track["signal"].as_str(), track["safetyAssessmentId"].is_null()), (Some("DISCLOSURE"), true));
     let e = app.gql_error(t, open, json!({ "input": disclosure })).await;
     assert_eq!(e["extensions"]["code"], "CONFLICT", "one open track per child");
@@ -846,7 +857,7 @@ async fn the_meldcode_opens_on_any_signal_and_closes_when_the_suspicion_is_not_c
     let no_reason =
         app.gql_error(t, CLOSE_TRACK, json!({ "input": { "trackId": id, "suspicionNotConfirmed": true } })).await;
     assert_eq!(no_reason["extensions"]["field"], "input.note");
-    let close = "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { closedOn closeReason closeNote } }";
+    let close = "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { reportingCodeTrack { closedOn closeReason closeNote } } }";
     let closed = app
         .gql(
             t,
@@ -855,11 +866,12 @@ async fn the_meldcode_opens_on_any_signal_and_closes_when_the_suspicion_is_not_c
         "note": "Daan bedoelde zijn oom in een spel; moeder en school bevestigen, geen andere signalen." } }),
         )
         .await;
-    assert_eq!(closed["closeReportingCodeTrack"]["closeReason"], "SUSPICION_NOT_CONFIRMED");
+    assert_eq!(closed["closeReportingCodeTrack"]["reportingCodeTrack"]["closeReason"], "SUSPICION_NOT_CONFIRMED");
 
     // Mila did not come along: the school's worry opens a track about her, kept with the family.
     let about_mila = json!({ "childId": mila, "signal": "REPORTED_BY_OTHERS", "description": "School meldt blauwe plekken bij Mila." });
-    let track = app.gql(t, open, json!({ "input": about_mila })).await["openReportingCodeTrack"].clone();
+    let track =
+        app.gql(t, open, json!({ "input": about_mila })).await["openReportingCodeTrack"]["reportingCodeTrack"].clone();
     assert_eq!(track["personId"], mila);
     let id = track["id"].clone();
     for (n, decision) in
@@ -869,7 +881,7 @@ async fn the_meldcode_opens_on_any_signal_and_closes_when_the_suspicion_is_not_c
             .await;
     }
     let closed = app.gql(t, close, json!({ "input": { "trackId": id } })).await;
-    assert_eq!(closed["closeReportingCodeTrack"]["closeReason"], "DECIDED");
+    assert_eq!(closed["closeReportingCodeTrack"]["reportingCodeTrack"]["closeReason"], "DECIDED");
     let q =
         "query($id: ID!) { family(id: $id) { reportingCodeTracks { personId signal closeReason steps { step } } } }";
     let tracks = app.gql(t, q, json!({ "id": f["id"] })).await["family"]["reportingCodeTracks"].clone();
@@ -915,7 +927,7 @@ async fn meldcode_tracks_and_steps_survive_the_rebuild_of_their_tables() {
         .await;
     }
     app.gql(t, CLOSE_TRACK, json!({ "input": { "trackId": first } })).await;
-    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { id } }";
+    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { reportingCodeTrack { id } } }";
     app.gql(
         t,
         open,
@@ -943,7 +955,7 @@ async fn meldcode_tracks_and_steps_survive_the_rebuild_of_their_tables() {
     app.gql(
         t,
         STEP,
-        json!({ "input": { "trackId": again["openReportingCodeTrack"]["id"], "step": 1, "outcome": "kindcheck" } }),
+        json!({ "input": { "trackId": again["openReportingCodeTrack"]["reportingCodeTrack"]["id"], "step": 1, "outcome": "kindcheck" } }),
     )
     .await;
 }

@@ -22,7 +22,7 @@ async fn child(app: &TestApp, org: &Org, admitted: NaiveDate, born: NaiveDate) -
 
 /// A first contact on `on`; `complete`: the confidant was explained too.
 async fn first_contact(app: &TestApp, org: &Org, child: &Value, on: NaiveDate, complete: bool) {
-    let q = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }";
+    let q = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { firstContact { id } } }";
     app.gql(&org.worker_token, q, json!({ "input": { "childId": child, "contactOn": on.to_string(), "warmWelcome": true,
         "houseRulesExplained": true, "complaintsProcedureExplained": true, "confidantExplained": complete, "networkMappedWithParent": true } })).await;
 }
@@ -107,7 +107,7 @@ async fn norm_8_asks_for_a_plan_within_42_days_and_norm_7_for_a_talk_in_the_peri
         json!({ "input": { "childId": child, "drawnUpOn": on.to_string(), "childLanguageSummary": "Plan",
         "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } })
     };
-    let q = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id } }";
+    let q = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { actionPlan { id } } }";
     // Four on the 4th birthday at the period's end, and one a day short of it.
     let four = to - Days::new(4 * 365 + 1);
     let (on_time, _) = child(&app, &org, from, four).await;
@@ -116,7 +116,7 @@ async fn norm_8_asks_for_a_plan_within_42_days_and_norm_7_for_a_talk_in_the_peri
     app.gql(&org.worker_token, q, plan(late.clone(), days(from, 43))).await;
     assert_eq!(norms::count(&app.db, "8", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
 
-    let talk = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    let talk = "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id } } }";
     app.gql(
         &org.worker_token,
         talk,
@@ -139,7 +139,8 @@ async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_educati
     let (from, to) = (today() - Days::new(200), today() - Days::new(60));
     let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
     let born = today() - Days::new(9 * 365);
-    let advance = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
+    let advance =
+        "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { child { trajectory { phase } } } }";
     let leave = |child: &Value, on: NaiveDate| json!({ "input": { "childId": child, "effectiveOn": on.to_string(), "phase1ExitReason": "Test van norm 6c." } });
     let (six_weeks, _) = child(&app, &org, from, born).await;
     app.gql(&org.worker_token, advance, leave(&six_weeks, days(from, 42))).await;
@@ -160,22 +161,22 @@ async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_educati
         let t = &org.worker_token;
         app.gql(
             t,
-            "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }",
+            "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { intake { id } } }",
             json!({ "input": { "childId": c, "heldOn": days(from, 2).to_string(), "educationKind": "DAY_CARE" } }),
         )
         .await;
-        app.gql(t, "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }", json!({ "input": {
+        app.gql(t, "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { safetyAssessment { id } } }", json!({ "input": {
             "childId": c, "assessedOn": days(from, 3).to_string(), "worries": "w", "safetyGoals": "g", "judgement": "GOOD" } })).await;
         app.gql(
             t,
-            "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id } }",
+            "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { actionPlan { id } } }",
             json!({ "input": {
             "childId": c, "drawnUpOn": days(from, 10).to_string(), "childLanguageSummary": "Plan",
             "goals": [{ "text": "Doel", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }] } }),
         )
         .await;
         if looked_into {
-            app.gql(t, "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { id } }", json!({ "input": {
+            app.gql(t, "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { nonAccompanyingParent { id } } }", json!({ "input": {
                 "childId": c, "name": "Vader", "investigatedOn": days(from, 4).to_string(), "risk": "DANGER", "outcome": "NO_CONTACT_UNSAFE" } })).await;
         }
         app.gql(t, advance, json!({ "input": { "childId": c, "effectiveOn": days(from, 20).to_string() } })).await;
@@ -195,7 +196,7 @@ async fn norm_6c_counts_phase_1_left_within_six_weeks_and_norm_10_psycho_educati
 
     // Psycho-education: every child above has 28 days and more in care; one is offered it in
     // the period, one after it.
-    let q = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { id } }";
+    let q = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { psychoEducation { id } } }";
     let offer = |child: &Value, on: NaiveDate| json!({ "input": { "childId": child, "audience": "PARENT", "form": "GROUP", "tookPart": true, "offeredOn": on.to_string() } });
     app.gql(&org.worker_token, q, offer(&six_weeks, days(from, 50))).await;
     app.gql(&org.worker_token, q, offer(&a_day_more, days(to, 1))).await;
@@ -308,7 +309,7 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
         json!({ "input": { "childId": child, "assessedOn": on.to_string(), "worries": "w",
         "safetyGoals": "g", "judgement": "GOOD_ENOUGH", "scores": [{ "respondent": "WORKER", "score": 6 }] } })
     };
-    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }";
+    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { safetyAssessment { id } } }";
     let (x, _) = child(&app, &org, from - Days::new(10), born).await;
     app.gql(t, assessment, assess(&x, to - Days::new(90))).await;
     let (y, _) = child(&app, &org, from - Days::new(10), born).await;
@@ -316,7 +317,7 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
     // Z left 30 days before the end: 90 days before leaving counts.
     let (z, _) = child(&app, &org, from - Days::new(10), born).await;
     app.gql(t, assessment, assess(&z, to - Days::new(120))).await;
-    app.gql(t, "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }", json!({ "input": {
+    app.gql(t, "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { child { trajectory { phase } } } }", json!({ "input": {
         "childId": z, "to": "CLOSED", "effectiveOn": (to - Days::new(30)).to_string(), "endReason": "INDEPENDENT_HOUSING",
         "aftercareDecision": "NO_FOLLOW_UP_NEEDED" } })).await;
     // W was in care 41 days of the period: too short for norm 3, enough for 2g and 11d.
@@ -326,7 +327,7 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
         norms::cases(&app.db, "3", &s, Some(false), None, 10).await.unwrap().into_iter().map(|c| c.reason).collect();
     assert_eq!(reasons, ["last safety assessment 91 days before the period's end or leaving"]);
 
-    let activity = "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { id } }";
+    let activity = "mutation($input: RecordActivityInput!) { recordActivity(input: $input) { activities { id } } }";
     app.gql(
         t,
         activity,
@@ -339,7 +340,7 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
         Some(Count { numerator: 1, denominator: 4 }),
         "y was invited, did not take part"
     );
-    let contact = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    let contact = "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id } } }";
     let network = |c: &Value, on: NaiveDate| json!({ "input": { "childId": c, "kind": "NETWORK_CONTACT", "heldOn": on.to_string(), "summary": "Oma" } });
     app.gql(t, contact, network(&x, to)).await;
     app.gql(t, contact, network(&y, to + Days::new(1))).await;
@@ -354,8 +355,8 @@ async fn norms_2g_3_9a_and_11d_count_activities_recent_safety_trauma_screening_a
         json!({ "input": { "childId": c, "contactOn": from.to_string(), "warmWelcome": true, "houseRulesExplained": true,
         "complaintsProcedureExplained": true, "confidantExplained": true, "riskTrauma": trauma, "networkMappedWithParent": true } })
     };
-    let fc = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }";
-    let scr = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { id } }";
+    let fc = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { firstContact { id } } }";
+    let scr = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { screening { id } } }";
     for (day, trauma, age_days) in [(28, true, 9 * 365), (29, true, 9 * 365), (5, false, 9 * 365), (5, true, 7 * 365)] {
         let (c, _) = child(&app, &anker, from, today() - Days::new(age_days)).await;
         app.gql(&anker.worker_token, fc, first(&c, trauma)).await;
@@ -393,9 +394,9 @@ async fn a_municipality_sees_aggregates_only_and_only_while_granted() {
     assert_eq!(refused["extensions"]["code"], "FORBIDDEN", "no access granted yet");
 
     let admin = app.sign(&app.claims("de-haven", &[entities::Role::OrgAdmin], None));
-    let grant = "mutation($m: String!) { grantMunicipalityAccess(municipality: $m) { municipality revokedAt } }";
+    let grant = "mutation($m: String!) { grantMunicipalityAccess(municipality: $m) { municipalityAccess { municipality revokedAt } } }";
     assert_eq!(
-        app.gql(&admin, grant, json!({ "m": "utrecht" })).await["grantMunicipalityAccess"],
+        app.gql(&admin, grant, json!({ "m": "utrecht" })).await["grantMunicipalityAccess"]["municipalityAccess"],
         json!({ "municipality": "utrecht", "revokedAt": null })
     );
     assert_eq!(app.gql_error(&admin, grant, json!({ "m": "utrecht" })).await["extensions"]["code"], "CONFLICT");
@@ -458,8 +459,12 @@ async fn a_municipality_sees_aggregates_only_and_only_while_granted() {
 
     let listed = app.gql(&admin, "{ municipalityAccess { municipality revokedAt } }", json!({})).await;
     assert_eq!(listed["municipalityAccess"], json!([{ "municipality": "utrecht", "revokedAt": null }]));
-    let revoke = "mutation { revokeMunicipalityAccess(municipality: \"utrecht\") { revokedAt } }";
-    assert!(app.gql(&admin, revoke, json!({})).await["revokeMunicipalityAccess"]["revokedAt"].is_string());
+    let revoke =
+        "mutation { revokeMunicipalityAccess(municipality: \"utrecht\") { municipalityAccess { revokedAt } } }";
+    assert!(
+        app.gql(&admin, revoke, json!({})).await["revokeMunicipalityAccess"]["municipalityAccess"]["revokedAt"]
+            .is_string()
+    );
     assert_eq!(app.gql_error(&utrecht, OVERVIEW, filter).await["extensions"]["code"], "FORBIDDEN", "revoked");
     assert_eq!(app.gql_error(&admin, revoke, json!({})).await["extensions"]["code"], "NOT_FOUND");
 }
@@ -476,7 +481,8 @@ async fn norms_2a_4_6a_11a_11e_and_the_veerkracht_figures() {
     let (from, to) = (today() - Days::new(200), today() - Days::new(60));
     let s = scope(&org, Period::parse(&format!("{from}..{to}")).unwrap());
     let born = today() - Days::new(9 * 365);
-    let close = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
+    let close =
+        "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { child { trajectory { phase } } } }";
     let leave = |c: &Value, on: NaiveDate, reason: &str, aftercare: &str| {
         json!({ "input": { "childId": c, "to": "CLOSED",
         "effectiveOn": on.to_string(), "endReason": reason, "aftercareDecision": aftercare } })
@@ -534,11 +540,12 @@ async fn norms_2a_4_6a_11a_11e_and_the_veerkracht_figures() {
     // Norm 4: a track decided on day 42 is followed through, one closed on day 48 is not, one
     // opened 41 days before the end has not had its 42 days.
     let (x, _) = child(&app, &org, from - Days::new(10), born).await;
-    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { id } }";
+    let open = "mutation($input: OpenReportingCodeTrackInput!) { openReportingCodeTrack(input: $input) { reportingCodeTrack { id } } }";
     let track = |c: &Value, on: NaiveDate| json!({ "input": { "childId": c, "signal": "DISCLOSURE", "description": "vertelde over thuis", "openedOn": on.to_string() } });
-    let step =
-        "mutation($input: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $input) { reachedStep } }";
-    let decided = app.gql(t, open, track(&x, from + Days::new(1))).await["openReportingCodeTrack"]["id"].clone();
+    let step = "mutation($input: RecordReportingCodeStepInput!) { recordReportingCodeStep(input: $input) { reportingCodeTrack { reachedStep } } }";
+    let decided =
+        app.gql(t, open, track(&x, from + Days::new(1))).await["openReportingCodeTrack"]["reportingCodeTrack"]["id"]
+            .clone();
     for (n, decision) in
         [(1, None), (2, None), (3, None), (4, Some("NO_ACUTE_OR_STRUCTURAL_UNSAFETY")), (5, Some("ORGANISE_HELP"))]
     {
@@ -546,11 +553,13 @@ async fn norms_2a_4_6a_11a_11e_and_the_veerkracht_figures() {
         app.gql(t, step, json!({ "input": { "trackId": decided, "step": n, "recordedOn": on.to_string(), "outcome": "gezet", "decision": decision } })).await;
     }
     let (y, _) = child(&app, &org, from - Days::new(10), born).await;
-    let unconfirmed = app.gql(t, open, track(&y, from + Days::new(2))).await["openReportingCodeTrack"]["id"].clone();
+    let unconfirmed =
+        app.gql(t, open, track(&y, from + Days::new(2))).await["openReportingCodeTrack"]["reportingCodeTrack"]["id"]
+            .clone();
     for n in 1..=3 {
         app.gql(t, step, json!({ "input": { "trackId": unconfirmed, "step": n, "recordedOn": (from + Days::new(3)).to_string(), "outcome": "gezet" } })).await;
     }
-    app.gql(t, "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { closedOn } }", json!({ "input": {
+    app.gql(t, "mutation($input: CloseReportingCodeTrackInput!) { closeReportingCodeTrack(input: $input) { reportingCodeTrack { closedOn } } }", json!({ "input": {
         "trackId": unconfirmed, "closedOn": (from + Days::new(50)).to_string(), "suspicionNotConfirmed": true, "note": "niet bevestigd" } })).await;
     app.gql(t, open, track(&y, to - Days::new(41))).await;
     assert_eq!(norms::count(&app.db, "4", &s).await.unwrap(), Some(Count { numerator: 1, denominator: 2 }));
@@ -575,7 +584,7 @@ async fn norms_2a_4_6a_11a_11e_and_the_veerkracht_figures() {
     assert_eq!((lapsed[0].met, lapsed[0].reason.as_str()), (false, "SKJ registration lapsed before the period's end"));
 
     // Hours per child: minutes held in the period over the children in care.
-    let contact = "mutation($input: RecordContactInput!) { recordContact(input: $input) { id } }";
+    let contact = "mutation($input: RecordContactInput!) { recordContact(input: $input) { contact { id } } }";
     let talk = |c: &Value, on: NaiveDate, minutes: i32| {
         json!({ "input": { "childId": c, "kind": "CHILD_TALK", "heldOn": on.to_string(),
         "summary": "gesprek", "durationMinutes": minutes, "individual": true } })
@@ -588,8 +597,7 @@ async fn norms_2a_4_6a_11a_11e_and_the_veerkracht_figures() {
     assert_eq!(server::domain::norms::indicator("hours_per_child").unwrap().figure(hours), Some(0.4));
 
     // The parent who did not come along: every child here came with one parent.
-    let looked_into =
-        "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { id } }";
+    let looked_into = "mutation($input: RecordNonAccompanyingParentInput!) { recordNonAccompanyingParent(input: $input) { nonAccompanyingParent { id } } }";
     app.gql(t, looked_into, json!({ "input": { "childId": x, "name": "Vader", "investigatedOn": from.to_string(), "risk": "NONE_KNOWN", "outcome": "KEPT_INFORMED", "informedHow": "per brief" } })).await;
     let parent = norms::count(&app.db, "process.parent", &s).await.unwrap().unwrap();
     assert_eq!(parent, Count { numerator: 1, denominator: 5 });
@@ -713,7 +721,7 @@ async fn outcome_figures_compare_the_first_record_with_the_latest() {
         json!({ "input": { "childId": c, "assessedOn": on.to_string(), "worries": "w", "safetyGoals": "g",
             "judgement": "GOOD_ENOUGH", "scores": [{ "respondent": "WORKER", "score": worker }] } })
     };
-    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }";
+    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { safetyAssessment { id } } }";
     let (up, _) = child(&app, &org, from, born).await;
     app.gql(t, assessment, assess(&up, from + Days::new(3), 3)).await;
     app.gql(t, assessment, assess(&up, from + Days::new(60), 6)).await;
@@ -744,13 +752,13 @@ async fn outcome_figures_compare_the_first_record_with_the_latest() {
         let answers: Vec<Value> = (1..=25).map(|i| json!({ "item": i, "answer": answer })).collect();
         json!({ "input": { "childId": c, "instrument": "SDQ", "informant": "PARENT", "administeredOn": on.to_string(), "answers": answers } })
     };
-    let screening = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { band } }";
+    let screening = "mutation($input: RecordScreeningInput!) { recordScreening(input: $input) { screening { band } } }";
     assert_eq!(
-        app.gql(t, screening, sdq(&up, from + Days::new(10), "CERTAINLY_TRUE")).await["recordScreening"]["band"],
+        app.gql(t, screening, sdq(&up, from + Days::new(10), "CERTAINLY_TRUE")).await["recordScreening"]["screening"]["band"],
         "ABNORMAL"
     );
     assert_eq!(
-        app.gql(t, screening, sdq(&up, from + Days::new(70), "NOT_TRUE")).await["recordScreening"]["band"],
+        app.gql(t, screening, sdq(&up, from + Days::new(70), "NOT_TRUE")).await["recordScreening"]["screening"]["band"],
         "NORMAL"
     );
     app.gql(t, screening, sdq(&down, from + Days::new(10), "NOT_TRUE")).await;
@@ -763,17 +771,18 @@ async fn outcome_figures_compare_the_first_record_with_the_latest() {
 
     // Goals: at the last evaluation before leaving, one of two achieved counts (at least half);
     // none of two does not.
-    let plan = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id goals { id } } }";
-    let evaluate = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { id } }";
-    let close = "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { trajectory { phase } } }";
+    let plan = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { actionPlan { id goals { id } } } }";
+    let evaluate = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { evaluation { id } } }";
+    let close =
+        "mutation($input: AdvancePhaseInput!) { advancePhase(input: $input) { child { trajectory { phase } } } }";
     for (c, last) in [(&up, ["ACHIEVED", "IN_PROGRESS"]), (&down, ["IN_PROGRESS", "NOT_STARTED"])] {
         let made = app.gql(t, plan, json!({ "input": { "childId": c, "drawnUpOn": (from + Days::new(14)).to_string(), "childLanguageSummary": "Plan",
             "goals": [{ "text": "Veilig", "subGoals": ["A"], "coreTask": "CHILD_IN_VIEW" }, { "text": "Praten", "subGoals": ["D"], "coreTask": "CHILD_IN_VIEW" }] } })).await;
-        let goals = made["recordActionPlan"]["goals"].as_array().unwrap().clone();
+        let goals = made["recordActionPlan"]["actionPlan"]["goals"].as_array().unwrap().clone();
         for (on, statuses) in [(56, ["ACHIEVED", "ACHIEVED"]), (98, last)] {
             let progress: Vec<Value> =
                 goals.iter().zip(statuses).map(|(g, status)| json!({ "goalId": g["id"], "status": status })).collect();
-            app.gql(t, evaluate, json!({ "input": { "planId": made["recordActionPlan"]["id"], "heldOn": (from + Days::new(on)).to_string(),
+            app.gql(t, evaluate, json!({ "input": { "planId": made["recordActionPlan"]["actionPlan"]["id"], "heldOn": (from + Days::new(on)).to_string(),
                 "parentTookPart": true, "childTookPart": true, "progress": progress } })).await;
         }
         app.gql(
@@ -845,7 +854,7 @@ async fn the_kwaliteitsinstrument_is_prefilled_scored_signed_and_counted_by_norm
     );
     assert!(draft["totalScore"].is_null() && draft["signedOn"].is_null());
 
-    let save = "mutation($input: SaveQualityAssessmentInput!) { saveQualityAssessment(input: $input) { totalScore parts { part score } signedOn } }";
+    let save = "mutation($input: SaveQualityAssessmentInput!) { saveQualityAssessment(input: $input) { qualityAssessment { totalScore parts { part score } signedOn } } }";
     let bad = app.gql_error(lead, save, json!({ "input": { "locationId": location, "year": year, "scores": [{ "key": "NOPE", "score": 1 }, { "key": "GENERAL_SKJ", "score": 3 }] } })).await;
     assert_eq!(bad["extensions"]["code"], "BAD_USER_INPUT");
     let fields: Vec<&str> =
@@ -867,7 +876,7 @@ async fn the_kwaliteitsinstrument_is_prefilled_scored_signed_and_counted_by_norm
         "the quality officer reads it"
     );
 
-    let sign = "mutation($l: ID!, $y: Int!) { signQualityAssessment(locationId: $l, year: $y) { signedOn } }";
+    let sign = "mutation($l: ID!, $y: Int!) { signQualityAssessment(locationId: $l, year: $y) { qualityAssessment { signedOn } } }";
     let half: Vec<Value> = items.iter().take(5).map(|i| json!({ "key": i["key"], "score": 2 })).collect();
     app.gql(lead, save, json!({ "input": { "locationId": location, "year": year, "scores": half } })).await;
     let unsigned = app.gql_error(lead, sign, json!({ "l": location, "y": year })).await;
@@ -889,7 +898,7 @@ async fn the_kwaliteitsinstrument_is_prefilled_scored_signed_and_counted_by_norm
             json!({ "input": { "locationId": location, "year": year, "scores": all,
         "improvementPlan": "Kindgesprekken vaker en individueel plannen." } }),
         )
-        .await["saveQualityAssessment"]
+        .await["saveQualityAssessment"]["qualityAssessment"]
         .clone();
     let total = saved["totalScore"].as_f64().unwrap();
     assert!((total - 43.0 / 44.0).abs() < 1e-9, "{total}");
@@ -898,13 +907,13 @@ async fn the_kwaliteitsinstrument_is_prefilled_scored_signed_and_counted_by_norm
             .as_f64()
             .unwrap();
     assert!((child_in_view - 0.9).abs() < 1e-9, "{child_in_view}");
-    let sign_on = "mutation($l: ID!, $y: Int!, $on: Date) { signQualityAssessment(locationId: $l, year: $y, signedOn: $on) { signedOn } }";
+    let sign_on = "mutation($l: ID!, $y: Int!, $on: Date) { signQualityAssessment(locationId: $l, year: $y, signedOn: $on) { qualityAssessment { signedOn } } }";
     let future = app
         .gql_error(lead, sign_on, json!({ "l": location, "y": year, "on": (today() + Days::new(1)).to_string() }))
         .await;
     assert_eq!(future["extensions"]["field"], "signedOn");
     assert_eq!(
-        app.gql(lead, sign, json!({ "l": location, "y": year })).await["signQualityAssessment"]["signedOn"],
+        app.gql(lead, sign, json!({ "l": location, "y": year })).await["signQualityAssessment"]["qualityAssessment"]["signedOn"],
         today().to_string()
     );
     assert_eq!(
@@ -950,11 +959,12 @@ async fn norms_1c_6b_8b_8c_8e_11d_reach_and_the_process_figures() {
     let period = Period::parse(&format!("{from}..{to}")).unwrap();
     let (nine, three, eighteen) =
         (today() - Days::new(9 * 365), today() - Days::new(61 + 3 * 365), today() - Days::new(55 + 18 * 366));
-    let intake = "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { id } }";
-    let first = "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { id } }";
-    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { id } }";
-    let plan = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id goals { id } } }";
-    let evaluate = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { id } }";
+    let intake = "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { intake { id } } }";
+    let first =
+        "mutation($input: RecordFirstContactInput!) { recordFirstContact(input: $input) { firstContact { id } } }";
+    let assessment = "mutation($input: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $input) { safetyAssessment { id } } }";
+    let plan = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { actionPlan { id goals { id } } } }";
+    let evaluate = "mutation($input: RecordEvaluationInput!) { recordEvaluation(input: $input) { evaluation { id } } }";
     let school = |c: &Value, on: NaiveDate, kind: &str| json!({ "input": { "childId": c, "heldOn": on.to_string(), "educationKind": kind, "educationName": "De Regenboog" } });
     let assess = |c: &Value, on: NaiveDate, respondent: &str, score: i64| {
         json!({ "input": { "childId": c, "assessedOn": on.to_string(), "worries": "w", "safetyGoals": "g", "judgement": "GOOD_ENOUGH",
@@ -1033,8 +1043,8 @@ async fn norms_1c_6b_8b_8c_8e_11d_reach_and_the_process_figures() {
         "goals": [{ "text": "Doel", "subGoals": [sub_goal], "coreTask": "CHILD_IN_VIEW" }] } })
     };
     let evaluation = |made: &Value, on: NaiveDate, child_took_part: bool| {
-        let goal = &made["recordActionPlan"]["goals"][0]["id"];
-        json!({ "input": { "planId": made["recordActionPlan"]["id"], "heldOn": on.to_string(), "parentTookPart": true,
+        let goal = &made["recordActionPlan"]["actionPlan"]["goals"][0]["id"];
+        json!({ "input": { "planId": made["recordActionPlan"]["actionPlan"]["id"], "heldOn": on.to_string(), "parentTookPart": true,
         "childTookPart": child_took_part, "progress": [{ "goalId": goal, "status": "IN_PROGRESS" }] } })
     };
     let (a, _) = child(&app, &o, from - Days::new(10), nine).await;

@@ -6,8 +6,7 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use tests::*;
 
-const GRANT: &str =
-    "mutation($input: CreatePartnerGrantInput!) { createPartnerGrant(input: $input) { id validUntil active ground } }";
+const GRANT: &str = "mutation($input: CreatePartnerGrantInput!) { createPartnerGrant(input: $input) { partnerGrant { id validUntil active ground } } }";
 const GRANTED: &str = "query($id: ID!) { grantedIntake(grantId: $id) { givenName familyName age family { givenName role } intake { heldOn } observations { author observation agreements } } }";
 
 fn partner_token(app: &TestApp, org: &str, partner: &str, sub: &str) -> String {
@@ -18,7 +17,7 @@ fn partner_token(app: &TestApp, org: &str, partner: &str, sub: &str) -> String {
 }
 
 async fn setup(app: &TestApp, org: &Org) -> (Value, Value, Value) {
-    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id } }";
+    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { chainPartner { id } } }";
     let team = app
         .gql(
             &org.lead_token,
@@ -27,14 +26,14 @@ async fn setup(app: &TestApp, org: &Org) -> (Value, Value, Value) {
         )
         .await;
     let family = admit(app, org, without_bsn(family_input(org, 2))).await;
-    (team["createChainPartner"]["id"].clone(), family["children"][0]["id"].clone(), family)
+    (team["createChainPartner"]["chainPartner"]["id"].clone(), family["children"][0]["id"].clone(), family)
 }
 
 async fn consent(app: &TestApp, org: &Org, family: &Value, child: &Value, team: &Value) -> Value {
-    let q = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }";
+    let q = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id } } }";
     let input = json!({ "input": { "childId": child, "purpose": "CO_RUN_INTAKE", "partnerId": team, "scope": ["INTAKE", "IDENTITY"],
         "decision": "GIVEN", "decidedBy": [family["members"][0]["person"]["id"]] } });
-    app.gql(&org.worker_token, q, input).await["recordConsent"]["id"].clone()
+    app.gql(&org.worker_token, q, input).await["recordConsent"]["consent"]["id"].clone()
 }
 
 #[tokio::test]
@@ -55,7 +54,7 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
         "FORBIDDEN",
         "not the responsible worker"
     );
-    let grant = app.gql(&org.worker_token, GRANT, input).await["createPartnerGrant"].clone();
+    let grant = app.gql(&org.worker_token, GRANT, input).await["createPartnerGrant"]["partnerGrant"].clone();
     assert_eq!(grant["active"], true);
     assert_eq!(grant["validUntil"], (today() + chrono::Days::new(14)).to_string());
 
@@ -82,7 +81,7 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
         json!({ "input": { "childId": child, "educationKind": "DAY_CARE", "educationName": "'t Kinderhuis" } });
     app.gql(
         &org.worker_token,
-        "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }",
+        "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { intake { heldOn } } }",
         intake,
     )
     .await;
@@ -97,10 +96,16 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
         assert_eq!(e["extensions"]["code"], "FORBIDDEN", "{field}: {e}");
     }
 
-    let add =
-        "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author observation } }";
+    // The payload's `child` is read under the child's own rules: the partner may write the
+    // observation but not read the case, so `child` is null with FORBIDDEN, and the write stands.
+    let add = "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) {
+        intakeObservation { author observation } child { id trajectory { phase } } } }";
     let obs = json!({ "input": { "grantId": grant["id"], "observation": "Moeder wil hulp bij opvoeding; kind speelt graag buiten.", "agreements": "Wijkteam belt school." } });
-    assert_eq!(app.gql(&token, add, obs).await["addIntakeObservation"]["author"], "anouk@wijkteam");
+    let (_, body) = app.post(Some(&token), add, obs).await;
+    assert_eq!(body["data"]["addIntakeObservation"]["intakeObservation"]["author"], "anouk@wijkteam");
+    assert_eq!(body["data"]["addIntakeObservation"]["child"], Value::Null);
+    assert_eq!(body["errors"][0]["path"], json!(["addIntakeObservation", "child"]), "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN");
     let q = "query($id: ID!) { node(id: $id) { ... on Child { intakeObservations { author agreements } partnerGrants { active ground } } } }";
     let worker_view = app.gql(&org.worker_token, q, json!({ "id": child })).await["node"].clone();
     assert_eq!(worker_view["intakeObservations"][0]["agreements"], "Wijkteam belt school.");
@@ -138,15 +143,15 @@ async fn a_partner_user_co_runs_the_granted_intake_and_reaches_nothing_else() {
     assert!(uses.iter().all(|u| u.actor_partner.as_deref() == Some("wijkteam-noord")));
 
     // Revoked: nothing any more.
-    let revoke = "mutation($id: ID!) { revokePartnerGrant(id: $id) { active } }";
+    let revoke = "mutation($id: ID!) { revokePartnerGrant(id: $id) { partnerGrant { active } } }";
     assert_eq!(
-        app.gql(&org.worker_token, revoke, json!({ "id": grant["id"] })).await["revokePartnerGrant"]["active"],
+        app.gql(&org.worker_token, revoke, json!({ "id": grant["id"] })).await["revokePartnerGrant"]["partnerGrant"]["active"],
         false
     );
     assert_eq!(app.gql_error(&token, GRANTED, json!({ "id": grant["id"] })).await["extensions"]["code"], "FORBIDDEN");
 
     // Issue 14, item 10: the grant, the team's observations (and psycho-education) are Nodes.
-    let psycho = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { id } }";
+    let psycho = "mutation($input: RecordPsychoEducationInput!) { recordPsychoEducation(input: $input) { psychoEducation { id } } }";
     let input =
         json!({ "childId": child, "audience": "PARENT", "form": "GROUP", "tookPart": true, "durationMinutes": 90 });
     app.gql(&org.worker_token, psycho, json!({ "input": input })).await;
@@ -164,11 +169,12 @@ async fn nothing_after_expiry_or_when_consent_is_withdrawn() {
     let consent_id = consent(&app, &org, &family, &child, &team).await;
     let too_long = json!({ "input": { "childId": child, "partnerId": team, "validUntil": (today() + chrono::Days::new(15)).to_string() } });
     assert_eq!(app.gql_error(&org.worker_token, GRANT, too_long).await["extensions"]["field"], "input.validUntil");
-    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"].clone();
+    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"]["partnerGrant"].clone();
     let token = partner_token(&app, "de-haven", "wijkteam-noord", "anouk@wijkteam");
     app.gql(&token, GRANTED, json!({ "id": grant["id"] })).await;
 
-    let withdraw = "mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { withdrawnAt } }";
+    let withdraw =
+        "mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { consent { withdrawnAt } } }";
     app.gql(
         &org.worker_token,
         withdraw,
@@ -199,11 +205,12 @@ async fn a_grant_revoked_or_consent_withdrawn_several_times_at_once_changes_once
     let org = org(&app, "de-haven").await;
     let (team, child, family) = setup(&app, &org).await;
     let consent_id = consent(&app, &org, &family, &child, &team).await;
-    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"]["id"].clone();
-    let revoke = "mutation($id: ID!) { revokePartnerGrant(id: $id) { revokedAt } }";
+    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"]["partnerGrant"]["id"].clone();
+    let revoke = "mutation($id: ID!) { revokePartnerGrant(id: $id) { partnerGrant { revokedAt } } }";
     let (revoked, refused) = app.at_once(&org.worker_token, revoke, json!({ "id": grant }), 8).await;
     assert_eq!((revoked, refused), (1, vec!["CONFLICT".to_string(); 7]));
-    let withdraw = "mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { withdrawnAt } }";
+    let withdraw =
+        "mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { consent { withdrawnAt } } }";
     let input = json!({ "input": { "id": consent_id, "reason": "moeder wil het zelf vertellen" } });
     let (withdrawn, refused) = app.at_once(&org.worker_token, withdraw, input, 8).await;
     assert_eq!((withdrawn, refused), (1, vec!["CONFLICT".to_string(); 7]));
@@ -235,13 +242,13 @@ async fn everything_a_partner_user_reaches_is_on_the_partner_list() {
     let org = org(&app, "de-haven").await;
     let (team, child, family) = setup(&app, &org).await;
     consent(&app, &org, &family, &child, &team).await;
-    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"]["id"].clone();
+    let grant = app.gql(&org.worker_token, GRANT, json!({ "input": { "childId": child, "partnerId": team } })).await["createPartnerGrant"]["partnerGrant"]["id"].clone();
     let intake = json!({ "input": { "childId": child, "educationKind": "DAY_CARE", "educationName": "'t Kinderhuis",
         "participants": [{ "name": "Anouk", "organisationName": "Wijkteam Noord", "role": "wijkcoach" },
                          { "name": org.worker.name, "role": "mentor", "workerId": Org::worker_gid(&org.worker) }] } });
     app.gql(
         &org.worker_token,
-        "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { heldOn } }",
+        "mutation($input: RecordIntakeInput!) { recordIntake(input: $input) { intake { heldOn } } }",
         intake,
     )
     .await;
@@ -249,7 +256,7 @@ async fn everything_a_partner_user_reaches_is_on_the_partner_list() {
     let obs = json!({ "input": { "grantId": grant, "observation": "Kind speelt graag buiten.", "agreements": "Wijkteam belt school." } });
     app.gql(
         &token,
-        "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { author } }",
+        "mutation($input: AddIntakeObservationInput!) { addIntakeObservation(input: $input) { intakeObservation { author } } }",
         obs,
     )
     .await;

@@ -26,8 +26,8 @@ async fn simulator() -> (Arc<Verwijsindex>, String) {
     (vi, format!("http://{addr}"))
 }
 
-const CREATE_PARTNER: &str = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) {
-    id slug kind adapter hasClientSecret hasSigningSecret inboxUrl capabilities { sends receives } } }";
+const CREATE_PARTNER: &str = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { chainPartner {
+    id slug kind adapter hasClientSecret hasSigningSecret inboxUrl capabilities { sends receives } } } }";
 
 /// Registers the simulator as the organisation's Verwijsindex (as its admin would) and the
 /// organisation as a client of the simulator.
@@ -40,7 +40,7 @@ async fn connect_verwijsindex(app: &TestApp, org: &Org, vi: &Verwijsindex, base:
         "clientSecret": CLIENT_SECRET, "signingSecret": signing_secret,
         "contactPersons": [{ "name": "Servicedesk", "role": "beheer", "phone": "030-0000000", "email": null }],
     });
-    let p = app.gql(&org.admin_token, CREATE_PARTNER, json!({ "input": input })).await["createChainPartner"].clone();
+    let p = app.gql(&org.admin_token, CREATE_PARTNER, json!({ "input": input })).await["createChainPartner"]["chainPartner"].clone();
     assert_eq!(p["hasClientSecret"], true);
     assert_eq!(p["capabilities"]["sends"], json!(["REFERENCE_INDEX_REGISTER", "REFERENCE_INDEX_WITHDRAW"]));
     let inbox_url = p["inboxUrl"].as_str().unwrap().to_string();
@@ -72,11 +72,11 @@ async fn signals(app: &TestApp, token: &str, child: &str) -> Vec<Value> {
 }
 
 async fn set_register_at_admission(app: &TestApp, org: &Org) {
-    let q = "mutation { setReferenceIndexPolicy(input: { registerAtAdmission: true, contactPhone: \"030-1234567\" }) { registerAtAdmission contactPhone } }";
+    let q = "mutation { setReferenceIndexPolicy(input: { registerAtAdmission: true, contactPhone: \"030-1234567\" }) { referenceIndexPolicy { registerAtAdmission contactPhone } } }";
     app.gql(&org.admin_token, q, json!({})).await;
 }
 
-const REGISTER: &str = "mutation($input: RegisterReferenceIndexSignalInput!) { registerReferenceIndexSignal(input: $input) { id status } }";
+const REGISTER: &str = "mutation($input: RegisterReferenceIndexSignalInput!) { registerReferenceIndexSignal(input: $input) { referenceIndexSignal { id status } } }";
 
 #[tokio::test]
 async fn admitting_with_bsns_registers_signals_and_a_second_organisation_yields_matches() {
@@ -176,11 +176,11 @@ async fn a_signal_needs_a_bsn_is_informed_and_withdrawn_with_a_code_only() {
     let too_long = json!({ "input": { "childId": child, "endOn": (today() + chrono::Days::new(800)).to_string() } });
     let e = app.gql_error(&org.worker_token, REGISTER, too_long).await;
     assert_eq!(e["extensions"]["field"], "input.endOn");
-    let signal = app.gql(&org.worker_token, REGISTER, json!({ "input": { "childId": child } })).await["registerReferenceIndexSignal"].clone();
+    let signal = app.gql(&org.worker_token, REGISTER, json!({ "input": { "childId": child } })).await["registerReferenceIndexSignal"]["referenceIndexSignal"].clone();
     let again = app.gql_error(&org.worker_token, REGISTER, json!({ "input": { "childId": child } })).await;
     assert_eq!(again["extensions"]["code"], "CONFLICT");
 
-    let informed = "mutation($input: RecordReferenceIndexInformedInput!) { recordReferenceIndexInformed(input: $input) { parentInformedOn parentInformedBy { name } } }";
+    let informed = "mutation($input: RecordReferenceIndexInformedInput!) { recordReferenceIndexInformed(input: $input) { referenceIndexSignal { parentInformedOn parentInformedBy { name } } } }";
     let r = app
         .gql(
             &org.worker_token,
@@ -188,7 +188,10 @@ async fn a_signal_needs_a_bsn_is_informed_and_withdrawn_with_a_code_only() {
             json!({ "input": { "id": signal["id"], "parentInformedOn": today().to_string() } }),
         )
         .await;
-    assert_eq!(r["recordReferenceIndexInformed"]["parentInformedBy"]["name"], org.worker.name.as_str());
+    assert_eq!(
+        r["recordReferenceIndexInformed"]["referenceIndexSignal"]["parentInformedBy"]["name"],
+        org.worker.name.as_str()
+    );
     // The child is 2: informing the child is for 12 and older.
     let e = app
         .gql_error(
@@ -200,7 +203,7 @@ async fn a_signal_needs_a_bsn_is_informed_and_withdrawn_with_a_code_only() {
     assert_eq!(e["extensions"]["field"], "input.childInformedOn");
 
     app.deliver().await;
-    let withdraw = "mutation($input: WithdrawReferenceIndexSignalInput!) { withdrawReferenceIndexSignal(input: $input) { status withdrawalNote } }";
+    let withdraw = "mutation($input: WithdrawReferenceIndexSignalInput!) { withdrawReferenceIndexSignal(input: $input) { referenceIndexSignal { status withdrawalNote } } }";
     let note = "mother asked; the situation at home is safe again";
     let w = app
         .gql(
@@ -209,7 +212,7 @@ async fn a_signal_needs_a_bsn_is_informed_and_withdrawn_with_a_code_only() {
             json!({ "input": { "id": signal["id"], "reason": "CONCERN_RESOLVED", "note": note } }),
         )
         .await;
-    assert_eq!(w["withdrawReferenceIndexSignal"]["status"], "WITHDRAWN");
+    assert_eq!(w["withdrawReferenceIndexSignal"]["referenceIndexSignal"]["status"], "WITHDRAWN");
     app.deliver().await;
     let received = vi.common.received();
     let withdrawal = received.iter().find(|r| r.path == "/signals/withdrawals").expect("withdrawal sent");
@@ -231,7 +234,7 @@ async fn a_signal_registered_or_withdrawn_several_times_at_once_goes_out_once() 
         app.at_once(&org.worker_token, REGISTER, json!({ "input": { "childId": child } }), 8).await;
     assert_eq!((registered, refused), (1, vec!["CONFLICT".to_string(); 7]));
     let signal = signals(&app, &org.worker_token, child).await[0]["id"].clone();
-    let withdraw = "mutation($input: WithdrawReferenceIndexSignalInput!) { withdrawReferenceIndexSignal(input: $input) { status } }";
+    let withdraw = "mutation($input: WithdrawReferenceIndexSignalInput!) { withdrawReferenceIndexSignal(input: $input) { referenceIndexSignal { status } } }";
     let input = json!({ "input": { "id": signal, "reason": "CONCERN_RESOLVED" } });
     let (withdrawn, refused) = app.at_once(&org.worker_token, withdraw, input, 8).await;
     assert_eq!((withdrawn, refused), (1, vec!["CONFLICT".to_string(); 7]));
@@ -250,7 +253,7 @@ async fn a_signal_registered_or_withdrawn_several_times_at_once_goes_out_once() 
 async fn a_slug_claimed_several_times_at_once_is_given_once() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
-    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { id } }";
+    let q = "mutation($input: ChainPartnerInput!) { createChainPartner(input: $input) { chainPartner { id } } }";
     // The window is narrow (between the look and the insert): several rounds make sure a race
     // happens.
     for round in 0..5 {
@@ -359,7 +362,7 @@ async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is
     drop(closed);
     let partner_id =
         app.gql(&org.admin_token, "{ chainPartners { id } }", json!({})).await["chainPartners"][0]["id"].clone();
-    let update = "mutation($input: UpdateChainPartnerInput!) { updateChainPartner(input: $input) { endpointUrl } }";
+    let update = "mutation($input: UpdateChainPartnerInput!) { updateChainPartner(input: $input) { chainPartner { endpointUrl } } }";
     app.gql(&org.admin_token, update, json!({ "input": { "id": partner_id, "endpointUrl": closed_url } })).await;
     registered_child(&app, &org, 2).await;
     for _ in 0..4 {
@@ -378,11 +381,11 @@ async fn a_partner_that_is_down_gets_the_message_later_and_after_the_limit_it_is
 
     // An admin retries it once the endpoint is right again; a team lead may not.
     app.gql(&org.admin_token, update, json!({ "input": { "id": partner_id, "endpointUrl": base } })).await;
-    let retry = "mutation($id: ID!) { retryPartnerMessage(id: $id) { status attempts } }";
+    let retry = "mutation($id: ID!) { retryPartnerMessage(id: $id) { partnerMessage { status attempts } } }";
     let e = app.gql_error(&org.lead_token, retry, json!({ "id": node["id"] })).await;
     assert_eq!(e["extensions"]["code"], "FORBIDDEN");
     let r = app.gql(&org.admin_token, retry, json!({ "id": node["id"] })).await;
-    assert_eq!(r["retryPartnerMessage"], json!({ "status": "QUEUED", "attempts": 0 }));
+    assert_eq!(r["retryPartnerMessage"]["partnerMessage"], json!({ "status": "QUEUED", "attempts": 0 }));
     assert_eq!(app.deliver().await, 1);
     assert_eq!(vi.signals().len(), 2);
 }
@@ -523,7 +526,9 @@ async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
     let app = spawn_app().await;
     let org = org(&app, "de-haven").await;
     let team = json!({ "slug": "wijkteam-noord", "name": "Wijkteam Noord", "kind": "YOUTH_TEAM" });
-    let team = app.gql(&org.lead_token, CREATE_PARTNER, json!({ "input": team })).await["createChainPartner"].clone();
+    let team =
+        app.gql(&org.lead_token, CREATE_PARTNER, json!({ "input": team })).await["createChainPartner"]["chainPartner"]
+            .clone();
     let family = admit(&app, &org, without_bsn(family_input(&org, 1))).await;
     let child_gid = family["children"][0]["id"].as_str().unwrap().to_string();
     let child_id = server::api::ids::uuid_of(&child_gid, "Child").unwrap();
@@ -539,7 +544,7 @@ async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
 
     // The mother refuses; the child is 2, so hers is the decision.
     let mum = family["members"][0]["person"]["id"].clone();
-    let record = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id decision } }";
+    let record = "mutation($input: RecordConsentInput!) { recordConsent(input: $input) { consent { id decision } } }";
     let refuse = json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY", "GOALS"], "decision": "REFUSED", "decidedBy": [mum] } });
     app.gql(&org.worker_token, record, refuse).await;
     assert!(ask().await.unwrap_err().to_string().contains("refused"));
@@ -548,13 +553,13 @@ async fn sharing_without_consent_is_refused_and_an_override_is_audited() {
     assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT");
 
     // An override needs a lead or the expert, and a reason.
-    let over = "mutation($input: OverrideConsentInput!) { overrideConsent(input: $input) { id decision validUntil } }";
+    let over = "mutation($input: OverrideConsentInput!) { overrideConsent(input: $input) { consent { id decision validUntil } } }";
     let input = |reason: &str| json!({ "input": { "childId": child_gid, "purpose": "HANDOVER", "partnerId": team["id"], "scope": ["IDENTITY", "GOALS"], "reason": reason } });
     let reason =
         "Acute onveiligheid: de jeugdbeschermer moet vandaag weten waar het kind is begeleid (conflict van plichten).";
     assert_eq!(app.gql_error(&org.worker_token, over, input(reason)).await["extensions"]["code"], "FORBIDDEN");
     assert_eq!(app.gql_error(&org.lead_token, over, input("because")).await["extensions"]["field"], "input.reason");
-    let o = app.gql(&org.lead_token, over, input(reason)).await["overrideConsent"].clone();
+    let o = app.gql(&org.lead_token, over, input(reason)).await["overrideConsent"]["consent"].clone();
     assert_eq!(o["decision"], "OVERRIDE");
     let logged: Vec<_> = access_log(&app.db).await.into_iter().filter(|e| e.area == "consent-override").collect();
     assert_eq!((logged.len(), logged[0].ground.as_str()), (1, "role:TEAM_LEAD"));
@@ -620,7 +625,7 @@ async fn partners_are_managed_by_admins_and_leads_and_secrets_never_come_back() 
     let partner_id =
         app.gql(&org.admin_token, "{ chainPartners(kind: SCHOOL) { id } }", json!({})).await["chainPartners"][0]["id"]
             .clone();
-    let add = "mutation($input: AddInvolvementInput!) { addInvolvement(input: $input) { id role partner { name } } }";
+    let add = "mutation($input: AddInvolvementInput!) { addInvolvement(input: $input) { involvement { id role partner { name } } } }";
     let inv = app
         .gql(
             &org.worker_token,
@@ -628,7 +633,7 @@ async fn partners_are_managed_by_admins_and_leads_and_secrets_never_come_back() 
             json!({ "input": { "childId": child, "partnerId": partner_id, "role": "school van het kind" } }),
         )
         .await;
-    assert_eq!(inv["addInvolvement"]["partner"]["name"], "Basisschool De Wilg");
+    assert_eq!(inv["addInvolvement"]["involvement"]["partner"]["name"], "Basisschool De Wilg");
     let q = "query($id: ID!) { node(id: $id) { ... on Child { involvements { role until } } } }";
     let listed = app.gql(&org.expert_token, q, json!({ "id": child })).await;
     assert_eq!(listed["node"]["involvements"], json!([{ "role": "school van het kind", "until": null }]));

@@ -115,3 +115,31 @@ fn every_object_with_an_id_is_a_node() {
     }
     assert!(missing.is_empty(), "objects with an id that are not a Node: {missing:?}");
 }
+
+/// Every mutation answers a `<MutationName>Payload` (issue 14, item 10) holding what it wrote
+/// and `query: Query!`, so a client updates its cache from the answer instead of guessing.
+#[test]
+fn every_mutation_returns_its_payload() {
+    let types = checked_in_types();
+    let object = |name: &str| {
+        types.iter().find(|t| t.name.node == name).and_then(|t| match &t.kind {
+            TypeKind::Object(o) => Some(o),
+            _ => None,
+        })
+    };
+    let mutation = object("Mutation").expect("a Mutation type");
+    let mut wrong = Vec::new();
+    for field in &mutation.fields {
+        let name = &field.node.name.node;
+        let expected = format!("{}{}Payload!", name[..1].to_uppercase(), &name[1..]);
+        let returns = field.node.ty.node.to_string();
+        let payload = object(returns.trim_end_matches('!'));
+        let has_query = payload.is_some_and(|p| {
+            p.fields.iter().any(|f| f.node.name.node == "query" && f.node.ty.node.to_string() == "Query!")
+        });
+        if returns != expected || !has_query || payload.is_some_and(|p| p.fields.len() < 2) {
+            wrong.push(format!("{name}: {returns}"));
+        }
+    }
+    assert!(wrong.is_empty(), "mutations without their payload: {wrong:?}");
+}

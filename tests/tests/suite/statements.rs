@@ -94,7 +94,7 @@ async fn record_method(app: &TestApp, org: &Org, child: &serde_json::Value) {
     let t = &org.worker_token;
     app.gql(
         t,
-        "mutation($i: RecordFirstContactInput!) { recordFirstContact(input: $i) { id } }",
+        "mutation($i: RecordFirstContactInput!) { recordFirstContact(input: $i) { firstContact { id } } }",
         json!({ "i": {
         "childId": child, "warmWelcome": true, "houseRulesExplained": true, "complaintsProcedureExplained": true,
         "confidantExplained": true, "networkMappedWithParent": true } }),
@@ -102,7 +102,7 @@ async fn record_method(app: &TestApp, org: &Org, child: &serde_json::Value) {
     .await;
     app.gql(
         t,
-        "mutation($i: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $i) { id } }",
+        "mutation($i: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $i) { safetyAssessment { id } } }",
         json!({ "i": {
         "childId": child, "worries": "zorgen", "safetyGoals": "doelen", "judgement": "NOT_GOOD_ENOUGH",
         "scores": [{ "respondent": "WORKER", "score": 4 }] } }),
@@ -110,34 +110,34 @@ async fn record_method(app: &TestApp, org: &Org, child: &serde_json::Value) {
     .await;
     app.gql(
         t,
-        "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }",
+        "mutation($i: RecordContactInput!) { recordContact(input: $i) { contact { id } } }",
         json!({ "i": {
         "childId": child, "kind": "PARENT_TALK", "summary": "gesprek" } }),
     )
     .await;
     app.gql(
         t,
-        "mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }",
+        "mutation($i: RecordContactInput!) { recordContact(input: $i) { contact { id } } }",
         json!({ "i": {
         "childId": child, "kind": "THREE_WAY_TALK", "plannedOn": (today() + chrono::Days::new(2)).to_string() } }),
     )
     .await;
     app.gql(
         t,
-        "mutation($i: AddNetworkMemberInput!) { addNetworkMember(input: $i) { id } }",
+        "mutation($i: AddNetworkMemberInput!) { addNetworkMember(input: $i) { networkMember { id } } }",
         json!({ "i": {
         "childId": child, "member": { "name": "Oma", "relation": "FAMILY", "contactSafe": true } } }),
     )
     .await;
-    let plan = app.gql(t, "mutation($i: RecordActionPlanInput!) { recordActionPlan(input: $i) { id goals { id } } }", json!({ "i": {
+    let plan = app.gql(t, "mutation($i: RecordActionPlanInput!) { recordActionPlan(input: $i) { actionPlan { id goals { id } } } }", json!({ "i": {
         "childId": child, "childLanguageSummary": "plan", "goals": [{ "text": "doel", "subGoals": ["A"], "coreTask": "NETWORK",
         "actions": [{ "description": "actie", "owner": "moeder", "dueOn": today().to_string() }] }] } })).await;
     app.gql(
         t,
-        "mutation($i: RecordEvaluationInput!) { recordEvaluation(input: $i) { id } }",
+        "mutation($i: RecordEvaluationInput!) { recordEvaluation(input: $i) { evaluation { id } } }",
         json!({ "i": {
-        "planId": plan["recordActionPlan"]["id"], "parentTookPart": true, "childTookPart": false,
-        "progress": [{ "goalId": plan["recordActionPlan"]["goals"][0]["id"], "status": "IN_PROGRESS" }] } }),
+        "planId": plan["recordActionPlan"]["actionPlan"]["id"], "parentTookPart": true, "childTookPart": false,
+        "progress": [{ "goalId": plan["recordActionPlan"]["actionPlan"]["goals"][0]["id"], "status": "IN_PROGRESS" }] } }),
     )
     .await;
 }
@@ -199,14 +199,14 @@ async fn admit_with_partners(app: &TestApp, org: &Org, team: &serde_json::Value,
         let child = &c["id"];
         app.gql(
             t,
-            "mutation($i: AddInvolvementInput!) { addInvolvement(input: $i) { id } }",
+            "mutation($i: AddInvolvementInput!) { addInvolvement(input: $i) { involvement { id } } }",
             json!({ "i": {
             "childId": child, "partnerId": team, "role": "wijkcoach" } }),
         )
         .await;
         app.gql(
             t,
-            "mutation($i: RecordConsentInput!) { recordConsent(input: $i) { id } }",
+            "mutation($i: RecordConsentInput!) { recordConsent(input: $i) { consent { id } } }",
             json!({ "i": {
             "childId": child, "purpose": "CO_RUN_INTAKE", "partnerId": team, "scope": ["INTAKE", "IDENTITY"],
             "decision": "GIVEN", "decidedBy": [mum] } }),
@@ -214,14 +214,14 @@ async fn admit_with_partners(app: &TestApp, org: &Org, team: &serde_json::Value,
         .await;
         app.gql(
             t,
-            "mutation($i: CreatePartnerGrantInput!) { createPartnerGrant(input: $i) { id } }",
+            "mutation($i: CreatePartnerGrantInput!) { createPartnerGrant(input: $i) { partnerGrant { id } } }",
             json!({ "i": {
             "childId": child, "partnerId": team } }),
         )
         .await;
         app.gql(
             t,
-            "mutation($i: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $i) { parentsInformedOn } }",
+            "mutation($i: SchoolEnrolmentInput!) { recordSchoolEnrolment(input: $i) { schoolEnrolment { parentsInformedOn } } }",
             json!({ "i": {
             "childId": child, "schoolId": school } }),
         )
@@ -233,14 +233,14 @@ async fn admit_with_partners(app: &TestApp, org: &Org, team: &serde_json::Value,
 async fn partner_fields_of_a_caseload_take_constant_statements() {
     let app = spawn_app().await;
     let org = org(&app, "haven").await;
-    let create = "mutation($i: ChainPartnerInput!) { createChainPartner(input: $i) { id } }";
+    let create = "mutation($i: ChainPartnerInput!) { createChainPartner(input: $i) { chainPartner { id } } }";
     let team = app
         .gql(&org.admin_token, create, json!({ "i": { "slug": "wijkteam", "name": "Wijkteam", "kind": "YOUTH_TEAM" } }))
-        .await["createChainPartner"]["id"]
+        .await["createChainPartner"]["chainPartner"]["id"]
         .clone();
     let school = app
         .gql(&org.admin_token, create, json!({ "i": { "slug": "school", "name": "De Wilg", "kind": "SCHOOL" } }))
-        .await["createChainPartner"]["id"]
+        .await["createChainPartner"]["chainPartner"]["id"]
         .clone();
     admit_with_partners(&app, &org, &team, &school).await;
     let (small, data) = statements_for(&app, &org.lead_token, PARTNER_CASELOAD).await;

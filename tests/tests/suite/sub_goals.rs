@@ -9,14 +9,14 @@ use sea_orm::{
 use serde_json::{Value, json};
 use tests::*;
 
-const PLAN: &str = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { id goals { id subGoals needsReview reviewNote } } }";
+const PLAN: &str = "mutation($input: RecordActionPlanInput!) { recordActionPlan(input: $input) { actionPlan { id goals { id subGoals needsReview reviewNote } } } }";
 const GOALS: &str =
     "query($id: ID!) { child(id: $id) { actionPlan { goals { text subGoals needsReview reviewNote } } } }";
-const REVISE: &str = "mutation($input: ReviseGoalInput!) { reviseGoal(input: $input) { text subGoals coreTask needsReview reviewNote } }";
+const REVISE: &str = "mutation($input: ReviseGoalInput!) { reviseGoal(input: $input) { goal { text subGoals coreTask needsReview reviewNote } } }";
 
 async fn plan(app: &TestApp, org: &Org, child: &Value, goals: Value) -> Value {
     let input = json!({ "input": { "childId": child, "childLanguageSummary": "We zorgen samen dat je veilig bent.", "goals": goals } });
-    app.gql(&org.worker_token, PLAN, input).await["recordActionPlan"].clone()
+    app.gql(&org.worker_token, PLAN, input).await["recordActionPlan"]["actionPlan"].clone()
 }
 
 #[tokio::test]
@@ -55,7 +55,7 @@ async fn a_goal_is_revised_and_bad_revisions_name_their_field() {
         )
         .await;
     assert_eq!(
-        r["reviseGoal"],
+        r["reviseGoal"]["goal"],
         json!({ "text": "Rustig slapen op de groep", "subGoals": ["A", "B"], "coreTask": "CHILD_IN_VIEW", "needsReview": false, "reviewNote": null })
     );
     for (input, field) in [
@@ -136,7 +136,7 @@ async fn goals_under_the_old_letters_move_by_meaning_or_wait_for_review() {
         )
         .await;
     let id = school["child"]["actionPlan"]["goals"][2]["id"].clone();
-    let r = app.gql(&org.worker_token, REVISE, json!({ "input": { "id": id, "subGoals": ["B", "E"] } })).await["reviseGoal"].clone();
+    let r = app.gql(&org.worker_token, REVISE, json!({ "input": { "id": id, "subGoals": ["B", "E"] } })).await["reviseGoal"]["goal"].clone();
     assert_eq!(
         (&r["subGoals"], &r["needsReview"], &r["reviewNote"]),
         (&json!(["B", "E"]), &json!(false), &Value::Null)
