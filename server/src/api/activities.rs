@@ -374,8 +374,8 @@ impl RecordActivityPayload {
     async fn activities(&self) -> &[ChildActivity] {
         &self.0
     }
-    /// The children whose activities the change touched, read under their own rules: null for
-    /// a child the viewer may not read.
+    /// The children whose activities the change touched, read under their own rules: null
+    /// (with an error saying why) for a child the viewer may not read.
     async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Option<Child>>> {
         futures::future::try_join_all(self.0.iter().map(|a| async { ids::found(Child::find(ctx, a.0.child_id).await) }))
             .await

@@ -150,8 +150,8 @@ impl RemoveNetworkMemberPayload {
     async fn removed_network_member_id(&self) -> ID {
         ids::encode("NetworkMember", self.removed.id)
     }
-    /// The child whose network it was, read under its own rules: null when the viewer may not
-    /// read it.
+    /// The child whose network it was, read under its own rules: null (with an error saying
+    /// why) when the viewer may not read it.
     async fn child(&self, ctx: &Context<'_>) -> AppResult<Option<Child>> {
         ids::found(Child::find(ctx, self.removed.child_id).await)
     }

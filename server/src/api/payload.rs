@@ -32,8 +32,8 @@ macro_rules! payload {
             }
 
             $(
-            /// The record whose lists the change touched, read under its own rules: null when the
-            /// viewer may not read it.
+            /// The record whose lists the change touched, read under its own rules: null (with
+            /// an error saying why) when the viewer may not read it.
             async fn $parent(
                 &self,
                 ctx: &async_graphql::Context<'_>,
