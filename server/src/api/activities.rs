@@ -364,7 +364,6 @@ payload! {
     DecideAftercarePayload { child: Child }
 }
 
-/// The result of `recordActivity`: one record per child.
 pub struct RecordActivityPayload(Vec<ChildActivity>);
 
 /// The result of `recordActivity`: one record per child.
@@ -374,11 +373,11 @@ impl RecordActivityPayload {
     async fn activities(&self) -> &[ChildActivity] {
         &self.0
     }
-    /// The children whose activities the change touched, read under their own rules: null
-    /// (with an error saying why) for a child the viewer may not read.
-    async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Option<Child>>> {
-        futures::future::try_join_all(self.0.iter().map(|a| async { ids::found(Child::find(ctx, a.0.child_id).await) }))
-            .await
+    /// The children whose activities the change touched, in the order of the input, read
+    /// under their own rules: the list is null, with an error, when the viewer may not read one.
+    async fn children(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Option<Child>>>> {
+        let children = self.0.iter().map(|a| async { ids::found(Child::find(ctx, a.0.child_id).await) });
+        futures::future::try_join_all(children).await.map(Some)
     }
     /// The query root, to read again in the same round trip what the change touched.
     async fn query(&self) -> super::Query {

@@ -5,6 +5,7 @@
 use super::{
     activities::{ActivitiesOf, BoardResultsOf, LivingClimateOf, NonAccompanyingParentsOf, PsychoEducationOf},
     cadence::CadenceOf,
+    children::Child,
     consent::ConsentsOf,
     contacts::ContactsOf,
     context::{ContextExt, in_transaction},
@@ -33,6 +34,7 @@ use crate::{
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::Utc;
 use entities::{CoreTask, Phase, person};
+use uuid::Uuid;
 
 /// Activiteit or resultaat of bijlage 1.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -202,11 +204,13 @@ pub struct ConfirmedBoardResult {
     pub key: String,
     pub achieved_on: Date,
     pub note: Option<String>,
+    #[graphql(skip)]
+    pub child_id: Uuid,
 }
 
 payload! {
     /// The result of `confirmBoardResult`.
-    ConfirmBoardResultPayload { confirmed_board_result: ConfirmedBoardResult }
+    ConfirmBoardResultPayload { confirmed_board_result: ConfirmedBoardResult, child: Child = |r| r.child_id }
 }
 
 #[derive(Default)]
@@ -235,6 +239,7 @@ impl BoardMutation {
             key: saved.key,
             achieved_on: Date(saved.achieved_on),
             note: saved.note,
+            child_id: saved.child_id,
         }))
     }
 }

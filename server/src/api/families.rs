@@ -118,6 +118,10 @@ impl Family {
             .map(Placement)
             .collect())
     }
+    /// Warme overdrachten of the family, oldest first (as `handovers(familyId)`).
+    async fn handovers(&self, ctx: &Context<'_>) -> AppResult<Vec<super::handovers::Handover>> {
+        super::handovers::Handover::of_family(ctx, self.0.id).await
+    }
     /// Meldcode tracks about children of the family who did not come to the shelter (norm 4);
     /// an admitted child's tracks are on `Child.reportingCodeTracks`.
     async fn reporting_code_tracks(&self, ctx: &Context<'_>) -> AppResult<Vec<super::safety::ReportingCodeTrack>> {

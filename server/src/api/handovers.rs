@@ -6,7 +6,7 @@ use super::{
     context::{ContextExt, in_transaction},
     families::Family,
     ids,
-    loaders::{HandoverId, ReferralId},
+    loaders::{HandoverId, HandoversOf, ReferralId},
     method::{check, decode_into, recorded_by},
     organisation::Worker,
     partners::{ChainPartner, PartnerMessage},
@@ -35,6 +35,13 @@ impl Handover {
     pub async fn find(ctx: &Context<'_>, id: Uuid) -> AppResult<Self> {
         let h = ctx.loader().load_one(HandoverId(id)).await?.ok_or(AppError::NotFound("handover"))?;
         Self::read(ctx, h)
+    }
+
+    /// A family's handovers, oldest first (`handovers(familyId)` and `Family.handovers`).
+    pub async fn of_family(ctx: &Context<'_>, family_id: Uuid) -> AppResult<Vec<Self>> {
+        policy::read_cases(ctx.principal()?)?;
+        let rows = ctx.loader().load_one(HandoversOf(family_id)).await?.unwrap_or_default();
+        rows.into_iter().map(|h| Self::read(ctx, h)).collect()
     }
 
     /// A handover row already loaded (within the organisation), read as `find` reads it.
@@ -226,21 +233,7 @@ impl HandoverQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The family whose handovers are listed.")] family_id: ID,
     ) -> AppResult<Vec<Handover>> {
-        let p = ctx.principal()?;
-        let ground = policy::read_cases(p)?;
-        let family_id = ids::decode(&family_id, "Family", "familyId")?;
-        let rows = handover_row::Entity::find()
-            .filter(handover_row::Column::OrganisationId.eq(p.organisation_id))
-            .filter(handover_row::Column::FamilyId.eq(family_id))
-            .order_by_asc(handover_row::Column::Id)
-            .all(ctx.db())
-            .await?;
-        for h in &rows {
-            for c in children_of(h) {
-                ctx.log_read(c, AREA, &ground);
-            }
-        }
-        Ok(rows.into_iter().map(Handover).collect())
+        Handover::of_family(ctx, ids::decode(&family_id, "Family", "familyId")?).await
     }
 
     /// The package as it would be sent now: only consented parts, never an address.

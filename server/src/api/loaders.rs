@@ -60,6 +60,8 @@ key! {
     CustodiansOf,
     /// The phase history of a trajectory.
     PhaseHistoryOf,
+    /// The handovers of a family.
+    HandoversOf,
 }
 
 /// Loaders for rows looked up by their own id, within the organisation.
@@ -236,6 +238,21 @@ impl Load<PhaseHistoryOf> for Loaders {
             .all(&self.db)
             .await?;
         Ok(group(rows.into_iter().map(|c| (PhaseHistoryOf(c.trajectory_id), c))))
+    }
+}
+
+impl Load<HandoversOf> for Loaders {
+    type Value = Vec<handover::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[HandoversOf]) -> LoadResult<HandoversOf, Self::Value> {
+        let rows = handover::Entity::find()
+            .filter(handover::Column::FamilyId.is_in(ids(keys)))
+            .filter(handover::Column::OrganisationId.eq(self.organisation_id))
+            .order_by_asc(handover::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(group(rows.into_iter().map(|h| (HandoversOf(h.family_id), h))))
     }
 }
 

@@ -138,9 +138,9 @@ payload! {
     UpdateNetworkMemberPayload { network_member: NetworkMember, child: Child = |r| r.0.child_id }
 }
 
-/// The result of `removeNetworkMember`.
 pub struct RemoveNetworkMemberPayload {
-    removed: network_member::Model,
+    removed_id: Uuid,
+    child_id: Uuid,
 }
 
 /// The result of `removeNetworkMember`.
@@ -148,12 +148,12 @@ pub struct RemoveNetworkMemberPayload {
 impl RemoveNetworkMemberPayload {
     /// The id of the member removed, to drop from a client's cache.
     async fn removed_network_member_id(&self) -> ID {
-        ids::encode("NetworkMember", self.removed.id)
+        ids::encode("NetworkMember", self.removed_id)
     }
-    /// The child whose network it was, read under its own rules: null (with an error saying
-    /// why) when the viewer may not read it.
+    /// The child whose network it was, read under its own rules: null with an error when the
+    /// viewer may not read it.
     async fn child(&self, ctx: &Context<'_>) -> AppResult<Option<Child>> {
-        ids::found(Child::find(ctx, self.removed.child_id).await)
+        ids::found(Child::find(ctx, self.child_id).await)
     }
     /// The query root, to read again in the same round trip what the change touched.
     async fn query(&self) -> super::Query {
@@ -194,7 +194,7 @@ impl NetworkMutation {
             .map(|r| UpdateNetworkMemberPayload::new(NetworkMember(r)))
     }
 
-    /// Removes a person from the child's network; returns the id removed.
+    /// Removes a person from the child's network.
     async fn remove_network_member(
         &self,
         ctx: &Context<'_>,
@@ -204,6 +204,6 @@ impl NetworkMutation {
         let id = ids::decode(&input.id, "NetworkMember", "input.id")?;
         in_transaction(ctx, async |actor, txn| network::remove_network_member(actor, txn, id).await)
             .await
-            .map(|removed| RemoveNetworkMemberPayload { removed })
+            .map(|removed| RemoveNetworkMemberPayload { removed_id: removed.id, child_id: removed.child_id })
     }
 }

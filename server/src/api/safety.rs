@@ -4,6 +4,7 @@
 use super::{
     children::Child,
     context::{ContextExt, in_transaction},
+    families::Family,
     ids,
     loaders::TrajectoryOf,
     method::{check, decode_into, read_records, recorded_by},
@@ -413,16 +414,16 @@ payload! {
 }
 payload! {
     /// The result of `recordReportingCodeStep`.
-    RecordReportingCodeStepPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id }
+    RecordReportingCodeStepPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id, family: Family = |r| r.0.family_id }
 }
 payload! {
     /// The result of `closeReportingCodeTrack`.
-    CloseReportingCodeTrackPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id }
+    CloseReportingCodeTrackPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id, family: Family = |r| r.0.family_id }
 }
 payload! {
-    /// The result of `openReportingCodeTrack`. `child` is null for a child who did not come to
-    /// the shelter.
-    OpenReportingCodeTrackPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id }
+    /// The result of `openReportingCodeTrack`. The track of a child who did not come to the
+    /// shelter is listed on `family` (`child` is null).
+    OpenReportingCodeTrackPayload { reporting_code_track: ReportingCodeTrack, child: Child = |r| r.0.child_id, family: Family = |r| r.0.family_id }
 }
 
 #[derive(Default)]

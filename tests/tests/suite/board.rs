@@ -126,9 +126,10 @@ impl Walk<'_> {
     }
 
     async fn confirm(&self, key: &str) {
-        let q = "mutation($input: ConfirmBoardResultInput!) { confirmBoardResult(input: $input) { confirmedBoardResult { key achievedOn } } }";
+        let q = "mutation($input: ConfirmBoardResultInput!) { confirmBoardResult(input: $input) { confirmedBoardResult { key achievedOn } child { id } } }";
         let r =
             self.run(q, json!({ "childId": self.child, "key": key, "note": "Besproken in het teamoverleg." })).await;
+        assert_eq!(r["confirmBoardResult"]["child"]["id"], self.child);
         assert_eq!(
             r["confirmBoardResult"]["confirmedBoardResult"],
             json!({ "key": key, "achievedOn": today().to_string() })
