@@ -101,6 +101,20 @@ impl Metrics {
         }
     }
 
+    /// The errors of a response, by the code `finalize_errors` gave them.
+    pub fn graphql_errors(&self, errors: &[async_graphql::ServerError]) {
+        for e in errors {
+            if let Some(async_graphql::Value::String(code)) = e.extensions.as_ref().and_then(|x| x.get("code")) {
+                self.graphql_error(code);
+            }
+        }
+    }
+
+    /// WebSocket connections open now.
+    pub fn live_connections(&self) -> u64 {
+        self.live_connections.load(Relaxed)
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# HELP veerkracht_sql_statements_total SQL statements executed.");

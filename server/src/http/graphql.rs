@@ -157,11 +157,7 @@ async fn execute(
         };
 
     finalize_errors(&mut response.errors, &id);
-    for e in &response.errors {
-        if let Some(async_graphql::Value::String(code)) = e.extensions.as_ref().and_then(|x| x.get("code")) {
-            state.metrics.graphql_error(code);
-        }
-    }
+    state.metrics.graphql_errors(&response.errors);
     // A request error (nothing executed: parse, validation, limits) has errors without a path.
     let request_failed = !response.errors.is_empty()
         && response.data == async_graphql::Value::Null

@@ -22,6 +22,7 @@ use axum::{
 };
 use futures::{SinkExt, StreamExt, stream::BoxStream};
 use std::{
+    collections::HashSet,
     sync::{
         Arc,
         atomic::{AtomicBool, AtomicUsize, Ordering},
@@ -52,6 +53,7 @@ const BAD_REQUEST: u16 = 4400;
 const UNAUTHORIZED: u16 = 4401;
 const FORBIDDEN: u16 = 4403;
 const INIT_TIMED_OUT: u16 = 4408;
+const SUBSCRIBER_EXISTS: u16 = 4409;
 
 /// Accepts the upgrade when the client speaks the protocol.
 pub fn upgrade(state: AppState, meta: RequestMeta, ws: WebSocketUpgrade) -> HttpResponse {
@@ -71,12 +73,32 @@ struct Session {
 async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
     let _open = state.metrics.live_connection();
     let (mut sink, incoming) = socket.split();
-    let incoming = incoming.take_while(|m| std::future::ready(m.is_ok())).filter_map(|m| {
-        std::future::ready(match m {
-            Ok(Message::Text(text)) => Some(Bytes::from(text)),
-            Ok(Message::Binary(bytes)) => Some(bytes),
-            _ => None,
-        })
+    // The operations under way by id: a `subscribe` with an id in use closes the connection
+    // (4409), where async-graphql would silently replace the running operation.
+    let operations = Arc::new(std::sync::Mutex::new(HashSet::<String>::new()));
+    let (duplicate_tx, mut duplicate_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let seen = operations.clone();
+    let incoming = incoming.take_while(|m| std::future::ready(m.is_ok())).filter_map(move |m| {
+        let bytes = match m {
+            Ok(Message::Text(text)) => Bytes::from(text),
+            Ok(Message::Binary(bytes)) => bytes,
+            _ => return std::future::ready(None),
+        };
+        let fresh = match serde_json::from_slice::<Envelope>(&bytes) {
+            Ok(Envelope { kind, id: Some(id) }) if kind == "subscribe" => {
+                let fresh = seen.lock().expect("operations").insert(id.clone());
+                if !fresh {
+                    let _ = duplicate_tx.send(id);
+                }
+                fresh
+            }
+            Ok(Envelope { kind, id: Some(id) }) if kind == "complete" => {
+                seen.lock().expect("operations").remove(&id);
+                true
+            }
+            _ => true,
+        };
+        std::future::ready(fresh.then_some(bytes))
     });
     let (session_tx, session_rx) = oneshot::channel::<(String, crate::auth::Principal, Instant)>();
     let refused = Arc::new(AtomicBool::new(false));
@@ -148,10 +170,19 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
                 None => break,
             },
             (code, reason) = &mut deadline => WsMessage::Close(code, reason.into()),
+            Some(id) = duplicate_rx.recv() => WsMessage::Close(SUBSCRIBER_EXISTS, format!("Subscriber for {id} already exists")),
             () = &mut stopping => WsMessage::Close(RESTARTING, "the server is restarting; connect again".into()),
         };
         let (frame, last) = match message {
-            WsMessage::Text(text) => (Message::Text(text.into()), false),
+            WsMessage::Text(text) => {
+                // An operation that ended frees its id.
+                if let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_str::<Envelope>(&text)
+                    && (kind == "complete" || kind == "error")
+                {
+                    operations.lock().expect("operations").remove(&id);
+                }
+                (Message::Text(text.into()), false)
+            }
             WsMessage::Close(code, reason) => {
                 let code = close_code(code, refused.load(Ordering::Relaxed));
                 (Message::Close(Some(CloseFrame { code, reason: close_reason(reason).into() })), true)
@@ -161,6 +192,14 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
             break;
         }
     }
+}
+
+/// The type and id of a protocol message (the payload is skipped).
+#[derive(serde::Deserialize)]
+struct Envelope {
+    #[serde(rename = "type")]
+    kind: String,
+    id: Option<String>,
 }
 
 /// A close frame's reason, which may hold at most 123 bytes (RFC 6455, 5.5): async-graphql's
@@ -245,31 +284,37 @@ impl Executor for LiveExecutor {
             .map(|s| s.principal.clone());
         let Some(principal) = principal else {
             let e: async_graphql::Error = AppError::Unauthenticated("connection_init first".into()).into();
-            return single(e.into_server_error(async_graphql::Pos::default()), &id);
+            return self.single(e.into_server_error(async_graphql::Pos::default()), &id);
         };
         if let Err(refusal) = self.state.trusted.resolve(&mut request, None) {
-            return single(refusal.error(), &id);
+            return self.single(refusal.error(), &id);
         }
         if self.running.fetch_add(1, Ordering::Relaxed) >= MAX_OPERATIONS {
             self.running.fetch_sub(1, Ordering::Relaxed);
             let message = format!("at most {MAX_OPERATIONS} operations run at once on one connection");
             let e: async_graphql::Error = AppError::invalid("id", message).into();
-            return single(e.into_server_error(async_graphql::Pos::default()), &id);
+            return self.single(e.into_server_error(async_graphql::Pos::default()), &id);
         }
         let running = Running(self.running.clone());
         let s = &self.state;
+        let metrics = s.metrics.clone();
         api::execute_stream(&s.schemas, &s.db, &s.reader, principal, self.meta.clone(), &s.api, request)
             .map(move |mut response| {
                 let _running = &running;
                 finalize_errors(&mut response.errors, &id);
+                metrics.graphql_errors(&response.errors);
                 response
             })
             .boxed()
     }
 }
 
-fn single(error: ServerError, id: &str) -> BoxStream<'static, Response> {
-    let mut errors = vec![error];
-    finalize_errors(&mut errors, id);
-    futures::stream::once(async { Response::from_errors(errors) }).boxed()
+impl LiveExecutor {
+    /// One error as an operation's whole answer, counted as over HTTP.
+    fn single(&self, error: ServerError, id: &str) -> BoxStream<'static, Response> {
+        let mut errors = vec![error];
+        finalize_errors(&mut errors, id);
+        self.state.metrics.graphql_errors(&errors);
+        futures::stream::once(async { Response::from_errors(errors) }).boxed()
+    }
 }

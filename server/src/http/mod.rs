@@ -366,9 +366,20 @@ pub async fn run(
         until_stopped(stopped).await;
         tokio::time::sleep(grace).await;
     };
+    let metrics = state.metrics.clone();
     tokio::select! {
         served = serving => served?,
         () = grace_over => tracing::warn!("requests still in flight at the end of the shutdown grace period"),
+    }
+    // WebSocket connections left the HTTP server at their upgrade, so it does not wait for
+    // them: wait here (briefly) until each has sent its 1012 close and ended.
+    let closed = async {
+        while metrics.live_connections() > 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    if tokio::time::timeout(Duration::from_secs(2), closed).await.is_err() {
+        tracing::warn!("WebSocket connections still open at shutdown");
     }
     // The worker finishes its sends within the same grace period and releases the rest.
     if let Some(worker) = worker

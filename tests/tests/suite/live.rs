@@ -178,13 +178,21 @@ async fn a_connection_needs_a_valid_token_first_and_ends_when_it_expires() {
     assert_eq!(code, 4400, "{reason}");
     assert!(reason.len() <= 123, "{} bytes", reason.len());
 
-    // A role the field's policy refuses: that subscription ends with FORBIDDEN, the connection stays.
+    // A role the field's policy refuses: that subscription ends with FORBIDDEN, the connection
+    // stays, and the error is counted as over HTTP.
+    let forbidden = async || {
+        let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        let line = metrics.lines().find(|l| l.starts_with("veerkracht_graphql_errors_total{code=\"FORBIDDEN\"}"));
+        line.and_then(|l| l.rsplit(' ').next()?.parse::<u64>().ok()).expect("the FORBIDDEN counter")
+    };
+    let before = forbidden().await;
     let mut worker = LiveClient::connect(&ws(&app), &org.worker_token).await;
     worker.send(json!({ "id": "m", "type": "subscribe", "payload": { "query": MESSAGES } })).await;
     let refused = worker.receive().await;
     assert_eq!(refused["type"], "next", "{refused}");
     assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "FORBIDDEN", "{refused}");
     assert_eq!(worker.receive().await["type"], "complete");
+    assert_eq!(forbidden().await, before + 1);
 
     // A token about to expire: the server closes the connection when it does.
     let mut claims = app.claims("de-haven", &[entities::Role::ChildFamilyWorker], Some(org.worker.id));
@@ -258,6 +266,20 @@ async fn the_graphql_ws_client_subscribes_to_the_agenda() {
     assert!(!first.is_empty(), "{seen}");
     assert_eq!(second.len(), first.len() + 1, "{seen}");
     assert!(second.contains(&json!("PLANNED_CONTACT")), "{seen}");
+}
+
+/// An id names one operation while it runs: a second `subscribe` with it closes the connection
+/// with 4409, as the protocol says; once the operation completed the id is free again.
+#[tokio::test]
+async fn a_subscribe_with_an_id_in_use_closes_the_connection() {
+    let app = spawn_app().await;
+    let org = org(&app, "de-haven").await;
+    let mut live = LiveClient::connect(&ws(&app), &org.admin_token).await;
+    live.subscribe("a", MESSAGES, json!({})).await;
+    live.send(json!({ "id": "a", "type": "complete" })).await;
+    live.subscribe("a", MESSAGES, json!({})).await;
+    live.send(json!({ "id": "a", "type": "subscribe", "payload": { "query": MESSAGES } })).await;
+    assert_eq!(live.closed().await, (4409, "Subscriber for a already exists".to_string()));
 }
 
 /// A server shutting down (SIGTERM) closes its subscriptions with 1012 "service restart", on
