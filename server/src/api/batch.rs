@@ -207,8 +207,8 @@ impl<T: Send + Sync + 'static> Batcher<T> {
             .extend(answers);
     }
 
-    /// Forgets every primed answer: a subscription reads each change afresh, not as the rows
-    /// were when it last looked.
+    /// Forgets every primed answer: after a change is committed, and for each change a
+    /// subscription reads, the rows are read afresh, not as they were when last looked at.
     pub fn forget(&self) {
         self.shared.lock().primed.clear();
     }

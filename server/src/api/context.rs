@@ -134,5 +134,8 @@ pub async fn in_transaction<T>(
     let (out, changes) = live::noting(case(actor, &txn)).await;
     let out = out?;
     ctx.state().settings.live.commit(txn, changes).await?;
+    // What the request primed before this change may be stale now; a payload's fields (and a
+    // later mutation of the same document) read what was committed.
+    ctx.loader().forget();
     Ok(out)
 }
