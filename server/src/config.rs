@@ -239,6 +239,10 @@ pub struct LimitsConfig {
     /// How often a subscription connection's access is read again (worker deactivated, roles
     /// changed): the longest a connection outlives a change of its worker's access.
     pub live_recheck_seconds: u64,
+    /// How often a WebSocket ping goes to each subscription connection. It keeps quiet
+    /// connections open through proxies, and a peer that answered none since the last one
+    /// is gone (its network dropped without a close): its connection ends.
+    pub live_ping_seconds: u64,
 }
 
 impl Default for Config {
@@ -287,6 +291,7 @@ impl Default for LimitsConfig {
             max_page_size: 100,
             request_timeout_seconds: 30,
             live_recheck_seconds: 30,
+            live_ping_seconds: 25,
         }
     }
 }

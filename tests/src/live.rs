@@ -110,6 +110,30 @@ impl LiveClient {
         }
     }
 
+    /// Keeps reading (and so answering pings) for `wait`; messages that come are kept for later.
+    pub async fn listen_for(&mut self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        while let Ok(frame) = tokio::time::timeout_at(until, self.ws.next()).await {
+            match frame.expect("the socket is open").expect("a frame") {
+                Message::Text(text) => self.pending.push_back(serde_json::from_str(&text).unwrap()),
+                Message::Close(frame) => panic!("closed: {frame:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Whether the server dropped the connection without a close frame (what it does to a peer
+    /// that stopped answering).
+    pub async fn dropped(&mut self) -> bool {
+        loop {
+            match tokio::time::timeout(PATIENCE, self.ws.next()).await.expect("ended within the patience") {
+                None | Some(Err(_)) => return true,
+                Some(Ok(Message::Close(_))) => return false,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
     /// The close code and reason the server ends the connection with.
     pub async fn closed(&mut self) -> (u16, String) {
         loop {

@@ -41,10 +41,6 @@ const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Operations one connection may run at once: each holds reads for every change.
 const MAX_OPERATIONS: usize = 50;
 
-/// A WebSocket ping this often keeps an idle connection open through load balancers and
-/// proxies that cut silent ones (often after 60 seconds); browsers answer it themselves.
-const PING_EVERY: Duration = Duration::from_secs(25);
-
 /// WebSocket close code "service restart": graphql-ws clients connect again (to another replica).
 const RESTARTING: u16 = 1012;
 
@@ -78,7 +74,11 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
     let operations = Arc::new(std::sync::Mutex::new(HashSet::<String>::new()));
     let (duplicate_tx, mut duplicate_rx) = tokio::sync::mpsc::unbounded_channel::<String>();
     let seen = operations.clone();
+    // Whether anything (a pong, a message) came since the last ping.
+    let heard = Arc::new(AtomicBool::new(true));
+    let hearing = heard.clone();
     let incoming = incoming.take_while(|m| std::future::ready(m.is_ok())).filter_map(move |m| {
+        hearing.store(true, Ordering::Relaxed);
         let bytes = match m {
             Ok(Message::Text(text)) => Bytes::from(text),
             Ok(Message::Binary(bytes)) => bytes,
@@ -104,6 +104,7 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
     let refused = Arc::new(AtomicBool::new(false));
     let init_state = state.clone();
     let init_refused = refused.clone();
+    let request_id = meta.request_id.clone();
     let executor = LiveExecutor { state: state.clone(), meta, running: Arc::default() };
     let mut outgoing = Protocol::new(executor, incoming, WebSocketProtocols::GraphQLWS)
         .on_connection_init(move |payload| async move {
@@ -156,10 +157,19 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
         }
     };
     tokio::pin!(stopping);
-    let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+    // A ping keeps an idle connection open through load balancers and proxies that cut silent
+    // ones (often after 60 seconds); browsers answer it themselves. A peer that answered none
+    // since the last is gone without a close (its network dropped): the connection ends, as
+    // graphql-ws's own server does, rather than reading every change for no one.
+    let every = Duration::from_secs(state.config.limits.live_ping_seconds.max(1));
+    let mut ping = tokio::time::interval_at(Instant::now() + every, every);
     loop {
         let message = tokio::select! {
             _ = ping.tick() => {
+                if !heard.swap(false, Ordering::Relaxed) {
+                    tracing::info!(%request_id, "a live connection answered no ping: dropped");
+                    break;
+                }
                 if sink.send(Message::Ping(Bytes::new())).await.is_err() {
                     break;
                 }

@@ -282,6 +282,27 @@ async fn a_subscribe_with_an_id_in_use_closes_the_connection() {
     assert_eq!(live.closed().await, (4409, "Subscriber for a already exists".to_string()));
 }
 
+/// A client whose network went away answers no ping: its connection ends one interval later,
+/// and with it the reads its subscriptions would make; a client that answers stays connected.
+#[tokio::test]
+async fn a_client_that_answers_no_ping_is_dropped() {
+    let app = spawn_app_with(|c| c.limits.live_ping_seconds = 1).await;
+    let org = org(&app, "de-haven").await;
+    let mut answering = LiveClient::connect(&ws(&app), &org.admin_token).await;
+    answering.subscribe("m", MESSAGES, json!({})).await;
+    let mut silent = LiveClient::connect(&ws(&app), &org.admin_token).await;
+    silent.subscribe("m", MESSAGES, json!({})).await;
+    let open = async || {
+        let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        metrics.lines().find_map(|l| l.strip_prefix("veerkracht_live_connections ")?.parse::<u64>().ok()).unwrap()
+    };
+    assert_eq!(open().await, 2);
+    answering.listen_for(Duration::from_millis(3500)).await;
+    assert_eq!(open().await, 1, "the silent one is gone");
+    assert!(silent.dropped().await, "dropped without a close handshake");
+    answering.subscribe("n", MESSAGES, json!({})).await;
+}
+
 /// A server shutting down (SIGTERM) closes its subscriptions with 1012 "service restart", on
 /// which graphql-ws clients connect again — to another replica — rather than holding the
 /// shutdown up or dropping the connection unannounced.
