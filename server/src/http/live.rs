@@ -185,8 +185,10 @@ async fn serve(state: AppState, meta: RequestMeta, socket: WebSocket) {
         };
         let (frame, last) = match message {
             WsMessage::Text(text) => {
-                // An operation that ended frees its id.
-                if let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_str::<Envelope>(&text)
+                // An operation that ended frees its id. Results (`next`, the large and frequent
+                // messages, whose type async-graphql writes first) are not parsed for it.
+                if !text.starts_with(r#"{"type":"next""#)
+                    && let Ok(Envelope { kind, id: Some(id) }) = serde_json::from_str::<Envelope>(&text)
                     && (kind == "complete" || kind == "error")
                 {
                     operations.lock().expect("operations").remove(&id);

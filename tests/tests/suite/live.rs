@@ -278,6 +278,11 @@ async fn a_subscribe_with_an_id_in_use_closes_the_connection() {
     live.subscribe("a", MESSAGES, json!({})).await;
     live.send(json!({ "id": "a", "type": "complete" })).await;
     live.subscribe("a", MESSAGES, json!({})).await;
+    // An operation the server completed (a query answers once) frees its id too.
+    for _ in 0..2 {
+        live.subscribe("q", "{ __typename }", json!({})).await;
+        while live.receive().await != json!({ "id": "q", "type": "complete" }) {}
+    }
     live.send(json!({ "id": "a", "type": "subscribe", "payload": { "query": MESSAGES } })).await;
     assert_eq!(live.closed().await, (4409, "Subscriber for a already exists".to_string()));
 }
