@@ -5,7 +5,7 @@ use super::{
     context::{ContextExt, in_transaction},
     families::Family,
     ids,
-    loaders::{CustodiansOf, PersonId, PhaseHistoryOf, TrajectoryOf, WorkerId},
+    loaders::{Along, CustodiansOf, PersonId, PhaseHistoryOf, TrajectoryOf, WorkerId},
     organisation::Worker,
     pagination::{self, Conn, TotalCount},
     payload::payload,
@@ -24,7 +24,7 @@ use crate::{
     error::{AppError, AppResult},
     policy,
 };
-use async_graphql::{Context, Enum, ID, InputObject, Object};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SelectionField};
 use chrono::{Days, NaiveDate, Utc};
 use entities::{AftercareDecision, CareSetting, ContactKind, EndReason, Phase, person, phase_change, trajectory};
 use uuid::Uuid;
@@ -56,6 +56,23 @@ impl Child {
         let child_id = t.child_id;
         ctx.loader().prime_many([(TrajectoryOf(child_id), t)]);
         Self::find(ctx, child_id).await
+    }
+
+    /// What a load of children brings along for the fields `selection` asks of each: most
+    /// fields of a child read the current trajectory, so it comes along unless only the
+    /// child's identity is asked for; its worker when the page shows the responsible worker.
+    pub fn along(selection: SelectionField<'_>) -> Along {
+        let mut along = Along::Nothing;
+        for field in selection.selection_set() {
+            match field.name() {
+                "__typename" | "id" | "person" | "age" | "ageBand" | "custodians" => {}
+                "trajectory" if field.selection_set().any(|f| f.name() == "responsibleWorker") => {
+                    return Along::TrajectoryAndWorker;
+                }
+                _ => along = Along::Trajectory,
+            }
+        }
+        along
     }
 
     async fn trajectory_model(&self, ctx: &Context<'_>) -> AppResult<trajectory::Model> {

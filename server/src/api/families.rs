@@ -4,7 +4,7 @@ use super::{
     children::Child,
     context::{ContextExt, in_transaction},
     ids,
-    loaders::{ChildrenOf, FamilyId, LocationId, MembersOf},
+    loaders::{ChildrenOf, FamilyId, LocationId, MembersOf, TrajectoryOf, WorkerId},
     method::{check, decode_into},
     organisation::Location,
     pagination::{self, Conn, TotalCount},
@@ -145,12 +145,16 @@ impl Family {
     /// The children, each a client in their own right.
     async fn children(&self, ctx: &Context<'_>) -> AppResult<Vec<Child>> {
         let ground = policy::read_cases(ctx.principal()?)?;
-        let children = ctx.loader().load_one(ChildrenOf(self.0.id)).await?.unwrap_or_default();
+        let loader = ctx.loader();
+        let children = loader.load_one(ChildrenOf(self.0.id, Child::along(ctx.field()))).await?.unwrap_or_default();
+        // What came along answers the children's fields without a statement of their own.
+        loader.prime_many(children.iter().filter_map(|c| Some((TrajectoryOf(c.person.id), c.trajectory.clone()?))));
+        loader.prime_many(children.iter().filter_map(|c| Some((WorkerId(c.worker.as_ref()?.id), c.worker.clone()?))));
         Ok(children
-            .into_iter()
-            .map(|p| {
-                ctx.log_read(p.id, "identity", &ground);
-                Child(p)
+            .iter()
+            .map(|c| {
+                ctx.log_read(c.person.id, "identity", &ground);
+                Child(c.person.clone())
             })
             .collect())
     }

@@ -2,14 +2,15 @@
 //! principal's organisation as a second line of defence behind the policy checks.
 
 use super::batch::Load;
+use crate::db::rows::{self, FromRow};
 use entities::{
     MembershipRole, Role, chain_partner, custody, family, family_membership, handover, location, organisation,
     outbox_message, person, phase_change, referral, trajectory, worker, worker_role,
 };
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, RelationTrait,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, Iterable, JoinType, Order, QueryFilter,
+    QueryOrder,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use std::{collections::HashMap, hash::Hash, sync::Arc};
 use uuid::Uuid;
@@ -52,8 +53,6 @@ key! {
     RolesOf,
     /// The members of a family with their role.
     MembersOf,
-    /// The children of a family (a page of families often asks for nothing else).
-    ChildrenOf,
     /// The current trajectory of a child.
     TrajectoryOf,
     /// The adults holding custody over a child.
@@ -64,30 +63,32 @@ key! {
     HandoversOf,
 }
 
-/// Loaders for rows looked up by their own id, within the organisation.
+/// Loaders for rows looked up by their own id, within the organisation; `by position` for
+/// the rows a page runs through most (see [`rows`]).
 macro_rules! by_id {
-    ($key:ident, $entity:ident, $org:expr) => {
+    ($key:ident, $entity:ident, $org:expr $(, $by_position:ident)?) => {
         impl Load<$key> for Loaders {
             type Value = $entity::Model;
             type Error = Arc<DbErr>;
 
             async fn load(&self, keys: &[$key]) -> LoadResult<$key, Self::Value> {
-                let rows = $entity::Entity::find()
+                let query = $entity::Entity::find()
                     .filter($entity::Column::Id.is_in(ids(keys)))
-                    .filter($org.eq(self.organisation_id))
-                    .all(&self.db)
-                    .await?;
+                    .filter($org.eq(self.organisation_id));
+                let rows = by_id!(@all self, query $(, $by_position)?);
                 Ok(rows.into_iter().map(|r| ($key(r.id), r)).collect())
             }
         }
     };
+    (@all $self:ident, $query:ident) => { $query.all(&$self.db).await? };
+    (@all $self:ident, $query:ident, by_position) => { rows::models(&$self.db, $query).await? };
 }
 
 by_id!(OrganisationId, organisation, organisation::Column::Id);
 by_id!(LocationId, location, location::Column::OrganisationId);
-by_id!(WorkerId, worker, worker::Column::OrganisationId);
-by_id!(FamilyId, family, family::Column::OrganisationId);
-by_id!(PersonId, person, person::Column::OrganisationId);
+by_id!(WorkerId, worker, worker::Column::OrganisationId, by_position);
+by_id!(FamilyId, family, family::Column::OrganisationId, by_position);
+by_id!(PersonId, person, person::Column::OrganisationId, by_position);
 by_id!(ChainPartnerId, chain_partner, chain_partner::Column::OrganisationId);
 by_id!(OutboxMessageId, outbox_message, outbox_message::Column::OrganisationId);
 by_id!(HandoverId, handover, handover::Column::OrganisationId);
@@ -127,51 +128,129 @@ impl Load<MembersOf> for Loaders {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[MembersOf]) -> LoadResult<MembersOf, Self::Value> {
-        Ok(group(
-            self.members(ids(keys), None).await?.into_iter().map(|(family, role, p)| (MembersOf(family), (role, p))),
-        ))
+        let members = self.members(ids(keys), None, Along::Nothing).await?;
+        Ok(group(members.into_iter().map(|(family, role, child)| (MembersOf(family), (role, child.person)))))
     }
 }
 
+/// What a load of children brings along in the same statement: what the page shows of them
+/// (`Family.children` looks ahead), so that it needs no statement of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Along {
+    Nothing,
+    Trajectory,
+    TrajectoryAndWorker,
+}
+
+/// The children of a family (a page of families often asks for nothing else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChildrenOf(pub Uuid, pub Along);
+
+/// A child with their current trajectory and its responsible worker, when brought along.
+#[derive(Debug, Clone)]
+pub struct ChildRow {
+    pub person: person::Model,
+    pub trajectory: Option<trajectory::Model>,
+    pub worker: Option<worker::Model>,
+}
+
 impl Load<ChildrenOf> for Loaders {
-    type Value = Vec<person::Model>;
+    type Value = Arc<[ChildRow]>;
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[ChildrenOf]) -> LoadResult<ChildrenOf, Self::Value> {
-        let children = self.members(ids(keys), Some(MembershipRole::Child)).await?;
-        Ok(group(children.into_iter().map(|(family, _, p)| (ChildrenOf(family), p))))
+        // One statement for the wave, bringing along the most any key asked for.
+        let along = keys.iter().map(|k| k.1).max().unwrap_or(Along::Nothing);
+        let children = self.members(keys.iter().map(|k| k.0).collect(), Some(MembershipRole::Child), along).await?;
+        let by_family = group(children.into_iter().map(|(family, _, child)| (family, child)));
+        let by_family: HashMap<Uuid, Arc<[ChildRow]>> = by_family.into_iter().map(|(f, c)| (f, c.into())).collect();
+        Ok(keys.iter().filter_map(|k| Some((*k, by_family.get(&k.0)?.clone()))).collect())
     }
 }
 
 impl Loaders {
-    /// The members of the families (only those in `role`, if given) with their persons, in one
-    /// statement. SQLite plans joins without statistics and drove this one from every person
-    /// of the organisation (800 ms instead of 1 ms at 20,000 families); its CROSS JOIN keeps
-    /// the memberships the outer loop.
+    /// The members of the families (only those in `role`, if given) with their persons, and
+    /// `along` their trajectories and workers, in one statement, decoded by position. SQLite
+    /// plans joins without statistics and drove this one from every person of the
+    /// organisation (800 ms instead of 1 ms at 20,000 families); its CROSS JOIN keeps the
+    /// memberships the outer loop.
     async fn members(
         &self,
         families: Vec<Uuid>,
         role: Option<MembershipRole>,
-    ) -> Result<Vec<(Uuid, MembershipRole, person::Model)>, DbErr> {
+        along: Along,
+    ) -> Result<Vec<(Uuid, MembershipRole, ChildRow)>, DbErr> {
+        use family_membership::Column as M;
         let join = match self.db.get_database_backend() {
             DbBackend::Sqlite => JoinType::CrossJoin,
             _ => JoinType::InnerJoin,
         };
-        let rows = family_membership::Entity::find()
-            .join(join, family_membership::Relation::Person.def())
-            // The join's condition, in WHERE too: sea-query writes a CROSS JOIN without its ON.
-            .filter(
-                Expr::col((person::Entity, person::Column::Id))
-                    .equals((family_membership::Entity, family_membership::Column::PersonId)),
-            )
-            .filter(family_membership::Column::FamilyId.is_in(families))
-            .apply_if(role, |q, role| q.filter(family_membership::Column::Role.eq(role)))
-            .filter(person::Column::OrganisationId.eq(self.organisation_id))
-            .select_also(person::Entity)
-            .order_by_asc(family_membership::Column::Id)
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().filter_map(|(m, p)| Some((m.family_id, m.role, p?))).collect())
+        let mut q = Query::select();
+        q.column((family_membership::Entity, M::FamilyId))
+            .column((family_membership::Entity, M::Role))
+            .columns(person::Column::iter().map(|c| (person::Entity, c)))
+            .from(family_membership::Entity)
+            .join(join, person::Entity, Condition::all())
+            // The join's condition in WHERE: sea-query writes a CROSS JOIN without its ON.
+            .and_where(Expr::col((person::Entity, person::Column::Id)).equals((family_membership::Entity, M::PersonId)))
+            .and_where(Expr::col((family_membership::Entity, M::FamilyId)).is_in(families))
+            .and_where(Expr::col((person::Entity, person::Column::OrganisationId)).eq(self.organisation_id))
+            .order_by((family_membership::Entity, M::Id), Order::Asc);
+        if let Some(role) = role {
+            q.and_where(Expr::col((family_membership::Entity, M::Role)).eq(role));
+        }
+        if along >= Along::Trajectory {
+            q.columns(trajectory::Column::iter().map(|c| (trajectory::Entity, c)))
+                .left_join(
+                    trajectory::Entity,
+                    Expr::col((trajectory::Entity, trajectory::Column::ChildId))
+                        .equals((person::Entity, person::Column::Id))
+                        .and(
+                            Expr::col((trajectory::Entity, trajectory::Column::OrganisationId))
+                                .eq(self.organisation_id),
+                        ),
+                )
+                // As `TrajectoryOf`: the last trajectory of a child (a re-admission) wins.
+                .order_by((trajectory::Entity, trajectory::Column::Id), Order::Asc);
+        }
+        if along == Along::TrajectoryAndWorker {
+            q.columns(worker::Column::iter().map(|c| (worker::Entity, c))).left_join(
+                worker::Entity,
+                Expr::col((worker::Entity, worker::Column::Id))
+                    .equals((trajectory::Entity, trajectory::Column::ResponsibleWorkerId))
+                    .and(Expr::col((worker::Entity, worker::Column::OrganisationId)).eq(self.organisation_id)),
+            );
+        }
+        let person_at = 2;
+        let trajectory_at = person_at + person::Model::FIELDS.len();
+        let worker_at = trajectory_at + trajectory::Model::FIELDS.len();
+        let rows = rows::all(&self.db, &q, |row| {
+            Ok((
+                row.get::<Uuid>(0)?,
+                row.get::<MembershipRole>(1)?,
+                ChildRow {
+                    person: person::Model::from_row(row, person_at)?,
+                    trajectory: match along {
+                        Along::Nothing => None,
+                        _ => trajectory::Model::from_row_nullable(row, trajectory_at)?,
+                    },
+                    worker: match along {
+                        Along::TrajectoryAndWorker => worker::Model::from_row_nullable(row, worker_at)?,
+                        _ => None,
+                    },
+                },
+            ))
+        })
+        .await?;
+        // A re-admitted child comes once per trajectory, the last one last.
+        let mut members: Vec<(Uuid, MembershipRole, ChildRow)> = Vec::with_capacity(rows.len());
+        for member in rows {
+            match members.last_mut() {
+                Some(last) if last.0 == member.0 && last.2.person.id == member.2.person.id => *last = member,
+                _ => members.push(member),
+            }
+        }
+        Ok(members)
     }
 }
 
@@ -184,12 +263,10 @@ impl Loaders {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let rows = person::Entity::find()
+        let query = person::Entity::find()
             .filter(person::Column::Id.is_in(ids))
-            .filter(person::Column::OrganisationId.eq(self.organisation_id))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+            .filter(person::Column::OrganisationId.eq(self.organisation_id));
+        Ok(rows::models(&self.db, query).await?.into_iter().map(|p| (p.id, p)).collect())
     }
 }
 
@@ -198,12 +275,11 @@ impl Load<TrajectoryOf> for Loaders {
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[TrajectoryOf]) -> LoadResult<TrajectoryOf, Self::Value> {
-        let rows = trajectory::Entity::find()
+        let query = trajectory::Entity::find()
             .filter(trajectory::Column::ChildId.is_in(ids(keys)))
             .filter(trajectory::Column::OrganisationId.eq(self.organisation_id))
-            .order_by_asc(trajectory::Column::Id)
-            .all(&self.db)
-            .await?;
+            .order_by_asc(trajectory::Column::Id);
+        let rows = rows::models(&self.db, query).await?;
         // Ascending UUIDv7 order: the last trajectory of a child (a re-admission) wins.
         Ok(rows.into_iter().map(|t| (TrajectoryOf(t.child_id), t)).collect())
     }

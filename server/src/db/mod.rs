@@ -1,5 +1,7 @@
 //! Database connection: SQLite by default, PostgreSQL via `DATABASE_URL`.
 
+pub mod rows;
+
 use crate::{config::Config, metrics::Metrics};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
