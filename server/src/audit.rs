@@ -38,6 +38,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::{
+    borrow::Cow,
     collections::{HashMap, HashSet},
     io::{BufRead, Write},
     path::PathBuf,
@@ -64,7 +65,7 @@ pub struct AccessEvent {
     pub action: AccessAction,
     /// Which part of the record, e.g. `identity`, `trajectory`, `custody`.
     pub area: &'static str,
-    pub ground: String,
+    pub ground: Cow<'static, str>,
     /// The organisation whose log holds the event when it is not the reader's own (a
     /// municipality reading an organisation's figures).
     pub organisation_id: Option<Uuid>,
@@ -128,7 +129,7 @@ pub async fn append<C: ConnectionTrait>(
     let mut areas: Vec<(Key, &str, Vec<Uuid>)> = Vec::new();
     let mut index: HashMap<(Key, &str), usize> = HashMap::new();
     for e in events {
-        let key = (e.organisation_id.unwrap_or(principal.organisation_id), e.action, e.ground.as_str());
+        let key = (e.organisation_id.unwrap_or(principal.organisation_id), e.action, &*e.ground);
         let i = *index.entry((key, e.area)).or_insert_with(|| {
             areas.push((key, e.area, Vec::new()));
             areas.len() - 1

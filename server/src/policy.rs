@@ -9,6 +9,7 @@ use crate::{
     error::{AppError, AppResult},
 };
 use entities::Role::{self, *};
+use std::borrow::Cow;
 use uuid::Uuid;
 
 /// Why access was allowed (grondslag), as recorded in the access log.
@@ -24,12 +25,20 @@ pub enum Ground {
 }
 
 impl Ground {
-    pub fn label(&self) -> String {
+    /// The ground as the access log records it; borrowed for the common grounds, since every
+    /// person a page returns is logged with one.
+    pub fn label(&self) -> Cow<'static, str> {
         match self {
-            Ground::Role(r) => format!("role:{}", r.as_str()),
-            Ground::ResponsibleWorker => "relationship:responsible-worker".into(),
-            Ground::Grant(id) => format!("grant:{id}"),
-            Ground::MunicipalityAccess(id) => format!("municipality-access:{id}"),
+            Ground::Role(r) => Cow::Borrowed(match r {
+                ChildFamilyWorker => "role:CHILD_FAMILY_WORKER",
+                BehaviouralExpert => "role:BEHAVIOURAL_EXPERT",
+                TeamLead => "role:TEAM_LEAD",
+                OrgAdmin => "role:ORG_ADMIN",
+                QualityOfficer => "role:QUALITY_OFFICER",
+            }),
+            Ground::ResponsibleWorker => Cow::Borrowed("relationship:responsible-worker"),
+            Ground::Grant(id) => Cow::Owned(format!("grant:{id}")),
+            Ground::MunicipalityAccess(id) => Cow::Owned(format!("municipality-access:{id}")),
         }
     }
 }
@@ -242,6 +251,14 @@ pub fn read_access_log(p: &Principal) -> AppResult<Ground> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_ground_is_labelled_with_the_role_name() {
+        use sea_orm::Iterable;
+        for role in Role::iter() {
+            assert_eq!(Ground::Role(role).label(), format!("role:{}", role.as_str()));
+        }
+    }
 
     fn principal(roles: &[Role]) -> Principal {
         Principal {

@@ -375,7 +375,7 @@ pub async fn apply<C: ConnectionTrait>(
             person_id: Some(c),
             action: AccessAction::Update,
             area: AREA,
-            ground: format!("partner-message:{message_id}"),
+            ground: format!("partner-message:{message_id}").into(),
             organisation_id: None,
         })
         .collect();
@@ -515,7 +515,7 @@ pub async fn send_handover(actor: Actor<'_>, txn: &DatabaseTransaction, id: Uuid
             person_id: Some(*id),
             action: AccessAction::Export,
             area: "identity",
-            ground: ground.clone(),
+            ground: ground.clone().into(),
             organisation_id: None,
         })
         .collect();

@@ -138,7 +138,7 @@ pub async fn queue<C: ConnectionTrait>(
                 person_id: Some(permit.child_id),
                 action: AccessAction::Export,
                 area: part.as_str(),
-                ground: ground.label(),
+                ground: ground.label().into(),
                 organisation_id: None,
             })
         })

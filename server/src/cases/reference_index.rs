@@ -195,7 +195,7 @@ impl Registering<'_> {
             person_id: Some(child_id),
             action,
             area: AREA,
-            ground: self.ground.clone(),
+            ground: self.ground.clone().into(),
             organisation_id: None,
         };
         audit::append(db, self.actor, self.meta, &[event]).await
@@ -222,8 +222,13 @@ pub async fn register_at_admission<C: ConnectionTrait>(
         tracing::warn!("registering at admission is on, but there is no active Verwijsindex partner");
         return Ok(());
     };
-    let registering =
-        Registering { actor, meta, ground: ground.label(), organisation: &organisation, partner: &partner };
+    let registering = Registering {
+        actor,
+        meta,
+        ground: ground.label().into_owned(),
+        organisation: &organisation,
+        partner: &partner,
+    };
     for (child, worker_id) in children.iter().filter(|(c, _)| c.bsn.is_some()) {
         let worker = worker::Entity::find_by_id(*worker_id).one(db).await?.ok_or(AppError::NotFound("worker"))?;
         let (_, subject) = consent_subject(db, organisation.id, child.id).await?;
@@ -317,7 +322,7 @@ pub async fn apply<C: ConnectionTrait>(
         person_id: Some(signal.child_id),
         action: AccessAction::Create,
         area: AREA,
-        ground: format!("partner-message:{message_id}"),
+        ground: format!("partner-message:{message_id}").into(),
         organisation_id: None,
     };
     audit::append(db, &actor, &meta, &[event]).await
@@ -467,5 +472,11 @@ fn registering<'a>(
     organisation: &'a organisation::Model,
     partner: &'a chain_partner::Model,
 ) -> Registering<'a> {
-    Registering { actor: w.actor.principal, meta: w.actor.meta, ground: w.ground.label(), organisation, partner }
+    Registering {
+        actor: w.actor.principal,
+        meta: w.actor.meta,
+        ground: w.ground.label().into_owned(),
+        organisation,
+        partner,
+    }
 }
