@@ -146,16 +146,17 @@ pub enum Along {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ChildrenOf(pub Uuid, pub Along);
 
-/// A child with their current trajectory and its responsible worker, when brought along.
+/// A member of a family, with their current trajectory and its responsible worker when those
+/// were brought along (children).
 #[derive(Debug, Clone)]
-pub struct ChildRow {
+pub struct MemberRow {
     pub person: person::Model,
     pub trajectory: Option<trajectory::Model>,
     pub worker: Option<worker::Model>,
 }
 
 impl Load<ChildrenOf> for Loaders {
-    type Value = Arc<[ChildRow]>;
+    type Value = Arc<[MemberRow]>;
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[ChildrenOf]) -> LoadResult<ChildrenOf, Self::Value> {
@@ -163,7 +164,7 @@ impl Load<ChildrenOf> for Loaders {
         let along = keys.iter().map(|k| k.1).max().unwrap_or(Along::Nothing);
         let children = self.members(keys.iter().map(|k| k.0).collect(), Some(MembershipRole::Child), along).await?;
         let by_family = group(children.into_iter().map(|(family, _, child)| (family, child)));
-        let by_family: HashMap<Uuid, Arc<[ChildRow]>> = by_family.into_iter().map(|(f, c)| (f, c.into())).collect();
+        let by_family: HashMap<Uuid, Arc<[MemberRow]>> = by_family.into_iter().map(|(f, c)| (f, c.into())).collect();
         Ok(keys.iter().filter_map(|k| Some((*k, by_family.get(&k.0)?.clone()))).collect())
     }
 }
@@ -179,7 +180,7 @@ impl Loaders {
         families: Vec<Uuid>,
         role: Option<MembershipRole>,
         along: Along,
-    ) -> Result<Vec<(Uuid, MembershipRole, ChildRow)>, DbErr> {
+    ) -> Result<Vec<(Uuid, MembershipRole, MemberRow)>, DbErr> {
         use family_membership::Column as M;
         let join = match self.db.get_database_backend() {
             DbBackend::Sqlite => JoinType::CrossJoin,
@@ -228,7 +229,7 @@ impl Loaders {
             Ok((
                 row.get::<Uuid>(0)?,
                 row.get::<MembershipRole>(1)?,
-                ChildRow {
+                MemberRow {
                     person: person::Model::from_row(row, person_at)?,
                     trajectory: match along {
                         Along::Nothing => None,
@@ -243,7 +244,7 @@ impl Loaders {
         })
         .await?;
         // A re-admitted child comes once per trajectory, the last one last.
-        let mut members: Vec<(Uuid, MembershipRole, ChildRow)> = Vec::with_capacity(rows.len());
+        let mut members: Vec<(Uuid, MembershipRole, MemberRow)> = Vec::with_capacity(rows.len());
         for member in rows {
             match members.last_mut() {
                 Some(last) if last.0 == member.0 && last.2.person.id == member.2.person.id => *last = member,

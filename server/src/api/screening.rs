@@ -20,6 +20,7 @@ use crate::{
 };
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entities::{ScreeningFollowUp, TeacherFormBy, screening as screening_row};
+use serde::Deserialize;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -42,7 +43,7 @@ super::ids::find_in_child_list!(Screening, screening, |r| r.row.id, |ctx, child,
 
 impl Screening {
     fn new(row: screening_row::Model) -> AppResult<Self> {
-        let outcome = serde_json::from_value(row.result.clone()).map_err(AppError::internal)?;
+        let outcome = Outcome::deserialize(&row.result).map_err(AppError::internal)?;
         Ok(Self { row, outcome })
     }
 }
