@@ -58,21 +58,12 @@ impl Child {
         Self::find(ctx, child_id).await
     }
 
-    /// What a load of children brings along for the fields `selection` asks of each: most
-    /// fields of a child read the current trajectory, so it comes along unless only the
-    /// child's identity is asked for; its worker when the page shows the responsible worker.
+    /// What a load of children brings along for the fields `selection` asks of each.
     pub fn along(selection: SelectionField<'_>) -> Along {
-        let mut along = Along::Nothing;
-        for field in selection.selection_set() {
-            match field.name() {
-                "__typename" | "id" | "person" | "age" | "ageBand" | "custodians" => {}
-                "trajectory" if field.selection_set().any(|f| f.name() == "responsibleWorker") => {
-                    return Along::TrajectoryAndWorker;
-                }
-                _ => along = Along::Trajectory,
-            }
-        }
-        along
+        along_for(selection.selection_set().map(|f| {
+            let name = f.name();
+            (name, name == "trajectory" && f.selection_set().any(|t| t.name() == "responsibleWorker"))
+        }))
     }
 
     async fn trajectory_model(&self, ctx: &Context<'_>) -> AppResult<trajectory::Model> {
@@ -81,6 +72,22 @@ impl Child {
             .await?
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("child {} has no trajectory", self.0.id)))
     }
+}
+
+/// What a load of children brings along, from the names of the fields asked of each child (and
+/// whether `trajectory` asks for its responsible worker). The trajectory comes along unless only
+/// the child's identity is asked for: most fields of a child read it, and an unneeded join costs
+/// less than a wave of its own. The worker comes along when the page shows it.
+fn along_for<'a>(fields: impl Iterator<Item = (&'a str, bool)>) -> Along {
+    let mut along = Along::Nothing;
+    for (name, with_worker) in fields {
+        match name {
+            "__typename" | "id" | "person" | "age" | "ageBand" | "custodians" => {}
+            _ if with_worker => return Along::TrajectoryAndWorker,
+            _ => along = Along::Trajectory,
+        }
+    }
+    along
 }
 
 #[Object]
@@ -543,4 +550,18 @@ impl ChildMutation {
 pub struct ChangeExpectedDepartureInput {
     pub child_id: ID,
     pub expected_departure_on: Date,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn children_bring_along_what_their_fields_read() {
+        let along = |fields: &[(&'static str, bool)]| along_for(fields.iter().copied());
+        assert_eq!(along(&[("id", false), ("person", false), ("ageBand", false)]), Along::Nothing);
+        assert_eq!(along(&[("id", false), ("phase1Overdue", false)]), Along::Trajectory);
+        assert_eq!(along(&[("trajectory", false), ("person", false)]), Along::Trajectory);
+        assert_eq!(along(&[("person", false), ("trajectory", true), ("contacts", false)]), Along::TrajectoryAndWorker);
+    }
 }

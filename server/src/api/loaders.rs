@@ -2,7 +2,7 @@
 //! principal's organisation as a second line of defence behind the policy checks.
 
 use super::batch::Load;
-use crate::db::rows::{self, FromRow};
+use crate::db::rows::{self, ByPosition};
 use entities::{
     MembershipRole, Role, chain_partner, custody, family, family_membership, handover, location, organisation,
     outbox_message, person, phase_change, referral, trajectory, worker, worker_role,
@@ -163,8 +163,11 @@ impl Load<ChildrenOf> for Loaders {
         // One statement for the wave, bringing along the most any key asked for.
         let along = keys.iter().map(|k| k.1).max().unwrap_or(Along::Nothing);
         let children = self.members(keys.iter().map(|k| k.0).collect(), Some(MembershipRole::Child), along).await?;
-        let by_family = group(children.into_iter().map(|(family, _, child)| (family, child)));
-        let by_family: HashMap<Uuid, Arc<[MemberRow]>> = by_family.into_iter().map(|(f, c)| (f, c.into())).collect();
+        let by_family: HashMap<Uuid, Arc<[MemberRow]>> =
+            group(children.into_iter().map(|(family, _, child)| (family, child)))
+                .into_iter()
+                .map(|(f, c)| (f, c.into()))
+                .collect();
         Ok(keys.iter().filter_map(|k| Some((*k, by_family.get(&k.0)?.clone()))).collect())
     }
 }
@@ -182,19 +185,21 @@ impl Loaders {
         along: Along,
     ) -> Result<Vec<(Uuid, MembershipRole, MemberRow)>, DbErr> {
         use family_membership::Column as M;
-        let join = match self.db.get_database_backend() {
-            DbBackend::Sqlite => JoinType::CrossJoin,
-            _ => JoinType::InnerJoin,
-        };
+        let person_of_membership =
+            Expr::col((person::Entity, person::Column::Id)).equals((family_membership::Entity, M::PersonId));
         let mut q = Query::select();
         q.column((family_membership::Entity, M::FamilyId))
             .column((family_membership::Entity, M::Role))
             .columns(person::Column::iter().map(|c| (person::Entity, c)))
-            .from(family_membership::Entity)
-            .join(join, person::Entity, Condition::all())
-            // The join's condition in WHERE: sea-query writes a CROSS JOIN without its ON.
-            .and_where(Expr::col((person::Entity, person::Column::Id)).equals((family_membership::Entity, M::PersonId)))
-            .and_where(Expr::col((family_membership::Entity, M::FamilyId)).is_in(families))
+            .from(family_membership::Entity);
+        match self.db.get_database_backend() {
+            // sea-query writes a CROSS JOIN without its ON: the condition goes in WHERE.
+            DbBackend::Sqlite => {
+                q.join(JoinType::CrossJoin, person::Entity, Condition::all()).and_where(person_of_membership)
+            }
+            _ => q.inner_join(person::Entity, person_of_membership),
+        };
+        q.and_where(Expr::col((family_membership::Entity, M::FamilyId)).is_in(families))
             .and_where(Expr::col((person::Entity, person::Column::OrganisationId)).eq(self.organisation_id))
             .order_by((family_membership::Entity, M::Id), Order::Asc);
         if let Some(role) = role {

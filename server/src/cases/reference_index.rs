@@ -26,6 +26,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
+use std::borrow::Cow;
 use uuid::Uuid;
 
 pub const AREA: &str = "reference-index";
@@ -53,7 +54,7 @@ pub struct Registering<'a> {
     pub actor: &'a Principal,
     pub meta: &'a RequestMeta,
     /// The ground of the actor's change, for the access log.
-    pub ground: String,
+    pub ground: Cow<'static, str>,
     pub organisation: &'a organisation::Model,
     pub partner: &'a chain_partner::Model,
 }
@@ -195,7 +196,7 @@ impl Registering<'_> {
             person_id: Some(child_id),
             action,
             area: AREA,
-            ground: self.ground.clone().into(),
+            ground: self.ground.clone(),
             organisation_id: None,
         };
         audit::append(db, self.actor, self.meta, &[event]).await
@@ -222,13 +223,8 @@ pub async fn register_at_admission<C: ConnectionTrait>(
         tracing::warn!("registering at admission is on, but there is no active Verwijsindex partner");
         return Ok(());
     };
-    let registering = Registering {
-        actor,
-        meta,
-        ground: ground.label().into_owned(),
-        organisation: &organisation,
-        partner: &partner,
-    };
+    let registering =
+        Registering { actor, meta, ground: ground.label(), organisation: &organisation, partner: &partner };
     for (child, worker_id) in children.iter().filter(|(c, _)| c.bsn.is_some()) {
         let worker = worker::Entity::find_by_id(*worker_id).one(db).await?.ok_or(AppError::NotFound("worker"))?;
         let (_, subject) = consent_subject(db, organisation.id, child.id).await?;
@@ -472,11 +468,5 @@ fn registering<'a>(
     organisation: &'a organisation::Model,
     partner: &'a chain_partner::Model,
 ) -> Registering<'a> {
-    Registering {
-        actor: w.actor.principal,
-        meta: w.actor.meta,
-        ground: w.ground.label().into_owned(),
-        organisation,
-        partner,
-    }
+    Registering { actor: w.actor.principal, meta: w.actor.meta, ground: w.ground.label(), organisation, partner }
 }

@@ -35,7 +35,7 @@ impl<'a> Row<'a> {
     }
 
     /// The value at position `i`.
-    pub fn get<T: Value>(&self, i: usize) -> Result<T, DbErr> {
+    pub fn get<T: Field>(&self, i: usize) -> Result<T, DbErr> {
         T::get(self, i)
     }
 
@@ -53,22 +53,22 @@ fn type_error(e: sqlx::Error) -> DbErr {
 }
 
 /// A column type both databases decode the same way (as sea-orm does it).
-pub trait Column: Sized {
+pub trait Scalar: Sized {
     fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr>;
 }
 
-/// What a field can be: a column type, or an optional one.
-pub trait Value: Sized {
+/// What a field can be: a scalar, or an optional one.
+pub trait Field: Sized {
     fn get(row: &Row, i: usize) -> Result<Self, DbErr>;
 }
 
-impl<T: Column> Value for T {
+impl<T: Scalar> Field for T {
     fn get(row: &Row, i: usize) -> Result<Self, DbErr> {
         T::get_nullable(row, i)?.ok_or_else(|| DbErr::Type(format!("column {i} is NULL")))
     }
 }
 
-impl<T: Column> Value for Option<T> {
+impl<T: Scalar> Field for Option<T> {
     fn get(row: &Row, i: usize) -> Result<Self, DbErr> {
         T::get_nullable(row, i)
     }
@@ -76,7 +76,7 @@ impl<T: Column> Value for Option<T> {
 
 macro_rules! sqlx_columns {
     ($($t:ty),+) => {$(
-        impl Column for $t {
+        impl Scalar for $t {
             fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
                 match row.0 {
                     Backend::Postgres(r) => r.try_get::<Option<$t>, _>(i),
@@ -88,12 +88,12 @@ macro_rules! sqlx_columns {
     )+};
 }
 
-sqlx_columns!(uuid::Uuid, String, bool, i32, i64, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
+sqlx_columns!(uuid::Uuid, String, bool, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
 
 /// Enumerations stored as their string value.
 macro_rules! enum_columns {
     ($($t:ty),+) => {$(
-        impl Column for $t {
+        impl Scalar for $t {
             fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
                 String::get_nullable(row, i)?.map(|s| <$t as ActiveEnum>::try_from_value(&s)).transpose()
             }
@@ -104,7 +104,7 @@ macro_rules! enum_columns {
 enum_columns!(Phase, CareSetting, EndReason, AftercareDecision, Sex, MembershipRole);
 
 /// A model read from consecutive columns, in the order of its entity's columns.
-pub trait FromRow: Sized {
+pub trait ByPosition: Sized {
     /// The field names, in column order.
     const FIELDS: &'static [&'static str];
 
@@ -118,14 +118,17 @@ pub trait FromRow: Sized {
 
 macro_rules! positional {
     ($($model:path { $($field:ident),+ $(,)? })+) => {$(
-        impl FromRow for $model {
+        impl ByPosition for $model {
             const FIELDS: &'static [&'static str] = &[$(stringify!($field)),+];
 
             #[allow(unused_assignments)]
             fn from_row(row: &Row, at: usize) -> Result<Self, DbErr> {
                 let mut i = at;
                 Ok(Self {$($field: {
-                    let v = row.get(i)?;
+                    // Named in the error: a schema that no longer matches shows where.
+                    let v = row.get(i).map_err(|e| {
+                        DbErr::Type(format!("{}.{}: {e}", stringify!($model), stringify!($field)))
+                    })?;
                     i += 1;
                     v
                 }),+})
@@ -163,7 +166,7 @@ pub async fn all<T>(
 /// The models an `Entity::find()` query selects.
 pub async fn models<E: EntityTrait>(db: &impl ConnectionTrait, query: Select<E>) -> Result<Vec<E::Model>, DbErr>
 where
-    E::Model: FromRow,
+    E::Model: ByPosition,
 {
     all(db, &query.into_query(), |row| E::Model::from_row(row, 0)).await
 }

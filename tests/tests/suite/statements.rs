@@ -64,8 +64,8 @@ async fn nested_family_query_takes_constant_statements() {
 
 /// A page of families brings along, in its children's statement, what it shows of them: their
 /// trajectories, with their workers when it shows those. What came along is what a child read
-/// alone shows, a re-admitted child's last trajectory included, and a page that shows only the
-/// children's identity reads no trajectory.
+/// alone shows, a re-admitted child's last trajectory included. (Which fields bring what along
+/// is unit-tested beside `Child::along`.)
 #[tokio::test]
 async fn what_a_page_of_families_brings_along_is_what_each_child_shows() {
     use entities::{Phase, trajectory};
@@ -113,7 +113,7 @@ async fn what_a_page_of_families_brings_along_is_what_each_child_shows() {
     let readmitted = children.iter().find(|c| c["trajectory"]["phase"] == "PHASE_2").expect("the last trajectory");
     assert_eq!(readmitted["trajectory"]["responsibleWorker"]["name"], org.other_worker.name.as_str());
 
-    // Each shape of page takes the same statements; what it leaves out is not read.
+    // Each shape of page takes the same statements.
     for page in [
         "{ families(first: 50) { edges { node { children { id } } } } }",
         "{ families(first: 50) { edges { node { children { phase1Overdue } } } } }",
