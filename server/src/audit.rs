@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::{
     borrow::Cow,
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     io::{BufRead, Write},
     path::PathBuf,
     sync::Mutex,
@@ -92,7 +92,9 @@ impl AccessEvent {
 /// Reads collected during one request, written in one go before the response leaves.
 #[derive(Default)]
 pub struct AuditBuffer {
-    events: Mutex<(Vec<AccessEvent>, HashSet<AccessEvent>)>,
+    /// In order of first reading, and as a set: every object a page returns records a read,
+    /// so the set takes a fast hasher (what it holds are ids the request read, not free input).
+    events: Mutex<(Vec<AccessEvent>, foldhash::HashSet<AccessEvent>)>,
 }
 
 impl AuditBuffer {

@@ -10,10 +10,11 @@
 //! [`Batcher::run`] drives one execution and decides when a wave leaves; outside it (no driver)
 //! a load is sent at once.
 
+use foldhash::{HashMap as FastMap, HashMapExt, HashSet as FastSet};
 use futures::channel::oneshot;
 use std::{
     any::{Any, TypeId},
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     hash::Hash,
     sync::{Arc, Mutex, MutexGuard, atomic::Ordering},
     task::{Context, Poll, Wake, Waker},
@@ -47,21 +48,25 @@ struct Shared<T> {
 }
 
 struct State<T> {
-    /// Answers known without a load, per key type (a `HashMap<K, V>`): see [`Batcher::prime_many`].
-    primed: HashMap<TypeId, Box<dyn Any + Send>>,
+    /// Answers known without a load, per key type (a [`Primed<K, V>`]): see [`Batcher::prime_many`].
+    primed: FastMap<TypeId, Box<dyn Any + Send>>,
     /// The keys asked for since the last wave left, per key type.
-    queued: HashMap<TypeId, Box<dyn Queue<T>>>,
+    queued: FastMap<TypeId, Box<dyn Queue<T>>>,
     /// Batches of the current wave still loading.
     in_flight: usize,
     /// Wakes the execution being driven; `None` when nothing drives this batcher.
     driver: Option<Waker>,
 }
 
-type Answer<K, V, E> = Result<Arc<HashMap<K, V>>, E>;
+type Answer<K, V, E> = Result<Arc<FastMap<K, V>>, E>;
+
+/// The primed answers of one key type. Keys are ids the request read, not input an attacker
+/// chooses, so a fast hasher serves: these maps are looked up for every object of a page.
+type Primed<K, V> = FastMap<K, V>;
 
 /// The keys of one type waiting for the next wave, and who waits for them.
 struct Pending<K, V, E> {
-    keys: HashSet<K>,
+    keys: FastSet<K>,
     waiters: Vec<oneshot::Sender<Answer<K, V, E>>>,
 }
 
@@ -84,7 +89,7 @@ where
         let batch = async move {
             // Counted down even if the load panics, so that the next wave is not held up.
             let _landed = InFlight(shared.clone());
-            let mut all = HashMap::with_capacity(keys.len());
+            let mut all = FastMap::with_capacity(keys.len());
             let mut answer = Ok(());
             for chunk in keys.chunks(MAX_KEYS_PER_LOAD) {
                 match shared.loader.load(chunk).await {
@@ -134,7 +139,7 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         Self {
             shared: Arc::new(Shared {
                 loader,
-                state: Mutex::new(State { primed: HashMap::new(), queued: HashMap::new(), in_flight: 0, driver: None }),
+                state: Mutex::new(State { primed: FastMap::new(), queued: FastMap::new(), in_flight: 0, driver: None }),
             }),
         }
     }
@@ -144,8 +149,21 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         T: Load<K>,
         K: Send + Sync + Hash + Eq + Clone + 'static,
     {
+        // Most loads of a page's objects are answered by what their parent primed.
+        if let Some(value) = self.primed(&key) {
+            return Ok(Some(value));
+        }
         let mut found = self.load_many([key.clone()]).await?;
         Ok(found.remove(&key))
+    }
+
+    fn primed<K>(&self, key: &K) -> Option<T::Value>
+    where
+        T: Load<K>,
+        K: Hash + Eq + 'static,
+    {
+        let state = self.shared.lock();
+        state.primed.get(&TypeId::of::<K>())?.downcast_ref::<Primed<K, T::Value>>()?.get(key).cloned()
     }
 
     pub async fn load_many<K>(&self, keys: impl IntoIterator<Item = K>) -> Result<HashMap<K, T::Value>, T::Error>
@@ -159,7 +177,7 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         {
             let mut state = self.shared.lock();
             if let Some(primed) =
-                state.primed.get(&TypeId::of::<K>()).and_then(|p| p.downcast_ref::<HashMap<K, T::Value>>())
+                state.primed.get(&TypeId::of::<K>()).and_then(|p| p.downcast_ref::<Primed<K, T::Value>>())
             {
                 keys.retain(|k| match primed.get(k) {
                     Some(v) => {
@@ -173,7 +191,7 @@ impl<T: Send + Sync + 'static> Batcher<T> {
                 return Ok(out);
             }
             let queue = state.queued.entry(TypeId::of::<K>()).or_insert_with(|| {
-                Box::new(Pending::<K, T::Value, T::Error> { keys: HashSet::new(), waiters: Vec::new() })
+                Box::new(Pending::<K, T::Value, T::Error> { keys: FastSet::default(), waiters: Vec::new() })
             });
             let pending = (&mut **queue as &mut dyn Any)
                 .downcast_mut::<Pending<K, T::Value, T::Error>>()
@@ -200,9 +218,9 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         K: Send + Sync + Hash + Eq + Clone + 'static,
     {
         let mut state = self.shared.lock();
-        let primed = state.primed.entry(TypeId::of::<K>()).or_insert_with(|| Box::new(HashMap::<K, T::Value>::new()));
+        let primed = state.primed.entry(TypeId::of::<K>()).or_insert_with(|| Box::new(Primed::<K, T::Value>::new()));
         primed
-            .downcast_mut::<HashMap<K, T::Value>>()
+            .downcast_mut::<Primed<K, T::Value>>()
             .expect("primed answers are keyed by their key type")
             .extend(answers);
     }

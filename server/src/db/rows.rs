@@ -4,7 +4,9 @@
 //! column of a joined model, and for every NULL a formatted error it then throws away. On the
 //! nested caseload page that was a sixth of the server's time, for some 250 rows. A hot loader
 //! selects an entity's columns in the entity's own order (what `Entity::find()` does) and
-//! decodes them here by index, straight from sqlx's row, with sqlx's type checks.
+//! decodes them here by index, straight from sqlx's row. On PostgreSQL a result's column types
+//! are those of its statement, so they are checked against the fields once, on the first row,
+//! not for every value (sqlx's per-value check was a twentieth of the server's time).
 
 use entities::{
     AftercareDecision, CareSetting, EndReason, MembershipRole, Phase, Sex, family, person, trajectory, worker,
@@ -16,7 +18,11 @@ use sea_orm::{
 };
 
 /// One row of a result, read by position.
-pub struct Row<'a>(Backend<'a>);
+pub struct Row<'a> {
+    backend: Backend<'a>,
+    /// Whether each value's type is checked against its field (see the module doc).
+    checked: bool,
+}
 
 enum Backend<'a> {
     Postgres(&'a PgRow),
@@ -24,11 +30,13 @@ enum Backend<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A row whose values are type-checked: alone, or the first of its result.
     pub fn of(result: &'a QueryResult) -> Result<Self, DbErr> {
         if let Some(row) = result.try_as_pg_row() {
-            Ok(Self(Backend::Postgres(row)))
+            Ok(Self { backend: Backend::Postgres(row), checked: true })
         } else if let Some(row) = result.try_as_sqlite_row() {
-            Ok(Self(Backend::Sqlite(row)))
+            // SQLite types each value, not each column: always checked.
+            Ok(Self { backend: Backend::Sqlite(row), checked: true })
         } else {
             Err(DbErr::Type("rows are read by position only from PostgreSQL and SQLite".into()))
         }
@@ -40,7 +48,7 @@ impl<'a> Row<'a> {
     }
 
     fn is_null(&self, i: usize) -> Result<bool, DbErr> {
-        match self.0 {
+        match self.backend {
             Backend::Postgres(r) => r.try_get_raw(i).map(|v| v.is_null()),
             Backend::Sqlite(r) => r.try_get_raw(i).map(|v| v.is_null()),
         }
@@ -74,12 +82,28 @@ impl<T: Scalar> Field for Option<T> {
     }
 }
 
+/// Whether column `i` holds `T`: from the statement's column type, so also when the value is
+/// NULL (which sqlx's own check skips).
+fn check_column<T: sqlx::Type<sqlx::Postgres>>(row: &PgRow, i: usize) -> Result<(), DbErr> {
+    use sqlx::Column as _;
+    let column = row.columns().get(i).ok_or_else(|| DbErr::Type(format!("no column {i}")))?;
+    if T::compatible(column.type_info()) {
+        Ok(())
+    } else {
+        Err(DbErr::Type(format!("column {i} is {}, not {}", column.type_info(), std::any::type_name::<T>())))
+    }
+}
+
 macro_rules! sqlx_columns {
     ($($t:ty),+) => {$(
         impl Scalar for $t {
             fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
-                match row.0 {
-                    Backend::Postgres(r) => r.try_get::<Option<$t>, _>(i),
+                match row.backend {
+                    Backend::Postgres(r) if row.checked => {
+                        check_column::<$t>(r, i)?;
+                        r.try_get_unchecked::<Option<$t>, _>(i)
+                    }
+                    Backend::Postgres(r) => r.try_get_unchecked::<Option<$t>, _>(i),
                     Backend::Sqlite(r) => r.try_get::<Option<$t>, _>(i),
                 }
                 .map_err(type_error)
@@ -160,7 +184,13 @@ pub async fn all<T>(
     decode: impl Fn(&Row) -> Result<T, DbErr>,
 ) -> Result<Vec<T>, DbErr> {
     let rows = db.query_all_raw(db.get_database_backend().build(query)).await?;
-    rows.iter().map(|r| decode(&Row::of(r)?)).collect()
+    let mut checked = true;
+    rows.iter()
+        .map(|r| {
+            let row = Row { checked: std::mem::replace(&mut checked, false), ..Row::of(r)? };
+            decode(&row)
+        })
+        .collect()
 }
 
 /// The models an `Entity::find()` query selects.

@@ -19,6 +19,7 @@ mod norms;
 mod partner_grants;
 mod partners;
 mod payloads;
+mod rows;
 mod schema;
 mod seed;
 mod statements;

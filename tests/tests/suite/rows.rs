@@ -1,0 +1,44 @@
+//! Rows read by position (`server::db::rows`, the hot loaders' decoding) equal what sea-orm
+//! reads, and a column of another type than its field is refused, not decoded.
+
+use entities::person;
+use sea_orm::{
+    DbBackend, EntityTrait, Iterable, QueryOrder, QueryTrait,
+    sea_query::{Alias, Expr},
+};
+use server::db::rows;
+use tests::*;
+
+#[tokio::test]
+async fn rows_by_position_equal_sea_orms_and_refuse_a_column_of_another_type() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    admit(&app, &org, family_input(&org, 2)).await;
+    admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    let persons = person::Entity::find().order_by_asc(person::Column::Bsn);
+    let read = rows::models(&app.db, persons.clone()).await.unwrap();
+    assert!(read.len() > 3 && read.iter().any(|p| p.bsn.is_none()) && read.iter().any(|p| p.bsn.is_some()));
+    assert_eq!(read, persons.clone().all(&app.db).await.unwrap());
+
+    // The BSN read as a number: NULL on the first row, a number on the rest. PostgreSQL types
+    // a column once per statement, and the first row checks it, NULL or not. (SQLite types each
+    // value, and checks each.)
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let mut query = persons.into_query();
+    query.clear_selects();
+    for column in person::Column::iter() {
+        match column {
+            person::Column::Bsn => query.expr_as(
+                Expr::cust(r#"CASE WHEN "person"."bsn" IS NULL THEN NULL ELSE CAST(1 AS bigint) END"#),
+                Alias::new("bsn"),
+            ),
+            c => query.column((person::Entity, c)),
+        };
+    }
+    // NULLs sort last in PostgreSQL: put them first.
+    query.clear_order_by().order_by_expr(Expr::cust(r#""person"."bsn" IS NULL"#), sea_orm::Order::Desc);
+    let error = rows::all(&app.db, &query, |row| row.get::<Option<String>>(5)).await.unwrap_err();
+    assert!(error.to_string().contains("INT8"), "{error}");
+}
