@@ -5,8 +5,8 @@
 //! nested caseload page that was a sixth of the server's time, for some 250 rows. A hot loader
 //! selects an entity's columns in the entity's own order (what `Entity::find()` does) and
 //! decodes them here by index, straight from sqlx's row. On PostgreSQL a result's column types
-//! are those of its statement, so they are checked against the fields once, on the first row,
-//! not for every value (sqlx's per-value check was a twentieth of the server's time).
+//! are those of its statement, so each column is checked against its field once, where it is
+//! first read, not for every value (sqlx's per-value check was a twentieth of the server's time).
 
 use entities::{
     AftercareDecision, CareSetting, EndReason, MembershipRole, Phase, Sex, family, person, trajectory, worker,
@@ -16,12 +16,14 @@ use sea_orm::{
     sea_query::SelectStatement,
     sqlx::{self, Row as _, ValueRef as _, postgres::PgRow, sqlite::SqliteRow},
 };
+use std::cell::Cell;
 
 /// One row of a result, read by position.
 pub struct Row<'a> {
     backend: Backend<'a>,
-    /// Whether each value's type is checked against its field (see the module doc).
-    checked: bool,
+    /// The columns of this result whose type has been checked (bit `i` for column `i`; from
+    /// column 64 on, every value is checked). See the module doc.
+    checked: &'a Cell<u64>,
 }
 
 enum Backend<'a> {
@@ -30,13 +32,12 @@ enum Backend<'a> {
 }
 
 impl<'a> Row<'a> {
-    /// A row whose values are type-checked: alone, or the first of its result.
-    pub fn of(result: &'a QueryResult) -> Result<Self, DbErr> {
+    /// A row of a result whose checked columns are `checked`.
+    fn of(result: &'a QueryResult, checked: &'a Cell<u64>) -> Result<Self, DbErr> {
         if let Some(row) = result.try_as_pg_row() {
-            Ok(Self { backend: Backend::Postgres(row), checked: true })
+            Ok(Self { backend: Backend::Postgres(row), checked })
         } else if let Some(row) = result.try_as_sqlite_row() {
-            // SQLite types each value, not each column: always checked.
-            Ok(Self { backend: Backend::Sqlite(row), checked: true })
+            Ok(Self { backend: Backend::Sqlite(row), checked })
         } else {
             Err(DbErr::Type("rows are read by position only from PostgreSQL and SQLite".into()))
         }
@@ -45,6 +46,16 @@ impl<'a> Row<'a> {
     /// The value at position `i`.
     pub fn get<T: Field>(&self, i: usize) -> Result<T, DbErr> {
         T::get(self, i)
+    }
+
+    /// Checks column `i` against `T` the first time it is read in this result.
+    fn check_once<T: sqlx::Type<sqlx::Postgres>>(&self, row: &PgRow, i: usize) -> Result<(), DbErr> {
+        let bit = if i < 64 { 1u64 << i } else { 0 };
+        if self.checked.get() & bit == 0 {
+            check_column::<T>(row, i)?;
+            self.checked.set(self.checked.get() | bit);
+        }
+        Ok(())
     }
 
     fn is_null(&self, i: usize) -> Result<bool, DbErr> {
@@ -99,11 +110,11 @@ macro_rules! sqlx_columns {
         impl Scalar for $t {
             fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
                 match row.backend {
-                    Backend::Postgres(r) if row.checked => {
-                        check_column::<$t>(r, i)?;
+                    Backend::Postgres(r) => {
+                        row.check_once::<$t>(r, i)?;
                         r.try_get_unchecked::<Option<$t>, _>(i)
                     }
-                    Backend::Postgres(r) => r.try_get_unchecked::<Option<$t>, _>(i),
+                    // SQLite types each value, not each column: checked every time.
                     Backend::Sqlite(r) => r.try_get::<Option<$t>, _>(i),
                 }
                 .map_err(type_error)
@@ -184,13 +195,8 @@ pub async fn all<T>(
     decode: impl Fn(&Row) -> Result<T, DbErr>,
 ) -> Result<Vec<T>, DbErr> {
     let rows = db.query_all_raw(db.get_database_backend().build(query)).await?;
-    let mut checked = true;
-    rows.iter()
-        .map(|r| {
-            let row = Row { checked: std::mem::replace(&mut checked, false), ..Row::of(r)? };
-            decode(&row)
-        })
-        .collect()
+    let checked = Cell::new(0);
+    rows.iter().map(|r| decode(&Row::of(r, &checked)?)).collect()
 }
 
 /// The models an `Entity::find()` query selects.

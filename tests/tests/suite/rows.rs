@@ -21,8 +21,8 @@ async fn rows_by_position_equal_sea_orms_and_refuse_a_column_of_another_type() {
     assert_eq!(read, persons.clone().all(&app.db).await.unwrap());
 
     // The BSN read as a number: NULL on the first row, a number on the rest. PostgreSQL types
-    // a column once per statement, and the first row checks it, NULL or not. (SQLite types each
-    // value, and checks each.)
+    // a column once per statement, and its first read checks it, NULL or not (SQLite types each
+    // value, and checks each).
     if app.db.get_database_backend() != DbBackend::Postgres {
         return;
     }
@@ -40,5 +40,14 @@ async fn rows_by_position_equal_sea_orms_and_refuse_a_column_of_another_type() {
     // NULLs sort last in PostgreSQL: put them first.
     query.clear_order_by().order_by_expr(Expr::cust(r#""person"."bsn" IS NULL"#), sea_orm::Order::Desc);
     let error = rows::all(&app.db, &query, |row| row.get::<Option<String>>(5)).await.unwrap_err();
+    assert!(error.to_string().contains("INT8"), "{error}");
+    // Also when the first row does not read it (a LEFT JOIN's model absent there).
+    let first = std::cell::Cell::new(true);
+    let error = rows::all(&app.db, &query, |row| match first.replace(false) {
+        true => Ok(None),
+        false => row.get::<Option<String>>(5),
+    })
+    .await
+    .unwrap_err();
     assert!(error.to_string().contains("INT8"), "{error}");
 }
