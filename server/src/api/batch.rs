@@ -157,6 +157,7 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         Ok(found.remove(&key))
     }
 
+    /// The answer primed for `key`, if any.
     fn primed<K>(&self, key: &K) -> Option<T::Value>
     where
         T: Load<K>,
@@ -427,5 +428,7 @@ mod tests {
         assert_eq!(b.shared.loader.batches.lock().unwrap().clone(), [vec![3]], "only the unknown key is loaded");
         assert_eq!(b.run(b.load_one(2)).await.unwrap(), Some(200));
         assert_eq!(b.shared.loader.calls.load(Ordering::SeqCst), 1);
+        assert_eq!(b.run(b.load_one(4)).await.unwrap(), Some(8), "a key not primed is loaded");
+        assert_eq!(b.shared.loader.calls.load(Ordering::SeqCst), 2);
     }
 }
