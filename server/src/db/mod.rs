@@ -15,10 +15,14 @@ const STALE_AFTER: Duration = Duration::from_secs(30);
 /// Connects the pool that writes, switches SQLite to WAL, and counts every statement into `metrics`.
 pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> anyhow::Result<DatabaseConnection> {
     let max = if config.is_sqlite() { 1 } else { config.database_max_connections };
+    // The PostgreSQL pool is kept at its full size. When it had to grow, an acquire that set out
+    // to open a connection waited for that one, not for the next one released: at the start of
+    // a burst after a quiet spell, requests took up to the 2 s acquire timeout and some were
+    // answered 503 (bench/README.md, 2026-11-28 evening).
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(max)
-        .min_connections(if config.is_sqlite() { 1 } else { 0 })
+        .min_connections(if config.is_sqlite() { 1 } else { max })
         .acquire_timeout(Duration::from_millis(config.database_acquire_timeout_ms))
         .test_before_acquire_if_idle_for(STALE_AFTER)
         .sqlx_logging(false);
