@@ -127,6 +127,13 @@ impl<T> Drop for InFlight<T> {
     }
 }
 
+impl<T> State<T> {
+    /// The primed answers for keys of type `K`.
+    fn primed_of<K: 'static, V: 'static>(&self) -> Option<&Primed<K, V>> {
+        self.primed.get(&TypeId::of::<K>())?.downcast_ref()
+    }
+}
+
 impl<T> Shared<T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // A panic while holding the lock cannot leave the state half-changed.
@@ -163,8 +170,7 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         T: Load<K>,
         K: Hash + Eq + 'static,
     {
-        let state = self.shared.lock();
-        state.primed.get(&TypeId::of::<K>())?.downcast_ref::<Primed<K, T::Value>>()?.get(key).cloned()
+        self.shared.lock().primed_of::<K, T::Value>()?.get(key).cloned()
     }
 
     pub async fn load_many<K>(&self, keys: impl IntoIterator<Item = K>) -> Result<HashMap<K, T::Value>, T::Error>
@@ -177,9 +183,7 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         let (tx, rx) = oneshot::channel();
         {
             let mut state = self.shared.lock();
-            if let Some(primed) =
-                state.primed.get(&TypeId::of::<K>()).and_then(|p| p.downcast_ref::<Primed<K, T::Value>>())
-            {
+            if let Some(primed) = state.primed_of::<K, T::Value>() {
                 keys.retain(|k| match primed.get(k) {
                     Some(v) => {
                         out.insert(k.clone(), v.clone());
