@@ -33,6 +33,7 @@ pub mod intake_observation;
 pub mod intake_participant;
 pub mod involvement;
 pub mod living_climate_check;
+pub mod json_text;
 pub mod location;
 pub mod municipality_access;
 pub mod network_member;
@@ -60,4 +61,5 @@ pub mod worker;
 pub mod worker_role;
 
 pub use bsn::{Bsn, BsnError};
+pub use json_text::JsonText;
 pub use values::*;

@@ -14,8 +14,12 @@ pub struct Model {
     pub instrument_version: String,
     pub informant: String,
     pub administered_on: Date,
-    pub answers: Json,
-    pub result: Json,
+    /// The answers as given, by item number (`domain::screening::Answer`s).
+    #[sea_orm(column_type = "Json")]
+    pub answers: crate::JsonText,
+    /// The scores computed from them (`domain::screening::Outcome`).
+    #[sea_orm(column_type = "Json")]
+    pub result: crate::JsonText,
     /// The result talked through with the parent (IB 2134).
     pub discussed_with_parent_on: Option<Date>,
     /// The result talked through with the child, as fits its age.

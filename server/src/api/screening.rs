@@ -20,7 +20,6 @@ use crate::{
 };
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use entities::{ScreeningFollowUp, TeacherFormBy, screening as screening_row};
-use serde::Deserialize;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -43,7 +42,7 @@ super::ids::find_in_child_list!(Screening, screening, |r| r.row.id, |ctx, child,
 
 impl Screening {
     fn new(row: screening_row::Model) -> AppResult<Self> {
-        let outcome = Outcome::deserialize(&row.result).map_err(AppError::internal)?;
+        let outcome = row.result.parse().map_err(AppError::internal)?;
         Ok(Self { row, outcome })
     }
 }
@@ -148,9 +147,9 @@ impl Screening {
         screening::instrument(&self.row.instrument)?.total.flag.as_ref().map(|f| f.description.as_str())
     }
     /// The answers given, by item number.
-    async fn answers(&self) -> Vec<AnswerView> {
-        let answers: Vec<Answer> = serde_json::from_value(self.row.answers.clone()).unwrap_or_default();
-        answers.into_iter().map(|a| AnswerView { item: a.item as i32, answer: a.answer }).collect()
+    async fn answers(&self) -> AppResult<Vec<AnswerView>> {
+        let answers: Vec<Answer> = self.row.answers.parse().map_err(AppError::internal)?;
+        Ok(answers.into_iter().map(|a| AnswerView { item: a.item as i32, answer: a.answer }).collect())
     }
     /// When the result was talked through with the parent.
     async fn discussed_with_parent_on(&self) -> Option<Date> {

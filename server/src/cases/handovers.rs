@@ -263,7 +263,7 @@ async fn fill<C: ConnectionTrait>(
             p.screening = Some(
                 rows.into_iter()
                     .map(|s| {
-                        let outcome: Option<Outcome> = serde_json::from_value(s.result).ok();
+                        let outcome: Option<Outcome> = s.result.parse().ok();
                         youth_team::ScreeningOutcome {
                             instrument: s.instrument,
                             informant: s.informant,

@@ -13,7 +13,7 @@ use crate::{
     error::{AppError, AppResult, Violation},
 };
 use chrono::{NaiveDate, Utc};
-use entities::{AccessAction, ScreeningFollowUp, TeacherFormBy, person, screening as screening_row};
+use entities::{AccessAction, JsonText, ScreeningFollowUp, TeacherFormBy, person, screening as screening_row};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -70,8 +70,8 @@ pub async fn record_screening(
         instrument_version: instrument.version.clone(),
         informant: cmd.informant.as_str().into(),
         administered_on,
-        answers: serde_json::to_value(&cmd.answers).map_err(AppError::internal)?,
-        result: serde_json::to_value(&outcome).map_err(AppError::internal)?,
+        answers: JsonText::of(&cmd.answers).map_err(AppError::internal)?,
+        result: JsonText::of(&outcome).map_err(AppError::internal)?,
         discussed_with_parent_on: None,
         discussed_with_child_on: None,
         follow_up: None,

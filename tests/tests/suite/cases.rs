@@ -989,11 +989,12 @@ async fn a_screening_stores_the_answers_with_the_scores_the_engine_computes() {
     let saved = ok!(w.expert, screenings::record_screening(sdq(child, "SOMEWHAT_TRUE")));
     let row = w.get::<screening::Entity>(saved.id).await;
     assert_eq!((row.instrument.as_str(), row.informant.as_str(), row.administered_on), ("SDQ", "PARENT", today()));
-    assert_eq!(row.answers.as_array().map(Vec::len), Some(25));
+    assert_eq!(row.answers.parse::<Vec<serde_json::Value>>().unwrap().len(), 25);
     // Twenty difficulty items answered "somewhat true" (1 point each, reverse-keyed ones too).
-    assert_eq!(row.result["total"]["code"], "TOTAL_DIFFICULTIES");
-    assert_eq!(row.result["total"]["score"], 20);
-    assert_eq!(row.result["total"]["band"], "ABNORMAL");
+    let result: serde_json::Value = row.result.parse().unwrap();
+    assert_eq!(result["total"]["code"], "TOTAL_DIFFICULTIES");
+    assert_eq!(result["total"]["score"], 20);
+    assert_eq!(result["total"]["band"], "ABNORMAL");
     assert_eq!(w.entries_since(mark).await, [entry(child, Create, "screening")]);
 
     let unknown = RecordScreening { instrument: "XYZ".into(), ..sdq(child, "NOT_TRUE") };
