@@ -338,11 +338,23 @@ impl Load<HandoversOf> for Loaders {
     }
 }
 
+/// Reads the models of `$query` from `$db`: by name, as sea-orm does, or `by_position` for a
+/// table a page reads many rows of (see `db::rows`).
+#[macro_export]
+macro_rules! read_models {
+    ($db:expr, $query:expr) => {
+        $query.all(&$db).await?
+    };
+    ($db:expr, $query:expr, by_position) => {
+        $crate::db::rows::models(&$db, $query).await?
+    };
+}
+
 /// Declares a key type and a loader for all records of one table about each child
 /// (`child_id`), within the organisation, oldest first.
 #[macro_export]
 macro_rules! child_records_loader {
-    ($(#[$m:meta])* $key:ident, $entity:ident) => {
+    ($(#[$m:meta])* $key:ident, $entity:ident $(, $how:ident)?) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub uuid::Uuid);
@@ -353,12 +365,11 @@ macro_rules! child_records_loader {
 
             async fn load(&self, keys: &[$key]) -> Result<std::collections::HashMap<$key, Self::Value>, Self::Error> {
                 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-                let rows = entities::$entity::Entity::find()
+                let query = entities::$entity::Entity::find()
                     .filter(entities::$entity::Column::ChildId.is_in(keys.iter().map(|k| k.0)))
                     .filter(entities::$entity::Column::OrganisationId.eq(self.organisation_id))
-                    .order_by_asc(entities::$entity::Column::Id)
-                    .all(&self.db)
-                    .await?;
+                    .order_by_asc(entities::$entity::Column::Id);
+                let rows: Vec<entities::$entity::Model> = $crate::read_models!(self.db, query $(, $how)?);
                 Ok($crate::api::loaders::group(rows.into_iter().map(|r| ($key(r.child_id), r))))
             }
         }
@@ -369,7 +380,7 @@ macro_rules! child_records_loader {
 /// assessment), by the parent's id. Parents reach it only from tenant-checked records.
 #[macro_export]
 macro_rules! parts_loader {
-    ($(#[$m:meta])* $key:ident, $entity:ident, $column:ident, $field:ident) => {
+    ($(#[$m:meta])* $key:ident, $entity:ident, $column:ident, $field:ident $(, $how:ident)?) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub uuid::Uuid);
@@ -380,11 +391,10 @@ macro_rules! parts_loader {
 
             async fn load(&self, keys: &[$key]) -> Result<std::collections::HashMap<$key, Self::Value>, Self::Error> {
                 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-                let rows = entities::$entity::Entity::find()
+                let query = entities::$entity::Entity::find()
                     .filter(entities::$entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
-                    .order_by_asc(entities::$entity::Column::Id)
-                    .all(&self.db)
-                    .await?;
+                    .order_by_asc(entities::$entity::Column::Id);
+                let rows: Vec<entities::$entity::Model> = $crate::read_models!(self.db, query $(, $how)?);
                 Ok($crate::api::loaders::group(rows.into_iter().map(|r| ($key(r.$field), r))))
             }
         }

@@ -32,7 +32,8 @@ use uuid::Uuid;
 crate::child_records_loader!(
     /// The safety assessments of a child.
     AssessmentsOf,
-    safety_assessment
+    safety_assessment,
+    by_position
 );
 crate::child_records_loader!(
     /// Every version of a child's safety plan.
@@ -44,7 +45,7 @@ crate::child_records_loader!(
     TracksOf,
     reporting_code_track
 );
-crate::parts_loader!(ScoresOf, safety_scale_score, AssessmentId, assessment_id);
+crate::parts_loader!(ScoresOf, safety_scale_score, AssessmentId, assessment_id, by_position);
 crate::parts_loader!(StepsOf, reporting_code_step, TrackId, track_id);
 
 /// Veiligheidstaxatie (Signs of Safety).

@@ -25,7 +25,8 @@ use uuid::Uuid;
 crate::child_records_loader!(
     /// The screenings of a child.
     ScreeningsOf,
-    screening
+    screening,
+    by_position
 );
 
 /// Afname of a screening instrument, with its computed outcome.

@@ -71,7 +71,8 @@ pub fn facts(child: &person::Model, t: &trajectory::Model, r: BoardRecords, now:
     let sdq =
         |informant: Informant| screenings.iter().any(|s| s.instrument == "SDQ" && s.informant == informant.as_str());
     let raised = |s: &screening::Model| {
-        s.result.parse::<Outcome>()
+        s.result
+            .parse::<Outcome>()
             .is_ok_and(|o| o.flag.is_some() || matches!(o.total.band, Some(Band::Borderline | Band::Abnormal)))
     };
     let assessments: Vec<_> = r.assessments.iter().filter(|x| x.trajectory_id == current).collect();

@@ -9,12 +9,18 @@
 //! first read, not for every value (sqlx's per-value check was a twentieth of the server's time).
 
 use entities::{
-    AftercareDecision, CareSetting, EndReason, MembershipRole, Phase, Sex, family, person, trajectory, worker,
+    AftercareDecision, CareSetting, EndReason, JsonText, MembershipRole, Phase, SafetyJudgement, SafetyRespondent,
+    ScreeningFollowUp, Sex, TeacherFormBy, family, person, safety_assessment, safety_scale_score, screening,
+    trajectory, worker,
 };
 use sea_orm::{
     ActiveEnum, ConnectionTrait, DbErr, EntityTrait, QueryResult, QueryTrait, Select,
     sea_query::SelectStatement,
-    sqlx::{self, Row as _, ValueRef as _, postgres::PgRow, sqlite::SqliteRow},
+    sqlx::{
+        self, Row as _, TypeInfo as _, ValueRef as _,
+        postgres::{PgRow, PgTypeInfo},
+        sqlite::SqliteRow,
+    },
 };
 use std::cell::Cell;
 
@@ -50,9 +56,20 @@ impl<'a> Row<'a> {
 
     /// Checks column `i` against `T` the first time it is read in this result.
     fn check_once<T: sqlx::Type<sqlx::Postgres>>(&self, row: &PgRow, i: usize) -> Result<(), DbErr> {
+        self.check_once_that(row, i, T::compatible, std::any::type_name::<T>())
+    }
+
+    /// Checks that column `i` is of a type `fits`, the first time it is read in this result.
+    fn check_once_that(
+        &self,
+        row: &PgRow,
+        i: usize,
+        fits: impl Fn(&PgTypeInfo) -> bool,
+        expected: &str,
+    ) -> Result<(), DbErr> {
         let bit = if i < 64 { 1u64 << i } else { 0 };
         if self.checked.get() & bit == 0 {
-            check_column::<T>(row, i)?;
+            check_column(row, i, fits, expected)?;
             self.checked.set(self.checked.get() | bit);
         }
         Ok(())
@@ -93,15 +110,15 @@ impl<T: Scalar> Field for Option<T> {
     }
 }
 
-/// Whether column `i` holds `T`: from the statement's column type, so also when the value is
-/// NULL (which sqlx's own check skips).
-fn check_column<T: sqlx::Type<sqlx::Postgres>>(row: &PgRow, i: usize) -> Result<(), DbErr> {
+/// Whether column `i` is of a type that `fits`: from the statement's column type, so also when
+/// the value is NULL (which sqlx's own check skips).
+fn check_column(row: &PgRow, i: usize, fits: impl Fn(&PgTypeInfo) -> bool, expected: &str) -> Result<(), DbErr> {
     use sqlx::Column as _;
     let column = row.columns().get(i).ok_or_else(|| DbErr::Type(format!("no column {i}")))?;
-    if T::compatible(column.type_info()) {
+    if fits(column.type_info()) {
         Ok(())
     } else {
-        Err(DbErr::Type(format!("column {i} is {}, not {}", column.type_info(), std::any::type_name::<T>())))
+        Err(DbErr::Type(format!("column {i} is {}, not {expected}", column.type_info())))
     }
 }
 
@@ -123,7 +140,30 @@ macro_rules! sqlx_columns {
     )+};
 }
 
-sqlx_columns!(uuid::Uuid, String, bool, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
+sqlx_columns!(uuid::Uuid, String, bool, i32, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
+
+/// A `json` column's text, unparsed (see [`JsonText`]). PostgreSQL sends a `json` value as its
+/// text; a `jsonb` one would begin with a version byte, so only `json` is taken.
+impl Scalar for JsonText {
+    fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
+        match row.backend {
+            Backend::Postgres(r) => {
+                row.check_once_that(r, i, |t| t.name() == "JSON", "json")?;
+                r.try_get_unchecked::<Option<String>, _>(i)
+            }
+            Backend::Sqlite(r) => r.try_get::<Option<String>, _>(i),
+        }
+        .map(|text| text.map(JsonText::from_column))
+        .map_err(type_error)
+    }
+}
+
+/// A JSON column parsed into a tree, as sea-orm reads `Json`.
+impl Scalar for serde_json::Value {
+    fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
+        JsonText::get_nullable(row, i)?.map(|t| t.parse()).transpose().map_err(|e| DbErr::Json(e.to_string()))
+    }
+}
 
 /// Enumerations stored as their string value.
 macro_rules! enum_columns {
@@ -136,7 +176,18 @@ macro_rules! enum_columns {
     )+};
 }
 
-enum_columns!(Phase, CareSetting, EndReason, AftercareDecision, Sex, MembershipRole);
+enum_columns!(
+    Phase,
+    CareSetting,
+    EndReason,
+    AftercareDecision,
+    Sex,
+    MembershipRole,
+    SafetyJudgement,
+    SafetyRespondent,
+    ScreeningFollowUp,
+    TeacherFormBy
+);
 
 /// A model read from consecutive columns, in the order of its entity's columns.
 pub trait ByPosition: Sized {
@@ -186,6 +237,18 @@ positional! {
         updated_at,
     }
     family::Model { id, organisation_id, location_id, admitted_on, created_at, updated_at }
+    screening::Model {
+        id, organisation_id, child_id, trajectory_id, recorded_by_worker_id, instrument, instrument_version,
+        informant, administered_on, answers, result, discussed_with_parent_on, discussed_with_child_on, follow_up,
+        follow_up_note, filled_in_by, created_at, updated_at,
+    }
+    safety_assessment::Model {
+        id, organisation_id, child_id, trajectory_id, recorded_by_worker_id, assessed_on, worries,
+        complicating_factors, what_works_well, safety_goals, judgement, tools_used, created_at, updated_at,
+    }
+    safety_scale_score::Model {
+        id, assessment_id, respondent, respondent_person_id, respondent_name, score, created_at,
+    }
 }
 
 /// Runs `query` and decodes each row with `decode`.
@@ -224,5 +287,8 @@ mod tests {
         assert_eq!(trajectory::Model::FIELDS, columns::<trajectory::Entity>());
         assert_eq!(worker::Model::FIELDS, columns::<worker::Entity>());
         assert_eq!(family::Model::FIELDS, columns::<family::Entity>());
+        assert_eq!(screening::Model::FIELDS, columns::<screening::Entity>());
+        assert_eq!(safety_assessment::Model::FIELDS, columns::<safety_assessment::Entity>());
+        assert_eq!(safety_scale_score::Model::FIELDS, columns::<safety_scale_score::Entity>());
     }
 }

@@ -1,7 +1,7 @@
 //! Rows read by position (`server::db::rows`, the hot loaders' decoding) equal what sea-orm
 //! reads, and a column of another type than its field is refused, not decoded.
 
-use entities::person;
+use entities::{person, safety_assessment, safety_scale_score, screening};
 use sea_orm::{
     DbBackend, EntityTrait, Iterable, QueryOrder, QueryTrait,
     sea_query::{Alias, Expr},
@@ -50,4 +50,36 @@ async fn rows_by_position_equal_sea_orms_and_refuse_a_column_of_another_type() {
     .await
     .unwrap_err();
     assert!(error.to_string().contains("INT8"), "{error}");
+}
+
+/// The records of the deep caseload page (screenings, safety assessments, their scale answers)
+/// read by position equal sea-orm's reading, JSON documents included; a `jsonb` column, whose
+/// values begin with a version byte, is not read as JSON text.
+#[tokio::test]
+async fn records_by_position_equal_sea_orms() {
+    let app = spawn_app().await;
+    server::seed::seed_bench(&app.db, "rows", 8).await.unwrap();
+    let screenings = screening::Entity::find().order_by_asc(screening::Column::Id);
+    let read = rows::models(&app.db, screenings.clone()).await.unwrap();
+    assert!(!read.is_empty());
+    assert_eq!(read, screenings.clone().all(&app.db).await.unwrap());
+    let outcome: serde_json::Value = read[0].result.parse().unwrap();
+    assert!(outcome["total"]["score"].is_number(), "{}", read[0].result.as_str());
+    let assessments = safety_assessment::Entity::find().order_by_asc(safety_assessment::Column::Id);
+    let read = rows::models(&app.db, assessments.clone()).await.unwrap();
+    assert!(!read.is_empty());
+    assert_eq!(read, assessments.all(&app.db).await.unwrap());
+    let scores = safety_scale_score::Entity::find().order_by_asc(safety_scale_score::Column::Id);
+    let read = rows::models(&app.db, scores.clone()).await.unwrap();
+    assert!(read.iter().any(|s| s.respondent_name.is_some()) && read.iter().any(|s| s.respondent_name.is_none()));
+    assert_eq!(read, scores.all(&app.db).await.unwrap());
+
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let mut query = screenings.into_query();
+    query.clear_selects();
+    query.expr(Expr::cust(r#"CAST("screening"."result" AS jsonb)"#));
+    let error = rows::all(&app.db, &query, |row| row.get::<entities::JsonText>(0)).await.unwrap_err();
+    assert!(error.to_string().contains("JSONB"), "{error}");
 }
