@@ -23,6 +23,7 @@ mod m20261127_000017_meldcode_signals;
 mod m20261127_000018_municipality_access;
 mod m20261127_000019_quality_assessment;
 mod m20261127_000020_norm_indexes;
+mod m20261128_000021_access_log_lz4;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000018_municipality_access::Migration),
             Box::new(m20261127_000019_quality_assessment::Migration),
             Box::new(m20261127_000020_norm_indexes::Migration),
+            Box::new(m20261128_000021_access_log_lz4::Migration),
         ]
     }
 }

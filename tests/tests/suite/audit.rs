@@ -375,3 +375,33 @@ async fn the_sequencer_seals_in_batches_and_in_order() {
     assert_eq!(report.checkpoint_size, Some(report.entries_checked));
     assert_eq!(server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap(), 0, "nothing left to seal");
 }
+
+/// On PostgreSQL a long list of persons is compressed with LZ4 (migration 21), and the chain
+/// sealed over it verifies.
+#[tokio::test]
+async fn a_long_list_of_persons_is_compressed_with_lz4_on_postgresql() {
+    use sea_orm::{DbBackend, Statement};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let org = org(&app, "haven").await;
+    for _ in 0..25 {
+        admit(&app, &org, without_bsn(family_input(&org, 2))).await;
+    }
+    app.gql(
+        &org.lead_token,
+        "{ families(first: 50) { edges { node { members { person { givenName } } } } } }",
+        json!({}),
+    )
+    .await;
+    let longest = "SELECT pg_column_compression(persons) AS method, length(persons) AS length FROM access_event \
+        ORDER BY length(persons) DESC LIMIT 1";
+    let row = app.db.query_one_raw(Statement::from_string(DbBackend::Postgres, longest)).await.unwrap().unwrap();
+    let (method, length): (Option<String>, i32) =
+        (row.try_get("", "method").unwrap(), row.try_get("", "length").unwrap());
+    assert!(length > 2500, "{length} characters: too short to be compressed");
+    assert_eq!(method.as_deref(), Some("lz4"));
+    let report = verify(&app, &org).await;
+    assert_eq!(report["valid"], true, "{report}");
+}
