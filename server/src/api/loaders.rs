@@ -10,7 +10,7 @@ use entities::{
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, Iterable, JoinType, Order, QueryFilter,
     QueryOrder,
-    sea_query::{Expr, ExprTrait, Query, SelectStatement},
+    sea_query::{Expr, ExprTrait, Query},
 };
 use std::{collections::HashMap, hash::Hash, sync::Arc};
 use uuid::Uuid;
@@ -185,6 +185,8 @@ impl Loaders {
         along: Along,
     ) -> Result<Vec<(Uuid, MembershipRole, MemberRow)>, DbErr> {
         use family_membership::Column as M;
+        let person_of_membership =
+            Expr::col((person::Entity, person::Column::Id)).equals((family_membership::Entity, M::PersonId));
         let mut q = Query::select();
         q.column((family_membership::Entity, M::FamilyId))
             .column((family_membership::Entity, M::Role))
@@ -192,78 +194,17 @@ impl Loaders {
             .from(family_membership::Entity);
         match self.db.get_database_backend() {
             // sea-query writes a CROSS JOIN without its ON: the condition goes in WHERE.
-            DbBackend::Sqlite => q
-                .join(JoinType::CrossJoin, person::Entity, Condition::all())
-                .and_where(self.person_of_membership().into()),
-            _ => q.join(JoinType::InnerJoin, person::Entity, self.person_of_membership()),
+            DbBackend::Sqlite => {
+                q.join(JoinType::CrossJoin, person::Entity, Condition::all()).and_where(person_of_membership)
+            }
+            _ => q.inner_join(person::Entity, person_of_membership),
         };
         q.and_where(Expr::col((family_membership::Entity, M::FamilyId)).is_in(families))
+            .and_where(Expr::col((person::Entity, person::Column::OrganisationId)).eq(self.organisation_id))
             .order_by((family_membership::Entity, M::Id), Order::Asc);
         if let Some(role) = role {
             q.and_where(Expr::col((family_membership::Entity, M::Role)).eq(role));
         }
-        self.bring_along(&mut q, along);
-        let rows = rows::all(&self.db, &q, |row| Self::member(row, 0, along)).await?;
-        Ok(last_trajectory_wins(rows.into_iter().flatten().collect()))
-    }
-
-    /// A page of families (`page`: a statement selecting the families' columns, in the page's
-    /// order and with its limit) with their children and `along` what the page shows of them,
-    /// in one statement: on the caseload page, the statement for the page and the one for its
-    /// children were two round trips where one does. The families come in the page's order.
-    pub async fn families_with_children(
-        &self,
-        page: SelectStatement,
-        backward: bool,
-        along: Along,
-    ) -> Result<Vec<(family::Model, Arc<[MemberRow]>)>, DbErr> {
-        use family_membership::Column as M;
-        let mut q = Query::select();
-        q.columns(family::Column::iter().map(|c| (family::Entity, c)))
-            .column((family_membership::Entity, M::FamilyId))
-            .column((family_membership::Entity, M::Role))
-            .columns(person::Column::iter().map(|c| (person::Entity, c)))
-            .from_subquery(page, family::Entity)
-            .join(
-                JoinType::LeftJoin,
-                family_membership::Entity,
-                Expr::col((family_membership::Entity, M::FamilyId))
-                    .equals((family::Entity, family::Column::Id))
-                    .and(Expr::col((family_membership::Entity, M::Role)).eq(MembershipRole::Child)),
-            )
-            .join(JoinType::LeftJoin, person::Entity, self.person_of_membership())
-            .order_by((family::Entity, family::Column::Id), if backward { Order::Desc } else { Order::Asc })
-            .order_by((family_membership::Entity, M::Id), Order::Asc);
-        self.bring_along(&mut q, along);
-        let at = family::Model::FIELDS.len();
-        let rows = rows::all(&self.db, &q, |row| Ok((family::Model::from_row(row, 0)?, Self::member(row, at, along)?)))
-            .await?;
-        let mut families: Vec<(family::Model, Vec<(Uuid, MembershipRole, MemberRow)>)> = Vec::new();
-        for (family, child) in rows {
-            match families.last_mut() {
-                Some((f, children)) if f.id == family.id => children.extend(child),
-                _ => families.push((family, child.into_iter().collect())),
-            }
-        }
-        Ok(families
-            .into_iter()
-            .map(|(f, children)| (f, last_trajectory_wins(children).into_iter().map(|(_, _, c)| c).collect()))
-            .collect())
-    }
-
-    /// A membership's person, within the organisation.
-    fn person_of_membership(&self) -> Condition {
-        Condition::all()
-            .add(
-                Expr::col((person::Entity, person::Column::Id))
-                    .equals((family_membership::Entity, family_membership::Column::PersonId)),
-            )
-            .add(Expr::col((person::Entity, person::Column::OrganisationId)).eq(self.organisation_id))
-    }
-
-    /// Adds to a select of memberships and their persons the persons' trajectories and workers,
-    /// as far as `along` asks.
-    fn bring_along(&self, q: &mut SelectStatement, along: Along) {
         if along >= Along::Trajectory {
             q.columns(trajectory::Column::iter().map(|c| (trajectory::Entity, c)))
                 .left_join(
@@ -286,43 +227,37 @@ impl Loaders {
                     .and(Expr::col((worker::Entity, worker::Column::OrganisationId)).eq(self.organisation_id)),
             );
         }
-    }
-
-    /// The membership read from column `at` on (family, role, person, and what came `along`);
-    /// none where a LEFT JOIN found no member.
-    fn member(row: &rows::Row, at: usize, along: Along) -> Result<Option<(Uuid, MembershipRole, MemberRow)>, DbErr> {
-        let person_at = at + 2;
+        let person_at = 2;
         let trajectory_at = person_at + person::Model::FIELDS.len();
         let worker_at = trajectory_at + trajectory::Model::FIELDS.len();
-        let Some(person) = person::Model::from_row_nullable(row, person_at)? else { return Ok(None) };
-        Ok(Some((
-            row.get::<Uuid>(at)?,
-            row.get::<MembershipRole>(at + 1)?,
-            MemberRow {
-                person,
-                trajectory: match along {
-                    Along::Nothing => None,
-                    _ => trajectory::Model::from_row_nullable(row, trajectory_at)?,
+        let rows = rows::all(&self.db, &q, |row| {
+            Ok((
+                row.get::<Uuid>(0)?,
+                row.get::<MembershipRole>(1)?,
+                MemberRow {
+                    person: person::Model::from_row(row, person_at)?,
+                    trajectory: match along {
+                        Along::Nothing => None,
+                        _ => trajectory::Model::from_row_nullable(row, trajectory_at)?,
+                    },
+                    worker: match along {
+                        Along::TrajectoryAndWorker => worker::Model::from_row_nullable(row, worker_at)?,
+                        _ => None,
+                    },
                 },
-                worker: match along {
-                    Along::TrajectoryAndWorker => worker::Model::from_row_nullable(row, worker_at)?,
-                    _ => None,
-                },
-            },
-        )))
-    }
-}
-
-/// Memberships in order, a re-admitted child once per trajectory: the last one stays.
-fn last_trajectory_wins(rows: Vec<(Uuid, MembershipRole, MemberRow)>) -> Vec<(Uuid, MembershipRole, MemberRow)> {
-    let mut members: Vec<(Uuid, MembershipRole, MemberRow)> = Vec::with_capacity(rows.len());
-    for member in rows {
-        match members.last_mut() {
-            Some(last) if last.0 == member.0 && last.2.person.id == member.2.person.id => *last = member,
-            _ => members.push(member),
+            ))
+        })
+        .await?;
+        // A re-admitted child comes once per trajectory, the last one last.
+        let mut members: Vec<(Uuid, MembershipRole, MemberRow)> = Vec::with_capacity(rows.len());
+        for member in rows {
+            match members.last_mut() {
+                Some(last) if last.0 == member.0 && last.2.person.id == member.2.person.id => *last = member,
+                _ => members.push(member),
+            }
         }
+        Ok(members)
     }
-    members
 }
 
 impl Loaders {

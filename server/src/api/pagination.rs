@@ -78,13 +78,6 @@ where
     E: EntityTrait,
     C: ColumnTrait,
 {
-    let rows = page_of(select, id, page).all(ctx.db()).await?;
-    Ok(page.cut(rows))
-}
-
-/// `select` narrowed to the page: after and before its cursors, ordered by `id` in the page's
-/// direction, one more than the page holds (to tell whether another page follows).
-pub fn page_of<E: EntityTrait, C: ColumnTrait>(select: Select<E>, id: C, page: &Page) -> Select<E> {
     let mut q = select;
     if let Some(a) = page.after {
         q = q.filter(id.gt(a));
@@ -93,21 +86,14 @@ pub fn page_of<E: EntityTrait, C: ColumnTrait>(select: Select<E>, id: C, page: &
         q = q.filter(id.lt(b));
     }
     q = if page.backward { q.order_by_desc(id) } else { q.order_by_asc(id) };
-    q.limit(page.limit + 1)
-}
-
-impl Page {
-    /// The rows of [`page_of`] cut to the page, in id order, plus whether pages exist before
-    /// and after.
-    pub fn cut<M>(&self, mut rows: Vec<M>) -> (Vec<M>, bool, bool) {
-        let more = rows.len() as u64 > self.limit;
-        rows.truncate(self.limit as usize);
-        if self.backward {
-            rows.reverse();
-            (rows, more, self.before.is_some())
-        } else {
-            (rows, self.after.is_some(), more)
-        }
+    let mut rows = q.limit(page.limit + 1).all(ctx.db()).await?;
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    if page.backward {
+        rows.reverse();
+        Ok((rows, more, page.before.is_some()))
+    } else {
+        Ok((rows, page.after.is_some(), more))
     }
 }
 
