@@ -363,12 +363,13 @@ macro_rules! child_records_loader {
             type Error = std::sync::Arc<sea_orm::DbErr>;
 
             async fn load(&self, keys: &[$key]) -> Result<std::collections::HashMap<$key, Self::Value>, Self::Error> {
-                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
                 let query = entities::$entity::Entity::find()
                     .filter(entities::$entity::Column::ChildId.is_in(keys.iter().map(|k| k.0)))
-                    .filter(entities::$entity::Column::OrganisationId.eq(self.organisation_id))
-                    .order_by_asc(entities::$entity::Column::Id);
-                let rows: Vec<entities::$entity::Model> = $crate::read_models!(self.db, query $(, $how)?);
+                    .filter(entities::$entity::Column::OrganisationId.eq(self.organisation_id));
+                let mut rows: Vec<entities::$entity::Model> = $crate::read_models!(self.db, query $(, $how)?);
+                // Oldest first (ids are time-ordered), put in order here rather than by the database.
+                rows.sort_unstable_by_key(|r| r.id);
                 Ok($crate::api::loaders::group(rows.into_iter().map(|r| ($key(r.child_id), r))))
             }
         }
@@ -389,11 +390,12 @@ macro_rules! parts_loader {
             type Error = std::sync::Arc<sea_orm::DbErr>;
 
             async fn load(&self, keys: &[$key]) -> Result<std::collections::HashMap<$key, Self::Value>, Self::Error> {
-                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+                use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
                 let query = entities::$entity::Entity::find()
-                    .filter(entities::$entity::Column::$column.is_in(keys.iter().map(|k| k.0)))
-                    .order_by_asc(entities::$entity::Column::Id);
-                let rows: Vec<entities::$entity::Model> = $crate::read_models!(self.db, query $(, $how)?);
+                    .filter(entities::$entity::Column::$column.is_in(keys.iter().map(|k| k.0)));
+                let mut rows: Vec<entities::$entity::Model> = $crate::read_models!(self.db, query $(, $how)?);
+                // In id order (time-ordered), put in order here rather than by the database.
+                rows.sort_unstable_by_key(|r| r.id);
                 Ok($crate::api::loaders::group(rows.into_iter().map(|r| ($key(r.$field), r))))
             }
         }
