@@ -83,3 +83,21 @@ async fn records_by_position_equal_sea_orms() {
     let error = rows::all(&app.db, &query, |row| row.get::<entities::JsonText>(0)).await.unwrap_err();
     assert!(error.to_string().contains("JSONB"), "{error}");
 }
+
+/// SQLite allocates with mimalloc, as the rest of the process does (`db::connect` sets it before
+/// SQLite's first use): what SQLite allocates lies in mimalloc's heap.
+#[tokio::test]
+async fn sqlite_allocates_with_mimalloc() {
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    // SAFETY: a block SQLite allocates, asked about and given back.
+    unsafe {
+        let block = libsqlite3_sys::sqlite3_malloc(100);
+        assert!(!block.is_null());
+        let in_mimalloc = libmimalloc_sys::mi_is_in_heap_region(block);
+        libsqlite3_sys::sqlite3_free(block);
+        assert!(in_mimalloc, "SQLite allocates with the C library's malloc");
+    }
+}
