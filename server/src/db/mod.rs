@@ -98,8 +98,8 @@ pub async fn optimize(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// caseload pages at 8 connections glibc's allocator was 15% of the SQLite server's time (sqlx
 /// copies every value of every row it reads, and a reader refills its page cache after each
 /// commit by another connection). This gives SQLite mimalloc, which the rest of the process
-/// uses. SQLite takes it only before its first use in the process; later it keeps its own, which
-/// works the same, more slowly.
+/// uses, and stops SQLite counting the memory in use. SQLite takes both only before its first use
+/// in the process; later it keeps its own, which works the same, more slowly.
 pub fn sqlite_allocates_with_mimalloc() {
     use libmimalloc_sys as mi;
     use libsqlite3_sys as sqlite;
@@ -145,6 +145,10 @@ pub fn sqlite_allocates_with_mimalloc() {
         // SAFETY: SQLite copies `methods` before returning; it refuses (SQLITE_MISUSE) once
         // initialised, and then nothing changes.
         let rc = unsafe { sqlite::sqlite3_config(sqlite::SQLITE_CONFIG_MALLOC, &methods as *const _) };
+        // SQLite's count of memory in use takes a process-wide mutex and asks the size of each
+        // block it frees; nothing here reads the count.
+        // SAFETY: as above, before SQLite's first use.
+        let rc = rc.max(unsafe { sqlite::sqlite3_config(sqlite::SQLITE_CONFIG_MEMSTATUS, 0 as c_int) });
         if rc != sqlite::SQLITE_OK {
             tracing::info!(code = rc, "SQLite keeps its own allocator: it was in use before the database was opened");
         }
