@@ -14,14 +14,14 @@ const STALE_AFTER: Duration = Duration::from_secs(30);
 
 /// Connects the pool that writes, switches SQLite to WAL, and counts every statement into `metrics`.
 pub async fn connect(config: &Config, metrics: Arc<Metrics>) -> anyhow::Result<DatabaseConnection> {
+    if config.is_sqlite() {
+        sqlite_allocates_with_mimalloc();
+    }
     let max = if config.is_sqlite() { 1 } else { config.database_max_connections };
     // The PostgreSQL pool is kept at its full size. When it had to grow, an acquire that set out
     // to open a connection waited for that one, not for the next one released: at the start of
     // a burst after a quiet spell, requests took up to the 2 s acquire timeout and some were
     // answered 503 (bench/README.md, 2026-11-28 evening).
-    if config.is_sqlite() {
-        sqlite_allocates_with_mimalloc();
-    }
     let mut options = ConnectOptions::new(config.database_url.clone());
     options
         .max_connections(max)
@@ -144,13 +144,17 @@ pub fn sqlite_allocates_with_mimalloc() {
         };
         // SAFETY: SQLite copies `methods` before returning; it refuses (SQLITE_MISUSE) once
         // initialised, and then nothing changes.
-        let rc = unsafe { sqlite::sqlite3_config(sqlite::SQLITE_CONFIG_MALLOC, &methods as *const _) };
+        let allocator = unsafe { sqlite::sqlite3_config(sqlite::SQLITE_CONFIG_MALLOC, &methods as *const _) };
         // SQLite's count of memory in use takes a process-wide mutex and asks the size of each
         // block it frees; nothing here reads the count.
         // SAFETY: as above, before SQLite's first use.
-        let rc = rc.max(unsafe { sqlite::sqlite3_config(sqlite::SQLITE_CONFIG_MEMSTATUS, 0 as c_int) });
-        if rc != sqlite::SQLITE_OK {
-            tracing::info!(code = rc, "SQLite keeps its own allocator: it was in use before the database was opened");
+        let count = unsafe { sqlite::sqlite3_config(sqlite::SQLITE_CONFIG_MEMSTATUS, 0 as c_int) };
+        if allocator != sqlite::SQLITE_OK || count != sqlite::SQLITE_OK {
+            tracing::info!(
+                allocator,
+                count,
+                "SQLite keeps its own allocator: it was in use before the database was opened"
+            );
         }
     });
 }
