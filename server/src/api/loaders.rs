@@ -368,7 +368,7 @@ macro_rules! child_records_loader {
                     .filter(entities::$entity::Column::ChildId.is_in(keys.iter().map(|k| k.0)))
                     .filter(entities::$entity::Column::OrganisationId.eq(self.organisation_id));
                 let mut rows: Vec<entities::$entity::Model> = $crate::read_models!(self.db, query $(, $how)?);
-                // Oldest first (ids are time-ordered), put in order here rather than by the database.
+                // In id order (oldest first), sorted here rather than by the database (as `members`).
                 rows.sort_unstable_by_key(|r| r.id);
                 Ok($crate::api::loaders::group(rows.into_iter().map(|r| ($key(r.child_id), r))))
             }
@@ -394,7 +394,7 @@ macro_rules! parts_loader {
                 let query = entities::$entity::Entity::find()
                     .filter(entities::$entity::Column::$column.is_in(keys.iter().map(|k| k.0)));
                 let mut rows: Vec<entities::$entity::Model> = $crate::read_models!(self.db, query $(, $how)?);
-                // In id order (time-ordered), put in order here rather than by the database.
+                // In id order (oldest first), sorted here rather than by the database (as `members`).
                 rows.sort_unstable_by_key(|r| r.id);
                 Ok($crate::api::loaders::group(rows.into_iter().map(|r| ($key(r.$field), r))))
             }

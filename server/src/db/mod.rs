@@ -100,7 +100,7 @@ pub async fn optimize(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// commit by another connection). This gives SQLite mimalloc, which the rest of the process
 /// uses, and stops SQLite counting the memory in use. SQLite takes both only before its first use
 /// in the process; later it keeps its own, which works the same, more slowly.
-pub fn sqlite_allocates_with_mimalloc() {
+fn sqlite_allocates_with_mimalloc() {
     use libmimalloc_sys as mi;
     use libsqlite3_sys as sqlite;
     use std::ffi::{c_int, c_void};
