@@ -214,6 +214,12 @@ impl<T: Send + Sync + 'static> Batcher<T> {
         Ok(out)
     }
 
+    /// The loader itself, for a statement that loads more than one key type at once and primes
+    /// them (a page of families with their children).
+    pub fn loader(&self) -> &T {
+        &self.shared.loader
+    }
+
     /// Makes these the answers for their keys for the rest of the request, without a load: for
     /// rows a resolver has just read or written itself. Code that changes such a row later in
     /// the same request primes it again.

@@ -4,7 +4,7 @@ use super::{
     children::Child,
     context::{ContextExt, in_transaction},
     ids,
-    loaders::{ChildrenOf, FamilyId, LocationId, MembersOf, TrajectoryOf, WorkerId},
+    loaders::{Along, ChildrenOf, FamilyId, LocationId, MembersOf, TrajectoryOf, WorkerId},
     method::{check, decode_into},
     organisation::Location,
     pagination::{self, Conn, TotalCount},
@@ -195,8 +195,28 @@ impl FamilyQuery {
             .apply_if(f.admitted_from, |q, d| q.filter(family::Column::AdmittedOn.gte(d.0)))
             .apply_if(f.admitted_to, |q, d| q.filter(family::Column::AdmittedOn.lte(d.0)));
         let total = TotalCount::of(ctx, &select, family::Column::Id);
-        let (rows, prev, next) = pagination::fetch(ctx, select, family::Column::Id, &page).await?;
-        Ok(pagination::connection(rows, prev, next, total, |f| f.id, Family))
+        // The families' children come in the page's statement when the page shows them (as
+        // `Family.children` would load them: for each way the query asks for them).
+        let alongs: Vec<Along> = ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("children")
+            .selection_fields()
+            .into_iter()
+            .map(Child::along)
+            .collect();
+        let Some(most) = alongs.iter().max() else {
+            let (rows, prev, next) = pagination::fetch(ctx, select, family::Column::Id, &page).await?;
+            return Ok(pagination::connection(rows, prev, next, total, |f| f.id, Family));
+        };
+        let query = pagination::page_of(select, family::Column::Id, &page).into_query();
+        let loader = ctx.loader();
+        let (rows, prev, next) = page.cut(loader.loader().families_with_children(query, page.backward, *most).await?);
+        loader.prime_many(
+            rows.iter().flat_map(|(f, children)| alongs.iter().map(|a| (ChildrenOf(f.id, *a), children.clone()))),
+        );
+        Ok(pagination::connection(rows, prev, next, total, |(f, _)| f.id, |(f, _)| Family(f)))
     }
 
     /// A family by id; null when there is none here.

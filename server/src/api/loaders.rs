@@ -10,7 +10,7 @@ use entities::{
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, Iterable, JoinType, QueryFilter,
     QueryOrder,
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::{Expr, ExprTrait, Query, SelectStatement},
 };
 use std::{collections::HashMap, hash::Hash, sync::Arc};
 use uuid::Uuid;
@@ -186,8 +186,6 @@ impl Loaders {
         along: Along,
     ) -> Result<Vec<(Uuid, MembershipRole, MemberRow)>, DbErr> {
         use family_membership::Column as M;
-        let person_of_membership =
-            Expr::col((person::Entity, person::Column::Id)).equals((family_membership::Entity, M::PersonId));
         let mut q = Query::select();
         q.column((family_membership::Entity, M::Id))
             .column((family_membership::Entity, M::FamilyId))
@@ -196,16 +194,78 @@ impl Loaders {
             .from(family_membership::Entity);
         match self.db.get_database_backend() {
             // sea-query writes a CROSS JOIN without its ON: the condition goes in WHERE.
-            DbBackend::Sqlite => {
-                q.join(JoinType::CrossJoin, person::Entity, Condition::all()).and_where(person_of_membership)
-            }
-            _ => q.inner_join(person::Entity, person_of_membership),
+            DbBackend::Sqlite => q
+                .join(JoinType::CrossJoin, person::Entity, Condition::all())
+                .and_where(self.person_of_membership().into()),
+            _ => q.join(JoinType::InnerJoin, person::Entity, self.person_of_membership()),
         };
-        q.and_where(Expr::col((family_membership::Entity, M::FamilyId)).is_in(families))
-            .and_where(Expr::col((person::Entity, person::Column::OrganisationId)).eq(self.organisation_id));
+        q.and_where(Expr::col((family_membership::Entity, M::FamilyId)).is_in(families));
         if let Some(role) = role {
             q.and_where(Expr::col((family_membership::Entity, M::Role)).eq(role));
         }
+        self.bring_along(&mut q, along);
+        let rows = rows::all(&self.db, &q, |row| Self::member(row, 0, along)).await?;
+        Ok(in_order(rows.into_iter().flatten().collect()))
+    }
+
+    /// A page of families (`page`: a statement selecting the families' columns, with the
+    /// page's limit) with their children and `along` what the page shows of them, in one
+    /// statement: the statement for the page and the one for its children were two round trips
+    /// where one does. The families come in id order, descending when `backward`.
+    pub async fn families_with_children(
+        &self,
+        page: SelectStatement,
+        backward: bool,
+        along: Along,
+    ) -> Result<Vec<(family::Model, Arc<[MemberRow]>)>, DbErr> {
+        use family_membership::Column as M;
+        let mut q = Query::select();
+        q.columns(family::Column::iter().map(|c| (family::Entity, c)))
+            .column((family_membership::Entity, M::Id))
+            .column((family_membership::Entity, M::FamilyId))
+            .column((family_membership::Entity, M::Role))
+            .columns(person::Column::iter().map(|c| (person::Entity, c)))
+            .from_subquery(page, family::Entity)
+            .join(
+                JoinType::LeftJoin,
+                family_membership::Entity,
+                Expr::col((family_membership::Entity, M::FamilyId))
+                    .equals((family::Entity, family::Column::Id))
+                    .and(Expr::col((family_membership::Entity, M::Role)).eq(MembershipRole::Child)),
+            )
+            .join(JoinType::LeftJoin, person::Entity, self.person_of_membership());
+        self.bring_along(&mut q, along);
+        let at = family::Model::FIELDS.len();
+        let rows = rows::all(&self.db, &q, |row| Ok((family::Model::from_row(row, 0)?, Self::member(row, at, along)?)))
+            .await?;
+        let mut families: HashMap<Uuid, (family::Model, Vec<Member>)> = HashMap::new();
+        for (family, child) in rows {
+            families.entry(family.id).or_insert_with(|| (family, Vec::new())).1.extend(child);
+        }
+        let mut families: Vec<_> = families.into_values().collect();
+        families.sort_unstable_by_key(|(f, _)| f.id);
+        if backward {
+            families.reverse();
+        }
+        Ok(families
+            .into_iter()
+            .map(|(f, children)| (f, in_order(children).into_iter().map(|(_, _, c)| c).collect()))
+            .collect())
+    }
+
+    /// A membership's person, within the organisation.
+    fn person_of_membership(&self) -> Condition {
+        Condition::all()
+            .add(
+                Expr::col((person::Entity, person::Column::Id))
+                    .equals((family_membership::Entity, family_membership::Column::PersonId)),
+            )
+            .add(Expr::col((person::Entity, person::Column::OrganisationId)).eq(self.organisation_id))
+    }
+
+    /// Adds to a select of memberships and their persons the persons' trajectories and workers,
+    /// as far as `along` asks.
+    fn bring_along(&self, q: &mut SelectStatement, along: Along) {
         if along >= Along::Trajectory {
             q.columns(trajectory::Column::iter().map(|c| (trajectory::Entity, c))).left_join(
                 trajectory::Entity,
@@ -222,41 +282,50 @@ impl Loaders {
                     .and(Expr::col((worker::Entity, worker::Column::OrganisationId)).eq(self.organisation_id)),
             );
         }
-        let person_at = 3;
+    }
+
+    /// The membership read from column `at` on (membership, family, role, person, and what came
+    /// `along`); none where a LEFT JOIN found no member.
+    fn member(row: &rows::Row, at: usize, along: Along) -> Result<Option<Member>, DbErr> {
+        let person_at = at + 3;
         let trajectory_at = person_at + person::Model::FIELDS.len();
         let worker_at = trajectory_at + trajectory::Model::FIELDS.len();
-        let mut rows = rows::all(&self.db, &q, |row| {
-            Ok((
-                row.get::<Uuid>(0)?,
-                row.get::<Uuid>(1)?,
-                row.get::<MembershipRole>(2)?,
-                MemberRow {
-                    person: person::Model::from_row(row, person_at)?,
-                    trajectory: match along {
-                        Along::Nothing => None,
-                        _ => trajectory::Model::from_row_nullable(row, trajectory_at)?,
-                    },
-                    worker: match along {
-                        Along::TrajectoryAndWorker => worker::Model::from_row_nullable(row, worker_at)?,
-                        _ => None,
-                    },
+        let Some(person) = person::Model::from_row_nullable(row, person_at)? else { return Ok(None) };
+        Ok(Some((
+            row.get::<Uuid>(at)?,
+            row.get::<Uuid>(at + 1)?,
+            row.get::<MembershipRole>(at + 2)?,
+            MemberRow {
+                person,
+                trajectory: match along {
+                    Along::Nothing => None,
+                    _ => trajectory::Model::from_row_nullable(row, trajectory_at)?,
                 },
-            ))
-        })
-        .await?;
-        // In the order the members joined, a re-admitted child once per trajectory, the last one
-        // last: as `TrajectoryOf`, the last trajectory wins.
-        rows.sort_unstable_by_key(|(membership, _, _, m)| (*membership, m.trajectory.as_ref().map(|t| t.id)));
-        let mut members: Vec<(Uuid, MembershipRole, MemberRow)> = Vec::with_capacity(rows.len());
-        for (_, family, role, member) in rows {
-            let member = (family, role, member);
-            match members.last_mut() {
-                Some(last) if last.0 == member.0 && last.2.person.id == member.2.person.id => *last = member,
-                _ => members.push(member),
-            }
-        }
-        Ok(members)
+                worker: match along {
+                    Along::TrajectoryAndWorker => worker::Model::from_row_nullable(row, worker_at)?,
+                    _ => None,
+                },
+            },
+        )))
     }
+}
+
+/// A membership as read: its id, family, role and member.
+type Member = (Uuid, Uuid, MembershipRole, MemberRow);
+
+/// Memberships in the order they joined their family, a re-admitted child once per trajectory
+/// with the last one kept (as `TrajectoryOf`, the last trajectory wins).
+fn in_order(mut rows: Vec<Member>) -> Vec<(Uuid, MembershipRole, MemberRow)> {
+    rows.sort_unstable_by_key(|(membership, _, _, m)| (*membership, m.trajectory.as_ref().map(|t| t.id)));
+    let mut members: Vec<(Uuid, MembershipRole, MemberRow)> = Vec::with_capacity(rows.len());
+    for (_, family, role, member) in rows {
+        let member = (family, role, member);
+        match members.last_mut() {
+            Some(last) if last.0 == member.0 && last.2.person.id == member.2.person.id => *last = member,
+            _ => members.push(member),
+        }
+    }
+    members
 }
 
 impl Loaders {

@@ -1,7 +1,10 @@
 //! Relay cursor connections over UUIDv7 keys: ordering by id is stable and follows creation.
 
 use super::context::ContextExt;
-use crate::error::{AppError, AppResult};
+use crate::{
+    db::rows,
+    error::{AppError, AppResult},
+};
 use async_graphql::{
     Context, Object, OutputType,
     connection::{Connection, Edge},
@@ -78,6 +81,14 @@ where
     E: EntityTrait,
     C: ColumnTrait,
 {
+    let db = ctx.db();
+    let query = rows::statement(db.get_database_backend(), &page_of(select, id, page).into_query());
+    Ok(page.cut(E::find().from_raw_sql(query).all(db).await?))
+}
+
+/// `select` narrowed to the page: after and before its cursors, ordered by `id` in the page's
+/// direction, one more than the page holds (to tell whether another page follows).
+pub fn page_of<E: EntityTrait, C: ColumnTrait>(select: Select<E>, id: C, page: &Page) -> Select<E> {
     let mut q = select;
     if let Some(a) = page.after {
         q = q.filter(id.gt(a));
@@ -86,14 +97,21 @@ where
         q = q.filter(id.lt(b));
     }
     q = if page.backward { q.order_by_desc(id) } else { q.order_by_asc(id) };
-    let mut rows = q.limit(page.limit + 1).all(ctx.db()).await?;
-    let more = rows.len() as u64 > page.limit;
-    rows.truncate(page.limit as usize);
-    if page.backward {
-        rows.reverse();
-        Ok((rows, more, page.before.is_some()))
-    } else {
-        Ok((rows, page.after.is_some(), more))
+    q.limit(page.limit + 1)
+}
+
+impl Page {
+    /// The rows of [`page_of`] cut to the page, in id order, plus whether pages exist before
+    /// and after.
+    pub fn cut<M>(&self, mut rows: Vec<M>) -> (Vec<M>, bool, bool) {
+        let more = rows.len() as u64 > self.limit;
+        rows.truncate(self.limit as usize);
+        if self.backward {
+            rows.reverse();
+            (rows, more, self.before.is_some())
+        } else {
+            (rows, self.after.is_some(), more)
+        }
     }
 }
 

@@ -14,15 +14,18 @@ use entities::{
     trajectory, worker,
 };
 use sea_orm::{
-    ActiveEnum, ConnectionTrait, DbErr, EntityTrait, QueryResult, QueryTrait, Select,
-    sea_query::SelectStatement,
+    ActiveEnum, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement,
+    sea_query::{PostgresQueryBuilder, QueryBuilder, SelectStatement, SqlWriter, SqliteQueryBuilder, Value},
     sqlx::{
         self, Row as _, TypeInfo as _, ValueRef as _,
         postgres::{PgRow, PgTypeInfo},
         sqlite::SqliteRow,
     },
 };
-use std::cell::Cell;
+use std::{
+    cell::Cell,
+    fmt::{self, Write as _},
+};
 
 /// One row of a result, read by position.
 pub struct Row<'a> {
@@ -257,9 +260,69 @@ pub async fn all<T>(
     query: &SelectStatement,
     decode: impl Fn(&Row) -> Result<T, DbErr>,
 ) -> Result<Vec<T>, DbErr> {
-    let rows = db.query_all_raw(db.get_database_backend().build(query)).await?;
+    let rows = db.query_all_raw(statement(db.get_database_backend(), query)).await?;
     let checked = Cell::new(0);
     rows.iter().map(|r| decode(&Row::of(r, &checked)?)).collect()
+}
+
+/// `query` as sea-orm builds it, except that a LIMIT is written as its number rather than bound
+/// as a parameter. PostgreSQL plans a statement whose LIMIT is bound anew for every execution:
+/// a generic plan has to assume the limit lets a tenth of the rows through, so it never beats
+/// the custom plan. A page of families with its children was planned on every request (0.39 ms,
+/// beside 0.87 ms to run it). Each page size is then a statement of its own, as each number of
+/// ids in an `IN` list already is.
+pub fn statement(backend: DbBackend, query: &SelectStatement) -> Statement {
+    let mut sql = LimitWritten { sql: String::with_capacity(1024), values: Vec::new(), backend };
+    match backend {
+        DbBackend::Postgres => query.build_collect_any_into(&PostgresQueryBuilder, &mut sql),
+        DbBackend::Sqlite => query.build_collect_any_into(&SqliteQueryBuilder, &mut sql),
+        _ => return backend.build(query),
+    }
+    Statement::from_sql_and_values(backend, sql.sql, sql.values)
+}
+
+/// A statement's text and parameters, the LIMIT written into the text.
+struct LimitWritten {
+    sql: String,
+    values: Vec<Value>,
+    backend: DbBackend,
+}
+
+impl fmt::Write for LimitWritten {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.sql.push_str(s);
+        Ok(())
+    }
+}
+
+impl fmt::Display for LimitWritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.sql)
+    }
+}
+
+impl SqlWriter for LimitWritten {
+    fn push_param<T: QueryBuilder>(&mut self, value: Value, _: &T) {
+        // Only sea-query's LIMIT clause writes ` LIMIT ` right before a parameter (a column of
+        // that name is quoted), and it binds the limit as an unsigned number.
+        if let Value::BigUnsigned(Some(limit)) = value
+            && self.sql.ends_with(" LIMIT ")
+        {
+            let _ = write!(self.sql, "{limit}");
+            return;
+        }
+        self.values.push(value);
+        match self.backend {
+            DbBackend::Postgres => {
+                let _ = write!(self.sql, "${}", self.values.len());
+            }
+            _ => self.sql.push('?'),
+        }
+    }
+
+    fn as_writer(&mut self) -> &mut dyn fmt::Write {
+        self
+    }
 }
 
 /// The models an `Entity::find()` query selects.
@@ -274,6 +337,33 @@ where
 mod tests {
     use super::*;
     use sea_orm::{EntityTrait, IdenStatic, Iterable};
+
+    /// A page's LIMIT is written as its number; every other value stays a parameter, numbered
+    /// without a gap on PostgreSQL, including one that reads " LIMIT ".
+    #[test]
+    fn a_limit_is_written_as_its_number() {
+        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+        let page = person::Entity::find()
+            .filter(person::Column::GivenName.eq("Sam LIMIT "))
+            .filter(person::Column::FamilyName.eq("de Vries"))
+            .order_by_asc(person::Column::Id)
+            .limit(51)
+            .into_query();
+        let mut outer = page.clone();
+        outer.and_where(person::Column::Id.in_subquery(page));
+        let postgres = statement(DbBackend::Postgres, &outer);
+        assert!(postgres.sql.ends_with(" LIMIT 51) ORDER BY \"person\".\"id\" ASC LIMIT 51"), "{}", postgres.sql);
+        for n in 1..=4 {
+            assert_eq!(postgres.sql.matches(&format!("${n}")).count(), 1, "${n} in {}", postgres.sql);
+        }
+        assert!(!postgres.sql.contains("$5"), "{}", postgres.sql);
+        let values = |s: &Statement| s.values.as_ref().map(|v| v.0.clone()).unwrap_or_default();
+        assert_eq!(values(&postgres), ["Sam LIMIT ", "de Vries", "Sam LIMIT ", "de Vries"].map(Value::from).to_vec());
+        let sqlite = statement(DbBackend::Sqlite, &outer);
+        assert_eq!(sqlite.sql.matches('?').count(), 4, "{}", sqlite.sql);
+        assert_eq!(sqlite.sql.matches("LIMIT 51").count(), 2, "{}", sqlite.sql);
+        assert_eq!(values(&sqlite), values(&postgres));
+    }
 
     fn columns<E: EntityTrait>() -> Vec<&'static str> {
         E::Column::iter().map(|c| c.as_str()).collect()
