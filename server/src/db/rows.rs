@@ -14,7 +14,7 @@ use entities::{
     trajectory, worker,
 };
 use sea_orm::{
-    ActiveEnum, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement,
+    ActiveEnum, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement, StreamTrait,
     sea_query::{PostgresQueryBuilder, QueryBuilder, SelectStatement, SqlWriter, SqliteQueryBuilder, Value},
     sqlx::{
         self, Row as _, TypeInfo as _, ValueRef as _,
@@ -22,6 +22,7 @@ use sea_orm::{
         sqlite::SqliteRow,
     },
 };
+use futures::TryStreamExt;
 use std::{
     cell::Cell,
     fmt::{self, Write as _},
@@ -254,15 +255,21 @@ positional! {
     }
 }
 
-/// Runs `query` and decodes each row with `decode`.
+/// Runs `query` and decodes each row with `decode`, as it arrives: PostgreSQL sends a page's
+/// rows as it finds them, and decoding the first ones while it finds the rest shortens the page.
 pub async fn all<T>(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + StreamTrait),
     query: &SelectStatement,
     decode: impl Fn(&Row) -> Result<T, DbErr>,
 ) -> Result<Vec<T>, DbErr> {
-    let rows = db.query_all_raw(statement(db.get_database_backend(), query)).await?;
+    let rows = db.stream_raw(statement(ConnectionTrait::get_database_backend(db), query)).await?;
+    let mut rows = std::pin::pin!(rows);
     let checked = Cell::new(0);
-    rows.iter().map(|r| decode(&Row::of(r, &checked)?)).collect()
+    let mut decoded = Vec::new();
+    while let Some(row) = rows.try_next().await? {
+        decoded.push(decode(&Row::of(&row, &checked)?)?);
+    }
+    Ok(decoded)
 }
 
 /// `query` as sea-orm builds it, except that a LIMIT is written as its number rather than bound
@@ -326,7 +333,7 @@ impl SqlWriter for LimitWritten {
 }
 
 /// The models an `Entity::find()` query selects.
-pub async fn models<E: EntityTrait>(db: &impl ConnectionTrait, query: Select<E>) -> Result<Vec<E::Model>, DbErr>
+pub async fn models<E: EntityTrait>(db: &(impl ConnectionTrait + StreamTrait), query: Select<E>) -> Result<Vec<E::Model>, DbErr>
 where
     E::Model: ByPosition,
 {
