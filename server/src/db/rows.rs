@@ -13,8 +13,9 @@ use entities::{
     ScreeningFollowUp, Sex, TeacherFormBy, family, person, safety_assessment, safety_scale_score, screening,
     trajectory, worker,
 };
+use futures::TryStreamExt;
 use sea_orm::{
-    ActiveEnum, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement, StreamTrait,
+    ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryResult, QueryTrait, Select, Statement, StreamTrait,
     sea_query::{PostgresQueryBuilder, QueryBuilder, SelectStatement, SqlWriter, SqliteQueryBuilder, Value},
     sqlx::{
         self, Row as _, TypeInfo as _, ValueRef as _,
@@ -22,7 +23,6 @@ use sea_orm::{
         sqlite::SqliteRow,
     },
 };
-use futures::TryStreamExt;
 use std::{
     cell::Cell,
     fmt::{self, Write as _},
@@ -144,7 +144,61 @@ macro_rules! sqlx_columns {
     )+};
 }
 
-sqlx_columns!(uuid::Uuid, String, bool, i32, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
+sqlx_columns!(uuid::Uuid, String, bool, i32);
+
+/// PostgreSQL's binary dates and timestamps count days and microseconds from 2000-01-01. Read
+/// here from their bytes: sqlx built that date anew for every value and added the count to it
+/// as a duration, 7% of the server's time on the nested caseload page.
+const POSTGRES_EPOCH_DAYS_FROM_CE: i32 = 730_120;
+const POSTGRES_EPOCH_UNIX_MICROS: i64 = 946_684_800_000_000;
+
+/// Column `i` of a PostgreSQL row decoded from its `N` bytes by `decode`. A value in text
+/// format (a statement without parameters goes by the simple protocol) is left to sqlx.
+fn from_binary<T, const N: usize>(
+    row: &Row,
+    r: &PgRow,
+    i: usize,
+    decode: fn([u8; N]) -> Option<T>,
+) -> Result<Option<T>, DbErr>
+where
+    T: sqlx::Type<sqlx::Postgres> + for<'r> sqlx::Decode<'r, sqlx::Postgres>,
+{
+    row.check_once::<T>(r, i)?;
+    let value = r.try_get_raw(i).map_err(type_error)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    if value.format() == sqlx::postgres::PgValueFormat::Text {
+        return r.try_get_unchecked::<Option<T>, _>(i).map_err(type_error);
+    }
+    let wrong = || DbErr::Type(format!("column {i}: not a {}", std::any::type_name::<T>()));
+    let bytes = value.as_bytes().map_err(|_| wrong())?;
+    decode(bytes.try_into().map_err(|_| wrong())?).map(Some).ok_or_else(wrong)
+}
+
+impl Scalar for chrono::NaiveDate {
+    fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
+        match row.backend {
+            Backend::Postgres(r) => from_binary(row, r, i, |days: [u8; 4]| {
+                let days = i32::from_be_bytes(days).checked_add(POSTGRES_EPOCH_DAYS_FROM_CE)?;
+                chrono::NaiveDate::from_num_days_from_ce_opt(days)
+            }),
+            Backend::Sqlite(r) => r.try_get(i).map_err(type_error),
+        }
+    }
+}
+
+impl Scalar for chrono::DateTime<chrono::Utc> {
+    fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
+        match row.backend {
+            Backend::Postgres(r) => from_binary(row, r, i, |micros: [u8; 8]| {
+                let micros = i64::from_be_bytes(micros).checked_add(POSTGRES_EPOCH_UNIX_MICROS)?;
+                chrono::DateTime::from_timestamp_micros(micros)
+            }),
+            Backend::Sqlite(r) => r.try_get(i).map_err(type_error),
+        }
+    }
+}
 
 /// A `json` column's text, unparsed (see [`JsonText`]). PostgreSQL sends a `json` value as its
 /// text; a `jsonb` one would begin with a version byte, so only `json` is taken.
@@ -174,7 +228,17 @@ macro_rules! enum_columns {
     ($($t:ty),+) => {$(
         impl Scalar for $t {
             fn get_nullable(row: &Row, i: usize) -> Result<Option<Self>, DbErr> {
-                String::get_nullable(row, i)?.map(|s| <$t as ActiveEnum>::try_from_value(&s)).transpose()
+                // Read as borrowed text: no string is made for a value only matched.
+                match row.backend {
+                    Backend::Postgres(r) => {
+                        row.check_once::<String>(r, i)?;
+                        r.try_get_unchecked::<Option<&str>, _>(i)
+                    }
+                    Backend::Sqlite(r) => r.try_get::<Option<&str>, _>(i),
+                }
+                .map_err(type_error)?
+                .map(|s| <$t>::parse(s).ok_or_else(|| DbErr::Type(format!("column {i}: {s:?} is no {}", stringify!($t)))))
+                .transpose()
             }
         }
     )+};
@@ -333,7 +397,10 @@ impl SqlWriter for LimitWritten {
 }
 
 /// The models an `Entity::find()` query selects.
-pub async fn models<E: EntityTrait>(db: &(impl ConnectionTrait + StreamTrait), query: Select<E>) -> Result<Vec<E::Model>, DbErr>
+pub async fn models<E: EntityTrait>(
+    db: &(impl ConnectionTrait + StreamTrait),
+    query: Select<E>,
+) -> Result<Vec<E::Model>, DbErr>
 where
     E::Model: ByPosition,
 {

@@ -101,3 +101,44 @@ async fn sqlite_allocates_with_mimalloc() {
         assert!(in_mimalloc, "SQLite allocates with the C library's malloc");
     }
 }
+
+/// PostgreSQL dates and timestamps, read from their bytes (binary format, a statement with
+/// parameters) and through sqlx (text format, one without): around the protocol's epoch
+/// (2000-01-01), long before it, with microseconds, and NULL.
+#[tokio::test]
+async fn dates_and_timestamps_read_from_their_bytes() {
+    use chrono::{DateTime, NaiveDate, Utc};
+    use sea_orm::sea_query::{ExprTrait, Query};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let dates = ["1969-07-20", "1999-12-31", "2000-01-01", "2000-01-02", "2026-11-29"];
+    let times = ["1999-12-31T23:59:59.999999Z", "2000-01-01T00:00:00Z", "2026-11-29T00:02:03.456789Z"];
+    let mut query = Query::select();
+    for d in dates {
+        query.expr(Expr::cust(format!("DATE '{d}'")));
+    }
+    for t in times {
+        query.expr(Expr::cust(format!("TIMESTAMPTZ '{t}'")));
+    }
+    query.expr(Expr::cust("CAST(NULL AS date)")).expr(Expr::cust("CAST(NULL AS timestamptz)"));
+    let decode = |row: &rows::Row| {
+        let d: Vec<NaiveDate> = (0..dates.len()).map(|i| row.get(i)).collect::<Result<_, _>>()?;
+        let t: Vec<DateTime<Utc>> =
+            (dates.len()..dates.len() + times.len()).map(|i| row.get(i)).collect::<Result<_, _>>()?;
+        let nulls: (Option<NaiveDate>, Option<DateTime<Utc>>) =
+            (row.get(dates.len() + times.len())?, row.get(dates.len() + times.len() + 1)?);
+        Ok((d, t, nulls))
+    };
+    let expected = (
+        dates.map(|d| d.parse::<NaiveDate>().unwrap()).to_vec(),
+        times.map(|t| t.parse::<DateTime<Utc>>().unwrap()).to_vec(),
+        (None, None),
+    );
+    let text = rows::all(&app.db, &query, decode).await.unwrap();
+    query.and_where(Expr::val(1).eq(1));
+    let binary = rows::all(&app.db, &query, decode).await.unwrap();
+    assert_eq!(binary, [expected.clone()]);
+    assert_eq!(text, [expected]);
+}
