@@ -360,6 +360,13 @@ pub async fn run(
     });
     // On shutdown: stop accepting, let requests in flight finish within the grace period.
     let grace = Duration::from_secs(state.config.shutdown_grace_seconds);
+    // Without TCP_NODELAY the last part of a response longer than a segment waits for the
+    // client's acknowledgement of the parts before it, which the client may delay up to 40 ms.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY on a client connection");
+        }
+    });
     let serving = axum::serve(listener, state.router().into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(until_stopped(stopped.clone()));
     let grace_over = async {

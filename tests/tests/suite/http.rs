@@ -459,3 +459,34 @@ async fn the_graphql_http_audit_passes_every_must_and_should() {
     assert!(audit.status.success(), "{summary}\n{out}");
     assert!(summary.contains(" 0 MUST/SHOULD failed"), "{summary}");
 }
+
+/// The server's side of a client connection has TCP_NODELAY: without it the end of a response
+/// longer than a segment waits for the client's acknowledgement of the rest (up to 40 ms).
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn client_connections_have_tcp_nodelay() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let mut client = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    client.write_all(b"GET /healthz HTTP/1.1\r\nHost: veerkracht\r\n\r\n").await.unwrap();
+    let mut answer = [0u8; 64];
+    let read = client.read(&mut answer).await.unwrap();
+    assert!(answer[..read].starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer[..read]));
+    // The accepted socket: this process's socket on the server's port whose peer is the client.
+    let client_addr = client.local_addr().unwrap();
+    let mut found = None;
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<std::os::fd::RawFd>() else { continue };
+        if !std::fs::read_link(entry.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")) {
+            continue;
+        }
+        // SAFETY: the process's own descriptors; one closed meanwhile makes the calls fail.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        let socket = socket2::SockRef::from(&fd);
+        let addr = |a: std::io::Result<socket2::SockAddr>| a.ok().and_then(|a| a.as_socket());
+        if addr(socket.local_addr()) == Some(app.addr) && addr(socket.peer_addr()) == Some(client_addr) {
+            found = Some(socket.tcp_nodelay().unwrap());
+        }
+    }
+    assert_eq!(found, Some(true), "the server's socket of the connection (None: not found)");
+}
