@@ -17,7 +17,7 @@ use super::{
     payload::payload,
     plans::{ActionsOf, EvaluationsOf, GoalsOf, PlansOf},
     reference_index::SignalsOf,
-    safety::{AssessmentsOf, SafetyPlansOf, ScoresOf, TracksOf},
+    safety::{AssessmentsOf, SafetyPlansOf, ScoresOfChild, TracksOf},
     scalars::Date,
     screening::ScreeningsOf,
 };
@@ -119,6 +119,7 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
         involvements,
         screenings,
         assessments,
+        scores,
         safety_plans,
         tracks,
         plans,
@@ -130,6 +131,8 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
         l.load_one(InvolvementsOf(key)),
         l.load_one(ScreeningsOf(key)),
         l.load_one(AssessmentsOf(key)),
+        // Beside the assessments, not in a wave after them (as `safety::assessments_of`).
+        l.load_one(ScoresOfChild(key)),
         l.load_one(SafetyPlansOf(key)),
         l.load_one(TracksOf(key)),
         l.load_one(PlansOf(key)),
@@ -150,8 +153,7 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
     )?;
     let (assessments, plans) = (assessments.unwrap_or_default(), plans.unwrap_or_default());
     let current_plans: Vec<_> = plans.iter().filter(|p| p.trajectory_id == t.id).map(|p| p.id).collect();
-    let (scores, goals, evaluations, handover) = futures::try_join!(
-        l.load_many(assessments.iter().map(|a| ScoresOf(a.id))),
+    let (goals, evaluations, handover) = futures::try_join!(
         l.load_many(current_plans.iter().map(|&p| GoalsOf(p))),
         l.load_many(current_plans.iter().map(|&p| EvaluationsOf(p))),
         async { if let Some(h) = t.aftercare_handover_id { l.load_one(HandoverId(h)).await } else { Ok(None) } },
@@ -164,7 +166,7 @@ pub async fn board_of(ctx: &Context<'_>, child: &person::Model) -> AppResult<Vec
         involvements: involvements.unwrap_or_default(),
         screenings: screenings.unwrap_or_default(),
         assessments,
-        scores: scores.into_values().flatten().collect(),
+        scores: scores.unwrap_or_default(),
         safety_plans: safety_plans.unwrap_or_default(),
         tracks: tracks.unwrap_or_default(),
         plans,

@@ -146,7 +146,8 @@ impl Child {
     /// Veiligheidstaxaties in the current trajectory, newest first.
     async fn safety_assessments(&self, ctx: &Context<'_>) -> AppResult<Vec<super::safety::SafetyAssessment>> {
         let t = self.trajectory_model(ctx).await?;
-        super::safety::assessments_of(ctx, self.0.id, t.id).await
+        let with_scores = ctx.look_ahead().field("scores").exists();
+        super::safety::assessments_of(ctx, self.0.id, t.id, with_scores).await
     }
     /// Every answer on the safety scale in the current trajectory, oldest first (the trend).
     async fn safety_scale_trend(&self, ctx: &Context<'_>) -> AppResult<Vec<super::safety::SafetyScalePoint>> {

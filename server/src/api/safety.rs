@@ -17,6 +17,7 @@ use crate::{
         self, CloseReportingCodeTrack, OpenReportingCodeTrack, RecordReportingCodeStep, RecordSafetyAssessment,
         RecordSafetyPlan, ScaleAnswer,
     },
+    db::rows,
     error::{AppError, AppResult},
     policy,
 };
@@ -27,6 +28,7 @@ use entities::{
     SafetyRespondent, SafetyTool, list_from_json, reporting_code_step, reporting_code_track, safety_assessment,
     safety_plan, safety_scale_score,
 };
+use std::collections::HashMap;
 use uuid::Uuid;
 
 crate::child_records_loader!(
@@ -46,13 +48,49 @@ crate::child_records_loader!(
     reporting_code_track
 );
 crate::parts_loader!(ScoresOf, safety_scale_score, AssessmentId, assessment_id, by_position);
+
+/// The scale answers of every safety assessment of a child, oldest first: loaded beside the
+/// assessments when a page shows their answers, rather than in a wave after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ScoresOfChild(pub Uuid);
+
+impl super::batch::Load<ScoresOfChild> for super::loaders::Loaders {
+    type Value = Vec<safety_scale_score::Model>;
+    type Error = std::sync::Arc<sea_orm::DbErr>;
+
+    async fn load(&self, keys: &[ScoresOfChild]) -> Result<HashMap<ScoresOfChild, Self::Value>, Self::Error> {
+        use safety_assessment::Column as A;
+        use sea_orm::{
+            ColumnTrait, EntityTrait, QueryTrait,
+            sea_query::{Expr, ExprTrait},
+        };
+        let mut query = safety_scale_score::Entity::find().into_query();
+        query
+            .column((safety_assessment::Entity, A::ChildId))
+            .inner_join(
+                safety_assessment::Entity,
+                Expr::col((safety_assessment::Entity, A::Id))
+                    .equals((safety_scale_score::Entity, safety_scale_score::Column::AssessmentId)),
+            )
+            .and_where(A::ChildId.is_in(keys.iter().map(|k| k.0)))
+            .and_where(A::OrganisationId.eq(self.organisation_id));
+        let child_at = <safety_scale_score::Model as rows::ByPosition>::FIELDS.len();
+        let mut scores = rows::all(&self.db, &query, |row| {
+            Ok((ScoresOfChild(row.get(child_at)?), <safety_scale_score::Model as rows::ByPosition>::from_row(row, 0)?))
+        })
+        .await?;
+        // In id order, as `ScoresOf`.
+        scores.sort_unstable_by_key(|(_, s)| s.id);
+        Ok(super::loaders::group(scores))
+    }
+}
 crate::parts_loader!(StepsOf, reporting_code_step, TrackId, track_id);
 
 /// Veiligheidstaxatie (Signs of Safety).
 pub struct SafetyAssessment(safety_assessment::Model);
 
 super::ids::find_in_child_list!(SafetyAssessment, safety_assessment, |r| r.0.id, |ctx, child, trajectory| {
-    assessments_of(ctx, child, trajectory.id)
+    assessments_of(ctx, child, trajectory.id, false)
 });
 
 #[Object]
@@ -251,14 +289,33 @@ fn current_trajectory<T>(
     list.into_iter().filter(move |r| of(r) == trajectory_id)
 }
 
-/// Assessments of the current trajectory, newest first.
+/// Assessments of the current trajectory, newest first; `with_scores`, their scale answers come
+/// in the same wave (primed for `SafetyAssessment.scores`), not in a wave after them. Every
+/// caller that goes on to read the answers asks for them so: were some to read them through
+/// `ScoresOf` afterwards, whether that took a statement would depend on which resolver ran first.
 pub async fn assessments_of(
     ctx: &Context<'_>,
     child_id: Uuid,
     trajectory_id: Uuid,
+    with_scores: bool,
 ) -> AppResult<Vec<SafetyAssessment>> {
     read_records(ctx, child_id, "safety")?;
-    let all = ctx.loader().load_one(AssessmentsOf(child_id)).await?.unwrap_or_default();
+    let loader = ctx.loader();
+    let all = if with_scores {
+        let (all, scores) =
+            futures::try_join!(loader.load_one(AssessmentsOf(child_id)), loader.load_one(ScoresOfChild(child_id)))?;
+        let all = all.unwrap_or_default();
+        let mut of: HashMap<Uuid, Vec<safety_scale_score::Model>> = all.iter().map(|a| (a.id, Vec::new())).collect();
+        for score in scores.unwrap_or_default() {
+            if let Some(list) = of.get_mut(&score.assessment_id) {
+                list.push(score);
+            }
+        }
+        loader.prime_many(of.into_iter().map(|(assessment, scores)| (ScoresOf(assessment), scores)));
+        all
+    } else {
+        loader.load_one(AssessmentsOf(child_id)).await?.unwrap_or_default()
+    };
     let mut list: Vec<_> = current_trajectory(all, trajectory_id, |a| a.trajectory_id).map(SafetyAssessment).collect();
     list.sort_by_key(|a| std::cmp::Reverse((a.0.assessed_on, a.0.id)));
     Ok(list)
@@ -266,7 +323,7 @@ pub async fn assessments_of(
 
 /// Every scale answer of the current trajectory, oldest first.
 pub async fn scale_trend(ctx: &Context<'_>, child_id: Uuid, trajectory_id: Uuid) -> AppResult<Vec<SafetyScalePoint>> {
-    let mut assessments = assessments_of(ctx, child_id, trajectory_id).await?;
+    let mut assessments = assessments_of(ctx, child_id, trajectory_id, true).await?;
     assessments.reverse();
     let scores = ctx.loader().load_many(assessments.iter().map(|a| ScoresOf(a.0.id))).await?;
     Ok(assessments

@@ -381,3 +381,57 @@ async fn the_norm_overview_takes_constant_statements() {
     assert!(counted > 30, "{counted} counted indicators");
     assert!(large <= 2 * (2 + 3) + 4, "{large} statements");
 }
+
+/// A page showing its children's safety assessments with their scale answers loads the answers
+/// beside the assessments (primed for each assessment): what each assessment shows is what the
+/// child's scale trend, which reads the answers by assessment, holds; assessments without
+/// answers show none, and the statements do not grow with the page.
+#[tokio::test]
+async fn a_page_brings_the_scale_answers_with_the_assessments() {
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let assess =
+        "mutation($i: RecordSafetyAssessmentInput!) { recordSafetyAssessment(input: $i) { safetyAssessment { id } } }";
+    let page = "{ families(first: 50) { edges { node { children { id \
+        safetyAssessments { scores { respondent score } } } } } } }";
+    let mut counts = Vec::new();
+    for round in 0..2 {
+        admit(&app, &org, without_bsn(family_input(&org, 2))).await;
+        let families =
+            app.gql(&org.lead_token, "{ families(first: 50) { edges { node { children { id } } } } }", json!({})).await;
+        for (i, child) in
+            families["families"]["edges"][round]["node"]["children"].as_array().unwrap().iter().enumerate()
+        {
+            for n in 0..(i + 1) {
+                let scores: Vec<_> = (0..n)
+                    .map(|s| json!({ "respondent": "CHILD", "respondentName": format!("kind {s}"), "score": s + 3 }))
+                    .collect();
+                app.gql(
+                    &org.worker_token,
+                    assess,
+                    json!({ "i": { "childId": child["id"], "worries": "zorgen",
+                    "safetyGoals": "doelen", "judgement": "GOOD_ENOUGH", "scores": scores } }),
+                )
+                .await;
+            }
+        }
+        let (count, data) = statements_for(&app, &org.lead_token, page).await;
+        counts.push(count);
+        let trend = "query($id: ID!) { child(id: $id) { safetyScaleTrend { respondent score } } }";
+        let mut assessments = 0;
+        for family in data["families"]["edges"].as_array().unwrap() {
+            for child in family["node"]["children"].as_array().unwrap() {
+                let list = child["safetyAssessments"].as_array().unwrap();
+                assessments += list.len();
+                // The trend is oldest first; the page lists assessments newest first.
+                let shown: Vec<_> = list.iter().rev().flat_map(|a| a["scores"].as_array().unwrap().clone()).collect();
+                let alone = app.gql(&org.lead_token, trend, json!({ "id": child["id"] })).await;
+                assert_eq!(shown, *alone["child"]["safetyScaleTrend"].as_array().unwrap(), "{child}");
+            }
+        }
+        assert_eq!(assessments, 3 * (round + 1));
+    }
+    assert_eq!(counts[0], counts[1], "statement count grew with the page");
+    // principal, families with children and their trajectories, assessments, their answers, log.
+    assert_eq!(counts[0], 5);
+}
