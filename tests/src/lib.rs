@@ -24,6 +24,21 @@ pub mod live;
 
 pub use serde_json;
 
+/// Calls `f` with each socket this process has open (from `/proc/self/fd`): to check the socket
+/// options of the server's connections, which live in the test's process.
+#[cfg(target_os = "linux")]
+pub fn for_each_socket(mut f: impl FnMut(socket2::SockRef<'_>)) {
+    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
+        let Ok(fd) = entry.file_name().to_string_lossy().parse::<std::os::fd::RawFd>() else { continue };
+        if !std::fs::read_link(entry.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")) {
+            continue;
+        }
+        // SAFETY: the process's own descriptors; on one closed meanwhile the calls fail.
+        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        f(socket2::SockRef::from(&fd));
+    }
+}
+
 pub struct TestApp {
     pub addr: std::net::SocketAddr,
     pub client: reqwest::Client,

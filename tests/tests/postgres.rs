@@ -33,19 +33,12 @@ async fn database_connections_have_tcp_nodelay() {
 #[cfg(target_os = "linux")]
 fn database_sockets(port: u16) -> (usize, usize) {
     let (mut seen, mut lacking) = (0, 0);
-    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
-        let Ok(fd) = entry.file_name().to_string_lossy().parse::<std::os::fd::RawFd>() else { continue };
-        if !std::fs::read_link(entry.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")) {
-            continue;
-        }
-        // SAFETY: the test's own descriptors, open for the duration of the checks.
-        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-        let socket = socket2::SockRef::from(&fd);
+    for_each_socket(|socket| {
         if socket.peer_addr().ok().and_then(|a| a.as_socket()).is_some_and(|a| a.port() == port) {
             seen += 1;
             lacking += usize::from(!socket.tcp_nodelay().unwrap_or(false));
         }
-    }
+    });
     (seen, lacking)
 }
 

@@ -475,18 +475,11 @@ async fn client_connections_have_tcp_nodelay() {
     // The accepted socket: this process's socket on the server's port whose peer is the client.
     let client_addr = client.local_addr().unwrap();
     let mut found = None;
-    for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
-        let Ok(fd) = entry.file_name().to_string_lossy().parse::<std::os::fd::RawFd>() else { continue };
-        if !std::fs::read_link(entry.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")) {
-            continue;
-        }
-        // SAFETY: the process's own descriptors; one closed meanwhile makes the calls fail.
-        let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-        let socket = socket2::SockRef::from(&fd);
+    for_each_socket(|socket| {
         let addr = |a: std::io::Result<socket2::SockAddr>| a.ok().and_then(|a| a.as_socket());
         if addr(socket.local_addr()) == Some(app.addr) && addr(socket.peer_addr()) == Some(client_addr) {
             found = Some(socket.tcp_nodelay().unwrap());
         }
-    }
+    });
     assert_eq!(found, Some(true), "the server's socket of the connection (None: not found)");
 }

@@ -139,6 +139,6 @@ async fn dates_and_timestamps_read_from_their_bytes() {
     let text = rows::all(&app.db, &query, decode).await.unwrap();
     query.and_where(Expr::val(1).eq(1));
     let binary = rows::all(&app.db, &query, decode).await.unwrap();
-    assert_eq!(binary, [expected.clone()]);
+    assert_eq!(binary, std::slice::from_ref(&expected));
     assert_eq!(text, [expected]);
 }
