@@ -48,6 +48,7 @@ crate::child_records_loader!(
     reporting_code_track
 );
 crate::parts_loader!(ScoresOf, safety_scale_score, AssessmentId, assessment_id, by_position);
+crate::parts_loader!(StepsOf, reporting_code_step, TrackId, track_id);
 
 /// The scale answers of every safety assessment of a child, oldest first: loaded beside the
 /// assessments when a page shows their answers, rather than in a wave after them.
@@ -84,13 +85,12 @@ impl super::batch::Load<ScoresOfChild> for super::loaders::Loaders {
         Ok(super::loaders::group(scores))
     }
 }
-crate::parts_loader!(StepsOf, reporting_code_step, TrackId, track_id);
 
 /// Veiligheidstaxatie (Signs of Safety).
 pub struct SafetyAssessment(safety_assessment::Model);
 
 super::ids::find_in_child_list!(SafetyAssessment, safety_assessment, |r| r.0.id, |ctx, child, trajectory| {
-    assessments_of(ctx, child, trajectory.id, false)
+    assessments_of(ctx, child, trajectory.id, ctx.look_ahead().field("scores").exists())
 });
 
 #[Object]
