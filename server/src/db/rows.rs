@@ -343,7 +343,7 @@ pub async fn all<T>(
 /// beside 0.87 ms to run it). Each page size is then a statement of its own, as each number of
 /// ids in an `IN` list already is.
 pub fn statement(backend: DbBackend, query: &SelectStatement) -> Statement {
-    let mut sql = LimitWritten { sql: String::with_capacity(1024), values: Vec::new(), backend };
+    let mut sql = LimitWritten { sql: String::with_capacity(1024), values: Vec::new() };
     match backend {
         DbBackend::Postgres => query.build_collect_any_into(&PostgresQueryBuilder, &mut sql),
         DbBackend::Sqlite => query.build_collect_any_into(&SqliteQueryBuilder, &mut sql),
@@ -356,7 +356,6 @@ pub fn statement(backend: DbBackend, query: &SelectStatement) -> Statement {
 struct LimitWritten {
     sql: String,
     values: Vec<Value>,
-    backend: DbBackend,
 }
 
 impl fmt::Write for LimitWritten {
@@ -373,7 +372,7 @@ impl fmt::Display for LimitWritten {
 }
 
 impl SqlWriter for LimitWritten {
-    fn push_param<T: QueryBuilder>(&mut self, value: Value, _: &T) {
+    fn push_param<T: QueryBuilder>(&mut self, value: Value, builder: &T) {
         // Only sea-query's LIMIT clause writes ` LIMIT ` right before a parameter (a column of
         // that name is quoted), and it binds the limit as an unsigned number.
         if let Value::BigUnsigned(Some(limit)) = value
@@ -383,11 +382,10 @@ impl SqlWriter for LimitWritten {
             return;
         }
         self.values.push(value);
-        match self.backend {
-            DbBackend::Postgres => {
-                let _ = write!(self.sql, "${}", self.values.len());
-            }
-            _ => self.sql.push('?'),
+        let (mark, numbered) = builder.placeholder();
+        self.sql.push_str(mark);
+        if numbered {
+            let _ = write!(self.sql, "{}", self.values.len());
         }
     }
 
