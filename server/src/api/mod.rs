@@ -35,7 +35,7 @@ mod scalars;
 mod screening;
 
 use crate::{
-    audit::{self, RequestMeta},
+    audit::{self, AuditBuffer, RequestMeta},
     auth::Principal,
     config::Config,
     error::AppResult,
@@ -43,6 +43,7 @@ use crate::{
 use async_graphql::{MergedObject, Schema};
 use context::RequestState;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
 #[derive(MergedObject, Default)]
 pub struct Query(
@@ -176,19 +177,76 @@ pub async fn execute(
     principal: Option<Principal>,
     meta: RequestMeta,
     settings: &context::ApiSettings,
-    mut request: async_graphql::Request,
+    request: async_graphql::Request,
 ) -> AppResult<async_graphql::Response> {
-    if let Err(e) = limits::check(&mut request, settings.max_aliases) {
-        return Ok(async_graphql::Response::from_errors(vec![e]));
-    }
-    let schema = schemas.for_request(&mut request);
-    let state = RequestState::new(writer, reader, principal.clone(), meta.clone(), settings);
-    let (audit_buffer, loader) = (state.audit.clone(), state.loader.clone());
-    let response = loader.run(schema.execute(request.data(state))).await;
+    let (response, reads) = run(schemas, writer, reader, principal.clone(), &meta, settings, request).await;
     if let Some(p) = &principal {
-        audit::flush(writer, p, &meta, &audit_buffer).await?;
+        audit::flush(writer, p, &meta, &reads).await?;
     }
     Ok(response)
+}
+
+/// What [`execute_confirmed`] came to.
+pub enum Confirmed {
+    /// The principal held: the answer, its reads logged.
+    Answered(async_graphql::Response),
+    /// The principal read now differs from the one the request ran for: nothing is returned
+    /// or logged, and the request is to run again for this one.
+    Changed(Option<Principal>),
+}
+
+/// Executes `request` for `principal` while `current` reads who the caller is now, and
+/// answers only when the two agree, writing the reads to the access log. A query of a token
+/// seen before runs so, without waiting for its principal to be read first. `current` failing
+/// (the worker deactivated) fails the request.
+#[allow(clippy::too_many_arguments)]
+pub async fn execute_confirmed(
+    schemas: &Schemas,
+    writer: &DatabaseConnection,
+    reader: &DatabaseConnection,
+    principal: Option<Principal>,
+    current: impl Future<Output = AppResult<Option<Principal>>>,
+    meta: RequestMeta,
+    settings: &context::ApiSettings,
+    request: async_graphql::Request,
+) -> AppResult<Confirmed> {
+    let ran = run(schemas, writer, reader, principal.clone(), &meta, settings, request);
+    let ((response, reads), current) = futures::join!(ran, current);
+    let current = current?;
+    if current != principal {
+        return Ok(Confirmed::Changed(current));
+    }
+    if let Some(p) = &principal {
+        audit::flush(writer, p, &meta, &reads).await?;
+    }
+    Ok(Confirmed::Answered(response))
+}
+
+/// Runs `request` with fresh loaders: its response, and the reads it made, not yet logged.
+async fn run(
+    schemas: &Schemas,
+    writer: &DatabaseConnection,
+    reader: &DatabaseConnection,
+    principal: Option<Principal>,
+    meta: &RequestMeta,
+    settings: &context::ApiSettings,
+    mut request: async_graphql::Request,
+) -> (async_graphql::Response, Arc<AuditBuffer>) {
+    if let Err(e) = limits::check(&mut request, settings.max_aliases) {
+        return (async_graphql::Response::from_errors(vec![e]), Arc::default());
+    }
+    let schema = schemas.for_request(&mut request);
+    let state = RequestState::new(writer, reader, principal, meta.clone(), settings);
+    let (reads, loader) = (state.audit.clone(), state.loader.clone());
+    (loader.run(schema.execute(request.data(state))).await, reads)
+}
+
+/// A copy of `request` as the client sent it, to run again.
+pub fn copy_request(request: &async_graphql::Request) -> async_graphql::Request {
+    let mut copy = async_graphql::Request::new(request.query.clone()).variables(request.variables.clone());
+    copy.operation_name = request.operation_name.clone();
+    copy.extensions = request.extensions.clone();
+    copy
 }
 
 /// Executes one operation sent over a WebSocket (a subscription, or a query or mutation) for

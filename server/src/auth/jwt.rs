@@ -1,6 +1,6 @@
 //! JWT validation against an issuer's JWKS, with keys cached by `kid`.
 
-use super::{ClaimNames, Claims};
+use super::{ClaimNames, Claims, PerToken};
 use crate::error::{AppError, AppResult};
 use futures::future::{BoxFuture, FutureExt, Shared};
 use jsonwebtoken::{
@@ -30,11 +30,6 @@ type Keys = HashMap<String, (DecodingKey, Algorithm)>;
 /// The one fetch of the keys in flight, shared by every request that needs it.
 type Fetch = Shared<BoxFuture<'static, Result<Arc<Keys>, Arc<str>>>>;
 
-/// Tokens whose signature was checked, kept until they expire: a client sends the same token
-/// with every request, and checking an ES256 signature again each time was a fifth of the
-/// time of a small request. Bounded so that many distinct tokens cannot grow it without end.
-const VERIFIED_CAPACITY: usize = 10_000;
-
 /// Leeway on `exp` and `nbf` for clocks that differ a little.
 const LEEWAY_SECONDS: u64 = 30;
 
@@ -52,7 +47,10 @@ struct Inner {
     http: reqwest::Client,
     keys: RwLock<KeyCache>,
     in_flight: Mutex<Option<Fetch>>,
-    verified: std::sync::Mutex<HashMap<String, Claims>>,
+    /// Tokens whose signature was checked, kept until they expire: a client sends the same
+    /// token with every request, and checking an ES256 signature again each time was a fifth
+    /// of the time of a small request.
+    verified: PerToken<Claims>,
 }
 
 pub enum JwksSource {
@@ -98,32 +96,19 @@ impl JwtValidator {
                 http,
                 keys: RwLock::default(),
                 in_flight: Mutex::new(None),
-                verified: std::sync::Mutex::default(),
+                verified: PerToken::default(),
             }),
         }
     }
 
     pub async fn validate(&self, token: &str) -> AppResult<Claims> {
-        let now = jsonwebtoken::get_current_timestamp();
-        let unexpired = |c: &Claims| u64::try_from(c.exp).is_ok_and(|exp| exp + LEEWAY_SECONDS > now);
-        if let Some(claims) = self.verified().get(token).filter(|c| unexpired(c)) {
-            return Ok(claims.clone());
+        if let Some(claims) = self.inner.verified.get(token) {
+            return Ok(claims);
         }
         let claims = self.check(token).await?;
-        let mut verified = self.verified();
-        if verified.len() >= VERIFIED_CAPACITY {
-            verified.retain(|_, c| unexpired(c));
-            if verified.len() >= VERIFIED_CAPACITY {
-                verified.clear();
-            }
-        }
-        verified.insert(token.to_string(), claims.clone());
+        let until = u64::try_from(claims.exp).unwrap_or_default() + LEEWAY_SECONDS;
+        self.inner.verified.insert(token, claims.clone(), until);
         Ok(claims)
-    }
-
-    fn verified(&self) -> std::sync::MutexGuard<'_, HashMap<String, Claims>> {
-        // The map holds only checked claims: a panic elsewhere cannot leave it wrong.
-        self.inner.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Checks the token's signature, issuer, audience and lifetime.

@@ -9,6 +9,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 use serde::{Deserialize, Serialize};
+use std::{collections::HashMap, sync::Mutex};
 use uuid::Uuid;
 
 /// The claims Veerkracht reads from a token, besides the registered ones checked by the
@@ -246,6 +247,54 @@ impl Principal {
             return MUNICIPALITY_ROLE.into();
         }
         self.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// What is known of each token until it expires: its checked claims (see `jwt`), and the
+/// principal it had at its last request on this instance (see `http::graphql`: a query runs
+/// for it while the principal is read again beside it, and the answer leaves only when the two
+/// agree; nothing here is trusted alone, so instances need not tell each other of a change).
+/// Past `MAX` tokens, those expired are dropped, and then all.
+pub struct PerToken<T> {
+    /// By token: the value, and until when it holds (Unix seconds).
+    entries: Mutex<HashMap<String, (T, u64)>>,
+}
+
+pub type KnownPrincipals = PerToken<Principal>;
+
+impl<T> Default for PerToken<T> {
+    fn default() -> Self {
+        Self { entries: Mutex::default() }
+    }
+}
+
+impl<T: Clone> PerToken<T> {
+    const MAX: usize = 10_000;
+
+    pub fn get(&self, token: &str) -> Option<T> {
+        let now = jsonwebtoken::get_current_timestamp();
+        self.lock().get(token).filter(|(_, until)| *until > now).map(|(value, _)| value.clone())
+    }
+
+    pub fn insert(&self, token: &str, value: T, until: u64) {
+        let mut entries = self.lock();
+        if entries.len() >= Self::MAX && !entries.contains_key(token) {
+            let now = jsonwebtoken::get_current_timestamp();
+            entries.retain(|_, (_, until)| *until > now);
+            if entries.len() >= Self::MAX {
+                entries.clear();
+            }
+        }
+        entries.insert(token.to_string(), (value, until));
+    }
+
+    pub fn remove(&self, token: &str) {
+        self.lock().remove(token);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (T, u64)>> {
+        // Each change is one call on the map: a panic elsewhere cannot leave it half-changed.
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -3,9 +3,9 @@
 //! request errors, per GraphQL over HTTP), and `application/json` otherwise.
 
 use crate::{
-    api,
+    api::{self, Confirmed},
     audit::RequestMeta,
-    error::{AppError, finalize_errors},
+    error::{AppError, AppResult, finalize_errors},
     http::{AppState, RequestId, trusted::Refusal},
 };
 use async_graphql::{
@@ -80,7 +80,7 @@ pub async fn get(
         return refused(&state, media, &refusal, &id);
     }
     // GET is for reading: a mutation over GET could be triggered by a link or an image tag.
-    if is_mutation(&request) {
+    if is_mutation(&mut request) {
         let mut res = request_error(media, StatusCode::METHOD_NOT_ALLOWED, "mutations must be sent with POST", &id);
         res.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return res;
@@ -95,15 +95,52 @@ struct DocumentId {
     document_id: Option<String>,
 }
 
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(doc) = async_graphql::parser::parse_query(&request.query) else { return false };
-    let ty = match (&doc.operations, &request.operation_name) {
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    operation_type(request) == Some(OperationType::Mutation)
+}
+
+/// The type of the operation `request` runs; none when its document does not parse or does
+/// not say which operation.
+fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType> {
+    let name = request.operation_name.clone();
+    let doc = request.parsed_query().ok()?;
+    match (&doc.operations, name) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name.as_str()).map(|op| op.node.ty),
         (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
         _ => None,
+    }
+}
+
+/// Runs `request` for the bearer of `token` (anonymous without one).
+///
+/// A query of a token seen before runs at once for the principal the token had then, while
+/// the principal is read again beside it: the answer leaves only when the two agree, so a
+/// deactivated worker is still refused, and a worker whose roles changed gets the answer of
+/// the roles they have now (the query runs again). Anything else waits for its principal,
+/// since a mutation must not write for roles no longer held.
+async fn answer(
+    state: &AppState,
+    token: Option<&str>,
+    meta: RequestMeta,
+    mut request: async_graphql::Request,
+) -> AppResult<async_graphql::Response> {
+    let AppState { schemas, db, reader, api: settings, .. } = state;
+    let Some(token) = token else {
+        return api::execute(schemas, db, reader, None, meta, settings, request).await;
     };
-    ty == Some(OperationType::Mutation)
+    let claims = state.validator.validate(token).await?;
+    let is_query = operation_type(&mut request) == Some(OperationType::Query);
+    let Some(known) = state.principals.get(token).filter(|_| is_query) else {
+        let principal = state.read_principal(token, claims).await?;
+        return api::execute(schemas, db, reader, Some(principal), meta, settings, request).await;
+    };
+    let again = api::copy_request(&request);
+    let current = async { state.read_principal(token, claims).await.map(Some) };
+    match api::execute_confirmed(schemas, db, reader, Some(known), current, meta.clone(), settings, request).await? {
+        Confirmed::Answered(response) => Ok(response),
+        Confirmed::Changed(now) => api::execute(schemas, db, reader, now, meta, settings, again).await,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -135,26 +172,15 @@ async fn execute(
     request: async_graphql::Request,
 ) -> Response {
     let meta = request_meta(&id, client, &headers);
-    let principal = match bearer(&headers) {
-        None => None,
-        Some(token) => match state.authenticate(token).await {
-            Ok(p) => Some(p),
-            Err(e) => {
-                state.metrics.graphql_error(e.code());
-                return error_response(media, e, &id);
-            }
-        },
-    };
     // Nothing is returned that was not logged: if the access log cannot be written, the
     // client gets an error instead of the data.
-    let mut response =
-        match api::execute(&state.schemas, &state.db, &state.reader, principal, meta, &state.api, request).await {
-            Ok(r) => r,
-            Err(e) => {
-                state.metrics.graphql_error(e.code());
-                return error_response(media, e, &id);
-            }
-        };
+    let mut response = match answer(&state, bearer(&headers), meta, request).await {
+        Ok(r) => r,
+        Err(e) => {
+            state.metrics.graphql_error(e.code());
+            return error_response(media, e, &id);
+        }
+    };
 
     finalize_errors(&mut response.errors, &id);
     state.metrics.graphql_errors(&response.errors);

@@ -10,7 +10,7 @@ pub mod trusted;
 use crate::{
     api::{self, Schemas, context::ApiSettings},
     auth::{
-        Principal,
+        Claims, KnownPrincipals, Principal,
         dev_issuer::{self, DevIssuer},
         jwt::{JwksSource, JwtValidator},
         resolve_principal,
@@ -53,6 +53,8 @@ pub struct AppState {
     pub reader: DatabaseConnection,
     pub schemas: Schemas,
     pub validator: JwtValidator,
+    /// The principal of each token at its last request.
+    pub principals: Arc<KnownPrincipals>,
     pub dev_issuer: Option<Arc<DevIssuer>>,
     pub metrics: Arc<Metrics>,
     /// Seals and opens partner secrets.
@@ -116,6 +118,7 @@ impl AppState {
             reader,
             schemas,
             validator,
+            principals: Arc::default(),
             dev_issuer,
             metrics,
             secrets,
@@ -146,6 +149,18 @@ impl AppState {
         let claims = self.validator.validate(token).await?;
         let exp = claims.exp;
         Ok((resolve_principal(&self.reader, claims).await?, exp))
+    }
+
+    /// The principal of `token` with `claims` (validated), read now and remembered for the
+    /// token's next request.
+    pub async fn read_principal(&self, token: &str, claims: Claims) -> AppResult<Principal> {
+        let until = u64::try_from(claims.exp).unwrap_or_default();
+        let principal = resolve_principal(&self.reader, claims).await;
+        match &principal {
+            Ok(p) => self.principals.insert(token, p.clone(), until),
+            Err(_) => self.principals.remove(token),
+        }
+        principal
     }
 
     pub fn router(&self) -> Router {

@@ -244,6 +244,60 @@ async fn roles_come_from_the_worker_not_from_the_token() {
     app.gql(&token(&[], &org.admin), "{ verifyAccessLog { valid } }", json!({})).await;
 }
 
+/// A query of a token seen before runs without waiting for its principal, which is read again
+/// beside it: a worker whose roles changed since gets the answer of their roles now, nothing
+/// read for the old ones is logged, and a worker deactivated since is refused.
+#[tokio::test]
+async fn a_principal_changed_since_the_token_s_last_request_is_what_counts() {
+    use entities::{Role, access_event, worker, worker_role};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set, sea_query::Expr};
+    const PAGE: &str =
+        "{ viewer { roles } families(first: 5) { edges { node { children { person { givenName } } } } } }";
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    admit(&app, &org, without_bsn(family_input(&org, 1))).await;
+    let logged = async || {
+        access_event::Entity::find()
+            .filter(access_event::Column::ActorWorkerId.eq(org.lead.id))
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
+
+    let data = app.gql(&org.lead_token, PAGE, json!({})).await;
+    assert_eq!(data["viewer"]["roles"], json!(["TEAM_LEAD"]));
+    assert_eq!(data["families"]["edges"][0]["node"]["children"].as_array().unwrap().len(), 1);
+    let before = logged().await;
+    assert!(before > 0);
+
+    // The lead steps down: the token still claims TEAM_LEAD, the organisation no longer gives it.
+    worker_role::Entity::delete_many()
+        .filter(worker_role::Column::WorkerId.eq(org.lead.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    worker_role::ActiveModel { worker_id: Set(org.lead.id), role: Set(Role::ChildFamilyWorker) }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    let (status, body) = app.post(Some(&org.lead_token), PAGE, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["viewer"]["roles"], json!([]), "{body}");
+    assert_eq!(body["data"]["families"], Value::Null, "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "FORBIDDEN", "{body}");
+    assert_eq!(logged().await, before, "the page read for the old roles was logged");
+
+    worker::Entity::update_many()
+        .col_expr(worker::Column::Active, Expr::value(false))
+        .filter(worker::Column::Id.eq(org.lead.id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        refused(&app, &org.lead_token).await;
+    }
+}
+
 /// `nbf` and `iat` are held to the clock with the same leeway as `exp`; `iat` may be absent
 /// (issue 11, item 8).
 #[tokio::test]
