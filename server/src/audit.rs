@@ -32,8 +32,8 @@ use p256::ecdsa::{
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, TransactionTrait,
-    sea_query::{BinOper, Expr, ExprTrait, Query, SubQueryStatement},
+    QuerySelect, QueryTrait, Statement, TransactionTrait,
+    sea_query::{BinOper, Expr, ExprTrait, SubQueryStatement},
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -506,22 +506,29 @@ async fn persons_of<C: ConnectionTrait>(
 /// An event's place in the chain: id, seq, previous hash, hash.
 type Link = (Uuid, i64, String, String);
 
-/// Sets `seq`, `prev_hash` and `hash` of a batch of events in one statement.
+/// Sets `seq`, `prev_hash` and `hash` of a batch of events in one statement, joining the
+/// events to the batch's values by id. (A CASE per column compared every row with every id: a
+/// batch of 500 took 100 ms of the database's time, most of a second's sealing at load.)
 async fn set_links<C: ConnectionTrait>(db: &C, links: &[Link]) -> AppResult<()> {
-    let Some((first, rest)) = links.split_first() else { return Ok(()) };
-    // One CASE per column, keyed by the event's id.
-    let column = |value: &dyn Fn(&Link) -> sea_orm::Value| {
-        let when = |l: &Link| Expr::col(access_event::Column::Id).eq(l.0);
-        rest.iter().fold(Expr::case(when(first), value(first)), |case, l| case.case(when(l), value(l)))
-    };
-    let update = Query::update()
-        .table(access_event::Entity)
-        .value(access_event::Column::Seq, column(&|l| l.1.into()))
-        .value(access_event::Column::PrevHash, column(&|l| l.2.clone().into()))
-        .value(access_event::Column::Hash, column(&|l| l.3.clone().into()))
-        .and_where(Expr::col(access_event::Column::Id).is_in(links.iter().map(|l| l.0)))
-        .to_owned();
-    db.execute(&update).await?;
+    if links.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    let mut sql = String::from("WITH links (id, seq, prev_hash, hash) AS (VALUES ");
+    let mut values = Vec::with_capacity(links.len() * 4);
+    for (i, (id, seq, prev_hash, hash)) in links.iter().enumerate() {
+        let n = values.len();
+        let placeholder = |k: usize| match backend {
+            DbBackend::Postgres => format!("${}", n + k + 1),
+            _ => "?".to_string(),
+        };
+        let separator = if i == 0 { "" } else { ", " };
+        sql += &format!("{separator}({}, {}, {}, {})", placeholder(0), placeholder(1), placeholder(2), placeholder(3));
+        values.extend([(*id).into(), (*seq).into(), prev_hash.clone().into(), hash.clone().into()]);
+    }
+    sql += ") UPDATE access_event SET seq = links.seq, prev_hash = links.prev_hash, hash = links.hash \
+            FROM links WHERE access_event.id = links.id";
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
     Ok(())
 }
 
