@@ -170,7 +170,11 @@ pub fn sdl() -> String {
 
 /// Executes one request for `principal` with fresh loaders, then writes the reads it made
 /// to the access log. Fails when the log cannot be written: nothing is returned unlogged.
-pub async fn execute(
+///
+/// `shape` makes the response into what the caller sends (its bytes), while the log's entry
+/// is written: it runs during that round trip instead of after it.
+#[allow(clippy::too_many_arguments)]
+pub async fn execute<T>(
     schemas: &Schemas,
     writer: &DatabaseConnection,
     reader: &DatabaseConnection,
@@ -178,29 +182,27 @@ pub async fn execute(
     meta: RequestMeta,
     settings: &context::ApiSettings,
     request: async_graphql::Request,
-) -> AppResult<async_graphql::Response> {
+    shape: impl Fn(async_graphql::Response) -> T,
+) -> AppResult<T> {
     let (response, reads) = run(schemas, writer, reader, principal.clone(), &meta, settings, request).await;
-    if let Some(p) = &principal {
-        audit::flush(writer, p, &meta, &reads).await?;
-    }
-    Ok(response)
+    logged(writer, principal.as_ref(), &meta, &reads, response, shape).await
 }
 
 /// What [`execute_confirmed`] came to.
-pub enum Confirmed {
+pub enum Confirmed<T> {
     /// The principal held: the answer, its reads logged.
-    Answered(async_graphql::Response),
+    Answered(T),
     /// The principal read now differs from the one the request ran for: nothing is returned
     /// or logged, and the request is to run again for this one.
     Changed(Option<Principal>),
 }
 
 /// Executes `request` for `principal` while `current` reads who the caller is now, and
-/// answers only when the two agree, writing the reads to the access log. A query of a token
-/// seen before runs so, without waiting for its principal to be read first. `current` failing
-/// (the worker deactivated) fails the request.
+/// answers only when the two agree, writing the reads to the access log (see [`execute`]). A
+/// query of a token seen before runs so, without waiting for its principal to be read first.
+/// `current` failing (the worker deactivated) fails the request.
 #[allow(clippy::too_many_arguments)]
-pub async fn execute_confirmed(
+pub async fn execute_confirmed<T>(
     schemas: &Schemas,
     writer: &DatabaseConnection,
     reader: &DatabaseConnection,
@@ -209,17 +211,32 @@ pub async fn execute_confirmed(
     meta: RequestMeta,
     settings: &context::ApiSettings,
     request: async_graphql::Request,
-) -> AppResult<Confirmed> {
+    shape: impl Fn(async_graphql::Response) -> T,
+) -> AppResult<Confirmed<T>> {
     let ran = run(schemas, writer, reader, principal.clone(), &meta, settings, request);
     let ((response, reads), current) = futures::join!(ran, current);
     let current = current?;
     if current != principal {
         return Ok(Confirmed::Changed(current));
     }
-    if let Some(p) = &principal {
-        audit::flush(writer, p, &meta, &reads).await?;
-    }
-    Ok(Confirmed::Answered(response))
+    let shaped = logged(writer, principal.as_ref(), &meta, &reads, response, shape).await?;
+    Ok(Confirmed::Answered(shaped))
+}
+
+/// `response` shaped, once its reads are in the access log.
+async fn logged<T>(
+    writer: &DatabaseConnection,
+    principal: Option<&Principal>,
+    meta: &RequestMeta,
+    reads: &AuditBuffer,
+    response: async_graphql::Response,
+    shape: impl Fn(async_graphql::Response) -> T,
+) -> AppResult<T> {
+    let Some(principal) = principal else { return Ok(shape(response)) };
+    // The insert is sent at the first poll; the shaping runs while it is on its way.
+    let (written, shaped) = futures::join!(audit::flush(writer, principal, meta, reads), async { shape(response) });
+    written?;
+    Ok(shaped)
 }
 
 /// Runs `request` with fresh loaders: its response, and the reads it made, not yet logged.

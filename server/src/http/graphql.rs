@@ -119,27 +119,30 @@ fn operation_type(request: &mut async_graphql::Request) -> Option<OperationType>
 /// deactivated worker is still refused, and a worker whose roles changed gets the answer of
 /// the roles they have now (the query runs again). Anything else waits for its principal,
 /// since a mutation must not write for roles no longer held.
-async fn answer(
+async fn answer<T>(
     state: &AppState,
     token: Option<&str>,
     meta: RequestMeta,
     mut request: async_graphql::Request,
-) -> AppResult<async_graphql::Response> {
+    shape: impl Fn(async_graphql::Response) -> T,
+) -> AppResult<T> {
     let AppState { schemas, db, reader, api: settings, .. } = state;
     let Some(token) = token else {
-        return api::execute(schemas, db, reader, None, meta, settings, request).await;
+        return api::execute(schemas, db, reader, None, meta, settings, request, shape).await;
     };
     let claims = state.validator.validate(token).await?;
     let is_query = operation_type(&mut request) == Some(OperationType::Query);
     let Some(known) = state.principals.get(token).filter(|_| is_query) else {
         let principal = state.read_principal(token, claims).await?;
-        return api::execute(schemas, db, reader, Some(principal), meta, settings, request).await;
+        return api::execute(schemas, db, reader, Some(principal), meta, settings, request, shape).await;
     };
     let again = api::copy_request(&request);
     let current = async { state.read_principal(token, claims).await.map(Some) };
-    match api::execute_confirmed(schemas, db, reader, Some(known), current, meta.clone(), settings, request).await? {
-        Confirmed::Answered(response) => Ok(response),
-        Confirmed::Changed(now) => api::execute(schemas, db, reader, now, meta, settings, again).await,
+    let confirmed =
+        api::execute_confirmed(schemas, db, reader, Some(known), current, meta.clone(), settings, request, &shape);
+    match confirmed.await? {
+        Confirmed::Answered(shaped) => Ok(shaped),
+        Confirmed::Changed(now) => api::execute(schemas, db, reader, now, meta, settings, again, shape).await,
     }
 }
 
@@ -174,16 +177,21 @@ async fn execute(
     let meta = request_meta(&id, client, &headers);
     // Nothing is returned that was not logged: if the access log cannot be written, the
     // client gets an error instead of the data.
-    let mut response = match answer(&state, bearer(&headers), meta, request).await {
-        Ok(r) => r,
+    match answer(&state, bearer(&headers), meta, request, |response| reply(media, response, &id)).await {
+        Ok((reply, errors)) => {
+            state.metrics.graphql_errors(&errors);
+            reply
+        }
         Err(e) => {
             state.metrics.graphql_error(e.code());
-            return error_response(media, e, &id);
+            error_response(media, e, &id)
         }
-    };
+    }
+}
 
-    finalize_errors(&mut response.errors, &id);
-    state.metrics.graphql_errors(&response.errors);
+/// The HTTP response carrying `response`, and its errors (to be counted once it is sent).
+fn reply(media: Media, mut response: async_graphql::Response, id: &str) -> (Response, Vec<ServerError>) {
+    finalize_errors(&mut response.errors, id);
     // A request error (nothing executed: parse, validation, limits) has errors without a path.
     let request_failed = !response.errors.is_empty()
         && response.data == async_graphql::Value::Null
@@ -202,12 +210,14 @@ async fn execute(
     } else {
         StatusCode::OK
     };
-    if request_failed {
+    let reply = if request_failed {
         // Nothing executed, so no `data` entry at all (GraphQL over HTTP; the spec's "should
         // not be present"), not `"data": null`.
-        return json(media, status, &serde_json::json!({ "errors": response.errors }));
-    }
-    json(media, status, &response)
+        json(media, status, &serde_json::json!({ "errors": response.errors }))
+    } else {
+        json(media, status, &response)
+    };
+    (reply, response.errors)
 }
 
 /// A document not run (see [`Refusal`]): a request error, 400 for `graphql-response+json` and
