@@ -293,14 +293,13 @@ async fn a_read_whose_log_entry_cannot_be_written_is_refused() {
             "CREATE TRIGGER refuse_log BEFORE INSERT ON access_event BEGIN SELECT RAISE(ABORT, 'log unavailable'); END;"
         }
     };
+    const CHILD: &str = "query($id: ID!) { child(id: $id) { person { givenName } } }";
+    let child = json!({ "id": family["children"][0]["id"] });
+    // Read once before: the token's next query runs beside the reading of its principal, and
+    // its answer is made while the log entry is written.
+    app.gql(&org.lead_token, CHILD, child.clone()).await;
     app.db.execute_unprepared(refuse).await.unwrap();
-    let (_, body) = app
-        .post(
-            Some(&org.lead_token),
-            "query($id: ID!) { child(id: $id) { person { givenName } } }",
-            json!({ "id": family["children"][0]["id"] }),
-        )
-        .await;
+    let (_, body) = app.post(Some(&org.lead_token), CHILD, child).await;
     assert!(body["data"].is_null(), "data left without its log entry: {body}");
     assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
 }
@@ -369,7 +368,15 @@ async fn the_sequencer_seals_in_batches_and_in_order() {
         server::audit::append(&app.db, &principal, &Default::default(), &[event]).await.unwrap();
     }
     let sealer = app.config.sealer().unwrap();
+    let checkpoints = async || {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let of_org = entities::access_checkpoint::Column::OrganisationId.eq(org.org.id);
+        entities::access_checkpoint::Entity::find().filter(of_org).count(&app.db).await.unwrap()
+    };
+    let before = checkpoints().await;
+    // One checkpoint for all the batches.
     assert!(server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap() >= 1234);
+    assert_eq!(checkpoints().await, before + 1);
     let report = server::audit::verify(&app.db, &sealer, org.org.id).await.unwrap();
     assert!(report.valid, "{report:?}");
     assert_eq!(report.checkpoint_size, Some(report.entries_checked));
