@@ -484,4 +484,25 @@ mod tests {
         let empty = ClaimNames { roles: String::new(), ..ClaimNames::default() };
         assert!(empty.check().is_err());
     }
+
+    /// Full, the map drops the tokens that expired, and only when none did, all of them; a
+    /// value past its time is not given out.
+    #[test]
+    fn tokens_kept_are_bounded_and_expire() {
+        let known = PerToken::<u32>::default();
+        let later = jsonwebtoken::get_current_timestamp() + 3600;
+        known.insert("expired", 0, 1);
+        assert_eq!(known.get("expired"), None);
+        for i in 1..PerToken::<u32>::MAX {
+            known.insert(&i.to_string(), i as u32, later);
+        }
+        known.insert("new", 1, later);
+        assert_eq!(known.get("1"), Some(1), "a token still valid was dropped");
+        assert_eq!(known.lock().len(), PerToken::<u32>::MAX);
+        known.insert("newer", 2, later);
+        assert_eq!(known.lock().len(), 1);
+        assert_eq!(known.get("newer"), Some(2));
+        known.remove("newer");
+        assert_eq!(known.get("newer"), None);
+    }
 }
