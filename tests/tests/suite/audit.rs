@@ -347,6 +347,48 @@ async fn entries_of_the_old_log_move_over_and_are_sealed_again() {
     }
 }
 
+/// On SQLite the sealer splits each event's list of persons in the database. A list written
+/// there by hand before sealing, with a quote in it, does not stop the sealer: the event is
+/// sealed, and `verify` reports that its persons are not indexed as it names them.
+#[tokio::test]
+async fn a_list_of_persons_written_by_hand_does_not_stop_the_sealer() {
+    use sea_orm::{ActiveModelTrait, DbBackend};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    let org = org(&app, "haven").await;
+    let sealer = app.config.sealer().unwrap();
+    server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap();
+    let person = uuid::Uuid::now_v7();
+    entities::access_event::ActiveModel::from(entities::access_event::Model {
+        id: uuid::Uuid::now_v7(),
+        organisation_id: org.org.id,
+        occurred_at: chrono::Utc::now(),
+        actor_subject: "by-hand".into(),
+        actor_worker_id: None,
+        actor_roles: "TEAM_LEAD".into(),
+        actor_partner: None,
+        action: entities::AccessAction::Read,
+        area: "identity".into(),
+        ground: "role:TEAM_LEAD".into(),
+        request_id: "r1".into(),
+        client_address: None,
+        user_agent: None,
+        persons: format!("{person},\"x"),
+        seq: None,
+        prev_hash: None,
+        hash: None,
+    })
+    .insert(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap(), 1);
+    let report = server::audit::verify(&app.db, &sealer, org.org.id).await.unwrap();
+    assert!(!report.valid, "{report:?}");
+    assert!(report.problem.as_deref().unwrap().contains("persons indexed"), "{report:?}");
+}
+
 #[tokio::test]
 async fn the_sequencer_seals_in_batches_and_in_order() {
     let app = spawn_app().await;
