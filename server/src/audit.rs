@@ -33,7 +33,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Statement, TransactionTrait,
-    sea_query::{BinOper, Expr, ExprTrait, SubQueryStatement},
+    sea_query::{Alias, BinOper, CommonTableExpression, Expr, ExprTrait, Query, SubQueryStatement, Values, WithClause},
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -524,22 +524,26 @@ async fn set_links<C: ConnectionTrait>(db: &C, links: &[Link]) -> AppResult<()> 
     if links.is_empty() {
         return Ok(());
     }
-    let backend = db.get_database_backend();
-    let mut sql = String::from("WITH links (id, seq, prev_hash, hash) AS (VALUES ");
-    let mut values = Vec::with_capacity(links.len() * 4);
-    for (i, (id, seq, prev_hash, hash)) in links.iter().enumerate() {
-        let n = values.len();
-        let placeholder = |k: usize| match backend {
-            DbBackend::Postgres => format!("${}", n + k + 1),
-            _ => "?".to_string(),
-        };
-        let separator = if i == 0 { "" } else { ", " };
-        sql += &format!("{separator}({}, {}, {}, {})", placeholder(0), placeholder(1), placeholder(2), placeholder(3));
-        values.extend([(*id).into(), (*seq).into(), prev_hash.clone().into(), hash.clone().into()]);
-    }
-    sql += ") UPDATE access_event SET seq = links.seq, prev_hash = links.prev_hash, hash = links.hash \
-            FROM links WHERE access_event.id = links.id";
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let batch = Alias::new("links");
+    let of_batch = |column: &str| Expr::col((batch.clone(), Alias::new(column)));
+    let values = links.iter().map(|(id, seq, prev_hash, hash)| {
+        Values(vec![(*id).into(), (*seq).into(), prev_hash.clone().into(), hash.clone().into()])
+    });
+    let cte = CommonTableExpression::new()
+        .table_name(batch.clone())
+        .columns(["id", "seq", "prev_hash", "hash"].map(Alias::new))
+        .values(values.collect())
+        .to_owned();
+    let update = Query::update()
+        .table(access_event::Entity)
+        .value(access_event::Column::Seq, of_batch("seq"))
+        .value(access_event::Column::PrevHash, of_batch("prev_hash"))
+        .value(access_event::Column::Hash, of_batch("hash"))
+        .from(batch.clone())
+        .and_where(Expr::col((access_event::Entity, access_event::Column::Id)).equals((batch, Alias::new("id"))))
+        .to_owned()
+        .with(WithClause::new().cte(cte).to_owned());
+    db.execute(&update).await?;
     Ok(())
 }
 
