@@ -1,7 +1,8 @@
 //! NEN 7513 access log (toegangslogging): one event per request, action, part of the record and
 //! ground, naming the persons it concerns. Appended without a lock, in one statement; the
 //! sequencer seals it once into the organisation's hash chain (`seq`, `prev_hash`, `hash`) and
-//! indexes its persons in `access_event_person`.
+//! indexes its persons (PostgreSQL: a GIN index over `persons`; SQLite: the full-text index
+//! `access_event_person_index`).
 use crate::AccessAction;
 use sea_orm::entity::prelude::*;
 

@@ -9,7 +9,6 @@ pub mod values;
 
 pub mod access_checkpoint;
 pub mod access_event;
-pub mod access_event_person;
 pub mod access_log_head;
 pub mod action_plan;
 pub mod board_result;

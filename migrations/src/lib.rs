@@ -24,6 +24,7 @@ mod m20261127_000018_municipality_access;
 mod m20261127_000019_quality_assessment;
 mod m20261127_000020_norm_indexes;
 mod m20261128_000021_access_log_lz4;
+mod m20261129_000022_person_index_fts;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000019_quality_assessment::Migration),
             Box::new(m20261127_000020_norm_indexes::Migration),
             Box::new(m20261128_000021_access_log_lz4::Migration),
+            Box::new(m20261129_000022_person_index_fts::Migration),
         ]
     }
 }

@@ -12,9 +12,9 @@
 //! checkpoint even when the database's own checkpoints went with it.
 //!
 //! "Who accessed this person's record" ([`naming`]) is answered from the sealed events: on
-//! PostgreSQL by a GIN index over their persons, on SQLite, which has no inverted index, by a
-//! row per event and person (`access_event_person`) that the sequencer writes and [`verify`]
-//! holds against the chain.
+//! PostgreSQL by a GIN index over their persons, on SQLite by a full-text index (FTS5) over
+//! them, `access_event_person_index`, that the sequencer writes and [`verify`] holds against
+//! the chain.
 
 use crate::{
     auth::Principal,
@@ -23,7 +23,7 @@ use crate::{
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, SubsecRound, Utc};
-use entities::{AccessAction, access_checkpoint, access_event, access_event_person, access_log_head};
+use entities::{AccessAction, access_checkpoint, access_event, access_log_head};
 use integrations::live::{self, Change, Subject};
 use p256::ecdsa::{
     Signature, SigningKey, VerifyingKey,
@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::{
     borrow::Cow,
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     io::{BufRead, Write},
     path::PathBuf,
     sync::Mutex,
@@ -340,7 +340,7 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
     // From where the last batch ended: the index entries of the events sealed in this
     // transaction stay until it commits, and scanning past them again made each batch slower.
     let mut after: Option<Uuid> = None;
-    let person_rows = has_person_table(db.get_database_backend());
+    let index_apart = person_index_apart(db.get_database_backend());
     loop {
         let batch = access_event::Entity::find()
             .filter(access_event::Column::OrganisationId.eq(organisation_id))
@@ -360,7 +360,7 @@ pub async fn seal(db: &DatabaseConnection, sealer: &Sealer, organisation_id: Uui
             links.push((e.id, seq, std::mem::replace(&mut prev, hash.clone()), hash));
         }
         set_links(&txn, &links).await?;
-        if person_rows {
+        if index_apart {
             index_persons(&txn, organisation_id, first, seq).await?;
         }
         sealed += batch.len() as u64;
@@ -413,10 +413,29 @@ pub async fn seal_all(db: &DatabaseConnection, sealer: &Sealer) -> AppResult<u64
     Ok(sealed)
 }
 
-/// Whether the sequencer writes `access_event_person`: on SQLite, which has no inverted index.
-/// PostgreSQL answers "who read this person" from a GIN index over the hashed column.
-fn has_person_table(backend: DbBackend) -> bool {
+/// Whether the persons are indexed apart from the events, so that the index could differ from
+/// the chain: on SQLite, by the sequencer, in a full-text index (migration 22). PostgreSQL
+/// answers "who read this person" from a GIN index over the hashed column itself.
+fn person_index_apart(backend: DbBackend) -> bool {
     backend == DbBackend::Sqlite
+}
+
+/// An organisation's documents in SQLite's person index are numbered `scope × SCOPE_SPAN +
+/// seq`, `scope` being the organisation's number in `access_event_person_scope`.
+const SCOPE_SPAN: i64 = 1 << 40;
+
+/// SQLite: the places in the chain (`seq`) of the organisation's events from `first` to `last`
+/// that the person index lists for a person; values: the span, the organisation, the person
+/// as a phrase ([`phrase`]), `first`, `last`.
+const INDEXED_SEQS: &str = "SELECT access_event_person_index.rowid - s.base
+    FROM (SELECT scope * ? AS base FROM access_event_person_scope WHERE organisation_id = ?) s,
+        access_event_person_index
+    WHERE access_event_person_index MATCH ?
+        AND access_event_person_index.rowid BETWEEN s.base + ? AND s.base + ?";
+
+/// A person's id as a full-text query: quoted, for the `-` in it.
+fn phrase(person: Uuid) -> String {
+    format!("\"{person}\"")
 }
 
 /// The events of an organisation that name `person`, as a condition on `access_event`: to
@@ -433,16 +452,11 @@ pub fn naming(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condit
                 Expr::cust_with_values("CAST($1 AS uuid ARRAY)", [format!("{{{person}}}")]),
             ),
         ),
-        _ => of_organisation.add(
-            access_event::Column::Id.in_subquery(
-                access_event_person::Entity::find()
-                    .select_only()
-                    .column(access_event_person::Column::EventId)
-                    .filter(access_event_person::Column::OrganisationId.eq(organisation_id))
-                    .filter(access_event_person::Column::PersonId.eq(person))
-                    .into_query(),
-            ),
-        ),
+        _ => of_organisation.add(Expr::cust_with_values(
+            format!(r#""access_event"."seq" IN ({INDEXED_SEQS})"#),
+            [SCOPE_SPAN.into(), organisation_id.into(), phrase(person).into(), 1.into(), (SCOPE_SPAN - 1).into()]
+                as [sea_orm::Value; 5],
+        )),
     }
 }
 
@@ -472,45 +486,75 @@ fn persons(e: &access_event::Model) -> impl Iterator<Item = Uuid> + '_ {
     e.persons.split(',').filter_map(|p| p.parse().ok())
 }
 
-/// The persons indexed for each event, sorted.
-async fn persons_of<C: ConnectionTrait>(
-    db: &C,
-    events: impl Iterator<Item = Uuid>,
-) -> AppResult<HashMap<Uuid, Vec<Uuid>>> {
-    let rows: Vec<(Uuid, Uuid)> = access_event_person::Entity::find()
-        .select_only()
-        .column(access_event_person::Column::EventId)
-        .column(access_event_person::Column::PersonId)
-        .filter(access_event_person::Column::EventId.is_in(events.collect::<Vec<_>>()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for (event, person) in rows {
-        out.entry(event).or_default().push(person);
-    }
-    for persons in out.values_mut() {
-        persons.sort();
-    }
-    Ok(out)
+/// Whether the event's own, hashed, list names `person`: what an event found through the
+/// person index is held to before it is shown (on SQLite the index is kept apart from the
+/// list, and [`verify`] compares the two only for the persons named near each entry).
+pub fn names(e: &access_event::Model, person: Uuid) -> bool {
+    persons(e).any(|p| p == person)
 }
 
-/// Writes a row per person named by the organisation's events `first..=last` (just sealed)
-/// into `access_event_person`, splitting their lists in the database into 16-byte UUIDs, as
-/// sqlx stores them. (Bound as values, the ~130 persons of each event of a page kept the
-/// sealer on SQLite's one writer about a third longer, and every request's log entry waits
-/// behind it.) Like [`persons`], it passes over what is not a UUID, and a list that is not
-/// plain text (a quote, a backslash) is not indexed: the sealer goes on, and `verify` reports
-/// the difference, as it does for a person named twice (indexed once).
+/// SQLite: the first of `page`'s sealed events whose persons the person index does not hold
+/// as the event names them: a person left out, or, for a person named in `page`, an event
+/// listed that does not name them.
+async fn first_misindexed<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: Uuid,
+    page: &[access_event::Model],
+) -> AppResult<Option<i64>> {
+    let (Some(first), Some(last)) = (page.first().and_then(|e| e.seq), page.last().and_then(|e| e.seq)) else {
+        return Ok(None);
+    };
+    let mut named: BTreeMap<Uuid, Vec<i64>> = BTreeMap::new();
+    for e in page {
+        for person in persons(e) {
+            let seqs = named.entry(person).or_default();
+            // A person named twice is indexed once.
+            if seqs.last() != e.seq.as_ref() {
+                seqs.extend(e.seq);
+            }
+        }
+    }
+    let mut misindexed: Option<i64> = None;
+    for (person, expected) in named {
+        let values: [sea_orm::Value; 5] =
+            [SCOPE_SPAN.into(), organisation_id.into(), phrase(person).into(), first.into(), last.into()];
+        let indexed: Vec<i64> = db
+            .query_all_raw(Statement::from_sql_and_values(DbBackend::Sqlite, INDEXED_SEQS, values))
+            .await?
+            .iter()
+            .map(|row| row.try_get_by_index(0))
+            .collect::<Result<_, _>>()?;
+        misindexed = misindexed.into_iter().chain(first_difference(&expected, &indexed)).min();
+    }
+    Ok(misindexed)
+}
+
+/// The first value that is in one of two sorted lists and not in the other.
+fn first_difference(a: &[i64], b: &[i64]) -> Option<i64> {
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) if x == y => (i, j) = (i + 1, j + 1),
+            // The smaller of the two is not in the other list: all before it matched.
+            (Some(x), Some(y)) => return Some(*Ord::min(x, y)),
+            (x, y) => return x.or(y).copied(),
+        }
+    }
+}
+
+/// Adds the organisation's events `first..=last` (just sealed) to SQLite's person index,
+/// numbering the organisation first if it has no number yet. The index reads each event's
+/// list as it was hashed; what in it is not a person's id is indexed too, and never asked for.
 async fn index_persons<C: ConnectionTrait>(db: &C, organisation_id: Uuid, first: i64, last: i64) -> AppResult<()> {
-    let sql = r#"INSERT OR IGNORE INTO access_event_person (event_id, person_id, organisation_id)
-        SELECT e.id, unhex(replace(listed.value, '-', '')), e.organisation_id
-        FROM access_event e, json_each(CASE WHEN instr(e.persons, '"') + instr(e.persons, '\') = 0
-            THEN '["' || replace(e.persons, ',', '","') || '"]' ELSE '[]' END) listed
-        WHERE e.organisation_id = ? AND e.seq BETWEEN ? AND ?
-            AND length(unhex(replace(listed.value, '-', ''))) = 16"#;
-    let values: [sea_orm::Value; 3] = [organisation_id.into(), first.into(), last.into()];
-    db.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await?;
+    let number = "INSERT OR IGNORE INTO access_event_person_scope (organisation_id, scope)
+        SELECT ?, coalesce(max(scope), 0) + 1 FROM access_event_person_scope";
+    db.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, number, [organisation_id.into()])).await?;
+    let index = "INSERT INTO access_event_person_index (rowid, persons)
+        SELECT s.scope * ? + e.seq, e.persons
+        FROM access_event e JOIN access_event_person_scope s ON s.organisation_id = e.organisation_id
+        WHERE e.organisation_id = ? AND e.seq BETWEEN ? AND ?";
+    let values: [sea_orm::Value; 4] = [SCOPE_SPAN.into(), organisation_id.into(), first.into(), last.into()];
+    db.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, index, values)).await?;
     Ok(())
 }
 
@@ -592,8 +636,8 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
     let newest = checkpoints.iter().map(|c| c.size).max();
     let mut prev = GENESIS_HASH.to_string();
     let mut expected = 1;
-    // Only a person index that is a table of its own could differ from the chain.
-    let person_rows = has_person_table(db.get_database_backend());
+    // Only a person index apart from the events could differ from the chain.
+    let index_apart = person_index_apart(db.get_database_backend());
     loop {
         let page = access_event::Entity::find()
             .filter(access_event::Column::OrganisationId.eq(organisation_id))
@@ -605,7 +649,7 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
         if page.is_empty() {
             break;
         }
-        let indexed = if person_rows { Some(persons_of(db, page.iter().map(|e| e.id)).await?) } else { None };
+        let misindexed = if index_apart { first_misindexed(db, organisation_id, &page).await? } else { None };
         for e in page {
             let linked = e.seq == Some(expected) && e.prev_hash.as_deref() == Some(prev.as_str());
             let hash = event_hash(&prev, expected, &e);
@@ -617,17 +661,13 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
                     format!("entry {expected} was changed, removed or re-chained"),
                 );
             }
-            if let Some(indexed) = &indexed {
-                let mut named: Vec<Uuid> = persons(&e).collect();
-                named.sort();
-                if indexed.get(&e.id).map_or(&[][..], Vec::as_slice) != named.as_slice() {
-                    return broken(
-                        expected,
-                        expected - 1,
-                        newest,
-                        format!("the persons indexed for entry {expected} were changed"),
-                    );
-                }
+            if misindexed == Some(expected) {
+                return broken(
+                    expected,
+                    expected - 1,
+                    newest,
+                    format!("the persons indexed for entry {expected} were changed"),
+                );
             }
             if roots.get(&expected).is_some_and(|root| *root != hash) {
                 return broken(
@@ -705,6 +745,16 @@ mod tests {
         e.actor_subject = "w1T".into();
         e.actor_roles = "EAM_LEAD".into();
         assert_ne!(event_hash(GENESIS_HASH, 1, &e), base, "field boundaries cannot be shifted");
+    }
+
+    #[test]
+    fn the_first_difference_of_two_lists_is_the_smallest_value_in_one_only() {
+        assert_eq!(first_difference(&[1, 2, 3], &[1, 2, 3]), None);
+        assert_eq!(first_difference(&[1, 2, 3], &[1, 3]), Some(2), "left out");
+        assert_eq!(first_difference(&[1, 3], &[1, 2, 3]), Some(2), "added");
+        assert_eq!(first_difference(&[1, 2], &[1, 2, 5]), Some(5), "added at the end");
+        assert_eq!(first_difference(&[4, 7], &[]), Some(4), "none indexed");
+        assert_eq!(first_difference(&[5, 9], &[6, 9]), Some(5));
     }
 
     #[test]

@@ -124,7 +124,8 @@ impl AccessLogQuery {
             access_event::Column::Id,
         );
         let select = access_event::Entity::find().filter(audit::naming_in_order(backend, p.organisation_id, person));
-        let (rows, prev, next) = pagination::fetch(ctx, select, access_event::Column::Id, &page).await?;
+        let (mut rows, prev, next) = pagination::fetch(ctx, select, access_event::Column::Id, &page).await?;
+        rows.retain(|e| audit::names(e, person));
         Ok(pagination::connection(rows, prev, next, total, |e| e.id, AccessLogEntry))
     }
 
