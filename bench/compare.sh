@@ -80,6 +80,20 @@ count() { curl -sf -X POST -H 'Content-Type: application/json' ${2:+-H "Authoriz
 
 run() { wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$duration" -s "$work/$1.lua" "http://127.0.0.1:$3/graphql" | grep '^RESULT'; }
 
+# Waits, at most a minute, until the machine is quiet (at least 90% idle over a second) before
+# a server's turn: work an earlier turn left behind (PostgreSQL vacuuming after our log's
+# inserts, a sequencer sealing the last second's events) would be charged to the next server.
+settle() {
+  local cpu user nice system idle iowait irq softirq rest t0 i0
+  for _ in $(seq 60); do
+    read -r cpu user nice system idle iowait irq softirq rest </proc/stat
+    t0=$((user + nice + system + idle + iowait + irq + softirq)) i0=$idle
+    sleep 1
+    read -r cpu user nice system idle iowait irq softirq rest </proc/stat
+    (( (idle - i0) * 100 >= 90 * (user + nice + system + idle + iowait + irq + softirq - t0) )) && return
+  done
+}
+
 for page in $pages; do
   ours_n=$(count "${our_query[$page]}" "$token" "http://127.0.0.1:$ours/graphql" "${marker[$page]}")
   theirs_n=$(count "${their_query[$page]}" "" "http://127.0.0.1:$theirs/graphql" "${marker[$page]}")
@@ -96,14 +110,17 @@ for page in $pages; do
 
   printf '\n%-6s %-12s %-17s %10s %9s %9s %7s\n' page connections server 'req/s' 'p50 ms' 'p99 ms' errors
   for c in $connections; do
+    settle
     run "ours-$page" "$c" "$ours" >/dev/null # warm-up
     read -r _ our_rps our_p50 our_p99 our_err < <(run "ours-$page" "$c" "$ours")
+    settle
     run "theirs-$page" "$c" "$theirs" >/dev/null
     read -r _ their_rps their_p50 their_p99 their_err < <(run "theirs-$page" "$c" "$theirs")
     printf '%-6s %-12s %-17s %10s %9s %9s %7s\n' "$page" "$c" veerkracht "$our_rps" "$our_p50" "$our_p99" "$our_err"
     printf '%-6s %-12s %-17s %10s %9s %9s %7s\n' "$page" "$c" postgraphile "$their_rps" "$their_p50" "$their_p99" "$their_err"
     awk -v a="$our_rps" -v b="$their_rps" -v c="$c" -v p="$page" 'BEGIN { printf "%-6s %-12s %-17s %9.2fx\n", p, c, "ratio", a / b }'
     if [ "$sqlite" = 1 ]; then
+      settle
       run "ours-sqlite-$page" "$c" "$ours_sqlite" >/dev/null
       read -r _ sq_rps sq_p50 sq_p99 sq_err < <(run "ours-sqlite-$page" "$c" "$ours_sqlite")
       printf '%-6s %-12s %-17s %10s %9s %9s %7s\n' "$page" "$c" "veerkracht/sqlite" "$sq_rps" "$sq_p50" "$sq_p99" "$sq_err"

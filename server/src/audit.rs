@@ -488,7 +488,7 @@ fn persons(e: &access_event::Model) -> impl Iterator<Item = Uuid> + '_ {
 
 /// Whether the event's own, hashed, list names `person`: what an event found through the
 /// person index is held to before it is shown (on SQLite the index is kept apart from the
-/// list, and [`verify`] compares the two only for the persons named near each entry).
+/// list, and [`verify`] compares the two for the persons named in each stretch of entries).
 pub fn names(e: &access_event::Model, person: Uuid) -> bool {
     persons(e).any(|p| p == person)
 }

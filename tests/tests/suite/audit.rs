@@ -498,7 +498,8 @@ async fn a_list_of_persons_written_by_hand_does_not_stop_the_sealer() {
     // The index reads the list as it was hashed: the person is found, the rest is never asked for.
     let report = server::audit::verify(&app.db, &sealer, org.org.id).await.unwrap();
     assert!(report.valid, "{report:?}");
-    let naming = entities::access_event::Entity::find().filter(server::audit::naming(DbBackend::Sqlite, org.org.id, person));
+    let naming =
+        entities::access_event::Entity::find().filter(server::audit::naming(DbBackend::Sqlite, org.org.id, person));
     assert_eq!(naming.count(&app.db).await.unwrap(), 1);
 }
 
