@@ -116,14 +116,17 @@ fn person_index(sql: &str) -> String {
     if database_kind() == "sqlite" { sql.to_string() } else { String::new() }
 }
 
+/// SQLite: the person index's document of an event `e` (migration 22), and the events with
+/// their organisation's number `s`.
+const DOCUMENT: &str = "s.scope * 1099511627776 + e.seq";
+const EVENTS: &str = "access_event e JOIN access_event_person_scope s ON s.organisation_id = e.organisation_id";
+
 /// SQLite: takes `words` (SQL over the event `e`) of the events `which` out of the person
 /// index, as someone with write access to the database file can.
 fn unindex(words: &str, which: &str) -> String {
     format!(
         "INSERT INTO access_event_person_index (access_event_person_index, rowid, persons) \
-         SELECT 'delete', s.scope * 1099511627776 + e.seq, {words} \
-         FROM access_event e JOIN access_event_person_scope s ON s.organisation_id = e.organisation_id \
-         WHERE {which}"
+         SELECT 'delete', {DOCUMENT}, {words} FROM {EVENTS} WHERE {which}"
     )
 }
 
@@ -233,9 +236,7 @@ async fn adding_a_person_to_the_index_is_detected() {
     tamper(
         &app,
         &format!(
-            "INSERT INTO access_event_person_index (rowid, persons) \
-             SELECT s.scope * 1099511627776 + e.seq, {person} \
-             FROM access_event e JOIN access_event_person_scope s ON s.organisation_id = e.organisation_id WHERE {which}"
+            "INSERT INTO access_event_person_index (rowid, persons) SELECT {DOCUMENT}, {person} FROM {EVENTS} WHERE {which}"
         ),
     )
     .await;
