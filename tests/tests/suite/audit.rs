@@ -401,6 +401,29 @@ async fn entries_of_the_old_log_move_over_and_are_sealed_again() {
     }
 }
 
+/// An unsealed read naming `persons`, as someone with database access writes it.
+fn written_by_hand(organisation_id: uuid::Uuid, persons: String) -> entities::access_event::Model {
+    entities::access_event::Model {
+        id: uuid::Uuid::now_v7(),
+        organisation_id,
+        occurred_at: chrono::Utc::now(),
+        actor_subject: "by-hand".into(),
+        actor_worker_id: None,
+        actor_roles: "TEAM_LEAD".into(),
+        actor_partner: None,
+        action: entities::AccessAction::Read,
+        area: "identity".into(),
+        ground: "role:TEAM_LEAD".into(),
+        request_id: "r1".into(),
+        client_address: None,
+        user_agent: None,
+        persons,
+        seq: None,
+        prev_hash: None,
+        hash: None,
+    }
+}
+
 /// SQLite: the person index of events sealed before it became a full-text index moves over.
 #[tokio::test]
 async fn sealed_events_move_into_the_full_text_person_index() {
@@ -414,25 +437,8 @@ async fn sealed_events_move_into_the_full_text_person_index() {
     Migrator::up(&db, Some(21)).await.unwrap();
     let org = server::seed::create_organisation(&db, "sealed", "Sealed before").await.unwrap();
     let persons = [uuid::Uuid::now_v7(), uuid::Uuid::now_v7()];
-    let mut event = entities::access_event::Model {
-        id: uuid::Uuid::now_v7(),
-        organisation_id: org.id,
-        occurred_at: chrono::Utc::now(),
-        actor_subject: "w1".into(),
-        actor_worker_id: None,
-        actor_roles: "TEAM_LEAD".into(),
-        actor_partner: None,
-        action: entities::AccessAction::Read,
-        area: "identity".into(),
-        ground: "role:TEAM_LEAD".into(),
-        request_id: "r1".into(),
-        client_address: None,
-        user_agent: None,
-        persons: format!("{},{}", persons[0], persons[1]),
-        seq: Some(1),
-        prev_hash: Some(server::audit::GENESIS_HASH.into()),
-        hash: None,
-    };
+    let mut event = written_by_hand(org.id, format!("{},{}", persons[0], persons[1]));
+    (event.seq, event.prev_hash) = (Some(1), Some(server::audit::GENESIS_HASH.into()));
     let hash = server::audit::event_hash(server::audit::GENESIS_HASH, 1, &event);
     event.hash = Some(hash.clone());
     entities::access_event::ActiveModel::from(event).insert(&db).await.unwrap();
@@ -473,28 +479,10 @@ async fn a_list_of_persons_written_by_hand_does_not_stop_the_sealer() {
     let sealer = app.config.sealer().unwrap();
     server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap();
     let person = uuid::Uuid::now_v7();
-    entities::access_event::ActiveModel::from(entities::access_event::Model {
-        id: uuid::Uuid::now_v7(),
-        organisation_id: org.org.id,
-        occurred_at: chrono::Utc::now(),
-        actor_subject: "by-hand".into(),
-        actor_worker_id: None,
-        actor_roles: "TEAM_LEAD".into(),
-        actor_partner: None,
-        action: entities::AccessAction::Read,
-        area: "identity".into(),
-        ground: "role:TEAM_LEAD".into(),
-        request_id: "r1".into(),
-        client_address: None,
-        user_agent: None,
-        persons: format!("{person},\"x"),
-        seq: None,
-        prev_hash: None,
-        hash: None,
-    })
-    .insert(&app.db)
-    .await
-    .unwrap();
+    entities::access_event::ActiveModel::from(written_by_hand(org.org.id, format!("{person},\"x")))
+        .insert(&app.db)
+        .await
+        .unwrap();
     assert_eq!(server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap(), 1);
     // The index reads the list as it was hashed: the person is found, the rest is never asked for.
     let report = server::audit::verify(&app.db, &sealer, org.org.id).await.unwrap();
