@@ -87,7 +87,7 @@ pub async fn connect_reader(
 /// more threads than that only take turns on them (the deep caseload page, 8 clients, 2 cores:
 /// 166–219 req/s with 10 connections, 224–257 with 4, 237–265 with 6).
 fn sqlite_readers(configured: u32, cores: usize) -> u32 {
-    configured.clamp(1, u32::try_from(2 * cores).unwrap_or(u32::MAX).max(1))
+    configured.clamp(1, 2 * cores.max(1) as u32)
 }
 
 fn cores() -> usize {
