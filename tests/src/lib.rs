@@ -53,6 +53,8 @@ pub struct TestApp {
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _dir: tempfile::TempDir,
+    /// Last, so the server and the connections above are gone first; shared with replicas.
+    database: std::sync::Arc<FreshDatabase>,
 }
 
 /// Which database this run of the suite uses.
@@ -64,8 +66,8 @@ pub fn database_kind() -> &'static str {
 }
 
 /// A new, empty database for one test: a SQLite file in `dir`, or a database on the
-/// `TEST_DATABASE_URL` server.
-pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+/// `TEST_DATABASE_URL` server, dropped again when the test is done with it.
+pub async fn fresh_database(dir: &std::path::Path) -> FreshDatabase {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin) if admin.starts_with("postgres") => {
             let name = format!("vk_test_{}", Uuid::now_v7().simple());
@@ -75,17 +77,49 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
             conn.close().await.ok();
             let (base, query) = admin.split_once('?').map_or((admin.as_str(), None), |(b, q)| (b, Some(q)));
             let (server, _db) = base.rsplit_once('/').expect("a database name in TEST_DATABASE_URL");
-            match query {
+            let url = match query {
                 Some(q) => format!("{server}/{name}?{q}"),
                 None => format!("{server}/{name}"),
-            }
+            };
+            FreshDatabase { url, on_server: Some((admin, name)) }
         }
-        _ => format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display()),
+        _ => FreshDatabase { url: format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display()), on_server: None },
     }
 }
 
-/// Test databases are left behind for inspection; the first test of a run drops those of runs
-/// that started more than an hour ago (their names carry a UUIDv7, which tells when), so that
+/// A test's own database. One on a PostgreSQL server is dropped when this is: a whole suite's
+/// databases left behind fill a CI machine's disk (they did, at about 10 MB each).
+pub struct FreshDatabase {
+    pub url: String,
+    /// The admin URL and the database's name, for a database on a server.
+    on_server: Option<(String, String)>,
+}
+
+impl Drop for FreshDatabase {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.on_server.take() else { return };
+        // A failed test's database stays for inspection, until a run an hour later drops it.
+        if std::thread::panicking() {
+            return;
+        }
+        // Drop runs inside the test's runtime, which cannot wait on itself: a thread of its own.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                let conn = Database::connect(&admin).await.expect("connect to TEST_DATABASE_URL");
+                conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .expect("drop test database");
+                conn.close().await.ok();
+            })
+        })
+        .join()
+        .expect("drop test database");
+    }
+}
+
+/// A failed test's database is left behind for inspection; the first test of a run drops those
+/// of runs that started more than an hour ago (their names carry a UUIDv7, which tells when), so that
 /// repeated runs on one server do not pile them up.
 async fn drop_stale_databases(conn: &DatabaseConnection) {
     static ONCE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
@@ -121,8 +155,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
-    let database_url = fresh_database_url(dir.path()).await;
-    let mut config = Config { database_url: database_url.clone(), ..Config::default() };
+    let database = std::sync::Arc::new(fresh_database(dir.path()).await);
+    let mut config = Config { database_url: database.url.clone(), ..Config::default() };
     config.auth.dev_key_path = dir.path().join("dev-key.pem");
     config.partners.secrets_key_path = dir.path().join("secrets.key");
     config.audit.checkpoint_key_path = dir.path().join("checkpoint-key.pem");
@@ -137,7 +171,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     config.delivery.retry_cap_ms = 80;
     config.delivery.max_attempts = 4;
     adjust(&mut config);
-    start(config, database_url, listener, dir).await
+    start(config, database, listener, dir).await
 }
 
 /// Another server on the same database, with the same keys: a replica behind the load balancer.
@@ -145,13 +179,17 @@ pub async fn spawn_replica(app: &TestApp) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let mut config = app.config.clone();
     config.partners.public_base_url = Some(format!("http://{}", listener.local_addr().unwrap()));
-    let database_url = config.database_url.clone();
-    start(config, database_url, listener, tempfile::tempdir().expect("temp dir")).await
+    start(config, app.database.clone(), listener, tempfile::tempdir().expect("temp dir")).await
 }
 
-/// Serves `config` on `listener`; `database_url` is the database itself, for the harness's own
+/// Serves `config` on `listener`; `database` is the database itself, for the harness's own
 /// connection (the server's may go through something a test put between).
-async fn start(config: Config, database_url: String, listener: TcpListener, dir: tempfile::TempDir) -> TestApp {
+async fn start(
+    config: Config,
+    database: std::sync::Arc<FreshDatabase>,
+    listener: TcpListener,
+    dir: tempfile::TempDir,
+) -> TestApp {
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(config.clone(), addr).await.expect("app state");
     let db = state.db.clone();
@@ -159,7 +197,7 @@ async fn start(config: Config, database_url: String, listener: TcpListener, dir:
     // Connected as the server connects (TCP_NODELAY on PostgreSQL, read-only on SQLite), but
     // counting its statements apart, and straight to the database when a test put something
     // between the server and it.
-    let own = Config { database_url, ..config.clone() };
+    let own = Config { database_url: database.url.clone(), ..config.clone() };
     let own_metrics = std::sync::Arc::new(server::metrics::Metrics::default());
     let log_reader = if own.is_sqlite() {
         server::db::connect_reader(&own, &db, own_metrics).await
@@ -187,6 +225,7 @@ async fn start(config: Config, database_url: String, listener: TcpListener, dir:
         shutdown: Some(tx),
         server: Some(server),
         _dir: dir,
+        database,
     }
 }
 

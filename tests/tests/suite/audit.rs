@@ -363,7 +363,8 @@ async fn entries_of_the_old_log_move_over_and_are_sealed_again() {
     use migrations::{Migrator, MigratorTrait};
     use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter, Statement};
     let dir = tempfile::tempdir().unwrap();
-    let db = sea_orm::Database::connect(fresh_database_url(dir.path()).await).await.unwrap();
+    let database = fresh_database(dir.path()).await;
+    let db = sea_orm::Database::connect(&database.url).await.unwrap();
     // The schema before the access log moved: one hash-chained row per person.
     Migrator::up(&db, Some(7)).await.unwrap();
     let org = server::seed::create_organisation(&db, "old", "Old log").await.unwrap();
@@ -433,7 +434,8 @@ async fn sealed_events_move_into_the_full_text_person_index() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let db = sea_orm::Database::connect(fresh_database_url(dir.path()).await).await.unwrap();
+    let database = fresh_database(dir.path()).await;
+    let db = sea_orm::Database::connect(&database.url).await.unwrap();
     Migrator::up(&db, Some(21)).await.unwrap();
     let org = server::seed::create_organisation(&db, "sealed", "Sealed before").await.unwrap();
     let persons = [uuid::Uuid::now_v7(), uuid::Uuid::now_v7()];
