@@ -1,5 +1,7 @@
-//! `veerkracht bench-delivery`: drains a burst of queued messages to the Verwijsindex
-//! simulator on loopback and reports throughput and enqueue-to-delivered latency.
+//! Load for the benchmarks in `bench/`.
+//! - `veerkracht bench-delivery`: drains a burst of queued messages to the Verwijsindex
+//!   simulator on loopback and reports throughput and enqueue-to-delivered latency.
+//! - `veerkracht seed-access-log`: appends a large access log, for `bench/access-log.sh`.
 
 use crate::{
     audit::RequestMeta,
@@ -141,4 +143,56 @@ pub async fn delivery(config: &Config, messages: usize) -> anyhow::Result<()> {
     println!("enqueue→delivered:  p50 {} ms, p99 {} ms, max {} ms", pct(0.50), pct(0.99), pct(1.0));
     anyhow::ensure!(delivered.len() == messages, "not every message was delivered");
     Ok(())
+}
+
+/// Appends `events` unsealed access-log events to the organisation `slug`, each naming one
+/// person: one person in `per_person` of them spread evenly, the others one of 50,000. Returns
+/// that one person's id, whose log `bench/access-log.sh` reads.
+pub async fn access_log(config: &Config, slug: &str, events: usize, per_person: usize) -> anyhow::Result<Uuid> {
+    use entities::{AccessAction, access_event, organisation};
+    use rand::Rng;
+    anyhow::ensure!((1..=events).contains(&per_person), "--per-person must be between 1 and --events");
+    let db = db::connect(config, Arc::new(Metrics::default())).await?;
+    db::migrate(&db).await?;
+    let org = organisation::Entity::find()
+        .filter(organisation::Column::Slug.eq(slug))
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no organisation {slug}; seed it first (seed-bench)"))?;
+    let person = Uuid::now_v7();
+    let others: Vec<Uuid> = (0..50_000).map(|_| Uuid::now_v7()).collect();
+    let every = events / per_person;
+    let mut rng = rand::thread_rng();
+    // 1,000 rows of 14 columns: well under SQLite's 32,766 parameters.
+    for start in (0..events).step_by(1_000) {
+        let now = Utc::now();
+        let rows = (start..events.min(start + 1_000)).map(|i| {
+            let named = if i % every == every - 1 && i / every < per_person {
+                person
+            } else {
+                others[rng.gen_range(0..others.len())]
+            };
+            access_event::ActiveModel::from(access_event::Model {
+                id: Uuid::now_v7(),
+                organisation_id: org.id,
+                occurred_at: now,
+                actor_subject: "bench-access-log".into(),
+                actor_worker_id: None,
+                actor_roles: Role::ChildFamilyWorker.as_str().into(),
+                actor_partner: None,
+                action: AccessAction::Read,
+                area: "identity".into(),
+                ground: format!("role:{}", Role::ChildFamilyWorker.as_str()),
+                request_id: format!("bench-{i}"),
+                client_address: Some("127.0.0.1".into()),
+                user_agent: Some("bench/access-log.sh".into()),
+                persons: named.to_string(),
+                seq: None,
+                prev_hash: None,
+                hash: None,
+            })
+        });
+        access_event::Entity::insert_many(rows).exec_without_returning(&db).await?;
+    }
+    Ok(person)
 }

@@ -1,4 +1,5 @@
-//! The `veerkracht` command: serve, migrate, seed-demo, seed-bench, dev-token, verify-access-log, print-schema.
+//! The `veerkracht` command: serve, migrate, seed-demo, seed-bench, seed-access-log, dev-token,
+//! verify-access-log, print-schema.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -97,6 +98,16 @@ enum Command {
     BenchDelivery {
         #[arg(long, default_value_t = 10_000)]
         messages: usize,
+    },
+    /// Append a large access log for `bench/access-log.sh`: `--events` unsealed events of the
+    /// organisation, `--per-person` of them naming one person, whose GraphQL id is printed.
+    SeedAccessLog {
+        #[arg(long, default_value = "bench")]
+        organisation: String,
+        #[arg(long, default_value_t = 2_000_000)]
+        events: usize,
+        #[arg(long, default_value_t = 10_000)]
+        per_person: usize,
     },
     /// Expire Verwijsindex signals past their end date (the daily job `serve` also runs).
     ExpireSignals,
@@ -337,6 +348,11 @@ async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::BenchDelivery { messages } => server::bench::delivery(&config, messages).await,
+        Command::SeedAccessLog { organisation, events, per_person } => {
+            let person = server::bench::access_log(&config, &organisation, events, per_person).await?;
+            println!("{}", server::api::ids::encode("Person", person).0);
+            Ok(())
+        }
         Command::ExpireSignals => {
             let db = connect(&config).await?;
             db::migrate(&db).await?;

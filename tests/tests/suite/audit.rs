@@ -559,3 +559,49 @@ async fn a_long_list_of_persons_is_compressed_with_lz4_on_postgresql() {
     let report = verify(&app, &org).await;
     assert_eq!(report["valid"], true, "{report}");
 }
+
+/// A person's log pages in the chain's order, forwards and backwards, with the same total on
+/// every page. An entry sealed after the others with an older id (from an instance whose clock
+/// was behind) comes last.
+#[tokio::test]
+async fn a_persons_log_pages_in_the_order_of_the_chain() {
+    use sea_orm::ActiveModelTrait;
+    let app = spawn_app().await;
+    let org = org(&app, "haven").await;
+    let sealer = app.config.sealer().unwrap();
+    let person = uuid::Uuid::now_v7();
+    let oldest_id = uuid::Uuid::now_v7();
+    for i in 0..4 {
+        let mut event = written_by_hand(org.org.id, person.to_string());
+        event.request_id = format!("r{i}");
+        if i == 3 {
+            event.id = oldest_id;
+        }
+        entities::access_event::ActiveModel::from(event).insert(&app.db).await.unwrap();
+        server::audit::seal(&app.db, &sealer, org.org.id).await.unwrap();
+    }
+    const PAGE: &str = "query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+        accessLog(personId: $id, first: $first, after: $after, last: $last, before: $before) {
+            totalCount pageInfo { hasPreviousPage hasNextPage startCursor endCursor } edges { node { requestId } } } }";
+    let id = server::api::ids::encode("Person", person).0;
+    let page = async |variables: serde_json::Value| {
+        let mut variables = variables;
+        variables["id"] = json!(id);
+        let log = app.gql(&org.lead_token, PAGE, variables).await["accessLog"].clone();
+        assert_eq!(log["totalCount"], 4);
+        let requests: Vec<String> =
+            log["edges"].as_array().unwrap().iter().map(|e| e["node"]["requestId"].as_str().unwrap().into()).collect();
+        (requests, log["pageInfo"].clone())
+    };
+    let (first, info) = page(json!({ "first": 2 })).await;
+    assert_eq!(first, ["r0", "r1"]);
+    assert_eq!((info["hasPreviousPage"].clone(), info["hasNextPage"].clone()), (json!(false), json!(true)));
+    let (next, info) = page(json!({ "first": 2, "after": info["endCursor"] })).await;
+    assert_eq!(next, ["r2", "r3"]);
+    assert_eq!((info["hasPreviousPage"].clone(), info["hasNextPage"].clone()), (json!(true), json!(false)));
+    let (last, info) = page(json!({ "last": 2 })).await;
+    assert_eq!(last, ["r2", "r3"]);
+    let (before, info) = page(json!({ "last": 2, "before": info["startCursor"] })).await;
+    assert_eq!(before, ["r0", "r1"]);
+    assert_eq!((info["hasPreviousPage"].clone(), info["hasNextPage"].clone()), (json!(false), json!(true)));
+}
