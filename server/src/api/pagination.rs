@@ -98,7 +98,7 @@ pub async fn fetch_page<E: EntityTrait>(
 /// `select` narrowed to the page: after and before its cursors, ordered by `id` in the page's
 /// direction, one more than the page holds (to tell whether another page follows).
 pub fn page_of<E: EntityTrait, C: ColumnTrait>(select: Select<E>, id: C, page: &Page) -> Select<E> {
-    page_in_order(select, id.into_expr(), page, |cursor| Expr::val(cursor))
+    page_in_order(select, id.into_expr(), page, Expr::val)
 }
 
 /// [`page_of`] in another order than the cursors' ids: `order` sorts the rows, and `at(id)` is
