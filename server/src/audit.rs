@@ -672,15 +672,26 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
     // Only a person index apart from the events could differ from the chain.
     let index_apart = person_index_apart(db.get_database_backend());
     let mut named = Named::default();
-    loop {
-        let page = access_event::Entity::find()
-            .filter(access_event::Column::OrganisationId.eq(organisation_id))
-            .filter(access_event::Column::Seq.gte(expected))
-            .order_by_asc(access_event::Column::Seq)
-            .limit(VERIFY_PAGE)
-            .all(db)
-            .await?;
-        let end = page.len() < VERIFY_PAGE as usize;
+    // The next page is read (on another thread) while this one is hashed.
+    let read_after = |seq: i64| {
+        let db = db.clone();
+        tokio::spawn(async move {
+            access_event::Entity::find()
+                .filter(access_event::Column::OrganisationId.eq(organisation_id))
+                .filter(access_event::Column::Seq.gt(seq))
+                .order_by_asc(access_event::Column::Seq)
+                .limit(VERIFY_PAGE)
+                .all(&db)
+                .await
+        })
+    };
+    let mut next = Some(read_after(0));
+    while let Some(reading) = next.take() {
+        let page = reading.await.map_err(|e| AppError::internal(anyhow::anyhow!("reading the access log: {e}")))??;
+        if page.len() == VERIFY_PAGE as usize {
+            next = page.last().and_then(|e| e.seq).map(read_after);
+        }
+        let end = next.is_none();
         // The first entry that breaks the chain: its seq, how many were checked, what is wrong.
         let mut breach = None;
         for e in page {
@@ -710,9 +721,6 @@ pub async fn verify(db: &DatabaseConnection, sealer: &Sealer, organisation_id: U
         }
         if let Some((seq, checked, problem)) = breach {
             return broken(seq, checked, newest, problem);
-        }
-        if end {
-            break;
         }
     }
     let checked = expected - 1;
