@@ -461,7 +461,7 @@ pub fn naming(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condit
     }
 }
 
-/// [`naming`], for a page. On PostgreSQL the events found through the GIN index
+/// [`naming`], for a page in id order. On PostgreSQL the events found through the GIN index
 /// are handed to the page as an array: with the plain condition the planner walks the primary
 /// key in page order and filters every event since the first (120 ms for a person read
 /// 65,000 times among 2 million).

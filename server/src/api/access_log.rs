@@ -13,11 +13,7 @@ use crate::{
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{AccessAction, access_event};
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
-    sea_query::{Expr, SubQueryStatement},
-};
-use uuid::Uuid;
+use sea_orm::{EntityTrait, QueryFilter};
 
 /// Result of walking an organisation's chain and holding it against its signed checkpoints.
 #[derive(SimpleObject)]
@@ -100,8 +96,7 @@ pub struct AccessLogQuery;
 
 #[Object]
 impl AccessLogQuery {
-    /// Who accessed this person's record (a Person or Child id), in the order of the chain
-    /// (`seq`): oldest first.
+    /// Who accessed this person's record (a Person or Child id), oldest first.
     #[graphql(complexity = "first.or(last).unwrap_or(20) as usize * child_complexity")]
     async fn access_log(
         &self,
@@ -132,20 +127,8 @@ impl AccessLogQuery {
                 access_event::Column::Id,
             ),
         };
-        // In the chain's order, which the person index keeps: a page stops after its entries
-        // instead of sorting all of the person's. Cursors are entry ids.
-        let seq_at = |id: Uuid| {
-            let seq = access_event::Entity::find()
-                .select_only()
-                .column(access_event::Column::Seq)
-                .filter(access_event::Column::OrganisationId.eq(organisation_id))
-                .filter(access_event::Column::Id.eq(id))
-                .into_query();
-            Expr::SubQuery(None, Box::new(SubQueryStatement::from(seq)))
-        };
         let select = access_event::Entity::find().filter(audit::naming_in_order(backend, organisation_id, person));
-        let paged = pagination::page_in_order(select, access_event::Column::Seq.into_expr(), &page, seq_at);
-        let (mut rows, prev, next) = pagination::fetch_page(ctx, paged, &page).await?;
+        let (mut rows, prev, next) = pagination::fetch(ctx, select, access_event::Column::Id, &page).await?;
         rows.retain(|e| audit::names(e, person));
         Ok(pagination::connection(rows, prev, next, total, |e| e.id, AccessLogEntry))
     }

@@ -81,43 +81,22 @@ where
     E: EntityTrait,
     C: ColumnTrait,
 {
-    fetch_page(ctx, page_of(select, id, page), page).await
-}
-
-/// Fetches `paged` (from [`page_of`] or [`page_in_order`]), cut to `page`.
-pub async fn fetch_page<E: EntityTrait>(
-    ctx: &Context<'_>,
-    paged: Select<E>,
-    page: &Page,
-) -> AppResult<(Vec<E::Model>, bool, bool)> {
     let db = ctx.db();
-    let query = rows::statement(db.get_database_backend(), &paged.into_query());
+    let query = rows::statement(db.get_database_backend(), &page_of(select, id, page).into_query());
     Ok(page.cut(E::find().from_raw_sql(query).all(db).await?))
 }
 
 /// `select` narrowed to the page: after and before its cursors, ordered by `id` in the page's
 /// direction, one more than the page holds (to tell whether another page follows).
 pub fn page_of<E: EntityTrait, C: ColumnTrait>(select: Select<E>, id: C, page: &Page) -> Select<E> {
-    page_in_order(select, id.into_expr(), page, Expr::val)
-}
-
-/// [`page_of`] in another order than the cursors' ids: `order` sorts the rows, and `at(id)` is
-/// its value at the row a cursor names.
-pub fn page_in_order<E: EntityTrait>(
-    select: Select<E>,
-    order: Expr,
-    page: &Page,
-    at: impl Fn(Uuid) -> Expr,
-) -> Select<E> {
-    use sea_orm::sea_query::ExprTrait as _;
     let mut q = select;
     if let Some(a) = page.after {
-        q = q.filter(order.clone().gt(at(a)));
+        q = q.filter(id.gt(a));
     }
     if let Some(b) = page.before {
-        q = q.filter(order.clone().lt(at(b)));
+        q = q.filter(id.lt(b));
     }
-    q = if page.backward { q.order_by_desc(order) } else { q.order_by_asc(order) };
+    q = if page.backward { q.order_by_desc(id) } else { q.order_by_asc(id) };
     q.limit(page.limit + 1)
 }
 
