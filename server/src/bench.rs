@@ -163,7 +163,7 @@ pub async fn access_log(config: &Config, slug: &str, events: usize, per_person: 
     let others: Vec<Uuid> = (0..50_000).map(|_| Uuid::now_v7()).collect();
     let every = events / per_person;
     let mut rng = rand::thread_rng();
-    // 1,000 rows of 14 columns: well under SQLite's 32,766 parameters.
+    // 1,000 rows of 17 columns: well under SQLite's 32,766 parameters.
     for start in (0..events).step_by(1_000) {
         let now = Utc::now();
         let rows = (start..events.min(start + 1_000)).map(|i| {
