@@ -44,15 +44,10 @@ for run in "sealing the backlog, then verifying" "verifying the sealed log"; do
   echo "   $result"
 done
 
-"$bin" serve 2>"$work/server.log" &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null
+serve_until_ready
 
 token=$("$bin" dev-token --organisation scale --role TEAM_LEAD 2>/dev/null)
 body=$(printf '{"query":"{ accessLog(personId: \\"%s\\", first: 50) { totalCount edges { node { seq occurredAt } } } }"}' "$person")
-statements() { curl -sf "http://127.0.0.1:$port/metrics" | awk '$1=="veerkracht_sql_statements_total"{print $2}'; }
 times=()
 for i in $(seq "$requests"); do
   before=$(statements)

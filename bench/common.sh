@@ -1,4 +1,4 @@
-# Sourced by bench/compare.sh and bench/tenants.sh.
+# Sourced by the scripts in bench/.
 
 # Installs wrk when missing, builds the release binary and prepares target/bench/$1 with the
 # server's keys there; sets $bin and $work.
@@ -35,3 +35,16 @@ function done(summary, latency, requests)
 end
 LUA
 }
+
+# Starts `veerkracht serve` on $port (its log in $work/server.log), stops it when the script
+# exits, and waits until it is ready.
+serve_until_ready() {
+  "$bin" serve 2>"$work/server.log" &
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null
+}
+
+# How many SQL statements the server on $port has run (from /metrics).
+statements() { curl -sf "http://127.0.0.1:$port/metrics" | awk '$1=="veerkracht_sql_statements_total"{print $2}'; }

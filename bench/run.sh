@@ -5,6 +5,7 @@
 # a PostgreSQL database given here must be empty.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/common.sh
 
 families=20000 duration=30s connections=16 threads=2 port=18080
 while [ $# -gt 0 ]; do
@@ -44,18 +45,13 @@ start=$(date +%s)
 "$bin" seed-bench --families "$families" 2>"$work/seed.log"
 echo "   took $(( $(date +%s) - start )) s"
 
-"$bin" serve 2>"$work/server.log" &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$port/readyz" >/dev/null
+serve_until_ready
 
 token=$("$bin" dev-token --organisation bench --role TEAM_LEAD 2>/dev/null)
 query='{ families(first: 50) { totalCount edges { node { children { trajectory { responsibleWorker { name } } } } } } }'
 body=$(printf '{"query":"%s"}' "$query")
 url="http://127.0.0.1:$port/graphql"
 
-statements() { curl -sf "http://127.0.0.1:$port/metrics" | awk '$1=="veerkracht_sql_statements_total"{print $2}'; }
 before=$(statements)
 response=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$body" "$url")
 after=$(statements)
