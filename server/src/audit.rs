@@ -439,6 +439,11 @@ fn phrases(persons: impl IntoIterator<Item = Uuid>) -> String {
     serde_json::Value::from(persons.into_iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>()).to_string()
 }
 
+/// The values of [`INDEXED_SEQS`] for one person and the organisation's whole chain.
+fn indexed_for(organisation_id: Uuid, person: Uuid) -> [sea_orm::Value; 5] {
+    [SCOPE_SPAN.into(), organisation_id.into(), phrases([person]).into(), 1.into(), (SCOPE_SPAN - 1).into()]
+}
+
 /// The events of an organisation that name `person`, as a condition on `access_event`: to
 /// count them. For a page of them, see [`naming_in_order`].
 pub fn naming(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condition {
@@ -455,8 +460,7 @@ pub fn naming(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Condit
         ),
         _ => of_organisation.add(Expr::cust_with_values(
             format!(r#""access_event"."seq" IN (SELECT seq FROM ({INDEXED_SEQS}))"#),
-            [SCOPE_SPAN.into(), organisation_id.into(), phrases([person]).into(), 1.into(), (SCOPE_SPAN - 1).into()]
-                as [sea_orm::Value; 5],
+            indexed_for(organisation_id, person),
         )),
     }
 }
@@ -487,8 +491,7 @@ pub fn naming_in_order(backend: DbBackend, organisation_id: Uuid, person: Uuid) 
 /// 10,000 times among 2 million. PostgreSQL: none; count the events [`naming`] the person.
 pub fn counted_in_index(backend: DbBackend, organisation_id: Uuid, person: Uuid) -> Option<Statement> {
     person_index_apart(backend).then(|| {
-        let values: [sea_orm::Value; 5] =
-            [SCOPE_SPAN.into(), organisation_id.into(), phrases([person]).into(), 1.into(), (SCOPE_SPAN - 1).into()];
+        let values = indexed_for(organisation_id, person);
         Statement::from_sql_and_values(backend, format!("SELECT count(*) AS total FROM ({INDEXED_SEQS})"), values)
     })
 }
